@@ -1,0 +1,3 @@
+module shequ
+
+go 1.26
