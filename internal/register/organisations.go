@@ -1,0 +1,163 @@
+package register
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"shequ/internal/database"
+)
+
+const organisationColumns = `o.community_id, o.id, o.name, o.kind, o.uscc, o.legal_rep, o.phone, o.address,
+	o.org_id, COALESCE(o.grid_id, 0), o.staff_count, o.status, o.version`
+
+func (s *Store) queryOrganisations(ctx context.Context, q database.Querier, query string, args ...any) ([]Organisation, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Organisation
+	for rows.Next() {
+		var o Organisation
+		if err := rows.Scan(&o.CommunityID, &o.ID, &o.Name, &o.Kind, &o.USCC, &o.LegalRep, &o.Phone, &o.Address,
+			&o.OrgID, &o.GridID, &o.StaffCount, &o.Status, &o.Version); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// Organisation returns one organisation if it lies in scope.
+func (s *Store) Organisation(ctx context.Context, scope Scope, id int64) (Organisation, error) {
+	return s.organisationTx(ctx, s.db, scope, id)
+}
+
+func (s *Store) organisationTx(ctx context.Context, q database.Querier, scope Scope, id int64) (Organisation, error) {
+	where, args := scope.filter("o", 2)
+	os, err := s.queryOrganisations(ctx, q, `SELECT `+organisationColumns+` FROM organisations o WHERE o.id = $1`+where,
+		append([]any{id}, args...)...)
+	if err != nil {
+		return Organisation{}, err
+	}
+	if len(os) == 0 {
+		return Organisation{}, ErrNotFound
+	}
+	return os[0], nil
+}
+
+// SearchOrganisations lists organisations in scope by name.
+func (s *Store) SearchOrganisations(ctx context.Context, scope Scope, text, kind string, limit, offset int) ([]Organisation, bool, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	conds := []string{"o.status = 'active'"}
+	var args []any
+	if kind != "" {
+		args = append(args, kind)
+		conds = append(conds, fmt.Sprintf("o.kind = $%d", len(args)))
+	}
+	for _, term := range strings.Fields(normalise(text)) {
+		tokens, _ := queryTokens(term)
+		if len(tokens) == 0 {
+			continue
+		}
+		m, margs := s.index.match("organisations", "o", tokens, len(args)+1)
+		args = append(args, margs...)
+		conds = append(conds, m)
+	}
+	where, sargs := scope.filter("o", len(args)+1)
+	args = append(args, sargs...)
+	os, err := s.queryOrganisations(ctx, s.db, `SELECT `+organisationColumns+` FROM organisations o WHERE `+
+		strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY o.name LIMIT %d OFFSET %d", limit+1, max(offset, 0)), args...)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(os) > limit {
+		return os[:limit], true, nil
+	}
+	return os, false, nil
+}
+
+// CreateOrganisation validates and adds an organisation.
+func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, o *Organisation) error {
+	if err := validateOrganisation(o); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		pl, err := placeInUnit(ctx, tx, o.OrgID)
+		if err != nil {
+			return err
+		}
+		o.CommunityID, o.GridID = pl.community, pl.grid
+		if o.USCC != "" {
+			var n int
+			tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE uscc = $1`, o.USCC).Scan(&n)
+			if n > 0 {
+				return FieldErrors{"uscc": "该统一社会信用代码已登记"}
+			}
+		}
+		if o.ID == 0 {
+			o.ID = database.NewID()
+		}
+		o.Version = 1
+		ts := database.FormatTime(now)
+		search := SearchText(o.Name, o.USCC, o.Address)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO organisations (community_id, id, name, kind, uscc, legal_rep, phone,
+			address, org_id, grid_id, staff_count, status, search, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)`,
+			o.CommunityID, o.ID, o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address, o.OrgID, nullID(o.GridID),
+			o.StaffCount, o.Status, search, ts); err != nil {
+			return err
+		}
+		if err := s.index.put(ctx, tx, "organisations", o.ID, search); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, now, o.CommunityID, "organisation", o.ID, "create", 1, nil, o)
+	})
+}
+
+// UpdateOrganisation saves o if nobody changed it since o.Version was read.
+func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope Scope, o *Organisation) error {
+	if err := validateOrganisation(o); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		old, err := s.organisationTx(ctx, tx, scope, o.ID)
+		if err != nil {
+			return err
+		}
+		if old.Version != o.Version {
+			return s.conflict(ctx, "organisation", o.ID, o.Version, old.Version)
+		}
+		pl, err := placeInUnit(ctx, tx, o.OrgID)
+		if err != nil {
+			return err
+		}
+		if pl.community != old.CommunityID {
+			return FieldErrors{"org_id": "不能把单位移到其他社区"}
+		}
+		o.CommunityID, o.GridID = pl.community, pl.grid
+		o.Version = old.Version + 1
+		search := SearchText(o.Name, o.USCC, o.Address)
+		res, err := tx.ExecContext(ctx, `UPDATE organisations SET name = $1, kind = $2, uscc = $3, legal_rep = $4,
+			phone = $5, address = $6, org_id = $7, grid_id = $8, staff_count = $9, status = $10, search = $11,
+			version = $12, updated_at = $13 WHERE community_id = $14 AND id = $15 AND version = $16`,
+			o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address, o.OrgID, nullID(o.GridID), o.StaffCount, o.Status,
+			search, o.Version, database.FormatTime(now), o.CommunityID, o.ID, old.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return s.conflict(ctx, "organisation", o.ID, old.Version, old.Version+1)
+		}
+		if err := s.index.put(ctx, tx, "organisations", o.ID, search); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, now, o.CommunityID, "organisation", o.ID, "update", o.Version, old, o)
+	})
+}

@@ -1,0 +1,325 @@
+package register
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"shequ/internal/database"
+)
+
+const personColumns = `p.community_id, p.id, COALESCE(p.household_id, 0), p.org_id, COALESCE(p.grid_id, 0),
+	p.name, p.doc_type, p.id_number, p.gender, p.birth_date, p.ethnicity, p.relation, p.residence, p.phone,
+	p.hukou_address, p.address, COALESCE(p.employer_id, 0), p.occupation, p.moved_in_on, p.status,
+	p.version, p.created_at, p.updated_at`
+
+func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
+	var p Person
+	err := row.Scan(&p.CommunityID, &p.ID, &p.HouseholdID, &p.OrgID, &p.GridID,
+		&p.Name, &p.DocType, &p.IDNumber, &p.Gender, &p.BirthDate, &p.Ethnicity, &p.Relation, &p.Residence,
+		&p.Phone, &p.HukouAddress, &p.Address, &p.EmployerID, &p.Occupation, &p.MovedInOn, &p.Status,
+		&p.Version, &p.CreatedAt, &p.UpdatedAt)
+	return p, err
+}
+
+func (s *Store) queryPersons(ctx context.Context, q database.Querier, query string, args ...any) ([]Person, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Person
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Person returns one person if it lies in scope.
+func (s *Store) Person(ctx context.Context, scope Scope, id int64) (Person, error) {
+	return s.personTx(ctx, s.db, scope, id)
+}
+
+func (s *Store) personTx(ctx context.Context, q database.Querier, scope Scope, id int64) (Person, error) {
+	where, args := scope.filter("p", 2)
+	ps, err := s.queryPersons(ctx, q, `SELECT `+personColumns+` FROM persons p WHERE p.id = $1`+where,
+		append([]any{id}, args...)...)
+	if err != nil {
+		return Person{}, err
+	}
+	if len(ps) == 0 {
+		return Person{}, ErrNotFound
+	}
+	return ps[0], nil
+}
+
+// Members returns the persons of a household, head first.
+func (s *Store) Members(ctx context.Context, h Household) ([]Person, error) {
+	return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p
+		WHERE p.community_id = $1 AND p.household_id = $2
+		ORDER BY CASE WHEN p.id = $3 THEN 0 ELSE 1 END, p.relation, p.birth_date`, h.CommunityID, h.ID, h.HeadID)
+}
+
+// Employees returns the persons who work for an organisation.
+func (s *Store) Employees(ctx context.Context, scope Scope, orgID int64) ([]Person, error) {
+	where, args := scope.filter("p", 2)
+	return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p
+		WHERE p.employer_id = $1`+where+` ORDER BY p.name LIMIT 500`, append([]any{orgID}, args...)...)
+}
+
+// placement is where a row lives in the org tree.
+type placement struct{ community, org, grid int64 }
+
+// placeInUnit checks that unit lies inside a community and returns its place.
+func placeInUnit(ctx context.Context, q database.Querier, unit int64) (placement, error) {
+	var pl placement
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(community_id, 0), id, COALESCE(grid_id, 0) FROM org_units WHERE id = $1`, unit).
+		Scan(&pl.community, &pl.org, &pl.grid)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && pl.community == 0) {
+		return pl, FieldErrors{"org_id": "所属单元不存在或不在某个社区内"}
+	}
+	return pl, err
+}
+
+// placePerson derives a person's community, org unit and grid from the
+// household (or, for a person without one, from the unit given).
+func (s *Store) placePerson(ctx context.Context, q database.Querier, p *Person) error {
+	if p.HouseholdID != 0 {
+		err := q.QueryRowContext(ctx, `SELECT community_id, org_id, COALESCE(grid_id, 0) FROM households WHERE id = $1`,
+			p.HouseholdID).Scan(&p.CommunityID, &p.OrgID, &p.GridID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return FieldErrors{"household_id": "所属户不存在"}
+		}
+		return err
+	}
+	pl, err := placeInUnit(ctx, q, p.OrgID)
+	if err != nil {
+		return err
+	}
+	p.CommunityID, p.OrgID, p.GridID = pl.community, pl.org, pl.grid
+	return nil
+}
+
+// checkUniqueDocument refuses a document number already in the register for
+// another person, in any community: one person, one register entry.
+func (s *Store) checkUniqueDocument(ctx context.Context, q database.Querier, p *Person) error {
+	var otherID, community int64
+	err := q.QueryRowContext(ctx, `SELECT id, community_id FROM persons WHERE id_number = $1 AND doc_type = $2 AND id <> $3`,
+		p.IDNumber, p.DocType, p.ID).Scan(&otherID, &community)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var where string
+	q.QueryRowContext(ctx, `SELECT name FROM org_units WHERE id = $1`, community).Scan(&where)
+	return FieldErrors{"id_number": fmt.Sprintf("该证件号码已登记在册(%s),不能重复登记", where)}
+}
+
+func (s *Store) personSearchText(p Person) string {
+	return SearchText(p.Name, p.IDNumber, p.Phone)
+}
+
+// CreatePerson validates and adds a person, recording the change.
+func (s *Store) CreatePerson(ctx context.Context, actor Actor, p *Person) error {
+	now := s.now()
+	if err := validatePerson(p, now); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := s.placePerson(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := s.checkEmployer(ctx, tx, p); err != nil {
+			return err
+		}
+		if p.ID == 0 {
+			p.ID = database.NewID()
+		}
+		p.Version = 1
+		p.CreatedAt = database.FormatTime(now)
+		p.UpdatedAt = p.CreatedAt
+		if err := insertPerson(ctx, tx, p, s.personSearchText(*p)); err != nil {
+			return err
+		}
+		if err := s.index.put(ctx, tx, "persons", p.ID, s.personSearchText(*p)); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "create", p.Version, nil, p)
+	})
+}
+
+func insertPerson(ctx context.Context, q database.Querier, p *Person, search string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO persons (community_id, id, household_id, org_id, grid_id, name,
+		doc_type, id_number, gender, birth_date, ethnicity, relation, residence, phone, hukou_address, address,
+		employer_id, occupation, moved_in_on, status, search, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
+		p.CommunityID, p.ID, nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name,
+		p.DocType, p.IDNumber, p.Gender, p.BirthDate, p.Ethnicity, p.Relation, p.Residence, p.Phone,
+		p.HukouAddress, p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, search,
+		p.Version, p.CreatedAt, p.UpdatedAt)
+	return err
+}
+
+func (s *Store) checkEmployer(ctx context.Context, q database.Querier, p *Person) error {
+	if p.EmployerID == 0 {
+		return nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE id = $1`, p.EmployerID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return FieldErrors{"employer_id": "工作单位不存在"}
+	}
+	return nil
+}
+
+// UpdatePerson saves p over the stored person if nobody changed it since
+// p.Version was read; otherwise it returns a *ConflictError listing what
+// changed meanwhile and saves nothing.
+func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope Scope, p *Person) error {
+	now := s.now()
+	if err := validatePerson(p, now); err != nil {
+		return err
+	}
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		old, err := s.personTx(ctx, tx, scope, p.ID)
+		if err != nil {
+			return err
+		}
+		if old.Version != p.Version {
+			return s.conflict(ctx, "person", p.ID, p.Version, old.Version)
+		}
+		if err := s.placePerson(ctx, tx, p); err != nil {
+			return err
+		}
+		if p.CommunityID != old.CommunityID {
+			return FieldErrors{"household_id": "跨社区迁移请使用迁出、迁入办理"}
+		}
+		if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := s.checkEmployer(ctx, tx, p); err != nil {
+			return err
+		}
+		p.Version = old.Version + 1
+		p.CreatedAt = old.CreatedAt
+		p.UpdatedAt = database.FormatTime(now)
+		search := s.personSearchText(*p)
+		res, err := tx.ExecContext(ctx, `UPDATE persons SET household_id = $1, org_id = $2, grid_id = $3, name = $4,
+			doc_type = $5, id_number = $6, gender = $7, birth_date = $8, ethnicity = $9, relation = $10,
+			residence = $11, phone = $12, hukou_address = $13, address = $14, employer_id = $15, occupation = $16,
+			moved_in_on = $17, status = $18, search = $19, version = $20, updated_at = $21
+			WHERE community_id = $22 AND id = $23 AND version = $24`,
+			nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name, p.DocType, p.IDNumber, p.Gender, p.BirthDate,
+			p.Ethnicity, p.Relation, p.Residence, p.Phone, p.HukouAddress, p.Address, nullID(p.EmployerID),
+			p.Occupation, p.MovedInOn, p.Status, search, p.Version, p.UpdatedAt, p.CommunityID, p.ID, old.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return s.conflict(ctx, "person", p.ID, old.Version, old.Version+1)
+		}
+		if err := s.index.put(ctx, tx, "persons", p.ID, search); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "update", p.Version, old, p)
+	})
+}
+
+// conflict builds the error for a save based on a stale version.
+func (s *Store) conflict(ctx context.Context, entity string, id int64, base, current int) error {
+	since, err := s.changesSince(ctx, entity, id, base)
+	if err != nil {
+		return err
+	}
+	return &ConflictError{Entity: entity, ID: id, Since: since, Current: current}
+}
+
+// PersonQuery describes a search of persons.
+type PersonQuery struct {
+	Text      string // name, part of an ID number, phone or address; terms separated by spaces
+	Residence string
+	Status    string // "" means active
+	Limit     int
+	Offset    int
+}
+
+// SearchPersons finds persons in scope. Each space-separated term must match
+// the name, ID number or phone, or the address of the person's household.
+// Results come in id order without a total count, so that common names over a
+// million persons still answer at once; more reports whether a next page exists.
+func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (persons []Person, more bool, err error) {
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = 20
+	}
+	if q.Offset < 0 {
+		q.Offset = 0
+	}
+	var conds []string
+	var args []any
+	arg := func(v any) int { args = append(args, v); return len(args) }
+	status := q.Status
+	if status == "" {
+		status = "active"
+	}
+	if status != "all" {
+		conds = append(conds, fmt.Sprintf("p.status = $%d", arg(status)))
+	}
+	if q.Residence != "" {
+		conds = append(conds, fmt.Sprintf("p.residence = $%d", arg(q.Residence)))
+	}
+	for _, term := range strings.Fields(normalise(q.Text)) {
+		tokens, short := queryTokens(term)
+		if short && len(tokens) == 0 {
+			return nil, false, FieldErrors{"q": "数字请至少输入4位"}
+		}
+		if len(tokens) == 0 {
+			continue
+		}
+		like := "%" + strings.ReplaceAll(strings.ReplaceAll(term, "%", ""), "_", "") + "%"
+		pm, pargs := s.index.match("persons", "p", tokens, len(args)+1)
+		args = append(args, pargs...)
+		hm, hargs := s.index.match("households", "h", tokens, len(args)+1)
+		args = append(args, hargs...)
+		l := arg(like)
+		// The token match finds candidates through the index; LIKE then drops
+		// rows whose tokens matched out of order.
+		conds = append(conds, fmt.Sprintf(`((%s AND (p.name LIKE $%d OR LOWER(p.id_number) LIKE $%d OR p.phone LIKE $%d))
+			OR p.household_id IN (SELECT h.id FROM households h WHERE %s AND h.address LIKE $%d))`,
+			pm, l, l, l, hm, l))
+	}
+	where, sargs := scope.filter("p", len(args)+1)
+	args = append(args, sargs...)
+	query := `SELECT ` + personColumns + ` FROM persons p WHERE 1 = 1`
+	for _, c := range conds {
+		query += " AND " + c
+	}
+	query += where + fmt.Sprintf(" ORDER BY p.id LIMIT %d OFFSET %d", q.Limit+1, q.Offset)
+	persons, err = s.queryPersons(ctx, s.db, query, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(persons) > q.Limit {
+		persons, more = persons[:q.Limit], true
+	}
+	return persons, more, nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}

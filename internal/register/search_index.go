@@ -1,0 +1,47 @@
+package register
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"shequ/internal/database"
+)
+
+type sqliteIndex struct{}
+
+func (sqliteIndex) put(ctx context.Context, q database.Querier, table string, id int64, text string) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM `+table+`_fts WHERE rowid = $1`, id); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO `+table+`_fts (rowid, search) VALUES ($1, $2)`, id, text)
+	return err
+}
+
+func (sqliteIndex) match(table, alias string, tokens []string, arg int) (string, []any) {
+	quoted := make([]string, len(tokens))
+	for i, t := range tokens {
+		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	return fmt.Sprintf("%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)", alias, table, table, arg),
+		[]any{strings.Join(quoted, " AND ")}
+}
+
+type pgIndex struct{}
+
+// The search column itself is indexed (GIN over its tokens as an array).
+func (pgIndex) put(context.Context, database.Querier, string, int64, string) error { return nil }
+
+func (pgIndex) match(table, alias string, tokens []string, arg int) (string, []any) {
+	return fmt.Sprintf("string_to_array(%s.search, ' ') @> $%d::text[]", alias, arg),
+		[]any{"{" + pgArrayItems(tokens) + "}"}
+}
+
+// pgArrayItems renders tokens as the items of a PostgreSQL array literal.
+func pgArrayItems(tokens []string) string {
+	items := make([]string, len(tokens))
+	for i, t := range tokens {
+		items[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(t) + `"`
+	}
+	return strings.Join(items, ",")
+}

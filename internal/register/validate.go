@@ -1,0 +1,214 @@
+package register
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"shequ/internal/codes"
+	"shequ/internal/ident"
+)
+
+// ParseDate reads a date as typed in forms and spreadsheets: 2006-01-02,
+// 2006/1/2, 2006.01.02 or 2006年1月2日, and returns it as YYYY-MM-DD.
+func ParseDate(s string) (string, bool) {
+	s = strings.TrimSpace(normalise(s))
+	if s == "" {
+		return "", false
+	}
+	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	for _, layout := range []string{"2006-01-02", "2006-1-2", "20060102"} {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1890 && t.Year() <= 2200 {
+			return t.Format("2006-01-02"), true
+		}
+	}
+	return "", false
+}
+
+func checkDate(fe FieldErrors, field, value string, required bool) string {
+	if strings.TrimSpace(value) == "" {
+		if required {
+			fe.add(field, FieldLabel("", field)+"不能为空")
+		}
+		return ""
+	}
+	d, ok := ParseDate(value)
+	if !ok {
+		fe.add(field, FieldLabel("", field)+"不是有效日期,应为 年-月-日,如 2024-03-01")
+	}
+	return d
+}
+
+func checkText(fe FieldErrors, entity, field, value string, required bool, max int) string {
+	v := strings.TrimSpace(value)
+	if v == "" && required {
+		fe.add(field, FieldLabel(entity, field)+"不能为空")
+	}
+	if utf8.RuneCountInString(v) > max {
+		fe.add(field, FieldLabel(entity, field)+"过长")
+	}
+	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00") {
+		fe.add(field, FieldLabel(entity, field)+"包含无效字符")
+	}
+	return v
+}
+
+func checkPhone(fe FieldErrors, field, value string) string {
+	if strings.TrimSpace(value) == "" {
+		return ""
+	}
+	p, err := ident.ParsePhone(value)
+	if err != nil {
+		fe.add(field, err.Error())
+		return value
+	}
+	return p
+}
+
+// validatePerson normalises p in place and reports every problem at its field.
+// today bounds birth dates.
+func validatePerson(p *Person, today time.Time) error {
+	fe := FieldErrors{}
+	p.Name = checkText(fe, "person", "name", p.Name, true, 50)
+	if p.DocType == "" {
+		p.DocType = string(ident.DocResidentID)
+	}
+	dt, err := ident.ParseDocType(p.DocType)
+	if err != nil {
+		fe.add("doc_type", err.Error())
+	}
+	if strings.TrimSpace(p.IDNumber) == "" {
+		fe.add("id_number", "证件号码不能为空")
+	} else if dt == ident.DocResidentID {
+		id, err := ident.ParseResidentID(p.IDNumber, today)
+		if err != nil {
+			fe.add("id_number", err.Error())
+		} else {
+			// The ID number is authoritative for birth date and sex.
+			p.IDNumber = id.Number
+			p.BirthDate = id.Birth.Format("2006-01-02")
+			p.Gender = "F"
+			if id.Male {
+				p.Gender = "M"
+			}
+		}
+	} else if err == nil {
+		n, err := ident.ParseDocument(dt, p.IDNumber, today)
+		if err != nil {
+			fe.add("id_number", err.Error())
+		} else {
+			p.IDNumber = n
+		}
+	}
+	if dt != ident.DocResidentID {
+		p.BirthDate = checkDate(fe, "birth_date", p.BirthDate, true)
+		if p.BirthDate > today.Format("2006-01-02") {
+			fe.add("birth_date", "出生日期不能晚于今天")
+		}
+		if p.Gender != "M" && p.Gender != "F" {
+			fe.add("gender", "请选择性别")
+		}
+	}
+	if p.Ethnicity != "" {
+		if _, ok := codes.EthnicityName(p.Ethnicity); !ok {
+			if c, ok := codes.EthnicityByName(p.Ethnicity); ok {
+				p.Ethnicity = c
+			} else {
+				fe.add("ethnicity", "民族代码无效(GB/T 3304)")
+			}
+		}
+	}
+	if p.Relation != "" {
+		if _, ok := codes.RelationName(p.Relation); !ok {
+			if c, ok := codes.RelationByName(p.Relation); ok {
+				p.Relation = c
+			} else {
+				fe.add("relation", "与户主关系代码无效(GB/T 4761)")
+			}
+		}
+	}
+	if p.Residence == "" {
+		fe.add("residence", "请选择人口类别")
+	} else if _, ok := ResidenceNames[p.Residence]; !ok {
+		fe.add("residence", "人口类别应为 户籍、常住、流动 或 境外")
+	}
+	if p.Status == "" {
+		p.Status = "active"
+	} else if _, ok := PersonStatusNames[p.Status]; !ok {
+		fe.add("status", "状态无效")
+	}
+	p.Phone = checkPhone(fe, "phone", p.Phone)
+	p.HukouAddress = checkText(fe, "person", "hukou_address", p.HukouAddress, false, 200)
+	p.Address = checkText(fe, "person", "address", p.Address, false, 200)
+	p.Occupation = checkText(fe, "person", "occupation", p.Occupation, false, 50)
+	p.MovedInOn = checkDate(fe, "moved_in_on", p.MovedInOn, false)
+	if p.HouseholdID == 0 && p.OrgID == 0 {
+		fe.add("household_id", "请选择所属户或所属单元")
+	}
+	return fe.err()
+}
+
+func validateHousehold(h *Household) error {
+	fe := FieldErrors{}
+	h.Number = checkText(fe, "household", "number", h.Number, true, 40)
+	if _, ok := HouseholdKindNames[h.Kind]; !ok {
+		fe.add("kind", "户类别应为 户籍户、流动户 或 集体户")
+	}
+	if h.Status == "" {
+		h.Status = "active"
+	} else if h.Status != "active" && h.Status != "dissolved" {
+		fe.add("status", "状态无效")
+	}
+	h.Address = checkText(fe, "household", "address", h.Address, false, 200)
+	h.Phone = checkPhone(fe, "phone", h.Phone)
+	if h.HouseID == 0 && h.OrgID == 0 {
+		fe.add("house_id", "请选择房屋或所属单元")
+	}
+	return fe.err()
+}
+
+func validateOrganisation(o *Organisation) error {
+	fe := FieldErrors{}
+	o.Name = checkText(fe, "organisation", "name", o.Name, true, 100)
+	if _, ok := OrganisationKindNames[o.Kind]; !ok {
+		fe.add("kind", "单位类别无效")
+	}
+	if strings.TrimSpace(o.USCC) != "" {
+		c, err := ident.ParseUSCC(o.USCC)
+		if err != nil {
+			fe.add("uscc", err.Error())
+		} else {
+			o.USCC = c
+		}
+	}
+	o.LegalRep = checkText(fe, "organisation", "legal_rep", o.LegalRep, false, 50)
+	o.Phone = checkPhone(fe, "phone", o.Phone)
+	o.Address = checkText(fe, "organisation", "address", o.Address, false, 200)
+	if o.StaffCount < 0 {
+		fe.add("staff_count", "从业人数不能为负")
+	}
+	if o.Status == "" {
+		o.Status = "active"
+	}
+	if o.OrgID == 0 {
+		fe.add("org_id", "请选择所属单元")
+	}
+	return fe.err()
+}
+
+func validateHouse(h *House) error {
+	fe := FieldErrors{}
+	h.Number = checkText(fe, "house", "number", h.Number, true, 40)
+	if _, ok := HouseUseNames[h.Use]; !ok {
+		fe.add("use", "房屋用途应为 自住、出租 或 空置")
+	}
+	if h.AreaM2 < 0 || h.AreaM2 > 100000 {
+		fe.add("area_m2", "面积无效")
+	}
+	h.OwnerName = checkText(fe, "house", "owner_name", h.OwnerName, false, 50)
+	h.OwnerPhone = checkPhone(fe, "owner_phone", h.OwnerPhone)
+	if h.BuildingID == 0 {
+		fe.add("building_id", "请选择楼栋")
+	}
+	return fe.err()
+}
