@@ -19,11 +19,11 @@ const (
 
 // IDs hands out ids. The zero value is not usable; use NewIDs.
 type IDs struct {
-	mu     sync.Mutex
-	node   int64
-	last   int64 // last millisecond used
-	seq    int64
-	nowFn  func() time.Time
+	mu    sync.Mutex
+	node  int64
+	last  int64 // last millisecond used
+	seq   int64
+	nowFn func() time.Time
 }
 
 // NewIDs returns a generator with a random node number.

@@ -106,7 +106,7 @@ func (g Geometry) Centroid() (float64, float64) {
 // indistinguishable from a proper one and needs no tiles or libraries.
 type Projection struct {
 	minX, maxY, scale, kx float64
-	Width, Height      float64
+	Width, Height         float64
 }
 
 // NewProjection fits the box into a canvas width wide.

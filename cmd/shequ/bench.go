@@ -1,0 +1,24 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+
+	"shequ/internal/bench"
+)
+
+func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dsn := newFlags("bench", stderr)
+	persons := fs.Int("persons", 1000000, "载入 city 预设时的人口数")
+	load := fs.Bool("load", false, "先在(空)数据库中载入 city 预设并计时")
+	queries := fs.Int("queries", 2000, "每项延迟测量的次数")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self}, stdout, stderr)
+}

@@ -1,0 +1,108 @@
+// Command shequ runs the community register: the web server, schema
+// migrations, demo data, accounts, API tokens and benchmarks.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"shequ/internal/database"
+)
+
+const usage = `shequ — 社区治理与便民服务平台
+
+用法:
+  shequ serve   [--db 文件|postgres://…] [--addr 127.0.0.1:8080] [--demo]   运行网站与 API
+  shequ migrate [--db …]                                                  升级数据库结构
+  shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S]  载入演示数据
+  shequ user    add|list|set-password [--db …] …                          管理账号
+  shequ token   create|list|revoke [--db …] …                             管理 API 令牌
+  shequ bench   [--db …] [--persons N]                                    性能测量(每行一个 JSON)
+
+--db 默认为 ./shequ.db(SQLite);以 postgres:// 开头时使用 PostgreSQL。
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "错误:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serveCmd(ctx, rest, stdout, stderr)
+	case "migrate":
+		return migrateCmd(ctx, rest, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, rest, stdout, stderr)
+	case "user":
+		return userCmd(ctx, rest, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, rest, stdout, stderr)
+	case "bench":
+		return benchCmd(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("未知命令 %q", cmd)
+	}
+}
+
+// newFlags makes a flag set with the --db flag every command takes.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("shequ "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "shequ.db", "SQLite 文件路径,或 postgres:// DSN")
+	return fs, db
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, dsn string) (*database.DB, error) {
+	db, err := database.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("升级数据库结构失败: %w", err)
+	}
+	return db, nil
+}
+
+func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dsn := newFlags("migrate", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := database.Open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	v, _ := db.SchemaVersion(ctx)
+	fmt.Fprintf(stdout, "已应用 %d 个迁移,当前结构版本 %d\n", n, v)
+	return nil
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"shequ/internal/accounts"
+	"shequ/internal/database"
+	"shequ/internal/demo"
+	"shequ/internal/server"
+)
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, dsn := newFlags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
+	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
+	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
+	verbose := fs.Bool("v", false, "记录每个请求")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	start := time.Now()
+	db, err := openDB(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *withDemo {
+		if err := loadDemoIfEmpty(ctx, db, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	h := server.Handler(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
+	return server.Serve(ctx, *addr, h, func(a net.Addr) {
+		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
+		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
+	})
+}
+
+// loadDemoIfEmpty loads the chengbei preset and an administrator into an
+// empty database and says how to log in.
+func loadDemoIfEmpty(ctx context.Context, db *database.DB, stdout, stderr io.Writer) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(stdout, "数据库已有数据,跳过演示数据载入。")
+		return nil
+	}
+	fmt.Fprintln(stdout, "正在载入演示数据:城北社区(chengbei)…")
+	sum, err := demo.Load(ctx, db, demo.Options{Preset: "chengbei", Seed: 1, Today: time.Now()}, progressBar(stderr, "城北社区"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已载入 %d 户 %d 人。\n", sum.Households, sum.Persons)
+	b := make([]byte, 9)
+	rand.Read(b)
+	password := "demo" + base64.RawURLEncoding.EncodeToString(b) + "1"
+	acc := accounts.NewStore(db)
+	if err := acc.AddUser(ctx, &accounts.User{Name: "admin", DisplayName: "演示管理员", Role: accounts.RoleAdmin}, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "登录账号: admin  密码: %s\n(密码只显示这一次;可用 shequ user set-password 修改)\n", password)
+	return nil
+}
+
+// isTerminal reports whether w is a character device, to draw progress bars
+// only for people, not for logs.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,271 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"shequ/internal/accounts"
+	"shequ/internal/database"
+	"shequ/internal/demo"
+	"shequ/internal/register"
+	"shequ/internal/server"
+)
+
+// Options selects what to measure.
+type Options struct {
+	DSN     string
+	Persons int    // size of the city loaded when Load is set
+	Load    bool   // load the city preset first (the database must be empty)
+	Queries int    // operations per latency figure
+	Binary  string // the shequ executable, for the start-up measurement
+}
+
+// Run measures and writes results to out; progress goes to logw.
+func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
+	if opt.Queries <= 0 {
+		opt.Queries = 2000
+	}
+	db, err := database.Open(ctx, opt.DSN)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	e := emitter{w: out, engine: string(db.Engine)}
+	if opt.Load {
+		start := time.Now()
+		sum, err := demo.Load(ctx, db, demo.Options{Preset: "city", Persons: opt.Persons, Seed: 1, Today: time.Now()},
+			func(done, total int) {})
+		if err != nil {
+			return err
+		}
+		e.emit(Result{Bench: "demo_load_city", Value: time.Since(start).Seconds(), Unit: "s", N: sum.Persons})
+	}
+	var persons int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons); err != nil {
+		return err
+	}
+	if persons == 0 {
+		return fmt.Errorf("数据库中没有人员;请先用 --load 载入 city 预设")
+	}
+	fmt.Fprintf(logw, "bench: %d persons on %s\n", persons, db.Engine)
+	sample, err := samplePersons(ctx, db, 500)
+	if err != nil {
+		return err
+	}
+	if err := searchBench(ctx, e, db, sample, opt.Queries, persons); err != nil {
+		return err
+	}
+	if err := detailBench(ctx, e, db, sample, opt.Queries, persons); err != nil {
+		return err
+	}
+	if opt.Binary != "" {
+		if err := serveBench(ctx, e, opt, persons); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type sampled struct {
+	id       int64
+	name     string
+	idNumber string
+	phone    string
+}
+
+// samplePersons picks persons spread over the table by id.
+func samplePersons(ctx context.Context, db *database.DB, n int) ([]sampled, error) {
+	var lo, hi int64
+	if err := db.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM persons`).Scan(&lo, &hi); err != nil {
+		return nil, err
+	}
+	r := newRand(42)
+	var out []sampled
+	for len(out) < n {
+		at := lo + r.Int64N(hi-lo+1)
+		var s sampled
+		err := db.QueryRowContext(ctx, `SELECT id, name, id_number, phone FROM persons WHERE id >= $1 ORDER BY id LIMIT 1`, at).
+			Scan(&s.id, &s.name, &s.idNumber, &s.phone)
+		if err == sql.ErrNoRows {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// searchBench times the kinds of query people type: a full name, a surname
+// and one given character, six digits of an ID number, the last four digits
+// of a phone.
+func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampled, n, persons int) error {
+	reg := register.NewStore(db)
+	r := newRand(7)
+	queries := make([]string, n)
+	for i := range queries {
+		s := sample[r.IntN(len(sample))]
+		switch i % 4 {
+		case 0:
+			queries[i] = s.name
+		case 1:
+			rs := []rune(s.name)
+			queries[i] = string(rs[:min(2, len(rs))])
+		case 2:
+			queries[i] = s.idNumber[10:16]
+		default:
+			if len(s.phone) >= 4 {
+				queries[i] = s.phone[len(s.phone)-4:]
+			} else {
+				queries[i] = s.idNumber[14:]
+			}
+		}
+	}
+	// Warm the caches the way a running server's would be.
+	for _, q := range queries[:min(50, len(queries))] {
+		reg.SearchPersons(ctx, register.Everything, register.PersonQuery{Text: q})
+	}
+	lat, err := timeIt(ctx, n, func(i int) error {
+		_, _, err := reg.SearchPersons(ctx, register.Everything, register.PersonQuery{Text: queries[i], Limit: 20})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	note := fmt.Sprintf("%d persons; full names, 2-char prefixes, 6 ID digits, phone last 4", persons)
+	e.emit(Result{Bench: "person_search_p50", Value: lat.pct(0.50), Unit: "ms", N: len(lat), Note: note})
+	e.emit(Result{Bench: "person_search_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
+	return nil
+}
+
+// detailBench times GET /api/v1/persons/{id} over loopback HTTP against the
+// real handler, with a real token.
+func detailBench(ctx context.Context, e emitter, db *database.DB, sample []sampled, n, persons int) error {
+	acc := accounts.NewStore(db)
+	name := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
+	pw := "bench-password-1"
+	if err := acc.AddUser(ctx, &accounts.User{Name: name, Role: accounts.RoleAdmin}, pw); err != nil {
+		return err
+	}
+	secret, _, err := acc.CreateToken(ctx, name, "bench")
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := server.Handler(db, log, server.Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h}
+	go srv.Serve(ln)
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	base := "http://" + ln.Addr().String()
+	r := newRand(9)
+	get := func(id int64) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/persons/"+strconv.FormatInt(id, 10), nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("GET person: %s", resp.Status)
+		}
+		return nil
+	}
+	for i := 0; i < 50; i++ {
+		get(sample[i%len(sample)].id)
+	}
+	lat, err := timeIt(ctx, n, func(int) error { return get(sample[r.IntN(len(sample))].id) })
+	if err != nil {
+		return err
+	}
+	note := fmt.Sprintf("%d persons; GET /api/v1/persons/{id} over loopback with a bearer token", persons)
+	e.emit(Result{Bench: "person_detail_api_p50", Value: lat.pct(0.50), Unit: "ms", N: len(lat), Note: note})
+	e.emit(Result{Bench: "person_detail_api_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
+	return nil
+}
+
+// serveBench starts `shequ serve` as its own process, times until /healthz
+// answers, runs a burst of searches and detail reads, and reads its RSS.
+func serveBench(ctx context.Context, e emitter, opt Options, persons int) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, opt.Binary, "serve", "--db", opt.DSN, "--addr", addr)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+	}()
+	var ready time.Duration
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				ready = time.Since(start)
+				break
+			}
+		}
+		if time.Since(start) > 30*time.Second {
+			return fmt.Errorf("shequ serve did not answer within 30 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	e.emit(Result{Bench: "serve_startup", Value: float64(ready.Microseconds()) / 1000, Unit: "ms", Note: fmt.Sprintf("%d persons; process start to first /healthz 200", persons)})
+	// Exercise the server so the RSS reflects a working process, not an idle one.
+	for i := 0; i < 200; i++ {
+		resp, err := http.Get("http://" + addr + "/api/v1/openapi.json")
+		if err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	rss, err := rssMB(cmd.Process.Pid)
+	if err != nil {
+		return err
+	}
+	e.emit(Result{Bench: "serve_rss", Value: rss, Unit: "MB", Note: fmt.Sprintf("%d persons; VmRSS after start-up and 200 requests", persons)})
+	return nil
+}
+
+func rssMB(pid int) (float64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(f), "kB")), 64)
+			return kb / 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmRSS for pid %d", pid)
+}
