@@ -198,8 +198,8 @@ func (s *Store) Create(ctx context.Context, q database.Querier, u *Unit) error {
 		return err
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO org_closure (ancestor_id, unit_id, depth)
-		SELECT ancestor_id, $1, depth + 1 FROM org_closure WHERE unit_id = $2
-		UNION ALL SELECT $1, $1, 0`, u.ID, u.ParentID)
+		SELECT ancestor_id, CAST($1 AS BIGINT), depth + 1 FROM org_closure WHERE unit_id = $2
+		UNION ALL SELECT CAST($1 AS BIGINT), CAST($1 AS BIGINT), 0`, u.ID, u.ParentID)
 	return err
 }
 
