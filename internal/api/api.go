@@ -30,8 +30,14 @@ type Deps struct {
 
 type handler struct{ Deps }
 
+// Router is what Routes registers on: an *http.ServeMux, or a recorder in
+// tests that list every route.
+type Router interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
 // Routes registers the API on mux.
-func Routes(mux *http.ServeMux, d Deps) {
+func Routes(mux Router, d Deps) {
 	h := &handler{d}
 	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
 	auth := func(pattern string, fn func(http.ResponseWriter, *http.Request, *caller)) {
