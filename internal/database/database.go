@@ -75,7 +75,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		"journal_mode(WAL)",
 		"busy_timeout(10000)",
 		"synchronous(NORMAL)",
-		"cache_size(-32000)",
+		"cache_size(-16000)",
 		"temp_store(MEMORY)",
 	} {
 		q.Add("_pragma", p)

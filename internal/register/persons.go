@@ -260,6 +260,10 @@ type PersonQuery struct {
 // the name, ID number or phone, or the address of the person's household.
 // Results come in id order without a total count, so that common names over a
 // million persons still answer at once; more reports whether a next page exists.
+//
+// Persons matched by their own fields and persons matched through their
+// household's address are fetched by two index-driven queries and merged:
+// one query with an OR across both indexes would make the engines scan.
 func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (persons []Person, more bool, err error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 20
@@ -267,19 +271,8 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 	if q.Offset < 0 {
 		q.Offset = 0
 	}
-	var conds []string
-	var args []any
-	arg := func(v any) int { args = append(args, v); return len(args) }
-	status := q.Status
-	if status == "" {
-		status = "active"
-	}
-	if status != "all" {
-		conds = append(conds, fmt.Sprintf("p.status = $%d", arg(status)))
-	}
-	if q.Residence != "" {
-		conds = append(conds, fmt.Sprintf("p.residence = $%d", arg(q.Residence)))
-	}
+	var terms [][]string
+	var likes []string
 	for _, term := range strings.Fields(normalise(q.Text)) {
 		tokens, short := queryTokens(term)
 		if short && len(tokens) == 0 {
@@ -288,33 +281,102 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 		if len(tokens) == 0 {
 			continue
 		}
-		like := "%" + strings.ReplaceAll(strings.ReplaceAll(term, "%", ""), "_", "") + "%"
-		pm, pargs := s.index.match("persons", "p", tokens, len(args)+1)
-		args = append(args, pargs...)
-		hm, hargs := s.index.match("households", "h", tokens, len(args)+1)
-		args = append(args, hargs...)
-		l := arg(like)
-		// The token match finds candidates through the index; LIKE then drops
-		// rows whose tokens matched out of order.
-		conds = append(conds, fmt.Sprintf(`((%s AND (p.name LIKE $%d OR LOWER(p.id_number) LIKE $%d OR p.phone LIKE $%d))
-			OR p.household_id IN (SELECT h.id FROM households h WHERE %s AND h.address LIKE $%d))`,
-			pm, l, l, l, hm, l))
+		terms = append(terms, tokens)
+		likes = append(likes, "%"+strings.NewReplacer("%", "", "_", "").Replace(term)+"%")
 	}
-	where, sargs := scope.filter("p", len(args)+1)
-	args = append(args, sargs...)
-	query := `SELECT ` + personColumns + ` FROM persons p WHERE 1 = 1`
-	for _, c := range conds {
-		query += " AND " + c
+	want := q.Offset + q.Limit + 1
+	base := func() ([]string, []any) {
+		var conds []string
+		var args []any
+		status := q.Status
+		if status == "" {
+			status = "active"
+		}
+		if status != "all" {
+			args = append(args, status)
+			conds = append(conds, fmt.Sprintf("p.status = $%d", len(args)))
+		}
+		if q.Residence != "" {
+			args = append(args, q.Residence)
+			conds = append(conds, fmt.Sprintf("p.residence = $%d", len(args)))
+		}
+		return conds, args
 	}
-	query += where + fmt.Sprintf(" ORDER BY p.id LIMIT %d OFFSET %d", q.Limit+1, q.Offset)
-	persons, err = s.queryPersons(ctx, s.db, query, args...)
+	run := func(conds []string, args []any) ([]Person, error) {
+		where, sargs := scope.filter("p", len(args)+1)
+		args = append(args, sargs...)
+		query := `SELECT ` + personColumns + ` FROM persons p WHERE 1 = 1`
+		for _, c := range conds {
+			query += " AND " + c
+		}
+		return s.queryPersons(ctx, s.db, query+where+fmt.Sprintf(" ORDER BY p.id LIMIT %d", want), args...)
+	}
+	if len(terms) == 0 {
+		conds, args := base()
+		persons, err = run(conds, args)
+	} else {
+		// By the person's own name, ID number and phone.
+		conds, args := base()
+		for i, tokens := range terms {
+			m, margs := s.index.match("persons", "p", tokens, len(args)+1)
+			args = append(args, margs...)
+			args = append(args, likes[i])
+			l := len(args)
+			// The token match finds candidates through the index; LIKE then
+			// drops rows whose tokens matched out of order.
+			conds = append(conds, fmt.Sprintf("%s AND (p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", m, l, l, l))
+		}
+		own, err := run(conds, args)
+		if err != nil {
+			return nil, false, err
+		}
+		// By the household's address.
+		conds, args = base()
+		var hconds []string
+		for i, tokens := range terms {
+			m, margs := s.index.match("households", "h", tokens, len(args)+1)
+			args = append(args, margs...)
+			args = append(args, likes[i])
+			hconds = append(hconds, fmt.Sprintf("%s AND h.address LIKE $%d", m, len(args)))
+		}
+		conds = append(conds, "p.household_id IN (SELECT h.id FROM households h WHERE "+strings.Join(hconds, " AND ")+")")
+		byAddress, err := run(conds, args)
+		if err != nil {
+			return nil, false, err
+		}
+		persons = mergeByID(own, byAddress)
+	}
 	if err != nil {
 		return nil, false, err
 	}
+	if q.Offset >= len(persons) {
+		return nil, false, nil
+	}
+	persons = persons[q.Offset:]
 	if len(persons) > q.Limit {
 		persons, more = persons[:q.Limit], true
 	}
 	return persons, more, nil
+}
+
+// mergeByID merges two id-ordered lists, dropping duplicates.
+func mergeByID(a, b []Person) []Person {
+	out := make([]Person, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j >= len(b) || (i < len(a) && a[i].ID < b[j].ID):
+			out = append(out, a[i])
+			i++
+		case i >= len(a) || b[j].ID < a[i].ID:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 func nullID(id int64) any {
