@@ -18,6 +18,7 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
+	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/server"
 )
@@ -70,6 +71,9 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 		return err
 	}
 	if err := detailBench(ctx, e, db, sample, opt.Queries, persons); err != nil {
+		return err
+	}
+	if err := subtreeBench(ctx, e, db, opt.Queries); err != nil {
 		return err
 	}
 	if opt.Binary != "" {
@@ -150,6 +154,56 @@ func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampl
 	note := fmt.Sprintf("%d persons; full names, 2-char prefixes, 6 ID digits, phone last 4", persons)
 	e.emit(Result{Bench: "person_search_p50", Value: lat.pct(0.50), Unit: "ms", N: len(lat), Note: note})
 	e.emit(Result{Bench: "person_search_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
+	return nil
+}
+
+// subtreeBench times subtree questions on the org tree: the units of a
+// street, and the register counts of a community and of a street.
+func subtreeBench(ctx context.Context, e emitter, db *database.DB, n int) error {
+	var units int
+	db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&units)
+	var streets, communities []int64
+	for _, q := range []struct {
+		level string
+		dst   *[]int64
+	}{{"street", &streets}, {"community", &communities}} {
+		rows, err := db.QueryContext(ctx, `SELECT id FROM org_units WHERE level = $1`, q.level)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			rows.Scan(&id)
+			*q.dst = append(*q.dst, id)
+		}
+		rows.Close()
+	}
+	if len(streets) == 0 || len(communities) == 0 {
+		return nil
+	}
+	org := orgtree.NewStore(db)
+	lat, err := timeIt(ctx, n, func(i int) error {
+		_, err := org.CountDescendants(ctx, streets[i%len(streets)])
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	note := fmt.Sprintf("%d org units; count a street's subtree by level", units)
+	e.emit(Result{Bench: "org_subtree_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
+	reg := register.NewStore(db)
+	lat, err = timeIt(ctx, min(n, 200), func(i int) error {
+		u, err := org.Get(ctx, communities[i%len(communities)])
+		if err != nil {
+			return err
+		}
+		_, err = reg.Stats(ctx, register.Within(u))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	e.emit(Result{Bench: "community_stats_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: "register counts of one community (~3,000 households)"})
 	return nil
 }
 

@@ -43,6 +43,14 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 		return nil, err
 	}
 	l := &Loader{db: db, tx: tx, actor: actor, batches: map[string]*batch{}}
+	if db.Engine == database.SQLite {
+		// A bigger page cache for this connection keeps the indexes being
+		// filled in memory; Commit puts the usual size back.
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+	}
 	l.define("buildings", "community_id, id, grid_id, name, address, kind, floors, built_year, version, created_at, updated_at")
 	l.define("houses", "community_id, id, building_id, org_id, grid_id, number, address, area_m2, use, owner_name, owner_phone, search, version, created_at, updated_at")
 	l.define("households", "community_id, id, number, kind, house_id, org_id, grid_id, head_id, address, phone, status, search, version, created_at, updated_at")
@@ -111,7 +119,13 @@ func (l *Loader) flush(ctx context.Context, b *batch) error {
 			if j > 0 {
 				sb.WriteString(", ")
 			}
-			fmt.Fprintf(&sb, "$%d", k)
+			// SQLite resolves each $N by a linear search of the statement's
+			// parameter names, quadratic over a batch; plain ? is positional.
+			if l.db.Engine == database.SQLite {
+				sb.WriteByte('?')
+			} else {
+				fmt.Fprintf(&sb, "$%d", k)
+			}
 			k++
 		}
 		sb.WriteByte(')')
@@ -132,6 +146,9 @@ func (l *Loader) Commit(ctx context.Context) error {
 			return err
 		}
 	}
+	if l.db.Engine == database.SQLite {
+		l.tx.ExecContext(ctx, `PRAGMA cache_size = -16000`)
+	}
 	return l.tx.Commit()
 }
 
@@ -143,17 +160,15 @@ func (l *Loader) event(ctx context.Context, at time.Time, community int64, entit
 	if err != nil {
 		return err
 	}
-	changes := map[string][2]any{}
-	for _, f := range diff(entity, nil, row) {
-		changes[f.Field] = [2]any{nil, f.After}
-	}
-	cj, _ := json.Marshal(changes)
+	// A create event's snapshot already holds every field; its changes
+	// stay empty rather than repeating them (see Change.Fields).
+	cj := "{}"
 	var actorID any
 	if l.actor.UserID != 0 {
 		actorID = l.actor.UserID
 	}
 	return l.add(ctx, "change_events", community, database.NewID(), database.FormatTime(at), actorID,
-		l.actor.Name, l.actor.Source, entity, id, "create", 1, string(cj), string(snap))
+		l.actor.Name, l.actor.Source, entity, id, "create", 1, cj, string(snap))
 }
 
 func (l *Loader) index(ctx context.Context, table string, id int64, text string) error {

@@ -141,6 +141,16 @@ func scanChanges(rows interface {
 		for k, v := range m {
 			c.Fields = append(c.Fields, FieldChange{Field: k, Label: FieldLabel(c.Entity, k), Before: v[0], After: v[1]})
 		}
+		if c.Op == "create" && len(c.Fields) == 0 && snapshot != "" {
+			// Bulk-loaded rows record their creation by the snapshot alone.
+			var row map[string]any
+			json.Unmarshal([]byte(snapshot), &row)
+			for k, v := range row {
+				if !untracked[k] {
+					c.Fields = append(c.Fields, FieldChange{Field: k, Label: FieldLabel(c.Entity, k), After: v})
+				}
+			}
+		}
 		sort.Slice(c.Fields, func(i, j int) bool { return c.Fields[i].Field < c.Fields[j].Field })
 		if withSnapshot && snapshot != "" {
 			c.Snapshot = json.RawMessage(snapshot)
