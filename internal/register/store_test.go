@@ -162,10 +162,10 @@ func TestSearch(t *testing.T) {
 			{"李", "李建国"},
 			{f.head.IDNumber[6:14], "李建国"}, // birth date part of the ID
 			{f.spouse.IDNumber[14:], "王秀兰"},
-			{"0002", "王秀兰"},               // phone tail
-			{"3号楼", "李建国,王秀兰"},          // household address
-			{"王 秀兰", "王秀兰"},              // two terms
-			{"国建", ""},                    // characters out of order
+			{"0002", "王秀兰"},    // phone tail
+			{"3号楼", "李建国,王秀兰"}, // household address
+			{"王 秀兰", "王秀兰"},    // two terms
+			{"国建", ""},         // characters out of order
 			{"张", ""},
 		}
 		for _, tt := range tests {
