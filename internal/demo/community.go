@@ -370,4 +370,3 @@ func chineseNumber(n int) string {
 	}
 	return strconv.Itoa(n)
 }
-

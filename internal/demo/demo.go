@@ -277,4 +277,3 @@ func gridBoxes(c communitySpec, n int) []string {
 	}
 	return out
 }
-

@@ -35,16 +35,16 @@ func TestChengbei(t *testing.T) {
 			t.Fatal(err)
 		}
 		for q, want := range map[string]int{
-			`SELECT COUNT(*) FROM households`:                                              7891,
-			`SELECT COUNT(*) FROM persons`:                                                 25369,
-			`SELECT COUNT(*) FROM persons WHERE residence = 'floating'`:                    10180,
-			`SELECT COUNT(*) FROM households WHERE kind = 'floating'`:                      3112,
-			`SELECT COUNT(*) FROM org_units WHERE level = 'group'`:                         5,
-			`SELECT COUNT(*) FROM org_units WHERE level = 'grid'`:                          19,
-			`SELECT COUNT(*) FROM org_staff WHERE role = 'center_head'`:                    40,
+			`SELECT COUNT(*) FROM households`:                                               7891,
+			`SELECT COUNT(*) FROM persons`:                                                  25369,
+			`SELECT COUNT(*) FROM persons WHERE residence = 'floating'`:                     10180,
+			`SELECT COUNT(*) FROM households WHERE kind = 'floating'`:                       3112,
+			`SELECT COUNT(*) FROM org_units WHERE level = 'group'`:                          5,
+			`SELECT COUNT(*) FROM org_units WHERE level = 'grid'`:                           19,
+			`SELECT COUNT(*) FROM org_staff WHERE role = 'center_head'`:                     40,
 			`SELECT COUNT(*) FROM org_staff WHERE role IN ('secretary', 'community_staff')`: 21,
-			`SELECT COUNT(*) FROM org_staff WHERE role = 'grid_worker'`:                    19,
-			`SELECT COUNT(*) FROM organisations`:                                           38,
+			`SELECT COUNT(*) FROM org_staff WHERE role = 'grid_worker'`:                     19,
+			`SELECT COUNT(*) FROM organisations`:                                            38,
 			`SELECT COUNT(*) FROM households h WHERE h.head_id IS NULL OR NOT EXISTS
 				(SELECT 1 FROM persons p WHERE p.id = h.head_id AND p.household_id = h.id)`: 0,
 			`SELECT COUNT(*) FROM rentals r JOIN households h ON h.house_id = r.house_id WHERE h.kind = 'floating'`: 3112,

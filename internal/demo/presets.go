@@ -3,22 +3,22 @@ package demo
 // communitySpec is what a preset says about one community; the generator
 // fills in the rest with plausible data.
 type communitySpec struct {
-	name, code           string
-	households, persons  int
-	floatingHouseholds   int
-	floatingPersons      int
-	groups               int // 居民小组 (0: grids hang on the community)
-	grids                int
-	centerHeads          int
-	organisations        []string // named ones first; the rest generated
-	organisationCount    int
-	staff                []staffSpec
-	lon, lat             float64 // centre, for grid boundaries
-	areaKm2              float64
-	homeArea, oldHome    string   // area code of registered residents (and before a renaming)
-	renamedIn            int      // year the home area code changed
-	migrantProvinces     []string // where floating residents come from
-	address              string   // street address stem
+	name, code          string
+	households, persons int
+	floatingHouseholds  int
+	floatingPersons     int
+	groups              int // 居民小组 (0: grids hang on the community)
+	grids               int
+	centerHeads         int
+	organisations       []string // named ones first; the rest generated
+	organisationCount   int
+	staff               []staffSpec
+	lon, lat            float64 // centre, for grid boundaries
+	areaKm2             float64
+	homeArea, oldHome   string   // area code of registered residents (and before a renaming)
+	renamedIn           int      // year the home area code changed
+	migrantProvinces    []string // where floating residents come from
+	address             string   // street address stem
 }
 
 type staffSpec struct {
@@ -26,8 +26,8 @@ type staffSpec struct {
 }
 
 type districtSpec struct {
-	name, code  string
-	streets     []streetSpec
+	name, code string
+	streets    []streetSpec
 }
 
 type streetSpec struct {
@@ -64,7 +64,7 @@ func chengbei() presetSpec {
 				organisations: orgs, organisationCount: 38, staff: staff, lon: 109.325, lat: 36.872, areaKm2: 3.6,
 				homeArea: "610603", oldHome: "610624", renamedIn: 2016,
 				migrantProvinces: []string{"61", "61", "61", "62", "64", "14", "15", "41"},
-				address: "安塞区城北",
+				address:          "安塞区城北",
 			}}}}}}}
 }
 
@@ -83,7 +83,7 @@ func zinan() presetSpec {
 					{"community_staff", "大学生村干部"}, {"community_staff", "劳动保障员"}},
 				lon: 111.372, lat: 35.619, areaKm2: 1.2, homeArea: "141081",
 				migrantProvinces: []string{"14", "14", "14", "61", "41", "13"},
-				address: "侯马市紫南",
+				address:          "侯马市紫南",
 			}}}}}}}
 }
 

@@ -44,15 +44,15 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	}
 	l := &Loader{db: db, tx: tx, actor: actor, batches: map[string]*batch{}}
 	if db.Engine == database.SQLite {
-		// A bigger page cache for this connection keeps the indexes being
+		// A bigger page cache (1 GiB) for this connection keeps the indexes being
 		// filled in memory; Commit puts the usual size back.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
+		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -1048576`); err != nil {
 			tx.Rollback()
 			return nil, err
 		}
 	}
 	l.define("buildings", "community_id, id, grid_id, name, address, kind, floors, built_year, version, created_at, updated_at")
-	l.define("houses", "community_id, id, building_id, org_id, grid_id, number, address, area_m2, use, owner_name, owner_phone, search, version, created_at, updated_at")
+	l.define("houses", "community_id, id, building_id, org_id, grid_id, number, address, area_m2, use, owner_name, owner_phone, version, created_at, updated_at")
 	l.define("households", "community_id, id, number, kind, house_id, org_id, grid_id, head_id, address, phone, status, search, version, created_at, updated_at")
 	l.define("organisations", "community_id, id, name, kind, uscc, legal_rep, phone, address, org_id, grid_id, staff_count, status, search, version, created_at, updated_at")
 	l.define("persons", "community_id, id, household_id, org_id, grid_id, name, doc_type, id_number, gender, birth_date, ethnicity, relation, residence, phone, hukou_address, address, employer_id, occupation, moved_in_on, status, search, version, created_at, updated_at")
@@ -171,6 +171,16 @@ func (l *Loader) event(ctx context.Context, at time.Time, community int64, entit
 		l.actor.Name, l.actor.Source, entity, id, "create", 1, cj, string(snap))
 }
 
+// column is what goes into a row's own search column: the tokens on
+// PostgreSQL, which indexes that column; nothing on SQLite, whose FTS table
+// holds them.
+func (l *Loader) column(text string) string {
+	if l.db.Engine == database.SQLite {
+		return ""
+	}
+	return text
+}
+
 func (l *Loader) index(ctx context.Context, table string, id int64, text string) error {
 	if l.db.Engine != database.SQLite {
 		return nil
@@ -197,7 +207,7 @@ func (l *Loader) House(ctx context.Context, at time.Time, h *House) error {
 	h.Version = 1
 	ts := database.FormatTime(at)
 	if err := l.add(ctx, "houses", h.CommunityID, h.ID, h.BuildingID, h.OrgID, nullID(h.GridID), h.Number, h.Address,
-		h.AreaM2, h.Use, h.OwnerName, h.OwnerPhone, SearchText(h.Address, h.OwnerName), 1, ts, ts); err != nil {
+		h.AreaM2, h.Use, h.OwnerName, h.OwnerPhone, 1, ts, ts); err != nil {
 		return err
 	}
 	return l.event(ctx, at, h.CommunityID, "house", h.ID, h)
@@ -216,7 +226,7 @@ func (l *Loader) Household(ctx context.Context, at time.Time, h *Household, head
 	h.CreatedAt, h.UpdatedAt = ts, ts
 	search := householdSearchText(*h, headName)
 	if err := l.add(ctx, "households", h.CommunityID, h.ID, h.Number, h.Kind, nullID(h.HouseID), h.OrgID,
-		nullID(h.GridID), nullID(h.HeadID), h.Address, h.Phone, h.Status, search, 1, ts, ts); err != nil {
+		nullID(h.GridID), nullID(h.HeadID), h.Address, h.Phone, h.Status, l.column(search), 1, ts, ts); err != nil {
 		return err
 	}
 	if err := l.index(ctx, "households", h.ID, search); err != nil {
@@ -242,7 +252,7 @@ func (l *Loader) Person(ctx context.Context, at time.Time, p *Person) error {
 	search := SearchText(p.Name, p.IDNumber, p.Phone)
 	if err := l.add(ctx, "persons", p.CommunityID, p.ID, nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name,
 		p.DocType, p.IDNumber, p.Gender, p.BirthDate, p.Ethnicity, p.Relation, p.Residence, p.Phone, p.HukouAddress,
-		p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, search, 1, ts, ts); err != nil {
+		p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, l.column(search), 1, ts, ts); err != nil {
 		return err
 	}
 	if err := l.index(ctx, "persons", p.ID, search); err != nil {
@@ -263,7 +273,7 @@ func (l *Loader) Organisation(ctx context.Context, at time.Time, o *Organisation
 	ts := database.FormatTime(at)
 	search := SearchText(o.Name, o.USCC, o.Address)
 	if err := l.add(ctx, "organisations", o.CommunityID, o.ID, o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address,
-		o.OrgID, nullID(o.GridID), o.StaffCount, o.Status, search, 1, ts, ts); err != nil {
+		o.OrgID, nullID(o.GridID), o.StaffCount, o.Status, l.column(search), 1, ts, ts); err != nil {
 		return err
 	}
 	if err := l.index(ctx, "organisations", o.ID, search); err != nil {

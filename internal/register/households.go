@@ -165,7 +165,7 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, h *Household) 
 			head_id, address, phone, status, search, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			h.CommunityID, h.ID, h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nil,
-			h.Address, h.Phone, h.Status, search, h.Version, h.CreatedAt, h.UpdatedAt)
+			h.Address, h.Phone, h.Status, s.index.column(search), h.Version, h.CreatedAt, h.UpdatedAt)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return FieldErrors{"number": "户号在本社区已存在"}
@@ -211,7 +211,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope Scope, h
 			grid_id = $5, head_id = $6, address = $7, phone = $8, status = $9, search = $10, version = $11, updated_at = $12
 			WHERE community_id = $13 AND id = $14 AND version = $15`,
 			h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nullID(h.HeadID), h.Address, h.Phone,
-			h.Status, search, h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
+			h.Status, s.index.column(search), h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return FieldErrors{"number": "户号在本社区已存在"}

@@ -145,10 +145,10 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, h *House) error {
 		h.Version = 1
 		ts := database.FormatTime(now)
 		_, err = tx.ExecContext(ctx, `INSERT INTO houses (community_id, id, building_id, org_id, grid_id, number, address,
-			area_m2, use, owner_name, owner_phone, search, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)`,
+			area_m2, use, owner_name, owner_phone, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
 			h.CommunityID, h.ID, h.BuildingID, h.OrgID, nullID(h.GridID), h.Number, h.Address, h.AreaM2, h.Use,
-			h.OwnerName, h.OwnerPhone, SearchText(h.Address, h.OwnerName), ts)
+			h.OwnerName, h.OwnerPhone, ts)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return FieldErrors{"number": "该楼栋已有此房号"}
@@ -176,9 +176,9 @@ func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope Scope, h *Ho
 		h.CommunityID, h.BuildingID, h.OrgID, h.GridID = old.CommunityID, old.BuildingID, old.OrgID, old.GridID
 		h.Version = old.Version + 1
 		res, err := tx.ExecContext(ctx, `UPDATE houses SET number = $1, address = $2, area_m2 = $3, use = $4,
-			owner_name = $5, owner_phone = $6, search = $7, version = $8, updated_at = $9
-			WHERE community_id = $10 AND id = $11 AND version = $12`,
-			h.Number, h.Address, h.AreaM2, h.Use, h.OwnerName, h.OwnerPhone, SearchText(h.Address, h.OwnerName),
+			owner_name = $5, owner_phone = $6, version = $7, updated_at = $8
+			WHERE community_id = $9 AND id = $10 AND version = $11`,
+			h.Number, h.Address, h.AreaM2, h.Use, h.OwnerName, h.OwnerPhone,
 			h.Version, database.FormatTime(now), h.CommunityID, h.ID, old.Version)
 		if err != nil {
 			return err

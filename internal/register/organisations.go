@@ -110,7 +110,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, o *Organisa
 			address, org_id, grid_id, staff_count, status, search, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)`,
 			o.CommunityID, o.ID, o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address, o.OrgID, nullID(o.GridID),
-			o.StaffCount, o.Status, search, ts); err != nil {
+			o.StaffCount, o.Status, s.index.column(search), ts); err != nil {
 			return err
 		}
 		if err := s.index.put(ctx, tx, "organisations", o.ID, search); err != nil {
@@ -148,7 +148,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope Scope
 			phone = $5, address = $6, org_id = $7, grid_id = $8, staff_count = $9, status = $10, search = $11,
 			version = $12, updated_at = $13 WHERE community_id = $14 AND id = $15 AND version = $16`,
 			o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address, o.OrgID, nullID(o.GridID), o.StaffCount, o.Status,
-			search, o.Version, database.FormatTime(now), o.CommunityID, o.ID, old.Version)
+			s.index.column(search), o.Version, database.FormatTime(now), o.CommunityID, o.ID, old.Version)
 		if err != nil {
 			return err
 		}

@@ -149,7 +149,7 @@ func (s *Store) CreatePerson(ctx context.Context, actor Actor, p *Person) error 
 		p.Version = 1
 		p.CreatedAt = database.FormatTime(now)
 		p.UpdatedAt = p.CreatedAt
-		if err := insertPerson(ctx, tx, p, s.personSearchText(*p)); err != nil {
+		if err := insertPerson(ctx, tx, p, s.index.column(s.personSearchText(*p))); err != nil {
 			return err
 		}
 		if err := s.index.put(ctx, tx, "persons", p.ID, s.personSearchText(*p)); err != nil {
@@ -224,7 +224,7 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope Scope, p *P
 			WHERE community_id = $22 AND id = $23 AND version = $24`,
 			nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name, p.DocType, p.IDNumber, p.Gender, p.BirthDate,
 			p.Ethnicity, p.Relation, p.Residence, p.Phone, p.HukouAddress, p.Address, nullID(p.EmployerID),
-			p.Occupation, p.MovedInOn, p.Status, search, p.Version, p.UpdatedAt, p.CommunityID, p.ID, old.Version)
+			p.Occupation, p.MovedInOn, p.Status, s.index.column(search), p.Version, p.UpdatedAt, p.CommunityID, p.ID, old.Version)
 		if err != nil {
 			return err
 		}

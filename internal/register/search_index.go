@@ -18,6 +18,9 @@ func (sqliteIndex) put(ctx context.Context, q database.Querier, table string, id
 	return err
 }
 
+// The FTS table holds the tokens; a copy in the row would only take space.
+func (sqliteIndex) column(string) string { return "" }
+
 func (sqliteIndex) match(table, alias string, tokens []string, arg int) (string, []any) {
 	quoted := make([]string, len(tokens))
 	for i, t := range tokens {
@@ -31,6 +34,8 @@ type pgIndex struct{}
 
 // The search column itself is indexed (GIN over its tokens as an array).
 func (pgIndex) put(context.Context, database.Querier, string, int64, string) error { return nil }
+
+func (pgIndex) column(text string) string { return text }
 
 func (pgIndex) match(table, alias string, tokens []string, arg int) (string, []any) {
 	return fmt.Sprintf("string_to_array(%s.search, ' ') @> $%d::text[]", alias, arg),

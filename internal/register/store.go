@@ -35,6 +35,8 @@ func (s *Store) DB() *database.DB { return s.db }
 type searchIndex interface {
 	// put (re)indexes one row; table is persons, households or organisations.
 	put(ctx context.Context, q database.Querier, table string, id int64, text string) error
+	// column is the value to store in a row's search column.
+	column(text string) string
 	// match returns a condition selecting rows of alias whose search tokens
 	// include all of tokens, numbering placeholders from arg.
 	match(table, alias string, tokens []string, arg int) (string, []any)

@@ -35,7 +35,6 @@ CREATE TABLE houses (
     use TEXT NOT NULL DEFAULT 'owner',           -- owner 自住, rented 出租, vacant 空置
     owner_name TEXT NOT NULL DEFAULT '',
     owner_phone TEXT NOT NULL DEFAULT '',
-    search TEXT NOT NULL DEFAULT '',
     version INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
