@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"shequ/internal/database"
@@ -23,6 +24,20 @@ type Loader struct {
 	batches map[string]*batch
 	order   []string // flush order respects foreign keys
 	rows    int
+
+	// Statements run on a writer goroutine, in order, so that the caller
+	// makes the next rows on one core while the engine stores these on the
+	// other.
+	jobs   chan statement
+	done   chan struct{}
+	mu     sync.Mutex
+	err    error
+	closed bool
+}
+
+type statement struct {
+	sql    string
+	values []any
 }
 
 type batch struct {
@@ -42,7 +57,9 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	if err != nil {
 		return nil, err
 	}
-	l := &Loader{db: db, tx: tx, actor: actor, batches: map[string]*batch{}}
+	l := &Loader{db: db, tx: tx, actor: actor, batches: map[string]*batch{},
+		jobs: make(chan statement, 8), done: make(chan struct{})}
+	go l.write(ctx)
 	if db.Engine == database.SQLite {
 		// A bigger page cache (1 GiB) for this connection keeps the indexes being
 		// filled in memory; Commit puts the usual size back.
@@ -130,21 +147,59 @@ func (l *Loader) flush(ctx context.Context, b *batch) error {
 		}
 		sb.WriteByte(')')
 	}
-	if _, err := l.tx.ExecContext(ctx, sb.String(), b.values...); err != nil {
-		return fmt.Errorf("load %s: %w", b.table, err)
+	if err := l.failed(); err != nil {
+		return err
 	}
-	b.values = b.values[:0]
+	l.jobs <- statement{sql: sb.String(), values: b.values}
+	// The writer owns the old slice now.
+	b.values = make([]any, 0, cap(b.values))
 	b.n = 0
 	return nil
+}
+
+func (l *Loader) write(ctx context.Context) {
+	defer close(l.done)
+	for st := range l.jobs {
+		if l.failed() != nil {
+			continue
+		}
+		if _, err := l.tx.ExecContext(ctx, st.sql, st.values...); err != nil {
+			table := strings.Fields(st.sql)[2]
+			l.mu.Lock()
+			l.err = fmt.Errorf("load %s: %w", table, err)
+			l.mu.Unlock()
+		}
+	}
+}
+
+func (l *Loader) failed() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
+// drain waits for the writer to finish what it was given.
+func (l *Loader) drain() error {
+	if !l.closed {
+		l.closed = true
+		close(l.jobs)
+	}
+	<-l.done
+	return l.failed()
 }
 
 // Commit writes what is pending and commits.
 func (l *Loader) Commit(ctx context.Context) error {
 	for _, t := range l.order {
 		if err := l.flush(ctx, l.batches[t]); err != nil {
+			l.drain()
 			l.tx.Rollback()
 			return err
 		}
+	}
+	if err := l.drain(); err != nil {
+		l.tx.Rollback()
+		return err
 	}
 	if l.db.Engine == database.SQLite {
 		l.tx.ExecContext(ctx, `PRAGMA cache_size = -16000`)
@@ -153,7 +208,10 @@ func (l *Loader) Commit(ctx context.Context) error {
 }
 
 // Rollback abandons everything loaded.
-func (l *Loader) Rollback() { l.tx.Rollback() }
+func (l *Loader) Rollback() {
+	l.drain()
+	l.tx.Rollback()
+}
 
 func (l *Loader) event(ctx context.Context, at time.Time, community int64, entity string, id int64, row any) error {
 	snap, err := json.Marshal(row)
@@ -316,4 +374,6 @@ func (l *Loader) Rental(ctx context.Context, at time.Time, r *Rental) error {
 }
 
 // Tx exposes the loader's transaction, for org units created alongside.
+// Rows given to the loader may still be queued; statements on Tx must not
+// depend on them (org units come before the rows that hang on them).
 func (l *Loader) Tx() *sql.Tx { return l.tx }
