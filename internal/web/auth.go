@@ -1,0 +1,163 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"shequ/internal/accounts"
+)
+
+const (
+	sessionCookie = "shequ_session"
+	// loginCookie holds the login form's CSRF token (double submit): before
+	// login there is no session to keep it in, and without it another site
+	// could log a browser into an account of its choosing.
+	loginCookie = "shequ_login"
+	flashCookie = "shequ_flash"
+)
+
+type loginData struct {
+	Name  string
+	Next  string
+	Error string
+}
+
+func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
+	next := safeNext(r.URL.Query().Get("next"))
+	if _, err := h.session(r); err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	h.renderLogin(w, r, http.StatusOK, loginData{Next: next})
+}
+
+// renderLogin shows the login form with a fresh form token.
+func (h *handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+	token := randomToken()
+	h.setCookie(w, loginCookie, token, 0)
+	w.Header().Set("Cache-Control", "no-store")
+	h.render(w, r, status, "login", &page{Title: "登录", CSRF: token, Data: d})
+}
+
+func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		h.errorPage(w, r, nil, http.StatusBadRequest)
+		return
+	}
+	d := loginData{Name: strings.TrimSpace(r.PostFormValue("name")), Next: safeNext(r.PostFormValue("next"))}
+	c, err := r.Cookie(loginCookie)
+	if err != nil || !sameToken(r.PostFormValue("csrf"), c.Value) {
+		// Most often a form left open past a restart or with cookies off:
+		// say so at the form rather than on a bare error page.
+		d.Error = "页面已过期或浏览器禁用了 Cookie,请重新输入后登录。"
+		h.renderLogin(w, r, http.StatusForbidden, d)
+		return
+	}
+	u, err := h.Accounts.Authenticate(r.Context(), d.Name, r.PostFormValue("password"))
+	if errors.Is(err, accounts.ErrBadLogin) {
+		h.Log.Info("login failed", "path", r.URL.Path)
+		d.Error = accounts.ErrBadLogin.Error()
+		h.renderLogin(w, r, http.StatusUnauthorized, d)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, nil, err)
+		return
+	}
+	// An old session in this browser ends: each login gets a fresh token.
+	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
+		h.Accounts.EndSession(r.Context(), old.Value)
+	}
+	sess, err := h.Accounts.StartSession(r.Context(), u)
+	if err != nil {
+		h.serverError(w, r, nil, err)
+		return
+	}
+	h.Log.Info("login", "user", u.ID)
+	h.setCookie(w, sessionCookie, sess.Token, 0)
+	h.clearCookie(w, loginCookie)
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+func (h *handler) logout(w http.ResponseWriter, r *http.Request, rq *request) {
+	if err := h.Accounts.EndSession(r.Context(), rq.sess.Token); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.Log.Info("logout", "user", rq.user.ID)
+	h.clearCookie(w, sessionCookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// safeNext keeps a post-login destination only if it is a path on this site:
+// "//evil.example" and "/\evil.example" are other sites to a browser.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "/login") {
+		return "/"
+	}
+	return next
+}
+
+func loginURL(next string) string {
+	if next == "" || next == "/" {
+		return "/login"
+	}
+	return "/login?next=" + url.QueryEscape(next)
+}
+
+// sameToken compares a submitted token with the expected one in constant time.
+func sameToken(got, want string) bool {
+	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+func randomToken() string {
+	b := make([]byte, 24)
+	rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie on the whole site; maxAge
+// 0 makes it last as long as the browser session (the server enforces the
+// session's own lifetime).
+func (h *handler) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (h *handler) clearCookie(w http.ResponseWriter, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0),
+		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// Flash messages survive one redirect in a cookie holding a key, never the
+// text itself, so nothing a URL or another site sets is shown as a message.
+var flashes = map[string]string{
+	"saved": "已保存",
+	"added": "已添加",
+}
+
+func (h *handler) setFlash(w http.ResponseWriter, key string) {
+	h.setCookie(w, flashCookie, key, 60)
+}
+
+// takeFlash reads and clears the flash message of this request.
+func (h *handler) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	h.clearCookie(w, flashCookie)
+	return flashes[c.Value]
+}

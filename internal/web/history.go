@@ -1,0 +1,156 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"shequ/internal/register"
+)
+
+// changeView is one change event as the history and conflict boxes show it.
+type changeView struct {
+	At     time.Time
+	Actor  string
+	Source string
+	Op     string
+	Fields []fieldView
+}
+
+type fieldView struct {
+	Field  string
+	Label  string
+	Before string
+	After  string
+}
+
+// Fields whose values are ids of other rows, shown by name instead.
+var refFields = map[string]string{
+	"org_id":       "org_units",
+	"grid_id":      "org_units",
+	"head_id":      "persons",
+	"person_id":    "persons",
+	"household_id": "households",
+	"employer_id":  "organisations",
+}
+
+// changeViews turns change events into display rows: codes become their
+// Chinese names, ids become names, and ID and phone numbers are masked in
+// history as everywhere else.
+func (h *handler) changeViews(ctx context.Context, cs []register.Change) ([]changeView, error) {
+	ids := map[string][]int64{}
+	for _, c := range cs {
+		for _, f := range c.Fields {
+			if t, ok := refFields[f.Field]; ok {
+				for _, v := range []any{f.Before, f.After} {
+					if n, ok := v.(float64); ok {
+						ids[t] = append(ids[t], int64(n))
+					}
+				}
+			}
+		}
+	}
+	names := map[string]map[int64]string{}
+	for t, list := range ids {
+		var err error
+		if t == "households" {
+			var bs map[int64]hhBrief
+			if bs, err = h.householdBriefs(ctx, list); err == nil {
+				names[t] = map[int64]string{}
+				for id, b := range bs {
+					names[t][id] = "户号 " + b.Number
+				}
+			}
+		} else {
+			names[t], err = h.names(ctx, t, list)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := make([]changeView, 0, len(cs))
+	for _, c := range cs {
+		v := changeView{At: c.At, Actor: c.Actor, Source: label("source", c.Source), Op: label("op", c.Op)}
+		for _, f := range c.Fields {
+			fv := fieldView{Field: f.Field, Label: register.FieldLabel(c.Entity, f.Field),
+				Before: displayValue(c.Entity, f.Field, f.Before, names), After: displayValue(c.Entity, f.Field, f.After, names)}
+			if c.Op == "create" && fv.After == "" {
+				continue // a new record's empty fields say nothing
+			}
+			v.Fields = append(v.Fields, fv)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// displayValue renders one recorded value (as decoded from JSON).
+func displayValue(entity, field string, v any, names map[string]map[int64]string) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return displayText(entity, field, x)
+	case bool:
+		if x {
+			return "是"
+		}
+		return "否"
+	case float64:
+		if t, ok := refFields[field]; ok {
+			if x == 0 {
+				return ""
+			}
+			if n := names[t][int64(x)]; n != "" {
+				return n
+			}
+			return "#" + strconv.FormatInt(int64(x), 10)
+		}
+		if x == float64(int64(x)) {
+			if x == 0 && strings.HasSuffix(field, "_id") {
+				return ""
+			}
+			return strconv.FormatInt(int64(x), 10)
+		}
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = displayValue(entity, field, e, names)
+		}
+		return strings.Join(parts, "、")
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// displayText names a coded value or masks a sensitive one.
+func displayText(entity, field, s string) string {
+	switch field {
+	case "id_number":
+		return mask("id", s)
+	case "phone", "owner_phone", "landlord_phone":
+		return mask("phone", s)
+	case "ethnicity", "relation", "residence", "gender", "use":
+		return label(field, s)
+	case "doc_type":
+		return label("doc", s)
+	case "status":
+		if entity == "household" {
+			return label("hhstatus", s)
+		}
+		return label("status", s)
+	case "kind":
+		switch entity {
+		case "household":
+			return label("hhkind", s)
+		case "organisation":
+			return label("orgkind", s)
+		case "building":
+			return label("building", s)
+		}
+	}
+	return s
+}

@@ -1,0 +1,225 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
+)
+
+type householdData struct {
+	H       register.Household
+	House   *register.House
+	Head    *register.Person
+	Members []register.Person
+	Grid    string
+	Place   []orgtree.Unit
+	History []changeView
+}
+
+func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	hh, err := h.Register.Household(ctx, rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	d := householdData{H: hh}
+	if d.Members, err = h.Register.Members(ctx, hh); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for i := range d.Members {
+		if d.Members[i].ID == hh.HeadID {
+			d.Head = &d.Members[i]
+		}
+	}
+	if hh.HouseID != 0 {
+		house, err := h.Register.House(ctx, rq.scope, hh.HouseID)
+		if err == nil {
+			d.House = &house
+		} else if !errors.Is(err, register.ErrNotFound) {
+			h.serverError(w, r, rq, err)
+			return
+		}
+	}
+	units, err := h.names(ctx, "org_units", []int64{hh.GridID})
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Grid = units[hh.GridID]
+	if d.Place, err = h.placeBelowGrid(ctx, hh.OrgID); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	hist, err := h.Register.History(ctx, "household", hh.ID)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.History, err = h.changeViews(ctx, hist); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "household", newPage(rq, "户 "+hh.Number, "search", d))
+}
+
+type householdForm struct {
+	ID           int64
+	Version      int
+	Number       string
+	Kind         string
+	Phone        string
+	PhoneClear   bool
+	Address      string
+	HeadID       int64
+	CurrentPhone string
+	Members      []register.Person // the choices for 户主
+	Errors       register.FieldErrors
+	Summary      []errItem
+	Conflict     *conflictView
+	Kinds        []option
+}
+
+var householdFormFields = []string{"number", "kind", "phone", "address", "head_id"}
+
+func formFromHousehold(hh register.Household, members []register.Person) householdForm {
+	return householdForm{ID: hh.ID, Version: hh.Version, Number: hh.Number, Kind: hh.Kind, Address: hh.Address,
+		HeadID: hh.HeadID, CurrentPhone: mask("phone", hh.Phone), Members: members}
+}
+
+func readHouseholdForm(r *http.Request) householdForm {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	version, _ := strconv.Atoi(v("version"))
+	head, _ := strconv.ParseInt(v("head_id"), 10, 64)
+	return householdForm{Version: version, Number: v("number"), Kind: v("kind"), Phone: v("phone"),
+		PhoneClear: r.PostFormValue("phone_clear") != "", Address: v("address"), HeadID: head}
+}
+
+// apply copies the form onto the stored household; an empty phone field
+// keeps the stored number.
+func (f householdForm) apply(hh *register.Household) {
+	hh.Number, hh.Kind, hh.Address, hh.HeadID = f.Number, f.Kind, f.Address, f.HeadID
+	switch {
+	case f.PhoneClear:
+		hh.Phone = ""
+	case f.Phone != "":
+		hh.Phone = f.Phone
+	}
+}
+
+func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f householdForm) {
+	f.Kinds = householdKindOptions
+	f.Summary = summarize(f.Errors, householdFormFields)
+	h.render(w, r, status, "household_form", newPage(rq, "修改户信息", "search", f))
+}
+
+func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	hh, err := h.Register.Household(r.Context(), rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	members, err := h.Register.Members(r.Context(), hh)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members))
+}
+
+func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	current, err := h.Register.Household(ctx, rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	members, err := h.Register.Members(ctx, current)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	f := readHouseholdForm(r)
+	hh := current
+	f.apply(&hh)
+	hh.Version = f.Version
+	err = h.Register.UpdateHousehold(ctx, rq.actor, rq.scope, &hh)
+	var fe register.FieldErrors
+	var ce *register.ConflictError
+	switch {
+	case err == nil:
+		h.Log.Info("household updated", "household", id, "user", rq.user.ID)
+		h.setFlash(w, "saved")
+		http.Redirect(w, r, "/households/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		f.ID, f.CurrentPhone, f.Members, f.Errors = id, mask("phone", current.Phone), members, fe
+		h.renderHouseholdForm(w, r, rq, http.StatusUnprocessableEntity, f)
+	case errors.As(err, &ce):
+		now, err := h.Register.Household(ctx, rq.scope, id)
+		if err != nil {
+			h.fail(w, r, rq, err)
+			return
+		}
+		if members, err = h.Register.Members(ctx, now); err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		nf := formFromHousehold(now, members)
+		cv, err := h.conflictView(r, ce)
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		cv.Yours = householdDifferences(f, now, members)
+		nf.Conflict = cv
+		h.Log.Info("household edit conflict", "household", id, "user", rq.user.ID)
+		h.renderHouseholdForm(w, r, rq, http.StatusConflict, nf)
+	default:
+		h.fail(w, r, rq, err)
+	}
+}
+
+func householdDifferences(f householdForm, now register.Household, members []register.Person) []fieldView {
+	var out []fieldView
+	add := func(field string, differs bool, shown string) {
+		if differs {
+			out = append(out, fieldView{Field: field, Label: register.FieldLabel("household", field), After: shown})
+		}
+	}
+	add("number", f.Number != now.Number, f.Number)
+	add("kind", f.Kind != now.Kind, label("hhkind", f.Kind))
+	add("address", f.Address != now.Address, f.Address)
+	if f.PhoneClear {
+		add("phone", now.Phone != "", "(清空)")
+	} else {
+		add("phone", f.Phone != "" && f.Phone != now.Phone, f.Phone)
+	}
+	head := "(无)"
+	for _, m := range members {
+		if m.ID == f.HeadID {
+			head = m.Name
+		}
+	}
+	add("head_id", f.HeadID != now.HeadID, head)
+	return out
+}

@@ -1,0 +1,272 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
+)
+
+type homeData struct {
+	Unit    *orgtree.Unit  // the user's unit; nil for an administrator
+	Roots   []orgtree.Unit // the tops of the tree, for an administrator
+	Stats   register.Stats
+	ShowMap bool
+}
+
+// home shows the user's place in the tree and what the register holds there.
+func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *request) {
+	d := homeData{Unit: rq.home}
+	if rq.home == nil {
+		roots, err := h.Org.Roots(r.Context())
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		sortUnits(roots)
+		d.Roots = roots
+	} else {
+		d.ShowMap = hasMap(*rq.home)
+	}
+	st, err := h.Register.Stats(r.Context(), rq.scope)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Stats = st
+	h.render(w, r, http.StatusOK, "home", newPage(rq, "首页", "home", d))
+}
+
+// hasMap reports whether a unit has grids to draw: grids themselves and
+// everything above them.
+func hasMap(u orgtree.Unit) bool {
+	return u.Level != orgtree.LevelBuilding && u.Level != orgtree.LevelUnit
+}
+
+type rootsData struct {
+	Purpose string // "org" or "map": where each root links to
+	Roots   []orgtree.Unit
+}
+
+// orgIndex opens the user's own unit, or lets an administrator choose a top.
+func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *request) {
+	if rq.home != nil {
+		http.Redirect(w, r, "/org/"+strconv.FormatInt(rq.home.ID, 10), http.StatusSeeOther)
+		return
+	}
+	roots, err := h.Org.Roots(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if len(roots) == 1 {
+		http.Redirect(w, r, "/org/"+strconv.FormatInt(roots[0].ID, 10), http.StatusSeeOther)
+		return
+	}
+	sortUnits(roots)
+	h.render(w, r, http.StatusOK, "roots", newPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
+}
+
+type crumb struct {
+	Unit orgtree.Unit
+	Link bool // false above the user's own unit, which they may not open
+}
+
+type roleCount struct {
+	Role string
+	N    int
+}
+
+type childRow struct {
+	Unit orgtree.Unit
+	counts
+}
+
+type orgData struct {
+	Unit       orgtree.Unit
+	Crumbs     []crumb
+	Stats      register.Stats
+	Children   []childRow
+	Staff      []orgtree.Staff
+	StaffTotal int
+	StaffRoles []roleCount // how many of each role, for the summary line
+	StaffMore  int         // staff left off the list
+	// Above the communities only the number of staff per role is shown:
+	// working out each person's workload over a district's register is slow
+	// and a list of thousands helps nobody.
+	StaffSummaryOnly bool
+	ShowMap          bool
+	// For a building (or a 单元 of one): its register record, houses and
+	// households.
+	Building        *register.Building
+	Houses          []register.House
+	Households      []register.Household
+	HouseholdsMore  bool
+	Heads           map[int64]string
+	HouseholdsShown bool
+}
+
+// staffShown bounds the staff list of large units (a district has hundreds).
+const staffShown = 100
+
+// orgUnit is the org-tree browser: where the unit sits, what lies below it
+// with its weight, who works there and, for a building, its houses.
+func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if ok, err := h.visible(ctx, rq, id); err != nil || !ok {
+		h.failVisible(w, r, rq, err)
+		return
+	}
+	unit, err := h.Org.Get(ctx, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	d := orgData{Unit: unit, ShowMap: hasMap(unit)}
+	path, err := h.Org.Ancestors(ctx, id)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	above := rq.home != nil
+	for _, u := range path {
+		if rq.home != nil && u.ID == rq.home.ID {
+			above = false
+		}
+		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: !above && u.ID != id})
+	}
+	scope := register.Within(unit)
+	if d.Stats, err = h.Register.Stats(ctx, scope); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	children, err := h.Org.Children(ctx, id)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	sortUnits(children)
+	cc, err := h.childCounts(ctx, unit, children)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, c := range children {
+		d.Children = append(d.Children, childRow{Unit: c, counts: cc[c.ID]})
+	}
+	if err := h.staffSection(r, unit, &d); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if unit.Level == orgtree.LevelBuilding || unit.Level == orgtree.LevelUnit {
+		if err := h.buildingParts(r, rq, unit, path, &d); err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+	}
+	h.render(w, r, http.StatusOK, "org", newPage(rq, unit.Name, "org", d))
+}
+
+// staffSection lists the staff of the unit's subtree with their workload,
+// or above the communities only counts them by role.
+func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) error {
+	ctx := r.Context()
+	if unit.CommunityID == 0 {
+		d.StaffSummaryOnly = true
+		var err error
+		d.StaffRoles, d.StaffTotal, err = h.staffByRole(ctx, unit.ID)
+		return err
+	}
+	staff, err := h.Org.StaffWithin(ctx, unit.ID)
+	if err != nil {
+		return err
+	}
+	d.StaffTotal = len(staff)
+	byRole := map[string]int{}
+	for _, st := range staff {
+		if byRole[st.Role] == 0 {
+			d.StaffRoles = append(d.StaffRoles, roleCount{Role: st.Role})
+		}
+		byRole[st.Role]++
+	}
+	for i := range d.StaffRoles {
+		d.StaffRoles[i].N = byRole[d.StaffRoles[i].Role]
+	}
+	if len(staff) > staffShown {
+		d.StaffMore = len(staff) - staffShown
+		staff = staff[:staffShown]
+	}
+	d.Staff = staff
+	return nil
+}
+
+// buildingParts loads a building's record, houses and households; for a
+// 单元 only those of the 单元.
+func (h *handler) buildingParts(r *http.Request, rq *request, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
+	ctx := r.Context()
+	buildingID := unit.ID
+	if unit.Level == orgtree.LevelUnit {
+		for _, u := range path {
+			if u.Level == orgtree.LevelBuilding {
+				buildingID = u.ID
+			}
+		}
+	}
+	b, err := h.Register.Building(ctx, rq.scope, buildingID)
+	switch {
+	case errors.Is(err, register.ErrNotFound):
+		// An org unit of building level without register details yet.
+	case err != nil:
+		return err
+	default:
+		d.Building = &b
+	}
+	houses, err := h.Register.HousesOfBuilding(ctx, rq.scope, buildingID)
+	if err != nil {
+		return err
+	}
+	if unit.Level == orgtree.LevelUnit {
+		houses = slices.DeleteFunc(houses, func(x register.House) bool { return x.OrgID != unit.ID })
+	}
+	slices.SortStableFunc(houses, func(a, b register.House) int {
+		if naturalLess(a.Number, b.Number) {
+			return -1
+		}
+		if naturalLess(b.Number, a.Number) {
+			return 1
+		}
+		return 0
+	})
+	d.Houses = houses
+	hs, more, err := h.Register.SearchHouseholds(ctx, register.Within(unit), register.HouseholdQuery{Limit: 200})
+	if err != nil {
+		return err
+	}
+	var heads []int64
+	for _, x := range hs {
+		heads = append(heads, x.HeadID)
+	}
+	if d.Heads, err = h.names(ctx, "persons", heads); err != nil {
+		return err
+	}
+	d.Households, d.HouseholdsMore, d.HouseholdsShown = hs, more, true
+	return nil
+}
+
+// failVisible answers a unit outside the caller's subtree exactly like one
+// that does not exist, so ids cannot be probed.
+func (h *handler) failVisible(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.errorPage(w, r, rq, http.StatusNotFound)
+}

@@ -1,0 +1,409 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"shequ/internal/codes"
+	"shequ/internal/ident"
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
+)
+
+type personData struct {
+	P            register.Person
+	Reveal       bool
+	Household    *register.Household
+	Employer     *register.Organisation
+	EmployerLink bool
+	Grid         string
+	Place        []orgtree.Unit // where in the grid the person lives (楼栋, 单元)
+	Tags         []register.Tag
+	History      []changeView
+}
+
+// reveal reports whether the caller may see a person's full ID number and
+// phone number.
+//
+// TODO(access-control): decide by role and purpose, and audit every reveal
+// (个人信息保护法); until that issue lands every page shows masked values.
+func (h *handler) reveal(rq *request, p register.Person) bool { return false }
+
+func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	p, err := h.Register.Person(ctx, rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	d := personData{P: p, Reveal: h.reveal(rq, p)}
+	if p.HouseholdID != 0 {
+		hh, err := h.Register.Household(ctx, rq.scope, p.HouseholdID)
+		if err == nil {
+			d.Household = &hh
+		} else if !errors.Is(err, register.ErrNotFound) {
+			h.serverError(w, r, rq, err)
+			return
+		}
+	}
+	if p.EmployerID != 0 {
+		// The employer may lie in another community: name it, but link only
+		// to what the user may open.
+		o, err := h.Register.Organisation(ctx, rq.scope, p.EmployerID)
+		d.EmployerLink = err == nil
+		if errors.Is(err, register.ErrNotFound) {
+			o, err = h.Register.Organisation(ctx, register.Everything, p.EmployerID)
+		}
+		if err != nil && !errors.Is(err, register.ErrNotFound) {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		if err == nil {
+			d.Employer = &o
+		}
+	}
+	units, err := h.names(ctx, "org_units", []int64{p.GridID})
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Grid = units[p.GridID]
+	if d.Place, err = h.placeBelowGrid(ctx, p.OrgID); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.Tags, err = h.Register.TagsOf(ctx, p, ""); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	hist, err := h.Register.History(ctx, "person", p.ID)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.History, err = h.changeViews(ctx, hist); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "person", newPage(rq, p.Name, "search", d))
+}
+
+// personForm is the edit and add form: the values as typed, so that a form
+// sent back with errors shows exactly what the user entered.
+type personForm struct {
+	ID           int64 // 0 when adding
+	Household    register.Household
+	Version      int
+	Name         string
+	DocType      string
+	IDNumber     string
+	Gender       string
+	BirthDate    string
+	Ethnicity    string
+	Relation     string
+	Residence    string
+	Phone        string
+	PhoneClear   bool
+	HukouAddress string
+	Address      string
+	Occupation   string
+	MovedInOn    string
+	Status       string
+	// The stored ID and phone numbers, masked: the edit form never sends the
+	// full numbers to the browser; a field left empty keeps the stored value.
+	CurrentID    string
+	CurrentPhone string
+	Errors       register.FieldErrors
+	Summary      []errItem // every message, in form order, for the box above the form
+	Conflict     *conflictView
+}
+
+type conflictView struct {
+	Message string
+	Changes []changeView
+	Yours   []fieldView // what the user typed that differs from the record now
+}
+
+// personFormFields lists the form's fields in display order; errors for any
+// other field go to the summary at the top.
+var personFormFields = []string{"name", "doc_type", "id_number", "gender", "birth_date", "ethnicity", "relation",
+	"residence", "phone", "hukou_address", "address", "occupation", "moved_in_on", "status"}
+
+// Options for the form's selects, shared by every request.
+type personOptions struct {
+	DocTypes    []option
+	Genders     []option
+	Ethnicities []option
+	Relations   []option
+	Residences  []option
+	Statuses    []option
+}
+
+var formOptions = func() personOptions {
+	o := personOptions{Ethnicities: codeOptions(codes.Ethnicities()), Relations: codeOptions(codes.Relations()),
+		Residences: residenceOptions,
+		Genders:    []option{{"M", "男"}, {"F", "女"}},
+		Statuses:   []option{{"active", "在册"}, {"moved_out", "迁出"}, {"deceased", "死亡"}}}
+	for _, t := range ident.DocTypes() {
+		o.DocTypes = append(o.DocTypes, option{string(t), t.Label()})
+	}
+	return o
+}()
+
+func codeOptions(cs []codes.Code) []option {
+	out := make([]option, len(cs))
+	for i, c := range cs {
+		out[i] = option{c.Code, c.Name}
+	}
+	return out
+}
+
+type personFormData struct {
+	F       personForm
+	Options personOptions
+}
+
+func formFromPerson(p register.Person) personForm {
+	return personForm{ID: p.ID, Version: p.Version, Name: p.Name, DocType: p.DocType, Gender: p.Gender,
+		BirthDate: p.BirthDate, Ethnicity: p.Ethnicity, Relation: p.Relation, Residence: p.Residence,
+		HukouAddress: p.HukouAddress, Address: p.Address, Occupation: p.Occupation, MovedInOn: p.MovedInOn,
+		Status: p.Status, CurrentID: mask("id", p.IDNumber), CurrentPhone: mask("phone", p.Phone)}
+}
+
+// readPersonForm reads the posted fields as typed.
+func readPersonForm(r *http.Request) personForm {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	version, _ := strconv.Atoi(v("version"))
+	return personForm{Version: version, Name: v("name"), DocType: v("doc_type"), IDNumber: v("id_number"),
+		Gender: v("gender"), BirthDate: v("birth_date"), Ethnicity: v("ethnicity"), Relation: v("relation"),
+		Residence: v("residence"), Phone: v("phone"), PhoneClear: r.PostFormValue("phone_clear") != "",
+		HukouAddress: v("hukou_address"), Address: v("address"), Occupation: v("occupation"),
+		MovedInOn: v("moved_in_on"), Status: v("status")}
+}
+
+// apply copies the form onto p (the stored person, or a new one). Empty ID
+// and phone fields keep the stored numbers; gender and birth date come from
+// a resident ID number and are taken from the form only for other documents.
+func (f personForm) apply(p *register.Person) {
+	p.Name, p.DocType = f.Name, f.DocType
+	if f.IDNumber != "" || p.ID == 0 {
+		p.IDNumber = f.IDNumber
+	}
+	if f.DocType != string(ident.DocResidentID) {
+		p.Gender, p.BirthDate = f.Gender, f.BirthDate
+	}
+	p.Ethnicity, p.Relation, p.Residence = f.Ethnicity, f.Relation, f.Residence
+	switch {
+	case f.PhoneClear:
+		p.Phone = ""
+	case f.Phone != "" || p.ID == 0:
+		p.Phone = f.Phone
+	}
+	p.HukouAddress, p.Address, p.Occupation, p.MovedInOn = f.HukouAddress, f.Address, f.Occupation, f.MovedInOn
+	if f.Status != "" {
+		p.Status = f.Status
+	}
+}
+
+func (h *handler) renderPersonForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f personForm) {
+	title := "修改人员信息"
+	if f.ID == 0 {
+		title = "添加人员"
+	}
+	f.Summary = summarize(f.Errors, personFormFields)
+	h.render(w, r, status, "person_form", newPage(rq, title, "search", personFormData{F: f, Options: formOptions}))
+}
+
+// errItem is one line of the error box above a form; Anchor links to the
+// field on a long form (empty for a field the form does not show).
+type errItem struct {
+	Anchor string
+	Msg    string
+}
+
+// summarize lists the messages in the order of the form's fields, then those
+// for fields the form does not show.
+func summarize(fe register.FieldErrors, fields []string) []errItem {
+	var out []errItem
+	for _, f := range fields {
+		if m := fe[f]; m != "" {
+			out = append(out, errItem{Anchor: "f-" + f, Msg: m})
+		}
+	}
+	var rest []string
+	for k := range fe {
+		if !slices.Contains(fields, k) {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, errItem{Msg: fe[k]})
+	}
+	return out
+}
+
+func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	p, err := h.Register.Person(r.Context(), rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p))
+}
+
+func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	current, err := h.Register.Person(ctx, rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	f := readPersonForm(r)
+	p := current
+	f.apply(&p)
+	p.Version = f.Version
+	err = h.Register.UpdatePerson(ctx, rq.actor, rq.scope, &p)
+	var fe register.FieldErrors
+	var ce *register.ConflictError
+	switch {
+	case err == nil:
+		h.Log.Info("person updated", "person", id, "user", rq.user.ID)
+		h.setFlash(w, "saved")
+		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		f.ID, f.CurrentID, f.CurrentPhone, f.Errors = id, mask("id", current.IDNumber), mask("phone", current.Phone), fe
+		if f.DocType == string(ident.DocResidentID) && f.IDNumber == "" {
+			// Shown read-only: derived from the stored ID number.
+			f.Gender, f.BirthDate = current.Gender, current.BirthDate
+		}
+		h.renderPersonForm(w, r, rq, http.StatusUnprocessableEntity, f)
+	case errors.As(err, &ce):
+		// Never overwrite silently: show what changed meanwhile and load the
+		// record as it is now, so the user can redo the edit on top of it.
+		now, err := h.Register.Person(ctx, rq.scope, id)
+		if err != nil {
+			h.fail(w, r, rq, err)
+			return
+		}
+		nf := formFromPerson(now)
+		cv, err := h.conflictView(r, ce)
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		cv.Yours = personDifferences(f, now)
+		nf.Conflict = cv
+		h.Log.Info("person edit conflict", "person", id, "user", rq.user.ID)
+		h.renderPersonForm(w, r, rq, http.StatusConflict, nf)
+	default:
+		h.fail(w, r, rq, err)
+	}
+}
+
+func (h *handler) conflictView(r *http.Request, ce *register.ConflictError) (*conflictView, error) {
+	changes, err := h.changeViews(r.Context(), ce.Since)
+	if err != nil {
+		return nil, err
+	}
+	return &conflictView{Message: "保存冲突:您打开后该记录已被他人修改,您的更改没有保存。下面是期间的修改;表单已载入最新内容,请核对后重新修改。",
+		Changes: changes}, nil
+}
+
+// personDifferences lists what the user typed that differs from the record
+// as it now stands, so nothing they entered is lost from view. The user's
+// own input is shown as typed.
+func personDifferences(f personForm, now register.Person) []fieldView {
+	var out []fieldView
+	add := func(field, typed, stored, shown string) {
+		if typed != stored {
+			out = append(out, fieldView{Field: field, Label: register.FieldLabel("person", field), After: shown})
+		}
+	}
+	text := func(field, typed, stored string) { add(field, typed, stored, typed) }
+	text("name", f.Name, now.Name)
+	add("doc_type", f.DocType, now.DocType, label("doc", f.DocType))
+	if f.IDNumber != "" {
+		text("id_number", f.IDNumber, now.IDNumber)
+	}
+	add("ethnicity", f.Ethnicity, now.Ethnicity, label("ethnicity", f.Ethnicity))
+	add("relation", f.Relation, now.Relation, label("relation", f.Relation))
+	add("residence", f.Residence, now.Residence, label("residence", f.Residence))
+	if f.PhoneClear {
+		add("phone", "", now.Phone, "(清空)")
+	} else if f.Phone != "" {
+		text("phone", f.Phone, now.Phone)
+	}
+	text("hukou_address", f.HukouAddress, now.HukouAddress)
+	text("address", f.Address, now.Address)
+	text("occupation", f.Occupation, now.Occupation)
+	text("moved_in_on", f.MovedInOn, now.MovedInOn)
+	add("status", f.Status, now.Status, label("status", f.Status))
+	return out
+}
+
+// newPersonForm adds a member to a household.
+func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	hid, ok := queryID(r, "household")
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	hh, err := h.Register.Household(r.Context(), rq.scope, hid)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	f := personForm{Household: hh, DocType: string(ident.DocResidentID), Residence: register.ResidenceRegistered,
+		Address: hh.Address, Status: "active"}
+	if hh.Kind == register.HouseholdFloating {
+		f.Residence = register.ResidenceFloating
+	}
+	h.renderPersonForm(w, r, rq, http.StatusOK, f)
+}
+
+func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
+	hh, err := h.Register.Household(ctx, rq.scope, hid)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	f := readPersonForm(r)
+	f.Household = hh
+	p := register.Person{HouseholdID: hh.ID}
+	f.apply(&p)
+	err = h.Register.CreatePerson(ctx, rq.actor, &p)
+	var fe register.FieldErrors
+	switch {
+	case err == nil:
+		h.Log.Info("person added", "person", p.ID, "household", hh.ID, "user", rq.user.ID)
+		h.setFlash(w, "added")
+		http.Redirect(w, r, "/persons/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		f.Errors = fe
+		h.renderPersonForm(w, r, rq, http.StatusUnprocessableEntity, f)
+	default:
+		h.fail(w, r, rq, err)
+	}
+}

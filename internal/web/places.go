@@ -1,0 +1,131 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"shequ/internal/register"
+)
+
+type rentalView struct {
+	register.Rental
+	Tenants []register.Person
+	Unknown int // tenants outside the user's scope
+}
+
+type houseData struct {
+	H          register.House
+	Building   string
+	Place      string
+	Households []householdRow
+	Rentals    []rentalView
+	History    []changeView
+}
+
+// house shows a dwelling, who lives there and its lettings (以房管人).
+func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	house, err := h.Register.House(ctx, rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	d := houseData{H: house}
+	units, err := h.names(ctx, "org_units", []int64{house.BuildingID, house.OrgID})
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Building = units[house.BuildingID]
+	if house.OrgID != house.BuildingID {
+		d.Place = units[house.OrgID]
+	}
+	hs, err := h.Register.HouseholdsOfHouse(ctx, house)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.Households, err = h.householdRows(r, hs); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rentals, err := h.Register.RentalsOfHouse(ctx, house)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, rt := range rentals {
+		v := rentalView{Rental: rt}
+		for _, pid := range rt.TenantIDs {
+			p, err := h.Register.Person(ctx, rq.scope, pid)
+			switch {
+			case errors.Is(err, register.ErrNotFound):
+				v.Unknown++
+			case err != nil:
+				h.serverError(w, r, rq, err)
+				return
+			default:
+				v.Tenants = append(v.Tenants, p)
+			}
+		}
+		d.Rentals = append(d.Rentals, v)
+	}
+	hist, err := h.Register.History(ctx, "house", house.ID)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.History, err = h.changeViews(ctx, hist); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "house", newPage(rq, "房屋 "+house.Number, "search", d))
+}
+
+type organisationData struct {
+	O         register.Organisation
+	Grid      string
+	Employees []register.Person
+	History   []changeView
+}
+
+// organisation shows a unit or company and the residents working there (以业管人).
+func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	o, err := h.Register.Organisation(ctx, rq.scope, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	d := organisationData{O: o}
+	units, err := h.names(ctx, "org_units", []int64{o.GridID})
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Grid = units[o.GridID]
+	if d.Employees, err = h.Register.Employees(ctx, rq.scope, o.ID); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	hist, err := h.Register.History(ctx, "organisation", o.ID)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.History, err = h.changeViews(ctx, hist); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "organisation", newPage(rq, o.Name, "search", d))
+}

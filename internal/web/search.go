@@ -1,0 +1,205 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/register"
+)
+
+const (
+	pageSize = 20
+	maxPage  = 250 // deeper pages mean a narrower search, not more paging
+)
+
+type option struct{ Value, Label string }
+
+var residenceOptions = []option{
+	{register.ResidenceRegistered, "户籍"}, {register.ResidenceResident, "常住"},
+	{register.ResidenceFloating, "流动"}, {register.ResidenceOverseas, "境外"},
+}
+
+var householdKindOptions = []option{
+	{register.HouseholdRegistered, "户籍户"}, {register.HouseholdFloating, "流动户"}, {register.HouseholdCollective, "集体户"},
+}
+
+type personRow struct {
+	register.Person
+	Household hhBrief
+	Grid      string
+}
+
+type householdRow struct {
+	register.Household
+	Head string
+	Grid string
+}
+
+type searchData struct {
+	Tab           string // persons, households, organisations
+	Q             string
+	Residence     string
+	Kind          string
+	Page          int
+	Searched      bool
+	Error         string // the message for the search box
+	Persons       []personRow
+	Households    []householdRow
+	Organisations []register.Organisation
+	More          bool
+	PrevURL       string
+	NextURL       string
+	Residences    []option
+	HouseholdKind []option
+	OrgKinds      []option
+}
+
+// search finds persons (by name, part of an ID number, phone or address),
+// households or organisations in the user's scope. Nothing here is logged:
+// the query string holds names and ID numbers.
+func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	d := searchData{Tab: q.Get("tab"), Q: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"), Kind: q.Get("kind"),
+		Residences: residenceOptions, HouseholdKind: householdKindOptions, OrgKinds: orgKindOptions()}
+	switch d.Tab {
+	case "households", "organisations":
+	default:
+		d.Tab = "persons"
+	}
+	if _, ok := register.ResidenceNames[d.Residence]; !ok {
+		d.Residence = ""
+	}
+	d.Page, _ = strconv.Atoi(q.Get("page"))
+	d.Page = min(max(d.Page, 1), maxPage)
+	// The form always sends q, even empty: its presence means "search now";
+	// a bare /search shows only the form.
+	d.Searched = q.Has("q")
+	if !d.Searched {
+		h.render(w, r, http.StatusOK, "search", newPage(rq, "查询", "search", d))
+		return
+	}
+	offset := (d.Page - 1) * pageSize
+	var err error
+	switch d.Tab {
+	case "persons":
+		var ps []register.Person
+		ps, d.More, err = h.Register.SearchPersons(ctx, rq.scope, register.PersonQuery{
+			Text: d.Q, Residence: d.Residence, Limit: pageSize, Offset: offset})
+		if err == nil {
+			d.Persons, err = h.personRows(r, ps)
+		}
+	case "households":
+		if _, ok := register.HouseholdKindNames[d.Kind]; !ok {
+			d.Kind = ""
+		}
+		var hs []register.Household
+		hs, d.More, err = h.Register.SearchHouseholds(ctx, rq.scope, register.HouseholdQuery{
+			Text: d.Q, Kind: d.Kind, Limit: pageSize, Offset: offset})
+		if err == nil {
+			d.Households, err = h.householdRows(r, hs)
+		}
+	case "organisations":
+		if _, ok := register.OrganisationKindNames[d.Kind]; !ok {
+			d.Kind = ""
+		}
+		d.Organisations, d.More, err = h.Register.SearchOrganisations(ctx, rq.scope, d.Q, d.Kind, pageSize, offset)
+	}
+	status := http.StatusOK
+	var fe register.FieldErrors
+	switch {
+	case errors.As(err, &fe):
+		d.Error = fe["q"]
+		if d.Error == "" {
+			d.Error = fe.Error()
+		}
+		d.More = false
+		status = http.StatusUnprocessableEntity
+	case err != nil:
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.Page > 1 {
+		d.PrevURL = d.pageURL(d.Page - 1)
+	}
+	if d.More && d.Page < maxPage {
+		d.NextURL = d.pageURL(d.Page + 1)
+	}
+	h.render(w, r, status, "search", newPage(rq, "查询", "search", d))
+}
+
+func (d searchData) pageURL(page int) string {
+	v := url.Values{"tab": {d.Tab}, "q": {d.Q}}
+	if d.Residence != "" && d.Tab == "persons" {
+		v.Set("residence", d.Residence)
+	}
+	if d.Kind != "" && d.Tab != "persons" {
+		v.Set("kind", d.Kind)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	return "/search?" + v.Encode()
+}
+
+// TabURL links to another tab keeping the words searched for.
+func (d searchData) TabURL(tab string) string {
+	v := url.Values{"tab": {tab}}
+	if d.Searched {
+		v.Set("q", d.Q)
+	}
+	return "/search?" + v.Encode()
+}
+
+func (h *handler) personRows(r *http.Request, ps []register.Person) ([]personRow, error) {
+	var hhIDs, gridIDs []int64
+	for _, p := range ps {
+		hhIDs = append(hhIDs, p.HouseholdID)
+		gridIDs = append(gridIDs, p.GridID)
+	}
+	hhs, err := h.householdBriefs(r.Context(), hhIDs)
+	if err != nil {
+		return nil, err
+	}
+	grids, err := h.names(r.Context(), "org_units", gridIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]personRow, len(ps))
+	for i, p := range ps {
+		rows[i] = personRow{Person: p, Household: hhs[p.HouseholdID], Grid: grids[p.GridID]}
+	}
+	return rows, nil
+}
+
+func (h *handler) householdRows(r *http.Request, hs []register.Household) ([]householdRow, error) {
+	var heads, gridIDs []int64
+	for _, x := range hs {
+		heads = append(heads, x.HeadID)
+		gridIDs = append(gridIDs, x.GridID)
+	}
+	names, err := h.names(r.Context(), "persons", heads)
+	if err != nil {
+		return nil, err
+	}
+	grids, err := h.names(r.Context(), "org_units", gridIDs)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]householdRow, len(hs))
+	for i, x := range hs {
+		rows[i] = householdRow{Household: x, Head: names[x.HeadID], Grid: grids[x.GridID]}
+	}
+	return rows, nil
+}
+
+func orgKindOptions() []option {
+	var out []option
+	for _, k := range []string{"unit", "social", "property", "enterprise", "shop", "school", "medical"} {
+		out = append(out, option{k, register.OrganisationKindNames[k]})
+	}
+	return out
+}
