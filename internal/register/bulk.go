@@ -57,9 +57,14 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	if err != nil {
 		return nil, err
 	}
-	l := &Loader{db: db, tx: tx, actor: actor, batches: map[string]*batch{},
-		jobs: make(chan statement, 8), done: make(chan struct{})}
-	go l.write(ctx)
+	l := &Loader{db: db, tx: tx, actor: actor, batches: map[string]*batch{}}
+	// Only SQLite gets the writer goroutine: its connection may run an
+	// insert while the caller's org-unit query on the same transaction is
+	// open, a PostgreSQL connection may not (pgx reports a busy connection).
+	if db.Engine == database.SQLite {
+		l.jobs, l.done = make(chan statement, 8), make(chan struct{})
+		go l.write(ctx)
+	}
 	if db.Engine == database.SQLite {
 		// A bigger page cache (1 GiB) for this connection keeps the indexes being
 		// filled in memory; Commit puts the usual size back.
@@ -150,6 +155,14 @@ func (l *Loader) flush(ctx context.Context, b *batch) error {
 	if err := l.failed(); err != nil {
 		return err
 	}
+	if l.jobs == nil {
+		if _, err := l.tx.ExecContext(ctx, sb.String(), b.values...); err != nil {
+			return fmt.Errorf("load %s: %w", b.table, err)
+		}
+		b.values = b.values[:0]
+		b.n = 0
+		return nil
+	}
 	l.jobs <- statement{sql: sb.String(), values: b.values}
 	// The writer owns the old slice now.
 	b.values = make([]any, 0, cap(b.values))
@@ -180,6 +193,9 @@ func (l *Loader) failed() error {
 
 // drain waits for the writer to finish what it was given.
 func (l *Loader) drain() error {
+	if l.jobs == nil {
+		return nil
+	}
 	if !l.closed {
 		l.closed = true
 		close(l.jobs)
