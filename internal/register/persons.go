@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"shequ/internal/database"
@@ -339,11 +340,20 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 			args = append(args, likes[i])
 			hconds = append(hconds, fmt.Sprintf("%s AND h.address LIKE $%d", m, len(args)))
 		}
-		conds = append(conds, "p.household_id IN (SELECT h.id FROM households h WHERE "+strings.Join(hconds, " AND ")+")")
-		byAddress, err := run(conds, args)
+		// Driven from the households the address matches: written as
+		// "p.household_id IN (…) ORDER BY p.id" SQLite walks all persons in
+		// id order instead (350 ms over a million), so this branch takes its
+		// rows in index order and sorts them here.
+		conds = append(conds, hconds...)
+		where, sargs := scope.filter("p", len(args)+1)
+		args = append(args, sargs...)
+		byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
+			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
+			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), args...)
 		if err != nil {
 			return nil, false, err
 		}
+		sort.Slice(byAddress, func(i, j int) bool { return byAddress[i].ID < byAddress[j].ID })
 		persons = mergeByID(own, byAddress)
 	}
 	if err != nil {
