@@ -316,45 +316,59 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 		conds, args := base()
 		persons, err = run(conds, args)
 	} else {
-		// By the person's own name, ID number and phone.
+		// By the person's own name, ID number and phone: one index lookup
+		// for the tokens of all terms; LIKE then drops rows whose tokens
+		// matched out of order.
 		conds, args := base()
-		for i, tokens := range terms {
-			m, margs := s.index.match("persons", "p", tokens, len(args)+1)
-			args = append(args, margs...)
-			args = append(args, likes[i])
+		var all []string
+		for _, tokens := range terms {
+			all = append(all, tokens...)
+		}
+		from, match, order, margs := s.index.source("persons", "p", all, len(args)+1)
+		args = append(args, margs...)
+		conds = append(conds, match)
+		for _, like := range likes {
+			args = append(args, like)
 			l := len(args)
-			// The token match finds candidates through the index; LIKE then
-			// drops rows whose tokens matched out of order.
-			conds = append(conds, fmt.Sprintf("%s AND (p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", m, l, l, l))
+			conds = append(conds, fmt.Sprintf("(p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", l, l, l))
 		}
-		own, err := run(conds, args)
-		if err != nil {
-			return nil, false, err
-		}
-		// By the household's address.
-		conds, args = base()
-		var hconds []string
-		for i, tokens := range terms {
-			m, margs := s.index.match("households", "h", tokens, len(args)+1)
-			args = append(args, margs...)
-			args = append(args, likes[i])
-			hconds = append(hconds, fmt.Sprintf("%s AND h.address LIKE $%d", m, len(args)))
-		}
-		// Driven from the households the address matches: written as
-		// "p.household_id IN (…) ORDER BY p.id" SQLite walks all persons in
-		// id order instead (350 ms over a million), so this branch takes its
-		// rows in index order and sorts them here.
-		conds = append(conds, hconds...)
 		where, sargs := scope.filter("p", len(args)+1)
 		args = append(args, sargs...)
-		byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
-			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
-			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), args...)
+		own, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM `+from+` WHERE `+
+			strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY %s LIMIT %d", order, want), args...)
 		if err != nil {
 			return nil, false, err
 		}
-		sort.Slice(byAddress, func(i, j int) bool { return byAddress[i].ID < byAddress[j].ID })
-		persons = mergeByID(own, byAddress)
+		// By the household's address, when a term looks like one: names are
+		// the commonest query, and matching them against every household
+		// (whose tokens include the head's name) then failing LIKE on the
+		// address costs more than the whole search should.
+		persons = own
+		if looksLikeAddress(likes) {
+			conds, args = base()
+			var hconds []string
+			for i, tokens := range terms {
+				m, margs := s.index.match("households", "h", tokens, len(args)+1)
+				args = append(args, margs...)
+				args = append(args, likes[i])
+				hconds = append(hconds, fmt.Sprintf("%s AND h.address LIKE $%d", m, len(args)))
+			}
+			// Driven from the households the address matches: written as
+			// "p.household_id IN (…) ORDER BY p.id" SQLite walks all persons in
+			// id order instead (350 ms over a million), so this branch takes its
+			// rows in index order and sorts them here.
+			conds = append(conds, hconds...)
+			where, sargs = scope.filter("p", len(args)+1)
+			args = append(args, sargs...)
+			byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
+			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
+			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), args...)
+			if err != nil {
+				return nil, false, err
+			}
+			sort.Slice(byAddress, func(i, j int) bool { return byAddress[i].ID < byAddress[j].ID })
+			persons = mergeByID(own, byAddress)
+		}
 	}
 	if err != nil {
 		return nil, false, err
@@ -367,6 +381,23 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 		persons, more = persons[:q.Limit], true
 	}
 	return persons, more, nil
+}
+
+// addressRunes are characters found in addresses and almost never in names.
+const addressRunes = "号楼路街区巷村院单元室栋层苑园里弄道组"
+
+// looksLikeAddress tells whether a query may be an address: a term with an
+// address character, or digits mixed with other characters (3-2-501). A term
+// of digits alone is part of an ID or phone number.
+func looksLikeAddress(terms []string) bool {
+	for _, t := range terms {
+		t = strings.Trim(t, "%")
+		digits := strings.Trim(t, "0123456789") == ""
+		if strings.ContainsAny(t, addressRunes) || (!digits && strings.ContainsAny(t, "0123456789")) {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeByID merges two id-ordered lists, dropping duplicates.

@@ -22,12 +22,23 @@ func (sqliteIndex) put(ctx context.Context, q database.Querier, table string, id
 func (sqliteIndex) column(string) string { return "" }
 
 func (sqliteIndex) match(table, alias string, tokens []string, arg int) (string, []any) {
+	return fmt.Sprintf("%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)", alias, table, table, arg),
+		[]any{ftsQuery(tokens)}
+}
+
+// The FTS table leads: it yields matching rowids in order, so the engine
+// neither collects every match of a common token nor sorts them.
+func (sqliteIndex) source(table, alias string, tokens []string, arg int) (string, string, string, []any) {
+	return fmt.Sprintf("%s_fts JOIN %s %s ON %s.id = %s_fts.rowid", table, table, alias, alias, table),
+		fmt.Sprintf("%s_fts MATCH $%d", table, arg), table + "_fts.rowid", []any{ftsQuery(tokens)}
+}
+
+func ftsQuery(tokens []string) string {
 	quoted := make([]string, len(tokens))
 	for i, t := range tokens {
 		quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 	}
-	return fmt.Sprintf("%s.id IN (SELECT rowid FROM %s_fts WHERE %s_fts MATCH $%d)", alias, table, table, arg),
-		[]any{strings.Join(quoted, " AND ")}
+	return strings.Join(quoted, " AND ")
 }
 
 type pgIndex struct{}
@@ -36,6 +47,11 @@ type pgIndex struct{}
 func (pgIndex) put(context.Context, database.Querier, string, int64, string) error { return nil }
 
 func (pgIndex) column(text string) string { return text }
+
+func (p pgIndex) source(table, alias string, tokens []string, arg int) (string, string, string, []any) {
+	where, args := p.match(table, alias, tokens, arg)
+	return table + " " + alias, where, alias + ".id", args
+}
 
 func (pgIndex) match(table, alias string, tokens []string, arg int) (string, []any) {
 	return fmt.Sprintf("string_to_array(%s.search, ' ') @> $%d::text[]", alias, arg),

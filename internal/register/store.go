@@ -37,6 +37,10 @@ type searchIndex interface {
 	put(ctx context.Context, q database.Querier, table string, id int64, text string) error
 	// column is the value to store in a row's search column.
 	column(text string) string
+	// source returns the FROM clause, condition and ordering column that
+	// find rows of table (as alias) holding all of tokens, driven by the
+	// index so that a LIMIT stops the scan early.
+	source(table, alias string, tokens []string, arg int) (from, where, order string, args []any)
 	// match returns a condition selecting rows of alias whose search tokens
 	// include all of tokens, numbering placeholders from arg.
 	match(table, alias string, tokens []string, arg int) (string, []any)
