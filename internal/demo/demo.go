@@ -1,58 +1,101 @@
 // Package demo generates demo registers that reproduce the communities of the
-// source documents — 城北社区 (chengbei) and 紫南社区 (zinan) — and cities of
-// any size, with valid ID numbers, realistic names, households, housing,
-// organisations, staff and special-group tags. Output is deterministic for a
-// seed (ids aside, which are made at load time).
+// source documents and cities of any size, and loads them through the
+// register's bulk Loader:
+//
+//   - chengbei: 陕西省延安市安塞区真武洞街道城北社区 — 7,891 households and
+//     25,369 persons, of whom 3,112 floating households with 10,180 persons;
+//     5 居民小组 (an org level "group" added at rank 50), 19 grids, 40 中心户长,
+//     38 organisations (14 schools, 2 medical institutions) and 21 staff.
+//   - zinan: 山西省临汾市侯马市路东街道紫南社区 — 1,685 households, 5,216
+//     persons, 4 grids and 5 staff.
+//   - city: a 乌海-like city of Options.Persons residents over 海勃湾区, 海南区
+//     and 乌达区: communities of about 3,000 households, grids of about 400,
+//     streets of 6–10 communities, 20–40 % floating residents.
+//
+// Staff: Summary.Staff counts community staff, the people on the community
+// unit (书记 and 社区工作者: 城北's "社区现有工作人员21名"). Grid workers are
+// counted apart, by grid: in chengbei and zinan each 网格员 is one of the
+// community workers (19 of 城北's 21 run its 19 grids; the secretary and one
+// worker do not), in the city preset 网格员 are people of their own.
+// 中心户长, 居民小组长 and 楼栋长 are residents, recorded under their names.
+//
+// Everything is drawn from one PCG source seeded with Options.Seed, so the
+// same seed and Today give the same names, ID numbers, households and
+// structure; only the database ids (time-based) differ between loads. ID
+// numbers are valid (GB 11643 check digit), fit birth date and sex, and are
+// distinct within a load; each preset uses its own range of order codes
+// (chengbei 000–299, zinan 300–499, city 500–999) so presets loaded into one
+// database do not collide either.
+//
+// Rows carry the date they entered the register: the first collection in the
+// first half of 2015 for residents who were there before, the moving-in (or
+// birth) date for later ones, so the register read as of a past date grows.
 package demo
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"time"
 
-	"shequ/internal/codes"
 	"shequ/internal/database"
-	"shequ/internal/ident"
 	"shequ/internal/orgtree"
+	"shequ/internal/register"
 )
 
-// Options selects a preset.
+// Options selects and sizes a preset.
 type Options struct {
-	Preset  string // chengbei, zinan or city
-	Persons int    // city only
-	Seed    uint64
-	Today   time.Time
+	Preset  string    // chengbei, zinan or city
+	Persons int       // city only: residents to generate, at least 1,000
+	Seed    uint64    // the same seed gives the same data
+	Today   time.Time // the register's present; zero means now
 }
 
 // Summary counts what was loaded.
 type Summary struct {
-	Communities        int
-	Groups             int
-	Grids              int
-	Buildings          int
-	Houses             int
-	Households         int
-	FloatingHouseholds int
-	Persons            int
-	FloatingPersons    int
-	Organisations      int
-	// Staff counts assignments: chengbei's 21 staff are the secretary and 20
-	// community workers, 19 of whom also serve as the 19 网格员; 中心户长 and
-	// 居民小组长 are residents and counted separately.
-	Staff       int
-	GridWorkers int
-	CenterHeads int
-	Tags        map[string]int
+	Preset      string
+	Communities int
+	Groups      int // 居民小组
+	Grids       int
+	Buildings   int // 楼栋 and 平房院落
+	Units       int // 单元 of the multi-storey buildings
+	Houses      int
+	HouseUse    map[string]int // owner, rented, vacant
+
+	Households           int
+	FloatingHouseholds   int
+	CollectiveHouseholds int
+	Persons              int
+	FloatingPersons      int
+	ResidentPersons      int // 常住: living here, 户籍 elsewhere
+	Rentals              int
+	Employed             int // persons employed by the community's organisations
+
+	Organisations       int
+	OrganisationsByKind map[string]int
+
+	// Staff is the community staff (书记 and 社区工作者 on the community
+	// unit), 21 for 城北. The other roles are counted by assignment.
+	Staff            int
+	GridWorkers      int // one 网格员 per grid
+	GridWorkersStaff int // of those, held by community staff (城北: 19)
+	CenterHeads      int
+	GroupLeaders     int
+	BuildingHeads    int
+	StaffRows        int // org_staff rows written
+
+	Tags map[string]int // by tag_kinds code
 }
 
 // Presets lists the preset names.
 func Presets() []string { return []string{"chengbei", "zinan", "city"} }
 
-// Load generates the preset and writes it to db, one transaction per
-// community, reporting persons loaded through progress.
+// Load generates the preset and writes it to db, one Loader transaction per
+// community, calling progress with the persons written so far and the
+// persons expected. Loading a preset whose communities are already in the
+// database is refused.
 func Load(ctx context.Context, db *database.DB, opt Options, progress func(done, total int)) (Summary, error) {
 	if opt.Today.IsZero() {
 		opt.Today = time.Now()
@@ -60,7 +103,12 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	if progress == nil {
 		progress = func(int, int) {}
 	}
-	var spec presetSpec
+	today := dayOf(opt.Today)
+	if today < daysFromCivil(2016, 1, 1) {
+		return Summary{}, fmt.Errorf("演示数据从2015年起登记,当前日期应在2016年之后")
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15))
+	var spec *presetSpec
 	switch opt.Preset {
 	case "chengbei":
 		spec = chengbei()
@@ -68,212 +116,254 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		spec = zinan()
 	case "city":
 		if opt.Persons < 1000 {
-			return Summary{}, fmt.Errorf("city 预设至少需要 1000 人(--persons)")
+			return Summary{}, fmt.Errorf("city 预设至少需要 1000 人(当前 %d)", opt.Persons)
 		}
-		spec = city(opt.Persons)
+		spec = city(rng, opt.Persons)
 	default:
-		return Summary{}, fmt.Errorf("未知预设 %q,可选: chengbei, zinan, city", opt.Preset)
+		return Summary{}, fmt.Errorf("未知预设 %q,可选: chengbei、zinan、city", opt.Preset)
 	}
-	g := &generator{db: db, org: orgtree.NewStore(db), opt: opt, sum: Summary{Tags: map[string]int{}},
-		rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x9e3779b97f4a7c15)), seqs: map[string]int{}}
+	sum := Summary{Preset: spec.name, HouseUse: map[string]int{}, OrganisationsByKind: map[string]int{}, Tags: map[string]int{}}
+	comms := spec.communities()
 	total := 0
-	for _, d := range spec.districts {
-		for _, s := range d.streets {
-			for _, c := range s.communities {
-				total += c.persons
-				var n int
-				if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units WHERE level = 'community' AND code = $1`, c.code).Scan(&n); err != nil {
-					return g.sum, err
-				}
-				if n > 0 {
-					return g.sum, fmt.Errorf("%s(%s)已在数据库中,不能重复载入预设 %s", c.name, c.code, opt.Preset)
-				}
-			}
+	groups := false
+	for _, c := range comms {
+		total += c.persons
+		groups = groups || c.groups > 0
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units WHERE level = $1 AND code = $2`,
+			orgtree.LevelCommunity, c.code).Scan(&n); err != nil {
+			return sum, err
+		}
+		if n > 0 {
+			return sum, fmt.Errorf("%s(区划代码 %s)已在数据库中,预设 %s 不能重复载入", c.name, c.code, spec.name)
 		}
 	}
-	for _, d := range spec.districts {
-		for _, s := range d.streets {
-			for _, c := range s.communities {
-				if c.groups > 0 {
-					if err := g.org.SetLevel(ctx, orgtree.Level{Kind: orgtree.LevelGroup, Name: "居民小组", Rank: 50}); err != nil {
-						return g.sum, err
-					}
-				}
-			}
+	store := orgtree.NewStore(db)
+	if groups {
+		if err := store.SetLevel(ctx, orgtree.Level{Kind: orgtree.LevelGroup, Name: "居民小组", Rank: 50}); err != nil {
+			return sum, err
 		}
 	}
-	if err := g.upper(ctx, spec); err != nil {
-		return g.sum, err
+	streets, err := upper(ctx, db, store, spec)
+	if err != nil {
+		return sum, err
 	}
+
+	// Plans are made one community ahead on their own goroutine, while the
+	// previous one is written.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	plans := make(chan *plan, 1)
+	go func() {
+		defer close(plans)
+		g := newGenerator(spec, rng, today)
+		for i, c := range comms {
+			select {
+			case plans <- g.community(streets[i], c):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	done := 0
-	for di, d := range spec.districts {
-		for si, s := range d.streets {
-			for _, c := range s.communities {
-				if err := g.community(ctx, g.streets[di][si], c); err != nil {
-					return g.sum, fmt.Errorf("%s: %w", c.name, err)
-				}
-				done += c.persons
-				progress(done, total)
-			}
+	var loadErr error
+	for p := range plans {
+		if loadErr != nil {
+			continue
 		}
+		if err := write(ctx, db, store, p, func(n int) { progress(done+n, total) }); err != nil {
+			loadErr = fmt.Errorf("%s: %w", p.spec.name, err)
+			cancel()
+			continue
+		}
+		done += p.persons
+		progress(done, total)
+		sum.add(p)
 	}
-	return g.sum, nil
+	return sum, loadErr
 }
 
-type generator struct {
-	db      *database.DB
-	org     *orgtree.Store
-	opt     Options
-	rng     *rand.Rand
-	sum     Summary
-	streets [][]orgtree.Unit
-	seqs    map[string]int // area+birth date → next order code, so IDs never repeat
-	phone   int
-}
-
-// upper creates (or reuses) the city, districts and streets.
-func (g *generator) upper(ctx context.Context, spec presetSpec) error {
-	return g.db.InTx(ctx, func(tx *sql.Tx) error {
-		cityUnit, err := g.findOrCreate(ctx, tx, 0, orgtree.LevelCity, spec.city, spec.cityCode)
+// upper creates (or finds) the city, districts and streets, returning each
+// community's street.
+func upper(ctx context.Context, db *database.DB, store *orgtree.Store, spec *presetSpec) ([]orgtree.Unit, error) {
+	var out []orgtree.Unit
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		city, err := findOrCreate(ctx, tx, store, 0, orgtree.LevelCity, spec.city, spec.cityCode)
 		if err != nil {
 			return err
 		}
 		for _, d := range spec.districts {
-			du, err := g.findOrCreate(ctx, tx, cityUnit.ID, orgtree.LevelDistrict, d.name, d.code)
+			if len(d.streets) == 0 {
+				continue
+			}
+			du, err := findOrCreate(ctx, tx, store, city.ID, orgtree.LevelDistrict, d.name, d.code)
 			if err != nil {
 				return err
 			}
-			var row []orgtree.Unit
 			for _, s := range d.streets {
-				su, err := g.findOrCreate(ctx, tx, du.ID, orgtree.LevelStreet, s.name, s.code)
+				su, err := findOrCreate(ctx, tx, store, du.ID, orgtree.LevelStreet, s.name, s.code)
 				if err != nil {
 					return err
 				}
-				row = append(row, su)
+				for range s.communities {
+					out = append(out, su)
+				}
 			}
-			g.streets = append(g.streets, row)
 		}
 		return nil
 	})
+	return out, err
 }
 
-func (g *generator) findOrCreate(ctx context.Context, q database.Querier, parent int64, level, name, code string) (orgtree.Unit, error) {
-	var id int64
-	err := q.QueryRowContext(ctx, `SELECT id FROM org_units WHERE level = $1 AND code = $2`, level, code).Scan(&id)
-	if err == nil {
-		return g.org.Get(ctx, id)
-	}
+func findOrCreate(ctx context.Context, tx *sql.Tx, store *orgtree.Store, parent int64, level, name, code string) (orgtree.Unit, error) {
 	u := orgtree.Unit{ParentID: parent, Level: level, Name: name, Code: code}
-	return u, g.org.Create(ctx, q, &u)
+	err := tx.QueryRowContext(ctx, `SELECT id FROM org_units WHERE level = $1 AND code = $2`, level, code).Scan(&u.ID)
+	if err == nil {
+		return u, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return u, err
+	}
+	return u, store.Create(ctx, tx, &u)
 }
 
-func (g *generator) chance(percent float64) bool { return g.rng.Float64()*100 < percent }
-
-func (g *generator) between(lo, hi int) int { return lo + g.rng.IntN(hi-lo+1) }
-
-// day returns a date between from and to.
-func (g *generator) day(from, to time.Time) time.Time {
-	span := int(to.Sub(from).Hours() / 24)
-	if span <= 0 {
-		return from
+// write stores one community in its own Loader transaction: the org units
+// and staff first (on the Loader's transaction, before any row is queued),
+// then organisations, buildings, houses and the households with their
+// members, rentals and tags.
+func write(ctx context.Context, db *database.DB, store *orgtree.Store, p *plan, progress func(int)) error {
+	l, err := register.NewLoader(ctx, db, register.Actor{Name: "演示数据", Source: "demo"})
+	if err != nil {
+		return err
 	}
-	return from.AddDate(0, 0, g.rng.IntN(span))
+	if err := writeRows(ctx, l, store, p, progress); err != nil {
+		l.Rollback()
+		return err
+	}
+	return l.Commit(ctx)
 }
 
-// sizes splits persons over households, each of at least one person, in a
-// realistic spread (many of 2–4, few of 1 or 6+), summing exactly.
-func (g *generator) sizes(households, persons int) []int {
-	out := make([]int, households)
-	weights := []float64{0, 12, 27, 30, 17, 9, 4, 1} // by size 1..7
-	total := 0
-	for i := range out {
-		x := g.rng.Float64() * 100
-		s := 1
-		for ; s < len(weights)-1 && x >= weights[s]; s++ {
-			x -= weights[s]
-		}
-		out[i] = s
-		total += s
-	}
-	for total != persons {
-		i := g.rng.IntN(households)
-		switch {
-		case total < persons && out[i] < 9:
-			out[i]++
-			total++
-		case total > persons && out[i] > 1:
-			out[i]--
-			total--
+func writeRows(ctx context.Context, l *register.Loader, store *orgtree.Store, p *plan, progress func(int)) error {
+	tx := l.Tx()
+	for i := range p.units {
+		if err := store.Create(ctx, tx, &p.units[i]); err != nil {
+			return fmt.Errorf("%s: %w", p.units[i].Name, err)
 		}
 	}
-	return out
-}
-
-// residentID makes a valid number unique in this load: the order code is the
-// next free one for that area and birth date, its parity the sex.
-func (g *generator) residentID(area string, birth time.Time, male bool) string {
-	key := area + birth.Format("20060102")
-	n := g.seqs[key]
-	g.seqs[key] = n + 1
-	seq := (n * 2) % 1000
-	if male {
-		seq++
-	}
-	return ident.MakeResidentID(area, birth, seq)
-}
-
-func (g *generator) mobile() string {
-	g.phone++
-	prefixes := []string{"133", "135", "136", "137", "138", "139", "150", "151", "152", "157", "158", "159", "177", "180", "182", "186", "187", "188", "189", "191", "199"}
-	p := prefixes[g.rng.IntN(len(prefixes))]
-	return fmt.Sprintf("%s%08d", p, (g.phone*7919+g.rng.IntN(7919))%100000000)
-}
-
-// migrantArea picks a county from one of the provinces floating residents
-// come from.
-func (g *generator) migrantArea(provinces []string) string {
-	p := provinces[g.rng.IntN(len(provinces))]
-	cs := countiesOf(p)
-	if len(cs) == 0 {
-		return p + "0102"
-	}
-	return cs[g.rng.IntN(len(cs))].Code
-}
-
-var countyCache = map[string][]codes.Area{}
-
-func countiesOf(prefix string) []codes.Area {
-	if cs, ok := countyCache[prefix]; ok {
-		return cs
-	}
-	cs := codes.CountiesOf(prefix)
-	countyCache[prefix] = cs
-	return cs
-}
-
-// gridBoxes tiles the community's square (area km² around its centre) into n
-// rectangles, as GeoJSON polygons.
-func gridBoxes(c communitySpec, n int) []string {
-	side := math.Sqrt(math.Max(c.areaKm2, 0.2)) // km
-	dLat := side / 111.0
-	dLon := side / (111.0 * math.Cos(c.lat*math.Pi/180))
-	cols := int(math.Ceil(math.Sqrt(float64(n))))
-	rows := (n + cols - 1) / cols
-	minLon, maxLat := c.lon-dLon/2, c.lat+dLat/2
-	var out []string
-	for i := 0; i < n; i++ {
-		r, col := i/cols, i%cols
-		// The last row's cells widen to fill the square.
-		inRow := cols
-		if r == rows-1 && n%cols != 0 {
-			inRow = n % cols
+	for i := range p.staff {
+		if err := store.AddStaff(ctx, tx, &p.staff[i]); err != nil {
+			return err
 		}
-		w := dLon / float64(inRow)
-		h := dLat / float64(rows)
-		x0, y0 := minLon+float64(col)*w, maxLat-float64(r+1)*h
-		x1, y1 := x0+w, y0+h
-		out = append(out, fmt.Sprintf(`{"type":"Polygon","coordinates":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f]]]}`,
-			x0, y0, x1, y0, x1, y1, x0, y1, x0, y0))
 	}
-	return out
+	for i := range p.orgs {
+		if err := l.Organisation(ctx, p.orgs[i].at, &p.orgs[i].row); err != nil {
+			return err
+		}
+	}
+	for i := range p.buildings {
+		if err := l.Building(ctx, p.buildings[i].at, &p.buildings[i].row); err != nil {
+			return err
+		}
+	}
+	for i := range p.houses {
+		if err := l.House(ctx, p.houses[i].at, &p.houses[i].row); err != nil {
+			return err
+		}
+	}
+	written, reported := 0, 0
+	for _, hp := range p.households {
+		if err := l.Household(ctx, hp.at, &hp.h, hp.members[0].row.Name); err != nil {
+			return err
+		}
+		for i := range hp.members {
+			if err := l.Person(ctx, hp.members[i].at, &hp.members[i].row); err != nil {
+				return err
+			}
+		}
+		if hp.rental != nil {
+			if err := l.Rental(ctx, hp.rental.at, &hp.rental.row); err != nil {
+				return err
+			}
+		}
+		for i := range hp.tags {
+			if err := l.Tag(ctx, hp.tags[i].at, &hp.tags[i].row); err != nil {
+				return err
+			}
+		}
+		written += len(hp.members)
+		if written-reported >= 2000 {
+			reported = written
+			progress(written)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add counts a written community.
+func (s *Summary) add(p *plan) {
+	s.Communities++
+	s.Groups += len(p.groups)
+	s.Grids += len(p.grids)
+	s.Buildings += len(p.buildings)
+	for _, u := range p.units {
+		if u.Level == orgtree.LevelUnit {
+			s.Units++
+		}
+	}
+	s.Houses += len(p.houses)
+	for _, h := range p.houses {
+		s.HouseUse[h.row.Use]++
+	}
+	for _, o := range p.orgs {
+		s.Organisations++
+		s.OrganisationsByKind[o.row.Kind]++
+	}
+	for _, hp := range p.households {
+		s.Households++
+		switch hp.h.Kind {
+		case register.HouseholdFloating:
+			s.FloatingHouseholds++
+		case register.HouseholdCollective:
+			s.CollectiveHouseholds++
+		}
+		for _, m := range hp.members {
+			s.Persons++
+			switch m.row.Residence {
+			case register.ResidenceFloating:
+				s.FloatingPersons++
+			case register.ResidenceResident:
+				s.ResidentPersons++
+			}
+			if m.row.EmployerID != 0 {
+				s.Employed++
+			}
+		}
+		if hp.rental != nil {
+			s.Rentals++
+		}
+		for _, t := range hp.tags {
+			s.Tags[t.row.Tag]++
+		}
+	}
+	for _, st := range p.staff {
+		s.StaffRows++
+		switch st.Role {
+		case orgtree.RoleSecretary, orgtree.RoleCommunityStaff:
+			s.Staff++
+		case orgtree.RoleGridWorker:
+			s.GridWorkers++
+			if !p.spec.gridWorkersApart {
+				s.GridWorkersStaff++
+			}
+		case orgtree.RoleCenterHead:
+			s.CenterHeads++
+		case orgtree.RoleGroupLeader:
+			s.GroupLeaders++
+		case orgtree.RoleBuildingHead:
+			s.BuildingHeads++
+		}
+	}
 }
