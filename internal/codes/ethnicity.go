@@ -3,7 +3,9 @@ package codes
 import "strings"
 
 // ethnicities is GB/T 3304-1991 (中国各民族名称的罗马字母拼写法和代码),
-// in the standard's order, plus 97 and 98 used by the household register.
+// the 56 recognised groups in the standard's numeric order, plus 97 其他
+// (未识别民族) and 98 外国血统中国籍人士, which the household register and
+// the census use alongside it.
 var ethnicities = []Code{
 	{"01", "汉族"},
 	{"02", "蒙古族"},
@@ -74,7 +76,10 @@ func EthnicityName(code string) (string, bool) { return lookup(ethnicities, code
 // EthnicityByName finds the code for a name, with or without the 族 suffix
 // (people write 汉 as often as 汉族).
 func EthnicityByName(name string) (string, bool) {
-	name = strings.TrimSpace(name)
+	name = strings.ReplaceAll(strings.TrimSpace(name), "其它", "其他")
+	if name == "" {
+		return "", false
+	}
 	for _, c := range ethnicities {
 		if c.Name == name || (!strings.HasSuffix(name, "族") && c.Name == name+"族") {
 			return c.Code, true

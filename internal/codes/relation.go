@@ -2,8 +2,11 @@ package codes
 
 import "strings"
 
-// relations is GB/T 4761-2008 家庭关系代码: the relation of each member to the
-// household head. Codes ending in 0 name a group (20 子, 30 女 …).
+// relations is GB/T 4761-2008 家庭关系代码, the two-digit codes: the relation
+// of each member to the household head. Codes ending in 0 name a group (20 子,
+// 30 女 …); 98 is unassigned. Names follow the standard; where printings differ
+// (或 versus 、 in 40, 49, 60, 65, 68) the form most systems use is kept and
+// RelationByName accepts both.
 var relations = []Code{
 	{"01", "本人"},
 	{"02", "户主"},
@@ -60,7 +63,7 @@ var relations = []Code{
 	{"67", "曾祖母"},
 	{"68", "配偶的曾祖父母或外曾祖父母"},
 	{"69", "其他祖父母或外祖父母关系"},
-	{"70", "兄弟姐妹"},
+	{"70", "兄、弟、姐、妹"},
 	{"71", "兄"},
 	{"72", "嫂"},
 	{"73", "弟"},
@@ -97,16 +100,44 @@ func Relations() []Code { return append([]Code(nil), relations...) }
 // RelationName returns the name for a two-digit code.
 func RelationName(code string) (string, bool) { return lookup(relations, code) }
 
-// RelationByName finds the code for a name as written in the standard.
+// relationAliases are the everyday words that spreadsheets and forms use
+// instead of the standard's terms.
+var relationAliases = map[string]string{
+	"户主本人": "02",
+	"丈夫":   "11",
+	"妻子":   "12",
+	"儿子":   "20",
+	"女儿":   "30",
+	"父":    "51",
+	"母":    "52",
+	"嫂子":   "72",
+	"婶婶":   "84",
+	"姨夫":   "87", // the 2008 text writes 姨夫; most systems write 姨父
+}
+
+// RelationByName finds the code for a relation name. It accepts the
+// standard's wording and the common variants of it: the enumeration comma
+// and 或 left out or put in ("兄弟姐妹", "孙子、孙女、外孙子、外孙女"), 其它 for
+// 其他, and a few everyday words (儿子, 妻子 …).
 func RelationByName(name string) (string, bool) {
-	name = strings.TrimSpace(name)
+	key := relationKey(name)
+	if key == "" {
+		return "", false
+	}
 	for _, c := range relations {
-		if c.Name == name {
+		if relationKey(c.Name) == key {
 			return c.Code, true
 		}
 	}
-	return "", false
+	code, ok := relationAliases[key]
+	return code, ok
 }
 
-// IsHead reports whether a relation code marks the household head.
+// relationKey folds the spelling differences RelationByName tolerates.
+func relationKey(s string) string {
+	s = strings.ReplaceAll(strings.TrimSpace(s), "其它", "其他")
+	return strings.NewReplacer("、", "", "，", "", ",", "", "或", "", " ", "", "　", "").Replace(s)
+}
+
+// IsHead reports whether a relation code marks the household head (本人 or 户主).
 func IsHead(code string) bool { return code == "01" || code == "02" }

@@ -106,8 +106,9 @@ func (g *generator) layout(p *plan, street orgtree.Unit, grids [][]int) {
 	}
 	r := g.reg
 	mix := []weighted{{"bungalow", r.bungalow}, {"walkup", r.walkup}, {"midrise", r.midrise}, {"highrise", r.highrise}}
-	bno, yard := 0, 0
+	bno := 0
 	doors := make([]int, len(c.roads))
+	yards := map[string]int{}
 	for gi, hh := range grids {
 		grid := p.grids[gi]
 		occupancy := 0.82 + 0.06*g.rng.Float64()
@@ -143,9 +144,11 @@ func (g *generator) layout(p *plan, street orgtree.Unit, grids [][]int) {
 				day = min(built+g.rng.IntN(60), g.today)
 			}
 			var name, stem string
+			var yard int
 			if k.kind == "bungalow" {
-				yard++
-				lane := laneNames[(gi+yard)%len(laneNames)]
+				lane := laneNames[(gi+len(p.blds)%2)%len(laneNames)]
+				yards[lane]++
+				yard = yards[lane]
 				name = lane + strconv.Itoa(yard) + "号院"
 				stem = c.district + name
 			} else {
@@ -219,9 +222,9 @@ func communityRect(c *communitySpec) rect {
 // tile cuts the rectangle into n cells: columns of nearly equal cells, the
 // last column taking the remainder.
 func (r rect) tile(n int) []rect {
-	cols := int(math.Ceil(math.Sqrt(float64(n) * 1.7)))
-	cols = min(cols, n)
+	cols := min(int(math.Ceil(math.Sqrt(float64(n)*1.7))), n)
 	per := (n + cols - 1) / cols
+	cols = (n + per - 1) / per // no empty column
 	var out []rect
 	w := (r.maxLon - r.minLon) / float64(cols)
 	for col := 0; col < cols && len(out) < n; col++ {

@@ -307,7 +307,7 @@ func city(r *rand.Rand, persons int) *presetSpec {
 					orgCount:         12 + r.IntN(8),
 					staff:            cityStaff(r, ch),
 					gridWorkersApart: true,
-					lon:              d.lon + float64(col)*0.016, lat: d.lat - float64(row)*0.012, areaKm2: 1.1 + 0.6*r.Float64(),
+					lon:              d.lon + float64(col)*0.021, lat: d.lat - float64(row)*0.0105, areaKm2: 1.1 + 0.6*r.Float64(),
 					district: d.name, homeArea: d.code, roads: roads,
 				})
 				c++

@@ -2,62 +2,96 @@ package ident
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
-// DocType is a kind of identity document (证件类型).
+// DocType is a kind of identity document (证件类型). The values are stored in
+// the database; do not change them.
 type DocType string
 
 const (
 	DocResidentID         DocType = "resident_id"          // 居民身份证
 	DocPassport           DocType = "passport"             // 护照
-	DocHKMacaoPermit      DocType = "hk_macao_permit"      // 港澳居民来往内地通行证
-	DocTaiwanPermit       DocType = "taiwan_permit"        // 台湾居民来往大陆通行证
+	DocHKMacaoPermit      DocType = "hk_macao_permit"      // 港澳居民来往内地通行证 (回乡证)
+	DocTaiwanPermit       DocType = "taiwan_permit"        // 台湾居民来往大陆通行证 (台胞证)
 	DocForeignPermanent   DocType = "foreign_permanent"    // 外国人永久居留身份证
 	DocHMTResidencePermit DocType = "hmt_residence_permit" // 港澳台居民居住证
 )
 
-var docLabels = map[DocType]string{
-	DocResidentID:         "居民身份证",
-	DocPassport:           "护照",
-	DocHKMacaoPermit:      "港澳居民来往内地通行证",
-	DocTaiwanPermit:       "台湾居民来往大陆通行证",
-	DocForeignPermanent:   "外国人永久居留身份证",
-	DocHMTResidencePermit: "港澳台居民居住证",
+// docTypes is the display order, with each type's Chinese label and the
+// other names people write in spreadsheets.
+var docTypes = []struct {
+	t       DocType
+	label   string
+	aliases []string
+}{
+	{DocResidentID, "居民身份证", []string{"身份证", "二代身份证", "公民身份号码"}},
+	{DocPassport, "护照", nil},
+	{DocHKMacaoPermit, "港澳居民来往内地通行证", []string{"回乡证", "港澳通行证", "港澳居民通行证"}},
+	{DocTaiwanPermit, "台湾居民来往大陆通行证", []string{"台胞证", "台湾通行证"}},
+	{DocForeignPermanent, "外国人永久居留身份证", []string{"外国人永久居留证", "永久居留证", "绿卡"}},
+	{DocHMTResidencePermit, "港澳台居民居住证", []string{"居住证", "港澳居民居住证", "台湾居民居住证"}},
 }
 
 // DocTypes lists the document types in display order.
 func DocTypes() []DocType {
-	return []DocType{DocResidentID, DocPassport, DocHKMacaoPermit, DocTaiwanPermit, DocForeignPermanent, DocHMTResidencePermit}
+	out := make([]DocType, len(docTypes))
+	for i, d := range docTypes {
+		out[i] = d.t
+	}
+	return out
 }
 
-// Label is the Chinese name of the document type.
-func (t DocType) Label() string { return docLabels[t] }
-
-// ParseDocType accepts a type's code or its Chinese name.
-func ParseDocType(s string) (DocType, error) {
-	for t, l := range docLabels {
-		if s == string(t) || s == l {
-			return t, nil
+// Label is the Chinese name of the document type, or "" for an unknown one.
+func (t DocType) Label() string {
+	for _, d := range docTypes {
+		if d.t == t {
+			return d.label
 		}
 	}
-	return "", fail("证件类型无效")
+	return ""
+}
+
+// ParseDocType accepts a type's stored value ("passport"), its Chinese
+// label ("护照") or a common other name ("台胞证", "回乡证", "身份证").
+func ParseDocType(s string) (DocType, error) {
+	s = strings.TrimSpace(s)
+	for _, d := range docTypes {
+		if s == string(d.t) || s == d.label {
+			return d.t, nil
+		}
+		for _, a := range d.aliases {
+			if s == a {
+				return d.t, nil
+			}
+		}
+	}
+	return "", fail(KindType, "证件类型无效")
 }
 
 var (
-	passportPattern   = regexp.MustCompile(`^[A-Z0-9]{5,17}$`)
-	hkMacaoPattern    = regexp.MustCompile(`^[HM]([0-9]{8}|[0-9]{10})$`)
-	taiwanPattern     = regexp.MustCompile(`^([0-9]{8}|[0-9]{10}|[A-Z0-9]{10})$`)
+	// Passports: Chinese ones are E/G/P/S/D plus digits; foreign ones vary,
+	// so only the length and the characters are checked.
+	passportPattern = regexp.MustCompile(`^[A-Z0-9]{5,17}$`)
+	// 回乡证: H (Hong Kong) or M (Macao) and 8 digits, or 10 on pre-2013 cards.
+	hkMacaoPattern = regexp.MustCompile(`^[HM]([0-9]{8}|[0-9]{10})$`)
+	// 台胞证: 8 digits since 2015; older booklets had 10 characters.
+	taiwanPattern = regexp.MustCompile(`^([0-9]{8}|[0-9A-Z]{10})$`)
+	// Pre-2023 永久居留身份证: ISO 3166 alpha-3 nationality and 12 digits.
 	oldForeignPattern = regexp.MustCompile(`^[A-Z]{3}[0-9]{12}$`)
-	eighteenPattern   = regexp.MustCompile(`^[0-9]{17}[0-9X]$`)
+	// The GB 11643 layout: 17 digits and a check digit or X.
+	eighteenPattern = regexp.MustCompile(`^[0-9]{17}[0-9X]$`)
 )
 
-// ParseDocument validates a document number of the given type and returns it
-// normalised.
+// ParseDocument validates a document number of the given type and returns
+// it normalised (half-width, upper case, no spaces). A resident ID goes
+// through ParseResidentID and comes back in 18-digit form; today bounds
+// birth dates there and in 居住证 numbers (zero means now).
 func ParseDocument(t DocType, s string, today time.Time) (string, error) {
 	n := normalise(s)
 	if n == "" {
-		return "", fail("证件号码不能为空")
+		return "", fail(KindEmpty, "证件号码不能为空")
 	}
 	switch t {
 	case DocResidentID:
@@ -65,35 +99,45 @@ func ParseDocument(t DocType, s string, today time.Time) (string, error) {
 		return id.Number, err
 	case DocPassport:
 		if !passportPattern.MatchString(n) {
-			return "", fail("护照号码应为5到17位字母或数字")
+			return "", fail(KindFormat, "护照号码应为5到17位字母或数字")
 		}
 	case DocHKMacaoPermit:
 		if !hkMacaoPattern.MatchString(n) {
-			return "", fail("港澳通行证号码应为 H 或 M 加8位或10位数字")
+			return "", fail(KindFormat, "港澳居民来往内地通行证号码应为H或M加8位或10位数字")
 		}
 	case DocTaiwanPermit:
 		if !taiwanPattern.MatchString(n) {
-			return "", fail("台湾居民来往大陆通行证号码应为8位或10位")
+			return "", fail(KindFormat, "台湾居民来往大陆通行证号码应为8位数字或10位字母数字")
 		}
 	case DocForeignPermanent:
+		// Since 2023-12 the card number is 18 digits in the GB 11643
+		// layout with a leading 9; older cards stay valid until they expire.
 		switch {
 		case oldForeignPattern.MatchString(n):
 		case eighteenPattern.MatchString(n) && n[0] == '9':
 			if ResidentIDCheckDigit(n[:17]) != n[17] {
-				return "", fail("永久居留身份证号码校验位错误")
+				return "", fail(KindCheck, "外国人永久居留身份证号码校验位错误,请核对")
 			}
 		default:
-			return "", fail("外国人永久居留身份证号码应为以9开头的18位,或3位字母加12位数字的旧号码")
+			return "", fail(KindFormat, "外国人永久居留身份证号码应为以9开头的18位数字,或3位字母加12位数字的旧号码")
 		}
 	case DocHMTResidencePermit:
-		if !eighteenPattern.MatchString(n) || !(n[:6] == "810000" || n[:6] == "820000" || n[:6] == "830000") {
-			return "", fail("港澳台居民居住证号码应为以810000、820000或830000开头的18位")
+		// 居住证 numbers are 公民身份号码-shaped: 810000 (Hong Kong), 820000
+		// (Macao) or 830000 (Taiwan), birth date, order code, check digit.
+		if !eighteenPattern.MatchString(n) {
+			return "", fail(KindFormat, "港澳台居民居住证号码应为18位(17位数字加一位数字或X)")
+		}
+		if p := n[:6]; p != "810000" && p != "820000" && p != "830000" {
+			return "", fail(KindArea, "港澳台居民居住证号码应以810000、820000或830000开头")
+		}
+		if _, err := parseBirth(n[6:14], today); err != nil {
+			return "", fail(KindBirth, "居住证号码中的出生日期 "+n[6:14]+" 无效")
 		}
 		if ResidentIDCheckDigit(n[:17]) != n[17] {
-			return "", fail("居住证号码校验位错误")
+			return "", fail(KindCheck, "港澳台居民居住证号码校验位错误,请核对")
 		}
 	default:
-		return "", fail("证件类型无效")
+		return "", fail(KindType, "证件类型无效")
 	}
 	return n, nil
 }
