@@ -1,0 +1,83 @@
+package access
+
+import (
+	"fmt"
+	"strings"
+
+	"shequ/internal/orgtree"
+)
+
+// Place is where a record lies in the org tree: its community, its grid and
+// the deepest unit it hangs on (a 单元, 楼栋 or 网格). Register rows carry
+// these three as community_id, grid_id and org_id; other capabilities'
+// records (events, applications) carry the same columns so that they filter
+// the same way.
+type Place struct {
+	Community int64
+	Grid      int64
+	Org       int64
+}
+
+// region is the part of the tree one grant covers: the subtrees of its
+// units. Membership of a Place is decided in memory from sets resolved when
+// the Viewer is built; SQL filters use the same units.
+type region struct {
+	units       []orgtree.Unit
+	communities map[int64]bool // communities below units above the community level
+	grids       map[int64]bool
+	orgs        map[int64]bool // every unit below units finer than a community (居民小组, 楼栋 …)
+}
+
+func (g *region) contains(p Place) bool {
+	for _, u := range g.units {
+		switch {
+		case u.Level == orgtree.LevelCommunity:
+			if p.Community == u.ID {
+				return true
+			}
+		case u.Level == orgtree.LevelGrid:
+			if p.Grid == u.ID {
+				return true
+			}
+		}
+	}
+	return g.communities[p.Community] || g.grids[p.Grid] || g.orgs[p.Org]
+}
+
+// filter is the SQL condition selecting rows of alias inside the region, its
+// placeholders numbered from arg.
+func (g *region) filter(alias string, arg int) (string, []any) {
+	var conds []string
+	var args []any
+	for _, u := range g.units {
+		conds = append(conds, orgtree.ScopeFilter(u, alias, arg+len(args)))
+		args = append(args, u.ID)
+	}
+	if len(conds) == 1 {
+		return conds[0], args
+	}
+	return "(" + strings.Join(conds, " OR ") + ")", args
+}
+
+// covers reports whether the unit u (with its ancestors' ids) lies inside
+// the region.
+func (g *region) covers(u orgtree.Unit, ancestors []int64) bool {
+	for _, gu := range g.units {
+		for _, a := range ancestors {
+			if a == gu.ID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (g *region) String() string {
+	var names []string
+	for _, u := range g.units {
+		names = append(names, fmt.Sprintf("%s(%d)", u.Name, u.ID))
+	}
+	return strings.Join(names, "、")
+}
+
+func placeholder(n int) string { return fmt.Sprintf("$%d", n) }

@@ -1,0 +1,149 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+)
+
+// Rule is what a route requires. Every route is registered with one (see
+// Routes); the access test walks them all.
+type Rule struct {
+	// Public routes need no login: the login form, static files, the
+	// residents' pages. Nothing else may be set with it.
+	Public bool
+	// Login routes need a logged-in user but no permission (the home page,
+	// logging out, one's own password).
+	Login bool
+	// Perm is the permission the caller must hold somewhere.
+	Perm string
+	// Object, when set, is the kind of the record named by the path value
+	// Param (default "id"); the caller must hold Perm at the record's place.
+	// A record outside the caller's scope is answered as not found.
+	Object string
+	Param  string
+	// Audit names the action recorded for each call ("view", "search",
+	// "export", "reveal" …). Requests other than GET and HEAD are always
+	// recorded, as "change" unless Audit says otherwise.
+	Audit string
+}
+
+// Route is a registered route.
+type Route struct {
+	Pattern string // net/http pattern: "GET /persons/{id}"
+	Rule    Rule
+}
+
+// Routes is the table of every route the server answers, each with its
+// Rule. It registers the handlers on an http.ServeMux, so the table and the
+// mux cannot disagree.
+type Routes struct {
+	mux  *http.ServeMux
+	list []Route
+}
+
+// NewRoutes returns an empty table over a new ServeMux.
+func NewRoutes() *Routes { return &Routes{mux: http.NewServeMux()} }
+
+// Handle registers h for pattern under rule.
+func (rt *Routes) Handle(pattern string, rule Rule, h http.Handler) {
+	rt.mux.Handle(pattern, h)
+	rt.list = append(rt.list, Route{Pattern: pattern, Rule: rule})
+}
+
+// List returns the registered routes in pattern order.
+func (rt *Routes) List() []Route {
+	out := append([]Route(nil), rt.list...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Pattern < out[j].Pattern })
+	return out
+}
+
+// ServeHTTP dispatches to the registered handlers.
+func (rt *Routes) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.mux.ServeHTTP(w, r) }
+
+// Resolver finds where a record of one kind lies, for the object check of
+// routes. It returns ErrNoObject when there is no such record.
+type Resolver func(ctx context.Context, id int64) (Place, error)
+
+// ErrNoObject is what a Resolver returns for an id that names nothing.
+var ErrNoObject = errors.New("记录不存在")
+
+// Resolve registers how to place records of a kind ("person", "event" …).
+// Capabilities register theirs when the server is assembled.
+func (s *Service) Resolve(kind string, fn Resolver) {
+	s.mu.Lock()
+	s.resolvers[kind] = fn
+	s.mu.Unlock()
+}
+
+// Kinds lists the object kinds that have a resolver.
+func (s *Service) Kinds() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for k := range s.resolvers {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Decision errors of Authorize.
+var (
+	ErrLogin     = errors.New("请先登录")
+	ErrForbidden = errors.New("没有权限")
+	ErrNotFound  = errors.New("记录不存在")
+)
+
+// Authorize applies a rule to a request by v: nil when it may proceed,
+// ErrForbidden when v lacks the permission, ErrNotFound when the record the
+// path names does not exist or lies outside v's scope (so that a URL cannot
+// tell the two apart). It also returns the record's place, for the audit
+// entry.
+func (s *Service) Authorize(r *http.Request, v *Viewer, rule Rule) (Place, int64, error) {
+	if rule.Public {
+		return Place{}, 0, nil
+	}
+	if v == nil || v == Nobody {
+		return Place{}, 0, ErrLogin
+	}
+	if rule.Perm == "" {
+		if rule.Login {
+			return Place{}, 0, nil
+		}
+		return Place{}, 0, ErrForbidden // a route without a rule serves no one
+	}
+	if !v.Can(rule.Perm) {
+		return Place{}, 0, ErrForbidden
+	}
+	if rule.Object == "" {
+		return Place{}, 0, nil
+	}
+	param := rule.Param
+	if param == "" {
+		param = "id"
+	}
+	id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
+	if err != nil || id <= 0 {
+		return Place{}, 0, ErrNotFound
+	}
+	s.mu.Lock()
+	resolve := s.resolvers[rule.Object]
+	s.mu.Unlock()
+	if resolve == nil {
+		return Place{}, id, errors.New("access: no resolver for " + rule.Object)
+	}
+	p, err := resolve(r.Context(), id)
+	if errors.Is(err, ErrNoObject) {
+		return Place{}, id, ErrNotFound
+	}
+	if err != nil {
+		return Place{}, id, err
+	}
+	if !v.Scope(rule.Perm).Contains(p) {
+		return p, id, ErrNotFound
+	}
+	return p, id, nil
+}

@@ -1,0 +1,124 @@
+package access
+
+import (
+	"sort"
+	"strings"
+)
+
+// Viewer is one user's grants, resolved for the requests of a session or an
+// API token. It is immutable; the Service caches it briefly.
+type Viewer struct {
+	UserID int64
+	Name   string // the user's name, for audit entries
+	grants []resolved
+}
+
+// resolved is a grant with its role and the region it covers (nil: the
+// whole tree).
+type resolved struct {
+	grant  Grant
+	role   *Role
+	region *region
+	fields Fields
+}
+
+// System is the viewer of command-line tools, imports and background jobs:
+// everything, every field, every permission.
+var System = &Viewer{Name: "系统", grants: []resolved{{role: &Role{Code: "system", AllFields: true}, fields: AllFields}}}
+
+// Nobody sees nothing; the viewer of a request without credentials.
+var Nobody = &Viewer{Name: "匿名"}
+
+func (r *resolved) has(perm string) bool { return r.role.Code == "system" || r.role.Has(perm) }
+
+// Can reports whether any grant carries perm, somewhere.
+func (v *Viewer) Can(perm string) bool {
+	for i := range v.grants {
+		if v.grants[i].has(perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanAt reports whether a grant covering p carries perm.
+func (v *Viewer) CanAt(perm string, p Place) bool { return v.Scope(perm).Contains(p) }
+
+// Scope is the part of the viewer's grants that carry perm.
+func (v *Viewer) Scope(perm string) Scope {
+	s := Scope{perm: perm}
+	for i := range v.grants {
+		g := &v.grants[i]
+		if g.has(perm) {
+			s.parts = append(s.parts, part{region: g.region, fields: g.fields, reveal: g.has(RegisterReveal)})
+		}
+	}
+	return s
+}
+
+// Departments lists the departments of the viewer's department roles that
+// carry perm: the event queues and report items such a user works on.
+func (v *Viewer) Departments(perm string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i := range v.grants {
+		g := &v.grants[i]
+		if d := g.role.Department; d != "" && g.has(perm) && !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RoleNames are the names of the viewer's roles, for the page header.
+func (v *Viewer) RoleNames() string {
+	seen := map[string]bool{}
+	var out []string
+	for i := range v.grants {
+		n := v.grants[i].role.Name
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "、")
+}
+
+// HasRole reports whether the viewer holds a grant of the role.
+func (v *Viewer) HasRole(code string) bool {
+	for i := range v.grants {
+		if v.grants[i].role.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Grants returns the viewer's grants.
+func (v *Viewer) Grants() []Grant {
+	out := make([]Grant, len(v.grants))
+	for i := range v.grants {
+		out[i] = v.grants[i].grant
+	}
+	return out
+}
+
+// Home is the unit a user's pages start from: the single unit of their
+// first grant bound to one, 0 for a viewer of the whole tree or of several
+// places.
+func (v *Viewer) Home() int64 {
+	for i := range v.grants {
+		g := &v.grants[i]
+		if g.region == nil {
+			return 0
+		}
+	}
+	for i := range v.grants {
+		if r := v.grants[i].region; len(r.units) > 0 {
+			return r.units[0].ID
+		}
+	}
+	return 0
+}
