@@ -1,0 +1,45 @@
+package reports
+
+import (
+	"context"
+	"time"
+
+	"shequ/internal/audit"
+	"shequ/internal/database"
+	"shequ/internal/indicators"
+	"shequ/internal/orgtree"
+)
+
+// Service computes, stores and exports reports.
+type Service struct {
+	db      *database.DB
+	org     *orgtree.Store
+	audit   *audit.Log
+	sources []indicators.Source
+	now     func() time.Time
+	// Workers limits the communities read at once (0: one per core).
+	Workers int
+}
+
+// New returns a Service on db. audit may be nil (command-line use, where
+// exports are the operator's own); sources are extra entities beyond the
+// register's and those plugged in through indicators.Provide.
+func New(db *database.DB, log *audit.Log, sources ...indicators.Source) *Service {
+	return &Service{db: db, org: orgtree.NewStore(db), audit: log, sources: sources, now: time.Now}
+}
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Registry builds the registry of entities from the current catalogues.
+// It is cheap (two small queries) and made per computation, so that a new
+// tag kind or org level is usable at once.
+func (s *Service) Registry(ctx context.Context) (*indicators.Registry, error) {
+	return indicators.NewRegistry(ctx, s.db, s.sources...)
+}
+
+func (s *Service) engine(reg *indicators.Registry) *indicators.Engine {
+	en := indicators.NewEngine(s.db, reg)
+	en.Workers = s.Workers
+	return en
+}
