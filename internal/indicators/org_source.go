@@ -27,14 +27,25 @@ func NewOrgSource(ctx context.Context, db *database.DB) (*OrgSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	var levels []Value
+	// The kinds the code knows, so that a template may count 居民小组 where
+	// a deployment has not (yet) added that level; configured names win.
+	levels := []Value{{"city", "市"}, {"district", "区"}, {"street", "街道"}, {"community", "社区"},
+		{"group", "居民小组"}, {"grid", "网格"}, {"building", "楼栋"}, {"unit", "单元"}}
+	index := map[string]int{}
+	for i, v := range levels {
+		index[v.Code] = i
+	}
 	for rows.Next() {
 		var v Value
 		if err := rows.Scan(&v.Code, &v.Name); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		levels = append(levels, v)
+		if i, ok := index[v.Code]; ok {
+			levels[i].Name = v.Name
+		} else {
+			levels = append(levels, v)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {

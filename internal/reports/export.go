@@ -36,7 +36,7 @@ func (r *Report) WriteCSV(w io.Writer) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"报表", r.Template.Name, "单位", r.Unit.Name, "报告期", r.Period.Label()})
+	cw.Write([]string{"报表", r.Template.Name, "单位", r.Unit.Name, "报告期", r.Period.Label(), "", "", ""})
 	cw.Write([]string{"大类", "小类", "指标编码", "项目", "计量单位", "数值", "来源", "要求部门", "频次"})
 	for _, c := range r.Categories {
 		for _, s := range c.Subs {
