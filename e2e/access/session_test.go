@@ -19,13 +19,13 @@ const password = "matrix-password-1"
 
 // agent is one user of the world: a browser session and an API token.
 type agent struct {
-	t      *testing.T
-	w      *world
-	user   accounts.User
-	role   access.Role
-	http   *http.Client
-	csrf   string
-	token  string
+	t     *testing.T
+	w     *world
+	user  accounts.User
+	role  access.Role
+	http  *http.Client
+	csrf  string
+	token string
 }
 
 // newAgent makes a user holding role at the place the world gives that

@@ -3,10 +3,10 @@ package access
 import (
 	"bytes"
 	"context"
-	"strings"
-	"sync"
 	"log/slog"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,8 +34,8 @@ type world struct {
 
 	objects          map[side]map[string]int64 // side → object kind → id
 	inP, nearP, outP register.Person           // the persons of each side, to look for in answers
-	today         string
-	unitsForPlace map[string][]int64 // where each kind of role is granted
+	today            string
+	unitsForPlace    map[string][]int64 // where each kind of role is granted
 }
 
 // side says where a record lies relative to the grants of the test users.
@@ -101,7 +101,7 @@ func newWorld(t *testing.T, db *database.DB) *world {
 		h := register.Household{Number: hh, Kind: register.HouseholdRegistered, HouseID: house.ID, Phone: "1360911000" + string(rune('0'+seq))}
 		must(reg.CreateHousehold(ctx, actor, all, &h))
 		p := register.Person{HouseholdID: h.ID, Name: name, Residence: register.ResidenceRegistered, Relation: "02",
-			Phone: "1390911000" + string(rune('0'+seq)),
+			Phone:    "1390911000" + string(rune('0'+seq)),
 			IDNumber: ident.MakeResidentID("610603", time.Date(1970+seq, 3, 9, 0, 0, 0, 0, time.UTC), 100+seq)}
 		must(reg.CreatePerson(ctx, actor, all, &p))
 		h.HeadID = p.ID
