@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shequ/internal/database"
+	"shequ/internal/testlog"
 )
 
 // twoGrids picks, from the demo data, a grid with a resident to work on and
@@ -57,6 +58,7 @@ func TestAccess(t *testing.T) {
 	const pw = "Browser-test-2024"
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
 	g := pickGrids(t, DBPath(t))
+	testlog.Secret(t, g.personName, g.idNumber, g.otherName)
 	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "wanggrid", "--display-name", "王网格", "--role", "grid_worker",
 		"--org", g.grid, "--password", pw)
 	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "chief", "--display-name", "李管理", "--role", "admin", "--password", pw)

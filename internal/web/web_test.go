@@ -24,6 +24,7 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/testlog"
 )
 
 // fixture is a small register behind the real routes: 城北社区 with three
@@ -222,7 +223,8 @@ func newFixture(t *testing.T, secure bool) *fixture {
 		return access.Place{Community: c, Grid: g, Org: id}, nil
 	})
 	rt := access.NewRoutes()
-	log := slog.New(slog.NewTextHandler(fx.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	testlog.Secret(t, fx.secrets...)
+	log := slog.New(slog.NewTextHandler(testlog.Writer(t, fx.logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fx.audit = audit.New(db, log)
 	Routes(rt, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
 	fx.srv = httptest.NewServer(rt)
