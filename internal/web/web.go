@@ -113,6 +113,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /org/{id}", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgUnit)
 	h.addNav("search", "查询", "/search", access.RegisterRead)
 	h.page(rt, "GET /search", access.Rule{Perm: access.RegisterRead, Audit: audit.Search}, h.search)
+	h.page(rt, "GET /search/export", access.Rule{Perm: access.RegisterExport, Audit: audit.Export}, h.exportPersons)
 	h.addNav("map", "地图", "/map", access.RegisterRead)
 	h.page(rt, "GET /map", access.Rule{Perm: access.RegisterRead}, h.mapView)
 
@@ -247,7 +248,9 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			action = audit.Change
 		}
-		if action != "" && pattern != "POST /logout" {
+		// Reveals and exports are recorded by their handlers, before the
+		// data goes out.
+		if action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" {
 			h.record(r, rq, pattern, rule, action, sw.status, rq.audit.detail)
 		}
 	})))
