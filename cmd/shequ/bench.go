@@ -13,6 +13,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	persons := fs.Int("persons", 1000000, "载入 city 预设时的人口数")
 	load := fs.Bool("load", false, "先在(空)数据库中载入 city 预设并计时")
 	queries := fs.Int("queries", 2000, "每项延迟测量的次数")
+	only := fs.String("only", "", "只测一组: services(户档卡批量打印、进度查询)")
+	layout := fs.String("layout", "a4sheet", "户档卡版式: a4sheet 或 a6(--only cards)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -20,5 +22,6 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self}, stdout, stderr)
+	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
+		Only: *only, Layout: *layout}, stdout, stderr)
 }

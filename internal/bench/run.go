@@ -30,6 +30,10 @@ type Options struct {
 	Load    bool   // load the city preset first (the database must be empty)
 	Queries int    // operations per latency figure
 	Binary  string // the shequ executable, for the start-up measurement
+	// Only runs one group: "services" (index cards and progress lookup,
+	// see services.go); "cards" is its child process.
+	Only   string
+	Layout string // cards: a4sheet or a6
 }
 
 // Run measures and writes results to out; progress goes to logw.
@@ -46,6 +50,15 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 		return err
 	}
 	e := emitter{w: out, engine: string(db.Engine)}
+	switch opt.Only {
+	case "":
+	case "services":
+		return servicesBench(ctx, opt, db, e, logw)
+	case "cards":
+		return cardsBench(ctx, db, e, opt.Layout)
+	default:
+		return fmt.Errorf("未知的测量组 %q(可选: services)", opt.Only)
+	}
 	if opt.Load {
 		start := time.Now()
 		sum, err := demo.Load(ctx, db, demo.Options{Preset: "city", Persons: opt.Persons, Seed: 1, Today: time.Now()},
