@@ -59,7 +59,25 @@ func (s *Service) Cards(ctx context.Context, scope access.Scope, unit int64) ([]
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	hotline := map[int64]string{}
+	for i := range out {
+		c := &out[i]
+		h, ok := hotline[c.CommunityID]
+		if !ok {
+			st, err := s.StationOf(ctx, c.CommunityID)
+			if err != nil && err != ErrNotFound {
+				return nil, err
+			}
+			h = st.Phone
+			hotline[c.CommunityID] = h
+		}
+		c.Hotline = h
+	}
+	return out, nil
 }
 
 // Card layouts.

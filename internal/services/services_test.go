@@ -579,11 +579,15 @@ func TestReceiptAndCards(t *testing.T) {
 			t.Errorf("receipt QR %q", codes)
 		}
 
+		if err := f.svc.CreateStation(ctx, nil, &Station{Name: "城北便民服务站", UnitID: f.cb.ID, Phone: "0911-6210001",
+			Communities: []int64{f.cb.ID, f.cn.ID}}); err != nil {
+			t.Fatal(err)
+		}
 		cards, err := f.svc.Cards(ctx, f.staff.Scope(access.RegisterRead), f.cb.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(cards) != 1 || cards[0].Number != "CB0001" || cards[0].Worker != "张网格" || cards[0].Grid != "第一网格" {
+		if len(cards) != 1 || cards[0].Number != "CB0001" || cards[0].Worker != "张网格" || cards[0].Grid != "第一网格" || cards[0].Hotline != "0911-6210001" {
 			t.Fatalf("cards %+v", cards)
 		}
 		if other, _ := f.svc.Cards(ctx, f.otherOp.Scope(access.RegisterRead), 0); len(other) != 0 {
