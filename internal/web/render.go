@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 	"shequ/internal/codes"
 	"shequ/internal/database"
 	"shequ/internal/ident"
@@ -56,9 +58,10 @@ func serveStatic(w http.ResponseWriter, r *http.Request) {
 // page is what the layout needs besides the page's own Data.
 type page struct {
 	Title string
-	Nav   string // the current item of the navigation: home, org, search, map
+	Nav   string    // the key of the current item of the navigation
+	Menu  []navItem // the navigation the user may use
 	User  *accounts.User
-	Role  string
+	Role  string // the names of the user's roles
 	CSRF  string
 	Flash string
 	CSS   string
@@ -70,7 +73,7 @@ func newPage(rq *request, title, nav string, data any) *page {
 	p := &page{Title: title, Nav: nav, Data: data}
 	if rq != nil {
 		u := rq.user
-		p.User, p.Role, p.CSRF, p.Flash = &u, accounts.RoleNames[u.Role], rq.sess.CSRF, rq.flash
+		p.User, p.Role, p.CSRF, p.Flash, p.Menu = &u, rq.viewer.RoleNames(), rq.sess.CSRF, rq.flash, rq.nav
 	}
 	return p
 }
@@ -160,10 +163,13 @@ var labels = map[string]map[string]string{
 	"gender":    register.GenderNames,
 	"status":    register.PersonStatusNames,
 	"staff":     orgtree.StaffRoleNames,
-	"role":      accounts.RoleNames,
 	"source":    {"web": "网页", "api": "接口", "cli": "命令行", "demo": "演示数据", "import": "导入"},
 	"op":        {"create": "新建", "update": "修改", "delete": "删除"},
-	"hhstatus":  {"active": "在册", "dissolved": "已注销"},
+	"action":    audit.ActionNames,
+	"place":     access.PlaceNames,
+	"entity": {"person": "人员", "household": "户", "house": "房屋", "building": "楼栋", "organisation": "单位",
+		"unit": "组织单元", "user": "账号", "role": "角色", "tag": "标签", "rental": "出租"},
+	"hhstatus": {"active": "在册", "dissolved": "已注销"},
 }
 
 // label returns the Chinese name of a code: codes of the national lists
