@@ -258,7 +258,7 @@ func (s *Service) Intake(ctx context.Context, v *access.Viewer, req IntakeReques
 	if len(fe) > 0 {
 		return nil, fe
 	}
-	p, err := s.reg.Person(ctx, register.Everything, req.PersonID)
+	p, err := s.reg.Person(ctx, access.Everything, req.PersonID)
 	if errors.Is(err, register.ErrNotFound) {
 		return nil, register.FieldErrors{"person": "申请人不在基础信息库中,请先登记"}
 	}
@@ -349,7 +349,7 @@ func (s *Service) checklist(ctx context.Context, it Item, p register.Person, rec
 			cm.Status = MaterialReceived
 		case m.Register != "":
 			if tags == nil && strings.HasPrefix(m.Register, "tag:") {
-				ts, err := s.reg.TagsOf(ctx, p, s.today())
+				ts, err := s.reg.TagsOf(ctx, access.Everything, p, s.today())
 				if err != nil {
 					return nil, err
 				}

@@ -211,7 +211,7 @@ func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest)
 	if len(fe) > 0 {
 		return nil, fe
 	}
-	p, err := s.reg.Person(ctx, register.Everything, req.PersonID)
+	p, err := s.reg.Person(ctx, access.Everything, req.PersonID)
 	if errors.Is(err, register.ErrNotFound) {
 		return nil, register.FieldErrors{"person": "证明对象不在基础信息库中"}
 	} else if err != nil {
@@ -305,7 +305,7 @@ func (s *Service) certificateData(ctx context.Context, t Template, p register.Pe
 	}
 	var hh register.Household
 	if p.HouseholdID != 0 {
-		h, err := s.reg.Household(ctx, register.Everything, p.HouseholdID)
+		h, err := s.reg.Household(ctx, access.Everything, p.HouseholdID)
 		if err != nil && !errors.Is(err, register.ErrNotFound) {
 			return d, err
 		}
@@ -324,7 +324,7 @@ func (s *Service) certificateData(ctx context.Context, t Template, p register.Pe
 	if req.RelativeID == 0 || req.RelativeID == p.ID {
 		return d, register.FieldErrors{"relative": "请选择同户的另一位家庭成员"}
 	}
-	r, err := s.reg.Person(ctx, register.Everything, req.RelativeID)
+	r, err := s.reg.Person(ctx, access.Everything, req.RelativeID)
 	if err != nil || r.CommunityID != p.CommunityID || r.HouseholdID == 0 || r.HouseholdID != p.HouseholdID {
 		return d, register.FieldErrors{"relative": "亲属关系只能依据同一户的登记出具,所选人员不在该户"}
 	}

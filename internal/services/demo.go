@@ -9,6 +9,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/register"
+	"shequ/internal/workdays"
 )
 
 // DemoOptions size the demo data of the service hall.
@@ -40,7 +41,12 @@ func LoadDemo(ctx context.Context, db *database.DB, o DemoOptions) (DemoSummary,
 	}
 	rng := rand.New(rand.NewPCG(o.Seed, o.Seed^0x5e7f1ce5))
 	clock := o.Today
-	svc := New(db, register.NewStore(db), Options{Now: func() time.Time { return clock }})
+	cal, err := workdays.Load(ctx, db)
+	if err != nil {
+		return sum, err
+	}
+	// Quiet: the demo's past months send no SMS to made-up numbers.
+	svc := New(db, register.NewStore(db), Options{Calendar: cal, Quiet: true, Now: func() time.Time { return clock }})
 	items, err := svc.Items(ctx, false)
 	if err != nil {
 		return sum, err
@@ -73,7 +79,7 @@ func LoadDemo(ctx context.Context, db *database.DB, o DemoOptions) (DemoSummary,
 	clerk, worker := staff("窗口 王丽"), staff("社区 陈敏")
 	street, district := staff("街道平台 马建军"), staff("区平台 刘洋")
 	handler := map[string]*access.Viewer{LevelCommunity: worker, LevelStreet: street, LevelDistrict: district}
-	cal := svc.cal
+	dcal := svc.cal
 	day := func(t time.Time) string { return t.In(cst).Format(database.DateLayout) }
 	at := func(d string) time.Time {
 		t, _ := time.ParseInLocation(database.DateLayout, d, cst)
@@ -132,7 +138,7 @@ func LoadDemo(ctx context.Context, db *database.DB, o DemoOptions) (DemoSummary,
 			sum.Applications++
 			d := start
 			step := func(max int) bool { // advance the clock; false once past today
-				d = cal.AddWorkdays(d, rng.IntN(max+1))
+				d = dcal.AddWorkdays(d, rng.IntN(max+1))
 				if d > today {
 					return false
 				}

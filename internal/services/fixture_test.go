@@ -2,7 +2,6 @@ package services
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,41 +11,26 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/workdays"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-// outbox records the messages a Notifier was given, in the transaction's
-// order; a message of a rolled-back change must not appear, so it writes
-// through the transaction into a table the test reads back.
-type outbox struct {
-	mu   sync.Mutex
-	sent []string
-}
-
-func (o *outbox) Queue(ctx context.Context, q database.Querier, phone, text string) error {
-	if _, err := q.ExecContext(ctx, `INSERT INTO service_secrets (name, value) VALUES ($1, $2)`,
-		"sms-test-"+time.Now().Format("150405.000000000"), phone+" "+text); err != nil {
-		return err
-	}
-	o.mu.Lock()
-	o.sent = append(o.sent, phone+" "+text)
-	o.mu.Unlock()
-	return nil
-}
-
-func (o *outbox) messages(t *testing.T, db *database.DB) []string {
+// messages returns the SMS queued for an application: "phone body".
+func messages(t *testing.T, db *database.DB, id int64) []string {
 	t.Helper()
-	rows, err := db.Query(`SELECT value FROM service_secrets WHERE name LIKE 'sms-test-%' ORDER BY name`)
+	rows, err := db.Query(`SELECT recipient, body FROM notify_outbox WHERE ref = $1 ORDER BY created_at, id`, NotifyRef(id))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var v string
-		rows.Scan(&v)
-		out = append(out, v)
+		var to, body string
+		if err := rows.Scan(&to, &body); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, to+" "+body)
 	}
 	return out
 }
@@ -60,7 +44,6 @@ type fixture struct {
 	svc                          *Service
 	reg                          *register.Store
 	acc                          *access.Service
-	out                          *outbox
 	district, street, cb, cn     orgtree.Unit
 	grid1, grid2, otherStreet    orgtree.Unit
 	household                    register.Household
@@ -76,8 +59,12 @@ var friday = time.Date(2026, 11, 27, 10, 0, 0, 0, cst)
 func newFixture(t *testing.T, db *database.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &fixture{reg: register.NewStore(db), acc: access.NewService(db), out: &outbox{}, now: friday}
-	f.svc = New(db, f.reg, Options{Notifier: f.out, PublicURL: "https://shequ.example", Now: func() time.Time { return f.now }})
+	f := &fixture{reg: register.NewStore(db), acc: access.NewService(db), now: friday}
+	cal, err := workdays.Load(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.svc = New(db, f.reg, Options{Calendar: cal, PublicURL: "https://shequ.example", Now: func() time.Time { return f.now }})
 	org := orgtree.NewStore(db)
 	mk := func(u *orgtree.Unit, parent int64, level, name, code string) {
 		t.Helper()
@@ -104,42 +91,42 @@ func newFixture(t *testing.T, db *database.DB) *fixture {
 	var building orgtree.Unit
 	mk(&building, f.grid1.ID, "building", "3号楼", "")
 	b := register.Building{ID: building.ID, Name: "3号楼", Address: "城北路12号3号楼", Kind: "residential"}
-	if err := f.reg.CreateBuilding(ctx, actor, &b); err != nil {
+	if err := f.reg.CreateBuilding(ctx, actor, access.Everything, &b); err != nil {
 		t.Fatal(err)
 	}
 	house := register.House{BuildingID: b.ID, Number: "1-301", Use: register.HouseOwner}
-	if err := f.reg.CreateHouse(ctx, actor, &house); err != nil {
+	if err := f.reg.CreateHouse(ctx, actor, access.Everything, &house); err != nil {
 		t.Fatal(err)
 	}
 	f.household = register.Household{Number: "CB0001", Kind: register.HouseholdRegistered, HouseID: house.ID,
 		Address: "城北路12号3号楼1-301"}
-	if err := f.reg.CreateHousehold(ctx, actor, &f.household); err != nil {
+	if err := f.reg.CreateHousehold(ctx, actor, access.Everything, &f.household); err != nil {
 		t.Fatal(err)
 	}
 	birth := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	f.head = register.Person{HouseholdID: f.household.ID, Name: "李建国", IDNumber: ident.MakeResidentID("610624", birth(1968, 3, 9), 131),
 		Residence: register.ResidenceRegistered, Relation: "02", Ethnicity: "01", Phone: "13909110001", MovedInOn: "2009-05-01"}
-	if err := f.reg.CreatePerson(ctx, actor, &f.head); err != nil {
+	if err := f.reg.CreatePerson(ctx, actor, access.Everything, &f.head); err != nil {
 		t.Fatal(err)
 	}
 	f.spouse = register.Person{HouseholdID: f.household.ID, Name: "王秀兰", IDNumber: ident.MakeResidentID("610602", birth(1970, 8, 1), 242),
 		Residence: register.ResidenceRegistered, Relation: "12", Ethnicity: "01", Phone: "13909110002"}
-	if err := f.reg.CreatePerson(ctx, actor, &f.spouse); err != nil {
+	if err := f.reg.CreatePerson(ctx, actor, access.Everything, &f.spouse); err != nil {
 		t.Fatal(err)
 	}
 	f.household.HeadID = f.head.ID
-	if err := f.reg.UpdateHousehold(ctx, actor, register.Everything, &f.household); err != nil {
+	if err := f.reg.UpdateHousehold(ctx, actor, access.Everything, &f.household); err != nil {
 		t.Fatal(err)
 	}
 	f.southResident = register.Person{OrgID: cnGrid.ID, Name: "赵南", IDNumber: ident.MakeResidentID("610602", birth(1990, 1, 2), 33),
 		Residence: register.ResidenceFloating, Phone: "13909110003", Address: "城南路1号"}
-	if err := f.reg.CreatePerson(ctx, actor, &f.southResident); err != nil {
+	if err := f.reg.CreatePerson(ctx, actor, access.Everything, &f.southResident); err != nil {
 		t.Fatal(err)
 	}
 	user := func(id int64, name, role string, units ...int64) *access.Viewer {
 		t.Helper()
-		if _, err := db.ExecContext(ctx, `INSERT INTO users (id, name, password_hash, role, created_at, updated_at)
-			VALUES ($1, $2, 'x', 'grid_worker', '2026-01-01', '2026-01-01')`, id, name); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO users (id, name, password_hash, created_at, updated_at)
+			VALUES ($1, $2, 'x', '2026-01-01', '2026-01-01')`, id, name); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.acc.AddGrant(ctx, nil, &access.Grant{UserID: id, Role: role, Units: units}); err != nil {

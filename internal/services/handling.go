@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/notify"
 	"shequ/internal/register"
 )
 
@@ -99,13 +100,14 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, v *access.Viewer, a *A
 		stageName = "窗口"
 	}
 	now := s.now()
+	stepID := database.NewID()
 	actorID, actor := v.UserID, v.Name
 	if st.actor != "" {
 		actorID, actor = 0, st.actor
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO service_steps (community_id, id, application_id, at, stage, stage_name,
 		action, note, materials, actor_id, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		a.CommunityID, database.NewID(), a.ID, database.FormatTime(now), a.Stage, stageName, st.Action, st.Note,
+		a.CommunityID, stepID, a.ID, database.FormatTime(now), a.Stage, stageName, st.Action, st.Note,
 		st.Materials, nullID(actorID), actor); err != nil {
 		return err
 	}
@@ -117,9 +119,10 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, v *access.Viewer, a *A
 			return err
 		}
 	}
-	if s.notify != nil && !st.silent && a.Phone != "" {
+	if !s.quiet && !st.silent && a.Phone != "" {
 		if text := s.message(a, st); text != "" {
-			if err := s.notify.Queue(ctx, tx, a.Phone, text); err != nil {
+			if err := notify.Enqueue(ctx, tx, notify.Message{Community: a.CommunityID, To: a.Phone, Body: text,
+				Key: fmt.Sprintf("application:%d:%s:%d", a.ID, st.Action, stepID), Ref: NotifyRef(a.ID)}); err != nil {
 				return err
 			}
 		}
@@ -387,3 +390,6 @@ func (s *Service) Reject(ctx context.Context, v *access.Viewer, id int64, versio
 		return step{Action: ActReject, Note: reason}, nil
 	})
 }
+
+// NotifyRef is the outbox reference of an application's messages.
+func NotifyRef(id int64) string { return fmt.Sprintf("application:%d", id) }

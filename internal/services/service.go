@@ -1,38 +1,21 @@
 package services
 
 import (
-	"context"
 	"sync"
 	"time"
 
 	"shequ/internal/database"
 	"shequ/internal/register"
+	"shequ/internal/workdays"
 )
-
-// Calendar counts working days (工作日): weekends and public holidays off,
-// 调休 weekends on. Deadlines of stages and cases are counted on it.
-type Calendar interface {
-	// AddWorkdays returns the date n working days after date d
-	// (YYYY-MM-DD): the deadline of something received on d.
-	AddWorkdays(d string, n int) string
-	// WorkdaysBetween counts the working days after from up to and
-	// including to (0 when to is not after from).
-	WorkdaysBetween(from, to string) int
-}
-
-// Notifier queues a text message to a resident's phone. Queue runs inside
-// the caller's transaction (an outbox), so a message goes out only for a
-// change that was saved.
-type Notifier interface {
-	Queue(ctx context.Context, q database.Querier, phone, text string) error
-}
 
 // Options configure a Service.
 type Options struct {
-	// Calendar counts deadlines; nil counts Monday to Friday only.
-	Calendar Calendar
-	// Notifier sends SMS at each stage; nil sends none.
-	Notifier Notifier
+	// Calendar counts deadlines (workdays.Load); nil counts weekends
+	// only, with no holidays.
+	Calendar *workdays.Calendar
+	// Quiet sends no SMS (demo data of past months).
+	Quiet bool
 	// PublicURL is the base of the links printed in QR codes
 	// ("https://shequ.example.gov.cn"); the public pages hang below it.
 	PublicURL string
@@ -44,8 +27,8 @@ type Options struct {
 type Service struct {
 	db        *database.DB
 	reg       *register.Store
-	cal       Calendar
-	notify    Notifier
+	cal       dates
+	quiet     bool
 	publicURL string
 	now       func() time.Time
 
@@ -55,10 +38,12 @@ type Service struct {
 
 // New returns a Service.
 func New(db *database.DB, reg *register.Store, o Options) *Service {
-	s := &Service{db: db, reg: reg, cal: o.Calendar, notify: o.Notifier, publicURL: o.PublicURL, now: o.Now}
-	if s.cal == nil {
-		s.cal = weekdays{}
+	s := &Service{db: db, reg: reg, quiet: o.Quiet, publicURL: o.PublicURL, now: o.Now}
+	cal := o.Calendar
+	if cal == nil {
+		cal, _ = workdays.New(nil, nil, nil) // weekends only; cannot fail without days
 	}
+	s.cal = dates{cal}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -80,36 +65,25 @@ func (s *Service) today() string { return s.now().In(cst).Format(database.DateLa
 
 var cst = time.FixedZone("CST", 8*3600)
 
-// weekdays is the fallback Calendar: Monday to Friday, no holidays. The
-// server passes the shared working-day calendar instead.
-type weekdays struct{}
+// dates counts working days between dates (YYYY-MM-DD in China), the unit
+// of the catalogue's time limits, on the shared calendar.
+type dates struct{ c *workdays.Calendar }
 
-func (weekdays) AddWorkdays(d string, n int) string {
-	t, err := time.Parse(database.DateLayout, d)
+// AddWorkdays returns the date of the deadline n working days after d.
+func (w dates) AddWorkdays(d string, n int) string {
+	t, err := workdays.ParseDate(d)
 	if err != nil {
 		return d
 	}
-	for n > 0 {
-		t = t.AddDate(0, 0, 1)
-		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n--
-		}
-	}
-	return t.Format(database.DateLayout)
+	return w.c.AddWorkdays(t, n).In(cst).Format(database.DateLayout)
 }
 
-func (weekdays) WorkdaysBetween(from, to string) int {
-	a, err1 := time.Parse(database.DateLayout, from)
-	b, err2 := time.Parse(database.DateLayout, to)
+// WorkdaysBetween counts the working days after from up to and including to.
+func (w dates) WorkdaysBetween(from, to string) int {
+	a, err1 := workdays.ParseDate(from)
+	b, err2 := workdays.ParseDate(to)
 	if err1 != nil || err2 != nil {
 		return 0
 	}
-	n := 0
-	for a.Before(b) {
-		a = a.AddDate(0, 0, 1)
-		if wd := a.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			n++
-		}
-	}
-	return n
+	return w.c.WorkdaysBetween(a, b)
 }

@@ -95,32 +95,36 @@ func TestCatalogue(t *testing.T) {
 	})
 }
 
+// TestDeadlineArithmetic counts the catalogue's time limits on the shared
+// working-day calendar (holidays and 调休 from migration 040).
 func TestDeadlineArithmetic(t *testing.T) {
-	var c weekdays
-	for _, tc := range []struct {
-		from string
-		n    int
-		want string
-	}{
-		{"2026-11-27", 1, "2026-11-30"}, // Friday + 1 → Monday
-		{"2026-11-27", 5, "2026-12-04"},
-		{"2026-11-28", 1, "2026-11-30"}, // received on a Saturday
-		{"2026-11-30", 0, "2026-11-30"},
-		{"2026-11-30", 30, "2027-01-11"},
-		{"2026-11-27", 30, "2027-01-08"},
-	} {
-		if got := c.AddWorkdays(tc.from, tc.n); got != tc.want {
-			t.Errorf("AddWorkdays(%s, %d) = %s, want %s", tc.from, tc.n, got, tc.want)
-		}
-		if tc.n > 0 {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		c := f.svc.cal
+		for _, tc := range []struct {
+			from string
+			n    int
+			want string
+		}{
+			{"2026-11-27", 1, "2026-11-30"}, // Friday + 1 → Monday
+			{"2026-11-27", 5, "2026-12-04"},
+			{"2026-11-28", 1, "2026-11-30"}, // received on a Saturday
+			{"2026-11-30", 30, "2027-01-12"},
+			{"2026-11-27", 30, "2027-01-11"},
+			{"2026-12-31", 1, "2027-01-04"}, // 元旦 is off
+			{"2026-02-13", 1, "2026-02-14"}, // a 调休 Saturday is worked
+		} {
+			if got := c.AddWorkdays(tc.from, tc.n); got != tc.want {
+				t.Errorf("AddWorkdays(%s, %d) = %s, want %s", tc.from, tc.n, got, tc.want)
+			}
 			if got := c.WorkdaysBetween(tc.from, tc.want); got != tc.n {
 				t.Errorf("WorkdaysBetween(%s, %s) = %d, want %d", tc.from, tc.want, got, tc.n)
 			}
 		}
-	}
-	if c.WorkdaysBetween("2026-12-04", "2026-11-27") != 0 {
-		t.Error("backwards interval should count 0")
-	}
+		if c.WorkdaysBetween("2026-12-04", "2026-11-27") > 0 {
+			t.Error("backwards interval should not count forwards")
+		}
+	})
 }
 
 // TestHandlingAcrossLevels walks a 低保 application from the window through
@@ -177,9 +181,9 @@ func TestHandlingAcrossLevels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Accepted on Friday 27 Nov: 社区 5 working days → Fri 4 Dec; case 30 → Fri 8 Jan.
+		// Accepted on Friday 27 Nov: 社区 5 working days → Fri 4 Dec; case 30 → Mon 11 Jan (元旦 off).
 		if a.Status != StatusProcessing || a.StageLevel != LevelCommunity || a.AcceptedOn != "2026-11-27" ||
-			a.StageDue != "2026-12-04" || a.DueOn != "2027-01-08" {
+			a.StageDue != "2026-12-04" || a.DueOn != "2027-01-11" {
 			t.Fatalf("accepted: %s %s due %s / %s", a.Status, a.StageLevel, a.StageDue, a.DueOn)
 		}
 
@@ -249,8 +253,8 @@ func TestHandlingAcrossLevels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Back at the street with 27 working days left from 7 Dec → 13 Jan.
-		if a.Status != StatusProcessing || a.StageLevel != LevelStreet || a.DueOn != "2027-01-13" || a.StageDue != "2026-12-21" {
+		// Back at the street with 27 working days left from 7 Dec → 14 Jan.
+		if a.Status != StatusProcessing || a.StageLevel != LevelStreet || a.DueOn != "2027-01-14" || a.StageDue != "2026-12-21" {
 			t.Fatalf("resubmitted: %s %s due %s / %s", a.Status, a.StageLevel, a.StageDue, a.DueOn)
 		}
 		a, err = f.svc.Approve(ctx, f.streetOp, a.ID, a.Version, "入户调查属实")
@@ -282,7 +286,7 @@ func TestHandlingAcrossLevels(t *testing.T) {
 			t.Errorf("history %s", got)
 		}
 		// An SMS at each stage, to the applicant's phone, without their name.
-		msgs := f.out.messages(t, db)
+		msgs := messages(t, db, a.ID)
 		if len(msgs) != 7 {
 			t.Errorf("%d messages: %q", len(msgs), msgs)
 		}
