@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
@@ -70,11 +71,34 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(rt))), Routes: rt, Access: acs, Audit: aud}
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
 }
 
 // Close writes the audit entries still queued.
 func (a *App) Close() { a.Audit.Close() }
+
+// cleanQuery refuses query strings that are not valid UTF-8 or carry NUL
+// characters: no form of the system sends them, and PostgreSQL refuses to
+// store or compare them.
+func cleanQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					if strings.HasPrefix(r.URL.Path, "/api/") {
+						w.Header().Set("Content-Type", "application/json; charset=utf-8")
+						w.WriteHeader(http.StatusBadRequest)
+						w.Write([]byte(`{"error":"查询参数包含无效字符"}` + "\n"))
+						return
+					}
+					http.Error(w, "查询参数包含无效字符", http.StatusBadRequest)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -134,7 +134,8 @@ type errorData struct {
 
 var errorTexts = map[int][2]string{
 	http.StatusBadRequest:          {"请求有误", "提交的内容无法识别,请返回后重试。"},
-	http.StatusForbidden:           {"无法完成操作", "页面已过期或请求未通过安全校验。请返回上一页,刷新后重新提交。"},
+	http.StatusUnauthorized:        {"请重新登录", "登录已过期或已退出,刚才提交的内容没有保存。请重新登录后再操作。"},
+	http.StatusForbidden:           {"无法完成操作", "您没有此项操作的权限,或页面已过期、请求未通过安全校验。请返回上一页,刷新后重新提交。"},
 	http.StatusNotFound:            {"找不到该页面", "您要找的页面或记录不存在,或不在您负责的范围内。"},
 	http.StatusInternalServerError: {"服务器出错了", "处理请求时出现问题,已记录。请稍后再试;如果一再出现,请联系管理员。"},
 }

@@ -19,6 +19,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
@@ -191,11 +193,18 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 				return
 			}
 			h.clearCookie(w, sessionCookie)
-			next := ""
-			if r.Method == http.MethodGet {
-				next = r.URL.RequestURI()
+			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+				// An expired, ended or forged session.
+				h.Audit.Record(audit.Entry{Addr: clientAddr(r), Action: audit.Denied, Route: pattern,
+					Status: http.StatusUnauthorized, Detail: "会话无效或已过期"})
 			}
-			http.Redirect(w, r, loginURL(next), http.StatusSeeOther)
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			// A form sent without a live session is not carried out; the
+			// page says why and links to the login form.
+			h.errorPage(w, r, nil, http.StatusUnauthorized)
 			return
 		}
 		// Pages show personal data: keep them out of shared caches and off
@@ -203,7 +212,7 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-			if err := r.ParseForm(); err != nil {
+			if err := r.ParseForm(); err != nil || !cleanForm(r) {
 				h.errorPage(w, r, rq, http.StatusBadRequest)
 				return
 			}
@@ -242,6 +251,19 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 			h.record(r, rq, pattern, rule, action, sw.status, rq.audit.detail)
 		}
 	})))
+}
+
+// cleanForm reports whether every value of a posted form is valid UTF-8
+// without NUL characters; no form of ours sends anything else.
+func cleanForm(r *http.Request) bool {
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // record adds the audit entry of a request.
