@@ -78,7 +78,7 @@ type Application struct {
 	PersonID    int64             `json:"person_id"`
 	HouseholdID int64             `json:"household_id,omitempty"`
 	Applicant   string            `json:"applicant"`
-	Phone       string            `json:"phone,omitempty"`
+	Phone       string            `json:"-"` // personal: for SMS only, never in JSON
 	PhoneLast4  string            `json:"-"`
 	Proxy       bool              `json:"proxy"`
 	AgentID     int64             `json:"agent_id,omitempty"`
