@@ -15,6 +15,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	load := fs.Bool("load", false, "先在(空)数据库中载入 city 预设并计时")
 	queries := fs.Int("queries", 2000, "每项延迟测量的次数")
 	only := fs.String("only", "", "只运行这些测量组,逗号分隔(可选: "+strings.Join(bench.Groups(), ", ")+")")
+	layout := fs.String("layout", "a4sheet", "户档卡版式: a4sheet 或 a6(--only cards)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -28,5 +29,6 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self, Only: groups}, stdout, stderr)
+	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
+		Only: groups, Layout: *layout}, stdout, stderr)
 }

@@ -20,6 +20,10 @@ func init() { groups["access"] = accessBench }
 // (SQL filter on the grid, masking).
 func accessBench(v env) error {
 	ctx := v.ctx
+	persons, sample, err := v.persons()
+	if err != nil {
+		return err
+	}
 	reg := register.NewStore(v.db)
 	svc := access.NewService(v.db)
 	admin, err := benchViewer(ctx, v.db, svc, "admin", nil)
@@ -27,7 +31,7 @@ func accessBench(v env) error {
 		return err
 	}
 	// The grid of a sampled person, and queries about its residents.
-	grid := v.sample[0]
+	grid := sample[0]
 	var gridID int64
 	if err := v.db.QueryRowContext(ctx, `SELECT grid_id FROM persons WHERE id = $1`, grid.id).Scan(&gridID); err != nil {
 		return err
@@ -44,7 +48,7 @@ func accessBench(v env) error {
 	v.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons WHERE grid_id = $1`, gridID).Scan(&inGrid)
 
 	n := v.opt.Queries
-	cityQueries, localQueries := searchQueries(v.sample, n, 7), searchQueries(local, n, 11)
+	cityQueries, localQueries := searchQueries(sample, n, 7), searchQueries(local, n, 11)
 	measure := func(scope access.Scope, queries []string) (latencies, error) {
 		for _, q := range queries[:min(50, len(queries))] { // warm the caches
 			reg.SearchPersons(ctx, scope, register.PersonQuery{Text: q, Limit: 20})
@@ -76,8 +80,8 @@ func accessBench(v env) error {
 		viewer  access.Scope
 		note    string
 	}{
-		{"admin", cityQueries, admin.Scope(access.RegisterRead), fmt.Sprintf("%d persons; names, 2-char prefixes, 6 ID digits, phone last 4 from the whole city", v.persons)},
-		{"grid_worker", localQueries, worker.Scope(access.RegisterRead), fmt.Sprintf("%d persons; the same kinds of query about the %d residents of one grid", v.persons, inGrid)},
+		{"admin", cityQueries, admin.Scope(access.RegisterRead), fmt.Sprintf("%d persons; names, 2-char prefixes, 6 ID digits, phone last 4 from the whole city", persons)},
+		{"grid_worker", localQueries, worker.Scope(access.RegisterRead), fmt.Sprintf("%d persons; the same kinds of query about the %d residents of one grid", persons, inGrid)},
 	} {
 		base, err := best(access.Everything, c.queries)
 		if err != nil {

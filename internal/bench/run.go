@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"sort"
 	"strconv"
+	"sync"
 	"strings"
 	"syscall"
 	"time"
@@ -33,24 +34,56 @@ type Options struct {
 	Queries int      // operations per latency figure
 	Binary  string   // the shequ executable, for the start-up measurement
 	Only    []string // the groups to run (see groups); all when empty
+	Layout  string   // index cards: a4sheet or a6 (the cards group)
 }
 
 // env is what every group of measurements works with.
 type env struct {
-	ctx     context.Context
-	db      *database.DB
-	e       emitter
-	opt     Options
-	persons int       // persons in the register
-	sample  []sampled // persons spread over the register
-	logw    io.Writer // progress, not results
+	ctx  context.Context
+	db   *database.DB
+	e    emitter
+	opt  Options
+	logw io.Writer // progress, not results
+	reg  *registerSample
+}
+
+// registerSample is the register's size and persons spread over it, read
+// once for the groups that ask for it.
+type registerSample struct {
+	once    sync.Once
+	persons int
+	sample  []sampled
+	err     error
+}
+
+// persons returns the number of persons and a sample of them; a database
+// without persons is an error.
+func (v env) persons() (int, []sampled, error) {
+	r := v.reg
+	r.once.Do(func() {
+		if r.err = v.db.QueryRowContext(v.ctx, `SELECT COUNT(*) FROM persons`).Scan(&r.persons); r.err != nil {
+			return
+		}
+		if r.persons == 0 {
+			r.err = fmt.Errorf("数据库中没有人员;请先用 --load 载入 city 预设")
+			return
+		}
+		fmt.Fprintf(v.logw, "bench: %d persons on %s\n", r.persons, v.db.Engine)
+		r.sample, r.err = samplePersons(v.ctx, v.db, 500)
+	})
+	return r.persons, r.sample, r.err
 }
 
 // groups are the sets of measurements, by the name --only selects them.
 // Each capability adds its own in a file of its own, from an init function.
-var groups = map[string]func(env) error{
-	"register": registerBench,
-}
+// Groups named in hidden run only when asked for (child processes of other
+// groups, groups that need a database of their own).
+var (
+	groups = map[string]func(env) error{
+		"register": registerBench,
+	}
+	hidden = map[string]bool{}
+)
 
 // Groups lists the names of the groups of measurements.
 func Groups() []string {
@@ -85,29 +118,22 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 		}
 		e.emit(Result{Bench: "demo_load_city", Value: time.Since(start).Seconds(), Unit: "s", N: sum.Persons})
 	}
-	var persons int
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons); err != nil {
-		return err
-	}
-	if persons == 0 {
-		return fmt.Errorf("数据库中没有人员;请先用 --load 载入 city 预设")
-	}
-	fmt.Fprintf(logw, "bench: %d persons on %s\n", persons, db.Engine)
-	sample, err := samplePersons(ctx, db, 500)
-	if err != nil {
-		return err
-	}
 	run := opt.Only
 	if len(run) == 0 {
-		run = Groups()
+		for _, g := range Groups() {
+			if !hidden[g] {
+				run = append(run, g)
+			}
+		}
 	}
+	v := env{ctx: ctx, db: db, e: e, opt: opt, logw: logw, reg: &registerSample{}}
 	for _, name := range run {
 		g, ok := groups[name]
 		if !ok {
 			return fmt.Errorf("没有名为 %q 的测量组(可选: %s)", name, strings.Join(Groups(), ", "))
 		}
 		fmt.Fprintf(logw, "bench: %s\n", name)
-		if err := g(env{ctx: ctx, db: db, e: e, opt: opt, persons: persons, sample: sample, logw: logw}); err != nil {
+		if err := g(v); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -117,17 +143,21 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 // registerBench measures the register: person search and detail, subtree
 // queries, and the server's start-up.
 func registerBench(v env) error {
-	if err := searchBench(v.ctx, v.e, v.db, v.sample, v.opt.Queries, v.persons); err != nil {
+	persons, sample, err := v.persons()
+	if err != nil {
 		return err
 	}
-	if err := detailBench(v.ctx, v.e, v.db, v.sample, v.opt.Queries, v.persons); err != nil {
+	if err := searchBench(v.ctx, v.e, v.db, sample, v.opt.Queries, persons); err != nil {
+		return err
+	}
+	if err := detailBench(v.ctx, v.e, v.db, sample, v.opt.Queries, persons); err != nil {
 		return err
 	}
 	if err := subtreeBench(v.ctx, v.e, v.db, v.opt.Queries); err != nil {
 		return err
 	}
 	if v.opt.Binary != "" {
-		return serveBench(v.ctx, v.e, v.opt, v.persons)
+		return serveBench(v.ctx, v.e, v.opt, persons)
 	}
 	return nil
 }
