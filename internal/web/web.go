@@ -125,6 +125,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "POST /persons/{id}/edit", write("person"), h.updatePerson)
 
 	h.page(rt, "GET /households/{id}", read("household"), h.household)
+	h.page(rt, "POST /households/{id}/reveal", access.Rule{Perm: access.RegisterReveal, Object: "household", Audit: audit.Reveal}, h.revealHousehold)
 	h.page(rt, "GET /households/{id}/edit", write("household"), h.editHouseholdForm)
 	h.page(rt, "POST /households/{id}/edit", write("household"), h.updateHousehold)
 
