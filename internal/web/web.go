@@ -243,7 +243,7 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 			return
 		}
 		rq.flash = h.takeFlash(w, r)
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &audit.StatusWriter{ResponseWriter: w}
 		fn(sw, r, rq)
 		action := rule.Audit
 		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -252,7 +252,7 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 		// Reveals and exports are recorded by their handlers, before the
 		// data goes out.
 		if action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" {
-			h.record(r, rq, pattern, rule, action, sw.status, rq.audit.detail)
+			h.record(r, rq, pattern, rule, action, sw.Status, rq.audit.detail)
 		}
 	})))
 }
@@ -275,27 +275,6 @@ func (h *handler) record(r *http.Request, rq *request, pattern string, rule acce
 	h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r), Action: action,
 		Entity: rq.audit.entity, EntityID: rq.audit.id, CommunityID: rq.place.Community, Route: pattern,
 		Status: status, Rows: rq.audit.rows, Detail: detail})
-}
-
-// statusWriter remembers the status a handler answered with, for the audit
-// entry.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
 }
 
 // session resolves the session cookie into the caller and their viewer.
