@@ -23,6 +23,7 @@ const usage = `shequ — 社区治理与便民服务平台
   shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S]  载入演示数据
   shequ user    add|list|set-password [--db …] …                          管理账号
   shequ token   create|list|revoke [--db …] …                             管理 API 令牌
+  shequ report  [--db …] --org 单元 [--period 2026-10] [--template 编码] [-o 文件.xlsx|pdf|csv]  计算报表
   shequ bench   [--db …] [--persons N]                                    性能测量(每行一个 JSON)
 
 --db 默认为 ./shequ.db(SQLite);以 postgres:// 开头时使用 PostgreSQL。
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCmd(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
+	case "report":
+		return reportCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"shequ/internal/indicators"
+	"shequ/internal/orgtree"
 	"shequ/internal/reports"
 )
 
@@ -49,10 +49,11 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errors.New("请用 --org 指定组织单元")
 	}
-	unit, err := findUnit(ctx, db, *org)
+	u, err := orgtree.NewStore(db).Find(ctx, *org)
 	if err != nil {
 		return err
 	}
+	unit := u.ID
 	p := indicators.Current(indicators.Monthly, time.Now())
 	if *period != "" {
 		if p, err = indicators.ParsePeriod(*period); err != nil {
@@ -135,5 +136,3 @@ func printReport(w io.Writer, r *reports.Report) error {
 		b.Manual, r.Elapsed.Round(time.Millisecond))
 	return nil
 }
-
-var _ = flag.ErrHelp

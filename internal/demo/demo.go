@@ -43,6 +43,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/reports"
 )
 
 // Options selects and sizes a preset.
@@ -184,7 +185,15 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	if loadErr == nil {
 		loadErr = loadServices(ctx, db, opt)
 	}
-	return sum, loadErr
+	if loadErr != nil {
+		return sum, loadErr
+	}
+	// The sample monthly report (示例, 358 items), so that the demo shows a
+	// computed report; installing it again is a no-op.
+	if _, err := reports.New(db, nil).InstallSample(ctx); err != nil {
+		return sum, fmt.Errorf("示例报表: %w", err)
+	}
+	return sum, nil
 }
 
 // upper creates (or finds) the city, districts and streets, returning each

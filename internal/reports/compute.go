@@ -464,3 +464,57 @@ func (r *Report) unitValues(u int) map[string]float64 {
 func (r *Report) Title() string {
 	return fmt.Sprintf("%s %s %s", r.Unit.Name, r.Period.Label(), r.Template.Name)
 }
+
+// TemplateBurden counts a template's items computed and typed by hand,
+// without computing anything.
+func (s *Service) TemplateBurden(ctx context.Context, t *Template) (Burden, error) {
+	all, err := s.indicatorMap(ctx, s.db)
+	if err != nil {
+		return Burden{}, err
+	}
+	var b Burden
+	for _, it := range t.Items() {
+		b.Items++
+		if all[it.Indicator].Measure == indicators.Manual {
+			b.Manual++
+		} else {
+			b.Computed++
+		}
+	}
+	return b, nil
+}
+
+// Preview computes a definition (not necessarily saved) for a unit and a
+// period, for the editor's 试算.
+func (s *Service) Preview(ctx context.Context, ind indicators.Indicator, unitID int64, p indicators.Period) (float64, time.Duration, error) {
+	started := s.now()
+	reg, err := s.Registry(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	all, err := s.indicatorMap(ctx, s.db)
+	if err != nil {
+		return 0, 0, err
+	}
+	known := func(code string) (indicators.Indicator, bool) { o, ok := all[code]; return o, ok }
+	if ind.Code == "" {
+		ind.Code = "PREVIEW"
+	}
+	c, err := indicators.Compile(reg, ind, known)
+	if err != nil {
+		return 0, 0, err
+	}
+	list := []*indicators.Compiled{c}
+	if c.Measure == indicators.Share {
+		den, err := indicators.Compile(reg, all[c.Of], known)
+		if err != nil {
+			return 0, 0, err
+		}
+		list = append(list, den)
+	}
+	res, err := s.engine(reg).Compute(ctx, indicators.Request{Root: unitID, Period: p, Indicators: list})
+	if err != nil {
+		return 0, 0, err
+	}
+	return res.Values[0][0], s.now().Sub(started), nil
+}

@@ -7,8 +7,8 @@
 // exports as xlsx, PDF and csv.
 //
 // Permissions (data, see migration 020): reports.read reads reports and
-// ledgers in the holder's part of the tree; reports.dept reads only the
-// items of the holder's departments; reports.signoff confirms a
-// community's report; reports.manual types manual values; reports.manage
-// edits indicators, templates and rules.
+// ledgers in the holder's part of the tree — all items with reports.all,
+// else only the items the holder's departments require; reports.signoff
+// confirms a community's report; reports.manual types manual values;
+// reports.manage edits indicators, templates and rules.
 package reports

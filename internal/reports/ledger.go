@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"shequ/internal/access"
 	"shequ/internal/indicators"
@@ -28,6 +29,8 @@ type Ledger struct {
 	Limit  int
 	// Value is the number as the report shows it, for comparison.
 	Value float64
+	// Breakdown is the value in each unit directly below Unit.
+	Breakdown []UnitValue
 
 	refs  []indicators.RecordRef
 	scope access.Scope
@@ -78,6 +81,13 @@ func (s *Service) Ledger(ctx context.Context, scope access.Scope, code string, u
 	l := &Ledger{Indicator: ind, Entity: res.RecordEntity, Unit: res.Units[0], Period: p, Value: res.Values[0][0],
 		refs: res.Records, scope: scope, svc: s, tags: c.Tags(), Total: len(res.Records), Offset: offset, Limit: limit}
 	l.Columns = reg.Source(l.Entity).Columns(l.Entity)
+	for i, u := range res.Units {
+		if i == 0 || u.Parent != 0 {
+			continue
+		}
+		v := res.Values[i][0]
+		l.Breakdown = append(l.Breakdown, UnitValue{Unit: u, Value: v, Known: !math.IsNaN(v)})
+	}
 	if limit <= 0 {
 		l.Limit = 100
 	}

@@ -16,6 +16,7 @@ import (
 	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
 	"shequ/internal/indicators"
+	"shequ/internal/pdfdoc/pdftest"
 	"shequ/internal/register"
 )
 
@@ -245,8 +246,8 @@ func TestLedgerScopesAndMasks(t *testing.T) {
 		c1 := tw.communities[0]
 		for i, role := range []string{"community_staff", "community_head"} {
 			id := int64(100 + i)
-			if _, err := db.ExecContext(ctx, `INSERT INTO users (id, name, password_hash, role, created_at, updated_at)
-				VALUES ($1, $2, 'x', 'grid_worker', '2026-01-01', '2026-01-01')`, id, role); err != nil {
+			if _, err := db.ExecContext(ctx, `INSERT INTO users (id, name, password_hash, created_at, updated_at)
+				VALUES ($1, $2, 'x', '2026-01-01', '2026-01-01')`, id, role); err != nil {
 				t.Fatal(err)
 			}
 			if err := acc.AddGrant(ctx, nil, &access.Grant{UserID: id, Role: role, Units: []int64{c1.ID}}); err != nil {
@@ -373,6 +374,24 @@ func TestReportExports(t *testing.T) {
 		if len(recs) != 2+358 {
 			t.Errorf("csv lines %d", len(recs))
 		}
+		if db.Engine != database.SQLite {
+			return // the PDF does not depend on the engine; once is enough
+		}
+		buf.Reset()
+		if err := r.WritePDF(&buf); err != nil {
+			t.Fatal(err)
+		}
+		info := pdftest.Info(t, buf.Bytes())
+		if !strings.HasPrefix(info["Page size"], "595") || info["Pages"] == "1" {
+			t.Errorf("pdf info %v", info)
+		}
+		text := pdftest.Text(t, buf.Bytes())
+		for _, want := range []string{r.Template.Name, r.Unit.Name, r.Period.Label(), "实有人口", "第 1 页"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("pdf text lacks %q", want)
+			}
+		}
+		pdftest.Render(t, buf.Bytes(), 1, 50)
 	})
 }
 

@@ -28,6 +28,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/reports"
 )
 
 // Deps are what the pages need.
@@ -39,6 +40,7 @@ type Deps struct {
 	Access        *access.Service
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
+	Reports       *reports.Service
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
 }
@@ -132,6 +134,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /houses/{id}", read("house"), h.house)
 	h.page(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
+	h.reportRoutes(rt)
 	h.adminRoutes(rt)
 
 	// Anything else is a Chinese 404 page rather than the mux's English one.

@@ -130,19 +130,25 @@ CREATE INDEX rentals_report ON rentals (community_id, id, house_id, started_on, 
 DROP INDEX change_events_at;
 CREATE INDEX change_events_at ON change_events (community_id, entity, at, entity_id, op, id);
 
+-- reports.read opens reports and ledgers in the holder's part of the tree;
+-- a holder of a department role without reports.all sees only the items
+-- its departments require (民政 reads 低保, not 社区矫正).
 INSERT INTO permissions (code, name, sort) VALUES
     ('reports.read', '查看报表及台账', 100),
-    ('reports.dept', '查看本部门要求的报表项', 101),
+    ('reports.all', '查看报表的全部项目(否则只看本部门要求的项目)', 101),
     ('reports.signoff', '确认本社区报表', 110),
     ('reports.manual', '填报报表手工项', 120),
     ('reports.manage', '管理指标、报表模板和校验规则', 930);
 
 INSERT INTO role_permissions (role, permission) VALUES
-    ('admin', 'reports.read'), ('admin', 'reports.manage'), ('admin', 'reports.manual'), ('admin', 'reports.signoff'),
-    ('district_operator', 'reports.read'),
-    ('street_operator', 'reports.read'),
-    ('community_head', 'reports.read'), ('community_head', 'reports.signoff'), ('community_head', 'reports.manual'),
-    ('community_staff', 'reports.read'), ('community_staff', 'reports.signoff'), ('community_staff', 'reports.manual'),
-    ('dept_police', 'reports.dept'), ('dept_civil', 'reports.dept'), ('dept_health', 'reports.dept'),
-    ('dept_labour', 'reports.dept'), ('dept_disabled', 'reports.dept'), ('dept_justice', 'reports.dept'),
-    ('dept_veterans', 'reports.dept'), ('dept_zongzhi', 'reports.dept');
+    ('admin', 'reports.read'), ('admin', 'reports.all'), ('admin', 'reports.manage'), ('admin', 'reports.manual'),
+    ('admin', 'reports.signoff'),
+    ('district_operator', 'reports.read'), ('district_operator', 'reports.all'),
+    ('street_operator', 'reports.read'), ('street_operator', 'reports.all'),
+    ('community_head', 'reports.read'), ('community_head', 'reports.all'), ('community_head', 'reports.signoff'),
+    ('community_head', 'reports.manual'),
+    ('community_staff', 'reports.read'), ('community_staff', 'reports.all'), ('community_staff', 'reports.signoff'),
+    ('community_staff', 'reports.manual'),
+    ('dept_police', 'reports.read'), ('dept_civil', 'reports.read'), ('dept_health', 'reports.read'),
+    ('dept_labour', 'reports.read'), ('dept_disabled', 'reports.read'), ('dept_justice', 'reports.read'),
+    ('dept_veterans', 'reports.read'), ('dept_zongzhi', 'reports.read');

@@ -1,0 +1,256 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"shequ/internal/indicators"
+	"shequ/internal/orgtree"
+	"shequ/internal/reports"
+)
+
+func init() { groups["reports"] = reportsBench }
+
+// reportsBench measures issue 5's figure (shequ bench --only reports): the
+// whole sample template (358 items) computed for every org unit of the
+// city down to the grids, for last month — its time (the median of three
+// runs, the first given in the note) and the memory it took above what
+// the process held before — then the naive way, one SQL query per
+// indicator per org unit, on a sample of indicators and units, the total
+// extrapolated, and the ratio. A community's report (what a page shows)
+// is timed too.
+func reportsBench(v env) error {
+	ctx, db := v.ctx, v.db
+	svc := reports.New(db, nil)
+	if _, err := svc.InstallSample(ctx); err != nil {
+		return err
+	}
+	var root orgtree.Unit
+	roots, err := orgtree.NewStore(db).Roots(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range roots {
+		if r.Level == orgtree.LevelCity || root.ID == 0 {
+			root = r
+		}
+	}
+	if root.ID == 0 {
+		return fmt.Errorf("数据库中没有组织单元;请先用 --load 载入 city 预设")
+	}
+	period := indicators.Current(indicators.Monthly, time.Now()).Previous()
+	fmt.Fprintf(v.logw, "bench: reports for %s, %s\n", root.Name, period)
+
+	runtime.GC()
+	rssBefore := procStatus("VmRSS")
+	var peakHeap atomic.Uint64
+	stop := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peakHeap.Load() {
+				peakHeap.Store(m.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var runs []time.Duration
+	var r *reports.Report
+	for i := 0; i < 3; i++ {
+		start := time.Now()
+		r, err = svc.Compute(ctx, reports.SampleCode, root.ID, period, reports.Options{})
+		if err != nil {
+			close(stop)
+			return err
+		}
+		runs = append(runs, time.Since(start))
+	}
+	close(stop)
+	rssPeak := procStatus("VmHWM")
+	first := runs[0]
+	sorted := append([]time.Duration(nil), runs...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	median := sorted[1]
+	var computed int
+	for _, row := range r.Rows {
+		if !row.Manual {
+			computed++
+		}
+	}
+	levels := map[string]int{}
+	for _, u := range r.Units {
+		levels[u.Level]++
+	}
+	v.e.emit(Result{Bench: "reports_template_city", Value: median.Seconds(), Unit: "s", N: len(r.Units),
+		Note: fmt.Sprintf("358 项(计算 %d 项)× %d 个单位(%s),%s;三次中位数,首次 %.2f s", computed, len(r.Units), levelNote(levels),
+			period, first.Seconds())})
+	extra := float64(rssPeak-rssBefore) / 1024
+	v.e.emit(Result{Bench: "reports_template_city_memory", Value: math.Round(extra), Unit: "MB",
+		Note: fmt.Sprintf("计算期间进程峰值 RSS 比计算前多出的部分;Go 堆峰值 %d MB", peakHeap.Load()>>20)})
+
+	// A community's report, as its page computes it.
+	var community int64
+	for _, u := range r.Units {
+		if u.Level == orgtree.LevelCommunity {
+			community = u.ID
+			break
+		}
+	}
+	lat, err := timeIt(ctx, 10, func(int) error {
+		_, err := svc.Compute(ctx, reports.SampleCode, community, period, reports.Options{})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	v.e.emit(Result{Bench: "reports_template_community_p50", Value: lat.pct(0.5), Unit: "ms", N: len(lat)})
+
+	return naiveBench(v, svc, r, period, computed, median)
+}
+
+// naiveBudget is the time each level of units gets for naive queries.
+const naiveBudget = 45 * time.Second
+
+// naiveBench times one SQL query per indicator per unit on a sample — every
+// tenth computed indicator, on one unit of each level above the grids and
+// four grids, within a time budget per level — and extrapolates the mean
+// time of a query at each level to every computed indicator and every unit
+// of that level.
+func naiveBench(v env, svc *reports.Service, r *reports.Report, period indicators.Period, computed int, ours time.Duration) error {
+	ctx, db := v.ctx, v.db
+	reg, err := svc.Registry(ctx)
+	if err != nil {
+		return err
+	}
+	var list []*indicators.Compiled
+	all := map[string]indicators.Indicator{}
+	inds, err := svc.Indicators(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ind := range inds {
+		all[ind.Code] = ind
+	}
+	n := 0
+	for _, row := range r.Rows {
+		if row.Manual {
+			continue
+		}
+		if n%10 == 0 {
+			c, err := indicators.Compile(reg, all[row.Indicator], func(code string) (indicators.Indicator, bool) {
+				o, ok := all[code]
+				return o, ok
+			})
+			if err != nil {
+				return err
+			}
+			list = append(list, c)
+		}
+		n++
+	}
+	org := orgtree.NewStore(db)
+	perLevel := map[string]int{}
+	sample := map[string][]orgtree.Unit{}
+	for _, u := range r.Units {
+		perLevel[u.Level]++
+		want := 1
+		if u.Level == orgtree.LevelGrid {
+			want = 4
+		}
+		if len(sample[u.Level]) < want && (u.Level != orgtree.LevelGrid || perLevel[u.Level]%97 == 1) {
+			full, err := org.Get(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			sample[u.Level] = append(sample[u.Level], full)
+		}
+	}
+	var estimate float64
+	var queries int
+	var notes []string
+	levelNames := make([]string, 0, len(sample))
+	for l := range sample {
+		levelNames = append(levelNames, l)
+	}
+	sort.Strings(levelNames)
+	for _, level := range levelNames {
+		var total time.Duration
+		var count int
+		// High levels are slow the naive way (a query over the whole
+		// city's rows): each level gets a time budget, the indicators
+		// taken in turn across the sampled units so that a cut-short
+		// level still has a spread of them.
+		started := time.Now()
+	levelLoop:
+		for i := range list {
+			for _, u := range sample[level] {
+				if count >= 3 && time.Since(started) > naiveBudget {
+					break levelLoop
+				}
+				start := time.Now()
+				if _, err := indicators.NaiveValue(ctx, db, list[i], u, period, 1); err != nil {
+					return err
+				}
+				total += time.Since(start)
+				count++
+			}
+		}
+		mean := total.Seconds() / float64(count)
+		estimate += mean * float64(perLevel[level]) * float64(computed)
+		queries += count
+		notes = append(notes, fmt.Sprintf("%s %.1f ms×%d", level, mean*1000, perLevel[level]))
+		v.e.emit(Result{Bench: "reports_naive_query_" + level, Value: mean * 1000, Unit: "ms", N: count})
+	}
+	v.e.emit(Result{Bench: "reports_naive_estimate", Value: math.Round(estimate*10) / 10, Unit: "s", N: queries,
+		Note: fmt.Sprintf("逐项逐单位 SQL:抽样 %d 个指标 × 各级单位,按级平均耗时外推到 %d 个计算项 × 全部单位(%s)",
+			len(list), computed, strings.Join(notes, ","))})
+	v.e.emit(Result{Bench: "reports_speedup", Value: math.Round(estimate/ours.Seconds()*10) / 10, Unit: "x",
+		Note: "逐项逐单位 SQL 的外推总耗时 ÷ 一次计算全部单位的耗时"})
+	return nil
+}
+
+func levelNote(levels map[string]int) string {
+	var keys []string
+	for k := range levels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s %d", k, levels[k]))
+	}
+	return strings.Join(parts, ",")
+}
+
+// procStatus reads a memory figure (in kB) from /proc/self/status; 0 where
+// there is none.
+func procStatus(field string) int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), ":"); ok && k == field {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
