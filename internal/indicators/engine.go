@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -130,6 +131,7 @@ func (en *Engine) Compute(ctx context.Context, req Request) (*Result, error) {
 	plans := map[*Entity]*plan{}
 	want := map[string]map[string]bool{}
 	states := map[string]States{}
+	codes := map[string]map[string][]int{}
 	for _, e := range entities {
 		idx := byEntity[e]
 		inds := make([]*Compiled, len(idx))
@@ -161,6 +163,7 @@ func (en *Engine) Compute(ctx context.Context, req Request) (*Result, error) {
 		}
 		want[e.Name] = fields
 		states[e.Name] = st
+		codes[e.Name] = p.codes
 	}
 	// The value to collect.
 	var col *collector
@@ -219,7 +222,7 @@ func (en *Engine) Compute(ctx context.Context, req Request) (*Result, error) {
 				if errs[w] != nil {
 					continue
 				}
-				sreq := ScanRequest{Community: comm, Period: req.Period, Want: want, States: states, Fine: fine}
+				sreq := ScanRequest{Community: comm, Period: req.Period, Want: want, States: states, Codes: codes, Fine: fine}
 				for _, s := range sources {
 					if err := s.Scan(ctx, sreq, wk.emit); err != nil {
 						errs[w] = err
@@ -396,19 +399,30 @@ type contrib struct {
 // workerPlan is a plan with one worker's keys, combinations and cells.
 type workerPlan struct {
 	*plan
-	keys     map[key]int32
-	keyMatch [][]uint64
-	// combos: (start key, end key, during key), -1 when absent
-	combos           map[[3]int32]int32
+	// keys by value: keys1 when the plan's keys fit in one word (the
+	// usual case: a faster map), keys2 otherwise.
+	keys1 map[uint64]int32
+	keys2 map[key]int32
+	// small direct-mapped caches in front of keys1 and combos: a record's
+	// key and combination have usually been seen a moment ago.
+	keyCache   [1024]cached
+	comboCache [1024]cached
+	records    int
+	keyMatch   [][]uint64
+	// combos: (start key, end key, during key) ids plus one (0: absent),
+	// 21 bits each
+	combos           map[uint64]int32
 	contribs         [][]contrib // count, sum, avg, share contributions
 	distinctContribs [][]contrib // distinct contributions, handled per record
 	collect          []int8      // state to collect for the collected indicator, -1 none
-	cells            map[uint64]int32
-	cellLeaf         []int32
-	cellComb         []int32
-	cellN            []float64
-	cellSums         []float64 // per cell: per slot, sum and count of known values
-	collectI         int       // the collected indicator's index in the plan, -1
+	// cellIdx[leaf][combo] is the cell of records of a combination in a
+	// report unit, plus one (0: none yet): a slice lookup, not a map's.
+	cellIdx  [][]int32
+	cellLeaf []int32
+	cellComb []int32
+	cellN    []float64
+	cellSums []float64 // per cell: per slot, sum and count of known values
+	collectI int       // the collected indicator's index in the plan, -1
 }
 
 type worker struct {
@@ -420,13 +434,16 @@ type worker struct {
 	collected []RecordRef
 	seen      map[RecordRef]bool
 	stats     Stats
+	lastPlace access.Place
+	lastLeaf  int32
 }
 
 func newWorker(t *tree, plans map[*Entity]*plan, nInd int, col *collector) *worker {
 	w := &worker{tree: t, plans: map[*Entity]*workerPlan{}, distinct: map[int]map[int64]int32{},
 		multi: map[int]map[int64][]int32{}, col: col, seen: map[RecordRef]bool{}, stats: Stats{Records: map[string]int{}}}
 	for e, p := range plans {
-		wp := &workerPlan{plan: p, keys: map[key]int32{}, combos: map[[3]int32]int32{}, cells: map[uint64]int32{}, collectI: -1}
+		wp := &workerPlan{plan: p, keys1: map[uint64]int32{}, keys2: map[key]int32{}, combos: map[uint64]int32{},
+			cellIdx: make([][]int32, len(t.units)), collectI: -1}
 		if col != nil {
 			for j, g := range p.global {
 				if g == col.indicator {
@@ -445,12 +462,33 @@ func newWorker(t *tree, plans map[*Entity]*plan, nInd int, col *collector) *work
 	return w
 }
 
+// cached is an entry of a direct-mapped cache: a value and its id plus one.
+type cached struct {
+	v  uint64
+	id int32
+}
+
+func slot(v uint64) int { return int((v * 0x9e3779b97f4a7c15) >> 54) } // 10 bits
+
 func (wp *workerPlan) keyID(k key) int32 {
-	if id, ok := wp.keys[k]; ok {
+	if k[1] == 0 {
+		c := &wp.keyCache[slot(k[0])]
+		if c.id > 0 && c.v == k[0] {
+			return c.id - 1
+		}
+		if id, ok := wp.keys1[k[0]]; ok {
+			*c = cached{k[0], id + 1}
+			return id
+		}
+	} else if id, ok := wp.keys2[k]; ok {
 		return id
 	}
 	id := int32(len(wp.keyMatch))
-	wp.keys[k] = id
+	if k[1] == 0 {
+		wp.keys1[k[0]] = id
+	} else {
+		wp.keys2[k] = id
+	}
 	wp.keyMatch = append(wp.keyMatch, wp.matches(k))
 	return id
 }
@@ -460,8 +498,13 @@ func (wp *workerPlan) match(k int32, i int) bool {
 }
 
 func (wp *workerPlan) comboID(ks, ke, kd int32) int32 {
-	c := [3]int32{ks, ke, kd}
+	c := uint64(ks+1)<<42 | uint64(ke+1)<<21 | uint64(kd+1)
+	cc := &wp.comboCache[slot(c)]
+	if cc.id > 0 && cc.v == c {
+		return cc.id - 1
+	}
 	if id, ok := wp.combos[c]; ok {
+		*cc = cached{c, id + 1}
 		return id
 	}
 	id := int32(len(wp.contribs))
@@ -529,11 +572,16 @@ func (w *worker) emit(e *Entity, r *Record) {
 	if wp == nil {
 		return
 	}
-	leaf := w.tree.leaf(r.Place.Org, r.Place.Grid, r.Place.Community)
+	// Records come grid by grid: the last place's leaf is usually this one's.
+	leaf := w.lastLeaf
+	if r.Place != w.lastPlace {
+		leaf = w.tree.leaf(r.Place.Org, r.Place.Grid, r.Place.Community)
+		w.lastPlace, w.lastLeaf = r.Place, leaf
+	}
 	if leaf < 0 {
 		return
 	}
-	w.stats.Records[e.Name]++
+	wp.records++
 	ks, ke, kd := int32(-1), int32(-1), int32(-1)
 	var kEnd key
 	if r.End != nil {
@@ -559,12 +607,16 @@ func (w *worker) emit(e *Entity, r *Record) {
 		}
 	}
 	combo := wp.comboID(ks, ke, kd)
-	ck := uint64(uint32(leaf))<<32 | uint64(uint32(combo))
-	cell, ok := wp.cells[ck]
+	idx := wp.cellIdx[leaf]
+	if int(combo) >= len(idx) {
+		idx = append(idx, make([]int32, max(int(combo)+1, 2*len(idx)+16)-len(idx))...)
+		wp.cellIdx[leaf] = idx
+	}
+	cell := idx[combo] - 1
 	ns := len(wp.slots)
-	if !ok {
+	if cell < 0 {
 		cell = int32(len(wp.cellN))
-		wp.cells[ck] = cell
+		idx[combo] = cell + 1
 		wp.cellLeaf = append(wp.cellLeaf, leaf)
 		wp.cellComb = append(wp.cellComb, combo)
 		wp.cellN = append(wp.cellN, 0)
@@ -627,6 +679,7 @@ func (w *worker) flush(numer, denom []float64, nInd int) {
 				}
 			}
 		}
+		w.stats.Records[wp.e.Name] += wp.records
 		w.stats.Keys += len(wp.keyMatch)
 		w.stats.Combos += len(wp.contribs)
 		w.stats.Cells += len(wp.cellN)

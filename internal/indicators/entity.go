@@ -214,6 +214,10 @@ type ScanRequest struct {
 	// States says, per entity, which states some indicator looks at
 	// (start, end, during); a source may leave the others nil.
 	States map[string]States
+	// Codes lists, per entity and Enum field, the value indices some filter
+	// mentions: a source may report any other value as unknown (-1),
+	// which no filter tells apart from it (see plan).
+	Codes map[string]map[string][]int
 	// Fine asks for places down to the record's own unit (Place.Org): the
 	// computation's root lies below the grids. Otherwise the grid (or the
 	// unit above it where a record has no grid) is enough.
@@ -266,11 +270,18 @@ type Registry struct {
 // Provide. It reads the catalogues the entities' values come from (tag
 // kinds, org levels), so make a new one when those change.
 func NewRegistry(ctx context.Context, db *database.DB, sources ...Source) (*Registry, error) {
+	return NewRegistryCached(ctx, db, nil, sources...)
+}
+
+// NewRegistryCached is NewRegistry with the register's rows kept in cache
+// (nil: none) from one computation to the next.
+func NewRegistryCached(ctx context.Context, db *database.DB, cache *RowCache, sources ...Source) (*Registry, error) {
 	r := &Registry{entities: map[string]*Entity{}, source: map[string]Source{}}
 	reg, err := NewRegisterSource(ctx, db)
 	if err != nil {
 		return nil, err
 	}
+	reg.cache = cache
 	org, err := NewOrgSource(ctx, db)
 	if err != nil {
 		return nil, err

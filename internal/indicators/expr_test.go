@@ -122,8 +122,8 @@ func TestEvaluate(t *testing.T) {
 		{"非 有工作单位", false},
 		{"人口类别 = 户籍", false},   // unknown
 		{"人口类别 != 户籍", true},   // unknown differs
-		{"户人数 >= 1", false},     // unknown fails every comparison …
-		{"户人数 != 1", true},      // … but !=
+		{"户人数 >= 1", false},    // unknown fails every comparison …
+		{"户人数 != 1", true},     // … but !=
 		{"年龄 在 30 到 30", true}, // inclusive
 	} {
 		n, err := Parse(p, tc.src)

@@ -141,7 +141,7 @@ func naiveField(entity, field, day string) (string, error) {
 	case "person.employed":
 		return "CASE WHEN p.employer_id IS NULL THEN 0 ELSE 1 END", nil
 	case "person.tenant":
-		return "CASE WHEN EXISTS (SELECT 1 FROM rental_tenants rt JOIN rentals r ON r.community_id = rt.community_id AND r.id = rt.rental_id WHERE rt.community_id = p.community_id AND rt.person_id = p.id AND " + inForceNaive("r", day) + ") THEN 1 ELSE 0 END", nil
+		return "CASE WHEN EXISTS (SELECT 1 FROM households h JOIN rentals r ON r.community_id = h.community_id AND r.house_id = h.house_id WHERE h.community_id = p.community_id AND h.id = p.household_id AND " + inForceNaive("r", day) + ") THEN 1 ELSE 0 END", nil
 	case "person.household_id", "person.employer_id":
 		return "p." + field, nil
 	case "household.kind", "household.status":

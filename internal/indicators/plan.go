@@ -29,6 +29,8 @@ type plan struct {
 	sumSlot []int
 
 	distinct []bool // indicator i is a distinct count
+
+	codes map[string][]int // Enum field name → the value indices filters mention
 }
 
 type enumPart struct {
@@ -100,6 +102,15 @@ func newPlan(e *Entity, inds []*Compiled, global []int) (*plan, error) {
 					setVals[f][uint(v)] = true
 				}
 			}
+		}
+	}
+	p.codes = map[string][]int{}
+	for f, vals := range enumVals {
+		if f.Kind != Enum {
+			continue
+		}
+		for _, v := range sortedInt32(vals) {
+			p.codes[f.Name] = append(p.codes[f.Name], int(v))
 		}
 	}
 	word, shift := 0, uint(0)

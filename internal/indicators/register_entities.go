@@ -75,7 +75,7 @@ func registerEntities(tags []tagKind) (person, household, house, building, organ
 			{Name: "household_kind", Label: "户类别", Kind: Enum, Values: enumValues(register.HouseholdKindNames, "registered", "floating", "collective")},
 			{Name: "household_size", Label: "户人数", Kind: Number, Unit: "人", Note: "所在户的在册人数"},
 			{Name: "employed", Label: "有工作单位", Kind: Bool},
-			{Name: "tenant", Label: "租住", Kind: Bool, Note: "是有效出租登记的承租人"},
+			{Name: "tenant", Label: "租住", Kind: Bool, Note: "所住房屋有有效的出租登记(以房管人)"},
 			{Name: "household_id", Label: "所属户", Kind: Ref, RefEntity: "household"},
 			{Name: "employer_id", Label: "工作单位", Kind: Ref, RefEntity: "organisation"},
 		}}

@@ -148,8 +148,10 @@ func (m codeIndex) get(code string) int16 {
 // personLoad says which person columns a scan needs beyond the usual.
 type personLoad struct {
 	fine     bool // the record's own unit, not its grid
-	codes    bool // ethnicity and relation
 	employer bool // the employer's id, not only whether there is one
+	// ethnicity and relation: the value indices filters mention (nil when
+	// the field is not wanted); other values read as unknown.
+	ethnicity, relation []int
 }
 
 func placeSQL(fine bool) string {
@@ -159,43 +161,84 @@ func placeSQL(fine bool) string {
 	return "COALESCE(grid_id, org_id)"
 }
 
-func (s *RegisterSource) loadPersons(ctx context.Context, community int64, l personLoad, out []personRow) ([]personRow, error) {
-	f := s.pf
-	cols := `id, COALESCE(household_id, 0), ` + placeSQL(l.fine) + `, ` + s.personPack.sql() + `, ` + birthSQL("birth_date")
+// codeSubset is codeCase for only some of f's values.
+func codeSubset(column string, f *Field, idx []int) string {
+	var b strings.Builder
+	b.WriteString("(CASE ")
+	b.WriteString(column)
+	for _, i := range idx {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(f.Values[i].Code, "'", "''"), i)
+	}
+	fmt.Fprintf(&b, " ELSE %d END)", len(f.Values))
+	return b.String()
+}
+
+// personQuery builds (and keeps) the query a personLoad needs.
+func (s *RegisterSource) personQuery(l personLoad) (string, *packer) {
+	key := fmt.Sprint(l.fine, l.employer, l.ethnicity == nil, l.ethnicity, l.relation == nil, l.relation)
+	if v, ok := s.personQueries.Load(key); ok {
+		q := v.(personQuery)
+		return q.sql, q.pack
+	}
+	p := s.person
+	pack := new(packer).code("gender", p.Field("gender")).code("residence", p.Field("residence")).
+		code("status", p.Field("status")).add("(CASE WHEN employer_id IS NULL THEN 0 ELSE 1 END)", 2)
+	if l.ethnicity != nil {
+		pack.add(codeSubset("ethnicity", p.Field("ethnicity"), l.ethnicity), int64(len(p.Field("ethnicity").Values)))
+	}
+	if l.relation != nil {
+		pack.add(codeSubset("relation", p.Field("relation"), l.relation), int64(len(p.Field("relation").Values)))
+	}
+	cols := `id, COALESCE(household_id, 0), ` + placeSQL(l.fine) + `, ` + pack.sql() + `, ` + birthSQL("birth_date")
 	if l.employer {
 		cols += `, COALESCE(employer_id, 0)`
 	}
-	if l.codes {
-		cols += `, ethnicity, relation`
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+cols+` FROM persons WHERE community_id = $1`, community)
+	// In id order, the order of the covering index: tags are matched to
+	// persons by walking both.
+	q := `SELECT ` + cols + ` FROM persons WHERE community_id = $1 ORDER BY id`
+	s.personQueries.Store(key, personQuery{q, pack})
+	return q, pack
+}
+
+type personQuery struct {
+	sql  string
+	pack *packer
+}
+
+func (s *RegisterSource) loadPersons(ctx context.Context, community int64, l personLoad, out []personRow) ([]personRow, error) {
+	q, pack := s.personQuery(l)
+	rows, err := s.db.QueryContext(ctx, q, community)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out = out[:0]
 	var packed, id, household, place, birth, employer int64
-	var eth, rel string
 	var employed int16
 	dest := []any{&id, &household, &place, &packed, &birth}
 	if l.employer {
 		dest = append(dest, &employer)
 	}
-	if l.codes {
-		dest = append(dest, &eth, &rel)
-	}
+	parts := []*int16{nil, nil, nil, &employed, nil, nil}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		r := personRow{id: id, household: household, grid: place, org: place, birth: birth, employer: employer}
-		s.personPack.unpack(packed, &r.gender, &r.residence, &r.status, &employed)
+		r := personRow{id: id, household: household, grid: place, org: place, birth: birth, employer: employer,
+			ethnicity: -1, relation: -1}
+		parts[0], parts[1], parts[2] = &r.gender, &r.residence, &r.status
+		n := 4
+		if l.ethnicity != nil {
+			parts[n] = &r.ethnicity
+			n++
+		}
+		if l.relation != nil {
+			parts[n] = &r.relation
+			n++
+		}
+		pack.unpack(packed, parts[:n]...)
 		if !l.employer && employed == 1 {
 			r.employer = -1 // employed, the employer's id not read
-		}
-		r.ethnicity, r.relation = -1, -1
-		if l.codes {
-			r.ethnicity, r.relation = f.ethnicity.get(eth), f.relation.get(rel)
 		}
 		out = append(out, r)
 	}
@@ -389,7 +432,8 @@ func (s *RegisterSource) loadTags(ctx context.Context, community int64, p Period
 	// Tags not in force on any of the days that matter are left out.
 	rows, err := s.db.QueryContext(ctx, `SELECT id, person_id, `+codeCase("tag", s.person.Field("tags"))+`*8 + `+
 		inForceSQL("started_on", "ended_on")+`
-		FROM person_tags WHERE community_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)`,
+		FROM person_tags WHERE community_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)
+		ORDER BY person_id, id`,
 		community, p.Before(), p.End(), p.Start())
 	if err != nil {
 		return nil, err

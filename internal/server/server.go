@@ -71,7 +71,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	}))
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Reports: reports.New(db, aud),
+		Reports:  reports.New(db, aud),
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
 }

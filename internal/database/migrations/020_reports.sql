@@ -124,7 +124,7 @@ CREATE INDEX persons_report ON persons (community_id, id, household_id, grid_id,
     gender, residence, status, birth_date, ethnicity, relation);
 CREATE INDEX households_report ON households (community_id, id, house_id, grid_id, org_id, kind, status);
 CREATE INDEX houses_report ON houses (community_id, id, building_id, grid_id, org_id, use, area_m2);
-CREATE INDEX person_tags_report ON person_tags (community_id, id, person_id, tag, started_on, ended_on);
+CREATE INDEX person_tags_report ON person_tags (community_id, person_id, id, tag, started_on, ended_on);
 CREATE INDEX rentals_report ON rentals (community_id, id, house_id, started_on, ended_on, monthly_rent);
 -- The changes of a community since a date, without reading the snapshots.
 DROP INDEX change_events_at;
