@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
@@ -209,6 +210,42 @@ func TestCollect(t *testing.T) {
 		}
 		if res.RecordEntity.Name != "household" || len(res.Records) != 1 || res.Records[0].ID != w.h["h1"].ID {
 			t.Errorf("distinct ledger = %s %+v", res.RecordEntity.Name, res.Records)
+		}
+	})
+}
+
+// TestRowCache computes twice from the cache, then sees a change at once.
+func TestRowCache(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		cache := NewRowCache(64 << 20)
+		reg, err := NewRegistryCached(ctx, db, cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.reg = reg
+		defs := []Indicator{ind("pop", "人口", "", "count", "end"), ind("tags", "人口", "标签 含 低保", "count", "end")}
+		nov, _ := ParsePeriod("2026-11")
+		for i := 0; i < 2; i++ {
+			res := w.compute(t, w.street.ID, nov, defs)
+			if got := value(t, res, defs, "pop", w.a.ID); got != 5 {
+				t.Fatalf("run %d: population %v, want 5", i, got)
+			}
+		}
+		if hits, _ := cache.Stats(); hits == 0 {
+			t.Error("the second run read the tables again")
+		}
+		// p1 moves out today: a change event, so the cached rows go.
+		w.p["p1"].Status = "moved_out"
+		updatePerson(t, db, w.p["p1"], time.Now())
+		today := Current(Monthly, time.Now())
+		res := w.compute(t, w.street.ID, today, defs)
+		if got := value(t, res, defs, "pop", w.a.ID); got != 4 {
+			t.Errorf("after the move: population %v, want 4", got)
+		}
+		if got := value(t, res, defs, "tags", w.a.ID); got != 1 {
+			t.Errorf("after the move: 低保 %v, want 1", got)
 		}
 	})
 }

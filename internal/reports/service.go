@@ -16,6 +16,7 @@ type Service struct {
 	org     *orgtree.Store
 	audit   *audit.Log
 	sources []indicators.Source
+	cache   *indicators.RowCache
 	now     func() time.Time
 	// Workers limits the communities read at once (0: one per core).
 	Workers int
@@ -25,18 +26,32 @@ type Service struct {
 // exports are the operator's own); sources are extra entities beyond the
 // register's and those plugged in through indicators.Provide.
 func New(db *database.DB, log *audit.Log, sources ...indicators.Source) *Service {
-	return &Service{db: db, org: orgtree.NewStore(db), audit: log, sources: sources, now: time.Now}
+	return &Service{db: db, org: orgtree.NewStore(db), audit: log, sources: sources, now: time.Now,
+		cache: indicators.NewRowCache(CacheBytes)}
 }
 
 // SetClock replaces the clock, for tests.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
+// CacheBytes bounds the register rows a Service keeps between
+// computations (see indicators.RowCache): a city of a million persons
+// takes about 120 MB.
+var CacheBytes int64 = 256 << 20
+
 // Registry builds the registry of entities from the current catalogues.
 // It is cheap (two small queries) and made per computation, so that a new
-// tag kind or org level is usable at once.
+// tag kind or org level is usable at once; the rows it reads are cached
+// across computations.
 func (s *Service) Registry(ctx context.Context) (*indicators.Registry, error) {
-	return indicators.NewRegistry(ctx, s.db, s.sources...)
+	return indicators.NewRegistryCached(ctx, s.db, s.cache, s.sources...)
 }
+
+// CacheStats reports the row cache's hits and misses.
+func (s *Service) CacheStats() (hits, misses int) { return s.cache.Stats() }
+
+// DropCache empties the row cache, for measuring a computation from the
+// tables alone.
+func (s *Service) DropCache() { s.cache = indicators.NewRowCache(s.cache.Limit) }
 
 func (s *Service) engine(reg *indicators.Registry) *indicators.Engine {
 	en := indicators.NewEngine(s.db, reg)
