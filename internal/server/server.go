@@ -69,10 +69,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	}))
-	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log})
+	rep := reports.New(db, aud)
+	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Reports: rep, Log: log})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Reports:  reports.New(db, aud),
-		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
+		Reports: rep, Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
 }
 
