@@ -17,7 +17,11 @@ import (
 	"shequ/internal/reports"
 )
 
-func init() { groups["reports"] = reportsBench }
+func init() {
+	groups["reports"] = reportsBench
+	// It runs for minutes (the naive way is slow by design): only when asked.
+	hidden["reports"] = true
+}
 
 // reportsBench measures issue 5's figure (shequ bench --only reports): the
 // whole sample template (358 items) computed for every org unit of the
