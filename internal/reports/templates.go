@@ -400,3 +400,62 @@ func sortedCodes(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// SaveItem changes an item of a template (ID set) or adds one to the 小类
+// section (ID 0), refusing a stale template version.
+func (s *Service) SaveItem(ctx context.Context, by string, templateID int64, version int, section int64, it Item) (*Template, error) {
+	t, err := s.Template(ctx, fmt.Sprint(templateID))
+	if err != nil {
+		return nil, err
+	}
+	if t.Version != version {
+		return nil, &ConflictError{What: "报表模板「" + t.Name + "」", By: t.UpdatedBy, At: t.UpdatedAt, Current: t.Version, Attempted: version}
+	}
+	found := false
+	for _, c := range t.Sections {
+		for _, sub := range c.Subs {
+			if it.ID == 0 && sub.ID == section {
+				sub.Items = append(sub.Items, &Item{Label: it.Label, Indicator: it.Indicator, Department: it.Department,
+					Frequency: it.Frequency, Cell: it.Cell})
+				found = true
+			}
+			for _, x := range sub.Items {
+				if it.ID != 0 && x.ID == it.ID {
+					x.Label, x.Indicator, x.Department, x.Frequency, x.Cell = it.Label, it.Indicator, it.Department, it.Frequency, it.Cell
+					found = true
+				}
+			}
+		}
+	}
+	if !found {
+		return nil, ErrNotFound
+	}
+	return t, s.SaveTemplate(ctx, by, t)
+}
+
+// DeleteItem removes an item from a template.
+func (s *Service) DeleteItem(ctx context.Context, by string, templateID int64, version int, itemID int64) error {
+	t, err := s.Template(ctx, fmt.Sprint(templateID))
+	if err != nil {
+		return err
+	}
+	if t.Version != version {
+		return &ConflictError{What: "报表模板「" + t.Name + "」", By: t.UpdatedBy, At: t.UpdatedAt, Current: t.Version, Attempted: version}
+	}
+	found := false
+	for _, c := range t.Sections {
+		for _, sub := range c.Subs {
+			for i, x := range sub.Items {
+				if x.ID == itemID {
+					sub.Items = append(sub.Items[:i], sub.Items[i+1:]...)
+					found = true
+					break
+				}
+			}
+		}
+	}
+	if !found {
+		return ErrNotFound
+	}
+	return s.SaveTemplate(ctx, by, t)
+}

@@ -72,6 +72,10 @@ func (h *handler) reportRoutes(rt *access.Routes) {
 	h.page(rt, "GET /reports/units/{id}/manual", unit(permReportsManual, ""), h.reportManualForm)
 	h.page(rt, "POST /reports/units/{id}/manual", unit(permReportsManual, ""), h.reportManualSave)
 	h.page(rt, "GET /reports/templates/{tid}", read, h.reportTemplate)
+	h.page(rt, "GET /reports/templates/{tid}/items/{iid}/edit", manage, h.itemForm)
+	h.page(rt, "POST /reports/templates/{tid}/items/{iid}/edit", manage, h.itemSave)
+	h.page(rt, "GET /reports/templates/{tid}/sections/{sid}/new", manage, h.itemForm)
+	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/new", manage, h.itemSave)
 	h.page(rt, "POST /reports/sample", manage, h.reportInstallSample)
 	h.page(rt, "GET /reports/indicators", manage, h.indicatorList)
 	h.page(rt, "GET /reports/indicators/new", manage, h.indicatorForm)
@@ -655,6 +659,7 @@ func (h *handler) reportQueryPost(w http.ResponseWriter, r *http.Request, rq *re
 }
 
 type templatePageData struct {
+	Manage bool
 	T      *reports.Template
 	Burden reports.Burden
 	Defs   map[string]string
@@ -675,7 +680,8 @@ func (h *handler) reportTemplate(w http.ResponseWriter, r *http.Request, rq *req
 		h.serverError(w, r, rq, err)
 		return
 	}
-	d := templatePageData{T: t, Defs: map[string]string{}, Names: map[string]string{}, Depts: map[string]string{}}
+	d := templatePageData{T: t, Defs: map[string]string{}, Names: map[string]string{}, Depts: map[string]string{},
+		Manage: rq.viewer.Can(permReportsManage)}
 	if d.Burden, err = h.Reports.TemplateBurden(ctx, t); err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -1074,4 +1080,136 @@ func (h *handler) ruleDelete(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	h.setFlash(w, "rule_deleted")
 	http.Redirect(w, r, "/reports/rules", http.StatusSeeOther)
+}
+
+type itemFormData struct {
+	T       *reports.Template
+	Item    reports.Item
+	Section int64
+	SubName string
+	New     bool
+	Errors  map[string]string
+	Depts   []reports.Department
+	Def     string
+	Notice  string
+}
+
+// templateItem finds an item (and its 小类) of a template by the path.
+func templateItem(t *reports.Template, itemID, sectionID int64) (*reports.Item, *reports.Section) {
+	for _, c := range t.Sections {
+		for _, sub := range c.Subs {
+			if sub.ID == sectionID {
+				return nil, sub
+			}
+			for _, it := range sub.Items {
+				if it.ID == itemID {
+					return it, sub
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// itemForm shows the editor of one item of a template (or of a new item
+// of a 小类).
+func (h *handler) itemForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	t, err := h.Reports.Template(r.Context(), r.PathValue("tid"))
+	if errors.Is(err, reports.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	iid, _ := strconv.ParseInt(r.PathValue("iid"), 10, 64)
+	sid, _ := strconv.ParseInt(r.PathValue("sid"), 10, 64)
+	it, sub := templateItem(t, iid, sid)
+	if sub == nil {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	d := itemFormData{T: t, Section: sub.ID, SubName: sub.Name, New: it == nil}
+	if it != nil {
+		d.Item = *it
+	} else {
+		d.Item.Frequency = t.Frequency
+	}
+	h.renderItem(w, r, rq, d, http.StatusOK)
+}
+
+func (h *handler) renderItem(w http.ResponseWriter, r *http.Request, rq *request, d itemFormData, status int) {
+	var err error
+	if d.Depts, err = h.Reports.Departments(r.Context()); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.Errors == nil {
+		d.Errors = map[string]string{}
+	}
+	if ind, err := h.Reports.Indicator(r.Context(), d.Item.Indicator); err == nil {
+		if reg, err := h.Reports.Registry(r.Context()); err == nil {
+			d.Def = ind.Name + ":" + ind.Definition(reg)
+		}
+	}
+	h.render(w, r, status, "reports_item_form", newPage(rq, d.T.Name+" 报表项", "reports", d))
+}
+
+// itemSave changes or adds an item.
+func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	t, err := h.Reports.Template(ctx, r.PathValue("tid"))
+	if errors.Is(err, reports.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	iid, _ := strconv.ParseInt(r.PathValue("iid"), 10, 64)
+	sid, _ := strconv.ParseInt(r.PathValue("sid"), 10, 64)
+	it, sub := templateItem(t, iid, sid)
+	if sub == nil {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	f := r.PostFormValue
+	version, _ := strconv.Atoi(f("version"))
+	item := reports.Item{Label: strings.TrimSpace(f("label")), Indicator: strings.TrimSpace(f("indicator")),
+		Department: f("department"), Frequency: f("frequency"), Cell: f("cell")}
+	if it != nil {
+		item.ID = it.ID
+	}
+	d := itemFormData{T: t, Section: sub.ID, SubName: sub.Name, New: it == nil, Item: item}
+	if r.PostFormValue("action") == "delete" && it != nil {
+		err = h.Reports.DeleteItem(ctx, actorName(rq.user), t.ID, version, it.ID)
+	} else {
+		_, err = h.Reports.SaveItem(ctx, actorName(rq.user), t.ID, version, sub.ID, item)
+	}
+	var fe register.FieldErrors
+	var ce *reports.ConflictError
+	switch {
+	case errors.As(err, &fe):
+		d.Errors = map[string]string{}
+		for k, v := range fe {
+			d.Errors[k[strings.LastIndex(k, ".")+1:]] = v
+		}
+		d.T.Version = version
+		h.renderItem(w, r, rq, d, http.StatusUnprocessableEntity)
+		return
+	case errors.As(err, &ce):
+		d.Notice = ce.Error()
+		h.renderItem(w, r, rq, d, http.StatusConflict)
+		return
+	case errors.Is(err, reports.ErrNotFound):
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	case err != nil:
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.setFlash(w, "saved")
+	http.Redirect(w, r, "/reports/templates/"+url.PathEscape(t.Code), http.StatusSeeOther)
 }

@@ -65,6 +65,33 @@ func TestReportPages(t *testing.T) {
 		t.Errorf("a bad rule: %d", r.status)
 	}
 
+	// A template item: a cell another item uses is refused at the field.
+	tpl, err := reports.New(fx.db, nil).Template(ctx, reports.SampleCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := tpl.Items()
+	itemPath := "/reports/templates/" + id(tpl.ID) + "/items/" + id(items[1].ID) + "/edit"
+	r = admin.get(itemPath)
+	contains(t, "item form", r.body, items[1].Label, `value="`+items[1].Cell+`"`)
+	itemForm := url.Values{"csrf": {csrf}, "version": {"1"}, "indicator": {items[1].Indicator}, "label": {items[1].Label},
+		"department": {"civil"}, "frequency": {"quarter"}, "cell": {items[0].Cell}, "action": {"save"}}
+	r = admin.post(itemPath, itemForm)
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "已用于") {
+		t.Errorf("a cell used twice: %d", r.status)
+	}
+	itemForm.Set("cell", "H200")
+	if r = admin.post(itemPath, itemForm); r.status != http.StatusSeeOther {
+		t.Fatalf("item save: %d\n%s", r.status, r.body)
+	}
+	if tpl, _ = reports.New(fx.db, nil).Template(ctx, reports.SampleCode); tpl.Items()[1].Cell != "H200" ||
+		tpl.Items()[1].Frequency != "quarter" || tpl.Items()[1].Department != "civil" || tpl.Version != 2 {
+		t.Errorf("item after the edit: %+v (template version %d)", tpl.Items()[1], tpl.Version)
+	}
+	if r = admin.post(itemPath, itemForm); r.status != http.StatusConflict {
+		t.Errorf("a stale item edit: %d", r.status)
+	}
+
 	head := fx.client()
 	csrf = head.login("head")
 	base := "/reports/units/" + id(fx.cb.ID)
