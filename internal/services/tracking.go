@@ -150,6 +150,12 @@ func NewLimiter(perMinute, burst, maxFails int, lockFor time.Duration) *Limiter 
 		clients: map[string]*bucket{}, failures: map[string]*failCount{}, maxFails: maxFails, lockFor: lockFor}
 }
 
+// DefaultLimiter is the public lookup's limit: per client address a burst
+// of 30 and then 20 a minute (a household asks a few times; a community
+// centre's shared address asks more), per tracking number 8 wrong attempts
+// in 30 minutes.
+func DefaultLimiter() *Limiter { return NewLimiter(20, 30, 8, 30*time.Minute) }
+
 // Allow reports whether client may look up trackingNo now; it takes a token.
 func (l *Limiter) Allow(client, trackingNo string) bool {
 	l.mu.Lock()
