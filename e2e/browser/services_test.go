@@ -130,7 +130,7 @@ func TestServiceHall(t *testing.T) {
 				return
 			}
 			if time.Now().After(deadline) {
-				got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(` + strconv.Quote(s) + `) || {}).textContent || ""`))
+				got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+strconv.Quote(s)+`) || {}).textContent || ""`))
 				Screenshot(t, ctx, "wait")
 				t.Fatalf("%s shows %q, want %q (%v)", s, strings.TrimSpace(got), want, err)
 			}
