@@ -276,7 +276,7 @@ func (h *handler) portalVerify(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if code != "" {
 		d.Checked = true
-		if !h.Lookups.Allow(clientAddr(r), "verify") {
+		if !h.Lookups.Allow("verify "+clientAddr(r), "verify") { // a budget of its own
 			d.Error = "核验次数过多,请稍后再试。"
 			h.renderPortal(w, r, http.StatusTooManyRequests, "verify", "证明核验", d)
 			return
