@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"time"
 
@@ -23,8 +24,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
+	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("--public-url 应为完整网址,如 https://shequ.example.gov.cn")
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -42,7 +47,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL})
 	defer app.Close()
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())

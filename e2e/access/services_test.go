@@ -291,6 +291,30 @@ func TestServiceHallPages(t *testing.T) {
 		}
 		expect("card batches", staff.get("/services/cards"), http.StatusOK, w.grid1.Name, w.grid2.Name)
 
+		// What hostile or careless input does to the hall's boxes: a clean
+		// answer, never a 500, nothing echoed unescaped.
+		for _, q := range injections {
+			for _, path := range []string{"/services/intake?q=", "/services/intake?hq=", "/services/find?no=",
+				"/services/certificates/new?q=", "/services/queue?level=", "/services/items/", "/portal/items/", "/portal/verify?code=",
+				"/portal/track?no="} {
+				a := clerk
+				if strings.HasPrefix(path, "/portal") {
+					a = anon
+				}
+				r := a.get(path + url.QueryEscape(q))
+				if r.status >= 500 || strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "<img src=x") {
+					t.Errorf("GET %s%.40q: %d", path, q, r.status)
+				}
+			}
+			if r := clerk.api("GET", "/api/v1/services/applications?queue="+url.QueryEscape(q), ""); r.status >= 500 || !isJSON(r.body) {
+				t.Errorf("API queue %.40q: %d", q, r.status)
+			}
+			r := clerk.postForm("/services/intake", form(clerk, "person", q, "item", q, "received", q, "phone", q, "note", q))
+			if r.status < 400 || r.status >= 500 {
+				t.Errorf("POST /services/intake with %.40q: %d", q, r.status)
+			}
+		}
+
 		// A client that keeps asking is slowed down whatever it asks (last: the
 		// limit holds for every lookup of this address).
 		var limited bool

@@ -20,6 +20,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/services"
 )
 
 // Deps are what the API handlers need.
@@ -31,6 +32,7 @@ type Deps struct {
 	Access   *access.Service
 	Audit    *audit.Log
 	Log      *slog.Logger
+	Services *services.Service // the service hall (its routes answer only when set)
 }
 
 type handler struct{ Deps }
@@ -72,6 +74,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.auth(rt, "GET /api/v1/organisations/{id}", readObj("organisation"), h.organisation)
 	h.auth(rt, "GET /api/v1/changes", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.changes)
 	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
+	h.servicesRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))
