@@ -181,7 +181,7 @@ func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *reques
 		if a.Sort != b.Sort {
 			return a.Sort < b.Sort
 		}
-		return a.Name < b.Name
+		return a.ID < b.ID // the order they were set up in: 第2网格 before 第10网格
 	})
 	h.render(w, r, http.StatusOK, "services_cards", newPage(rq, "户档卡打印", "services", d))
 }
