@@ -145,6 +145,9 @@ func (s *Service) Item(ctx context.Context, code string) (Item, error) {
 }
 
 func (s *Service) itemTx(ctx context.Context, q database.Querier, code string) (Item, error) {
+	if !itemCode.MatchString(code) {
+		return Item{}, ErrNotFound // not a code: no need to ask (nor to send the database bytes it refuses)
+	}
 	it, err := scanItem(q.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM service_items WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, ErrNotFound

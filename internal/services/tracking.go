@@ -44,6 +44,11 @@ type Progress struct {
 func (s *Service) Lookup(ctx context.Context, trackingNo, last4 string) (Progress, error) {
 	trackingNo = strings.TrimSpace(trackingNo)
 	last4 = strings.TrimSpace(last4)
+	if !ValidTrackingNo(trackingNo) {
+		// Not a tracking number at all (the check digit catches a typo):
+		// the caller learns only what it typed.
+		return Progress{}, ErrNoMatch
+	}
 	var p Progress
 	var stored, chain, mats, progress, status string
 	var rating int
