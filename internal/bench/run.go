@@ -12,8 +12,8 @@ import (
 	"os/exec"
 	"sort"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
