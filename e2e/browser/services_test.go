@@ -365,10 +365,16 @@ func TestServiceHall(t *testing.T) {
 	if strings.Contains(txt, ap.name) {
 		t.Error("the index card names a resident")
 	}
-	if portal := base + "/portal?c=" + id(ap.community); len(qr) != 1 || qr[0] != portal {
+	portal := base + "/portal?c=" + id(ap.community)
+	if len(qr) != 1 || qr[0] != portal {
 		t.Errorf("the card's QR code leads to %q, want %q", qr, portal)
 	}
 	logout()
+	step("open the portal from the card", chromedp.Navigate(portal), chromedp.WaitVisible(sel(`.portal-links`)))
+	if footer := text("footer"); !strings.Contains(footer, "便民服务站") || !strings.Contains(footer, "电话") {
+		t.Errorf("the portal opened from a card does not name the community's station:\n%s", footer)
+	}
+	servicesShot(t, ctx, "portal")
 
 	step("verify the certificate from its QR code", chromedp.Navigate(verifyURL), chromedp.WaitVisible(sel(`#verdict`)))
 	if v := text("#verdict"); !strings.Contains(v, "真实有效") {
