@@ -137,4 +137,3 @@ func (h *handler) agentCases(w http.ResponseWriter, r *http.Request, rq *request
 	rq.audit.rows = len(as)
 	h.render(w, r, http.StatusOK, "services_agent", newPage(rq, "我的代办", "services", d))
 }
-
