@@ -8,12 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"time"
 
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
+	"shequ/internal/notify"
 	"shequ/internal/server"
 )
 
@@ -23,8 +25,22 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
+	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
+	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
+	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("--public-url 应为完整网址,如 https://shequ.example.gov.cn")
+	}
+	var sms notify.Sender
+	if *smsURL != "" {
+		hs, err := notify.NewHTTPSender(notify.HTTPConfig{URL: *smsURL, Body: *smsBody})
+		if err != nil {
+			return fmt.Errorf("--sms-url/--sms-body: %w", err)
+		}
+		sms = hs
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -42,7 +58,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms})
 	defer app.Close()
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())

@@ -21,6 +21,7 @@ import (
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 )
 
 // Deps are what the API handlers need.
@@ -33,6 +34,7 @@ type Deps struct {
 	Audit    *audit.Log
 	Reports  *reports.Service
 	Log      *slog.Logger
+	Services *services.Service // the service hall (its routes answer only when set)
 }
 
 type handler struct{ Deps }
@@ -75,6 +77,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.auth(rt, "GET /api/v1/changes", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.changes)
 	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
 	h.reportRoutes(rt)
+	h.servicesRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -17,11 +17,14 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/api"
+	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/notify"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 	"shequ/internal/web"
 )
 
@@ -29,15 +32,25 @@ import (
 type Config struct {
 	Addr          string
 	SecureCookies bool
+	// PublicURL is the address residents reach the portal at, printed in
+	// QR codes and SMS ("https://shequ.example.gov.cn"); empty: http://Addr.
+	PublicURL string
+	// Lookups limits the public progress lookup; nil: services.DefaultLimiter.
+	Lookups *services.Limiter
+	// SMS sends notifications; nil logs them (notify.LogSender).
+	SMS notify.Sender
 }
 
 // App is the assembled application: its handler, the table of its routes
 // and what must be closed when it stops.
 type App struct {
-	Handler http.Handler
-	Routes  *access.Routes
-	Access  *access.Service
-	Audit   *audit.Log
+	Handler  http.Handler
+	Routes   *access.Routes
+	Access   *access.Service
+	Audit    *audit.Log
+	Services *services.Service
+
+	stopNotify func() // stops the notification dispatcher and waits for it
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -58,6 +71,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		}
 		return access.Place{Community: community, Grid: grid, Org: id}, err
 	})
+	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
+	arch := &archive.Registry{}
+	svc.Contribute(arch)
 	rt := access.NewRoutes()
 	rt.Handle("GET /healthz", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -70,14 +86,21 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Write([]byte("ok\n"))
 	}))
 	rep := reports.New(db, aud)
-	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Reports: rep, Log: log})
+	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
+		Reports: rep})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Reports: rep, Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
+		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Reports: rep})
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
+		Audit: aud, Services: svc, stopNotify: stopNotify}
 }
 
-// Close writes the audit entries still queued.
-func (a *App) Close() { a.Audit.Close() }
+// Close stops the notification dispatcher and writes the audit entries
+// still queued.
+func (a *App) Close() {
+	a.stopNotify()
+	a.Audit.Close()
+}
 
 // cleanQuery refuses query strings that are not valid UTF-8 or carry NUL
 // characters: no form of the system sends them, and PostgreSQL refuses to

@@ -24,11 +24,13 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 )
 
 // Deps are what the pages need.
@@ -43,6 +45,12 @@ type Deps struct {
 	Reports       *reports.Service
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
+	// The one-stop service hall, the household archive's contributors and
+	// the public lookup's limiter (nil: services.DefaultLimiter); without
+	// Services the hall's pages are not served.
+	Services *services.Service
+	Archive  *archive.Registry
+	Lookups  *services.Limiter
 }
 
 type handler struct {
@@ -135,6 +143,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
 	h.reportRoutes(rt)
+	h.servicesRoutes(rt)
 	h.adminRoutes(rt)
 
 	// Anything else is a Chinese 404 page rather than the mux's English one.
