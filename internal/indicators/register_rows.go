@@ -2,7 +2,7 @@ package indicators
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -228,26 +228,17 @@ type personQuery struct {
 
 func (s *RegisterSource) loadPersons(ctx context.Context, community int64, l personLoad, out []personRow) ([]personRow, error) {
 	q, pack := s.personQuery(l)
-	rows, err := s.db.QueryContext(ctx, q, community)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out = out[:0]
-	var packed, id, household, place, employer int64
-	var birth sql.RawBytes
 	var employed int16
-	dest := []any{&id, &household, &place, &packed, &birth}
-	if l.employer {
-		dest = append(dest, &employer)
-	}
 	parts := []*int16{nil, nil, nil, &employed, nil, nil}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		r := personRow{id: id, household: household, grid: place, org: place, birth: dateBytes(birth), employer: employer,
+	err := scanRaw(ctx, s.db, q, []any{community}, func(v []driver.Value) error {
+		place := rawInt(v[2])
+		r := personRow{id: rawInt(v[0]), household: rawInt(v[1]), grid: place, org: place, birth: rawDate(v[4]),
 			ethnicity: -1, relation: -1}
+		if l.employer {
+			r.employer = rawInt(v[5])
+		}
+		packed := rawInt(v[3])
 		parts[0], parts[1], parts[2] = &r.gender, &r.residence, &r.status
 		n := 4
 		if l.ethnicity != nil {
@@ -263,8 +254,9 @@ func (s *RegisterSource) loadPersons(ctx context.Context, community int64, l per
 			r.employer = -1 // employed, the employer's id not read
 		}
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // coarse is the place a scan that needs no finer place gives a record: its
@@ -292,23 +284,16 @@ func (s *RegisterSource) decodePerson(snap string, fine bool) (personRow, bool) 
 }
 
 func (s *RegisterSource) loadHouseholds(ctx context.Context, community int64, fine bool, out []householdRow) ([]householdRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(house_id, 0), `+placeSQL(fine)+`, `+
-		s.householdPack.sql()+` FROM households WHERE community_id = $1`, community)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out = out[:0]
-	var packed, id, house, place int64
-	for rows.Next() {
-		if err := rows.Scan(&id, &house, &place, &packed); err != nil {
-			return nil, err
-		}
-		r := householdRow{id: id, house: house, grid: place, org: place}
-		s.householdPack.unpack(packed, &r.kind, &r.status)
+	err := scanRaw(ctx, s.db, `SELECT id, COALESCE(house_id, 0), `+placeSQL(fine)+`, `+
+		s.householdPack.sql()+` FROM households WHERE community_id = $1`, []any{community}, func(v []driver.Value) error {
+		place := rawInt(v[2])
+		r := householdRow{id: rawInt(v[0]), house: rawInt(v[1]), grid: place, org: place}
+		s.householdPack.unpack(rawInt(v[3]), &r.kind, &r.status)
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 func (s *RegisterSource) decodeHousehold(snap string, fine bool) (householdRow, bool) {
@@ -322,27 +307,21 @@ func (s *RegisterSource) decodeHousehold(snap string, fine bool) (householdRow, 
 }
 
 func (s *RegisterSource) loadHouses(ctx context.Context, community int64, fine bool, out []houseRow) ([]houseRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, building_id, `+placeSQL(fine)+`, `+
-		codeCase("use", s.house.Field("use"))+`, area_m2 FROM houses WHERE community_id = $1`, community)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out = out[:0]
 	n := int16(len(s.house.Field("use").Values))
-	var id, building, place, use int64
-	var area float64
-	for rows.Next() {
-		if err := rows.Scan(&id, &building, &place, &use, &area); err != nil {
-			return nil, err
-		}
-		r := houseRow{id: id, building: building, grid: place, org: place, use: int16(use), area: area}
-		if r.use >= n {
-			r.use = -1
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	err := scanRaw(ctx, s.db, `SELECT id, building_id, `+placeSQL(fine)+`, `+
+		codeCase("use", s.house.Field("use"))+`, area_m2 FROM houses WHERE community_id = $1`, []any{community},
+		func(v []driver.Value) error {
+			place := rawInt(v[2])
+			r := houseRow{id: rawInt(v[0]), building: rawInt(v[1]), grid: place, org: place, use: int16(rawInt(v[3])),
+				area: rawFloat(v[4])}
+			if r.use >= n {
+				r.use = -1
+			}
+			out = append(out, r)
+			return nil
+		})
+	return out, err
 }
 
 func (s *RegisterSource) decodeHouse(snap string, fine bool) (houseRow, bool) {
@@ -452,31 +431,21 @@ func (d stateDates) flagsOf(start, end int64) uint8 {
 
 func (s *RegisterSource) loadTags(ctx context.Context, community int64, p Period, out []tagRow) ([]tagRow, error) {
 	// Tags not in force on any of the days that matter are left out.
-	rows, err := s.db.QueryContext(ctx, `SELECT id, person_id, `+codeCase("tag", s.person.Field("tags"))+`*8 + `+
-		inForceSQL("started_on", "ended_on")+`
-		FROM person_tags WHERE community_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)
-		ORDER BY person_id, id`,
-		community, p.Before(), p.End(), p.Start())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	out = out[:0]
 	n := int64(len(s.person.Field("tags").Values))
-	var packed, id, person int64
-	for rows.Next() {
-		if err := rows.Scan(&id, &person, &packed); err != nil {
-			return nil, err
-		}
-		r := tagRow{id: id, person: person}
-		r.flags = uint8(packed % 8)
-		r.tag = int16(packed / 8)
+	err := scanRaw(ctx, s.db, `SELECT id, person_id, `+codeCase("tag", s.person.Field("tags"))+`*8 + `+
+		inForceSQL("started_on", "ended_on")+`
+		FROM person_tags WHERE community_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)
+		ORDER BY person_id, id`, []any{community, p.Before(), p.End(), p.Start()}, func(v []driver.Value) error {
+		packed := rawInt(v[2])
+		r := tagRow{id: rawInt(v[0]), person: rawInt(v[1]), flags: uint8(packed % 8), tag: int16(packed / 8)}
 		if int64(r.tag) >= n {
 			r.tag = -1
 		}
 		out = append(out, r)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 func (s *RegisterSource) decodeTag(snap string, dates stateDates) (tagRow, bool) {
