@@ -54,3 +54,9 @@ func (g *IDs) Next() int64 {
 	}
 	return g.last<<(idSeqBits+idNodeBits) | g.node<<idSeqBits | g.seq
 }
+
+// IDAt returns the smallest id a generator makes at t: ids made before t
+// are smaller (unless a generator borrowed milliseconds ahead of its clock).
+func IDAt(t time.Time) int64 {
+	return max(0, t.UnixMilli()-idEpochMillis) << (idSeqBits + idNodeBits)
+}

@@ -134,7 +134,7 @@ func (c *community) load(ctx context.Context, hist histories) error {
 	var mark watermark
 	if s.cache != nil {
 		var err error
-		if mark, err = markOf(ctx, s.db, c.id); err != nil {
+		if mark, err = s.cache.mark(ctx, s.db, c.id); err != nil {
 			return err
 		}
 	}

@@ -518,3 +518,7 @@ func (s *Service) Preview(ctx context.Context, ind indicators.Indicator, unitID 
 	}
 	return res.Values[0][0], s.now().Sub(started), nil
 }
+
+// Values gives an indicator's value in each of the report's units (Units
+// order), for its own period; nil when the report does not hold it.
+func (r *Report) Values(code string) []float64 { return r.values[code] }
