@@ -102,6 +102,18 @@ func (s *Store) may(ctx context.Context, v *access.Viewer, action string, e *Eve
 		return department()
 	case byLevelOffice:
 		return office(e.Level)
+	case byLevelOrAbove:
+		if ok, unit, err := office(e.Level); ok || err != nil {
+			return ok, unit, err
+		}
+		for _, l := range []string{LevelStreet, LevelDistrict} {
+			if levelRank(l) > levelRank(e.Level) {
+				if ok, unit, err := office(l); ok || err != nil {
+					return ok, unit, err
+				}
+			}
+		}
+		return false, "", nil
 	}
 	return false, "", nil
 }

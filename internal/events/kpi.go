@@ -98,18 +98,23 @@ func (s *Store) KPIs(ctx context.Context, v *access.Viewer, kq KPIQuery) ([]KPIR
 	open, oargs := inList(OpenStatuses, len(b.args)+1)
 	b.args = append(b.args, oargs...)
 	closed := b.arg(StatusClosed)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*),
-		SUM(CASE WHEN e.status NOT IN (`+final+`) THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.feedback_at <> '' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.on_time = 1 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.feedback_at <> '' AND e.rework_count > 0 THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.status = `+closed+` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.rating IS NOT NULL THEN 1 ELSE 0 END),
-		SUM(CASE WHEN e.rating >= 4 THEN 1 ELSE 0 END),
+	group := ""
+	if kq.By != "" {
+		group = ` GROUP BY ` + key + ` ORDER BY 1`
+	}
+	sum := func(cond string) string { return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
+	rows, err := s.db.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*), `+
+		sum("e.status NOT IN ("+final+")")+`, `+
+		sum("e.feedback_at <> ''")+`, `+
+		sum("e.on_time = 1")+`, `+
+		sum("e.feedback_at <> '' AND e.rework_count > 0")+`, `+
+		sum("e.status = "+closed)+`, `+
+		sum("e.rating IS NOT NULL")+`, `+
+		sum("e.rating >= 4")+`,
 		COALESCE(SUM(e.rating), 0),
-		COALESCE(SUM(CASE WHEN e.feedback_at <> '' THEN e.handling_minutes ELSE 0 END), 0),
-		SUM(CASE WHEN e.status IN (`+open+`) AND `+OverdueSQL("e", argNum(nowArg))+` THEN 1 ELSE 0 END)
-		FROM events e WHERE 1 = 1`+b.sql()+` GROUP BY `+key+` ORDER BY 1`, b.args...)
+		COALESCE(SUM(CASE WHEN e.feedback_at <> '' THEN e.handling_minutes ELSE 0 END), 0), `+
+		sum("e.status IN ("+open+") AND "+OverdueSQL("e", argNum(nowArg)))+`
+		FROM events e WHERE 1 = 1`+b.sql()+group, b.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -56,15 +56,16 @@ var ActionNames = map[string]string{
 
 // who may take an action, beyond the permission at the event's place
 const (
-	byAnyone      = iota // the permission at the place is enough
-	byCommunity          // the community office: events.accept at the place
-	byDepartment         // the department the event is dispatched to
-	byLevel              // a platform at (or above) the event's level
-	byDispatcher         // a platform at (or above) the level that dispatched it
-	byStreet             // the street platform (or above)
-	byDistrict           // the district platform
-	byHandler            // the community for community events, the department for dispatched ones
-	byLevelOffice        // the community office for community events, the platform otherwise
+	byAnyone       = iota // the permission at the place is enough
+	byCommunity           // the community office: events.accept at the place
+	byDepartment          // the department the event is dispatched to
+	byLevel               // a platform at (or above) the event's level
+	byDispatcher          // a platform at (or above) the level that dispatched it
+	byStreet              // the street platform (or above)
+	byDistrict            // the district platform
+	byHandler             // the community for community events, the department for dispatched ones
+	byLevelOffice         // the community office for community events, the platform otherwise
+	byLevelOrAbove        // as byLevelOffice, or a platform above the event's level (corrections)
 )
 
 type actionDef struct {
@@ -79,8 +80,8 @@ type actionDef struct {
 
 var machine = map[string]actionDef{
 	ActAccept:           {from: []string{StatusReported}, perm: PermAccept, who: byCommunity},
-	ActReject:           {from: []string{StatusReported, StatusEscalated}, perm: PermAccept, who: byLevelOffice, to: StatusRejected, needNote: true},
-	ActMerge:            {from: []string{StatusReported, StatusEscalated, StatusFiled}, perm: PermAccept, who: byLevelOffice, to: StatusMerged},
+	ActReject:           {from: []string{StatusReported, StatusEscalated}, perm: PermAccept, who: byLevelOrAbove, to: StatusRejected, needNote: true},
+	ActMerge:            {from: []string{StatusReported, StatusEscalated, StatusFiled}, perm: PermAccept, who: byLevelOrAbove, to: StatusMerged},
 	ActEscalate:         {from: []string{StatusCommunity}, perm: PermAccept, who: byCommunity, to: StatusEscalated},
 	ActSendBack:         {from: []string{StatusEscalated}, perm: PermDispatch, who: byStreet, to: StatusCommunity, needNote: true},
 	ActFile:             {from: []string{StatusEscalated}, perm: PermDispatch, who: byStreet, to: StatusFiled},
@@ -96,8 +97,8 @@ var machine = map[string]actionDef{
 	ActClose:            {from: []string{StatusVerified}, perm: PermAccept, who: byLevelOffice, to: StatusClosed},
 	ActRate:             {from: []string{StatusClosed}, perm: PermAccept, who: byAnyone},
 	ActRecategorise:     {perm: PermAccept, who: byLevelOffice},
-	ActReroute:          {perm: PermAccept, who: byLevelOffice},
-	ActTransfer:         {from: []string{StatusReported, StatusCommunity, StatusEscalated, StatusFiled}, perm: PermAccept, who: byLevelOffice, to: StatusTransferred, needNote: true},
+	ActReroute:          {perm: PermAccept, who: byLevelOrAbove},
+	ActTransfer:         {from: []string{StatusReported, StatusCommunity, StatusEscalated, StatusFiled}, perm: PermAccept, who: byLevelOrAbove, to: StatusTransferred, needNote: true},
 	ActSupervise:        {perm: PermSupervise, who: byAnyone},
 	ActComment:          {perm: PermRead, who: byAnyone, anyStatus: true},
 }

@@ -67,7 +67,10 @@ func PreparePhoto(name string, data []byte) (Photo, error) {
 	if err != nil {
 		return Photo{}, ErrPhotoBad
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPixels {
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return Photo{}, ErrPhotoBad
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxPixels {
 		return Photo{}, ErrPhotoHuge
 	}
 	photoSlots <- struct{}{}
