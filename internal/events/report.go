@@ -46,6 +46,7 @@ type Report struct {
 	Photos []Photo // prepared with PreparePhoto
 
 	open311Token string
+	actorName    string // who the report step names instead of the viewer (demo data)
 }
 
 // Limits of a report's fields.
@@ -253,6 +254,9 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 	startClock(cat, cal, e, now)
 	first := &Step{Action: ActReport, FromStatus: "", ToStatus: StatusReported, ActorUserID: v.UserID,
 		ActorName: reporterLabel(e, v), Level: LevelCommunity}
+	if r.actorName != "" {
+		first.ActorName = r.actorName
+	}
 	if filed == nil {
 		first.DueAt = e.DueAt
 	} else {

@@ -52,6 +52,9 @@ INSERT INTO role_permissions (role, permission) VALUES
 -- Field sets for events and mediation records: the reporter's name and the
 -- parties' names are shown, their phone and ID numbers masked.
 INSERT INTO role_fields (role, entity, field, view, edit) VALUES
+    ('admin', 'event', '*', 'full', 1), ('admin', 'event', 'reporter_phone', 'masked', 0),
+    ('admin', 'mediation', '*', 'full', 1), ('admin', 'mediation', 'party_phone', 'masked', 1),
+    ('admin', 'mediation', 'party_id_number', 'masked', 1),
     ('district_operator', 'event', '*', 'full', 0), ('district_operator', 'event', 'reporter_phone', 'masked', 0),
     ('street_operator', 'event', '*', 'full', 0), ('street_operator', 'event', 'reporter_phone', 'masked', 0),
     ('community_head', 'event', '*', 'full', 1), ('community_head', 'event', 'reporter_phone', 'masked', 0),
