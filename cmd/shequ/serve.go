@@ -9,11 +9,15 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
+	"shequ/internal/events"
+	"shequ/internal/notify"
 	"shequ/internal/server"
 )
 
@@ -23,6 +27,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
+	publicURL := fs.String("public-url", "", "居民访问本站的地址(短信中的进度查询链接),如 https://shequ.example.gov.cn")
+	smsURL := fs.String("sms-url", "", "短信网关地址模板(空则只记日志不发送),如 https://sms.example.com/send?mobile={{.To}}&text={{.Body}};请求头(如 Authorization)放在环境变量 SHEQU_SMS_HEADERS,每行一个")
+	smsBody := fs.String("sms-body", "", "短信网关 POST 请求体模板,如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}}")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,12 +49,41 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
+	sender, err := smsSender(*smsURL, *smsBody, os.Getenv("SHEQU_SMS_HEADERS"), log)
+	if err != nil {
+		return err
+	}
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL})
 	defer app.Close()
+	// Background work: the notification outbox and the 督办 timers, both
+	// kept in the database, so a restart picks up where it stopped.
+	jobs, stopJobs := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); notify.NewDispatcher(db, sender, log).Run(jobs) }()
+	go func() { defer wg.Done(); (&events.Scheduler{Store: app.Events, Log: log}).Run(jobs) }()
+	defer func() { stopJobs(); wg.Wait() }()
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
 	})
+}
+
+// smsSender is the HTTP gateway when a URL template is given, else the log
+// sender.
+func smsSender(url, body, headers string, log *slog.Logger) (notify.Sender, error) {
+	if url == "" {
+		return notify.LogSender{Log: log}, nil
+	}
+	h := map[string]string{}
+	for _, line := range strings.FieldsFunc(headers, func(r rune) bool { return r == '\n' || r == ';' }) {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("SHEQU_SMS_HEADERS 每行应为 名称: 值")
+		}
+		h[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return notify.NewHTTPSender(notify.HTTPConfig{URL: url, Body: body, Headers: h})
 }
 
 // loadDemoIfEmpty loads the chengbei preset and an administrator into an

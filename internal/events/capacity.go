@@ -134,3 +134,17 @@ func (s *Store) may(ctx context.Context, v *access.Viewer, action string, e *Eve
 	}
 	return false, "", nil
 }
+
+// May reports whether v may take an action on e as it stands now: the
+// status allows it and v holds it in some capacity. Pages offer these.
+func (s *Store) May(ctx context.Context, v *access.Viewer, action string, e *Event) bool {
+	d, ok := machine[action]
+	if !ok || !d.allowedFrom(e.Status) || !CanSee(v, e) {
+		return false
+	}
+	if action == ActRate && e.Rating != 0 {
+		return false
+	}
+	ok, _, err := s.may(ctx, v, action, e)
+	return ok && err == nil
+}

@@ -241,7 +241,7 @@ func (s *Store) SaveMediation(ctx context.Context, v *access.Viewer, id int64, m
 			agreement = $4, agreed_on = $5, outcome = $6, outcome_note = $7, version = version + 1, updated_at = $8,
 			updated_by = $9 WHERE community_id = $10 AND event_id = $11`,
 			m.DisputeType, jsonData(nonNil(parties)), jsonData(nonNil(mediators)), strings.TrimSpace(m.Agreement), m.AgreedOn,
-			m.Outcome, strings.TrimSpace(m.OutcomeNote), fmtT(now), v.Name, e.CommunityID, e.ID); err != nil {
+			m.Outcome, strings.TrimSpace(m.OutcomeNote), fmtT(now), s.actorName(ctx, v), e.CommunityID, e.ID); err != nil {
 			return err
 		}
 		note := "更新调解记录"
@@ -249,7 +249,7 @@ func (s *Store) SaveMediation(ctx context.Context, v *access.Viewer, id int64, m
 			note = "调解结果:" + OutcomeNames[m.Outcome]
 		}
 		return s.insertStep(ctx, tx, e, &Step{Action: ActMediate, FromStatus: e.Status, ToStatus: e.Status,
-			ActorUserID: v.UserID, ActorName: v.Name, Level: e.Level, Note: note, CreatedAt: now}, nil)
+			ActorUserID: v.UserID, ActorName: s.actorName(ctx, v), Level: e.Level, Note: note, CreatedAt: now}, nil)
 	})
 }
 
@@ -301,11 +301,11 @@ func (s *Store) AddSession(ctx context.Context, v *access.Viewer, id int64, ss S
 		if _, err := tx.ExecContext(ctx, `INSERT INTO event_mediation_sessions (community_id, event_id, id, held_on, place,
 			mediators, summary, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			e.CommunityID, e.ID, database.NewID(), held.Format("2006-01-02"), strings.TrimSpace(ss.Place),
-			strings.TrimSpace(ss.Mediators), ss.Summary, fmtT(now), v.Name); err != nil {
+			strings.TrimSpace(ss.Mediators), ss.Summary, fmtT(now), s.actorName(ctx, v)); err != nil {
 			return err
 		}
 		return s.insertStep(ctx, tx, e, &Step{Action: ActMediate, FromStatus: e.Status, ToStatus: e.Status,
-			ActorUserID: v.UserID, ActorName: v.Name, Level: e.Level, Note: "调解会议 " + held.Format("2006-01-02"),
+			ActorUserID: v.UserID, ActorName: s.actorName(ctx, v), Level: e.Level, Note: "调解会议 " + held.Format("2006-01-02"),
 			CreatedAt: now}, nil)
 	})
 }

@@ -31,6 +31,7 @@ const (
 func targetDept(code string) string { return "dept:" + code }
 
 type contact struct {
+	Ref    string // "c" and the event_contacts id, or "s" and the org_staff id: names the recipient in keys and logs
 	Name   string
 	Phone  string
 	UserID int64
@@ -51,7 +52,7 @@ func (s *Store) contacts(ctx context.Context, q database.Querier, e *Event, targ
 		var out []contact
 		for rows.Next() {
 			var c contact
-			if err := rows.Scan(&c.Name, &c.Phone, &c.UserID); err != nil {
+			if err := rows.Scan(&c.Ref, &c.Name, &c.Phone, &c.UserID); err != nil {
 				return nil, err
 			}
 			out = append(out, c)
@@ -63,9 +64,10 @@ func (s *Store) contacts(ctx context.Context, q database.Querier, e *Event, targ
 		if e.GridID == 0 {
 			return s.contacts(ctx, q, e, targetCommunity)
 		}
-		return scan(`SELECT name, phone, COALESCE(user_id, 0) FROM org_staff
-			WHERE unit_id = $1 AND role = 'grid_worker' AND phone <> '' AND (ended_on IS NULL OR ended_on = '')
-			UNION ALL SELECT name, phone, COALESCE(user_id, 0) FROM event_contacts WHERE unit_id = $1 AND department = ''`, e.GridID)
+		return scan(`SELECT 's' || CAST(id AS TEXT), name, phone, COALESCE(user_id, 0) FROM org_staff
+			WHERE unit_id = $1 AND role = 'grid_worker' AND phone <> '' AND ended_on IS NULL
+			UNION ALL SELECT 'c' || CAST(id AS TEXT), name, phone, COALESCE(user_id, 0) FROM event_contacts
+			WHERE unit_id = $1 AND department = ''`, e.GridID)
 	case strings.HasPrefix(target, "level:"):
 		unit := p.Community.ID
 		switch target {
@@ -77,12 +79,14 @@ func (s *Store) contacts(ctx context.Context, q database.Querier, e *Event, targ
 		if unit == 0 {
 			return nil, nil
 		}
-		return scan(`SELECT name, phone, COALESCE(user_id, 0) FROM event_contacts WHERE unit_id = $1 AND department = ''`, unit)
+		return scan(`SELECT 'c' || CAST(id AS TEXT), name, phone, COALESCE(user_id, 0) FROM event_contacts
+			WHERE unit_id = $1 AND department = ''`, unit)
 	case strings.HasPrefix(target, "dept:"):
 		// The department's contact at the nearest unit up the tree.
 		dept := strings.TrimPrefix(target, "dept:")
 		for i := len(p.ancestors) - 1; i >= 0; i-- {
-			cs, err := scan(`SELECT name, phone, COALESCE(user_id, 0) FROM event_contacts WHERE unit_id = $1 AND department = $2`,
+			cs, err := scan(`SELECT 'c' || CAST(id AS TEXT), name, phone, COALESCE(user_id, 0) FROM event_contacts
+				WHERE unit_id = $1 AND department = $2`,
 				p.ancestors[i], dept)
 			if err != nil || len(cs) > 0 {
 				return cs, err
@@ -99,7 +103,7 @@ func (s *Store) send(ctx context.Context, q database.Querier, e *Event, key, tar
 		return err
 	}
 	for _, c := range cs {
-		if err := notify.Enqueue(ctx, q, notify.Message{Community: e.CommunityID, Key: key + ":" + target + ":" + c.Phone,
+		if err := notify.Enqueue(ctx, q, notify.Message{Community: e.CommunityID, Key: key + ":" + target + ":" + c.Ref,
 			To: c.Phone, UserID: c.UserID, Body: "【社区事件】" + text, Ref: e.Ref()}); err != nil {
 			return err
 		}

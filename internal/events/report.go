@@ -224,8 +224,9 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 	if e.Title == "" {
 		e.Title = c.Name
 	}
+	actor := s.actorName(ctx, v)
 	if e.ReporterName == "" && v != access.System && !r.Anonymous {
-		e.ReporterName = v.Name
+		e.ReporterName = actor
 	}
 	now := s.now()
 	e.CreatedAt, e.UpdatedAt = now, now
@@ -249,11 +250,11 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 			e.Status = StatusDistrict
 		}
 		filed = &Step{Action: ActFile, FromStatus: StatusReported, ToStatus: e.Status, ActorUserID: v.UserID,
-			ActorName: v.Name, ActorUnit: p.UnitName(r.Level), Level: r.Level}
+			ActorName: actor, ActorUnit: p.UnitName(r.Level), Level: r.Level}
 	}
 	startClock(cat, cal, e, now)
 	first := &Step{Action: ActReport, FromStatus: "", ToStatus: StatusReported, ActorUserID: v.UserID,
-		ActorName: reporterLabel(e, v), Level: LevelCommunity}
+		ActorName: reporterLabel(e, v, actor), Level: LevelCommunity}
 	if r.actorName != "" {
 		first.ActorName = r.actorName
 	}
@@ -304,10 +305,10 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 	return e, nil
 }
 
-func reporterLabel(e *Event, v *access.Viewer) string {
+func reporterLabel(e *Event, v *access.Viewer, actor string) string {
 	switch {
 	case v != access.System:
-		return v.Name
+		return actor
 	case e.Anonymous || e.ReporterName == "":
 		return "群众(匿名)"
 	}

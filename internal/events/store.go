@@ -32,6 +32,7 @@ type Store struct {
 	places  map[int64]*placeInfo // community id → its ancestors and names
 	depts   map[string]string    // department code → name
 	gridIdx *gridIndex
+	names   map[int64]nameEntry // user id → display name, for steps
 }
 
 // cacheFor bounds how long another process's change to the catalogue or the
@@ -419,4 +420,34 @@ func nullStr(s string) any {
 		return nil
 	}
 	return s
+}
+
+type nameEntry struct {
+	name string
+	at   time.Time
+}
+
+// actorName is how steps name a viewer: the account's display name
+// (姓名), else its login name.
+func (s *Store) actorName(ctx context.Context, v *access.Viewer) string {
+	if v.UserID == 0 {
+		return v.Name
+	}
+	s.mu.Lock()
+	n, ok := s.names[v.UserID]
+	s.mu.Unlock()
+	if ok && time.Since(n.at) < cacheFor {
+		return n.name
+	}
+	var display string
+	if err := s.db.QueryRowContext(ctx, `SELECT display_name FROM users WHERE id = $1`, v.UserID).Scan(&display); err != nil || display == "" {
+		display = v.Name
+	}
+	s.mu.Lock()
+	if s.names == nil || len(s.names) > 10000 {
+		s.names = map[int64]nameEntry{}
+	}
+	s.names[v.UserID] = nameEntry{display, time.Now()}
+	s.mu.Unlock()
+	return display
 }

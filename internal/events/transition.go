@@ -93,7 +93,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 		}
 		now := s.now()
 		prev := *e
-		st := &Step{Action: a.Name, FromStatus: e.Status, ActorUserID: v.UserID, ActorName: v.Name, ActorUnit: unit,
+		st := &Step{Action: a.Name, FromStatus: e.Status, ActorUserID: v.UserID, ActorName: s.actorName(ctx, v), ActorUnit: unit,
 			Level: e.Level, Note: strings.TrimSpace(a.Note), PublicNote: strings.TrimSpace(a.PublicNote), CreatedAt: now}
 		if a.actorName != "" {
 			st.ActorName, st.ActorUnit = a.actorName, ""
@@ -305,7 +305,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat *Ca
 		st.Data = jsonData(map[string]any{"merged_into": kept.ID, "tracking_no": kept.TrackingNo})
 		return func() error {
 			return s.insertStep(ctx, tx, kept, &Step{Action: ActComment, FromStatus: kept.Status, ToStatus: kept.Status,
-				ActorUserID: v.UserID, ActorName: v.Name, ActorUnit: st.ActorUnit, Level: kept.Level,
+				ActorUserID: v.UserID, ActorName: st.ActorName, ActorUnit: st.ActorUnit, Level: kept.Level,
 				Note: "合并了重复上报的事件 " + e.TrackingNo, CreatedAt: now}, nil)
 		}, nil
 	case ActTransfer:
@@ -403,7 +403,7 @@ func (s *Store) transfer(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat 
 			return err
 		}
 		if err := s.insertStep(ctx, tx, &n, &Step{Action: ActReport, ToStatus: StatusReported, ActorUserID: v.UserID,
-			ActorName: v.Name, ActorUnit: st.ActorUnit, Level: LevelCommunity, DueAt: n.DueAt,
+			ActorName: st.ActorName, ActorUnit: st.ActorUnit, Level: LevelCommunity, DueAt: n.DueAt,
 			Note: "由事件 " + e.TrackingNo + " 转办:" + st.Note, CreatedAt: now}, nil); err != nil {
 			return err
 		}
@@ -425,7 +425,7 @@ func (s *Store) transfer(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat 
 		rows.Close()
 		if len(photos) > 0 {
 			if err := s.insertStep(ctx, tx, &n, &Step{Action: ActComment, FromStatus: StatusReported, ToStatus: StatusReported,
-				ActorUserID: v.UserID, ActorName: v.Name, ActorUnit: st.ActorUnit, Note: "原事件照片", CreatedAt: now}, photos); err != nil {
+				ActorUserID: v.UserID, ActorName: st.ActorName, ActorUnit: st.ActorUnit, Note: "原事件照片", CreatedAt: now}, photos); err != nil {
 				return err
 			}
 		}

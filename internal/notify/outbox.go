@@ -27,7 +27,7 @@ const (
 type Message struct {
 	ID        int64  `json:"id"`
 	Community int64  `json:"community_id"` // 0: none
-	Key       string `json:"key"`          // idempotency key; "" makes one from the id
+	Key       string `json:"key"`          // idempotency key; "" makes one from the id. Keys and refs are logged: ids only, never phone numbers or names
 	Channel   string `json:"channel"`      // SMS when empty
 	To        string `json:"-"`            // phone number: never logged, never in JSON
 	UserID    int64  `json:"user_id,omitempty"`

@@ -19,6 +19,7 @@ import (
 	"shequ/internal/api"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/web"
@@ -28,6 +29,7 @@ import (
 type Config struct {
 	Addr          string
 	SecureCookies bool
+	PublicURL     string // the site's address as residents reach it, for links in SMS
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -37,6 +39,7 @@ type App struct {
 	Routes  *access.Routes
 	Access  *access.Service
 	Audit   *audit.Log
+	Events  *events.Store
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -50,6 +53,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	for _, e := range register.Entities() {
 		acs.Resolve(e, reg.Resolver(e))
 	}
+	ev := events.NewStore(db)
+	ev.PublicURL = cfg.PublicURL
+	acs.Resolve("event", ev.Resolve)
 	acs.Resolve("unit", func(ctx context.Context, id int64) (access.Place, error) {
 		community, grid, err := org.Place(ctx, id)
 		if errors.Is(err, orgtree.ErrNotFound) {
@@ -69,9 +75,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Write([]byte("ok\n"))
 	}))
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log})
-	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
+	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Events: ev, Audit: aud,
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud, Events: ev}
 }
 
 // Close writes the audit entries still queued.
