@@ -18,6 +18,7 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
@@ -29,6 +30,7 @@ type Deps struct {
 	Org      *orgtree.Store
 	Accounts *accounts.Store
 	Access   *access.Service
+	Events   *events.Store
 	Audit    *audit.Log
 	Log      *slog.Logger
 }
@@ -72,6 +74,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.auth(rt, "GET /api/v1/organisations/{id}", readObj("organisation"), h.organisation)
 	h.auth(rt, "GET /api/v1/changes", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.changes)
 	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
+	h.eventRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))
