@@ -20,6 +20,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/open311"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/web"
@@ -75,6 +76,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Write([]byte("ok\n"))
 	}))
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Events: ev, Audit: aud, Log: log})
+	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: cfg.PublicURL})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Events: ev, Audit: aud,
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud, Events: ev}

@@ -21,7 +21,10 @@ INSERT INTO roles (code, name, description, place, department, all_fields, sort)
     ('dept_emergency', '应急管理', '处置派遣到应急管理部门的事件', 'subtree', 'emergency', 0, 310),
     ('dept_ecology', '生态环境', '处置派遣到生态环境部门的事件', 'subtree', 'ecology', 0, 320),
     ('dept_education', '教育', '处置派遣到教育部门的事件', 'subtree', 'education', 0, 330),
-    ('dept_water', '水务', '处置派遣到水务部门的事件', 'subtree', 'water', 0, 340);
+    ('dept_water', '水务', '处置派遣到水务部门的事件', 'subtree', 'water', 0, 340),
+    -- An outside application (a city app, a WeChat mini-program) that
+    -- reports residents' problems through Open311 with its API key.
+    ('open311_client', 'Open311 客户端', '第三方应用经 Open311 代群众上报事件,只能上报', 'anywhere', NULL, 0, 400);
 
 -- Grid workers report what they find and check that it was put right;
 -- community staff accept, handle community-level events themselves and
@@ -43,6 +46,7 @@ INSERT INTO role_permissions (role, permission) VALUES
     ('grid_worker', 'events.read'), ('grid_worker', 'events.report'), ('grid_worker', 'events.verify'),
     ('building_head', 'events.read'), ('building_head', 'events.report'),
     ('property', 'events.read'), ('property', 'events.report'),
+    ('open311_client', 'events.report'),
     ('dept_police', 'events.handle'), ('dept_civil', 'events.handle'), ('dept_health', 'events.handle'),
     ('dept_labour', 'events.handle'), ('dept_disabled', 'events.handle'), ('dept_justice', 'events.handle'),
     ('dept_veterans', 'events.handle'), ('dept_zongzhi', 'events.handle'), ('dept_urban', 'events.handle'),
