@@ -315,7 +315,7 @@ func (s *Store) SaveCategory(ctx context.Context, p Category) error {
 	if p.Parent != "" {
 		parent = p.Parent
 	}
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var version int
 		err := tx.QueryRowContext(ctx, `SELECT version FROM event_categories WHERE code = $1`, p.Code).Scan(&version)
 		switch {

@@ -144,7 +144,7 @@ func (s *Store) mediation(ctx context.Context, q database.Querier, e *Event) (*M
 // version v read. A party's phone or ID number sent back in the masked form
 // v was shown keeps the stored value.
 func (s *Store) SaveMediation(ctx context.Context, v *access.Viewer, id int64, m Mediation) error {
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		e, err := s.load(ctx, tx, id)
 		if err != nil {
 			return err
@@ -262,7 +262,7 @@ func nonNil[T any](s []T) []T {
 
 // AddSession records a mediation session of e.
 func (s *Store) AddSession(ctx context.Context, v *access.Viewer, id int64, ss Session) error {
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
 		e, err := s.load(ctx, tx, id)
 		if err != nil {
 			return err

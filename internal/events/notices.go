@@ -44,7 +44,7 @@ func (s *Store) contacts(ctx context.Context, q database.Querier, e *Event, targ
 		return nil, err
 	}
 	scan := func(query string, args ...any) ([]contact, error) {
-		rows, err := q.QueryContext(ctx, query, args...)
+		rows, err := s.query(ctx, q, query, args...)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +132,7 @@ func dueText(t time.Time) string {
 
 // notifyStep tells the people concerned about a step just taken.
 func (s *Store) notifyStep(ctx context.Context, q database.Querier, e *Event, st *Step, prevStatus string) error {
-	cat, err := s.Catalogue(ctx)
+	cat, err := s.catalogueNow(ctx)
 	if err != nil {
 		return err
 	}
@@ -283,7 +283,7 @@ func (s *Store) supervise(ctx context.Context, q database.Querier, e *Event, gra
 		note, fmtT(now)); err != nil {
 		return err
 	}
-	cat, err := s.Catalogue(ctx)
+	cat, err := s.catalogueNow(ctx)
 	if err != nil {
 		return err
 	}

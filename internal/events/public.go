@@ -2,6 +2,8 @@ package events
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"sync"
 	"time"
 
@@ -63,9 +65,60 @@ var publicActions = map[string]bool{ActReport: true, ActAccept: true, ActReject:
 	ActEscalate: true, ActFile: true, ActEscalateDistrict: true, ActDispatch: true, ActTake: true,
 	ActFeedback: true, ActRework: true, ActVerifyPass: true, ActClose: true, ActRate: true, ActTransfer: true}
 
-// Public returns the public view of the event with a tracking number.
+// publicFor bounds how stale the public view may be; this process's own
+// changes show at once (they drop the cached view), another server's
+// within this time.
+const publicFor = 3 * time.Second
+
+type publicEntry struct {
+	pe *PublicEvent
+	at time.Time
+}
+
+// Public returns the public view of the event with a tracking number. Views
+// are cached briefly: residents checking progress are the busiest readers.
 func (s *Store) Public(ctx context.Context, trackingNo string) (*PublicEvent, error) {
-	e, err := s.GetByTracking(ctx, trackingNo)
+	no := NormalizeTracking(trackingNo)
+	s.pmu.Lock()
+	c, ok := s.public[no]
+	s.pmu.Unlock()
+	if ok && time.Since(c.at) < publicFor {
+		return c.pe, nil
+	}
+	pe, err := s.publicView(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	s.pmu.Lock()
+	if s.public == nil || len(s.public) >= 100000 {
+		s.public = map[string]publicEntry{}
+	}
+	s.public[no] = publicEntry{pe, time.Now()}
+	s.pmu.Unlock()
+	return pe, nil
+}
+
+// forgetPublic drops the cached public view of an event that changed.
+func (s *Store) forgetPublic(no string) {
+	s.pmu.Lock()
+	delete(s.public, no)
+	s.pmu.Unlock()
+}
+
+func (s *Store) publicView(ctx context.Context, trackingNo string) (*PublicEvent, error) {
+	// Two lean queries: the event's public columns, then its steps with the
+	// reporter's photos joined on.
+	if trackingNo == "" {
+		return nil, ErrNotFound
+	}
+	var community, id int64
+	var category, status, created, handleDue string
+	var rating int
+	err := s.queryRow(ctx, s.db, `SELECT community_id, id, category, status, created_at, handle_due_at, COALESCE(rating, 0)
+		FROM events WHERE tracking_no = $1`, trackingNo).Scan(&community, &id, &category, &status, &created, &handleDue, &rating)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +126,7 @@ func (s *Store) Public(ctx context.Context, trackingNo string) (*PublicEvent, er
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.placeOf(ctx, e.CommunityID)
+	p, err := s.placeOf(ctx, community)
 	if err != nil {
 		return nil, err
 	}
@@ -81,47 +134,58 @@ func (s *Store) Public(ctx context.Context, trackingNo string) (*PublicEvent, er
 	if err != nil {
 		return nil, err
 	}
-	steps, err := s.Steps(ctx, e)
+	pe := &PublicEvent{TrackingNo: trackingNo, Category: cat.Name(category), Community: p.Community.Name,
+		Status: PublicStatus(status), Done: Final(status), ReportedAt: parseT(created), Rating: rating,
+		CanRate: status == StatusClosed && rating == 0}
+	if due := parseT(handleDue); !due.IsZero() && !Final(status) {
+		pe.Expected = due
+	}
+	rows, err := s.query(ctx, s.db, `SELECT st.id, st.action, st.to_status, st.department, st.actor_unit, st.public_note,
+		st.created_at, COALESCE(a.id, 0), COALESCE(a.width, 0), COALESCE(a.height, 0)
+		FROM event_steps st LEFT JOIN event_attachments a ON a.community_id = st.community_id AND a.event_id = st.event_id
+			AND a.step_id = st.id AND a.public = 1
+		WHERE st.community_id = $1 AND st.event_id = $2 ORDER BY st.created_at, st.id, a.id`, community, id)
 	if err != nil {
 		return nil, err
 	}
-	pe := &PublicEvent{TrackingNo: e.TrackingNo, Category: cat.Name(e.Category), Community: p.Community.Name,
-		Status: PublicStatus(e.Status), Done: Final(e.Status), ReportedAt: e.CreatedAt, Rating: e.Rating,
-		CanRate: e.Status == StatusClosed && e.Rating == 0, event: e}
-	if !e.HandleDueAt.IsZero() && !Final(e.Status) {
-		pe.Expected = e.HandleDueAt
-	}
-	for _, st := range steps {
-		for _, a := range st.Attachments {
-			if a.Public {
-				pe.Photos = append(pe.Photos, a)
-			}
+	defer rows.Close()
+	var last int64
+	for rows.Next() {
+		var stepID, photo int64
+		var action, to, dept, unit, note, at string
+		var w, h int
+		if err := rows.Scan(&stepID, &action, &to, &dept, &unit, &note, &at, &photo, &w, &h); err != nil {
+			return nil, err
 		}
-		if !publicActions[st.Action] {
+		if photo != 0 {
+			pe.Photos = append(pe.Photos, Attachment{ID: photo, StepID: stepID, Width: w, Height: h, Public: true,
+				ContentType: "image/jpeg"})
+		}
+		if stepID == last || !publicActions[action] {
 			continue
 		}
-		ps := PublicStep{At: st.CreatedAt, What: ActionNames[st.Action], Answer: st.PublicNote}
-		switch st.Action {
+		last = stepID
+		ps := PublicStep{At: parseT(at), What: ActionNames[action], Answer: note}
+		switch action {
 		case ActReport:
-			ps.Who = ""
 		case ActAccept:
-			if st.ToStatus == StatusEscalated {
+			if to == StatusEscalated {
 				ps.What = "受理并上报街道"
 			}
 			ps.Who = p.UnitName(LevelCommunity)
 		case ActDispatch, ActTake, ActFeedback:
-			ps.Who = names[st.Department]
-			if st.Department == "" {
-				ps.Who = st.ActorUnit
+			ps.Who = names[dept]
+			if dept == "" {
+				ps.Who = unit
 			}
 		case ActRate:
 			ps.Answer = ""
 		default:
-			ps.Who = st.ActorUnit
+			ps.Who = unit
 		}
 		pe.Steps = append(pe.Steps, ps)
 	}
-	return pe, nil
+	return pe, rows.Err()
 }
 
 // PublicPhoto returns a photo the reporter attached, by tracking number.

@@ -62,7 +62,7 @@ func (s *Store) resolvePlace(ctx context.Context, q database.Querier, orgID int6
 	var p access.Place
 	var level string
 	var community, grid sql.NullInt64
-	err := q.QueryRowContext(ctx, `SELECT level, community_id, grid_id FROM org_units WHERE id = $1`, orgID).
+	err := s.queryRow(ctx, q, `SELECT level, community_id, grid_id FROM org_units WHERE id = $1`, orgID).
 		Scan(&level, &community, &grid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, "", ErrNotFound
@@ -253,6 +253,13 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 			ActorName: actor, ActorUnit: p.UnitName(r.Level), Level: r.Level}
 	}
 	startClock(cat, cal, e, now)
+	// Warm what the transaction reads, so that it needs no second connection.
+	if _, err := s.placeOf(ctx, e.CommunityID); err != nil {
+		return nil, err
+	}
+	if _, err := s.Departments(ctx); err != nil {
+		return nil, err
+	}
 	first := &Step{Action: ActReport, FromStatus: "", ToStatus: StatusReported, ActorUserID: v.UserID,
 		ActorName: reporterLabel(e, v, actor), Level: LevelCommunity}
 	if r.actorName != "" {
@@ -263,11 +270,11 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 	} else {
 		filed.DueAt = e.DueAt
 	}
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		for i := 0; ; i++ {
 			e.TrackingNo = newTracking(now)
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tracking_no = $1`, e.TrackingNo).Scan(&n); err != nil {
+			if err := s.queryRow(ctx, tx, `SELECT COUNT(*) FROM events WHERE tracking_no = $1`, e.TrackingNo).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
@@ -277,7 +284,7 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 				return errors.New("events: no free tracking number")
 			}
 		}
-		if err := insertEvent(ctx, tx, e); err != nil {
+		if err := s.insertEvent(ctx, tx, e); err != nil {
 			return err
 		}
 		if err := s.insertStep(ctx, tx, e, first, r.Photos); err != nil {
@@ -315,12 +322,12 @@ func reporterLabel(e *Event, v *access.Viewer, actor string) string {
 	return "群众"
 }
 
-func insertEvent(ctx context.Context, q database.Querier, e *Event) error {
+func (s *Store) insertEvent(ctx context.Context, q database.Querier, e *Event) error {
 	var lat, lon any
 	if e.Lat != nil {
 		lat, lon = *e.Lat, *e.Lon
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO events (community_id, id, grid_id, org_id, tracking_no, category, urgency,
+	_, err := s.exec(ctx, q, `INSERT INTO events (community_id, id, grid_id, org_id, tracking_no, category, urgency,
 		title, description, address, lat, lon, subject_kind, subject_id, source, external_ref, reporter_user_id,
 		reporter_name, reporter_phone, anonymous, status, level, due_step, step_started_at, due_at, timer_at,
 		accepted_at, open311_token, version, created_at, updated_at, reported_on)
@@ -346,7 +353,7 @@ func (s *Store) insertStep(ctx context.Context, q database.Querier, e *Event, st
 	if st.Department == "" && st.Action == ActDispatch {
 		st.Department = e.Department
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO event_steps (community_id, event_id, id, action, from_status, to_status,
+	_, err := s.exec(ctx, q, `INSERT INTO event_steps (community_id, event_id, id, action, from_status, to_status,
 		actor_user_id, actor_name, actor_unit, level, department, note, public_note, data, due_at, late, version, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		st.CommunityID, st.EventID, st.ID, st.Action, st.FromStatus, st.ToStatus, nullInt(st.ActorUserID),

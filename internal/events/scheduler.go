@@ -99,7 +99,7 @@ func (sc *Scheduler) visit(ctx context.Context, id int64, now time.Time) (int, e
 		return 0, err
 	}
 	issued := 0
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		e, err := s.load(ctx, tx, id)
 		if err != nil {
 			return err

@@ -25,14 +25,19 @@ type Store struct {
 	org *orgtree.Store
 	now func() time.Time
 
-	mu      sync.Mutex
-	cat     *Catalogue
-	cal     *workdays.Calendar
-	calAt   time.Time
-	places  map[int64]*placeInfo // community id → its ancestors and names
-	depts   map[string]string    // department code → name
-	gridIdx *gridIndex
-	names   map[int64]nameEntry // user id → display name, for steps
+	stmts     sync.Map // query → *sql.Stmt (see stmt.go)
+	pmu       sync.Mutex
+	public    map[string]publicEntry // tracking number → public view (see Public)
+	committer sync.Once
+	txq       chan *txReq // SQLite: write transactions for the committer (see tx)
+	mu        sync.Mutex
+	cat       *Catalogue
+	cal       *workdays.Calendar
+	calAt     time.Time
+	places    map[int64]*placeInfo // community id → its ancestors and names
+	depts     map[string]string    // department code → name
+	gridIdx   *gridIndex
+	names     map[int64]nameEntry // user id → display name, for steps
 }
 
 // cacheFor bounds how long another process's change to the catalogue or the
@@ -81,6 +86,19 @@ func (s *Store) Catalogue(ctx context.Context) (*Catalogue, error) {
 	s.cat = c
 	s.mu.Unlock()
 	return c, nil
+}
+
+// catalogueNow is the catalogue for use inside a transaction: the cached
+// one however old, so that the transaction reads nothing on another
+// connection (Catalogue has been called before it began).
+func (s *Store) catalogueNow(ctx context.Context) (*Catalogue, error) {
+	s.mu.Lock()
+	c := s.cat
+	s.mu.Unlock()
+	if c != nil {
+		return c, nil
+	}
+	return s.Catalogue(ctx)
 }
 
 // Calendar returns the working-day calendar deadlines are counted on.
@@ -296,7 +314,7 @@ func fmtT(t time.Time) string {
 
 // load reads an event by id through q, with no access check.
 func (s *Store) load(ctx context.Context, q database.Querier, id int64) (*Event, error) {
-	e, err := scanEvent(q.QueryRowContext(ctx, `SELECT `+eventCols+` FROM events e WHERE e.id = $1`, id))
+	e, err := scanEvent(s.queryRow(ctx, q, `SELECT `+eventCols+` FROM events e WHERE e.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -322,7 +340,7 @@ func (s *Store) GetByTracking(ctx context.Context, no string) (*Event, error) {
 	if no == "" {
 		return nil, ErrNotFound
 	}
-	e, err := scanEvent(s.db.QueryRowContext(ctx, `SELECT `+eventCols+` FROM events e WHERE e.tracking_no = $1`, no))
+	e, err := scanEvent(s.queryRow(ctx, s.db, `SELECT `+eventCols+` FROM events e WHERE e.tracking_no = $1`, no))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -342,7 +360,7 @@ func CanSee(v *access.Viewer, e *Event) bool {
 // Resolve is the access.Resolver for the object kind "event".
 func (s *Store) Resolve(ctx context.Context, id int64) (access.Place, error) {
 	var p access.Place
-	err := s.db.QueryRowContext(ctx, `SELECT community_id, COALESCE(grid_id, 0), org_id FROM events WHERE id = $1`, id).
+	err := s.queryRow(ctx, s.db, `SELECT community_id, COALESCE(grid_id, 0), org_id FROM events WHERE id = $1`, id).
 		Scan(&p.Community, &p.Grid, &p.Org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, access.ErrNoObject
@@ -374,7 +392,7 @@ func (s *Store) Steps(ctx context.Context, e *Event) ([]Step, error) {
 }
 
 func (s *Store) steps(ctx context.Context, q database.Querier, e *Event, afterVersion int) ([]Step, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, action, from_status, to_status, COALESCE(actor_user_id, 0), actor_name,
+	rows, err := s.query(ctx, q, `SELECT id, action, from_status, to_status, COALESCE(actor_user_id, 0), actor_name,
 		actor_unit, level, department, note, public_note, data, due_at, late, created_at
 		FROM event_steps WHERE community_id = $1 AND event_id = $2 AND version > $3 ORDER BY created_at, id`,
 		e.CommunityID, e.ID, afterVersion)
@@ -450,4 +468,105 @@ func (s *Store) actorName(ctx context.Context, v *access.Viewer) string {
 	s.names[v.UserID] = nameEntry{display, time.Now()}
 	s.mu.Unlock()
 	return display
+}
+
+// tx runs fn in a transaction. On SQLite, which has one writer at a time,
+// the store's write transactions go to one committer goroutine that runs
+// those waiting together in one transaction, each in its own savepoint (so
+// one failing is rolled back alone), and commits them at once: a group
+// commit. fn returns only after the commit, so an acknowledged report is
+// on disk (in the WAL) before its answer is sent. On PostgreSQL each runs
+// in its own transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.db.Engine != database.SQLite {
+		return s.db.InTx(ctx, fn)
+	}
+	s.committer.Do(func() {
+		s.txq = make(chan *txReq, 256)
+		go s.commitLoop()
+	})
+	r := &txReq{fn: fn, done: make(chan error, 1)}
+	select {
+	case s.txq <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// fn may already be running: wait for it whatever ctx does, as it
+	// writes to its caller's variables.
+	return <-r.done
+}
+
+type txReq struct {
+	fn   func(tx *sql.Tx) error
+	done chan error
+}
+
+// maxBatch bounds a group commit.
+const maxBatch = 64
+
+func (s *Store) commitLoop() {
+	for r := range s.txq {
+		batch := []*txReq{r}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.txq:
+				batch = append(batch, r)
+			default:
+				break more
+			}
+		}
+		s.commitBatch(batch)
+	}
+}
+
+func (s *Store) commitBatch(batch []*txReq) {
+	ctx := context.Background()
+	fail := func(err error) {
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		fail(err)
+		return
+	}
+	results := make([]error, len(batch))
+	for i, r := range batch {
+		if len(batch) == 1 {
+			results[i] = r.fn(tx)
+			break
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT item`); err != nil {
+			tx.Rollback()
+			fail(err)
+			return
+		}
+		results[i] = r.fn(tx)
+		if results[i] != nil {
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO item`); err != nil {
+				tx.Rollback()
+				fail(err)
+				return
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE item`); err != nil {
+			tx.Rollback()
+			fail(err)
+			return
+		}
+	}
+	if len(batch) == 1 && results[0] != nil {
+		tx.Rollback()
+		batch[0].done <- results[0]
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		fail(err)
+		return
+	}
+	for i, r := range batch {
+		r.done <- results[i]
+	}
 }

@@ -65,8 +65,18 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 	if len(a.Photos) > MaxPhotos {
 		return nil, register.FieldErrors{"photos": "照片最多6张"}
 	}
+	// Warm the caches the transaction reads (the event's place, the
+	// departments), so that it needs no second connection.
+	if pre, err := s.load(ctx, s.db, id); err == nil {
+		if _, err := s.placeOf(ctx, pre.CommunityID); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := s.Departments(ctx); err != nil {
+		return nil, err
+	}
 	var out *Event
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
 		e, err := s.load(ctx, tx, id)
 		if err != nil {
 			return err
@@ -163,7 +173,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 		}
 		e.Version++
 		e.UpdatedAt = now
-		if err := updateEvent(ctx, tx, e, prev.Version); err != nil {
+		if err := s.updateEvent(ctx, tx, e, prev.Version); err != nil {
 			return err
 		}
 		if err := s.insertStep(ctx, tx, e, st, a.Photos); err != nil {
@@ -189,6 +199,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 	if err != nil {
 		return nil, err
 	}
+	s.forgetPublic(out.TrackingNo)
 	return out, nil
 }
 
@@ -399,7 +410,7 @@ func (s *Store) transfer(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat 
 	startClock(cat, cal, &n, now)
 	st.Data = jsonData(map[string]any{"to_event": n.ID, "to_tracking_no": n.TrackingNo, "to_community": p.Community})
 	return func() error {
-		if err := insertEvent(ctx, tx, &n); err != nil {
+		if err := s.insertEvent(ctx, tx, &n); err != nil {
 			return err
 		}
 		if err := s.insertStep(ctx, tx, &n, &Step{Action: ActReport, ToStatus: StatusReported, ActorUserID: v.UserID,
@@ -433,7 +444,7 @@ func (s *Store) transfer(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat 
 	}, nil
 }
 
-func updateEvent(ctx context.Context, q database.Querier, e *Event, prevVersion int) error {
+func (s *Store) updateEvent(ctx context.Context, q database.Querier, e *Event, prevVersion int) error {
 	var onTime, minutes any
 	if e.OnTime != nil {
 		onTime = b2i(*e.OnTime)
@@ -445,7 +456,7 @@ func updateEvent(ctx context.Context, q database.Querier, e *Event, prevVersion 
 	if e.Rating != 0 {
 		rating = e.Rating
 	}
-	res, err := q.ExecContext(ctx, `UPDATE events SET grid_id = $1, org_id = $2, category = $3, urgency = $4, address = $5,
+	res, err := s.exec(ctx, q, `UPDATE events SET grid_id = $1, org_id = $2, category = $3, urgency = $4, address = $5,
 		status = $6, level = $7, department = $8, dispatched_by = $9, assignee_user_id = $10, merged_into = $11,
 		due_step = $12, step_started_at = $13, due_at = $14, supervision = $15, timer_at = $16, handle_due_at = $17,
 		accepted_at = $18, dispatched_at = $19, feedback_at = $20, closed_at = $21, on_time = $22, handling_minutes = $23,

@@ -134,3 +134,12 @@ func Requeue(ctx context.Context, q database.Querier) (int64, error) {
 	}
 	return res.RowsAffected()
 }
+
+// Prune deletes messages sent before a time; it returns how many.
+func Prune(ctx context.Context, q database.Querier, before time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM notify_outbox WHERE status = 'sent' AND sent_at < $1`, database.FormatTime(before))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
