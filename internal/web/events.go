@@ -825,7 +825,6 @@ func sortedKeys(m map[string]string) []string {
 	return out
 }
 
-
 // dueText says how a deadline stands: "剩 3 小时", "已超期 2 天".
 func dueText(due time.Time) string {
 	if due.IsZero() {
