@@ -103,7 +103,7 @@ func (h *handler) listEvents(w http.ResponseWriter, r *http.Request, c *caller) 
 	if s := q.Get("status"); s != "" {
 		for _, x := range strings.Split(s, ",") {
 			if events.StatusNames[x] == "" {
-				writeError(w, http.StatusBadRequest, "未知的状态 "+x, map[string]string{"status": "未知的状态"})
+				writeError(w, http.StatusBadRequest, "状态无效", map[string]string{"status": "未知的状态"})
 				return
 			}
 			f.Statuses = append(f.Statuses, x)
@@ -348,8 +348,8 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, c *caller) {
 	}{{"from", &kq.From}, {"to", &kq.To}} {
 		if v := q.Get(p.name); v != "" {
 			t, err := workdays.ParseDate(v)
-			if err != nil {
-				writeError(w, http.StatusBadRequest, p.name+" 应为 年-月-日", map[string]string{p.name: err.Error()})
+			if err != nil || len(v) != 10 {
+				writeError(w, http.StatusBadRequest, p.name+" 应为 年-月-日", map[string]string{p.name: "应为 年-月-日,如 2026-11-01"})
 				return
 			}
 			*p.dst = t
@@ -399,7 +399,7 @@ func (h *handler) eventCounts(w http.ResponseWriter, r *http.Request, c *caller)
 	}
 	for _, by := range cq.By {
 		if events.Dimensions[by] == "" {
-			writeError(w, http.StatusBadRequest, "未知的分组 "+by, map[string]string{"by": "未知的分组"})
+			writeError(w, http.StatusBadRequest, "分组无效", map[string]string{"by": "未知的分组"})
 			return
 		}
 	}

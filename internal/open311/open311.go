@@ -80,7 +80,7 @@ func Routes(rt *access.Routes, d Deps) {
 	rt.Handle("GET /open311/v2/services/{file}", public, http.HandlerFunc(h.definition))
 	rt.Handle("GET /open311/v2/requests/{file}", public, http.HandlerFunc(h.one))
 	rt.Handle("GET /open311/v2/tokens/{file}", public, http.HandlerFunc(h.token))
-	rt.Handle("GET /open311/v2/media/{id}/{photo}", public, http.HandlerFunc(h.media))
+	rt.Handle("GET /open311/v2/media/{request}/{photo}", public, http.HandlerFunc(h.media))
 }
 
 // split reads "name.format"; the format is json or xml.
@@ -147,7 +147,7 @@ func (h *handler) jurisdiction(ctx context.Context, r *http.Request) (int64, err
 	var id int64
 	err := h.Events.DB().QueryRowContext(ctx, `SELECT id FROM org_units WHERE code = $1 ORDER BY id LIMIT 1`, j).Scan(&id)
 	if err != nil {
-		return 0, errors.New("jurisdiction_id " + j + " 不存在")
+		return 0, errors.New("jurisdiction_id 不存在")
 	}
 	return id, nil
 }
@@ -195,7 +195,7 @@ func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
 	}
 	c, found := cat.Get(code)
 	if !found || c.Parent == "" || !c.Public || !c.Active {
-		writeErrors(w, format, http.StatusNotFound, "service_code "+code+" 不存在")
+		writeErrors(w, format, http.StatusNotFound, "service_code 不存在")
 		return
 	}
 	write(w, format, http.StatusOK, "", serviceDefinition{ServiceCode: code, Attributes: []attribute{urgencyAttribute}})
@@ -613,7 +613,7 @@ func (h *handler) request(r *http.Request, v *access.Viewer, e *events.Event, ex
 // media serves a request's photo: the reporter's to anyone who may see the
 // request in the public feed, any to a key that reads the event.
 func (h *handler) media(w http.ResponseWriter, r *http.Request) {
-	id, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err1 := strconv.ParseInt(r.PathValue("request"), 10, 64)
 	photo, err2 := strconv.ParseInt(strings.TrimSuffix(r.PathValue("photo"), ".jpg"), 10, 64)
 	if err1 != nil || err2 != nil {
 		http.NotFound(w, r)

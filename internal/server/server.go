@@ -93,6 +93,13 @@ func cleanQuery(next http.Handler) http.Handler {
 		for _, vs := range r.URL.Query() {
 			for _, v := range vs {
 				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					if strings.HasPrefix(r.URL.Path, "/open311/") {
+						// GeoReport v2's error list, in JSON whatever the format asked for.
+						w.Header().Set("Content-Type", "application/json; charset=utf-8")
+						w.WriteHeader(http.StatusBadRequest)
+						w.Write([]byte(`[{"code":400,"description":"查询参数包含无效字符"}]` + "\n"))
+						return
+					}
 					if strings.HasPrefix(r.URL.Path, "/api/") {
 						w.Header().Set("Content-Type", "application/json; charset=utf-8")
 						w.WriteHeader(http.StatusBadRequest)
