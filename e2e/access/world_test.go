@@ -16,6 +16,7 @@ import (
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/server"
+	"shequ/internal/testlog"
 )
 
 // world is a small city for the access tests: two streets; street S1 has
@@ -131,7 +132,10 @@ func newWorld(t *testing.T, db *database.DB) *world {
 			w.objects[s][kind] = make(t, w, s)
 		}
 	}
-	log := slog.New(slog.NewTextHandler(w.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, p := range []register.Person{w.inP, w.nearP, w.outP} {
+		testlog.Secret(t, p.Name, p.IDNumber, p.Phone)
+	}
+	log := slog.New(slog.NewTextHandler(testlog.Writer(t, w.log), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	w.app = server.New(db, log, server.Config{})
 	w.srv = httptest.NewServer(w.app.Handler)
 	t.Cleanup(w.srv.Close)

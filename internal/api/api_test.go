@@ -19,6 +19,7 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/testlog"
 	"time"
 )
 
@@ -96,7 +97,8 @@ func setup(t *testing.T, db *database.DB) *env {
 	}
 	e.adminToken = token("admin", "admin")
 	e.gwToken = token("gw", "grid_worker", e.grid1.ID)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	testlog.Secret(t, e.person.Name, e.person.IDNumber, e.person.Phone, e.other.Name, e.other.IDNumber, e.other.Phone)
+	log := slog.New(slog.NewTextHandler(testlog.Writer(t, io.Discard), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.audit = audit.New(db, log)
 	t.Cleanup(e.audit.Close)
 	rt := access.NewRoutes()

@@ -183,6 +183,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		sum.add(p)
 	}
 	if loadErr == nil {
+		loadErr = loadServices(ctx, db, opt)
+	}
+	if loadErr == nil {
 		loadErr = events.LoadDemo(ctx, db, opt.Seed, opt.Today) // events in every stage, in the first communities
 	}
 	return sum, loadErr

@@ -24,6 +24,7 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/testlog"
 )
 
 // fixture is a small register behind the real routes: 城北社区 with three
@@ -222,7 +223,8 @@ func newFixture(t *testing.T, secure bool) *fixture {
 		return access.Place{Community: c, Grid: g, Org: id}, nil
 	})
 	rt := access.NewRoutes()
-	log := slog.New(slog.NewTextHandler(fx.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	testlog.Secret(t, fx.secrets...)
+	log := slog.New(slog.NewTextHandler(testlog.Writer(t, fx.logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fx.audit = audit.New(db, log)
 	Routes(rt, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
 	fx.srv = httptest.NewServer(rt)
@@ -468,10 +470,11 @@ func TestLogin(t *testing.T) {
 	if _, err := fx.acc.Session(context.Background(), first.Value); err == nil {
 		t.Error("the session survived logout")
 	}
-	// A POST without a session goes to the login form, never runs.
+	// A POST without a session is refused with a link to the login
+	// form, and never runs.
 	anon := fx.client()
 	r = anon.post("/persons/"+id(fx.head.ID)+"/edit", url.Values{"name": {"X"}})
-	if r.status != http.StatusSeeOther || r.location() != "/login" {
+	if r.status != http.StatusUnauthorized || !strings.Contains(r.body, `href="/login"`) {
 		t.Errorf("anonymous POST: %d %s", r.status, r.location())
 	}
 	// Static files need no session.
@@ -678,6 +681,21 @@ func TestSearch(t *testing.T) {
 	contains(t, "search by ID part", row, "王秀兰", "女", age(fx.spouse.BirthDate), mask("id", fx.spouse.IDNumber),
 		"139****0002", "户籍", "CB0001", "城北路12号3号楼1-301", "第1网格")
 	lacks(t, "search by ID part", r.body, "李建国")
+
+	// The same search as a CSV 台账, masked, its row count audited.
+	contains(t, "export link", r.body, `href="/search/export?q=`+part+`"`)
+	csvFile := c.get("/search/export?q=" + part)
+	if csvFile.status != http.StatusOK || !strings.HasPrefix(csvFile.header.Get("Content-Type"), "text/csv") {
+		t.Errorf("export: %d %s", csvFile.status, csvFile.header.Get("Content-Type"))
+	}
+	contains(t, "export", csvFile.body, "姓名,性别", "王秀兰", mask("id", fx.spouse.IDNumber), "139****0002")
+	lacks(t, "export", csvFile.body, fx.spouse.IDNumber, "13909110002", "李建国")
+	fx.audit.Flush()
+	var rows int
+	fx.db.QueryRow(`SELECT rows FROM audit_log WHERE action = 'export'`).Scan(&rows)
+	if rows != 1 {
+		t.Errorf("export recorded with %d rows, want 1", rows)
+	}
 
 	// By name, by phone, by address (through the household).
 	contains(t, "by name", c.get("/search?q="+url.QueryEscape("李建国")).body, `href="/persons/`+id(fx.head.ID)+`"`)
