@@ -223,6 +223,44 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 	e.emit(Result{Bench: "event_lookup_rate", Value: float64(len(llat)) / lel.Seconds(), Unit: "lookups/s", N: len(llat), Note: lnote})
 	e.emit(Result{Bench: "event_lookup_p50", Value: llat.pct(0.50), Unit: "ms", N: len(llat), Note: lnote})
 	e.emit(Result{Bench: "event_lookup_p99", Value: llat.pct(0.99), Unit: "ms", N: len(llat), Note: lnote})
+	return storeLookupBench(ctx, e, opt.DSN, ack)
+}
+
+// storeLookupBench times the lookup without HTTP: events.Store.Public on
+// random tracking numbers (cold: a number is rarely asked twice), four
+// workers, five seconds.
+func storeLookupBench(ctx context.Context, e emitter, dsn string, ack []acked) error {
+	db, err := database.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st := events.NewStore(db)
+	var mu sync.Mutex
+	var lat latencies
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			r := newRand(uint64(w) + 500)
+			var ml latencies
+			for time.Since(start) < 5*time.Second && ctx.Err() == nil {
+				t0 := time.Now()
+				if _, err := st.Public(ctx, ack[r.IntN(len(ack))].no); err == nil {
+					ml = append(ml, time.Since(t0))
+				}
+			}
+			mu.Lock()
+			lat = append(lat, ml...)
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	note := fmt.Sprintf("events.Store.Public (two indexed reads), without HTTP, 4 workers, %d events", len(ack))
+	e.emit(Result{Bench: "event_lookup_store_rate", Value: float64(len(lat)) / time.Since(start).Seconds(), Unit: "lookups/s", N: len(lat), Note: note})
+	e.emit(Result{Bench: "event_lookup_store_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
 	return nil
 }
 

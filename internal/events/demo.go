@@ -19,7 +19,7 @@ import (
 // most closed and rated; and the contacts who receive notices. The same
 // seed and today give the same events.
 func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time) error {
-	const maxCommunities, perCommunity = 3, 120
+	const maxCommunities = 3
 	rng := rand.New(rand.NewPCG(seed^0xE7E7, seed))
 	s := NewStore(db)
 	org := orgtree.NewStore(db)
@@ -36,6 +36,10 @@ func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time
 	rows.Close()
 	if len(communities) > maxCommunities {
 		communities = communities[:maxCommunities]
+	}
+	perCommunity := 120 // 城北 or 紫南 alone: enough for the KPIs to say something
+	if len(communities) > 1 {
+		perCommunity = 50
 	}
 	if err := demoContacts(ctx, s, org, communities); err != nil {
 		return err
