@@ -216,6 +216,16 @@ func TestEventToVerifiedClose(t *testing.T) {
 		}
 	}
 	Screenshot(t, bctx, "closed")
+	// The street's map of open events and its KPIs, on the phone too.
+	step("open the map", chromedp.Navigate(base+"/events/map"), chromedp.WaitVisible(sel(`svg.map-svg`)))
+	noSideways("map")
+	Screenshot(t, bctx, "map")
+	step("open the KPIs", chromedp.Navigate(base+"/events/kpi?by=grid"), chromedp.WaitVisible(sel(`svg.chart-svg`)))
+	if kpi := text("main"); !strings.Contains(kpi, "按期处置率") || !strings.Contains(kpi, "第") {
+		t.Errorf("KPI page lacks its figures:\n%.300s", kpi)
+	}
+	noSideways("KPI")
+	Screenshot(t, bctx, "kpi")
 
 	// 7. The resident rates it on the public page, without an account.
 	logout()

@@ -193,8 +193,10 @@ func demoEvent(ctx context.Context, s *Store, org *orgtree.Store, rng *rand.Rand
 	switch {
 	case age < 48*time.Hour:
 		stage = rng.IntN(4)
-	case age > 10*24*time.Hour && rng.IntN(5) > 0:
+	case age > 10*24*time.Hour && rng.IntN(8) > 0:
 		stage = 7 + rng.IntN(3)
+	case age <= 10*24*time.Hour:
+		stage = 3 + rng.IntN(7)
 	}
 	names, _ := s.Departments(ctx)
 	dept := cat.Effective(c.Code).Department

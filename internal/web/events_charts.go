@@ -199,6 +199,7 @@ type bar struct {
 type barChart struct {
 	Title         string
 	Width, Height float64
+	Full          float64 // the width of a 100 % bar
 	Bars          []bar
 }
 
@@ -289,8 +290,9 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *request) 
 
 // rateChart draws one rate per group as horizontal bars from 0 to 100 %.
 func rateChart(title string, rows []events.KPIRow, rate func(events.KPIRow) float64, fill string) barChart {
-	const labelW, barW, rowH = 180.0, 420.0, 30.0
-	c := barChart{Title: title, Width: labelW + barW + 70, Height: math.Max(rowH, float64(len(rows))*rowH) + 6}
+	// Narrow enough that a phone shows the labels at a readable size.
+	const labelW, barW, rowH = 120.0, 230.0, 34.0
+	c := barChart{Title: title, Width: labelW + barW + 72, Height: math.Max(rowH, float64(len(rows))*rowH) + 6, Full: barW}
 	for i, r := range rows {
 		v := rate(r)
 		y := float64(i)*rowH + 4
