@@ -98,6 +98,12 @@ func (s *Store) Public(ctx context.Context, trackingNo string) (*PublicEvent, er
 	return pe, nil
 }
 
+// PublicFresh is Public without the cache: always read from the
+// database (benchmarks; callers that must not see a view seconds old).
+func (s *Store) PublicFresh(ctx context.Context, trackingNo string) (*PublicEvent, error) {
+	return s.publicView(ctx, NormalizeTracking(trackingNo))
+}
+
 // forgetPublic drops the cached public view of an event that changed.
 func (s *Store) forgetPublic(no string) {
 	s.pmu.Lock()
