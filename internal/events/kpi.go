@@ -100,7 +100,7 @@ func (s *Store) KPIs(ctx context.Context, v *access.Viewer, kq KPIQuery) ([]KPIR
 	closed := b.arg(StatusClosed)
 	group := ""
 	if kq.By != "" {
-		group = ` GROUP BY ` + key + ` ORDER BY 1`
+		group = ` GROUP BY 1 ORDER BY 1`
 	}
 	sum := func(cond string) string { return "COALESCE(SUM(CASE WHEN " + cond + " THEN 1 ELSE 0 END), 0)" }
 	rows, err := s.db.QueryContext(ctx, `SELECT `+key+` AS k, COUNT(*), `+

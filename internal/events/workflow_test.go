@@ -146,6 +146,12 @@ func TestStreetPath(t *testing.T) {
 			rows[0].ClosureRate() != 1 || rows[0].Satisfaction() != 1 || rows[0].ReworkRate() != 0 {
 			t.Errorf("KPIs: %+v", rows)
 		}
+		for by, label := range map[string]string{ByGrid: "城北第一网格", ByCommunity: "城北社区", ByCategory: "市容环境", ByMonth: "2026-03"} {
+			rows, err := f.s.KPIs(ctx, f.districtOp, KPIQuery{By: by, Unit: f.street.ID})
+			if err != nil || len(rows) != 1 || rows[0].Label != label || rows[0].Reported != 1 {
+				t.Errorf("KPIs by %s: %+v %v", by, rows, err)
+			}
+		}
 	})
 }
 

@@ -114,7 +114,13 @@ type queueData struct {
 
 func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *request) {
 	ctx := r.Context()
-	todo, err := h.Events.Queue(ctx, rq.viewer, 0, 100)
+	// ?org= narrows the queue to a unit's (a grid's, a community's) work.
+	unit, _ := queryID(r, "org")
+	todo, err := h.Events.Queue(ctx, rq.viewer, unit, 100)
+	if errors.Is(err, events.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
