@@ -110,8 +110,6 @@ func (s *Store) may(ctx context.Context, v *access.Viewer, action string, e *Eve
 		return office(e.DispatchedBy)
 	case byStreet:
 		return office(LevelStreet)
-	case byDistrict:
-		return office(LevelDistrict)
 	case byHandler:
 		if e.Status == StatusCommunity {
 			return v.CanAt(PermHandle, e.Place()) && v.CanAt(PermAccept, e.Place()), p.UnitName(LevelCommunity), nil

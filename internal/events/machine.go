@@ -62,20 +62,18 @@ const (
 	byLevel               // a platform at (or above) the event's level
 	byDispatcher          // a platform at (or above) the level that dispatched it
 	byStreet              // the street platform (or above)
-	byDistrict            // the district platform
 	byHandler             // the community for community events, the department for dispatched ones
 	byLevelOffice         // the community office for community events, the platform otherwise
 	byLevelOrAbove        // as byLevelOffice, or a platform above the event's level (corrections)
 )
 
 type actionDef struct {
-	from       []string // statuses it may be taken from; nil: any open status
-	perm       string
-	who        int
-	to         string // "" keeps the status (or is decided by the action)
-	needNote   bool
-	anyStatus  bool // also from a final status (comments)
-	changesKPI bool
+	from      []string // statuses it may be taken from; nil: any open status
+	perm      string
+	who       int
+	to        string // "" keeps the status (or is decided by the action)
+	needNote  bool
+	anyStatus bool // also from a final status (comments)
 }
 
 var machine = map[string]actionDef{

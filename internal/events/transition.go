@@ -281,11 +281,10 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat *Ca
 			return func() error { return createMediation(ctx, tx, e, now) }, nil
 		}
 	case ActReroute:
-		p, level, err := s.resolvePlace(ctx, tx, a.OrgID)
+		p, _, err := s.resolvePlace(ctx, tx, a.OrgID)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			fe["org"] = "所选地点不存在"
-			_ = level
 		case err != nil:
 			return nil, err
 		case p.Community != e.CommunityID:
