@@ -77,7 +77,7 @@ type actionDef struct {
 }
 
 var machine = map[string]actionDef{
-	ActAccept:           {from: []string{StatusReported}, perm: PermAccept, who: byCommunity},
+	ActAccept:           {from: []string{StatusReported}, perm: PermAccept, who: byLevelOrAbove},
 	ActReject:           {from: []string{StatusReported, StatusEscalated}, perm: PermAccept, who: byLevelOrAbove, to: StatusRejected, needNote: true},
 	ActMerge:            {from: []string{StatusReported, StatusEscalated, StatusFiled}, perm: PermAccept, who: byLevelOrAbove, to: StatusMerged},
 	ActEscalate:         {from: []string{StatusCommunity}, perm: PermAccept, who: byCommunity, to: StatusEscalated},

@@ -36,6 +36,10 @@ func TestStreetPath(t *testing.T) {
 		}
 		f.refused(f.gw, e, Action{Name: ActAccept, Route: LevelStreet}, ErrForbidden)
 		f.refused(f.police, e, Action{Name: ActAccept, Route: LevelStreet}, ErrNotFound)
+		f.refused(f.street2Op, e, Action{Name: ActAccept, Route: LevelStreet}, ErrNotFound)
+		if !f.s.May(ctx, f.streetOp, ActAccept, e) {
+			t.Error("the street platform may accept for its community")
+		}
 		f.refused(f.street2Op, e, Action{Name: ActComment, Note: "看看"}, ErrNotFound)
 		f.refused(f.staff, e, Action{Name: ActAccept}, register.FieldErrors{"route": ""})
 
