@@ -8,15 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
-	"shequ/internal/events"
 	"shequ/internal/notify"
 	"shequ/internal/server"
 )
@@ -27,11 +26,26 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
-	publicURL := fs.String("public-url", "", "居民访问本站的地址(短信中的进度查询链接),如 https://shequ.example.gov.cn")
-	smsURL := fs.String("sms-url", "", "短信网关地址模板(空则只记日志不发送),如 https://sms.example.com/send?mobile={{.To}}&text={{.Body}};请求头(如 Authorization)放在环境变量 SHEQU_SMS_HEADERS,每行一个")
-	smsBody := fs.String("sms-body", "", "短信网关 POST 请求体模板,如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}}")
+	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
+	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
+	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("--public-url 应为完整网址,如 https://shequ.example.gov.cn")
+	}
+	var sms notify.Sender
+	if *smsURL != "" {
+		headers, err := smsHeaders(os.Getenv("SHEQU_SMS_HEADERS"))
+		if err != nil {
+			return err
+		}
+		hs, err := notify.NewHTTPSender(notify.HTTPConfig{URL: *smsURL, Body: *smsBody, Headers: headers})
+		if err != nil {
+			return fmt.Errorf("--sms-url/--sms-body: %w", err)
+		}
+		sms = hs
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -49,41 +63,30 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	sender, err := smsSender(*smsURL, *smsBody, os.Getenv("SHEQU_SMS_HEADERS"), log)
-	if err != nil {
-		return err
-	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms})
 	defer app.Close()
-	// Background work: the notification outbox and the 督办 timers, both
-	// kept in the database, so a restart picks up where it stopped.
-	jobs, stopJobs := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); notify.NewDispatcher(db, sender, log).Run(jobs) }()
-	go func() { defer wg.Done(); (&events.Scheduler{Store: app.Events, Log: log}).Run(jobs) }()
-	defer func() { stopJobs(); wg.Wait() }()
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
 	})
 }
 
-// smsSender is the HTTP gateway when a URL template is given, else the log
-// sender.
-func smsSender(url, body, headers string, log *slog.Logger) (notify.Sender, error) {
-	if url == "" {
-		return notify.LogSender{Log: log}, nil
-	}
+// smsHeaders reads the SMS gateway's request headers (an Authorization
+// with its key, say) from SHEQU_SMS_HEADERS: one "Name: value" per line, so
+// that secrets stay out of the command line.
+func smsHeaders(env string) (map[string]string, error) {
 	h := map[string]string{}
-	for _, line := range strings.FieldsFunc(headers, func(r rune) bool { return r == '\n' || r == ';' }) {
+	for _, line := range strings.Split(env, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
 		k, v, ok := strings.Cut(line, ":")
 		if !ok || strings.TrimSpace(k) == "" {
 			return nil, fmt.Errorf("SHEQU_SMS_HEADERS 每行应为 名称: 值")
 		}
 		h[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	return notify.NewHTTPSender(notify.HTTPConfig{URL: url, Body: body, Headers: h})
+	return h, nil
 }
 
 // loadDemoIfEmpty loads the chengbei preset and an administrator into an

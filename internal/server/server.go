@@ -17,12 +17,15 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/api"
+	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/notify"
 	"shequ/internal/open311"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/services"
 	"shequ/internal/web"
 )
 
@@ -30,17 +33,27 @@ import (
 type Config struct {
 	Addr          string
 	SecureCookies bool
-	PublicURL     string // the site's address as residents reach it, for links in SMS
+	// PublicURL is the address residents reach the portal at, printed in
+	// QR codes and SMS ("https://shequ.example.gov.cn"); empty: http://Addr.
+	PublicURL string
+	// Lookups limits the public progress lookup; nil: services.DefaultLimiter.
+	Lookups *services.Limiter
+	// SMS sends notifications; nil logs them (notify.LogSender).
+	SMS notify.Sender
 }
 
 // App is the assembled application: its handler, the table of its routes
 // and what must be closed when it stops.
 type App struct {
-	Handler http.Handler
-	Routes  *access.Routes
-	Access  *access.Service
-	Audit   *audit.Log
-	Events  *events.Store
+	Handler  http.Handler
+	Routes   *access.Routes
+	Access   *access.Service
+	Audit    *audit.Log
+	Services *services.Service
+	Events   *events.Store
+
+	stopNotify func() // stops the notification dispatcher and waits for it
+	stopEvents func() // stops the 督办 scheduler and waits for it
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -54,9 +67,6 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	for _, e := range register.Entities() {
 		acs.Resolve(e, reg.Resolver(e))
 	}
-	ev := events.NewStore(db)
-	ev.PublicURL = cfg.PublicURL
-	acs.Resolve("event", ev.Resolve)
 	acs.Resolve("unit", func(ctx context.Context, id int64) (access.Place, error) {
 		community, grid, err := org.Place(ctx, id)
 		if errors.Is(err, orgtree.ErrNotFound) {
@@ -64,6 +74,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		}
 		return access.Place{Community: community, Grid: grid, Org: id}, err
 	})
+	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
+	ev, stopEvents := eventsApp(db, acs, log, cfg)
+	arch := &archive.Registry{}
+	svc.Contribute(arch)
 	rt := access.NewRoutes()
 	rt.Handle("GET /healthz", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -75,15 +89,23 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	}))
-	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Events: ev, Audit: aud, Log: log})
-	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: cfg.PublicURL})
-	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Events: ev, Audit: aud,
-		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud, Events: ev}
+	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
+		Events: ev})
+	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
+	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
+		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev})
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
+		Audit: aud, Services: svc, Events: ev, stopNotify: stopNotify, stopEvents: stopEvents}
 }
 
-// Close writes the audit entries still queued.
-func (a *App) Close() { a.Audit.Close() }
+// Close stops the notification dispatcher and writes the audit entries
+// still queued.
+func (a *App) Close() {
+	a.stopEvents()
+	a.stopNotify()
+	a.Audit.Close()
+}
 
 // cleanQuery refuses query strings that are not valid UTF-8 or carry NUL
 // characters: no form of the system sends them, and PostgreSQL refuses to

@@ -105,7 +105,7 @@ func (h *handler) eventRows(ctx context.Context, rq *request, list []*events.Eve
 	return out, nil
 }
 
-type queueData struct {
+type eventQueueData struct {
 	Todo      []eventRow
 	Mine      []eventRow
 	CanReport bool
@@ -130,7 +130,7 @@ func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *request
 		h.serverError(w, r, rq, err)
 		return
 	}
-	d := queueData{CanReport: rq.viewer.Can(events.PermReport), CanRead: rq.viewer.Can(events.PermRead)}
+	d := eventQueueData{CanReport: rq.viewer.Can(events.PermReport), CanRead: rq.viewer.Can(events.PermRead)}
 	if d.Todo, err = h.eventRows(ctx, rq, todo); err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -147,7 +147,7 @@ type optGroup struct {
 	Options []option
 }
 
-type listData struct {
+type eventListData struct {
 	Rows       []eventRow
 	Total      int
 	Q          url.Values
@@ -194,7 +194,7 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *request)
 		return
 	}
 	rq.audit.rows = len(rows)
-	d := listData{Rows: rows, Total: total, Q: q, Page: page}
+	d := eventListData{Rows: rows, Total: total, Q: q, Page: page}
 	for _, s := range events.Statuses {
 		d.Statuses = append(d.Statuses, option{s, events.StatusNames[s]})
 	}
@@ -249,7 +249,7 @@ func (h *handler) categoryGroups(ctx context.Context, publicOnly, groups bool) (
 
 // The report form ---------------------------------------------------------
 
-type reportForm struct {
+type eventReportForm struct {
 	Category, Urgency, Description, Address, Source, ExternalRef string
 	ReporterName, ReporterPhone, Level                           string
 	Org                                                          string
@@ -257,8 +257,8 @@ type reportForm struct {
 	Summary                                                      []errItem
 }
 
-type reportData struct {
-	F          reportForm
+type eventReportData struct {
+	F          eventReportForm
 	Categories []optGroup
 	Places     []optGroup
 	Urgencies  []option
@@ -271,13 +271,13 @@ var reportFields = []string{"category", "org", "description", "photos", "urgency
 	"reporter_name", "reporter_phone", "external_ref", "level"}
 
 func (h *handler) newEventForm(w http.ResponseWriter, r *http.Request, rq *request) {
-	f := reportForm{Urgency: events.UrgencyNormal, Org: r.URL.Query().Get("org")}
+	f := eventReportForm{Urgency: events.UrgencyNormal, Org: r.URL.Query().Get("org")}
 	h.renderReportForm(w, r, rq, http.StatusOK, f)
 }
 
-func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f reportForm) {
+func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f eventReportForm) {
 	ctx := r.Context()
-	d := reportData{F: f, Office: !rq.viewer.HasRole("grid_worker") || rq.viewer.Can(events.PermAccept)}
+	d := eventReportData{F: f, Office: !rq.viewer.HasRole("grid_worker") || rq.viewer.Can(events.PermAccept)}
 	var err error
 	if d.Categories, err = h.categoryGroups(ctx, false, false); err != nil {
 		h.serverError(w, r, rq, err)
@@ -421,7 +421,7 @@ func photosOf(r *http.Request, field string) ([]events.Photo, string) {
 }
 
 func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *request) {
-	f := reportForm{Category: r.PostFormValue("category"), Urgency: r.PostFormValue("urgency"),
+	f := eventReportForm{Category: r.PostFormValue("category"), Urgency: r.PostFormValue("urgency"),
 		Description: r.PostFormValue("description"), Address: r.PostFormValue("address"),
 		Source: r.PostFormValue("source"), ExternalRef: r.PostFormValue("external_ref"),
 		ReporterName: r.PostFormValue("reporter_name"), ReporterPhone: r.PostFormValue("reporter_phone"),
@@ -466,7 +466,7 @@ func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *reques
 
 // The event's page -----------------------------------------------------
 
-type stepView struct {
+type eventStepView struct {
 	events.Step
 	Label   string
 	Dept    string
@@ -484,11 +484,11 @@ type eventData struct {
 	Reporter   string
 	Phone      string
 	Overdue    bool
-	Steps      []stepView
+	Steps      []eventStepView
 	Actions    []string
 	Mediation  *events.Mediation
 	CanMediate bool
-	Supervised []supervisionView
+	Supervised []eventSupervisionView
 
 	// Choices for the action forms.
 	DefaultRoute string // accept: street when the category is handled above the community
@@ -507,7 +507,7 @@ type eventData struct {
 	Errors map[string]string
 }
 
-type supervisionView struct {
+type eventSupervisionView struct {
 	Grade, Step, Target, At string
 }
 
@@ -571,7 +571,7 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	for i := len(steps) - 1; i >= 0; i-- { // newest first
 		st := steps[i]
-		sv := stepView{Step: st, Label: events.ActionNames[st.Action], Dept: depts[st.Department]}
+		sv := eventStepView{Step: st, Label: events.ActionNames[st.Action], Dept: depts[st.Department]}
 		sv.Details = stepDetails(cat, depts, st)
 		d.Steps = append(d.Steps, sv)
 	}

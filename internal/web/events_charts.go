@@ -203,7 +203,7 @@ type barChart struct {
 	Bars          []bar
 }
 
-type kpiData struct {
+type eventKPIData struct {
 	Unit     orgtree.Unit
 	From, To string
 	By       string
@@ -219,7 +219,7 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *request) 
 	ctx := r.Context()
 	q := r.URL.Query()
 	now := h.Events.Now().In(workdays.Shanghai)
-	d := kpiData{By: q.Get("by"), From: q.Get("from"), To: q.Get("to")}
+	d := eventKPIData{By: q.Get("by"), From: q.Get("from"), To: q.Get("to")}
 	if d.By == "" {
 		d.By = events.ByDepartment
 	}

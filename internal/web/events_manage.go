@@ -24,20 +24,20 @@ func (h *handler) eventManageRoutes(rt *access.Routes) {
 	h.page(rt, "POST /events/manage/contacts/{contact}/delete", manage, h.deleteContact)
 }
 
-type limitCell struct {
+type eventLimitCell struct {
 	Step, Urgency string
 	Amount        int
 	Unit          string
 	Inherited     string // the limit that applies when none is set here
 }
 
-type manageData struct {
+type eventManageData struct {
 	Categories  []events.Category
 	Catalogue   *events.Catalogue
 	Edit        events.Category
 	New         bool
 	LimitsOf    string
-	Limits      [][]limitCell // by step, then urgency
+	Limits      [][]eventLimitCell // by step, then urgency
 	Steps       []option
 	Urgencies   []option
 	Units       []option
@@ -51,10 +51,10 @@ type manageData struct {
 }
 
 func (h *handler) eventManage(w http.ResponseWriter, r *http.Request, rq *request) {
-	h.renderManage(w, r, rq, http.StatusOK, manageData{})
+	h.renderManage(w, r, rq, http.StatusOK, eventManageData{})
 }
 
-func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *request, status int, d manageData) {
+func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *request, status int, d eventManageData) {
 	ctx := r.Context()
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
@@ -78,10 +78,10 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	own := cat.OwnLimits(d.LimitsOf)
 	for _, step := range []string{events.StepAccept, events.StepFile, events.StepDispatch, events.StepHandle, events.StepVerify, events.StepClose} {
-		var row []limitCell
+		var row []eventLimitCell
 		for _, u := range []string{events.UrgencyNormal, events.UrgencyUrgent, events.UrgencyCritical} {
 			l := own[step+"|"+u]
-			row = append(row, limitCell{Step: step, Urgency: u, Amount: l.Amount, Unit: l.Unit,
+			row = append(row, eventLimitCell{Step: step, Urgency: u, Amount: l.Amount, Unit: l.Unit,
 				Inherited: cat.Limit(d.LimitsOf, step, u).String()})
 		}
 		d.Limits = append(d.Limits, row)
@@ -127,7 +127,7 @@ func (h *handler) saveCategory(w http.ResponseWriter, r *http.Request, rq *reque
 	if err := h.Events.SaveCategory(r.Context(), c); err != nil {
 		var fe register.FieldErrors
 		if errors.As(err, &fe) {
-			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, manageData{Edit: c, New: c.Version == 0, Errors: fe, Error: fe.Error()})
+			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{Edit: c, New: c.Version == 0, Errors: fe, Error: fe.Error()})
 			return
 		}
 		h.serverError(w, r, rq, err)
@@ -147,7 +147,7 @@ func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *request
 			if raw != "" {
 				n, err := strconv.Atoi(raw)
 				if err != nil {
-					h.renderManage(w, r, rq, http.StatusUnprocessableEntity, manageData{LimitsOf: category,
+					h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{LimitsOf: category,
 						Error: events.StepNames[step] + events.UrgencyNames[u] + "的时限应为整数"})
 					return
 				}
@@ -159,7 +159,7 @@ func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *request
 			if err := h.Events.SetLimit(r.Context(), category, step, u, events.Limit{Amount: amount, Unit: r.PostFormValue("unit_" + key)}); err != nil {
 				var fe register.FieldErrors
 				if errors.As(err, &fe) {
-					h.renderManage(w, r, rq, http.StatusUnprocessableEntity, manageData{LimitsOf: category,
+					h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{LimitsOf: category,
 						Error: events.StepNames[step] + events.UrgencyNames[u] + ":" + fe.Error()})
 					return
 				}
@@ -177,7 +177,7 @@ func (h *handler) saveEventSettings(w http.ResponseWriter, r *http.Request, rq *
 		if err := h.Events.SetSetting(r.Context(), k, r.PostFormValue(k)); err != nil {
 			var fe register.FieldErrors
 			if errors.As(err, &fe) {
-				h.renderManage(w, r, rq, http.StatusUnprocessableEntity, manageData{Errors: fe, Error: fe.Error()})
+				h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{Errors: fe, Error: fe.Error()})
 				return
 			}
 			h.serverError(w, r, rq, err)
@@ -194,7 +194,7 @@ func (h *handler) addContact(w http.ResponseWriter, r *http.Request, rq *request
 	if err := h.Events.AddContact(r.Context(), nil, &c); err != nil {
 		var fe register.FieldErrors
 		if errors.As(err, &fe) {
-			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, manageData{ContactUnit: c.UnitID, Errors: fe, Error: fe.Error()})
+			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{ContactUnit: c.UnitID, Errors: fe, Error: fe.Error()})
 			return
 		}
 		h.serverError(w, r, rq, err)

@@ -32,10 +32,18 @@ func (h *handler) eventPublicRoutes(rt *access.Routes) {
 	rt.Handle("GET /public/events/track", public, h.recover(http.HandlerFunc(h.publicTrack)))
 	rt.Handle("POST /public/events/rate", public, h.recover(http.HandlerFunc(h.publicRate)))
 	rt.Handle("GET /public/events/photos/{no}/{photo}", public, h.recover(http.HandlerFunc(h.publicPhoto)))
+	// The residents' portal links here ("反映问题"), with its community.
+	rt.Handle("GET /report", public, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		to := "/public/events"
+		if c, err := strconv.ParseInt(r.URL.Query().Get("c"), 10, 64); err == nil && c > 0 {
+			to += "?org=" + strconv.FormatInt(c, 10)
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	})))
 }
 
-type publicReportData struct {
-	F          reportForm
+type eventPublicReportData struct {
+	F          eventReportForm
 	Anonymous  bool
 	Categories []optGroup
 	Places     []optGroup
@@ -57,10 +65,10 @@ func (h *handler) publicCSRF(r *http.Request) bool {
 }
 
 func (h *handler) publicReportForm(w http.ResponseWriter, r *http.Request) {
-	h.renderPublicReport(w, r, http.StatusOK, publicReportData{F: reportForm{Org: r.URL.Query().Get("org")}})
+	h.renderPublicReport(w, r, http.StatusOK, eventPublicReportData{F: eventReportForm{Org: r.URL.Query().Get("org")}})
 }
 
-func (h *handler) renderPublicReport(w http.ResponseWriter, r *http.Request, status int, d publicReportData) {
+func (h *handler) renderPublicReport(w http.ResponseWriter, r *http.Request, status int, d eventPublicReportData) {
 	ctx := r.Context()
 	var err error
 	if d.Categories, err = h.categoryGroups(ctx, true, false); err != nil {
@@ -91,7 +99,7 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, nil, http.StatusBadRequest)
 		return
 	}
-	d := publicReportData{F: reportForm{Category: r.PostFormValue("category"), Description: r.PostFormValue("description"),
+	d := eventPublicReportData{F: eventReportForm{Category: r.PostFormValue("category"), Description: r.PostFormValue("description"),
 		Address: r.PostFormValue("address"), ReporterName: r.PostFormValue("reporter_name"),
 		ReporterPhone: r.PostFormValue("reporter_phone"), Org: r.PostFormValue("org")},
 		Anonymous: r.PostFormValue("anonymous") == "1"}
@@ -139,7 +147,7 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/public/events/track?new=1&no="+url.QueryEscape(e.TrackingNo), http.StatusSeeOther)
 }
 
-type publicTrackData struct {
+type eventPublicTrackData struct {
 	No    string
 	New   bool
 	E     *events.PublicEvent
@@ -149,7 +157,7 @@ type publicTrackData struct {
 
 func (h *handler) publicTrack(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := publicTrackData{No: q.Get("no"), New: q.Get("new") == "1", Rated: q.Get("rated") == "1"}
+	d := eventPublicTrackData{No: q.Get("no"), New: q.Get("new") == "1", Rated: q.Get("rated") == "1"}
 	status := http.StatusOK
 	if d.No != "" {
 		status, d.E, d.Error = h.lookupPublic(r, d.No)
@@ -184,7 +192,7 @@ func (h *handler) publicRate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	no := r.PostFormValue("no")
-	d := publicTrackData{No: no}
+	d := eventPublicTrackData{No: no}
 	status, pe, msg := h.lookupPublic(r, no)
 	d.E, d.Error = pe, msg
 	if pe != nil {

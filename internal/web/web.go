@@ -25,11 +25,13 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/services"
 )
 
 // Deps are what the pages need.
@@ -44,6 +46,12 @@ type Deps struct {
 	Throttle      *accounts.Throttle
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
+	// The one-stop service hall, the household archive's contributors and
+	// the public lookup's limiter (nil: services.DefaultLimiter); without
+	// Services the hall's pages are not served.
+	Services *services.Service
+	Archive  *archive.Registry
+	Lookups  *services.Limiter
 }
 
 type handler struct {
@@ -135,6 +143,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /houses/{id}", read("house"), h.house)
 	h.page(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
+	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 
