@@ -163,7 +163,11 @@ func (h *handler) publicTrack(w http.ResponseWriter, r *http.Request) {
 		status, d.E, d.Error = h.lookupPublic(r, d.No)
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.render(w, r, status, "events_public_track", &page{Title: "查询办理进度", CSRF: h.publicToken(w, r), Data: d})
+	csrf := ""
+	if d.E != nil && d.E.CanRate {
+		csrf = h.publicToken(w, r) // only the rating form needs one
+	}
+	h.render(w, r, status, "events_public_track", &page{Title: "查询办理进度", CSRF: csrf, Data: d})
 }
 
 // lookupPublic finds an event by tracking number for the public pages,
