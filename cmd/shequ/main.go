@@ -23,8 +23,10 @@ const usage = `shequ — 社区治理与便民服务平台
   shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S]  载入演示数据
   shequ user    add|list|set-password [--db …] …                          管理账号
   shequ token   create|list|revoke [--db …] …                             管理 API 令牌
+  shequ calendar show|import|set-hours [--db …] [--year Y] …              工作日历:节假日、调休、作息时间
+  shequ events  categories|scan|outbox [--db …]                           事件分类、督办扫描、通知发件箱
   shequ report  [--db …] --org 单元 [--period 2026-10] [--template 编码] [-o 文件.xlsx|pdf|csv]  计算报表
-  shequ bench   [--db …] [--persons N]                                    性能测量(每行一个 JSON)
+  shequ bench   [--db …] [--persons N] [--only events|reports]            性能测量(每行一个 JSON)
 
 --db 默认为 ./shequ.db(SQLite);以 postgres:// 开头时使用 PostgreSQL。
 `
@@ -59,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCmd(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
+	case "calendar":
+		return calendarCmd(ctx, rest, stdout, stderr)
+	case "events":
+		return eventsCmd(ctx, rest, stdout, stderr)
 	case "report":
 		return reportCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"shequ/internal/accounts"
@@ -36,7 +37,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var sms notify.Sender
 	if *smsURL != "" {
-		hs, err := notify.NewHTTPSender(notify.HTTPConfig{URL: *smsURL, Body: *smsBody})
+		headers, err := smsHeaders(os.Getenv("SHEQU_SMS_HEADERS"))
+		if err != nil {
+			return err
+		}
+		hs, err := notify.NewHTTPSender(notify.HTTPConfig{URL: *smsURL, Body: *smsBody, Headers: headers})
 		if err != nil {
 			return fmt.Errorf("--sms-url/--sms-body: %w", err)
 		}
@@ -64,6 +69,24 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
 	})
+}
+
+// smsHeaders reads the SMS gateway's request headers (an Authorization
+// with its key, say) from SHEQU_SMS_HEADERS: one "Name: value" per line, so
+// that secrets stay out of the command line.
+func smsHeaders(env string) (map[string]string, error) {
+	h := map[string]string{}
+	for _, line := range strings.Split(env, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("SHEQU_SMS_HEADERS 每行应为 名称: 值")
+		}
+		h[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return h, nil
 }
 
 // loadDemoIfEmpty loads the chengbei preset and an administrator into an

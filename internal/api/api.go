@@ -18,6 +18,7 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -31,6 +32,7 @@ type Deps struct {
 	Org      *orgtree.Store
 	Accounts *accounts.Store
 	Access   *access.Service
+	Events   *events.Store // events (their routes answer only when set)
 	Audit    *audit.Log
 	Reports  *reports.Service
 	Log      *slog.Logger
@@ -78,6 +80,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
 	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
+	h.eventRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

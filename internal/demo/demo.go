@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -184,6 +185,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	}
 	if loadErr == nil {
 		loadErr = loadServices(ctx, db, opt)
+	}
+	if loadErr == nil {
+		loadErr = events.LoadDemo(ctx, db, opt.Seed, opt.Today) // events in every stage, in the first communities
 	}
 	if loadErr != nil {
 		return sum, loadErr

@@ -20,7 +20,9 @@ import (
 	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/notify"
+	"shequ/internal/open311"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -49,8 +51,10 @@ type App struct {
 	Access   *access.Service
 	Audit    *audit.Log
 	Services *services.Service
+	Events   *events.Store
 
 	stopNotify func() // stops the notification dispatcher and waits for it
+	stopEvents func() // stops the 督办 scheduler and waits for it
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -72,6 +76,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		return access.Place{Community: community, Grid: grid, Org: id}, err
 	})
 	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
+	ev, stopEvents := eventsApp(db, acs, log, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := access.NewRoutes()
@@ -87,17 +92,19 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	}))
 	rep := reports.New(db, aud)
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
-		Reports: rep})
+		Events: ev, Reports: rep})
+	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Archive: arch, Lookups: cfg.Lookups, Reports: rep})
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Reports: rep})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
-		Audit: aud, Services: svc, stopNotify: stopNotify}
+		Audit: aud, Services: svc, Events: ev, stopNotify: stopNotify, stopEvents: stopEvents}
 }
 
 // Close stops the notification dispatcher and writes the audit entries
 // still queued.
 func (a *App) Close() {
+	a.stopEvents()
 	a.stopNotify()
 	a.Audit.Close()
 }
@@ -110,6 +117,13 @@ func cleanQuery(next http.Handler) http.Handler {
 		for _, vs := range r.URL.Query() {
 			for _, v := range vs {
 				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					if strings.HasPrefix(r.URL.Path, "/open311/") {
+						// GeoReport v2's error list, in JSON whatever the format asked for.
+						w.Header().Set("Content-Type", "application/json; charset=utf-8")
+						w.WriteHeader(http.StatusBadRequest)
+						w.Write([]byte(`[{"code":400,"description":"查询参数包含无效字符"}]` + "\n"))
+						return
+					}
 					if strings.HasPrefix(r.URL.Path, "/api/") {
 						w.Header().Set("Content-Type", "application/json; charset=utf-8")
 						w.WriteHeader(http.StatusBadRequest)

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -27,6 +28,7 @@ import (
 	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -40,6 +42,7 @@ type Deps struct {
 	Org           *orgtree.Store
 	Accounts      *accounts.Store
 	Access        *access.Service
+	Events        *events.Store
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
 	Reports       *reports.Service
@@ -65,7 +68,7 @@ type navItem struct {
 	Key   string
 	Label string
 	Href  string
-	Perm  string
+	Perm  string // one permission, or several separated by | (any of them)
 }
 
 // request is what an authenticated handler knows about its caller.
@@ -144,6 +147,7 @@ func Routes(rt *access.Routes, d Deps) {
 
 	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
+	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 
 	// Anything else is a Chinese 404 page rather than the mux's English one.
@@ -165,7 +169,7 @@ func (h *handler) addNav(key, label, href, perm string) {
 func (h *handler) navFor(v *access.Viewer) []navItem {
 	out := []navItem{{Key: "home", Label: "首页", Href: "/"}}
 	for _, n := range h.nav {
-		if n.Perm == "" || v.Can(n.Perm) {
+		if n.Perm == "" || slices.ContainsFunc(strings.Split(n.Perm, "|"), v.Can) {
 			out = append(out, n)
 		}
 	}
@@ -199,6 +203,13 @@ func (h *handler) recover(next http.Handler) http.Handler {
 // the same 404 page as a record that does not exist. Every call the rule
 // marks, and every POST, is recorded in the audit log.
 func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *request)) {
+	h.pageWithBody(rt, pattern, rule, 64<<10, fn)
+}
+
+// pageWithBody is page for forms that may send more than the usual 64 KB:
+// multipart forms with photos, up to maxBody bytes (parts beyond 8 MB go
+// to temporary files while the request runs).
+func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
 	rt.Handle(pattern, rule, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := h.session(r)
 		if err != nil {
@@ -225,8 +236,14 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 		// the disk of a phone that others may pick up.
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-			if err := r.ParseForm(); err != nil || !cleanForm(r) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			var err error
+			if maxBody > 64<<10 && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				err = r.ParseMultipartForm(8 << 20)
+			} else {
+				err = r.ParseForm()
+			}
+			if err != nil || !cleanForm(r) {
 				h.errorPage(w, r, rq, http.StatusBadRequest)
 				return
 			}
