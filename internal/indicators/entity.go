@@ -288,10 +288,15 @@ func NewRegistryCached(ctx context.Context, db *database.DB, cache *RowCache, so
 	}
 	all := append([]Source{reg, org}, sources...)
 	providedMu.Lock()
-	for _, p := range provided {
-		all = append(all, p(db))
-	}
+	ctors := append([]func(context.Context, *database.DB) (Source, error){}, provided...)
 	providedMu.Unlock()
+	for _, ctor := range ctors {
+		s, err := ctor(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, s)
+	}
 	for _, s := range all {
 		if err := r.Add(s); err != nil {
 			return nil, err
@@ -353,13 +358,14 @@ func (r *Registry) sources() []Source {
 
 var (
 	providedMu sync.Mutex
-	provided   []func(db *database.DB) Source
+	provided   []func(ctx context.Context, db *database.DB) (Source, error)
 )
 
 // Provide lets another capability plug its records in: call it from the
-// package's init with a constructor, and every registry made afterwards
-// includes the source.
-func Provide(ctor func(db *database.DB) Source) {
+// package's init with a constructor (which may read the catalogues its
+// entities' values come from), and every registry made afterwards includes
+// the source. internal/events does so for 事件.
+func Provide(ctor func(ctx context.Context, db *database.DB) (Source, error)) {
 	providedMu.Lock()
 	defer providedMu.Unlock()
 	provided = append(provided, ctor)
