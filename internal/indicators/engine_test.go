@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/orgtree"
 )
 
 func ind(code, entity, filter, measure, rule string) Indicator {
@@ -150,6 +151,51 @@ func TestEngineOneGridAndBuilding(t *testing.T) {
 		}
 		if got := value(t, res, defs, "houses", b1); got != 2 {
 			t.Errorf("building 1 houses = %v, want 2", got)
+		}
+	})
+}
+
+// TestUnitsFinerThanGrids places units below the grids: those in a grid
+// roll into it, one without a grid (a building straight under the
+// community, with a 单元 of its own) into the community, whether the
+// computation starts above the communities, at one, or at the building.
+func TestUnitsFinerThanGrids(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		org := orgtree.NewStore(db)
+		b4 := orgtree.Unit{ParentID: w.a.ID, Level: "building", Name: "4号楼"}
+		if err := org.Create(ctx, db, &b4); err != nil {
+			t.Fatal(err)
+		}
+		u1 := orgtree.Unit{ParentID: b4.ID, Level: "unit", Name: "1单元"}
+		if err := org.Create(ctx, db, &u1); err != nil {
+			t.Fatal(err)
+		}
+		defs := []Indicator{ind("buildings", "组织单元", "层级 = 楼栋", "count", "end"),
+			ind("units", "组织单元", "层级 = 单元", "count", "end")}
+		for _, root := range []int64{w.street.ID, w.a.ID} {
+			res := w.compute(t, root, w.period, defs)
+			for _, c := range []struct {
+				unit             int64
+				buildings, units float64
+			}{{w.a.ID, 3, 1}, {w.g1.ID, 1, 0}, {w.g2.ID, 1, 0}} {
+				if got := value(t, res, defs, "buildings", c.unit); got != c.buildings {
+					t.Errorf("root %d: buildings in %d = %v, want %v", root, c.unit, got, c.buildings)
+				}
+				if got := value(t, res, defs, "units", c.unit); got != c.units {
+					t.Errorf("root %d: 单元 in %d = %v, want %v", root, c.unit, got, c.units)
+				}
+			}
+			if root == w.street.ID {
+				if got := value(t, res, defs, "buildings", w.street.ID); got != 4 {
+					t.Errorf("buildings in the street = %v, want 4", got)
+				}
+			}
+		}
+		res := w.compute(t, b4.ID, w.period, defs)
+		if got := value(t, res, defs, "units", b4.ID); got != 1 {
+			t.Errorf("单元 in 4号楼 = %v, want 1", got)
 		}
 	})
 }

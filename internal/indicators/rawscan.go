@@ -30,7 +30,11 @@ func scanRaw(ctx context.Context, db *database.DB, query string, args []any, fn 
 		}
 		named := make([]driver.NamedValue, len(args))
 		for i, a := range args {
-			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+			v, err := driver.DefaultParameterConverter.ConvertValue(a) // int → int64, as database/sql does
+			if err != nil {
+				return err
+			}
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
 		}
 		rows, err := qc.QueryContext(ctx, query, named)
 		if err != nil {

@@ -2,6 +2,8 @@ package indicators
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sort"
@@ -44,11 +46,51 @@ func loadTree(ctx context.Context, db *database.DB, root int64) (*tree, error) {
 	if err := db.QueryRowContext(ctx, `SELECT rank FROM org_levels WHERE kind = 'grid'`).Scan(&gridRank); err != nil {
 		return nil, fmt.Errorf("org levels: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT u.id, COALESCE(u.parent_id, 0), u.level, l.name, l.rank, u.name,
+	var rootRank int
+	var rootCommunity int64
+	err := db.QueryRowContext(ctx, `SELECT l.rank, COALESCE(u.community_id, 0)
+		FROM org_units u JOIN org_levels l ON l.kind = u.level WHERE u.id = $1`, root).Scan(&rootRank, &rootCommunity)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrUnknownUnit
+	} else if err != nil {
+		return nil, err
+	}
+	// Two reads: the report units (the root and the units down to the
+	// grids), and the units finer than the grids, which need only their
+	// parent. Above the communities the subtree holds thirty times as
+	// many finer units (buildings, their units) as report units: there the
+	// report units are read by level, and of the finer units only those
+	// without a grid (a record at one with a grid rolls into its grid, see
+	// leaf). "CROSS JOIN" keeps SQLite's join order (PostgreSQL plans it as
+	// an inner join).
+	reportQ := `SELECT u.id, COALESCE(u.parent_id, 0), u.level, l.name, l.rank, u.name,
 			COALESCE(u.community_id, 0), c.depth, u.sort
 		FROM org_closure c JOIN org_units u ON u.id = c.unit_id JOIN org_levels l ON l.kind = u.level
-		WHERE c.ancestor_id = $1`, root)
+		WHERE c.ancestor_id = $1 AND (c.depth = 0 OR l.rank <= $2)`
+	finerQ := `SELECT c.unit_id, COALESCE(u.parent_id, 0)
+		FROM org_closure c JOIN org_units u ON u.id = c.unit_id JOIN org_levels l ON l.kind = u.level
+		WHERE c.ancestor_id = $1 AND c.depth > 0 AND l.rank > $2`
+	if rootCommunity == 0 && rootRank <= gridRank {
+		reportQ = `SELECT u.id, COALESCE(u.parent_id, 0), u.level, l.name, l.rank, u.name,
+				COALESCE(u.community_id, 0), c.depth, u.sort
+			FROM org_levels l CROSS JOIN org_units u CROSS JOIN org_closure c
+			WHERE l.rank <= $2 AND u.level = l.kind AND c.ancestor_id = $1 AND c.unit_id = u.id`
+		finerQ = `SELECT u.id, COALESCE(u.parent_id, 0)
+			FROM org_units u CROSS JOIN org_levels l CROSS JOIN org_closure c
+			WHERE u.grid_id IS NULL AND l.kind = u.level AND l.rank > $2 AND c.ancestor_id = $1 AND c.unit_id = u.id`
+	}
+	type below struct{ id, parent int64 }
+	var finer []below
+	finerErr := make(chan error, 1)
+	go func() {
+		finerErr <- scanRaw(ctx, db, finerQ, []any{root, gridRank}, func(v []driver.Value) error {
+			finer = append(finer, below{rawInt(v[0]), rawInt(v[1])})
+			return nil
+		})
+	}()
+	rows, err := db.QueryContext(ctx, reportQ, root, gridRank)
 	if err != nil {
+		<-finerErr
 		return nil, err
 	}
 	type row struct {
@@ -71,22 +113,21 @@ func loadTree(ctx context.Context, db *database.DB, root int64) (*tree, error) {
 		all = append(all, r)
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil {
+	err = rows.Err()
+	if ferr := <-finerErr; err == nil {
+		err = ferr
+	}
+	if err != nil {
 		return nil, err
 	}
 	if len(all) == 0 {
 		return nil, ErrUnknownUnit
 	}
 	// Report units: the root and those not below the grid level.
-	parentOf := make(map[int64]int64, len(all))
-	isReport := map[int64]bool{}
-	var report []row
-	for _, r := range all {
-		parentOf[r.u.ID] = r.parent
-		if r.depth == 0 || r.rank <= gridRank {
-			isReport[r.u.ID] = true
-			report = append(report, r)
-		}
+	parentOf := make(map[int64]int64, len(finer))
+	report := all
+	for _, f := range finer {
+		parentOf[f.id] = f.parent
 	}
 	byParent := map[int64][]row{}
 	var rootRow row
@@ -97,7 +138,7 @@ func loadTree(ctx context.Context, db *database.DB, root int64) (*tree, error) {
 		}
 		byParent[r.parent] = append(byParent[r.parent], r)
 	}
-	t := &tree{index: map[int64]int{}, leafOf: make(map[int64]int32, len(all))}
+	t := &tree{index: map[int64]int{}, leafOf: make(map[int64]int32, len(all)+len(finer))}
 	var walk func(r row, parent int)
 	walk = func(r row, parent int) {
 		u := r.u
@@ -127,12 +168,22 @@ func loadTree(ctx context.Context, db *database.DB, root int64) (*tree, error) {
 	t.root = t.units[0]
 	t.rootBelowGrid = rootRow.rank > gridRank
 	// Every unit rolls into its nearest report ancestor (itself if one).
-	for _, r := range all {
-		id := r.u.ID
-		for !isReport[id] {
-			id = parentOf[id]
+	for i, u := range t.units {
+		t.leafOf[u.ID] = int32(i)
+	}
+	for _, f := range finer {
+		id := f.id
+		for {
+			if i, ok := t.index[id]; ok {
+				t.leafOf[f.id] = int32(i)
+				break
+			}
+			p, ok := parentOf[id]
+			if !ok {
+				break // a parent outside the subtree: cannot happen in a closure
+			}
+			id = p
 		}
-		t.leafOf[r.u.ID] = int32(t.index[id])
 	}
 	// The communities whose records can lie in the subtree.
 	if t.root.CommunityID != 0 {
