@@ -20,7 +20,8 @@ const usage = `shequ — 社区治理与便民服务平台
 用法:
   shequ serve   [--db 文件|postgres://…] [--addr 127.0.0.1:8080] [--demo]   运行网站与 API
   shequ migrate [--db …]                                                  升级数据库结构
-  shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S]  载入演示数据
+  shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S] [--workbooks 目录]  载入演示数据
+  shequ import  [--db …] --department police [--unit 社区] 文件              导入部门名册(xlsx/csv)
   shequ user    add|list|set-password [--db …] …                          管理账号
   shequ token   create|list|revoke [--db …] …                             管理 API 令牌
   shequ bench   [--db …] [--persons N]                                    性能测量(每行一个 JSON)
@@ -58,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCmd(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,327 @@
+package imports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"shequ/internal/access"
+	"shequ/internal/database"
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
+	"shequ/internal/sheets"
+)
+
+// run is one execution of an import, from its checkpoint to its end.
+type run struct {
+	s        *Service
+	im       *Import
+	viewer   *access.Viewer
+	scope    access.Scope
+	book     *sheets.Book
+	roster   *roster
+	rules    rules
+	tag      string
+	tagName  string
+	today    time.Time
+	todayStr string
+
+	unit        orgtree.Unit
+	communities map[int64]orgtree.Unit
+	byName      map[string]int64 // community name or code → id
+	households  map[int64]*householdIndex
+}
+
+// Progress reports rows handled out of the rows expected.
+type Progress func(done, total int)
+
+// Run takes an import to its end, starting from its checkpoint. v is the
+// person on whose behalf it runs: rows must fall in v's scope for
+// register.import, and changes are recorded under v's name with the source
+// import:<department>. path is the file when the import keeps no spool of
+// its own (the command line). Running an import that is done does nothing.
+func (s *Service) Run(ctx context.Context, v *access.Viewer, id int64, path string, progress Progress) error {
+	im, err := s.get(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	if im.Status == StatusDone {
+		return nil
+	}
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	err = s.execute(ctx, v, im, path, progress)
+	switch {
+	case err == nil:
+		_, err = s.db.ExecContext(ctx, `UPDATE imports SET status = $1, finished_at = $2, rows_total = rows_done,
+			message = '', spool_path = '', version = version + 1 WHERE id = $3`, StatusDone, database.FormatTime(s.now()), im.ID)
+		if err == nil && im.SpoolPath != "" {
+			os.Remove(im.SpoolPath)
+		}
+		return err
+	case ctx.Err() != nil:
+		// Stopped from outside (shutdown, Ctrl-C): it stays running and
+		// resumes from its checkpoint next time.
+		return err
+	}
+	msg := "导入中断:内部错误,请重试;如仍失败请联系管理员"
+	var se *sheets.Error
+	var fe register.FieldErrors
+	var ue *userError
+	switch {
+	case errors.As(err, &se):
+		msg = se.Msg
+	case errors.As(err, &fe):
+		msg = fe.Error()
+	case errors.As(err, &ue):
+		msg = ue.msg
+	default:
+		slog.Error("import failed", "import", im.ID, "err", err)
+	}
+	s.db.ExecContext(context.WithoutCancel(ctx), `UPDATE imports SET status = $1, message = $2, version = version + 1
+		WHERE id = $3`, StatusFailed, msg, im.ID)
+	return err
+}
+
+// userError is a failure to tell the person who imports, in Chinese.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+func failf(format string, args ...any) error { return &userError{msg: fmt.Sprintf(format, args...)} }
+
+func (s *Service) execute(ctx context.Context, v *access.Viewer, im *Import, path string, progress Progress) error {
+	if path == "" {
+		path = im.SpoolPath
+	}
+	if path == "" {
+		return failf("导入的原始文件已不在,请重新上传该文件")
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return failf("导入的原始文件已不在,请重新上传该文件")
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	hash, size, err := hashFile(f)
+	if err != nil {
+		return err
+	}
+	if hash != im.FileHash {
+		return failf("文件 %s 与开始导入时的内容不同,不能继续;请作为新的导入重新开始", im.FileName)
+	}
+	book, err := sheets.Open(f, size, im.FileName, s.Limits)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if _, err := s.db.ExecContext(ctx, `UPDATE imports SET status = $1, message = '',
+		started_at = CASE WHEN started_at = '' THEN $2 ELSE started_at END, version = version + 1 WHERE id = $3`,
+		StatusRunning, database.FormatTime(now), im.ID); err != nil {
+		return err
+	}
+	r := &run{s: s, im: im, viewer: v, scope: v.Scope(PermImport), book: book, tag: im.Options.Tag,
+		today: now, todayStr: now.Format("2006-01-02"), households: map[int64]*householdIndex{}}
+	if err := r.prepare(ctx); err != nil {
+		return err
+	}
+	return r.rows(ctx, progress)
+}
+
+// prepare loads what the rows are matched against: the target's
+// communities, the roster of their persons and the source rules.
+func (r *run) prepare(ctx context.Context) error {
+	u, err := r.s.org.Get(ctx, r.im.UnitID)
+	if err != nil {
+		return err
+	}
+	r.unit = u
+	comms, err := r.s.communities(ctx, u)
+	if err != nil {
+		return err
+	}
+	r.communities = map[int64]orgtree.Unit{}
+	r.byName = map[string]int64{}
+	ids := make([]int64, 0, len(comms))
+	for _, c := range comms {
+		r.communities[c.ID] = c
+		ids = append(ids, c.ID)
+		r.byName[c.Name] = c.ID
+		r.byName[strings.TrimSuffix(c.Name, "社区")] = c.ID
+		r.byName[strings.TrimSuffix(c.Name, "居委会")] = c.ID
+		if c.Code != "" {
+			r.byName[c.Code] = c.ID
+		}
+	}
+	if r.tag != "" {
+		if err := r.s.db.QueryRowContext(ctx, `SELECT name FROM tag_kinds WHERE code = $1`, r.tag).Scan(&r.tagName); err != nil {
+			return err
+		}
+	}
+	compared := map[string]bool{}
+	for _, sl := range r.im.Layout.Sheets {
+		for _, f := range sl.Fields {
+			if fieldIndex(f) >= 0 {
+				compared[f] = true
+			}
+		}
+	}
+	compared["doc_type"], compared["birth_date"], compared["gender"] = true, true, true
+	var fields []string
+	for _, f := range personFields {
+		if compared[f] {
+			fields = append(fields, f)
+		}
+	}
+	r.roster = newRoster(fields)
+	if err := r.roster.load(ctx, r.s.reg, ids); err != nil {
+		return err
+	}
+	r.rules, err = loadRules(ctx, r.s.db)
+	return err
+}
+
+func (r *run) communityName(id int64) string {
+	if c, ok := r.communities[id]; ok {
+		return c.Name
+	}
+	u, err := r.s.org.Get(context.Background(), id)
+	if err != nil {
+		return "其他社区"
+	}
+	return u.Name
+}
+
+// rows reads the file on one goroutine, parsing rows in batches, while this
+// one matches and writes the batches before.
+func (r *run) rows(ctx context.Context, progress Progress) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan []*incoming, 2)
+	readErr := make(chan error, 1)
+	size := r.im.Options.BatchRows
+	if size <= 0 {
+		size = defaultBatch
+	}
+	go func() {
+		defer close(batches)
+		readErr <- r.read(ctx, size, batches)
+	}()
+	done := r.im.RowsDone
+	progress(done, r.im.RowsTotal)
+	for b := range batches {
+		if err := r.batch(ctx, b); err != nil {
+			cancel()
+			for range batches {
+			}
+			<-readErr
+			return err
+		}
+		done = r.im.RowsDone
+		progress(done, max(r.im.RowsTotal, done))
+	}
+	if err := <-readErr; err != nil {
+		return err
+	}
+	progress(done, done)
+	return nil
+}
+
+// read parses the rows after the checkpoint and sends them in batches.
+func (r *run) read(ctx context.Context, size int, out chan<- []*incoming) error {
+	seq := 0
+	var batch []*incoming
+	for i := range r.im.Layout.Sheets {
+		sl := &r.im.Layout.Sheets[i]
+		if sl.HeaderRow == 0 || sl.Skipped != "" {
+			continue
+		}
+		rows, err := r.book.Rows(sl.Index)
+		if err != nil {
+			return err
+		}
+		ps := &parser{layout: sl, date1904: r.book.Date1904, today: r.today, tag: r.tag}
+		for rows.Next() {
+			row := rows.Row()
+			if row.Num < sl.DataRow {
+				continue
+			}
+			if seq >= r.im.RowsDone {
+				batch = append(batch, ps.parse(row, seq))
+				if len(batch) == size {
+					select {
+					case out <- batch:
+					case <-ctx.Done():
+						rows.Close()
+						return ctx.Err()
+					}
+					batch = nil
+				}
+			}
+			seq++
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if len(batch) > 0 {
+		select {
+		case out <- batch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// batch decides and writes one batch, with its checkpoint, in one
+// transaction. When someone changed a person between the reads and the
+// writes, the batch is read and decided again.
+func (r *run) batch(ctx context.Context, rows []*incoming) error {
+	for attempt := 0; ; attempt++ {
+		for _, in := range rows {
+			in.reasons = in.reasons[:in.parsed]
+		}
+		lk, err := r.lookup(ctx, rows)
+		if err != nil {
+			return err
+		}
+		w := r.decide(rows, lk)
+		w.done = rows[len(rows)-1].seq + 1
+		err = r.write(ctx, w)
+		if errors.Is(err, register.ErrStale) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		r.committed(w)
+		return nil
+	}
+}
+
+// committed brings the roster and the record in memory up to the batch.
+func (r *run) committed(w *work) {
+	for _, id := range w.order {
+		o := w.orig[id]
+		p := w.cur[id]
+		if k := docKey(o.DocType, o.IDNumber); k != docKey(p.DocType, p.IDNumber) {
+			delete(r.roster.byKey, k)
+		}
+		r.roster.set(p)
+	}
+	for _, p := range w.creates {
+		r.roster.set(p)
+	}
+	r.im.RowsDone = w.done
+	r.im.Counts.add(w.counts)
+}
