@@ -42,8 +42,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	h := server.Handler(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
-	return server.Serve(ctx, *addr, h, func(a net.Addr) {
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
+	defer app.Close()
+	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
 	})
@@ -69,8 +70,7 @@ func loadDemoIfEmpty(ctx context.Context, db *database.DB, stdout, stderr io.Wri
 	b := make([]byte, 9)
 	rand.Read(b)
 	password := "demo" + base64.RawURLEncoding.EncodeToString(b) + "1"
-	acc := accounts.NewStore(db)
-	if err := acc.AddUser(ctx, &accounts.User{Name: "admin", DisplayName: "演示管理员", Role: accounts.RoleAdmin}, password); err != nil {
+	if err := addUser(ctx, db, &accounts.User{Name: "admin", DisplayName: "演示管理员"}, password, "admin", ""); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "登录账号: admin  密码: %s\n(密码只显示这一次;可用 shequ user set-password 修改)\n", password)

@@ -18,6 +18,7 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	user := fs.String("user", "", "令牌代表的用户名")
 	name := fs.String("name", "", "令牌用途说明")
 	id := fs.String("id", "", "要吊销的令牌 id 或前缀")
+	grant := fs.Int64("grant", 0, "令牌只代表该用户的这一项授权(授权 id,见 shequ user list;默认代表全部授权)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,7 +33,7 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *user == "" {
 			return fmt.Errorf("需要 --user")
 		}
-		secret, t, err := acc.CreateToken(ctx, *user, *name)
+		secret, t, err := acc.CreateToken(ctx, *user, *name, *grant)
 		if err != nil {
 			return err
 		}

@@ -2,26 +2,30 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
-	"strconv"
+	"strings"
 	"text/tabwriter"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/database"
+	"shequ/internal/orgtree"
 )
 
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("用法: shequ user add|list|set-password …")
+		return fmt.Errorf("用法: shequ user add|list|grant|revoke|set-password|disable|enable …")
 	}
 	sub, args := args[0], args[1:]
 	fs, dsn := newFlags("user "+sub, stderr)
 	name := fs.String("name", "", "用户名")
 	password := fs.String("password", "", "密码(至少10位,含字母和数字)")
-	role := fs.String("role", "", "角色: admin, street_operator, community_staff, grid_worker")
-	org := fs.String("org", "", "所属组织单元:id、名称或区划代码(非管理员必填)")
+	role := fs.String("role", "", "角色代码,如 admin、grid_worker、community_staff、dept_civil(见 shequ user roles)")
+	org := fs.String("org", "", "授权范围:组织单元的 id、名称或区划代码,多个用逗号分隔(管理员可省略,表示全域)")
 	display := fs.String("display-name", "", "显示名")
+	grantID := fs.Int64("grant", 0, "要撤销的授权 id(见 shequ user list)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,23 +35,43 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer db.Close()
 	acc := accounts.NewStore(db)
+	acs := access.NewService(db)
 	switch sub {
 	case "add":
 		if *name == "" || *password == "" || *role == "" {
 			return fmt.Errorf("需要 --name、--role 和 --password")
 		}
-		u := &accounts.User{Name: *name, DisplayName: *display, Role: *role}
-		if *org != "" {
-			id, err := findUnit(ctx, db, *org)
-			if err != nil {
-				return err
-			}
-			u.OrgID = id
-		}
-		if err := acc.AddUser(ctx, u, *password); err != nil {
+		u := &accounts.User{Name: *name, DisplayName: *display}
+		if err := addUser(ctx, db, u, *password, *role, *org); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "已创建用户 %s(%s)\n", u.Name, accounts.RoleNames[u.Role])
+		fmt.Fprintf(stdout, "已创建用户 %s 并授权 %s\n", u.Name, *role)
+		return nil
+	case "grant":
+		if *name == "" || *role == "" {
+			return fmt.Errorf("需要 --name 和 --role")
+		}
+		u, err := acc.UserByName(ctx, *name)
+		if err != nil {
+			return err
+		}
+		g, err := newGrant(ctx, db, u.ID, *role, *org)
+		if err != nil {
+			return err
+		}
+		if err := acs.AddGrant(ctx, nil, &g); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已授权 %s: %s(授权 id %d)\n", u.Name, *role, g.ID)
+		return nil
+	case "revoke":
+		if *grantID == 0 {
+			return fmt.Errorf("需要 --grant(授权 id,见 shequ user list)")
+		}
+		if err := acs.RevokeGrant(ctx, *grantID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已撤销授权 %d\n", *grantID)
 		return nil
 	case "list":
 		us, err := acc.Users(ctx)
@@ -55,9 +79,28 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "用户名\t显示名\t角色\t所属单元\t停用")
+		fmt.Fprintln(tw, "用户名\t显示名\t授权(id 角色@范围)\t停用")
 		for _, u := range us {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%v\n", u.Name, u.DisplayName, u.Role, u.OrgID, u.Disabled)
+			gs, err := acs.Grants(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			var parts []string
+			for _, g := range gs {
+				parts = append(parts, fmt.Sprintf("%d %s@%s", g.ID, g.Role, g.UnitNames))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%v\n", u.Name, u.DisplayName, strings.Join(parts, "; "), u.Disabled)
+		}
+		return tw.Flush()
+	case "roles":
+		roles, err := acs.Roles(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "代码\t名称\t授权范围\t权限")
+		for _, r := range roles {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Code, r.Name, access.PlaceNames[r.Place], strings.Join(r.Permissions, ","))
 		}
 		return tw.Flush()
 	case "set-password":
@@ -69,31 +112,42 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "已修改 %s 的密码,其现有会话均已退出\n", *name)
 		return nil
+	case "disable", "enable":
+		if *name == "" {
+			return fmt.Errorf("需要 --name")
+		}
+		if err := acc.SetDisabled(ctx, *name, sub == "disable"); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已%s用户 %s\n", map[string]string{"disable": "停", "enable": "启"}[sub], *name)
+		return nil
 	default:
 		return fmt.Errorf("未知子命令 user %s", sub)
 	}
 }
 
-// findUnit resolves an org unit given by id, administrative code or exact name.
-func findUnit(ctx context.Context, db *database.DB, ref string) (int64, error) {
-	var ids []int64
-	n, _ := strconv.ParseInt(ref, 10, 64)
-	rows, err := db.QueryContext(ctx, `SELECT id FROM org_units WHERE id = $1 OR code = $2 OR name = $2 LIMIT 2`, n, ref)
+// addUser creates an account with its first grant, both or neither.
+func addUser(ctx context.Context, db *database.DB, u *accounts.User, password, role, units string) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := accounts.NewStore(db).AddUser(ctx, tx, u, password); err != nil {
+			return err
+		}
+		g, err := newGrant(ctx, db, u.ID, role, units)
+		if err != nil {
+			return err
+		}
+		return access.NewService(db).AddGrant(ctx, tx, &g)
+	})
+}
+
+func newGrant(ctx context.Context, db *database.DB, userID int64, role, units string) (access.Grant, error) {
+	g := access.Grant{UserID: userID, Role: role, CreatedBy: "命令行"}
+	us, err := orgtree.NewStore(db).FindAll(ctx, units)
 	if err != nil {
-		return 0, err
+		return g, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		rows.Scan(&id)
-		ids = append(ids, id)
+	for _, u := range us {
+		g.Units = append(g.Units, u.ID)
 	}
-	switch len(ids) {
-	case 0:
-		return 0, fmt.Errorf("找不到组织单元 %q", ref)
-	case 1:
-		return ids[0], nil
-	default:
-		return 0, fmt.Errorf("组织单元 %q 不唯一,请用 id", ref)
-	}
+	return g, nil
 }

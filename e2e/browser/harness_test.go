@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"shequ/internal/testlog"
 )
 
 // Environment variable that turns a missing Chromium into a skip.
@@ -221,7 +223,8 @@ func run(t *testing.T, bin string, args ...string) string {
 // When t ends the server gets SIGTERM and must exit cleanly within 10 s.
 func StartServer(t *testing.T, args ...string) string {
 	t.Helper()
-	return serve(t, shequBinary(t), args...)
+	// -v logs every request: the run's log scan (e2e/logscan) reads it all.
+	return serve(t, shequBinary(t), append([]string{"-v"}, args...)...)
 }
 
 // serve is StartServer with the binary given, so that the harness can be
@@ -235,7 +238,8 @@ func serve(t *testing.T, bin string, args ...string) string {
 	}
 	cmd := exec.Command(bin, append([]string{"serve", "--db", DBPath(t), "--addr", addr}, args...)...)
 	var out syncBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	w := testlog.Writer(t, &out)
+	cmd.Stdout, cmd.Stderr = w, w
 	// A crashed or killed test process must not leave a server behind.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {

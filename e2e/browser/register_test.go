@@ -12,6 +12,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/ident"
+	"shequ/internal/testlog"
 )
 
 // target is what the scenario needs from the demo data: a person to find by
@@ -53,6 +54,7 @@ func TestRegister(t *testing.T) {
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
 	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "tester", "--display-name", "测试员", "--role", "admin", "--password", pw)
 	tg := findTarget(t, DBPath(t))
+	testlog.Secret(t, tg.idNumber, tg.memberPhone, "13912340000", "13912340001")
 	base := StartServer(t)
 	ctx := Chromium(t)
 	sel := func(s string) chromedp.CSS { return chromedp.CSS(s) }

@@ -44,8 +44,8 @@ func newTree(t *testing.T, db *database.DB) tree {
 
 func addUser(t *testing.T, db *database.DB, id int64, name string) {
 	t.Helper()
-	if _, err := db.ExecContext(context.Background(), `INSERT INTO users (id, name, password_hash, role, created_at, updated_at)
-		VALUES ($1, $2, 'x', 'grid_worker', '2026-01-01', '2026-01-01')`, id, name); err != nil {
+	if _, err := db.ExecContext(context.Background(), `INSERT INTO users (id, name, password_hash, created_at, updated_at)
+		VALUES ($1, $2, 'x', '2026-01-01', '2026-01-01')`, id, name); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -284,7 +284,7 @@ func TestAuthorize(t *testing.T) {
 			{v, rule, "/things/10", nil},
 			{v, rule, "/things/20", ErrNotFound},
 			{v, rule, "/things/30", ErrNotFound},
-			{v, rule, "/things/abc", ErrNotFound},
+			{v, rule, "/things/abc", ErrBadID},
 			{v, Rule{Perm: AuditRead}, "/things/10", ErrForbidden},
 			{v, Rule{}, "/things/10", ErrForbidden},
 			{v, Rule{Login: true}, "/things/10", nil},

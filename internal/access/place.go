@@ -24,8 +24,10 @@ type Place struct {
 type region struct {
 	units       []orgtree.Unit
 	communities map[int64]bool // communities below units above the community level
-	grids       map[int64]bool
-	orgs        map[int64]bool // every unit below units finer than a community (居民小组, 楼栋 …)
+	// orgs are units known by id: every unit below a unit finer than a
+	// community (居民小组, 楼栋 …), and the units above the communities
+	// below a street or district.
+	orgs map[int64]bool
 }
 
 func (g *region) contains(p Place) bool {
@@ -41,7 +43,7 @@ func (g *region) contains(p Place) bool {
 			}
 		}
 	}
-	return g.communities[p.Community] || g.grids[p.Grid] || g.orgs[p.Org]
+	return g.communities[p.Community] || g.orgs[p.Org]
 }
 
 // filter is the SQL condition selecting rows of alias inside the region, its

@@ -170,8 +170,10 @@ func (fe FieldErrors) Error() string {
 var ErrConflict = errors.New("该角色已被他人修改,请刷新后重试")
 
 // SaveRole creates or replaces a role's name, description, place,
-// permissions and field set. A changed role takes effect for every user
-// holding it at their next request.
+// permissions and field set. To replace, r.Version must be the version the
+// editor read; otherwise ErrConflict. A changed role takes effect for every
+// user holding it at their next request (in other processes within
+// cacheFor).
 func (s *Service) SaveRole(ctx context.Context, r Role, entities map[string][]string) error {
 	fe := FieldErrors{}
 	r.Code = strings.TrimSpace(r.Code)
@@ -232,7 +234,7 @@ func (s *Service) SaveRole(ctx context.Context, r Role, entities map[string][]st
 		case err != nil:
 			return err
 		default:
-			if r.Version != 0 && r.Version != version {
+			if r.Version != version {
 				return ErrConflict
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE roles SET name = $1, description = $2, place = $3, department = $4,

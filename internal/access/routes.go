@@ -95,12 +95,13 @@ var (
 	ErrLogin     = errors.New("请先登录")
 	ErrForbidden = errors.New("没有权限")
 	ErrNotFound  = errors.New("记录不存在")
+	ErrBadID     = errors.New("id 应为正整数")
 )
 
 // Authorize applies a rule to a request by v: nil when it may proceed,
-// ErrForbidden when v lacks the permission, ErrNotFound when the record the
-// path names does not exist or lies outside v's scope (so that a URL cannot
-// tell the two apart). It also returns the record's place, for the audit
+// ErrForbidden when v lacks the permission, ErrBadID when the path's id is
+// not one, ErrNotFound when the record the path names does not exist or
+// lies outside v's scope (so that a URL cannot tell the two apart). It also returns the record's place, for the audit
 // entry.
 func (s *Service) Authorize(r *http.Request, v *Viewer, rule Rule) (Place, int64, error) {
 	if rule.Public {
@@ -127,7 +128,7 @@ func (s *Service) Authorize(r *http.Request, v *Viewer, rule Rule) (Place, int64
 	}
 	id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
 	if err != nil || id <= 0 {
-		return Place{}, 0, ErrNotFound
+		return Place{}, 0, ErrBadID
 	}
 	s.mu.Lock()
 	resolve := s.resolvers[rule.Object]

@@ -168,3 +168,10 @@ func (s Scope) Units() []int64 {
 	}
 	return out
 }
+
+// UnitAnd is And for tables whose rows are org units themselves (org_units,
+// buildings): their own id stands where register rows carry org_id.
+func (s Scope) UnitAnd(alias string, arg int) (string, []any) {
+	where, args := s.And(alias, arg)
+	return strings.ReplaceAll(where, alias+".org_id", alias+".id"), args
+}

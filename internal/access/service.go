@@ -165,6 +165,11 @@ func (s *Service) regionOf(ctx context.Context, id int64) (*region, error) {
 			return nil, err
 		}
 		reg.communities = ids
+		// The units between it and the communities (streets below a
+		// district) lie in no community; they are known by id.
+		if reg.orgs, err = s.below(ctx, id, `AND u.community_id IS NULL`); err != nil {
+			return nil, err
+		}
 	default:
 		ids, err := s.below(ctx, id, "")
 		if err != nil {

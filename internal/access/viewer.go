@@ -105,20 +105,14 @@ func (v *Viewer) Grants() []Grant {
 	return out
 }
 
-// Home is the unit a user's pages start from: the single unit of their
-// first grant bound to one, 0 for a viewer of the whole tree or of several
-// places.
-func (v *Viewer) Home() int64 {
-	for i := range v.grants {
-		g := &v.grants[i]
-		if g.region == nil {
-			return 0
+// Only is the viewer limited to one of its grants, for an API token issued
+// for that grant; a grant the viewer does not hold leaves nothing.
+func (v *Viewer) Only(grantID int64) *Viewer {
+	out := &Viewer{UserID: v.UserID, Name: v.Name}
+	for _, g := range v.grants {
+		if g.grant.ID == grantID {
+			out.grants = append(out.grants, g)
 		}
 	}
-	for i := range v.grants {
-		if r := v.grants[i].region; len(r.units) > 0 {
-			return r.units[0].ID
-		}
-	}
-	return 0
+	return out
 }

@@ -2,6 +2,8 @@ package accounts
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,15 +35,26 @@ func TestAccounts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		s := NewStore(db)
-		u := &User{Name: "admin", Role: RoleAdmin}
-		if err := s.AddUser(ctx, u, "admin-password-1"); err != nil {
+		u := &User{Name: "admin"}
+		if err := s.AddUser(ctx, nil, u, "admin-password-1"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddUser(ctx, &User{Name: "admin", Role: RoleAdmin}, "admin-password-1"); err == nil {
+		if err := s.AddUser(ctx, nil, &User{Name: "admin"}, "admin-password-1"); err == nil {
 			t.Error("duplicate name accepted")
 		}
-		if err := s.AddUser(ctx, &User{Name: "gw", Role: RoleGridWorker}, "grid-password-1"); err == nil {
-			t.Error("a grid worker without a unit accepted")
+		for _, bad := range []struct{ name, pw, field string }{
+			{"x", "long-enough-1", "name"},
+			{"bad name!", "long-enough-1", "name"},
+			{"zhang", "short1", "password"},
+			{"zhang", strings.Repeat("a1", 300), "password"},
+		} {
+			err := s.AddUser(ctx, nil, &User{Name: bad.name}, bad.pw)
+			if fe, ok := err.(FieldErrors); !ok || fe[bad.field] == "" {
+				t.Errorf("AddUser(%q, %d chars) = %v, want an error at %s", bad.name, len(bad.pw), err, bad.field)
+			}
+		}
+		if _, err := s.Authenticate(ctx, "admin", strings.Repeat("x", 1<<20)); err != ErrBadLogin {
+			t.Errorf("megabyte password: %v", err)
 		}
 		if _, err := s.Authenticate(ctx, "admin", "wrong-password-1"); err != ErrBadLogin {
 			t.Errorf("wrong password: %v", err)
@@ -68,18 +81,45 @@ func TestAccounts(t *testing.T) {
 			t.Errorf("idle session should expire: %v", err)
 		}
 		s.now = time.Now
-		secret, tok, err := s.CreateToken(ctx, "admin", "部门系统")
+		secret, tok, err := s.CreateToken(ctx, "admin", "部门系统", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if who, err := s.UserForToken(ctx, secret); err != nil || who.Name != "admin" {
+		if who, _, err := s.UserForToken(ctx, secret); err != nil || who.Name != "admin" {
 			t.Errorf("token user: %v", err)
 		}
 		if err := s.RevokeToken(ctx, tok.Prefix); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.UserForToken(ctx, secret); err != ErrBadToken {
+		if _, _, err := s.UserForToken(ctx, secret); err != ErrBadToken {
 			t.Errorf("revoked token: %v", err)
+		}
+		// A disabled account's tokens stop working at once, and its sessions end.
+		secret2, _, err := s.CreateToken(ctx, "admin", "另一系统", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, err = s.StartSession(ctx, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetDisabled(ctx, "admin", true); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.UserForToken(ctx, secret2); err != ErrBadToken {
+			t.Errorf("token of a disabled user: %v", err)
+		}
+		if _, err := s.Session(ctx, sess.Token); err != ErrNoSession {
+			t.Errorf("session of a disabled user: %v", err)
+		}
+		if _, err := s.Authenticate(ctx, "admin", "admin-password-1"); err != ErrBadLogin {
+			t.Errorf("disabled user logged in: %v", err)
+		}
+		if err := s.SetDisabled(ctx, "admin", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.CreateToken(ctx, "admin", "x", 12345); err == nil {
+			t.Error("token for a grant the user does not hold")
 		}
 		if err := s.SetPassword(ctx, "admin", "new-password-22"); err != nil {
 			t.Fatal(err)
@@ -88,4 +128,42 @@ func TestAccounts(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+func TestThrottle(t *testing.T) {
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	th := NewThrottle()
+	th.now = func() time.Time { return now }
+	for i := 0; i < th.PerAccount; i++ {
+		if err := th.Check("zhang", "10.0.0.1"); err != nil {
+			t.Fatalf("attempt %d refused: %v", i, err)
+		}
+		th.Failed("zhang", "10.0.0.1")
+	}
+	err := th.Check("ZHANG ", "10.0.0.2")
+	if _, ok := err.(ErrThrottled); !ok {
+		t.Fatalf("account not locked after %d failures: %v", th.PerAccount, err)
+	}
+	if !strings.Contains(err.Error(), "15 分钟") {
+		t.Errorf("message %q", err)
+	}
+	if err := th.Check("li", "10.0.0.1"); err != nil {
+		t.Errorf("another account from the same address refused early: %v", err)
+	}
+	// Spraying many names from one address locks the address.
+	for i := 0; i < th.PerAddress; i++ {
+		th.Failed(fmt.Sprintf("user%d", i), "10.0.0.9")
+	}
+	if err := th.Check("someone", "10.0.0.9"); err == nil {
+		t.Error("address not locked")
+	}
+	now = now.Add(th.Window + time.Second)
+	if err := th.Check("zhang", "10.0.0.1"); err != nil {
+		t.Errorf("lock outlived its window: %v", err)
+	}
+	th.Failed("wang", "10.0.0.3")
+	th.Succeeded("wang")
+	if len(th.recent(accountKey("wang"), now)) != 0 {
+		t.Error("success did not clear the account's failures")
+	}
 }

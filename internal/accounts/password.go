@@ -59,13 +59,17 @@ func CheckPassword(encoded, pw string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
+// maxPasswordBytes bounds what is ever hashed: 128 characters of up to four
+// bytes each.
+const maxPasswordBytes = 512
+
 // CheckPolicy enforces the password policy: at least 10 characters with
 // letters and digits, not the user name.
 func CheckPolicy(name, pw string) error {
 	if utf8.RuneCountInString(pw) < 10 {
 		return fmt.Errorf("密码至少10位")
 	}
-	if utf8.RuneCountInString(pw) > 128 {
+	if utf8.RuneCountInString(pw) > 128 || len(pw) > maxPasswordBytes {
 		return fmt.Errorf("密码不能超过128位")
 	}
 	var letter, digit bool

@@ -12,34 +12,17 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"shequ/internal/database"
 )
-
-// Roles. Issue-level access control refines what each may see; for now a role
-// and a place in the org tree (OrgID) bound a user.
-const (
-	RoleAdmin          = "admin"
-	RoleStreetOperator = "street_operator"
-	RoleCommunityStaff = "community_staff"
-	RoleGridWorker     = "grid_worker"
-)
-
-// RoleNames gives each role's Chinese name.
-var RoleNames = map[string]string{
-	RoleAdmin:          "管理员",
-	RoleStreetOperator: "街道平台",
-	RoleCommunityStaff: "社区工作者",
-	RoleGridWorker:     "网格员",
-}
 
 // User is an account.
 type User struct {
 	ID          int64  `json:"id"`
 	Name        string `json:"name"`
 	DisplayName string `json:"display_name"`
-	Role        string `json:"role"`
-	OrgID       int64  `json:"org_id,omitempty"`
+	OrgID       int64  `json:"org_id,omitempty"` // the unit the user works for (所属单位); grants decide what they see
 	Disabled    bool   `json:"disabled"`
 	CreatedAt   string `json:"created_at"`
 }
@@ -59,20 +42,37 @@ func NewStore(db *database.DB) *Store { return &Store{db: db, now: time.Now} }
 
 var userName = regexp.MustCompile(`^[A-Za-z0-9_.\-\p{Han}]{2,40}$`)
 
-// AddUser creates an account.
-func (s *Store) AddUser(ctx context.Context, u *User, password string) error {
+// FieldErrors maps a form field to a message in Chinese.
+type FieldErrors map[string]string
+
+func (fe FieldErrors) Error() string {
+	for _, k := range []string{"name", "password", "display_name", "org_id"} {
+		if m, ok := fe[k]; ok {
+			return m
+		}
+	}
+	for _, m := range fe {
+		return m
+	}
+	return ""
+}
+
+// AddUser creates an account, in q (a transaction that also grants roles)
+// or, when q is nil, on its own. A user without grants sees nothing.
+func (s *Store) AddUser(ctx context.Context, q database.Querier, u *User, password string) error {
+	if q == nil {
+		q = s.db
+	}
 	u.Name = strings.TrimSpace(u.Name)
+	u.DisplayName = strings.TrimSpace(u.DisplayName)
 	if !userName.MatchString(u.Name) {
-		return fmt.Errorf("用户名应为2到40位字母、数字、汉字或 _ . -")
+		return FieldErrors{"name": "用户名应为2到40位字母、数字、汉字或 _ . -"}
 	}
-	if _, ok := RoleNames[u.Role]; !ok {
-		return fmt.Errorf("未知角色 %q(可选: admin, street_operator, community_staff, grid_worker)", u.Role)
-	}
-	if u.Role != RoleAdmin && u.OrgID == 0 {
-		return fmt.Errorf("非管理员账号必须指定所属组织单元")
+	if utf8.RuneCountInString(u.DisplayName) > 40 {
+		return FieldErrors{"display_name": "姓名不能超过40个字"}
 	}
 	if err := CheckPolicy(u.Name, password); err != nil {
-		return err
+		return FieldErrors{"password": err.Error()}
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -86,21 +86,25 @@ func (s *Store) AddUser(ctx context.Context, u *User, password string) error {
 	if u.OrgID != 0 {
 		org = u.OrgID
 	}
-	_, err = s.db.ExecContext(ctx, `INSERT INTO users (id, name, display_name, password_hash, role, org_id, disabled,
-		version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 0, 1, $7, $7)`,
-		u.ID, u.Name, u.DisplayName, hash, u.Role, org, u.CreatedAt)
-	if err != nil && (strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "23505")) {
-		return fmt.Errorf("用户名 %s 已存在", u.Name)
+	var exists int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE name = $1`, u.Name).Scan(&exists); err != nil {
+		return err
 	}
+	if exists > 0 {
+		return FieldErrors{"name": fmt.Sprintf("用户名 %s 已存在", u.Name)}
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO users (id, name, display_name, password_hash, org_id, disabled,
+		version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, 1, $6, $6)`,
+		u.ID, u.Name, u.DisplayName, hash, org, u.CreatedAt)
 	return err
 }
 
-const userColumns = `id, name, display_name, role, COALESCE(org_id, 0), disabled, created_at`
+const userColumns = `id, name, display_name, COALESCE(org_id, 0), disabled, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var disabled int
-	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.OrgID, &disabled, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt)
 	u.Disabled = disabled != 0
 	return u, err
 }
@@ -159,13 +163,40 @@ func (s *Store) SetPassword(ctx context.Context, name, password string) error {
 	return err
 }
 
-// Authenticate checks a name and password.
+// SetDisabled disables or re-enables an account. Disabling ends its
+// sessions; its API tokens stop working at once (they are checked against
+// the account on every request).
+func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	d := 0
+	if disabled {
+		d = 1
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE name = $3`,
+		d, database.FormatTime(s.now()), name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("用户 %s 不存在", name)
+	}
+	if disabled {
+		_, err = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = $1)`, name)
+	}
+	return err
+}
+
+// Authenticate checks a name and password. A password longer than the
+// policy allows is refused before hashing, so that megabytes of password
+// cannot make the server spend seconds in argon2.
 func (s *Store) Authenticate(ctx context.Context, name, password string) (User, error) {
 	var hash string
 	var disabled int
 	var u User
+	if len(password) > maxPasswordBytes || len(name) > 200 {
+		return User{}, ErrBadLogin
+	}
 	err := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE name = $1`, name).
-		Scan(&u.ID, &u.Name, &u.DisplayName, &u.Role, &u.OrgID, &disabled, &u.CreatedAt, &hash)
+		Scan(&u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check so timing does not reveal names.
 		CheckPassword(dummyHash, password)

@@ -9,11 +9,14 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -25,109 +28,204 @@ type Deps struct {
 	Register *register.Store
 	Org      *orgtree.Store
 	Accounts *accounts.Store
+	Access   *access.Service
+	Audit    *audit.Log
 	Log      *slog.Logger
 }
 
 type handler struct{ Deps }
 
-// Router is what Routes registers on: an *http.ServeMux, or a recorder in
-// tests that list every route.
-type Router interface {
-	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
-}
-
-// Routes registers the API on mux.
-func Routes(mux Router, d Deps) {
-	h := &handler{d}
-	mux.HandleFunc("GET /api/v1/openapi.json", serveOpenAPI)
-	auth := func(pattern string, fn func(http.ResponseWriter, *http.Request, *caller)) {
-		mux.HandleFunc(pattern, h.authenticated(fn))
+// Routes registers the API on rt. Every route but the description needs a
+// bearer token and names its permission; records named in the path are
+// checked against the token's scope before the handler runs.
+func Routes(rt *access.Routes, d Deps) {
+	if d.Log == nil {
+		d.Log = slog.Default()
 	}
-	auth("GET /api/v1/stats", h.stats)
-	auth("GET /api/v1/org/units", h.orgUnits)
-	auth("GET /api/v1/org/units/{id}", h.orgUnit)
-	auth("GET /api/v1/org/units/{id}/children", h.orgChildren)
-	auth("GET /api/v1/org/units/{id}/subtree", h.orgSubtree)
-	auth("GET /api/v1/org/units/{id}/staff", h.orgStaff)
-	auth("GET /api/v1/org/levels", h.orgLevels)
-	auth("GET /api/v1/persons", h.searchPersons)
-	auth("POST /api/v1/persons", h.createPerson)
-	auth("GET /api/v1/persons/{id}", h.person)
-	auth("PUT /api/v1/persons/{id}", h.updatePerson)
-	auth("GET /api/v1/persons/{id}/history", h.history("person"))
-	auth("GET /api/v1/households", h.searchHouseholds)
-	auth("GET /api/v1/households/{id}", h.household)
-	auth("PUT /api/v1/households/{id}", h.updateHousehold)
-	auth("GET /api/v1/households/{id}/history", h.history("household"))
-	auth("GET /api/v1/houses/{id}", h.house)
-	auth("GET /api/v1/buildings/{id}", h.building)
-	auth("GET /api/v1/organisations", h.searchOrganisations)
-	auth("GET /api/v1/organisations/{id}", h.organisation)
-	auth("GET /api/v1/changes", h.changes)
-	auth("GET /api/v1/asof", h.asOf)
-	mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+	h := &handler{d}
+	rt.Handle("GET /api/v1/openapi.json", access.Rule{Public: true}, http.HandlerFunc(serveOpenAPI))
+	read := access.Rule{Perm: access.RegisterRead}
+	readObj := func(object string) access.Rule {
+		return access.Rule{Perm: access.RegisterRead, Object: object, Audit: audit.View}
+	}
+	write := func(object string) access.Rule { return access.Rule{Perm: access.RegisterWrite, Object: object} }
+	search := access.Rule{Perm: access.RegisterRead, Audit: audit.Search}
+	h.auth(rt, "GET /api/v1/stats", read, h.stats)
+	h.auth(rt, "GET /api/v1/org/units", read, h.orgUnits)
+	h.auth(rt, "GET /api/v1/org/units/{id}", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgUnit)
+	h.auth(rt, "GET /api/v1/org/units/{id}/children", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgChildren)
+	h.auth(rt, "GET /api/v1/org/units/{id}/subtree", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgSubtree)
+	h.auth(rt, "GET /api/v1/org/units/{id}/staff", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgStaff)
+	h.auth(rt, "GET /api/v1/org/levels", access.Rule{Login: true}, h.orgLevels)
+	h.auth(rt, "GET /api/v1/persons", search, h.searchPersons)
+	h.auth(rt, "POST /api/v1/persons", access.Rule{Perm: access.RegisterWrite}, h.createPerson)
+	h.auth(rt, "GET /api/v1/persons/{id}", readObj("person"), h.person)
+	h.auth(rt, "PUT /api/v1/persons/{id}", write("person"), h.updatePerson)
+	h.auth(rt, "GET /api/v1/persons/{id}/history", readObj("person"), h.history("person"))
+	h.auth(rt, "GET /api/v1/households", search, h.searchHouseholds)
+	h.auth(rt, "GET /api/v1/households/{id}", readObj("household"), h.household)
+	h.auth(rt, "PUT /api/v1/households/{id}", write("household"), h.updateHousehold)
+	h.auth(rt, "GET /api/v1/households/{id}/history", readObj("household"), h.history("household"))
+	h.auth(rt, "GET /api/v1/houses/{id}", readObj("house"), h.house)
+	h.auth(rt, "GET /api/v1/buildings/{id}", readObj("building"), h.building)
+	h.auth(rt, "GET /api/v1/organisations", search, h.searchOrganisations)
+	h.auth(rt, "GET /api/v1/organisations/{id}", readObj("organisation"), h.organisation)
+	h.auth(rt, "GET /api/v1/changes", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.changes)
+	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
+	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
-	})
+	}))
 }
 
-// caller is the authenticated user and the part of the register they see.
+func paramOf(rule access.Rule) string {
+	if rule.Param != "" {
+		return rule.Param
+	}
+	return "id"
+}
+
+// caller is the authenticated user, their viewer and what the audit entry
+// of the request will say.
 type caller struct {
-	user  accounts.User
-	scope register.Scope
-	actor register.Actor
+	user   accounts.User
+	viewer *access.Viewer
+	actor  register.Actor
+	place  access.Place
+	entity string
+	id     int64
+	rows   int
+	detail string
 }
 
-func (h *handler) authenticated(fn func(http.ResponseWriter, *http.Request, *caller)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+// read is the scope in which the caller may see the register.
+func (c *caller) read() access.Scope { return c.viewer.Scope(access.RegisterRead) }
+
+// write is the scope in which the caller may change the register.
+func (c *caller) write() access.Scope { return c.viewer.Scope(access.RegisterWrite) }
+
+// auth registers a route that needs a bearer token: the token's user and
+// grants (or the one grant the token is limited to) make the viewer, the
+// rule decides, and the call is recorded in the audit log when the rule
+// says so or the method changes something.
+func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *caller)) {
+	rt.Handle(pattern, rule, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || secret == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="shequ"`)
 			writeError(w, http.StatusUnauthorized, "缺少 API 令牌(Authorization: Bearer …)", nil)
 			return
 		}
-		u, err := h.Accounts.UserForToken(r.Context(), strings.TrimSpace(secret))
-		if err != nil {
+		u, grant, err := h.Accounts.UserForToken(r.Context(), strings.TrimSpace(secret))
+		if errors.Is(err, accounts.ErrBadToken) {
+			h.Audit.Record(audit.Entry{Addr: clientAddr(r), Action: audit.TokenUsed, Route: pattern, Status: http.StatusUnauthorized})
 			w.Header().Set("WWW-Authenticate", `Bearer realm="shequ", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, accounts.ErrBadToken.Error(), nil)
 			return
 		}
-		c := &caller{user: u, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
-		if u.OrgID != 0 {
-			unit, err := h.Org.Get(r.Context(), u.OrgID)
-			if err != nil {
-				writeError(w, http.StatusForbidden, "账号的所属单元不存在", nil)
-				return
-			}
-			c.scope = register.Within(unit)
+		if err != nil {
+			h.fail(w, r, 0, err)
+			return
 		}
-		fn(w, r, c)
-	}
+		v, err := h.Access.Viewer(r.Context(), u.ID, u.Name)
+		if err != nil {
+			h.fail(w, r, 0, err)
+			return
+		}
+		if grant != 0 {
+			v = v.Only(grant)
+		}
+		c := &caller{user: u, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
+		c.place, c.id, err = h.Access.Authorize(r, v, rule)
+		c.entity = rule.Object
+		switch {
+		case errors.Is(err, access.ErrForbidden):
+			h.record(r, c, pattern, audit.Denied, http.StatusForbidden)
+			writeError(w, http.StatusForbidden, "令牌没有此项权限", nil)
+			return
+		case errors.Is(err, access.ErrBadID):
+			h.fail(w, r, http.StatusBadRequest, fieldError(paramOf(rule), "id 应为正整数"))
+			return
+		case errors.Is(err, access.ErrNotFound):
+			if c.id != 0 {
+				h.record(r, c, pattern, audit.Denied, http.StatusNotFound)
+			}
+			writeError(w, http.StatusNotFound, "记录不存在", nil)
+			return
+		case err != nil:
+			h.fail(w, r, 0, err)
+			return
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		fn(sw, r, c)
+		action := rule.Audit
+		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			action = audit.Change
+		}
+		if action != "" {
+			h.record(r, c, pattern, action, sw.status)
+		}
+	}))
 }
 
-// within narrows the caller's scope to the unit named by the org parameter,
-// which must lie inside it.
-func (h *handler) within(ctx context.Context, c *caller, param string) (register.Scope, int, error) {
+func (h *handler) record(r *http.Request, c *caller, pattern, action string, status int) {
+	h.Audit.Record(audit.Entry{UserID: c.user.ID, UserName: c.user.Name, Addr: clientAddr(r), Action: action,
+		Entity: c.entity, EntityID: c.id, CommunityID: c.place.Community, Route: pattern, Status: status,
+		Rows: c.rows, Detail: c.detail})
+}
+
+// statusWriter remembers the status of the answer, for the audit entry.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// clientAddr is the address a request came from, without the port.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// within narrows the caller's read scope to the unit named by the org
+// parameter; a unit outside it is not found.
+func (h *handler) within(ctx context.Context, c *caller, param string) (access.Scope, int, error) {
 	if param == "" {
-		return c.scope, 0, nil
+		return c.read(), 0, nil
 	}
 	id, err := strconv.ParseInt(param, 10, 64)
 	if err != nil || id <= 0 {
-		return c.scope, http.StatusBadRequest, fieldError("org", "org 应为组织单元的数字 id")
+		return access.Scope{}, http.StatusBadRequest, fieldError("org", "org 应为组织单元的数字 id")
 	}
-	unit, err := h.Org.Get(ctx, id)
+	u, err := h.Org.Get(ctx, id)
+	if err != nil || !c.read().Contains(unitPlace(u)) {
+		return access.Scope{}, http.StatusNotFound, fieldError("org", "组织单元不存在")
+	}
+	sc, err := h.Access.Narrow(ctx, c.read(), id)
 	if err != nil {
-		return c.scope, http.StatusNotFound, fieldError("org", "组织单元不存在")
+		return access.Scope{}, http.StatusInternalServerError, err
 	}
-	if c.scope.Unit != nil {
-		ok, err := h.Org.IsWithin(ctx, id, c.scope.Unit.ID)
-		if err != nil {
-			return c.scope, http.StatusInternalServerError, err
-		}
-		if !ok {
-			return c.scope, http.StatusNotFound, fieldError("org", "组织单元不存在")
-		}
-	}
-	return register.Within(unit), 0, nil
+	return sc, 0, nil
+}
+
+// unitPlace is where an org unit lies, for scope checks.
+func unitPlace(u orgtree.Unit) access.Place {
+	return access.Place{Community: u.CommunityID, Grid: u.GridID, Org: u.ID}
 }
 
 func fieldError(field, msg string) error { return register.FieldErrors{field: msg} }

@@ -11,12 +11,15 @@ import (
 	"strings"
 	"testing"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/testlog"
 	"time"
 )
 
@@ -31,6 +34,7 @@ type env struct {
 	cb, grid1, grid2    orgtree.Unit
 	person, other       register.Person
 	household           register.Household
+	audit               *audit.Log
 }
 
 func setup(t *testing.T, db *database.DB) *env {
@@ -53,25 +57,53 @@ func setup(t *testing.T, db *database.DB) *env {
 	actor := register.Actor{Name: "t", Source: "cli"}
 	mkPerson := func(grid orgtree.Unit, number, name string, seq int) (register.Household, register.Person) {
 		h := register.Household{Number: number, Kind: "registered", OrgID: grid.ID}
-		if err := reg.CreateHousehold(ctx, actor, &h); err != nil {
+		if err := reg.CreateHousehold(ctx, actor, access.Everything, &h); err != nil {
 			t.Fatal(err)
 		}
 		p := register.Person{HouseholdID: h.ID, Name: name, Residence: "registered", Phone: "1390911000" + fmt.Sprint(seq),
 			IDNumber: ident.MakeResidentID("610603", time.Date(1980, 1, 1+seq, 0, 0, 0, 0, time.UTC), seq)}
-		if err := reg.CreatePerson(ctx, actor, &p); err != nil {
+		if err := reg.CreatePerson(ctx, actor, access.Everything, &p); err != nil {
 			t.Fatal(err)
 		}
 		return h, p
 	}
 	e.household, e.person = mkPerson(e.grid1, "H1", "张伟", 1)
 	_, e.other = mkPerson(e.grid2, "H2", "刘洋", 2)
-	acc.AddUser(ctx, &accounts.User{Name: "admin", Role: accounts.RoleAdmin}, "admin-password-1")
-	acc.AddUser(ctx, &accounts.User{Name: "gw", Role: accounts.RoleGridWorker, OrgID: e.grid1.ID}, "grid-password-1")
-	e.adminToken, _, _ = acc.CreateToken(ctx, "admin", "")
-	e.gwToken, _, _ = acc.CreateToken(ctx, "gw", "")
-	mux := http.NewServeMux()
-	Routes(mux, Deps{DB: db, Register: reg, Org: org, Accounts: acc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	e.srv = httptest.NewServer(mux)
+	acs := access.NewService(db)
+	for _, e := range register.Entities() {
+		acs.Resolve(e, reg.Resolver(e))
+	}
+	acs.Resolve("unit", func(ctx context.Context, id int64) (access.Place, error) {
+		c, g, err := org.Place(ctx, id)
+		if err != nil {
+			return access.Place{}, access.ErrNoObject
+		}
+		return access.Place{Community: c, Grid: g, Org: id}, nil
+	})
+	token := func(name, role string, units ...int64) string {
+		t.Helper()
+		u := &accounts.User{Name: name}
+		if err := acc.AddUser(ctx, nil, u, "some-password-1"); err != nil {
+			t.Fatal(err)
+		}
+		if err := acs.AddGrant(ctx, nil, &access.Grant{UserID: u.ID, Role: role, Units: units}); err != nil {
+			t.Fatal(err)
+		}
+		secret, _, err := acc.CreateToken(ctx, name, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return secret
+	}
+	e.adminToken = token("admin", "admin")
+	e.gwToken = token("gw", "grid_worker", e.grid1.ID)
+	testlog.Secret(t, e.person.Name, e.person.IDNumber, e.person.Phone, e.other.Name, e.other.IDNumber, e.other.Phone)
+	log := slog.New(slog.NewTextHandler(testlog.Writer(t, io.Discard), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.audit = audit.New(db, log)
+	t.Cleanup(e.audit.Close)
+	rt := access.NewRoutes()
+	Routes(rt, Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: e.audit, Log: log})
+	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e
 }
@@ -213,18 +245,11 @@ func TestAPI(t *testing.T) {
 	})
 }
 
-// recorder lists the patterns Routes registers.
-type recorder struct{ patterns []string }
-
-func (r *recorder) HandleFunc(p string, _ func(http.ResponseWriter, *http.Request)) {
-	r.patterns = append(r.patterns, p)
-}
-
 // TestOpenAPICoversRoutes fails when a route is added without describing it
 // in openapi.json, or described without existing.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	var rec recorder
-	Routes(&rec, Deps{})
+	rt := access.NewRoutes()
+	Routes(rt, Deps{})
 	var doc struct {
 		Paths map[string]map[string]any `json:"paths"`
 	}
@@ -237,7 +262,8 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 			described[strings.ToUpper(method)+" /api/v1"+path] = true
 		}
 	}
-	for _, p := range rec.patterns {
+	for _, route := range rt.List() {
+		p := route.Pattern
 		if p == "/api/v1/" {
 			continue
 		}

@@ -7,19 +7,13 @@ import (
 	"shequ/internal/orgtree"
 )
 
-// unitVisible loads the {id} unit and checks it is in the caller's subtree.
+// unitVisible loads the {id} unit; the route's rule has checked that it
+// lies in the caller's scope.
 func (h *handler) unitVisible(w http.ResponseWriter, r *http.Request, c *caller) (orgtree.Unit, bool) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return orgtree.Unit{}, false
-	}
-	if c.scope.Unit != nil {
-		ok, err := h.Org.IsWithin(r.Context(), id, c.scope.Unit.ID)
-		if err != nil || !ok {
-			h.fail(w, r, http.StatusNotFound, orgtree.ErrNotFound)
-			return orgtree.Unit{}, false
-		}
 	}
 	u, err := h.Org.Get(r.Context(), id)
 	if err != nil {
@@ -38,10 +32,20 @@ func (h *handler) orgLevels(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"levels": ls})
 }
 
-// orgUnits lists the caller's top units: the roots, or the unit they work in.
+// orgUnits lists the caller's top units: the roots, or the units of their
+// grants.
 func (h *handler) orgUnits(w http.ResponseWriter, r *http.Request, c *caller) {
-	if c.scope.Unit != nil {
-		writeJSON(w, http.StatusOK, map[string]any{"units": []orgtree.Unit{*c.scope.Unit}})
+	if !c.read().Whole() {
+		var us []orgtree.Unit
+		for _, id := range c.read().Units() {
+			u, err := h.Org.Get(r.Context(), id)
+			if err != nil {
+				h.fail(w, r, 0, err)
+				return
+			}
+			us = append(us, u)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"units": nonNil(us)})
 		return
 	}
 	us, err := h.Org.Roots(r.Context())

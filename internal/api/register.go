@@ -45,11 +45,7 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		if _, err := h.Register.Person(r.Context(), c.scope, id); err != nil {
-			h.fail(w, r, http.StatusNotFound, err)
-			return
-		}
-		p, found, err := h.Register.PersonAsOf(r.Context(), id, asOf)
+		p, found, err := h.Register.PersonAsOf(r.Context(), c.read(), id, asOf)
 		if err != nil {
 			h.fail(w, r, http.StatusBadRequest, err)
 			return
@@ -61,12 +57,12 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, c *caller) {
 		writeJSON(w, http.StatusOK, map[string]any{"person": p, "as_of": asOf})
 		return
 	}
-	p, err := h.Register.Person(r.Context(), c.scope, id)
+	p, err := h.Register.Person(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	tags, err := h.Register.TagsOf(r.Context(), p, "")
+	tags, err := h.Register.TagsOf(r.Context(), c.read(), p, "")
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -81,33 +77,11 @@ func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, c *caller
 		return
 	}
 	p.ID, p.Version = 0, 0
-	if err := h.checkPlacement(r, c, p.HouseholdID, p.OrgID); err != nil {
-		h.fail(w, r, http.StatusUnprocessableEntity, err)
-		return
-	}
-	if err := h.Register.CreatePerson(r.Context(), c.actor, &p); err != nil {
+	if err := h.Register.CreatePerson(r.Context(), c.actor, c.write(), &p); err != nil {
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"person": p})
-}
-
-// checkPlacement refuses to put a row in a household or unit outside the
-// caller's scope.
-func (h *handler) checkPlacement(r *http.Request, c *caller, householdID, orgID int64) error {
-	if c.scope.Unit == nil {
-		return nil
-	}
-	if householdID != 0 {
-		if _, err := h.Register.Household(r.Context(), c.scope, householdID); err != nil {
-			return fieldError("household_id", "所属户不存在")
-		}
-		return nil
-	}
-	if ok, _ := h.Org.IsWithin(r.Context(), orgID, c.scope.Unit.ID); !ok {
-		return fieldError("org_id", "所属单元不存在")
-	}
-	return nil
 }
 
 func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -126,12 +100,13 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, c *caller
 		return
 	}
 	p.ID = id
-	if err := h.checkPlacement(r, c, p.HouseholdID, p.OrgID); err != nil {
+	if err := h.Register.UpdatePerson(r.Context(), c.actor, c.write(), &p); err != nil {
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
-	if err := h.Register.UpdatePerson(r.Context(), c.actor, c.scope, &p); err != nil {
-		h.fail(w, r, http.StatusUnprocessableEntity, err)
+	// Answer with the person as the caller may see them, not as sent.
+	if p, err = h.Register.Person(r.Context(), c.read(), id); err != nil {
+		h.fail(w, r, 0, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"person": p})
@@ -144,17 +119,7 @@ func (h *handler) history(entity string) func(http.ResponseWriter, *http.Request
 			h.fail(w, r, http.StatusBadRequest, err)
 			return
 		}
-		switch entity {
-		case "person":
-			_, err = h.Register.Person(r.Context(), c.scope, id)
-		case "household":
-			_, err = h.Register.Household(r.Context(), c.scope, id)
-		}
-		if err != nil {
-			h.fail(w, r, http.StatusNotFound, err)
-			return
-		}
-		cs, err := h.Register.History(r.Context(), entity, id)
+		cs, err := h.Register.History(r.Context(), c.read().Fields(c.place), entity, id)
 		if err != nil {
 			h.fail(w, r, 0, err)
 			return
@@ -196,12 +161,12 @@ func (h *handler) household(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	hh, err := h.Register.Household(r.Context(), c.scope, id)
+	hh, err := h.Register.Household(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	members, err := h.Register.Members(r.Context(), hh)
+	members, err := h.Register.Members(r.Context(), c.read(), hh)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -225,8 +190,12 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, c *cal
 		return
 	}
 	hh.ID = id
-	if err := h.Register.UpdateHousehold(r.Context(), c.actor, c.scope, &hh); err != nil {
+	if err := h.Register.UpdateHousehold(r.Context(), c.actor, c.write(), &hh); err != nil {
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
+		return
+	}
+	if hh, err = h.Register.Household(r.Context(), c.read(), id); err != nil {
+		h.fail(w, r, 0, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"household": hh})
@@ -238,17 +207,17 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	hs, err := h.Register.House(r.Context(), c.scope, id)
+	hs, err := h.Register.House(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	households, err := h.Register.HouseholdsOfHouse(r.Context(), hs)
+	households, err := h.Register.HouseholdsOfHouse(r.Context(), c.read(), hs)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
-	rentals, err := h.Register.RentalsOfHouse(r.Context(), hs)
+	rentals, err := h.Register.RentalsOfHouse(r.Context(), c.read(), hs)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -262,12 +231,12 @@ func (h *handler) building(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	b, err := h.Register.Building(r.Context(), c.scope, id)
+	b, err := h.Register.Building(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	houses, err := h.Register.HousesOfBuilding(r.Context(), c.scope, id)
+	houses, err := h.Register.HousesOfBuilding(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -302,12 +271,12 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, c *caller
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	o, err := h.Register.Organisation(r.Context(), c.scope, id)
+	o, err := h.Register.Organisation(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	employees, err := h.Register.Employees(r.Context(), c.scope, id)
+	employees, err := h.Register.Employees(r.Context(), c.read(), id)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -337,15 +306,12 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.fail(w, r, status, err)
 		return
 	}
-	cs, err := h.Register.Feed(r.Context(), scope, since, limit)
+	cs, next, err := h.Register.Feed(r.Context(), scope, since, limit)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
-	next := since
-	if len(cs) > 0 {
-		next = cs[len(cs)-1].ID
-	}
+	c.rows, c.detail = len(cs), "since="+strconv.FormatInt(since, 10)
 	writeJSON(w, http.StatusOK, map[string]any{"changes": nonNil(cs), "next_since": next})
 }
 
@@ -388,6 +354,7 @@ func (h *handler) asOf(w http.ResponseWriter, r *http.Request, c *caller) {
 	if len(rows) > 0 {
 		last = rows[len(rows)-1].ID
 	}
+	c.rows, c.detail = len(rows), entity+"@"+q.Get("date")
 	writeJSON(w, http.StatusOK, map[string]any{"date": q.Get("date"), "entity": entity, "rows": nonNil(rows), "next_after": last})
 }
 

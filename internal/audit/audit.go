@@ -178,8 +178,8 @@ func (l *Log) write(ctx context.Context, batch []Entry) error {
 		if e.Rows >= 0 {
 			rows = e.Rows
 		}
-		args = append(args, e.ID, database.FormatTime(e.At), nullID(e.UserID), e.UserName, e.Addr, e.Action,
-			e.Entity, nullID(e.EntityID), nullID(e.CommunityID), e.Route, e.Status, rows, e.Detail)
+		args = append(args, e.ID, database.FormatTime(e.At), nullID(e.UserID), clean(e.UserName, 100), clean(e.Addr, 100),
+			e.Action, e.Entity, nullID(e.EntityID), nullID(e.CommunityID), clean(e.Route, 200), e.Status, rows, clean(e.Detail, 500))
 	}
 	_, err := l.db.ExecContext(ctx, b.String(), args...)
 	if err != nil {
@@ -188,6 +188,16 @@ func (l *Log) write(ctx context.Context, batch []Entry) error {
 		l.log.Error("audit write failed", "entries", len(batch), "err", err)
 	}
 	return err
+}
+
+// clean makes what users typed storable on both engines: valid UTF-8,
+// without NUL characters, at most n characters.
+func clean(s string, n int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n])
+	}
+	return s
 }
 
 func nullID(id int64) any {

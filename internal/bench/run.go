@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
@@ -142,10 +143,10 @@ func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampl
 	}
 	// Warm the caches the way a running server's would be.
 	for _, q := range queries[:min(50, len(queries))] {
-		reg.SearchPersons(ctx, register.Everything, register.PersonQuery{Text: q})
+		reg.SearchPersons(ctx, access.Everything, register.PersonQuery{Text: q})
 	}
 	lat, err := timeIt(ctx, n, func(i int) error {
-		_, _, err := reg.SearchPersons(ctx, register.Everything, register.PersonQuery{Text: queries[i], Limit: 20})
+		_, _, err := reg.SearchPersons(ctx, access.Everything, register.PersonQuery{Text: queries[i], Limit: 20})
 		return err
 	})
 	if err != nil {
@@ -192,12 +193,13 @@ func subtreeBench(ctx context.Context, e emitter, db *database.DB, n int) error 
 	note := fmt.Sprintf("%d org units; count a street's subtree by level", units)
 	e.emit(Result{Bench: "org_subtree_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
 	reg := register.NewStore(db)
+	acs := access.NewService(db)
 	lat, err = timeIt(ctx, min(n, 200), func(i int) error {
-		u, err := org.Get(ctx, communities[i%len(communities)])
+		scope, err := acs.Narrow(ctx, access.Everything, communities[i%len(communities)])
 		if err != nil {
 			return err
 		}
-		_, err = reg.Stats(ctx, register.Within(u))
+		_, err = reg.Stats(ctx, scope)
 		return err
 	})
 	if err != nil {
@@ -207,21 +209,35 @@ func subtreeBench(ctx context.Context, e emitter, db *database.DB, n int) error 
 	return nil
 }
 
+// benchToken makes a throwaway user with a role at units and an API token
+// for it.
+func benchToken(ctx context.Context, db *database.DB, role string, units []int64) (string, error) {
+	name := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
+	u := &accounts.User{Name: name}
+	err := db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := accounts.NewStore(db).AddUser(ctx, tx, u, "bench-password-1"); err != nil {
+			return err
+		}
+		return access.NewService(db).AddGrant(ctx, tx, &access.Grant{UserID: u.ID, Role: role, Units: units, CreatedBy: "bench"})
+	})
+	if err != nil {
+		return "", err
+	}
+	secret, _, err := accounts.NewStore(db).CreateToken(ctx, name, "bench", 0)
+	return secret, err
+}
+
 // detailBench times GET /api/v1/persons/{id} over loopback HTTP against the
 // real handler, with a real token.
 func detailBench(ctx context.Context, e emitter, db *database.DB, sample []sampled, n, persons int) error {
-	acc := accounts.NewStore(db)
-	name := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
-	pw := "bench-password-1"
-	if err := acc.AddUser(ctx, &accounts.User{Name: name, Role: accounts.RoleAdmin}, pw); err != nil {
-		return err
-	}
-	secret, _, err := acc.CreateToken(ctx, name, "bench")
+	secret, err := benchToken(ctx, db, "admin", nil)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := server.Handler(db, log, server.Config{})
+	app := server.New(db, log, server.Config{})
+	defer app.Close()
+	h := app.Handler
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -234,4 +235,81 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// Names returns id → name of the units among ids.
+func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	seen := map[int64]bool{}
+	var ph []string
+	var args []any
+	for _, id := range ids {
+		if id != 0 && !seen[id] {
+			seen[id] = true
+			args = append(args, id)
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM org_units WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// Find resolves a unit given by id, administrative code or exact name, as
+// people type them into forms and command lines.
+func (s *Store) Find(ctx context.Context, ref string) (Unit, error) {
+	ref = strings.TrimSpace(ref)
+	n, _ := strconv.ParseInt(ref, 10, 64)
+	us, err := s.queryUnits(ctx, s.db, `WHERE u.id = $1 OR u.code = $2 OR u.name = $2 ORDER BY u.id LIMIT 2`, n, ref)
+	if err != nil {
+		return Unit{}, err
+	}
+	switch len(us) {
+	case 0:
+		return Unit{}, fmt.Errorf("找不到组织单元“%s”", ref)
+	case 1:
+		return us[0], nil
+	default:
+		return Unit{}, fmt.Errorf("组织单元“%s”不唯一,请填写其编号(id)", ref)
+	}
+}
+
+// FindAll resolves a list of units separated by commas, 、 or spaces.
+func (s *Store) FindAll(ctx context.Context, refs string) ([]Unit, error) {
+	var out []Unit
+	for _, ref := range strings.FieldsFunc(refs, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ' ' || r == '\n' || r == '\t'
+	}) {
+		u, err := s.Find(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// Place is where a unit lies, for the access check of routes that name
+// one: its community, its grid and itself.
+func (s *Store) Place(ctx context.Context, id int64) (community, grid int64, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(community_id, 0), COALESCE(grid_id, 0) FROM org_units WHERE id = $1`, id).
+		Scan(&community, &grid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, ErrNotFound
+	}
+	return community, grid, err
 }

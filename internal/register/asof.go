@@ -2,9 +2,13 @@ package register
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/database"
 )
 
 // The register as of a past date is read from the change events: for each
@@ -25,9 +29,9 @@ type AsOfRow struct {
 }
 
 // AsOf lists rows of one entity as they stood at the end of date
-// (YYYY-MM-DD), in scope, in id order from after; rows deleted by then are
-// left out.
-func (s *Store) AsOf(ctx context.Context, scope Scope, entity, date string, after int64, limit int) ([]AsOfRow, error) {
+// (YYYY-MM-DD), in scope and as the scope may see them, in id order from
+// after; rows deleted by then are left out.
+func (s *Store) AsOf(ctx context.Context, scope access.Scope, entity, date string, after int64, limit int) ([]AsOfRow, error) {
 	if !asOfEntities[entity] {
 		return nil, FieldErrors{"entity": "entity 应为 person、household、house、building、organisation、tag 或 rental"}
 	}
@@ -38,8 +42,8 @@ func (s *Store) AsOf(ctx context.Context, scope Scope, entity, date string, afte
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	end := d + " 23:59:59.999999"
-	where, args := scope.communityFilter("e", 5)
+	end := database.EndOfDay(d)
+	where, args := scope.CommunityAnd("e", 5)
 	rows, err := s.db.QueryContext(ctx, `SELECT e.entity_id, e.version, e.op, e.snapshot FROM change_events e
 		WHERE e.entity = $1 AND e.at <= $2 AND e.entity_id > $3`+where+`
 		AND e.id = (SELECT MAX(l.id) FROM change_events l WHERE l.entity = e.entity AND l.entity_id = e.entity_id AND l.at <= $2)
@@ -47,12 +51,12 @@ func (s *Store) AsOf(ctx context.Context, scope Scope, entity, date string, afte
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []AsOfRow
+	var found []AsOfRow
 	for rows.Next() {
 		var r AsOfRow
 		var op, snap string
 		if err := rows.Scan(&r.ID, &r.Version, &op, &snap); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		if op == "delete" || snap == "" {
@@ -60,60 +64,47 @@ func (s *Store) AsOf(ctx context.Context, scope Scope, entity, date string, afte
 		}
 		r.Entity = entity
 		r.Snapshot = json.RawMessage(snap)
-		out = append(out, r)
+		found = append(found, r)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return s.narrowAsOf(ctx, scope, out)
-}
-
-// narrowAsOf drops rows outside a scope finer than a community (a grid or a
-// building), which the community filter on events cannot express.
-func (s *Store) narrowAsOf(ctx context.Context, scope Scope, rows []AsOfRow) ([]AsOfRow, error) {
-	if scope.Unit == nil || scope.Unit.Level == "community" || scope.Unit.CommunityID == 0 {
-		return rows, nil
-	}
-	inside := map[int64]bool{}
-	r, err := s.db.QueryContext(ctx, `SELECT unit_id FROM org_closure WHERE ancestor_id = $1`, scope.Unit.ID)
-	if err != nil {
-		return nil, err
-	}
-	for r.Next() {
-		var id int64
-		r.Scan(&id)
-		inside[id] = true
-	}
-	r.Close()
-	out := rows[:0]
-	for _, row := range rows {
-		var place struct {
-			OrgID  int64 `json:"org_id"`
-			GridID int64 `json:"grid_id"`
-			ID     int64 `json:"id"`
+	pl := s.newPlacer()
+	out := found[:0]
+	for _, r := range found {
+		place, tag, err := pl.place(ctx, entity, r.Snapshot)
+		if err != nil {
+			return nil, err
 		}
-		json.Unmarshal(row.Snapshot, &place)
-		if inside[place.OrgID] || inside[place.GridID] || (row.Entity == "building" && inside[place.ID]) {
-			out = append(out, row)
+		if !scope.Contains(place) {
+			continue
 		}
+		f := scope.Fields(place)
+		if entity == "tag" && !f.CanSeeTag(tag) {
+			continue
+		}
+		r.Snapshot = redactSnapshot(r.Snapshot, f, entity)
+		out = append(out, r)
 	}
 	return out, nil
 }
 
-// PersonAsOf returns one person as recorded at the end of date, and whether
-// the person was in the register then.
-func (s *Store) PersonAsOf(ctx context.Context, id int64, date string) (Person, bool, error) {
+// PersonAsOf returns one person as recorded at the end of date, as the scope
+// may see them, and whether the person was in the register then. The
+// caller has checked that the person is in scope now.
+func (s *Store) PersonAsOf(ctx context.Context, scope access.Scope, id int64, date string) (Person, bool, error) {
 	d, ok := ParseDate(date)
 	if !ok {
 		return Person{}, false, FieldErrors{"date": "日期无效,应为 YYYY-MM-DD"}
 	}
 	var snap, op string
 	err := s.db.QueryRowContext(ctx, `SELECT op, snapshot FROM change_events WHERE entity = 'person' AND entity_id = $1
-		AND at <= $2 ORDER BY id DESC LIMIT 1`, id, d+" 23:59:59.999999").Scan(&op, &snap)
+		AND at <= $2 ORDER BY id DESC LIMIT 1`, id, database.EndOfDay(d)).Scan(&op, &snap)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Person{}, false, nil
+	}
 	if err != nil {
-		if strings.Contains(err.Error(), "no rows") {
-			return Person{}, false, nil
-		}
 		return Person{}, false, err
 	}
 	if op == "delete" || snap == "" {
@@ -123,5 +114,52 @@ func (s *Store) PersonAsOf(ctx context.Context, id int64, date string) (Person, 
 	if err := json.Unmarshal([]byte(snap), &p); err != nil {
 		return Person{}, false, fmt.Errorf("snapshot of person %d: %w", id, err)
 	}
+	if !scope.Contains(p.Place()) {
+		return Person{}, false, nil
+	}
+	p.redact(scope.Fields(p.Place()))
 	return p, true, nil
+}
+
+// placer finds where rows stood from their snapshots. Tags and rentals carry
+// no place of their own: theirs is their person's or house's place now.
+type placer struct {
+	s      *Store
+	owners map[string]access.Place
+}
+
+func (s *Store) newPlacer() *placer { return &placer{s: s, owners: map[string]access.Place{}} }
+
+// place returns the row's place and, for a tag, its kind.
+func (pl *placer) place(ctx context.Context, entity string, snap []byte) (access.Place, string, error) {
+	p, tag := snapshotPlace(entity, snap)
+	var owner struct {
+		PersonID int64 `json:"person_id"`
+		HouseID  int64 `json:"house_id"`
+	}
+	var table string
+	var id int64
+	switch entity {
+	case "tag":
+		json.Unmarshal(snap, &owner)
+		table, id = "persons", owner.PersonID
+	case "rental":
+		json.Unmarshal(snap, &owner)
+		table, id = "houses", owner.HouseID
+	default:
+		return p, tag, nil
+	}
+	key := fmt.Sprintf("%s:%d", table, id)
+	if op, ok := pl.owners[key]; ok {
+		return op, tag, nil
+	}
+	var grid sql.NullInt64
+	err := pl.s.db.QueryRowContext(ctx, `SELECT community_id, grid_id, org_id FROM `+table+`
+		WHERE community_id = $1 AND id = $2`, p.Community, id).Scan(&p.Community, &grid, &p.Org)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	p.Grid = grid.Int64
+	pl.owners[key] = p
+	return p, tag, err
 }

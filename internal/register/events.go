@@ -8,6 +8,7 @@ import (
 	"sort"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -160,41 +161,85 @@ func scanChanges(rows interface {
 	return out, rows.Err()
 }
 
-// History returns the change events of one row, newest first.
-func (s *Store) History(ctx context.Context, entity string, id int64) ([]Change, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_events
+// History returns the change events of one row, newest first, with the
+// fields shown as f allows (the fields of the viewer at the row).
+func (s *Store) History(ctx context.Context, f access.Fields, entity string, id int64) ([]Change, error) {
+	return s.redactedChanges(ctx, f, `SELECT `+changeColumns+` FROM change_events
 		WHERE entity = $1 AND entity_id = $2 ORDER BY id DESC`, entity, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return scanChanges(rows, false)
 }
 
 // changesSince returns the events of one row after the given version, oldest
 // first; used to explain a conflict.
-func (s *Store) changesSince(ctx context.Context, entity string, id int64, version int) ([]Change, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_events
+func (s *Store) changesSince(ctx context.Context, f access.Fields, entity string, id int64, version int) ([]Change, error) {
+	return s.redactedChanges(ctx, f, `SELECT `+changeColumns+` FROM change_events
 		WHERE entity = $1 AND entity_id = $2 AND version > $3 ORDER BY id`, entity, id, version)
+}
+
+func (s *Store) redactedChanges(ctx context.Context, f access.Fields, query string, args ...any) ([]Change, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return scanChanges(rows, false)
+	cs, err := scanChanges(rows, true)
+	out := cs[:0]
+	for _, c := range cs {
+		_, tag := snapshotPlace(c.Entity, c.Snapshot)
+		if redactChange(&c, f, tag) {
+			c.Snapshot = nil
+			out = append(out, c)
+		}
+	}
+	return out, err
 }
 
-// Feed returns change events with id greater than since, oldest first, in the
-// scope given, for subscribers that poll with the last id they saw.
-func (s *Store) Feed(ctx context.Context, scope Scope, since int64, limit int) ([]Change, error) {
+// Feed returns change events with id greater than since, oldest first, in
+// scope and as the scope may see them, for subscribers that poll with the
+// last id they saw. next is the id to poll from next time: events passed
+// over because they lie outside the scope move it on too.
+func (s *Store) Feed(ctx context.Context, scope access.Scope, since int64, limit int) (changes []Change, next int64, err error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	where, args := scope.communityFilter("", 3)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_events
-		WHERE id > $1 `+where+` ORDER BY id LIMIT $2`, append([]any{since, limit}, args...)...)
-	if err != nil {
-		return nil, err
+	next = since
+	pl := s.newPlacer()
+	where, args := scope.CommunityAnd("", 3)
+	// Rows of a community the scope covers only in part (a grid, a few
+	// buildings) are dropped here, so a batch may yield fewer than limit
+	// events: read batches until limit is reached or the log is exhausted.
+	for len(changes) < limit {
+		rows, err := s.db.QueryContext(ctx, `SELECT `+changeColumns+` FROM change_events
+			WHERE id > $1 `+where+` ORDER BY id LIMIT $2`, append([]any{next, limit}, args...)...)
+		if err != nil {
+			return nil, since, err
+		}
+		batch, err := scanChanges(rows, true)
+		rows.Close()
+		if err != nil {
+			return nil, since, err
+		}
+		for _, c := range batch {
+			next = c.ID
+			place, tag, err := pl.place(ctx, c.Entity, c.Snapshot)
+			if err != nil {
+				return nil, since, err
+			}
+			if c.Snapshot == nil {
+				place = access.Place{Community: c.CommunityID}
+			}
+			if !scope.Contains(place) {
+				continue
+			}
+			if redactChange(&c, scope.Fields(place), tag) {
+				changes = append(changes, c)
+				if len(changes) == limit {
+					break
+				}
+			}
+		}
+		if len(batch) < limit {
+			break
+		}
 	}
-	defer rows.Close()
-	return scanChanges(rows, true)
+	return changes, next, nil
 }

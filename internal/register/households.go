@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -37,13 +38,19 @@ func (s *Store) queryHouseholds(ctx context.Context, q database.Querier, query s
 	return out, rows.Err()
 }
 
-// Household returns one household if it lies in scope.
-func (s *Store) Household(ctx context.Context, scope Scope, id int64) (Household, error) {
-	return s.householdTx(ctx, s.db, scope, id)
+// Household returns one household if it lies in scope, as the scope may see it.
+func (s *Store) Household(ctx context.Context, scope access.Scope, id int64) (Household, error) {
+	h, err := s.householdTx(ctx, s.db, scope, id)
+	if err != nil {
+		return Household{}, err
+	}
+	h.redact(scope.Fields(h.Place()))
+	return h, nil
 }
 
-func (s *Store) householdTx(ctx context.Context, q database.Querier, scope Scope, id int64) (Household, error) {
-	where, args := scope.filter("h", 2)
+// householdTx reads a household in scope as stored, for writes.
+func (s *Store) householdTx(ctx context.Context, q database.Querier, scope access.Scope, id int64) (Household, error) {
+	where, args := scope.And("h", 2)
 	hs, err := s.queryHouseholds(ctx, q, `SELECT `+householdColumns+` FROM households h WHERE h.id = $1`+where,
 		append([]any{id}, args...)...)
 	if err != nil {
@@ -55,10 +62,20 @@ func (s *Store) householdTx(ctx context.Context, q database.Querier, scope Scope
 	return hs[0], nil
 }
 
-// HouseholdsOfHouse lists the households living in a house.
-func (s *Store) HouseholdsOfHouse(ctx context.Context, h House) ([]Household, error) {
-	return s.queryHouseholds(ctx, s.db, `SELECT `+householdColumns+` FROM households h
-		WHERE h.community_id = $1 AND h.house_id = $2 ORDER BY h.number`, h.CommunityID, h.ID)
+// HouseholdsOfHouse lists the households in scope living in a house.
+func (s *Store) HouseholdsOfHouse(ctx context.Context, scope access.Scope, h House) ([]Household, error) {
+	where, args := scope.And("h", 3)
+	hs, err := s.queryHouseholds(ctx, s.db, `SELECT `+householdColumns+` FROM households h
+		WHERE h.community_id = $1 AND h.house_id = $2`+where+` ORDER BY h.number`,
+		append([]any{h.CommunityID, h.ID}, args...)...)
+	redactHouseholds(scope, hs)
+	return hs, err
+}
+
+func redactHouseholds(scope access.Scope, hs []Household) {
+	for i := range hs {
+		hs[i].redact(scope.Fields(hs[i].Place()))
+	}
 }
 
 // HouseholdQuery describes a listing of households.
@@ -70,7 +87,7 @@ type HouseholdQuery struct {
 }
 
 // SearchHouseholds lists households in scope in id order.
-func (s *Store) SearchHouseholds(ctx context.Context, scope Scope, q HouseholdQuery) ([]Household, bool, error) {
+func (s *Store) SearchHouseholds(ctx context.Context, scope access.Scope, q HouseholdQuery) ([]Household, bool, error) {
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 20
 	}
@@ -93,7 +110,7 @@ func (s *Store) SearchHouseholds(ctx context.Context, scope Scope, q HouseholdQu
 		args = append(args, margs...)
 		conds = append(conds, m)
 	}
-	where, sargs := scope.filter("h", len(args)+1)
+	where, sargs := scope.And("h", len(args)+1)
 	args = append(args, sargs...)
 	query := `SELECT ` + householdColumns + ` FROM households h WHERE ` + strings.Join(conds, " AND ") + where +
 		fmt.Sprintf(" ORDER BY h.id LIMIT %d OFFSET %d", q.Limit+1, max(q.Offset, 0))
@@ -101,6 +118,7 @@ func (s *Store) SearchHouseholds(ctx context.Context, scope Scope, q HouseholdQu
 	if err != nil {
 		return nil, false, err
 	}
+	redactHouseholds(scope, hs)
 	if len(hs) > q.Limit {
 		return hs[:q.Limit], true, nil
 	}
@@ -144,7 +162,7 @@ func (s *Store) headName(ctx context.Context, q database.Querier, h Household) (
 
 // CreateHousehold validates and adds a household. Its head, if any, is set
 // later with UpdateHousehold once the head is a member.
-func (s *Store) CreateHousehold(ctx context.Context, actor Actor, h *Household) error {
+func (s *Store) CreateHousehold(ctx context.Context, actor Actor, scope access.Scope, h *Household) error {
 	now := s.now()
 	if err := validateHousehold(h); err != nil {
 		return err
@@ -152,6 +170,12 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, h *Household) 
 	h.HeadID = 0
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.placeHousehold(ctx, tx, h); err != nil {
+			return err
+		}
+		if !scope.Contains(h.Place()) {
+			return FieldErrors{"house_id": "房屋不在您的管辖范围内"}
+		}
+		if err := checkCreate("household", scope.Fields(h.Place()), *h); err != nil {
 			return err
 		}
 		if h.ID == 0 {
@@ -180,21 +204,28 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, h *Household) 
 }
 
 // UpdateHousehold saves h if nobody changed it since h.Version was read.
-func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope Scope, h *Household) error {
+func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope access.Scope, h *Household) error {
 	now := s.now()
-	if err := validateHousehold(h); err != nil {
-		return err
-	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.householdTx(ctx, tx, scope, h.ID)
 		if err != nil {
 			return err
 		}
+		fields := scope.Fields(old.Place())
 		if old.Version != h.Version {
-			return s.conflict(ctx, "household", h.ID, h.Version, old.Version)
+			return s.conflict(ctx, fields, "household", h.ID, h.Version, old.Version)
+		}
+		if err := applyEdit("household", fields, old, h); err != nil {
+			return err
+		}
+		if err := validateHousehold(h); err != nil {
+			return err
 		}
 		if err := s.placeHousehold(ctx, tx, h); err != nil {
 			return err
+		}
+		if !scope.Contains(h.Place()) {
+			return FieldErrors{"house_id": "房屋不在您的管辖范围内"}
 		}
 		if h.CommunityID != old.CommunityID {
 			return FieldErrors{"house_id": "不能把户迁到其他社区的房屋"}
@@ -219,7 +250,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope Scope, h
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return s.conflict(ctx, "household", h.ID, old.Version, old.Version+1)
+			return s.conflict(ctx, fields, "household", h.ID, old.Version, old.Version+1)
 		}
 		// Members live where the household lives.
 		if h.OrgID != old.OrgID || h.GridID != old.GridID {

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -37,10 +37,20 @@ func (s *Store) queryHouses(ctx context.Context, q database.Querier, query strin
 	return out, rows.Err()
 }
 
-// House returns one house if it lies in scope.
-func (s *Store) House(ctx context.Context, scope Scope, id int64) (House, error) {
-	where, args := scope.filter("h", 2)
-	hs, err := s.queryHouses(ctx, s.db, `SELECT `+houseColumns+` FROM houses h WHERE h.id = $1`+where,
+// House returns one house if it lies in scope, as the scope may see it.
+func (s *Store) House(ctx context.Context, scope access.Scope, id int64) (House, error) {
+	h, err := s.houseTx(ctx, s.db, scope, id)
+	if err != nil {
+		return House{}, err
+	}
+	h.redact(scope.Fields(h.Place()))
+	return h, nil
+}
+
+// houseTx reads a house in scope as stored, for writes.
+func (s *Store) houseTx(ctx context.Context, q database.Querier, scope access.Scope, id int64) (House, error) {
+	where, args := scope.And("h", 2)
+	hs, err := s.queryHouses(ctx, q, `SELECT `+houseColumns+` FROM houses h WHERE h.id = $1`+where,
 		append([]any{id}, args...)...)
 	if err != nil {
 		return House{}, err
@@ -51,18 +61,21 @@ func (s *Store) House(ctx context.Context, scope Scope, id int64) (House, error)
 	return hs[0], nil
 }
 
-// HousesOfBuilding lists the houses of a building in number order.
-func (s *Store) HousesOfBuilding(ctx context.Context, scope Scope, buildingID int64) ([]House, error) {
-	where, args := scope.filter("h", 2)
-	return s.queryHouses(ctx, s.db, `SELECT `+houseColumns+` FROM houses h WHERE h.building_id = $1`+where+
+// HousesOfBuilding lists the houses of a building in scope, in number order.
+func (s *Store) HousesOfBuilding(ctx context.Context, scope access.Scope, buildingID int64) ([]House, error) {
+	where, args := scope.And("h", 2)
+	hs, err := s.queryHouses(ctx, s.db, `SELECT `+houseColumns+` FROM houses h WHERE h.building_id = $1`+where+
 		` ORDER BY h.number`, append([]any{buildingID}, args...)...)
+	for i := range hs {
+		hs[i].redact(scope.Fields(hs[i].Place()))
+	}
+	return hs, err
 }
 
-// Building returns one building.
-func (s *Store) Building(ctx context.Context, scope Scope, id int64) (Building, error) {
-	where, args := scope.filter("b", 2)
-	// Buildings are org units themselves: their org_id is their own id.
-	where = replaceOrgID(where)
+// Building returns one building if it lies in scope. Buildings hold no
+// personal data: whoever sees the building sees all of it.
+func (s *Store) Building(ctx context.Context, scope access.Scope, id int64) (Building, error) {
+	where, args := scope.UnitAnd("b", 2)
 	var b Building
 	err := s.db.QueryRowContext(ctx, `SELECT b.community_id, b.id, COALESCE(b.grid_id, 0), b.name, b.address,
 		b.kind, b.floors, b.built_year, b.version FROM buildings b WHERE b.id = $1`+where, append([]any{id}, args...)...).
@@ -75,7 +88,7 @@ func (s *Store) Building(ctx context.Context, scope Scope, id int64) (Building, 
 
 // CreateBuilding records the register attributes of a building that exists
 // as an org unit (b.ID).
-func (s *Store) CreateBuilding(ctx context.Context, actor Actor, b *Building) error {
+func (s *Store) CreateBuilding(ctx context.Context, actor Actor, scope access.Scope, b *Building) error {
 	fe := FieldErrors{}
 	b.Name = checkText(fe, "building", "name", b.Name, true, 60)
 	b.Address = checkText(fe, "building", "address", b.Address, false, 200)
@@ -99,6 +112,9 @@ func (s *Store) CreateBuilding(ctx context.Context, actor Actor, b *Building) er
 		if err != nil {
 			return err
 		}
+		if !scope.Contains(b.Place()) {
+			return FieldErrors{"id": "该楼栋不在您的管辖范围内"}
+		}
 		b.Version = 1
 		ts := database.FormatTime(now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO buildings (community_id, id, grid_id, name, address, kind, floors,
@@ -112,7 +128,7 @@ func (s *Store) CreateBuilding(ctx context.Context, actor Actor, b *Building) er
 
 // CreateHouse validates and adds a house to a building (or one of its 单元,
 // given as h.OrgID).
-func (s *Store) CreateHouse(ctx context.Context, actor Actor, h *House) error {
+func (s *Store) CreateHouse(ctx context.Context, actor Actor, scope access.Scope, h *House) error {
 	if err := validateHouse(h); err != nil {
 		return err
 	}
@@ -135,6 +151,12 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, h *House) error {
 			if n == 0 {
 				return FieldErrors{"org_id": "单元不属于该楼栋"}
 			}
+		}
+		if !scope.Contains(h.Place()) {
+			return FieldErrors{"building_id": "该楼栋不在您的管辖范围内"}
+		}
+		if err := checkCreate("house", scope.Fields(h.Place()), *h); err != nil {
+			return err
 		}
 		if h.Address == "" {
 			h.Address = baddr + h.Number
@@ -160,18 +182,22 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, h *House) error {
 }
 
 // UpdateHouse saves h if nobody changed it since h.Version was read.
-func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope Scope, h *House) error {
-	if err := validateHouse(h); err != nil {
-		return err
-	}
+func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope access.Scope, h *House) error {
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		old, err := s.House(ctx, scope, h.ID)
+		old, err := s.houseTx(ctx, tx, scope, h.ID)
 		if err != nil {
 			return err
 		}
+		fields := scope.Fields(old.Place())
 		if old.Version != h.Version {
-			return s.conflict(ctx, "house", h.ID, h.Version, old.Version)
+			return s.conflict(ctx, fields, "house", h.ID, h.Version, old.Version)
+		}
+		if err := applyEdit("house", fields, old, h); err != nil {
+			return err
+		}
+		if err := validateHouse(h); err != nil {
+			return err
 		}
 		h.CommunityID, h.BuildingID, h.OrgID, h.GridID = old.CommunityID, old.BuildingID, old.OrgID, old.GridID
 		h.Version = old.Version + 1
@@ -184,7 +210,7 @@ func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope Scope, h *Ho
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return s.conflict(ctx, "house", h.ID, old.Version, old.Version+1)
+			return s.conflict(ctx, fields, "house", h.ID, old.Version, old.Version+1)
 		}
 		return record(ctx, tx, actor, now, h.CommunityID, "house", h.ID, "update", h.Version, old, h)
 	})
@@ -192,7 +218,7 @@ func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope Scope, h *Ho
 
 // CreateRental records that a house is let and who lives in it; the house
 // becomes 出租.
-func (s *Store) CreateRental(ctx context.Context, actor Actor, r *Rental) error {
+func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scope, r *Rental) error {
 	fe := FieldErrors{}
 	r.Landlord = checkText(fe, "rental", "landlord", r.Landlord, true, 50)
 	r.LandlordPhone = checkPhone(fe, "landlord_phone", r.LandlordPhone)
@@ -209,11 +235,14 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, r *Rental) error 
 	}
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		house, err := s.House(ctx, Everything, r.HouseID)
+		house, err := s.houseTx(ctx, tx, scope, r.HouseID)
 		if errors.Is(err, ErrNotFound) {
 			return FieldErrors{"house_id": "房屋不存在"}
 		}
 		if err != nil {
+			return err
+		}
+		if err := checkCreate("rental", scope.Fields(house.Place()), *r); err != nil {
 			return err
 		}
 		r.CommunityID = house.CommunityID
@@ -258,8 +287,13 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, r *Rental) error 
 	})
 }
 
-// RentalsOfHouse lists a house's rentals, newest first, with their tenants.
-func (s *Store) RentalsOfHouse(ctx context.Context, h House) ([]Rental, error) {
+// RentalsOfHouse lists a house's rentals, newest first, with their tenants,
+// as the scope may see them at the house.
+func (s *Store) RentalsOfHouse(ctx context.Context, scope access.Scope, h House) ([]Rental, error) {
+	if !scope.Contains(h.Place()) {
+		return nil, nil
+	}
+	fields := scope.Fields(h.Place())
 	rows, err := s.db.QueryContext(ctx, `SELECT community_id, id, house_id, landlord, landlord_phone, started_on,
 		COALESCE(ended_on, ''), monthly_rent, version FROM rentals WHERE community_id = $1 AND house_id = $2
 		ORDER BY started_on DESC`, h.CommunityID, h.ID)
@@ -289,6 +323,7 @@ func (s *Store) RentalsOfHouse(ctx context.Context, h House) ([]Rental, error) {
 			out[i].TenantIDs = append(out[i].TenantIDs, id)
 		}
 		trows.Close()
+		out[i].redact(fields)
 	}
 	return out, nil
 }
@@ -298,10 +333,4 @@ func nullText(s string) any {
 		return nil
 	}
 	return s
-}
-
-// replaceOrgID adapts a scope filter to the buildings table, whose own id is
-// its org unit.
-func replaceOrgID(where string) string {
-	return strings.ReplaceAll(where, "b.org_id", "b.id")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -30,13 +31,20 @@ func (s *Store) queryOrganisations(ctx context.Context, q database.Querier, quer
 	return out, rows.Err()
 }
 
-// Organisation returns one organisation if it lies in scope.
-func (s *Store) Organisation(ctx context.Context, scope Scope, id int64) (Organisation, error) {
-	return s.organisationTx(ctx, s.db, scope, id)
+// Organisation returns one organisation if it lies in scope, as the scope
+// may see it.
+func (s *Store) Organisation(ctx context.Context, scope access.Scope, id int64) (Organisation, error) {
+	o, err := s.organisationTx(ctx, s.db, scope, id)
+	if err != nil {
+		return Organisation{}, err
+	}
+	o.redact(scope.Fields(o.Place()))
+	return o, nil
 }
 
-func (s *Store) organisationTx(ctx context.Context, q database.Querier, scope Scope, id int64) (Organisation, error) {
-	where, args := scope.filter("o", 2)
+// organisationTx reads an organisation in scope as stored, for writes.
+func (s *Store) organisationTx(ctx context.Context, q database.Querier, scope access.Scope, id int64) (Organisation, error) {
+	where, args := scope.And("o", 2)
 	os, err := s.queryOrganisations(ctx, q, `SELECT `+organisationColumns+` FROM organisations o WHERE o.id = $1`+where,
 		append([]any{id}, args...)...)
 	if err != nil {
@@ -49,7 +57,7 @@ func (s *Store) organisationTx(ctx context.Context, q database.Querier, scope Sc
 }
 
 // SearchOrganisations lists organisations in scope by name.
-func (s *Store) SearchOrganisations(ctx context.Context, scope Scope, text, kind string, limit, offset int) ([]Organisation, bool, error) {
+func (s *Store) SearchOrganisations(ctx context.Context, scope access.Scope, text, kind string, limit, offset int) ([]Organisation, bool, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -68,12 +76,15 @@ func (s *Store) SearchOrganisations(ctx context.Context, scope Scope, text, kind
 		args = append(args, margs...)
 		conds = append(conds, m)
 	}
-	where, sargs := scope.filter("o", len(args)+1)
+	where, sargs := scope.And("o", len(args)+1)
 	args = append(args, sargs...)
 	os, err := s.queryOrganisations(ctx, s.db, `SELECT `+organisationColumns+` FROM organisations o WHERE `+
 		strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY o.name LIMIT %d OFFSET %d", limit+1, max(offset, 0)), args...)
 	if err != nil {
 		return nil, false, err
+	}
+	for i := range os {
+		os[i].redact(scope.Fields(os[i].Place()))
 	}
 	if len(os) > limit {
 		return os[:limit], true, nil
@@ -82,7 +93,7 @@ func (s *Store) SearchOrganisations(ctx context.Context, scope Scope, text, kind
 }
 
 // CreateOrganisation validates and adds an organisation.
-func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, o *Organisation) error {
+func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, scope access.Scope, o *Organisation) error {
 	if err := validateOrganisation(o); err != nil {
 		return err
 	}
@@ -93,6 +104,12 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, o *Organisa
 			return err
 		}
 		o.CommunityID, o.GridID = pl.community, pl.grid
+		if !scope.Contains(o.Place()) {
+			return FieldErrors{"org_id": "所属单元不在您的管辖范围内"}
+		}
+		if err := checkCreate("organisation", scope.Fields(o.Place()), *o); err != nil {
+			return err
+		}
 		if o.USCC != "" {
 			var n int
 			tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE uscc = $1`, o.USCC).Scan(&n)
@@ -121,18 +138,22 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, o *Organisa
 }
 
 // UpdateOrganisation saves o if nobody changed it since o.Version was read.
-func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope Scope, o *Organisation) error {
-	if err := validateOrganisation(o); err != nil {
-		return err
-	}
+func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope access.Scope, o *Organisation) error {
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.organisationTx(ctx, tx, scope, o.ID)
 		if err != nil {
 			return err
 		}
+		fields := scope.Fields(old.Place())
 		if old.Version != o.Version {
-			return s.conflict(ctx, "organisation", o.ID, o.Version, old.Version)
+			return s.conflict(ctx, fields, "organisation", o.ID, o.Version, old.Version)
+		}
+		if err := applyEdit("organisation", fields, old, o); err != nil {
+			return err
+		}
+		if err := validateOrganisation(o); err != nil {
+			return err
 		}
 		pl, err := placeInUnit(ctx, tx, o.OrgID)
 		if err != nil {
@@ -142,6 +163,9 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope Scope
 			return FieldErrors{"org_id": "不能把单位移到其他社区"}
 		}
 		o.CommunityID, o.GridID = pl.community, pl.grid
+		if !scope.Contains(o.Place()) {
+			return FieldErrors{"org_id": "所属单元不在您的管辖范围内"}
+		}
 		o.Version = old.Version + 1
 		search := SearchText(o.Name, o.USCC, o.Address)
 		res, err := tx.ExecContext(ctx, `UPDATE organisations SET name = $1, kind = $2, uscc = $3, legal_rep = $4,
@@ -153,7 +177,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope Scope
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return s.conflict(ctx, "organisation", o.ID, old.Version, old.Version+1)
+			return s.conflict(ctx, fields, "organisation", o.ID, old.Version, old.Version+1)
 		}
 		if err := s.index.put(ctx, tx, "organisations", o.ID, search); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -42,13 +43,19 @@ func (s *Store) queryPersons(ctx context.Context, q database.Querier, query stri
 	return out, rows.Err()
 }
 
-// Person returns one person if it lies in scope.
-func (s *Store) Person(ctx context.Context, scope Scope, id int64) (Person, error) {
-	return s.personTx(ctx, s.db, scope, id)
+// Person returns one person if it lies in scope, as the scope may see it.
+func (s *Store) Person(ctx context.Context, scope access.Scope, id int64) (Person, error) {
+	p, err := s.personTx(ctx, s.db, scope, id)
+	if err != nil {
+		return Person{}, err
+	}
+	p.redact(scope.Fields(p.Place()))
+	return p, nil
 }
 
-func (s *Store) personTx(ctx context.Context, q database.Querier, scope Scope, id int64) (Person, error) {
-	where, args := scope.filter("p", 2)
+// personTx reads a person in scope as stored, for writes.
+func (s *Store) personTx(ctx context.Context, q database.Querier, scope access.Scope, id int64) (Person, error) {
+	where, args := scope.And("p", 2)
 	ps, err := s.queryPersons(ctx, q, `SELECT `+personColumns+` FROM persons p WHERE p.id = $1`+where,
 		append([]any{id}, args...)...)
 	if err != nil {
@@ -60,18 +67,30 @@ func (s *Store) personTx(ctx context.Context, q database.Querier, scope Scope, i
 	return ps[0], nil
 }
 
-// Members returns the persons of a household, head first.
-func (s *Store) Members(ctx context.Context, h Household) ([]Person, error) {
-	return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p
-		WHERE p.community_id = $1 AND p.household_id = $2
-		ORDER BY CASE WHEN p.id = $3 THEN 0 ELSE 1 END, p.relation, p.birth_date`, h.CommunityID, h.ID, h.HeadID)
+// Members returns the persons of a household in scope, head first.
+func (s *Store) Members(ctx context.Context, scope access.Scope, h Household) ([]Person, error) {
+	where, args := scope.And("p", 4)
+	ps, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p
+		WHERE p.community_id = $1 AND p.household_id = $2`+where+`
+		ORDER BY CASE WHEN p.id = $3 THEN 0 ELSE 1 END, p.relation, p.birth_date`,
+		append([]any{h.CommunityID, h.ID, h.HeadID}, args...)...)
+	redactPersons(scope, ps)
+	return ps, err
+}
+
+func redactPersons(scope access.Scope, ps []Person) {
+	for i := range ps {
+		ps[i].redact(scope.Fields(ps[i].Place()))
+	}
 }
 
 // Employees returns the persons who work for an organisation.
-func (s *Store) Employees(ctx context.Context, scope Scope, orgID int64) ([]Person, error) {
-	where, args := scope.filter("p", 2)
-	return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p
+func (s *Store) Employees(ctx context.Context, scope access.Scope, orgID int64) ([]Person, error) {
+	where, args := scope.And("p", 2)
+	ps, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p
 		WHERE p.employer_id = $1`+where+` ORDER BY p.name LIMIT 500`, append([]any{orgID}, args...)...)
+	redactPersons(scope, ps)
+	return ps, err
 }
 
 // placement is where a row lives in the org tree.
@@ -128,14 +147,21 @@ func (s *Store) personSearchText(p Person) string {
 	return SearchText(p.Name, p.IDNumber, p.Phone)
 }
 
-// CreatePerson validates and adds a person, recording the change.
-func (s *Store) CreatePerson(ctx context.Context, actor Actor, p *Person) error {
+// CreatePerson validates and adds a person where scope may write, recording
+// the change.
+func (s *Store) CreatePerson(ctx context.Context, actor Actor, scope access.Scope, p *Person) error {
 	now := s.now()
 	if err := validatePerson(p, now); err != nil {
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := s.placePerson(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := checkPlaceInScope(scope, p.Place(), p.HouseholdID != 0); err != nil {
+			return err
+		}
+		if err := checkCreate("person", scope.Fields(p.Place()), *p); err != nil {
 			return err
 		}
 		if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
@@ -189,20 +215,27 @@ func (s *Store) checkEmployer(ctx context.Context, q database.Querier, p *Person
 // UpdatePerson saves p over the stored person if nobody changed it since
 // p.Version was read; otherwise it returns a *ConflictError listing what
 // changed meanwhile and saves nothing.
-func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope Scope, p *Person) error {
+func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope access.Scope, p *Person) error {
 	now := s.now()
-	if err := validatePerson(p, now); err != nil {
-		return err
-	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		old, err := s.personTx(ctx, tx, scope, p.ID)
 		if err != nil {
 			return err
 		}
+		fields := scope.Fields(old.Place())
 		if old.Version != p.Version {
-			return s.conflict(ctx, "person", p.ID, p.Version, old.Version)
+			return s.conflict(ctx, fields, "person", p.ID, p.Version, old.Version)
+		}
+		if err := applyEdit("person", fields, old, p); err != nil {
+			return err
+		}
+		if err := validatePerson(p, now); err != nil {
+			return err
 		}
 		if err := s.placePerson(ctx, tx, p); err != nil {
+			return err
+		}
+		if err := checkPlaceInScope(scope, p.Place(), p.HouseholdID != 0); err != nil {
 			return err
 		}
 		if p.CommunityID != old.CommunityID {
@@ -230,7 +263,7 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope Scope, p *P
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return s.conflict(ctx, "person", p.ID, old.Version, old.Version+1)
+			return s.conflict(ctx, fields, "person", p.ID, old.Version, old.Version+1)
 		}
 		if err := s.index.put(ctx, tx, "persons", p.ID, search); err != nil {
 			return err
@@ -239,9 +272,10 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope Scope, p *P
 	})
 }
 
-// conflict builds the error for a save based on a stale version.
-func (s *Store) conflict(ctx context.Context, entity string, id int64, base, current int) error {
-	since, err := s.changesSince(ctx, entity, id, base)
+// conflict builds the error for a save based on a stale version, showing
+// the changes made meanwhile as the writer may see them.
+func (s *Store) conflict(ctx context.Context, f access.Fields, entity string, id int64, base, current int) error {
+	since, err := s.changesSince(ctx, f, entity, id, base)
 	if err != nil {
 		return err
 	}
@@ -265,7 +299,8 @@ type PersonQuery struct {
 // Persons matched by their own fields and persons matched through their
 // household's address are fetched by two index-driven queries and merged:
 // one query with an OR across both indexes would make the engines scan.
-func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (persons []Person, more bool, err error) {
+func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQuery) (persons []Person, more bool, err error) {
+	defer func() { redactPersons(scope, persons) }()
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 20
 	}
@@ -304,7 +339,7 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 		return conds, args
 	}
 	run := func(conds []string, args []any) ([]Person, error) {
-		where, sargs := scope.filter("p", len(args)+1)
+		where, sargs := scope.And("p", len(args)+1)
 		args = append(args, sargs...)
 		query := `SELECT ` + personColumns + ` FROM persons p WHERE 1 = 1`
 		for _, c := range conds {
@@ -332,7 +367,7 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 			l := len(args)
 			conds = append(conds, fmt.Sprintf("(p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", l, l, l))
 		}
-		where, sargs := scope.filter("p", len(args)+1)
+		where, sargs := scope.And("p", len(args)+1)
 		args = append(args, sargs...)
 		own, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM `+from+` WHERE `+
 			strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY %s LIMIT %d", order, want), args...)
@@ -358,7 +393,7 @@ func (s *Store) SearchPersons(ctx context.Context, scope Scope, q PersonQuery) (
 			// id order instead (350 ms over a million), so this branch takes its
 			// rows in index order and sorts them here.
 			conds = append(conds, hconds...)
-			where, sargs = scope.filter("p", len(args)+1)
+			where, sargs = scope.And("p", len(args)+1)
 			args = append(args, sargs...)
 			byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
 			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
@@ -425,4 +460,15 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// checkPlaceInScope refuses to put a row where the writer has no say.
+func checkPlaceInScope(scope access.Scope, p access.Place, byHousehold bool) error {
+	if scope.Contains(p) {
+		return nil
+	}
+	if byHousehold {
+		return FieldErrors{"household_id": "所属户不在您的管辖范围内"}
+	}
+	return FieldErrors{"org_id": "所属单元不在您的管辖范围内"}
 }

@@ -1,6 +1,10 @@
 package register
 
-import "context"
+import (
+	"context"
+
+	"shequ/internal/access"
+)
 
 // Stats counts the register in a scope (GET /api/v1/stats).
 type Stats struct {
@@ -20,9 +24,9 @@ type Stats struct {
 }
 
 // Stats counts active rows in scope.
-func (s *Store) Stats(ctx context.Context, scope Scope) (Stats, error) {
+func (s *Store) Stats(ctx context.Context, scope access.Scope) (Stats, error) {
 	var st Stats
-	where, args := scope.filter("p", 1)
+	where, args := scope.And("p", 1)
 	rows, err := s.db.QueryContext(ctx, `SELECT p.residence, COUNT(*) FROM persons p WHERE p.status = 'active'`+where+
 		` GROUP BY p.residence`, args...)
 	if err != nil {
@@ -49,7 +53,7 @@ func (s *Store) Stats(ctx context.Context, scope Scope) (Stats, error) {
 	}
 	rows.Close()
 	count := func(dst *int, query, alias string) error {
-		where, args := scope.filter(alias, 1)
+		where, args := scope.And(alias, 1)
 		return s.db.QueryRowContext(ctx, query+where, args...).Scan(dst)
 	}
 	if err := count(&st.Households, `SELECT COUNT(*) FROM households h WHERE h.status = 'active'`, "h"); err != nil {
@@ -67,25 +71,13 @@ func (s *Store) Stats(ctx context.Context, scope Scope) (Stats, error) {
 	if err := count(&st.Organisations, `SELECT COUNT(*) FROM organisations o WHERE o.status = 'active'`, "o"); err != nil {
 		return st, err
 	}
-	// Org units are counted through the closure table.
-	var root any
-	unitCond := ""
-	if scope.Unit != nil {
-		root = scope.Unit.ID
-		unitCond = ` AND u.id IN (SELECT unit_id FROM org_closure WHERE ancestor_id = $1)`
-	}
+	where, args = scope.UnitAnd("u", 1)
 	for _, c := range []struct {
 		dst   *int
 		level string
 	}{{&st.Grids, "grid"}, {&st.Buildings, "building"}, {&st.Communities, "community"}} {
-		q := `SELECT COUNT(*) FROM org_units u WHERE u.level = '` + c.level + `'` + unitCond
-		var err error
-		if root != nil {
-			err = s.db.QueryRowContext(ctx, q, root).Scan(c.dst)
-		} else {
-			err = s.db.QueryRowContext(ctx, q).Scan(c.dst)
-		}
-		if err != nil {
+		q := `SELECT COUNT(*) FROM org_units u WHERE u.level = '` + c.level + `'` + where
+		if err := s.db.QueryRowContext(ctx, q, args...).Scan(c.dst); err != nil {
 			return st, err
 		}
 	}
@@ -100,9 +92,9 @@ type GridLoad struct {
 }
 
 // GridLoads counts active households and persons per grid in scope.
-func (s *Store) GridLoads(ctx context.Context, scope Scope) (map[int64]GridLoad, error) {
+func (s *Store) GridLoads(ctx context.Context, scope access.Scope) (map[int64]GridLoad, error) {
 	out := map[int64]GridLoad{}
-	where, args := scope.filter("h", 1)
+	where, args := scope.And("h", 1)
 	rows, err := s.db.QueryContext(ctx, `SELECT h.grid_id, COUNT(*) FROM households h
 		WHERE h.status = 'active' AND h.grid_id IS NOT NULL`+where+` GROUP BY h.grid_id`, args...)
 	if err != nil {
@@ -114,7 +106,7 @@ func (s *Store) GridLoads(ctx context.Context, scope Scope) (map[int64]GridLoad,
 		out[g.GridID] = g
 	}
 	rows.Close()
-	where, args = scope.filter("p", 1)
+	where, args = scope.And("p", 1)
 	rows, err = s.db.QueryContext(ctx, `SELECT p.grid_id, COUNT(*) FROM persons p
 		WHERE p.status = 'active' AND p.grid_id IS NOT NULL`+where+` GROUP BY p.grid_id`, args...)
 	if err != nil {

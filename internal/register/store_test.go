@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"errors"
+	"shequ/internal/access"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 func TestCreatePersonDerivesFromID(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		f := newFixture(t, db)
-		p, err := f.store.Person(context.Background(), Everything, f.head.ID)
+		p, err := f.store.Person(context.Background(), access.Everything, f.head.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +48,7 @@ func TestInvalidInputSavesNothing(t *testing.T) {
 			before := countRows(t, db)
 			p := tt.p
 			p.HouseholdID = f.household.ID
-			err := f.store.CreatePerson(ctx, f.actor, &p)
+			err := f.store.CreatePerson(ctx, f.actor, access.Everything, &p)
 			var fe FieldErrors
 			if !errors.As(err, &fe) || fe[tt.field] == "" {
 				t.Errorf("%s: got %v, want an error at %s", tt.name, err, tt.field)
@@ -70,14 +71,14 @@ func TestConcurrentEditConflicts(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
-		a, _ := f.store.Person(ctx, Everything, f.head.ID)
+		a, _ := f.store.Person(ctx, access.Everything, f.head.ID)
 		b := a
 		a.Phone = "13700001111"
-		if err := f.store.UpdatePerson(ctx, Actor{Name: "甲", Source: "web"}, Everything, &a); err != nil {
+		if err := f.store.UpdatePerson(ctx, Actor{Name: "甲", Source: "web"}, access.Everything, &a); err != nil {
 			t.Fatal(err)
 		}
 		b.Occupation = "教师"
-		err := f.store.UpdatePerson(ctx, Actor{Name: "乙", Source: "web"}, Everything, &b)
+		err := f.store.UpdatePerson(ctx, Actor{Name: "乙", Source: "web"}, access.Everything, &b)
 		var ce *ConflictError
 		if !errors.As(err, &ce) {
 			t.Fatalf("second save = %v, want a conflict", err)
@@ -85,7 +86,7 @@ func TestConcurrentEditConflicts(t *testing.T) {
 		if !strings.Contains(ce.Error(), "甲") || !strings.Contains(ce.Error(), "联系电话") {
 			t.Errorf("conflict message should say who changed what: %s", ce.Error())
 		}
-		now, _ := f.store.Person(ctx, Everything, f.head.ID)
+		now, _ := f.store.Person(ctx, access.Everything, f.head.ID)
 		if now.Phone != "13700001111" || now.Occupation != "" {
 			t.Errorf("conflicting save changed the row: %+v", now)
 		}
@@ -98,13 +99,13 @@ func TestHistoryAndAsOf(t *testing.T) {
 		ctx := context.Background()
 		day1 := time.Now().UTC()
 		f.store.now = func() time.Time { return day1.Add(48 * time.Hour) }
-		p, _ := f.store.Person(ctx, Everything, f.head.ID)
+		p, _ := f.store.Person(ctx, access.Everything, f.head.ID)
 		old := p.Phone
 		p.Phone = "13512345678"
-		if err := f.store.UpdatePerson(ctx, f.actor, Everything, &p); err != nil {
+		if err := f.store.UpdatePerson(ctx, f.actor, access.Everything, &p); err != nil {
 			t.Fatal(err)
 		}
-		h, err := f.store.History(ctx, "person", p.ID)
+		h, err := f.store.History(ctx, access.AllFields, "person", p.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,14 +113,14 @@ func TestHistoryAndAsOf(t *testing.T) {
 			h[0].Fields[0].Before != old || h[0].Fields[0].After != "13512345678" || h[0].Actor != "测试员" {
 			t.Fatalf("history = %+v", h)
 		}
-		then, found, err := f.store.PersonAsOf(ctx, p.ID, day1.Format("2006-01-02"))
+		then, found, err := f.store.PersonAsOf(ctx, access.Everything, p.ID, day1.Format("2006-01-02"))
 		if err != nil || !found || then.Phone != old {
 			t.Errorf("as of day 1: %+v %v %v", then, found, err)
 		}
-		if _, found, _ := f.store.PersonAsOf(ctx, p.ID, "2000-01-01"); found {
+		if _, found, _ := f.store.PersonAsOf(ctx, access.Everything, p.ID, "2000-01-01"); found {
 			t.Error("person should not exist as of 2000")
 		}
-		rows, err := f.store.AsOf(ctx, Within(f.cb), "person", day1.Add(72*time.Hour).Format("2006-01-02"), 0, 10)
+		rows, err := f.store.AsOf(ctx, f.within(t, f.cb), "person", day1.Add(72*time.Hour).Format("2006-01-02"), 0, 10)
 		if err != nil || len(rows) != 2 {
 			t.Fatalf("as-of rows = %d, %v", len(rows), err)
 		}
@@ -128,10 +129,10 @@ func TestHistoryAndAsOf(t *testing.T) {
 				t.Errorf("as-of snapshot should carry the new phone: %s", r.Snapshot)
 			}
 		}
-		if rows, _ := f.store.AsOf(ctx, Within(f.grid2), "person", day1.Add(72*time.Hour).Format("2006-01-02"), 0, 10); len(rows) != 0 {
+		if rows, _ := f.store.AsOf(ctx, f.within(t, f.grid2), "person", day1.Add(72*time.Hour).Format("2006-01-02"), 0, 10); len(rows) != 0 {
 			t.Errorf("grid 2 has nobody, got %d", len(rows))
 		}
-		if _, err := f.store.AsOf(ctx, Everything, "person", "2024-13-01", 0, 10); err == nil {
+		if _, err := f.store.AsOf(ctx, access.Everything, "person", "2024-13-01", 0, 10); err == nil {
 			t.Error("a bad date should be refused")
 		}
 	})
@@ -141,7 +142,7 @@ func TestSearch(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
-		find := func(scope Scope, q string) []string {
+		find := func(scope access.Scope, q string) []string {
 			t.Helper()
 			ps, _, err := f.store.SearchPersons(ctx, scope, PersonQuery{Text: q})
 			if err != nil {
@@ -169,20 +170,20 @@ func TestSearch(t *testing.T) {
 			{"张", ""},
 		}
 		for _, tt := range tests {
-			if got := strings.Join(find(Everything, tt.q), ","); got != tt.want {
+			if got := strings.Join(find(access.Everything, tt.q), ","); got != tt.want {
 				t.Errorf("search %q = %q, want %q", tt.q, got, tt.want)
 			}
 		}
-		if got := find(Within(f.zn), "李建国"); len(got) != 0 {
+		if got := find(f.within(t, f.zn), "李建国"); len(got) != 0 {
 			t.Errorf("another community's scope found %v", got)
 		}
-		if got := find(Within(f.grid1), "李建国"); len(got) != 1 {
+		if got := find(f.within(t, f.grid1), "李建国"); len(got) != 1 {
 			t.Errorf("own grid scope found %v", got)
 		}
-		if got := find(Within(f.street), "李建国"); len(got) != 1 {
+		if got := find(f.within(t, f.street), "李建国"); len(got) != 1 {
 			t.Errorf("street scope found %v", got)
 		}
-		_, _, err := f.store.SearchPersons(ctx, Everything, PersonQuery{Text: "12"})
+		_, _, err := f.store.SearchPersons(ctx, access.Everything, PersonQuery{Text: "12"})
 		var fe FieldErrors
 		if !errors.As(err, &fe) || fe["q"] == "" {
 			t.Errorf("two digits should ask for four: %v", err)
@@ -196,43 +197,43 @@ func TestStatsTagsRentalsFeed(t *testing.T) {
 		ctx := context.Background()
 		// A floating household renting a second house.
 		h2 := House{BuildingID: f.building.ID, Number: "1-302", Use: HouseVacant}
-		if err := f.store.CreateHouse(ctx, f.actor, &h2); err != nil {
+		if err := f.store.CreateHouse(ctx, f.actor, access.Everything, &h2); err != nil {
 			t.Fatal(err)
 		}
 		fh := Household{Number: "CB0002", Kind: HouseholdFloating, HouseID: h2.ID}
-		if err := f.store.CreateHousehold(ctx, f.actor, &fh); err != nil {
+		if err := f.store.CreateHousehold(ctx, f.actor, access.Everything, &fh); err != nil {
 			t.Fatal(err)
 		}
 		tenant := Person{HouseholdID: fh.ID, Name: "赵磊", IDNumber: ident.MakeResidentID("140102", date(1992, 6, 6), 51),
 			Residence: ResidenceFloating, Relation: "02"}
-		if err := f.store.CreatePerson(ctx, f.actor, &tenant); err != nil {
+		if err := f.store.CreatePerson(ctx, f.actor, access.Everything, &tenant); err != nil {
 			t.Fatal(err)
 		}
 		r := Rental{HouseID: h2.ID, Landlord: "周平", StartedOn: "2025-03-01", TenantIDs: []int64{tenant.ID}, MonthlyRent: 800}
-		if err := f.store.CreateRental(ctx, f.actor, &r); err != nil {
+		if err := f.store.CreateRental(ctx, f.actor, access.Everything, &r); err != nil {
 			t.Fatal(err)
 		}
-		if hs, _ := f.store.House(ctx, Everything, h2.ID); hs.Use != HouseRented {
+		if hs, _ := f.store.House(ctx, access.Everything, h2.ID); hs.Use != HouseRented {
 			t.Errorf("a let house becomes 出租, got %s", hs.Use)
 		}
 		tag := Tag{PersonID: f.head.ID, Tag: "dibao", StartedOn: "2024-01-01"}
-		if err := f.store.AddTag(ctx, f.actor, Everything, &tag); err != nil {
+		if err := f.store.AddTag(ctx, f.actor, access.Everything, &tag); err != nil {
 			t.Fatal(err)
 		}
 		dup := Tag{PersonID: f.head.ID, Tag: "dibao", StartedOn: "2024-06-01"}
-		if err := f.store.AddTag(ctx, f.actor, Everything, &dup); err == nil {
+		if err := f.store.AddTag(ctx, f.actor, access.Everything, &dup); err == nil {
 			t.Error("overlapping tag should be refused")
 		}
-		if err := f.store.EndTag(ctx, f.actor, Everything, tag.ID, "2025-06-30"); err != nil {
+		if err := f.store.EndTag(ctx, f.actor, access.Everything, tag.ID, "2025-06-30"); err != nil {
 			t.Fatal(err)
 		}
-		if tags, _ := f.store.TagsOf(ctx, f.head, "2025-01-01"); len(tags) != 1 {
+		if tags, _ := f.store.TagsOf(ctx, access.Everything, f.head, "2025-01-01"); len(tags) != 1 {
 			t.Errorf("tag in force on 2025-01-01: %v", tags)
 		}
-		if tags, _ := f.store.TagsOf(ctx, f.head, "2025-07-01"); len(tags) != 0 {
+		if tags, _ := f.store.TagsOf(ctx, access.Everything, f.head, "2025-07-01"); len(tags) != 0 {
 			t.Errorf("tag ended 2025-06-30: %v", tags)
 		}
-		st, err := f.store.Stats(ctx, Within(f.street))
+		st, err := f.store.Stats(ctx, f.within(t, f.street))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,21 +242,21 @@ func TestStatsTagsRentalsFeed(t *testing.T) {
 		if st != want {
 			t.Errorf("stats = %+v\nwant %+v", st, want)
 		}
-		if st, _ := f.store.Stats(ctx, Within(f.grid2)); st.Persons != 0 || st.Grids != 1 {
+		if st, _ := f.store.Stats(ctx, f.within(t, f.grid2)); st.Persons != 0 || st.Grids != 1 {
 			t.Errorf("grid 2 stats = %+v", st)
 		}
-		feed, err := f.store.Feed(ctx, Within(f.cb), 0, 1000)
+		feed, _, err := f.store.Feed(ctx, f.within(t, f.cb), 0, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(feed) < 10 {
 			t.Fatalf("feed has %d events", len(feed))
 		}
-		next, _ := f.store.Feed(ctx, Within(f.cb), feed[4].ID, 1000)
+		next, _, _ := f.store.Feed(ctx, f.within(t, f.cb), feed[4].ID, 1000)
 		if len(next) != len(feed)-5 || next[0].ID != feed[5].ID {
 			t.Errorf("feed since the fifth event: %d events", len(next))
 		}
-		if other, _ := f.store.Feed(ctx, Within(f.zn), 0, 100); len(other) != 0 {
+		if other, _, _ := f.store.Feed(ctx, f.within(t, f.zn), 0, 100); len(other) != 0 {
 			t.Errorf("another community's feed: %d events", len(other))
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 )
 
@@ -29,9 +30,11 @@ func (s *Store) TagKinds(ctx context.Context) ([]TagKind, error) {
 	return out, rows.Err()
 }
 
-// TagsOf lists a person's tags, current ones first. With onDate set
-// (YYYY-MM-DD) only the tags in force on that date are returned.
-func (s *Store) TagsOf(ctx context.Context, p Person, onDate string) ([]Tag, error) {
+// TagsOf lists a person's tags of the kinds the scope may see at the
+// person, current ones first. With onDate set (YYYY-MM-DD) only the tags in
+// force on that date are returned.
+func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate string) ([]Tag, error) {
+	fields := scope.Fields(p.Place())
 	q := `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on, COALESCE(t.ended_on, ''), t.note,
 		k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
 		WHERE t.community_id = $1 AND t.person_id = $2`
@@ -54,13 +57,15 @@ func (s *Store) TagsOf(ctx context.Context, p Person, onDate string) ([]Tag, err
 			return nil, err
 		}
 		t.Sensitive = sens != 0
-		out = append(out, t)
+		if fields.CanSeeTag(t.Tag) {
+			out = append(out, t)
+		}
 	}
 	return out, rows.Err()
 }
 
 // AddTag gives a person a tag from a date (and, optionally, to a date).
-func (s *Store) AddTag(ctx context.Context, actor Actor, scope Scope, t *Tag) error {
+func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *Tag) error {
 	fe := FieldErrors{}
 	t.StartedOn = checkDate(fe, "started_on", t.StartedOn, true)
 	t.EndedOn = checkDate(fe, "ended_on", t.EndedOn, false)
@@ -89,6 +94,9 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope Scope, t *Tag) er
 			return err
 		}
 		t.Sensitive = sens != 0
+		if !scope.Fields(p.Place()).CanEditTag(t.Tag) {
+			return FieldErrors{"tag": "您无权登记此类标签"}
+		}
 		var open int
 		tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE community_id = $1 AND person_id = $2 AND tag = $3
 			AND (ended_on IS NULL OR ended_on >= $4) AND started_on <= $5`,
@@ -112,7 +120,7 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope Scope, t *Tag) er
 }
 
 // EndTag closes a tag on a date.
-func (s *Store) EndTag(ctx context.Context, actor Actor, scope Scope, tagID int64, endedOn string) error {
+func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
 	fe := FieldErrors{}
 	endedOn = checkDate(fe, "ended_on", endedOn, true)
 	if err := fe.err(); err != nil {
@@ -133,8 +141,16 @@ func (s *Store) EndTag(ctx context.Context, actor Actor, scope Scope, tagID int6
 			return err
 		}
 		t.Sensitive = sens != 0
-		if _, err := s.personTx(ctx, tx, scope, t.PersonID); err != nil {
+		p, err := s.personTx(ctx, tx, scope, t.PersonID)
+		if err != nil {
 			return err
+		}
+		fields := scope.Fields(p.Place())
+		if !fields.CanSeeTag(t.Tag) {
+			return ErrNotFound
+		}
+		if !fields.CanEditTag(t.Tag) {
+			return FieldErrors{"tag": "您无权修改此类标签"}
 		}
 		if endedOn < t.StartedOn {
 			return FieldErrors{"ended_on": "结束日期不能早于开始日期"}

@@ -12,9 +12,12 @@ import (
 	"runtime/debug"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/api"
+	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -27,13 +30,35 @@ type Config struct {
 	SecureCookies bool
 }
 
-// Handler builds the whole application's handler on db.
-func Handler(db *database.DB, log *slog.Logger, cfg Config) http.Handler {
+// App is the assembled application: its handler, the table of its routes
+// and what must be closed when it stops.
+type App struct {
+	Handler http.Handler
+	Routes  *access.Routes
+	Access  *access.Service
+	Audit   *audit.Log
+}
+
+// New assembles the application on db. Close it to write the audit entries
+// still queued.
+func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	reg := register.NewStore(db)
 	org := orgtree.NewStore(db)
 	acc := accounts.NewStore(db)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	acs := access.NewService(db)
+	aud := audit.New(db, log)
+	for _, e := range register.Entities() {
+		acs.Resolve(e, reg.Resolver(e))
+	}
+	acs.Resolve("unit", func(ctx context.Context, id int64) (access.Place, error) {
+		community, grid, err := org.Place(ctx, id)
+		if errors.Is(err, orgtree.ErrNotFound) {
+			return access.Place{}, access.ErrNoObject
+		}
+		return access.Place{Community: community, Grid: grid, Org: id}, err
+	})
+	rt := access.NewRoutes()
+	rt.Handle("GET /healthz", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := db.PingContext(ctx); err != nil {
@@ -42,10 +67,37 @@ func Handler(db *database.DB, log *slog.Logger, cfg Config) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
+	}))
+	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log})
+	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
+		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
+}
+
+// Close writes the audit entries still queued.
+func (a *App) Close() { a.Audit.Close() }
+
+// cleanQuery refuses query strings that are not valid UTF-8 or carry NUL
+// characters: no form of the system sends them, and PostgreSQL refuses to
+// store or compare them.
+func cleanQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, vs := range r.URL.Query() {
+			for _, v := range vs {
+				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					if strings.HasPrefix(r.URL.Path, "/api/") {
+						w.Header().Set("Content-Type", "application/json; charset=utf-8")
+						w.WriteHeader(http.StatusBadRequest)
+						w.Write([]byte(`{"error":"查询参数包含无效字符"}` + "\n"))
+						return
+					}
+					http.Error(w, "查询参数包含无效字符", http.StatusBadRequest)
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
 	})
-	api.Routes(mux, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Log: log})
-	web.Routes(mux, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Log: log, SecureCookies: cfg.SecureCookies})
-	return logRequests(log, recoverPanics(log, securityHeaders(mux)))
 }
 
 func securityHeaders(next http.Handler) http.Handler {

@@ -5,12 +5,14 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 )
 
 const (
@@ -60,9 +62,20 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.renderLogin(w, r, http.StatusForbidden, d)
 		return
 	}
+	addr := clientAddr(r)
+	if err := h.Throttle.Check(d.Name, addr); err != nil {
+		h.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginLocked, Route: "POST /login",
+			Status: http.StatusTooManyRequests})
+		d.Error = err.Error()
+		h.renderLogin(w, r, http.StatusTooManyRequests, d)
+		return
+	}
 	u, err := h.Accounts.Authenticate(r.Context(), d.Name, r.PostFormValue("password"))
 	if errors.Is(err, accounts.ErrBadLogin) {
+		h.Throttle.Failed(d.Name, addr)
 		h.Log.Info("login failed", "path", r.URL.Path)
+		h.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
+			Status: http.StatusUnauthorized})
 		d.Error = accounts.ErrBadLogin.Error()
 		h.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
@@ -71,6 +84,7 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, nil, err)
 		return
 	}
+	h.Throttle.Succeeded(d.Name)
 	// An old session in this browser ends: each login gets a fresh token.
 	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
 		h.Accounts.EndSession(r.Context(), old.Value)
@@ -81,6 +95,8 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Log.Info("login", "user", u.ID)
+	h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: addr, Action: audit.Login, Route: "POST /login",
+		Status: http.StatusSeeOther})
 	h.setCookie(w, sessionCookie, sess.Token, 0)
 	h.clearCookie(w, loginCookie)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
@@ -92,8 +108,31 @@ func (h *handler) logout(w http.ResponseWriter, r *http.Request, rq *request) {
 		return
 	}
 	h.Log.Info("logout", "user", rq.user.ID)
+	h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r), Action: audit.Logout,
+		Route: "POST /logout", Status: http.StatusSeeOther})
 	h.clearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// clientAddr is the address a request came from, without the port. Behind a
+// reverse proxy it is the proxy's; shequ does not trust X-Forwarded-For,
+// which any client can set.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// truncate cuts s to at most n characters, for names typed into the login
+// form that are recorded in the audit log.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }
 
 // safeNext keeps a post-login destination only if it is a path on this site:
@@ -144,8 +183,10 @@ func (h *handler) clearCookie(w http.ResponseWriter, name string) {
 // Flash messages survive one redirect in a cookie holding a key, never the
 // text itself, so nothing a URL or another site sets is shown as a message.
 var flashes = map[string]string{
-	"saved": "已保存",
-	"added": "已添加",
+	"saved":   "已保存",
+	"added":   "已添加",
+	"granted": "已授权",
+	"revoked": "已撤销",
 }
 
 func (h *handler) setFlash(w http.ResponseWriter, key string) {

@@ -37,9 +37,9 @@ var refFields = map[string]string{
 }
 
 // changeViews turns change events into display rows: codes become their
-// Chinese names, ids become names, and ID and phone numbers are masked in
-// history as everywhere else.
-func (h *handler) changeViews(ctx context.Context, cs []register.Change) ([]changeView, error) {
+// Chinese names and ids become names. The register has already masked or
+// dropped what the viewer may not see.
+func (h *handler) changeViews(ctx context.Context, rq *request, cs []register.Change) ([]changeView, error) {
 	ids := map[string][]int64{}
 	for _, c := range cs {
 		for _, f := range c.Fields {
@@ -55,16 +55,21 @@ func (h *handler) changeViews(ctx context.Context, cs []register.Change) ([]chan
 	names := map[string]map[int64]string{}
 	for t, list := range ids {
 		var err error
-		if t == "households" {
-			var bs map[int64]hhBrief
-			if bs, err = h.householdBriefs(ctx, list); err == nil {
+		switch t {
+		case "households":
+			var bs map[int64]register.HouseholdBrief
+			if bs, err = h.Register.HouseholdBriefs(ctx, rq.read(), list); err == nil {
 				names[t] = map[int64]string{}
 				for id, b := range bs {
 					names[t][id] = "户号 " + b.Number
 				}
 			}
-		} else {
-			names[t], err = h.names(ctx, t, list)
+		case "persons":
+			names[t], err = h.Register.PersonNames(ctx, rq.read(), list)
+		case "organisations":
+			names[t], err = h.Register.OrganisationNames(ctx, list)
+		default:
+			names[t], err = h.Org.Names(ctx, list)
 		}
 		if err != nil {
 			return nil, err
@@ -126,13 +131,9 @@ func displayValue(entity, field string, v any, names map[string]map[int64]string
 	}
 }
 
-// displayText names a coded value or masks a sensitive one.
+// displayText names a coded value.
 func displayText(entity, field, s string) string {
 	switch field {
-	case "id_number":
-		return mask("id", s)
-	case "phone", "owner_phone", "landlord_phone":
-		return mask("phone", s)
 	case "ethnicity", "relation", "residence", "gender", "use":
 		return label(field, s)
 	case "doc_type":

@@ -6,12 +6,15 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
 
 type householdData struct {
 	H       register.Household
+	F       access.Fields
+	CanEdit bool
 	House   *register.House
 	Head    *register.Person
 	Members []register.Person
@@ -27,13 +30,14 @@ func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request)
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	hh, err := h.Register.Household(ctx, rq.scope, id)
+	hh, err := h.Register.Household(ctx, rq.read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	d := householdData{H: hh}
-	if d.Members, err = h.Register.Members(ctx, hh); err != nil {
+	f := rq.read().Fields(hh.Place())
+	d := householdData{H: hh, F: f, CanEdit: rq.write().Contains(hh.Place())}
+	if d.Members, err = h.Register.Members(ctx, rq.read(), hh); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
@@ -43,7 +47,7 @@ func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request)
 		}
 	}
 	if hh.HouseID != 0 {
-		house, err := h.Register.House(ctx, rq.scope, hh.HouseID)
+		house, err := h.Register.House(ctx, rq.read(), hh.HouseID)
 		if err == nil {
 			d.House = &house
 		} else if !errors.Is(err, register.ErrNotFound) {
@@ -51,7 +55,7 @@ func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request)
 			return
 		}
 	}
-	units, err := h.names(ctx, "org_units", []int64{hh.GridID})
+	units, err := h.Org.Names(ctx, []int64{hh.GridID})
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -61,12 +65,12 @@ func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request)
 		h.serverError(w, r, rq, err)
 		return
 	}
-	hist, err := h.Register.History(ctx, "household", hh.ID)
+	hist, err := h.Register.History(ctx, f, "household", hh.ID)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	if d.History, err = h.changeViews(ctx, hist); err != nil {
+	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
@@ -88,13 +92,14 @@ type householdForm struct {
 	Summary      []errItem
 	Conflict     *conflictView
 	Kinds        []option
+	F            access.Fields
 }
 
 var householdFormFields = []string{"number", "kind", "phone", "address", "head_id"}
 
-func formFromHousehold(hh register.Household, members []register.Person) householdForm {
+func formFromHousehold(hh register.Household, members []register.Person, f access.Fields) householdForm {
 	return householdForm{ID: hh.ID, Version: hh.Version, Number: hh.Number, Kind: hh.Kind, Address: hh.Address,
-		HeadID: hh.HeadID, CurrentPhone: mask("phone", hh.Phone), Members: members}
+		HeadID: hh.HeadID, CurrentPhone: hh.Phone, Members: members, F: f}
 }
 
 func readHouseholdForm(r *http.Request) householdForm {
@@ -105,15 +110,25 @@ func readHouseholdForm(r *http.Request) householdForm {
 		PhoneClear: r.PostFormValue("phone_clear") != "", Address: v("address"), HeadID: head}
 }
 
-// apply copies the form onto the stored household; an empty phone field
-// keeps the stored number.
-func (f householdForm) apply(hh *register.Household) {
-	hh.Number, hh.Kind, hh.Address, hh.HeadID = f.Number, f.Kind, f.Address, f.HeadID
+// apply copies the fields the viewer may edit onto the household as the
+// viewer sees it; an empty phone field keeps the stored number.
+func (f householdForm) apply(hh *register.Household, ed access.Fields) {
+	set := func(field string, dst *string, v string) {
+		if ed.CanEdit("household", field) {
+			*dst = v
+		}
+	}
+	set("number", &hh.Number, f.Number)
+	set("kind", &hh.Kind, f.Kind)
+	set("address", &hh.Address, f.Address)
+	if ed.CanEdit("household", "head_id") {
+		hh.HeadID = f.HeadID
+	}
 	switch {
 	case f.PhoneClear:
-		hh.Phone = ""
+		set("phone", &hh.Phone, "")
 	case f.Phone != "":
-		hh.Phone = f.Phone
+		set("phone", &hh.Phone, f.Phone)
 	}
 }
 
@@ -129,17 +144,17 @@ func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	hh, err := h.Register.Household(r.Context(), rq.scope, id)
+	hh, err := h.Register.Household(r.Context(), rq.write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	members, err := h.Register.Members(r.Context(), hh)
+	members, err := h.Register.Members(r.Context(), rq.read(), hh)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members))
+	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members, rq.write().Fields(hh.Place())))
 }
 
 func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *request) {
@@ -149,21 +164,23 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *re
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	current, err := h.Register.Household(ctx, rq.scope, id)
+	current, err := h.Register.Household(ctx, rq.write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	members, err := h.Register.Members(ctx, current)
+	members, err := h.Register.Members(ctx, rq.read(), current)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
+	fields := rq.write().Fields(current.Place())
 	f := readHouseholdForm(r)
+	f.F = fields
 	hh := current
-	f.apply(&hh)
+	f.apply(&hh, fields)
 	hh.Version = f.Version
-	err = h.Register.UpdateHousehold(ctx, rq.actor, rq.scope, &hh)
+	err = h.Register.UpdateHousehold(ctx, rq.actor, rq.write(), &hh)
 	var fe register.FieldErrors
 	var ce *register.ConflictError
 	switch {
@@ -172,20 +189,20 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *re
 		h.setFlash(w, "saved")
 		http.Redirect(w, r, "/households/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
-		f.ID, f.CurrentPhone, f.Members, f.Errors = id, mask("phone", current.Phone), members, fe
+		f.ID, f.CurrentPhone, f.Members, f.Errors = id, current.Phone, members, fe
 		h.renderHouseholdForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	case errors.As(err, &ce):
-		now, err := h.Register.Household(ctx, rq.scope, id)
+		now, err := h.Register.Household(ctx, rq.write(), id)
 		if err != nil {
 			h.fail(w, r, rq, err)
 			return
 		}
-		if members, err = h.Register.Members(ctx, now); err != nil {
+		if members, err = h.Register.Members(ctx, rq.read(), now); err != nil {
 			h.serverError(w, r, rq, err)
 			return
 		}
-		nf := formFromHousehold(now, members)
-		cv, err := h.conflictView(r, ce)
+		nf := formFromHousehold(now, members, fields)
+		cv, err := h.conflictView(r, rq, ce)
 		if err != nil {
 			h.serverError(w, r, rq, err)
 			return

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 	"unicode"
 
 	"shequ/internal/orgtree"
@@ -14,89 +12,6 @@ import (
 // a household's head). These helpers fetch all of them in one query per
 // list instead of one per row. The ids come from rows already read within
 // the caller's scope.
-
-// placeholders returns "$1, $2, …" for n arguments and the ids as arguments.
-func placeholders(ids []int64) (string, []any) {
-	var b strings.Builder
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", i+1)
-		args[i] = id
-	}
-	return b.String(), args
-}
-
-func distinct(ids []int64) []int64 {
-	out := make([]int64, 0, len(ids))
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		if id != 0 && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// names returns id → name for the ids in table (org_units, persons or
-// organisations).
-func (h *handler) names(ctx context.Context, table string, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	ids = distinct(ids)
-	if len(ids) == 0 {
-		return out, nil
-	}
-	if table != "org_units" && table != "persons" && table != "organisations" {
-		return nil, fmt.Errorf("names: table %q", table)
-	}
-	ph, args := placeholders(ids)
-	rows, err := h.DB.QueryContext(ctx, `SELECT id, name FROM `+table+` WHERE id IN (`+ph+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
-}
-
-// hhBrief is what a person list shows of the person's household.
-type hhBrief struct {
-	Number  string
-	Address string
-}
-
-func (h *handler) householdBriefs(ctx context.Context, ids []int64) (map[int64]hhBrief, error) {
-	out := map[int64]hhBrief{}
-	ids = distinct(ids)
-	if len(ids) == 0 {
-		return out, nil
-	}
-	ph, args := placeholders(ids)
-	rows, err := h.DB.QueryContext(ctx, `SELECT id, number, address FROM households WHERE id IN (`+ph+`)`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var b hhBrief
-		if err := rows.Scan(&id, &b.Number, &b.Address); err != nil {
-			return nil, err
-		}
-		out[id] = b
-	}
-	return out, rows.Err()
-}
 
 // placeBelowGrid returns the units between a row's grid and its own unit
 // (楼栋, 单元), to say where in the grid the row lives.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -75,13 +76,13 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *request) {
 			id = roots[0].ID
 		}
 	}
-	if ok, err := h.visible(ctx, rq, id); err != nil || !ok {
-		h.failVisible(w, r, rq, err)
-		return
-	}
 	unit, err := h.Org.Get(ctx, id)
 	if err != nil {
 		h.fail(w, r, rq, err)
+		return
+	}
+	if !h.visible(ctx, rq, unit) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	d := mapData{Unit: unit, Below: !hasMap(unit)}
@@ -95,7 +96,13 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *request) {
 		}
 	}
 	sortUnits(grids)
-	loads, err := h.Register.GridLoads(ctx, register.Within(unit))
+	scope, err := h.Access.Narrow(ctx, rq.read(), unit.ID)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	grids = slices.DeleteFunc(grids, func(g orgtree.Unit) bool { return !h.visible(ctx, rq, g) })
+	loads, err := h.Register.GridLoads(ctx, scope)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return

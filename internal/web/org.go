@@ -6,21 +6,33 @@ import (
 	"slices"
 	"strconv"
 
+	"shequ/internal/access"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
 
 type homeData struct {
-	Unit    *orgtree.Unit  // the user's unit; nil for an administrator
-	Roots   []orgtree.Unit // the tops of the tree, for an administrator
+	Unit    *orgtree.Unit  // the user's unit; nil for a viewer of the whole tree
+	Places  []orgtree.Unit // every place the user's grants cover, when there are several
+	Roots   []orgtree.Unit // the tops of the tree, for a viewer of the whole tree
 	Stats   register.Stats
 	ShowMap bool
+	Menu    []navItem // what the user may do, for a user without the register
+	NoGrant bool      // the account has no grant at all
 }
 
-// home shows the user's place in the tree and what the register holds there.
+// home shows the user's places in the tree and what the register holds there.
 func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *request) {
-	d := homeData{Unit: rq.home}
-	if rq.home == nil {
+	d := homeData{Unit: rq.home, Menu: h.navFor(rq.viewer)}
+	if !rq.viewer.Can(access.RegisterRead) {
+		d.Unit = nil
+		d.NoGrant = len(rq.viewer.Grants()) == 0
+		h.render(w, r, http.StatusOK, "home", newPage(rq, "首页", "home", d))
+		return
+	}
+	switch {
+	case rq.read().Whole():
+		d.Unit = nil
 		roots, err := h.Org.Roots(r.Context())
 		if err != nil {
 			h.serverError(w, r, rq, err)
@@ -28,10 +40,17 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *request) {
 		}
 		sortUnits(roots)
 		d.Roots = roots
-	} else {
+	case rq.home != nil:
 		d.ShowMap = hasMap(*rq.home)
+	default:
+		places, err := h.places(r, rq)
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		d.Places = places
 	}
-	st, err := h.Register.Stats(r.Context(), rq.scope)
+	st, err := h.Register.Stats(r.Context(), rq.read())
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -51,10 +70,34 @@ type rootsData struct {
 	Roots   []orgtree.Unit
 }
 
-// orgIndex opens the user's own unit, or lets an administrator choose a top.
+// places are the units of the user's grants that let them read the register.
+func (h *handler) places(r *http.Request, rq *request) ([]orgtree.Unit, error) {
+	var out []orgtree.Unit
+	for _, id := range rq.read().Units() {
+		u, err := h.Org.Get(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	sortUnits(out)
+	return out, nil
+}
+
+// orgIndex opens the user's own unit, or lets the user choose among their
+// places (the tops of the tree, for a viewer of all of it).
 func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *request) {
 	if rq.home != nil {
 		http.Redirect(w, r, "/org/"+strconv.FormatInt(rq.home.ID, 10), http.StatusSeeOther)
+		return
+	}
+	if !rq.read().Whole() {
+		places, err := h.places(r, rq)
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, "roots", newPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: places}))
 		return
 	}
 	roots, err := h.Org.Roots(r.Context())
@@ -121,10 +164,6 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	if ok, err := h.visible(ctx, rq, id); err != nil || !ok {
-		h.failVisible(w, r, rq, err)
-		return
-	}
 	unit, err := h.Org.Get(ctx, id)
 	if err != nil {
 		h.fail(w, r, rq, err)
@@ -136,14 +175,14 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	above := rq.home != nil
 	for _, u := range path {
-		if rq.home != nil && u.ID == rq.home.ID {
-			above = false
-		}
-		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: !above && u.ID != id})
+		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: u.ID != id && h.visible(ctx, rq, u)})
 	}
-	scope := register.Within(unit)
+	scope, err := h.Access.Narrow(ctx, rq.read(), id)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
 	if d.Stats, err = h.Register.Stats(ctx, scope); err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -154,6 +193,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
 		return
 	}
 	sortUnits(children)
+	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !h.visible(ctx, rq, c) })
 	cc, err := h.childCounts(ctx, unit, children)
 	if err != nil {
 		h.serverError(w, r, rq, err)
@@ -167,7 +207,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
 		return
 	}
 	if unit.Level == orgtree.LevelBuilding || unit.Level == orgtree.LevelUnit {
-		if err := h.buildingParts(r, rq, unit, path, &d); err != nil {
+		if err := h.buildingParts(r, rq, scope, unit, path, &d); err != nil {
 			h.serverError(w, r, rq, err)
 			return
 		}
@@ -210,7 +250,7 @@ func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) e
 
 // buildingParts loads a building's record, houses and households; for a
 // 单元 only those of the 单元.
-func (h *handler) buildingParts(r *http.Request, rq *request, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
+func (h *handler) buildingParts(r *http.Request, rq *request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
 	ctx := r.Context()
 	buildingID := unit.ID
 	if unit.Level == orgtree.LevelUnit {
@@ -220,7 +260,7 @@ func (h *handler) buildingParts(r *http.Request, rq *request, unit orgtree.Unit,
 			}
 		}
 	}
-	b, err := h.Register.Building(ctx, rq.scope, buildingID)
+	b, err := h.Register.Building(ctx, rq.read(), buildingID)
 	switch {
 	case errors.Is(err, register.ErrNotFound):
 		// An org unit of building level without register details yet.
@@ -229,7 +269,7 @@ func (h *handler) buildingParts(r *http.Request, rq *request, unit orgtree.Unit,
 	default:
 		d.Building = &b
 	}
-	houses, err := h.Register.HousesOfBuilding(ctx, rq.scope, buildingID)
+	houses, err := h.Register.HousesOfBuilding(ctx, rq.read(), buildingID)
 	if err != nil {
 		return err
 	}
@@ -246,7 +286,7 @@ func (h *handler) buildingParts(r *http.Request, rq *request, unit orgtree.Unit,
 		return 0
 	})
 	d.Houses = houses
-	hs, more, err := h.Register.SearchHouseholds(ctx, register.Within(unit), register.HouseholdQuery{Limit: 200})
+	hs, more, err := h.Register.SearchHouseholds(ctx, scope, register.HouseholdQuery{Limit: 200})
 	if err != nil {
 		return err
 	}
@@ -254,19 +294,9 @@ func (h *handler) buildingParts(r *http.Request, rq *request, unit orgtree.Unit,
 	for _, x := range hs {
 		heads = append(heads, x.HeadID)
 	}
-	if d.Heads, err = h.names(ctx, "persons", heads); err != nil {
+	if d.Heads, err = h.Register.PersonNames(ctx, rq.read(), heads); err != nil {
 		return err
 	}
 	d.Households, d.HouseholdsMore, d.HouseholdsShown = hs, more, true
 	return nil
-}
-
-// failVisible answers a unit outside the caller's subtree exactly like one
-// that does not exist, so ids cannot be probed.
-func (h *handler) failVisible(w http.ResponseWriter, r *http.Request, rq *request, err error) {
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	h.errorPage(w, r, rq, http.StatusNotFound)
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/access"
+	"shequ/internal/audit"
 	"shequ/internal/codes"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
@@ -16,7 +18,10 @@ import (
 
 type personData struct {
 	P            register.Person
-	Reveal       bool
+	F            access.Fields // what the viewer may see and edit of the person
+	CanEdit      bool
+	CanReveal    bool // some number is masked and the viewer may reveal it
+	Revealed     bool // this page shows the full numbers after an audited reveal
 	Household    *register.Household
 	Employer     *register.Organisation
 	EmployerLink bool
@@ -26,28 +31,43 @@ type personData struct {
 	History      []changeView
 }
 
-// reveal reports whether the caller may see a person's full ID number and
-// phone number.
-//
-// TODO(access-control): decide by role and purpose, and audit every reveal
-// (个人信息保护法); until that issue lands every page shows masked values.
-func (h *handler) reveal(rq *request, p register.Person) bool { return false }
-
 func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.showPerson(w, r, rq, rq.read())
+}
+
+// revealPerson shows the person with the full ID and phone numbers: an
+// explicit action (a POST with the session's token), recorded in the audit
+// log before the numbers are sent.
+func (h *handler) revealPerson(w http.ResponseWriter, r *http.Request, rq *request) {
+	rq.audit.detail = "证件号码、联系电话"
+	if err := h.Audit.RecordNow(r.Context(), audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
+		Addr: clientAddr(r), Action: audit.Reveal, Entity: "person", EntityID: rq.audit.id,
+		CommunityID: rq.place.Community, Route: "POST /persons/{id}/reveal", Status: http.StatusOK,
+		Detail: rq.audit.detail}); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.showPerson(w, r, rq, rq.viewer.Scope(access.RegisterReveal).Revealing())
+}
+
+func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *request, scope access.Scope) {
 	ctx := r.Context()
 	id, ok := pathID(r)
 	if !ok {
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	p, err := h.Register.Person(ctx, rq.scope, id)
+	p, err := h.Register.Person(ctx, scope, id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	d := personData{P: p, Reveal: h.reveal(rq, p)}
+	f := scope.Fields(p.Place())
+	d := personData{P: p, F: f, CanEdit: rq.write().Contains(p.Place()),
+		CanReveal: f.IsMasked("person", "id_number", "phone") && rq.viewer.CanAt(access.RegisterReveal, p.Place()),
+		Revealed:  r.Method == http.MethodPost}
 	if p.HouseholdID != 0 {
-		hh, err := h.Register.Household(ctx, rq.scope, p.HouseholdID)
+		hh, err := h.Register.Household(ctx, rq.read(), p.HouseholdID)
 		if err == nil {
 			d.Household = &hh
 		} else if !errors.Is(err, register.ErrNotFound) {
@@ -58,10 +78,13 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
 	if p.EmployerID != 0 {
 		// The employer may lie in another community: name it, but link only
 		// to what the user may open.
-		o, err := h.Register.Organisation(ctx, rq.scope, p.EmployerID)
+		o, err := h.Register.Organisation(ctx, rq.read(), p.EmployerID)
 		d.EmployerLink = err == nil
 		if errors.Is(err, register.ErrNotFound) {
-			o, err = h.Register.Organisation(ctx, register.Everything, p.EmployerID)
+			// An employer's name is not personal data; its other fields
+			// stay out of the page.
+			o, err = h.Register.Organisation(ctx, access.Everything, p.EmployerID)
+			o = register.Organisation{ID: o.ID, Name: o.Name}
 		}
 		if err != nil && !errors.Is(err, register.ErrNotFound) {
 			h.serverError(w, r, rq, err)
@@ -71,7 +94,7 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
 			d.Employer = &o
 		}
 	}
-	units, err := h.names(ctx, "org_units", []int64{p.GridID})
+	units, err := h.Org.Names(ctx, []int64{p.GridID})
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -81,16 +104,16 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	if d.Tags, err = h.Register.TagsOf(ctx, p, ""); err != nil {
+	if d.Tags, err = h.Register.TagsOf(ctx, scope, p, ""); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	hist, err := h.Register.History(ctx, "person", p.ID)
+	hist, err := h.Register.History(ctx, f, "person", p.ID)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	if d.History, err = h.changeViews(ctx, hist); err != nil {
+	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
@@ -118,10 +141,12 @@ type personForm struct {
 	Occupation   string
 	MovedInOn    string
 	Status       string
-	// The stored ID and phone numbers, masked: the edit form never sends the
-	// full numbers to the browser; a field left empty keeps the stored value.
+	// The stored ID and phone numbers as the viewer sees them (masked for
+	// most roles): the edit form never sends full numbers the viewer may
+	// not see; a field left empty keeps the stored value.
 	CurrentID    string
 	CurrentPhone string
+	F            access.Fields // which fields the form shows and lets the viewer change
 	Errors       register.FieldErrors
 	Summary      []errItem // every message, in form order, for the box above the form
 	Conflict     *conflictView
@@ -172,11 +197,11 @@ type personFormData struct {
 	Options personOptions
 }
 
-func formFromPerson(p register.Person) personForm {
+func formFromPerson(p register.Person, f access.Fields) personForm {
 	return personForm{ID: p.ID, Version: p.Version, Name: p.Name, DocType: p.DocType, Gender: p.Gender,
 		BirthDate: p.BirthDate, Ethnicity: p.Ethnicity, Relation: p.Relation, Residence: p.Residence,
 		HukouAddress: p.HukouAddress, Address: p.Address, Occupation: p.Occupation, MovedInOn: p.MovedInOn,
-		Status: p.Status, CurrentID: mask("id", p.IDNumber), CurrentPhone: mask("phone", p.Phone)}
+		Status: p.Status, CurrentID: p.IDNumber, CurrentPhone: p.Phone, F: f}
 }
 
 // readPersonForm reads the posted fields as typed.
@@ -190,26 +215,39 @@ func readPersonForm(r *http.Request) personForm {
 		MovedInOn: v("moved_in_on"), Status: v("status")}
 }
 
-// apply copies the form onto p (the stored person, or a new one). Empty ID
-// and phone fields keep the stored numbers; gender and birth date come from
-// a resident ID number and are taken from the form only for other documents.
-func (f personForm) apply(p *register.Person) {
-	p.Name, p.DocType = f.Name, f.DocType
+// apply copies the fields of the form the viewer may edit (ed) onto p (the
+// person as the viewer sees it, or a new one). Empty ID and phone fields
+// keep the stored numbers; gender and birth date come from a resident ID
+// number and are taken from the form only for other documents.
+func (f personForm) apply(p *register.Person, ed access.Fields) {
+	set := func(field string, dst *string, v string) {
+		if ed.CanEdit("person", field) {
+			*dst = v
+		}
+	}
+	set("name", &p.Name, f.Name)
+	set("doc_type", &p.DocType, f.DocType)
 	if f.IDNumber != "" || p.ID == 0 {
-		p.IDNumber = f.IDNumber
+		set("id_number", &p.IDNumber, f.IDNumber)
 	}
-	if f.DocType != string(ident.DocResidentID) {
-		p.Gender, p.BirthDate = f.Gender, f.BirthDate
+	if p.DocType != string(ident.DocResidentID) {
+		set("gender", &p.Gender, f.Gender)
+		set("birth_date", &p.BirthDate, f.BirthDate)
 	}
-	p.Ethnicity, p.Relation, p.Residence = f.Ethnicity, f.Relation, f.Residence
+	set("ethnicity", &p.Ethnicity, f.Ethnicity)
+	set("relation", &p.Relation, f.Relation)
+	set("residence", &p.Residence, f.Residence)
 	switch {
 	case f.PhoneClear:
-		p.Phone = ""
+		set("phone", &p.Phone, "")
 	case f.Phone != "" || p.ID == 0:
-		p.Phone = f.Phone
+		set("phone", &p.Phone, f.Phone)
 	}
-	p.HukouAddress, p.Address, p.Occupation, p.MovedInOn = f.HukouAddress, f.Address, f.Occupation, f.MovedInOn
-	if f.Status != "" {
+	set("hukou_address", &p.HukouAddress, f.HukouAddress)
+	set("address", &p.Address, f.Address)
+	set("occupation", &p.Occupation, f.Occupation)
+	set("moved_in_on", &p.MovedInOn, f.MovedInOn)
+	if f.Status != "" && p.ID != 0 {
 		p.Status = f.Status
 	}
 }
@@ -258,12 +296,12 @@ func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *req
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	p, err := h.Register.Person(r.Context(), rq.scope, id)
+	p, err := h.Register.Person(r.Context(), rq.write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p))
+	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p, rq.write().Fields(p.Place())))
 }
 
 func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *request) {
@@ -273,16 +311,18 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *reque
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	current, err := h.Register.Person(ctx, rq.scope, id)
+	current, err := h.Register.Person(ctx, rq.write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
+	fields := rq.write().Fields(current.Place())
 	f := readPersonForm(r)
+	f.F = fields
 	p := current
-	f.apply(&p)
+	f.apply(&p, fields)
 	p.Version = f.Version
-	err = h.Register.UpdatePerson(ctx, rq.actor, rq.scope, &p)
+	err = h.Register.UpdatePerson(ctx, rq.actor, rq.write(), &p)
 	var fe register.FieldErrors
 	var ce *register.ConflictError
 	switch {
@@ -291,7 +331,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *reque
 		h.setFlash(w, "saved")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
-		f.ID, f.CurrentID, f.CurrentPhone, f.Errors = id, mask("id", current.IDNumber), mask("phone", current.Phone), fe
+		f.ID, f.CurrentID, f.CurrentPhone, f.Errors = id, current.IDNumber, current.Phone, fe
 		if f.DocType == string(ident.DocResidentID) && f.IDNumber == "" {
 			// Shown read-only: derived from the stored ID number.
 			f.Gender, f.BirthDate = current.Gender, current.BirthDate
@@ -300,13 +340,13 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *reque
 	case errors.As(err, &ce):
 		// Never overwrite silently: show what changed meanwhile and load the
 		// record as it is now, so the user can redo the edit on top of it.
-		now, err := h.Register.Person(ctx, rq.scope, id)
+		now, err := h.Register.Person(ctx, rq.write(), id)
 		if err != nil {
 			h.fail(w, r, rq, err)
 			return
 		}
-		nf := formFromPerson(now)
-		cv, err := h.conflictView(r, ce)
+		nf := formFromPerson(now, fields)
+		cv, err := h.conflictView(r, rq, ce)
 		if err != nil {
 			h.serverError(w, r, rq, err)
 			return
@@ -320,8 +360,8 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 }
 
-func (h *handler) conflictView(r *http.Request, ce *register.ConflictError) (*conflictView, error) {
-	changes, err := h.changeViews(r.Context(), ce.Since)
+func (h *handler) conflictView(r *http.Request, rq *request, ce *register.ConflictError) (*conflictView, error) {
+	changes, err := h.changeViews(r.Context(), rq, ce.Since)
 	if err != nil {
 		return nil, err
 	}
@@ -368,13 +408,13 @@ func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *requ
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	hh, err := h.Register.Household(r.Context(), rq.scope, hid)
+	hh, err := h.Register.Household(r.Context(), rq.write(), hid)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
 	f := personForm{Household: hh, DocType: string(ident.DocResidentID), Residence: register.ResidenceRegistered,
-		Address: hh.Address, Status: "active"}
+		Address: hh.Address, Status: "active", F: rq.write().Fields(hh.Place())}
 	if hh.Kind == register.HouseholdFloating {
 		f.Residence = register.ResidenceFloating
 	}
@@ -384,16 +424,18 @@ func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *requ
 func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *request) {
 	ctx := r.Context()
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
-	hh, err := h.Register.Household(ctx, rq.scope, hid)
+	hh, err := h.Register.Household(ctx, rq.write(), hid)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
+	rq.place, rq.audit.entity, rq.audit.id = hh.Place(), "household", hh.ID
+	fields := rq.write().Fields(hh.Place())
 	f := readPersonForm(r)
-	f.Household = hh
-	p := register.Person{HouseholdID: hh.ID}
-	f.apply(&p)
-	err = h.Register.CreatePerson(ctx, rq.actor, &p)
+	f.Household, f.F = hh, fields
+	p := register.Person{HouseholdID: hh.ID, Status: "active"}
+	f.apply(&p, fields)
+	err = h.Register.CreatePerson(ctx, rq.actor, rq.write(), &p)
 	var fe register.FieldErrors
 	switch {
 	case err == nil:

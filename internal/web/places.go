@@ -30,13 +30,14 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	house, err := h.Register.House(ctx, rq.scope, id)
+	house, err := h.Register.House(ctx, rq.read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
+	f := rq.read().Fields(house.Place())
 	d := houseData{H: house}
-	units, err := h.names(ctx, "org_units", []int64{house.BuildingID, house.OrgID})
+	units, err := h.Org.Names(ctx, []int64{house.BuildingID, house.OrgID})
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -45,16 +46,16 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
 	if house.OrgID != house.BuildingID {
 		d.Place = units[house.OrgID]
 	}
-	hs, err := h.Register.HouseholdsOfHouse(ctx, house)
+	hs, err := h.Register.HouseholdsOfHouse(ctx, rq.read(), house)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	if d.Households, err = h.householdRows(r, hs); err != nil {
+	if d.Households, err = h.householdRows(r, rq, hs); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	rentals, err := h.Register.RentalsOfHouse(ctx, house)
+	rentals, err := h.Register.RentalsOfHouse(ctx, rq.read(), house)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -62,7 +63,7 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
 	for _, rt := range rentals {
 		v := rentalView{Rental: rt}
 		for _, pid := range rt.TenantIDs {
-			p, err := h.Register.Person(ctx, rq.scope, pid)
+			p, err := h.Register.Person(ctx, rq.read(), pid)
 			switch {
 			case errors.Is(err, register.ErrNotFound):
 				v.Unknown++
@@ -75,12 +76,12 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
 		}
 		d.Rentals = append(d.Rentals, v)
 	}
-	hist, err := h.Register.History(ctx, "house", house.ID)
+	hist, err := h.Register.History(ctx, f, "house", house.ID)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	if d.History, err = h.changeViews(ctx, hist); err != nil {
+	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
@@ -102,28 +103,28 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *reque
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	o, err := h.Register.Organisation(ctx, rq.scope, id)
+	o, err := h.Register.Organisation(ctx, rq.read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
 	d := organisationData{O: o}
-	units, err := h.names(ctx, "org_units", []int64{o.GridID})
+	units, err := h.Org.Names(ctx, []int64{o.GridID})
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
 	d.Grid = units[o.GridID]
-	if d.Employees, err = h.Register.Employees(ctx, rq.scope, o.ID); err != nil {
+	if d.Employees, err = h.Register.Employees(ctx, rq.read(), o.ID); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	hist, err := h.Register.History(ctx, "organisation", o.ID)
+	hist, err := h.Register.History(ctx, rq.read().Fields(o.Place()), "organisation", o.ID)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}
-	if d.History, err = h.changeViews(ctx, hist); err != nil {
+	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}

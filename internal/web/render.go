@@ -14,7 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 	"shequ/internal/codes"
 	"shequ/internal/database"
 	"shequ/internal/ident"
@@ -56,9 +58,10 @@ func serveStatic(w http.ResponseWriter, r *http.Request) {
 // page is what the layout needs besides the page's own Data.
 type page struct {
 	Title string
-	Nav   string // the current item of the navigation: home, org, search, map
+	Nav   string    // the key of the current item of the navigation
+	Menu  []navItem // the navigation the user may use
 	User  *accounts.User
-	Role  string
+	Role  string // the names of the user's roles
 	CSRF  string
 	Flash string
 	CSS   string
@@ -70,7 +73,7 @@ func newPage(rq *request, title, nav string, data any) *page {
 	p := &page{Title: title, Nav: nav, Data: data}
 	if rq != nil {
 		u := rq.user
-		p.User, p.Role, p.CSRF, p.Flash = &u, accounts.RoleNames[u.Role], rq.sess.CSRF, rq.flash
+		p.User, p.Role, p.CSRF, p.Flash, p.Menu = &u, rq.viewer.RoleNames(), rq.sess.CSRF, rq.flash, rq.nav
 	}
 	return p
 }
@@ -131,7 +134,8 @@ type errorData struct {
 
 var errorTexts = map[int][2]string{
 	http.StatusBadRequest:          {"请求有误", "提交的内容无法识别,请返回后重试。"},
-	http.StatusForbidden:           {"无法完成操作", "页面已过期或请求未通过安全校验。请返回上一页,刷新后重新提交。"},
+	http.StatusUnauthorized:        {"请重新登录", "登录已过期或已退出,刚才提交的内容没有保存。请重新登录后再操作。"},
+	http.StatusForbidden:           {"无法完成操作", "您没有此项操作的权限,或页面已过期、请求未通过安全校验。请返回上一页,刷新后重新提交。"},
 	http.StatusNotFound:            {"找不到该页面", "您要找的页面或记录不存在,或不在您负责的范围内。"},
 	http.StatusInternalServerError: {"服务器出错了", "处理请求时出现问题,已记录。请稍后再试;如果一再出现,请联系管理员。"},
 }
@@ -160,10 +164,13 @@ var labels = map[string]map[string]string{
 	"gender":    register.GenderNames,
 	"status":    register.PersonStatusNames,
 	"staff":     orgtree.StaffRoleNames,
-	"role":      accounts.RoleNames,
 	"source":    {"web": "网页", "api": "接口", "cli": "命令行", "demo": "演示数据", "import": "导入"},
 	"op":        {"create": "新建", "update": "修改", "delete": "删除"},
-	"hhstatus":  {"active": "在册", "dissolved": "已注销"},
+	"action":    audit.ActionNames,
+	"place":     access.PlaceNames,
+	"entity": {"person": "人员", "household": "户", "house": "房屋", "building": "楼栋", "organisation": "单位",
+		"unit": "组织单元", "user": "账号", "role": "角色", "tag": "标签", "rental": "出租"},
+	"hhstatus": {"active": "在册", "dissolved": "已注销"},
 }
 
 // label returns the Chinese name of a code: codes of the national lists

@@ -28,7 +28,7 @@ var householdKindOptions = []option{
 
 type personRow struct {
 	register.Person
-	Household hhBrief
+	Household register.HouseholdBrief
 	Grid      string
 }
 
@@ -82,31 +82,36 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
 		h.render(w, r, http.StatusOK, "search", newPage(rq, "查询", "search", d))
 		return
 	}
+	// The audit log keeps what was searched for; the application log never does.
+	rq.audit.detail = truncate(d.Tab+": "+d.Q, 200)
 	offset := (d.Page - 1) * pageSize
 	var err error
 	switch d.Tab {
 	case "persons":
 		var ps []register.Person
-		ps, d.More, err = h.Register.SearchPersons(ctx, rq.scope, register.PersonQuery{
+		ps, d.More, err = h.Register.SearchPersons(ctx, rq.read(), register.PersonQuery{
 			Text: d.Q, Residence: d.Residence, Limit: pageSize, Offset: offset})
 		if err == nil {
-			d.Persons, err = h.personRows(r, ps)
+			d.Persons, err = h.personRows(r, rq, ps)
+			rq.audit.rows = len(ps)
 		}
 	case "households":
 		if _, ok := register.HouseholdKindNames[d.Kind]; !ok {
 			d.Kind = ""
 		}
 		var hs []register.Household
-		hs, d.More, err = h.Register.SearchHouseholds(ctx, rq.scope, register.HouseholdQuery{
+		hs, d.More, err = h.Register.SearchHouseholds(ctx, rq.read(), register.HouseholdQuery{
 			Text: d.Q, Kind: d.Kind, Limit: pageSize, Offset: offset})
 		if err == nil {
-			d.Households, err = h.householdRows(r, hs)
+			d.Households, err = h.householdRows(r, rq, hs)
+			rq.audit.rows = len(hs)
 		}
 	case "organisations":
 		if _, ok := register.OrganisationKindNames[d.Kind]; !ok {
 			d.Kind = ""
 		}
-		d.Organisations, d.More, err = h.Register.SearchOrganisations(ctx, rq.scope, d.Q, d.Kind, pageSize, offset)
+		d.Organisations, d.More, err = h.Register.SearchOrganisations(ctx, rq.read(), d.Q, d.Kind, pageSize, offset)
+		rq.audit.rows = len(d.Organisations)
 	}
 	status := http.StatusOK
 	var fe register.FieldErrors
@@ -154,17 +159,17 @@ func (d searchData) TabURL(tab string) string {
 	return "/search?" + v.Encode()
 }
 
-func (h *handler) personRows(r *http.Request, ps []register.Person) ([]personRow, error) {
+func (h *handler) personRows(r *http.Request, rq *request, ps []register.Person) ([]personRow, error) {
 	var hhIDs, gridIDs []int64
 	for _, p := range ps {
 		hhIDs = append(hhIDs, p.HouseholdID)
 		gridIDs = append(gridIDs, p.GridID)
 	}
-	hhs, err := h.householdBriefs(r.Context(), hhIDs)
+	hhs, err := h.Register.HouseholdBriefs(r.Context(), rq.read(), hhIDs)
 	if err != nil {
 		return nil, err
 	}
-	grids, err := h.names(r.Context(), "org_units", gridIDs)
+	grids, err := h.Org.Names(r.Context(), gridIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -175,17 +180,17 @@ func (h *handler) personRows(r *http.Request, ps []register.Person) ([]personRow
 	return rows, nil
 }
 
-func (h *handler) householdRows(r *http.Request, hs []register.Household) ([]householdRow, error) {
+func (h *handler) householdRows(r *http.Request, rq *request, hs []register.Household) ([]householdRow, error) {
 	var heads, gridIDs []int64
 	for _, x := range hs {
 		heads = append(heads, x.HeadID)
 		gridIDs = append(gridIDs, x.GridID)
 	}
-	names, err := h.names(r.Context(), "persons", heads)
+	names, err := h.Register.PersonNames(r.Context(), rq.read(), heads)
 	if err != nil {
 		return nil, err
 	}
-	grids, err := h.names(r.Context(), "org_units", gridIDs)
+	grids, err := h.Org.Names(r.Context(), gridIDs)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,12 @@
 // script or style (so a strict `default-src 'self'` policy holds) and load a
 // single small stylesheet.
 //
-// Every page but /login and /static/ needs a session; every state-changing
-// POST carries the session's CSRF token. Personal data never reaches the
-// log: handlers log ids and paths only.
+// Every route is registered on the access.Routes table with its Rule: the
+// permission it needs and the kind of record its path names. One wrapper,
+// page, resolves the session into a Viewer, checks the CSRF token of every
+// POST, applies the Rule, records the audit entry and only then calls the
+// handler. Personal data never reaches the log: handlers log ids and paths
+// only.
 package web
 
 import (
@@ -16,8 +19,12 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
+	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -29,6 +36,9 @@ type Deps struct {
 	Register      *register.Store
 	Org           *orgtree.Store
 	Accounts      *accounts.Store
+	Access        *access.Service
+	Audit         *audit.Log
+	Throttle      *accounts.Throttle
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
 }
@@ -36,58 +46,116 @@ type Deps struct {
 type handler struct {
 	Deps
 	tmpl *templates
+	nav  []navItem
+}
+
+// navItem is one entry of the main navigation, shown to viewers who hold
+// its permission (or to every logged-in user when Perm is empty).
+type navItem struct {
+	Key   string
+	Label string
+	Href  string
+	Perm  string
 }
 
 // request is what an authenticated handler knows about its caller.
 type request struct {
-	sess  accounts.Session
-	user  accounts.User
-	scope register.Scope // the part of the register the user may see
-	home  *orgtree.Unit  // the user's own unit; nil for an administrator of the whole tree
-	actor register.Actor // who the register records as making changes
-	flash string         // message carried over a redirect (已保存)
+	sess   accounts.Session
+	user   accounts.User
+	viewer *access.Viewer
+	home   *orgtree.Unit  // the one unit where the user reads the register; nil for a viewer of the whole tree or of several places
+	actor  register.Actor // who the register records as making changes
+	flash  string         // message carried over a redirect (已保存)
+	nav    []navItem      // the navigation this user may use
+	place  access.Place   // where the record the path names lies
+	audit  auditNote      // what the handler adds to the request's audit entry
 }
 
-// Routes registers every page on mux.
-func Routes(mux *http.ServeMux, d Deps) {
+// auditNote is filled by handlers whose audit entry needs more than the
+// route says: the rows a search returned, what was searched for.
+type auditNote struct {
+	rows   int
+	detail string
+	entity string
+	id     int64
+}
+
+// read is the scope in which the caller may see the register.
+func (rq *request) read() access.Scope { return rq.viewer.Scope(access.RegisterRead) }
+
+// write is the scope in which the caller may change the register.
+func (rq *request) write() access.Scope { return rq.viewer.Scope(access.RegisterWrite) }
+
+// Routes registers every page on rt.
+func Routes(rt *access.Routes, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.Throttle == nil {
+		d.Throttle = accounts.NewThrottle()
+	}
 	h := &handler{Deps: d, tmpl: mustParseTemplates()}
+	public := access.Rule{Public: true}
+	login := access.Rule{Login: true}
+	read := func(object string) access.Rule {
+		return access.Rule{Perm: access.RegisterRead, Object: object, Audit: audit.View}
+	}
+	write := func(object string) access.Rule { return access.Rule{Perm: access.RegisterWrite, Object: object} }
 
-	mux.Handle("GET /static/", h.recover(http.HandlerFunc(serveStatic)))
-	mux.Handle("GET /login", h.recover(http.HandlerFunc(h.loginForm)))
-	mux.Handle("POST /login", h.recover(http.HandlerFunc(h.login)))
-	mux.Handle("POST /logout", h.authed(h.logout))
+	rt.Handle("GET /static/", public, h.recover(http.HandlerFunc(serveStatic)))
+	rt.Handle("GET /login", public, h.recover(http.HandlerFunc(h.loginForm)))
+	rt.Handle("POST /login", public, h.recover(http.HandlerFunc(h.login)))
+	h.page(rt, "POST /logout", login, h.logout)
+	h.page(rt, "GET /{$}", login, h.home)
 
-	mux.Handle("GET /{$}", h.authed(h.home))
-	mux.Handle("GET /org", h.authed(h.orgIndex))
-	mux.Handle("GET /org/{id}", h.authed(h.orgUnit))
-	mux.Handle("GET /map", h.authed(h.mapView))
-	mux.Handle("GET /search", h.authed(h.search))
+	h.addNav("org", "组织", "/org", access.RegisterRead)
+	h.page(rt, "GET /org", access.Rule{Perm: access.RegisterRead}, h.orgIndex)
+	h.page(rt, "GET /org/{id}", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgUnit)
+	h.addNav("search", "查询", "/search", access.RegisterRead)
+	h.page(rt, "GET /search", access.Rule{Perm: access.RegisterRead, Audit: audit.Search}, h.search)
+	h.addNav("map", "地图", "/map", access.RegisterRead)
+	h.page(rt, "GET /map", access.Rule{Perm: access.RegisterRead}, h.mapView)
 
-	mux.Handle("GET /persons/new", h.authed(h.newPersonForm))
-	mux.Handle("POST /persons/new", h.authed(h.createPerson))
-	mux.Handle("GET /persons/{id}", h.authed(h.person))
-	mux.Handle("GET /persons/{id}/edit", h.authed(h.editPersonForm))
-	mux.Handle("POST /persons/{id}/edit", h.authed(h.updatePerson))
+	h.page(rt, "GET /persons/new", access.Rule{Perm: access.RegisterWrite}, h.newPersonForm)
+	h.page(rt, "POST /persons/new", access.Rule{Perm: access.RegisterWrite}, h.createPerson)
+	h.page(rt, "GET /persons/{id}", read("person"), h.person)
+	h.page(rt, "POST /persons/{id}/reveal", access.Rule{Perm: access.RegisterReveal, Object: "person", Audit: audit.Reveal}, h.revealPerson)
+	h.page(rt, "GET /persons/{id}/edit", write("person"), h.editPersonForm)
+	h.page(rt, "POST /persons/{id}/edit", write("person"), h.updatePerson)
 
-	mux.Handle("GET /households/{id}", h.authed(h.household))
-	mux.Handle("GET /households/{id}/edit", h.authed(h.editHouseholdForm))
-	mux.Handle("POST /households/{id}/edit", h.authed(h.updateHousehold))
+	h.page(rt, "GET /households/{id}", read("household"), h.household)
+	h.page(rt, "GET /households/{id}/edit", write("household"), h.editHouseholdForm)
+	h.page(rt, "POST /households/{id}/edit", write("household"), h.updateHousehold)
 
-	mux.Handle("GET /houses/{id}", h.authed(h.house))
-	mux.Handle("GET /organisations/{id}", h.authed(h.organisation))
+	h.page(rt, "GET /houses/{id}", read("house"), h.house)
+	h.page(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
+
+	h.adminRoutes(rt)
 
 	// Anything else is a Chinese 404 page rather than the mux's English one.
 	// More specific patterns (the API's /api/v1/, /healthz) still win.
-	mux.Handle("/", h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rt.Handle("/", public, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := h.session(r) // with a session the page keeps its navigation
 		if err != nil {
 			rq = nil
 		}
 		h.errorPage(w, r, rq, http.StatusNotFound)
 	})))
+}
+
+func (h *handler) addNav(key, label, href, perm string) {
+	h.nav = append(h.nav, navItem{Key: key, Label: label, Href: href, Perm: perm})
+}
+
+// navFor is the navigation a viewer may use.
+func (h *handler) navFor(v *access.Viewer) []navItem {
+	out := []navItem{{Key: "home", Label: "首页", Href: "/"}}
+	for _, n := range h.nav {
+		if n.Perm == "" || v.Can(n.Perm) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // recover turns a panic into the 500 page. The panic value may hold personal
@@ -110,11 +178,14 @@ func (h *handler) recover(next http.Handler) http.Handler {
 	})
 }
 
-// authed wraps a page that needs a session: without one a GET goes to the
-// login form (remembering where it was going) and a POST is refused the
-// same way; a POST must also carry the session's CSRF token.
-func (h *handler) authed(fn func(http.ResponseWriter, *http.Request, *request)) http.Handler {
-	return h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// page registers a page that needs a session. Without one a GET goes to the
+// login form (remembering where it was going) and a POST is refused the same
+// way; a POST must carry the session's CSRF token. Then the rule decides:
+// a missing permission is the 403 page, a record outside the caller's scope
+// the same 404 page as a record that does not exist. Every call the rule
+// marks, and every POST, is recorded in the audit log.
+func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *request)) {
+	rt.Handle(pattern, rule, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := h.session(r)
 		if err != nil {
 			if !errors.Is(err, accounts.ErrNoSession) {
@@ -122,11 +193,18 @@ func (h *handler) authed(fn func(http.ResponseWriter, *http.Request, *request)) 
 				return
 			}
 			h.clearCookie(w, sessionCookie)
-			next := ""
-			if r.Method == http.MethodGet {
-				next = r.URL.RequestURI()
+			if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+				// An expired, ended or forged session.
+				h.Audit.Record(audit.Entry{Addr: clientAddr(r), Action: audit.Denied, Route: pattern,
+					Status: http.StatusUnauthorized, Detail: "会话无效或已过期"})
 			}
-			http.Redirect(w, r, loginURL(next), http.StatusSeeOther)
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, loginURL(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			// A form sent without a live session is not carried out; the
+			// page says why and links to the login form.
+			h.errorPage(w, r, nil, http.StatusUnauthorized)
 			return
 		}
 		// Pages show personal data: keep them out of shared caches and off
@@ -134,22 +212,89 @@ func (h *handler) authed(fn func(http.ResponseWriter, *http.Request, *request)) 
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-			if err := r.ParseForm(); err != nil {
+			if err := r.ParseForm(); err != nil || !cleanForm(r) {
 				h.errorPage(w, r, rq, http.StatusBadRequest)
 				return
 			}
 			if !sameToken(r.PostFormValue("csrf"), rq.sess.CSRF) {
 				h.Log.Warn("csrf token mismatch", "method", r.Method, "path", r.URL.Path, "user", rq.user.ID)
+				h.record(r, rq, pattern, rule, audit.Denied, http.StatusForbidden, "CSRF 校验失败")
 				h.errorPage(w, r, rq, http.StatusForbidden)
 				return
 			}
 		}
+		place, id, err := h.Access.Authorize(r, rq.viewer, rule)
+		rq.place, rq.audit.entity, rq.audit.id = place, rule.Object, id
+		switch {
+		case errors.Is(err, access.ErrForbidden):
+			h.record(r, rq, pattern, rule, audit.Denied, http.StatusForbidden, "")
+			h.errorPage(w, r, rq, http.StatusForbidden)
+			return
+		case errors.Is(err, access.ErrNotFound), errors.Is(err, access.ErrBadID):
+			if id != 0 {
+				h.record(r, rq, pattern, rule, audit.Denied, http.StatusNotFound, "")
+			}
+			h.errorPage(w, r, rq, http.StatusNotFound)
+			return
+		case err != nil:
+			h.serverError(w, r, rq, err)
+			return
+		}
 		rq.flash = h.takeFlash(w, r)
-		fn(w, r, rq)
-	}))
+		sw := &statusWriter{ResponseWriter: w}
+		fn(sw, r, rq)
+		action := rule.Audit
+		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			action = audit.Change
+		}
+		if action != "" && pattern != "POST /logout" {
+			h.record(r, rq, pattern, rule, action, sw.status, rq.audit.detail)
+		}
+	})))
 }
 
-// session resolves the session cookie into the caller and their scope.
+// cleanForm reports whether every value of a posted form is valid UTF-8
+// without NUL characters; no form of ours sends anything else.
+func cleanForm(r *http.Request) bool {
+	for _, vs := range r.PostForm {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// record adds the audit entry of a request.
+func (h *handler) record(r *http.Request, rq *request, pattern string, rule access.Rule, action string, status int, detail string) {
+	h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r), Action: action,
+		Entity: rq.audit.entity, EntityID: rq.audit.id, CommunityID: rq.place.Community, Route: pattern,
+		Status: status, Rows: rq.audit.rows, Detail: detail})
+}
+
+// statusWriter remembers the status a handler answered with, for the audit
+// entry.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// session resolves the session cookie into the caller and their viewer.
 func (h *handler) session(r *http.Request) (*request, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
@@ -159,18 +304,20 @@ func (h *handler) session(r *http.Request) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
-	rq := &request{sess: sess, user: sess.User,
+	v, err := h.Access.Viewer(r.Context(), sess.User.ID, sess.User.Name)
+	if err != nil {
+		return nil, err
+	}
+	rq := &request{sess: sess, user: sess.User, viewer: v, nav: h.navFor(v),
 		actor: register.Actor{UserID: sess.User.ID, Name: actorName(sess.User), Source: "web"}}
-	if sess.User.OrgID != 0 {
-		unit, err := h.Org.Get(r.Context(), sess.User.OrgID)
-		if err != nil {
-			// A user whose unit vanished sees nothing rather than everything.
-			return nil, accounts.ErrNoSession
+	if units := v.Scope(access.RegisterRead).Units(); len(units) == 1 {
+		unit, err := h.Org.Get(r.Context(), units[0])
+		if err != nil && !errors.Is(err, orgtree.ErrNotFound) {
+			return nil, err
 		}
-		rq.home = &unit
-		rq.scope = register.Within(unit)
-	} else if sess.User.Role != accounts.RoleAdmin {
-		return nil, accounts.ErrNoSession
+		if err == nil {
+			rq.home = &unit
+		}
 	}
 	return rq, nil
 }
@@ -182,12 +329,15 @@ func actorName(u accounts.User) string {
 	return u.Name
 }
 
-// visible reports whether the org unit id lies inside the caller's subtree.
-func (h *handler) visible(ctx context.Context, rq *request, id int64) (bool, error) {
-	if rq.home == nil {
-		return true, nil
-	}
-	return h.Org.IsWithin(ctx, id, rq.home.ID)
+// visible reports whether the org unit lies where the caller may read the
+// register.
+func (h *handler) visible(ctx context.Context, rq *request, u orgtree.Unit) bool {
+	return rq.read().Contains(unitPlace(u))
+}
+
+// unitPlace is where an org unit lies, for scope checks.
+func unitPlace(u orgtree.Unit) access.Place {
+	return access.Place{Community: u.CommunityID, Grid: u.GridID, Org: u.ID}
 }
 
 // pathID reads the {id} path value; a malformed id is simply not found.

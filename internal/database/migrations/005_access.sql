@@ -92,7 +92,7 @@ CREATE TABLE grant_units (
 );
 
 INSERT INTO roles (code, name, description, place, department, all_fields, sort) VALUES
-    ('admin', '管理员', '维护系统、账号和角色;可查看全部字段', 'anywhere', NULL, 1, 10),
+    ('admin', '管理员', '维护系统、账号和角色;证件号和电话脱敏显示,查看完整号码留痕', 'anywhere', NULL, 0, 10),
     ('auditor', '审计员', '只查询审计日志,不看基础信息', 'anywhere', NULL, 0, 20),
     ('district_operator', '区县平台', '区县一级指挥平台:辖区内查询与导出,证件号和电话脱敏', 'subtree', NULL, 0, 30),
     ('street_operator', '街道平台', '街道二级平台:辖区内查询与导出,证件号和电话脱敏', 'subtree', NULL, 0, 40),
@@ -133,6 +133,19 @@ INSERT INTO role_permissions (role, permission) VALUES
     ('dept_justice', 'register.read'), ('dept_justice', 'register.export'),
     ('dept_veterans', 'register.read'), ('dept_veterans', 'register.export'),
     ('dept_zongzhi', 'register.read'), ('dept_zongzhi', 'register.export');
+
+-- Administrators see and edit every field and tag, numbers masked until an
+-- audited reveal: they keep the system, they do not need to read IDs.
+INSERT INTO role_fields (role, entity, field, view, edit) VALUES
+    ('admin', 'person', '*', 'full', 1), ('admin', 'person', 'id_number', 'masked', 1),
+    ('admin', 'person', 'phone', 'masked', 1),
+    ('admin', 'household', '*', 'full', 1), ('admin', 'household', 'phone', 'masked', 1),
+    ('admin', 'house', '*', 'full', 1), ('admin', 'house', 'owner_phone', 'masked', 1),
+    ('admin', 'organisation', '*', 'full', 1), ('admin', 'organisation', 'phone', 'masked', 1),
+    ('admin', 'rental', '*', 'full', 1), ('admin', 'rental', 'landlord_phone', 'masked', 1),
+    ('admin', 'tag', '*', 'full', 1), ('admin', 'tag', 'correction', 'full', 1),
+    ('admin', 'tag', 'mental', 'full', 1), ('admin', 'tag', 'drug', 'full', 1),
+    ('admin', 'tag', 'released', 'full', 1);
 
 -- Platform operators: everything but ID and phone numbers in full; no
 -- sensitive tags.

@@ -1,0 +1,185 @@
+package browser
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"shequ/internal/database"
+	"shequ/internal/testlog"
+)
+
+// twoGrids picks, from the demo data, a grid with a resident to work on and
+// a household of another grid of the same community with a resident whose
+// name nobody in the first grid shares.
+type twoGrids struct {
+	grid, gridName       string
+	personID             int64
+	personName, idNumber string
+	otherHousehold       int64
+	otherName            string
+}
+
+func pickGrids(t *testing.T, path string) twoGrids {
+	t.Helper()
+	ctx := context.Background()
+	db, err := database.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var g twoGrids
+	var grid int64
+	err = db.QueryRowContext(ctx, `SELECT p.grid_id, u.name, p.id, p.name, p.id_number FROM persons p
+		JOIN org_units u ON u.id = p.grid_id
+		WHERE p.status = 'active' AND p.doc_type = 'resident_id' ORDER BY p.id LIMIT 1`).
+		Scan(&grid, &g.gridName, &g.personID, &g.personName, &g.idNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.grid = strconv.FormatInt(grid, 10)
+	err = db.QueryRowContext(ctx, `SELECT p.household_id, p.name FROM persons p
+		WHERE p.grid_id <> $1 AND p.status = 'active' AND p.household_id IS NOT NULL
+		AND p.name NOT IN (SELECT name FROM persons WHERE grid_id = $1) ORDER BY p.id LIMIT 1`, grid).
+		Scan(&g.otherHousehold, &g.otherName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestAccess: a 网格员 on a phone sees only their grid, cannot open another
+// grid's household by its address, and sees ID numbers masked; an
+// administrator reveals one number and finds the reveal in the audit log.
+func TestAccess(t *testing.T) {
+	const pw = "Browser-test-2024"
+	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
+	g := pickGrids(t, DBPath(t))
+	testlog.Secret(t, g.personName, g.idNumber, g.otherName)
+	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "wanggrid", "--display-name", "王网格", "--role", "grid_worker",
+		"--org", g.grid, "--password", pw)
+	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "chief", "--display-name", "李管理", "--role", "admin", "--password", pw)
+	base := StartServer(t)
+	ctx := Chromium(t)
+	sel := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	step := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			Screenshot(t, ctx, "failed")
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	text := func(s string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Text(sel(s)))
+		if err != nil {
+			Screenshot(t, ctx, "failed")
+			t.Fatalf("text of %s: %v", s, err)
+		}
+		return v
+	}
+	login := func(name string) {
+		t.Helper()
+		step("log in as "+name,
+			chromedp.Navigate(base+"/login"),
+			chromedp.WaitVisible(sel(`#f-name`)),
+			chromedp.SendKeys(sel(`#f-name`), name),
+			chromedp.SendKeys(sel(`#f-password`), pw),
+			chromedp.Click(sel(`form[action="/login"] button[type="submit"]`)),
+			chromedp.WaitVisible(sel(`.who-name`)))
+	}
+
+	login("wanggrid")
+	if h1 := text("h1"); !strings.Contains(h1, g.gridName) {
+		t.Errorf("the grid worker's home page is about %q, want their grid %s", h1, g.gridName)
+	}
+	if role := text(".who-role"); role != "网格员" {
+		t.Errorf("top bar role %q", role)
+	}
+	// A search by surname lists only the grid's residents, numbers masked.
+	surname := string([]rune(g.personName)[:1])
+	step("search by surname",
+		chromedp.Navigate(base+"/search"),
+		chromedp.WaitVisible(sel(`#f-q`)),
+		chromedp.SendKeys(sel(`#f-q`), surname),
+		chromedp.Click(sel(`.search-row button`)),
+		chromedp.WaitVisible(sel(`.results`)))
+	grids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll(".results td[data-label='网格']")].map(td => td.textContent.trim())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(grids) == 0 {
+		t.Fatal("the search found nobody")
+	}
+	for _, name := range grids {
+		if name != g.gridName {
+			t.Errorf("a result of grid %q for a worker of %q", name, g.gridName)
+		}
+	}
+	results := text(".results")
+	if strings.Contains(results, g.idNumber) || !strings.Contains(results, "****") {
+		t.Errorf("ID numbers are not masked in the results:\n%s", results)
+	}
+	Screenshot(t, ctx, "grid-worker-search")
+	step("search for a resident of another grid",
+		chromedp.Navigate(base+"/search?tab=persons&q="+g.otherName),
+		chromedp.WaitVisible(sel(`#f-q`)))
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("main a[href^='/persons/']").length`)); err != nil || n != 0 {
+		t.Errorf("a search for another grid's resident found %d persons (%v)", n, err)
+	}
+	// Another grid's household, by its URL, is not there at all.
+	step("open another grid's household by URL",
+		chromedp.Navigate(base+"/households/"+strconv.FormatInt(g.otherHousehold, 10)),
+		chromedp.WaitVisible(sel(`.error-page`)))
+	if h1 := text("h1"); h1 != "找不到该页面" {
+		t.Errorf("another grid's household shows %q", h1)
+	}
+	if body := text("main"); strings.Contains(body, g.otherName) {
+		t.Error("the refusal page names the household's member")
+	}
+	// The grid worker's own resident: masked, no reveal button.
+	step("open a resident of the grid",
+		chromedp.Navigate(base+"/persons/"+strconv.FormatInt(g.personID, 10)),
+		chromedp.WaitVisible(sel(`#id-number`)))
+	if id := text("#id-number"); id == g.idNumber || !strings.Contains(id, "****") {
+		t.Errorf("the grid worker sees the ID number as %q", id)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#reveal").length`)); n != 0 {
+		t.Error("a grid worker is offered to reveal the number")
+	}
+	step("log out", chromedp.Click(sel(`form[action="/logout"] button`)), chromedp.WaitVisible(sel(`#f-name`)))
+
+	login("chief")
+	step("open the resident as administrator",
+		chromedp.Navigate(base+"/persons/"+strconv.FormatInt(g.personID, 10)),
+		chromedp.WaitVisible(sel(`#reveal`)))
+	if id := text("#id-number"); id == g.idNumber {
+		t.Error("the administrator sees the full number before revealing it")
+	}
+	step("reveal the number",
+		chromedp.Click(sel(`#reveal`)),
+		chromedp.WaitVisible(sel(`.notice`)))
+	if id := text("#id-number"); id != g.idNumber {
+		t.Errorf("after the reveal the ID number shows as %q", id)
+	}
+	Screenshot(t, ctx, "revealed")
+	step("open the audit log",
+		chromedp.Navigate(base+"/audit?action=reveal"),
+		chromedp.WaitVisible(sel(`#audit-entries`)))
+	entries := text("#audit-entries tbody")
+	if !strings.Contains(entries, "chief") || !strings.Contains(entries, strconv.FormatInt(g.personID, 10)) ||
+		!strings.Contains(entries, "查看完整号码") {
+		t.Errorf("the audit log lacks the reveal:\n%s", entries)
+	}
+	step("the grid worker's refused attempt is in the log too",
+		chromedp.Navigate(base+"/audit?user=wanggrid&action=denied"),
+		chromedp.WaitVisible(sel(`#audit-entries`)))
+	if entries := text("#audit-entries tbody"); !strings.Contains(entries, strconv.FormatInt(g.otherHousehold, 10)) {
+		t.Errorf("the audit log lacks the grid worker's refused attempt:\n%s", entries)
+	}
+	Screenshot(t, ctx, "audit")
+}

@@ -1,0 +1,410 @@
+package web
+
+import (
+	"database/sql"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/accounts"
+	"shequ/internal/audit"
+)
+
+// Accounts, grants, roles and API tokens (账号与授权) for administrators.
+
+func (h *handler) adminRoutes(rt *access.Routes) {
+	manage := access.Rule{Perm: access.AccountsManage}
+	h.addNav("users", "账号", "/admin/users", access.AccountsManage)
+	h.page(rt, "GET /admin/users", manage, h.adminUsers)
+	h.page(rt, "GET /admin/users/new", manage, h.newUserForm)
+	h.page(rt, "POST /admin/users/new", manage, h.createUser)
+	h.page(rt, "GET /admin/users/{id}", manage, h.adminUser)
+	h.page(rt, "POST /admin/users/{id}/grants", manage, h.addGrant)
+	h.page(rt, "POST /admin/users/{id}/grants/{grant}/revoke", manage, h.revokeGrant)
+	h.page(rt, "POST /admin/users/{id}/disable", manage, h.setUserDisabled(true))
+	h.page(rt, "POST /admin/users/{id}/enable", manage, h.setUserDisabled(false))
+	h.page(rt, "POST /admin/users/{id}/password", manage, h.resetPassword)
+	h.page(rt, "POST /admin/users/{id}/tokens", manage, h.createToken)
+	h.page(rt, "POST /admin/users/{id}/tokens/{token}/revoke", manage, h.revokeToken)
+	h.page(rt, "GET /admin/roles", manage, h.adminRoles)
+	h.page(rt, "GET /admin/roles/{code}", manage, h.roleForm)
+	h.page(rt, "POST /admin/roles/{code}", manage, h.saveRole)
+	h.addNav("audit", "审计", "/audit", access.AuditRead)
+	h.page(rt, "GET /audit", access.Rule{Perm: access.AuditRead}, h.auditLog)
+	h.page(rt, "GET /account", access.Rule{Login: true}, h.account)
+	h.page(rt, "POST /account/password", access.Rule{Login: true}, h.changeOwnPassword)
+}
+
+type userRow struct {
+	accounts.User
+	Grants []access.Grant
+}
+
+func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request, rq *request) {
+	users, err := h.Accounts.Users(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rows := make([]userRow, len(users))
+	for i, u := range users {
+		rows[i].User = u
+		if rows[i].Grants, err = h.Access.Grants(r.Context(), u.ID); err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+	}
+	h.render(w, r, http.StatusOK, "admin_users", newPage(rq, "账号", "users", rows))
+}
+
+// grantForm is the part of a form that grants a role at some units.
+type grantForm struct {
+	Role  string
+	Units string // ids, codes or names of units, separated by commas
+	Note  string
+}
+
+type userForm struct {
+	Name        string
+	DisplayName string
+	grantForm
+	Roles   []access.Role
+	Errors  map[string]string
+	Summary []errItem
+}
+
+var userFormFields = []string{"name", "display_name", "password", "role", "units"}
+
+func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f userForm) {
+	roles, err := h.Access.Roles(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	f.Roles = roles
+	f.Summary = summarize(f.Errors, userFormFields)
+	h.render(w, r, status, "admin_user_new", newPage(rq, "新建账号", "users", f))
+}
+
+func (h *handler) newUserForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderUserForm(w, r, rq, http.StatusOK, userForm{})
+}
+
+func readGrantForm(r *http.Request) grantForm {
+	return grantForm{Role: strings.TrimSpace(r.PostFormValue("role")), Units: strings.TrimSpace(r.PostFormValue("units")),
+		Note: strings.TrimSpace(r.PostFormValue("note"))}
+}
+
+// grant turns the form into a Grant, resolving the units people typed.
+func (h *handler) grant(r *http.Request, rq *request, userID int64, f grantForm) (access.Grant, error) {
+	g := access.Grant{UserID: userID, Role: f.Role, Note: truncate(f.Note, 100), CreatedBy: rq.user.Name}
+	if f.Role == "" {
+		return g, access.FieldErrors{"role": "请选择角色"}
+	}
+	units, err := h.Org.FindAll(r.Context(), f.Units)
+	if err != nil {
+		return g, access.FieldErrors{"units": err.Error()}
+	}
+	for _, u := range units {
+		g.Units = append(g.Units, u.ID)
+	}
+	return g, nil
+}
+
+func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *request) {
+	f := userForm{Name: strings.TrimSpace(r.PostFormValue("name")), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
+		grantForm: readGrantForm(r)}
+	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName}
+	err := h.DB.InTx(r.Context(), func(tx *sql.Tx) error {
+		if err := h.Accounts.AddUser(r.Context(), tx, u, r.PostFormValue("password")); err != nil {
+			return err
+		}
+		g, err := h.grant(r, rq, u.ID, f.grantForm)
+		if err != nil {
+			return err
+		}
+		return h.Access.AddGrant(r.Context(), tx, &g)
+	})
+	if fe := formErrors(err); fe != nil {
+		f.Errors = fe
+		h.renderUserForm(w, r, rq, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.entity, rq.audit.id = "user", u.ID
+	h.Log.Info("user created", "user", u.ID, "by", rq.user.ID)
+	h.setFlash(w, "added")
+	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+}
+
+// formErrors returns the field messages of a validation error, nil for
+// anything else.
+func formErrors(err error) map[string]string {
+	var afe access.FieldErrors
+	var ufe accounts.FieldErrors
+	switch {
+	case errors.As(err, &afe):
+		return afe
+	case errors.As(err, &ufe):
+		return ufe
+	}
+	return nil
+}
+
+type adminUserData struct {
+	U       accounts.User
+	Grants  []access.Grant
+	Tokens  []accounts.APIToken
+	Roles   []access.Role
+	Form    grantForm
+	Errors  map[string]string
+	Summary []errItem
+	Secret  string // a token just created, shown this once
+}
+
+func (h *handler) adminUser(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderAdminUser(w, r, rq, http.StatusOK, adminUserData{})
+}
+
+func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *request, status int, d adminUserData) {
+	ctx := r.Context()
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	u, err := h.Accounts.User(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.U = u
+	rq.audit.entity, rq.audit.id = "user", u.ID
+	if d.Grants, err = h.Access.Grants(ctx, u.ID); err == nil {
+		if d.Tokens, err = h.Accounts.Tokens(ctx, u.Name); err == nil {
+			d.Roles, err = h.Access.Roles(ctx)
+		}
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Summary = summarize(d.Errors, []string{"role", "units", "password", "name", "grant"})
+	title := u.Name
+	if u.DisplayName != "" {
+		title = u.DisplayName + "(" + u.Name + ")"
+	}
+	h.render(w, r, status, "admin_user", newPage(rq, title, "users", d))
+}
+
+// target reads the user a POST under /admin/users/{id} is about.
+func (h *handler) target(w http.ResponseWriter, r *http.Request, rq *request) (accounts.User, bool) {
+	id, ok := pathID(r)
+	if !ok {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return accounts.User{}, false
+	}
+	u, err := h.Accounts.User(r.Context(), id)
+	if errors.Is(err, sql.ErrNoRows) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return accounts.User{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return accounts.User{}, false
+	}
+	rq.audit.entity, rq.audit.id = "user", u.ID
+	return u, true
+}
+
+func (h *handler) backToUser(w http.ResponseWriter, r *http.Request, u accounts.User, flash string) {
+	h.setFlash(w, flash)
+	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+}
+
+func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *request) {
+	u, ok := h.target(w, r, rq)
+	if !ok {
+		return
+	}
+	f := readGrantForm(r)
+	g, err := h.grant(r, rq, u.ID, f)
+	if err == nil {
+		err = h.Access.AddGrant(r.Context(), nil, &g)
+	}
+	if fe := formErrors(err); fe != nil {
+		h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Form: f, Errors: fe})
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.detail = "授权 " + g.Role
+	h.backToUser(w, r, u, "granted")
+}
+
+func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *request) {
+	u, ok := h.target(w, r, rq)
+	if !ok {
+		return
+	}
+	gid, err := strconv.ParseInt(r.PathValue("grant"), 10, 64)
+	grants, gerr := h.Access.Grants(r.Context(), u.ID)
+	if gerr != nil {
+		h.serverError(w, r, rq, gerr)
+		return
+	}
+	found := false
+	for _, g := range grants {
+		found = found || (err == nil && g.ID == gid)
+	}
+	if !found {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err := h.Access.RevokeGrant(r.Context(), gid); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.detail = "撤销授权 " + strconv.FormatInt(gid, 10)
+	h.backToUser(w, r, u, "revoked")
+}
+
+func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) {
+		u, ok := h.target(w, r, rq)
+		if !ok {
+			return
+		}
+		if u.ID == rq.user.ID && disabled {
+			h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity,
+				adminUserData{Errors: map[string]string{"name": "不能停用自己的账号"}})
+			return
+		}
+		if err := h.Accounts.SetDisabled(r.Context(), u.Name, disabled); err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		rq.audit.detail = map[bool]string{true: "停用账号", false: "启用账号"}[disabled]
+		h.backToUser(w, r, u, "saved")
+	}
+}
+
+func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *request) {
+	u, ok := h.target(w, r, rq)
+	if !ok {
+		return
+	}
+	if err := h.Accounts.SetPassword(r.Context(), u.Name, r.PostFormValue("password")); err != nil {
+		if fe := formErrors(err); fe != nil {
+			h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: fe})
+			return
+		}
+		h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: map[string]string{"password": err.Error()}})
+		return
+	}
+	rq.audit.detail = "重置密码"
+	h.backToUser(w, r, u, "saved")
+}
+
+func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *request) {
+	u, ok := h.target(w, r, rq)
+	if !ok {
+		return
+	}
+	grant, _ := strconv.ParseInt(r.PostFormValue("grant"), 10, 64)
+	secret, t, err := h.Accounts.CreateToken(r.Context(), u.Name, strings.TrimSpace(r.PostFormValue("name")), grant)
+	if fe := formErrors(err); fe != nil {
+		h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: fe})
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.detail = "创建令牌 " + t.Prefix
+	// The secret is shown once, on this page; only its hash is kept.
+	h.renderAdminUser(w, r, rq, http.StatusOK, adminUserData{Secret: secret})
+}
+
+func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *request) {
+	u, ok := h.target(w, r, rq)
+	if !ok {
+		return
+	}
+	tokens, err := h.Accounts.Tokens(r.Context(), u.Name)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	id := r.PathValue("token")
+	for _, t := range tokens {
+		if strconv.FormatInt(t.ID, 10) == id && t.Revoked == "" {
+			if err := h.Accounts.RevokeToken(r.Context(), id); err != nil {
+				h.serverError(w, r, rq, err)
+				return
+			}
+			rq.audit.detail = "吊销令牌 " + t.Prefix
+			h.backToUser(w, r, u, "revoked")
+			return
+		}
+	}
+	h.errorPage(w, r, rq, http.StatusNotFound)
+}
+
+// account is the user's own page: their grants and a password change.
+type accountData struct {
+	Grants  []access.Grant
+	Errors  map[string]string
+	Summary []errItem
+}
+
+func (h *handler) account(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderAccount(w, r, rq, http.StatusOK, accountData{})
+}
+
+func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, rq *request, status int, d accountData) {
+	var err error
+	if d.Grants, err = h.Access.Grants(r.Context(), rq.user.ID); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d.Summary = summarize(d.Errors, []string{"old_password", "password"})
+	h.render(w, r, status, "account", newPage(rq, "我的账号", "", d))
+}
+
+func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *request) {
+	addr := clientAddr(r)
+	if err := h.Throttle.Check(rq.user.Name, addr); err != nil {
+		h.renderAccount(w, r, rq, http.StatusTooManyRequests, accountData{Errors: map[string]string{"old_password": err.Error()}})
+		return
+	}
+	if _, err := h.Accounts.Authenticate(r.Context(), rq.user.Name, r.PostFormValue("old_password")); err != nil {
+		h.Throttle.Failed(rq.user.Name, addr)
+		h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: addr, Action: audit.LoginFailed,
+			Route: "POST /account/password", Status: http.StatusUnprocessableEntity})
+		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"old_password": "原密码不正确"}})
+		return
+	}
+	if r.PostFormValue("password") != r.PostFormValue("password2") {
+		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"password": "两次输入的新密码不一致"}})
+		return
+	}
+	if err := h.Accounts.SetPassword(r.Context(), rq.user.Name, r.PostFormValue("password")); err != nil {
+		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"password": err.Error()}})
+		return
+	}
+	// A new password ends every session, this one too: log in again.
+	h.clearCookie(w, sessionCookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
