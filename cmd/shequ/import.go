@@ -112,7 +112,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // importUnit resolves --unit, or the only community in the database.
 func importUnit(ctx context.Context, db *database.DB, ref string) (int64, error) {
 	if ref != "" {
-		return findUnit(ctx, db, ref)
+		u, err := orgtree.NewStore(db).Find(ctx, ref)
+		return u.ID, err
 	}
 	rows, err := db.QueryContext(ctx, `SELECT id FROM org_units WHERE level = $1 LIMIT 2`, orgtree.LevelCommunity)
 	if err != nil {

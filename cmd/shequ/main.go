@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"shequ/internal/database"
@@ -30,12 +31,18 @@ const usage = `shequ — 社区治理与便民服务平台
 `
 
 func main() {
+	if p := os.Getenv("SHEQU_CPUPROFILE"); p != "" {
+		f, _ := os.Create(p)
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "错误:", err)
 		}
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }

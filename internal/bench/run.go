@@ -31,6 +31,7 @@ type Options struct {
 	Load    bool   // load the city preset first (the database must be empty)
 	Queries int    // operations per latency figure
 	Binary  string // the shequ executable, for the start-up measurement
+	Only    string // one group of figures: "import" (see imports.go); "" for the register's
 }
 
 // Run measures and writes results to out; progress goes to logw.
@@ -64,6 +65,9 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 		return fmt.Errorf("数据库中没有人员;请先用 --load 载入 city 预设")
 	}
 	fmt.Fprintf(logw, "bench: %d persons on %s\n", persons, db.Engine)
+	if opt.Only == "import" {
+		return importBench(ctx, e, db, opt, logw)
+	}
 	sample, err := samplePersons(ctx, db, 500)
 	if err != nil {
 		return err

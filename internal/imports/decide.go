@@ -78,10 +78,10 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		}
 	}
 	for _, in := range rows {
-		if in.skip || len(in.reasons) > 0 {
+		if in.skip || in.dup || len(in.reasons) > 0 {
 			continue
 		}
-		if i, ok := r.roster.byKey[in.key]; ok {
+		if i, ok := r.roster.byKey.get(in.key); ok {
 			if r.tag != "" || !r.roster.same(i, in) {
 				want(r.roster.people[i].id)
 			}
@@ -123,17 +123,18 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 	}
 	// Rows the register does not know by number: candidates by name.
 	for _, in := range rows {
-		if in.skip || len(in.reasons) > 0 || lk.global[in.key] != nil || lk.links[in.key] != nil {
+		if in.skip || in.dup || len(in.reasons) > 0 || lk.global[in.key] != nil || lk.links[in.key] != nil {
 			continue
 		}
-		if _, ok := r.roster.byKey[in.key]; ok {
+		if _, ok := r.roster.byKey.get(in.key); ok {
 			continue
 		}
-		idx := r.roster.byName[in.person.Name]
+		idx := r.roster.named(in.person.Name)
+		birth := dateNumber(in.person.BirthDate)
 		var ids []int64
 		for _, i := range idx {
 			p := r.roster.people[i]
-			if len(idx) <= 3 || in.person.BirthDate == "" || p.birth == in.person.BirthDate {
+			if len(idx) <= 3 || birth == 0 || p.birth == birth {
 				ids = append(ids, p.id)
 			}
 		}
@@ -193,14 +194,15 @@ func (r *run) decide(rows []*incoming, lk *lookups) *work {
 		tagOrig: map[int64]register.Tag{}, tagCur: map[int64]*register.Tag{}, byKey: map[string]int64{},
 		queuedKey: map[string]bool{}}
 	for _, in := range rows {
-		if in.skip {
-			continue
-		}
-		if len(in.reasons) > 0 {
+		switch {
+		case in.skip:
+		case len(in.reasons) > 0:
 			w.reject(in)
-			continue
+		case in.dup:
+			w.counts.Unchanged++
+		default:
+			r.decideRow(w, lk, in)
 		}
-		r.decideRow(w, lk, in)
 	}
 	return w
 }
@@ -232,7 +234,7 @@ func (r *run) decideRow(w *work, lk *lookups, in *incoming) {
 	sameByHash := false
 	if id, ok := w.byKey[in.key]; ok {
 		p = w.cur[id]
-	} else if i, ok := r.roster.byKey[in.key]; ok {
+	} else if i, ok := r.roster.byKey.get(in.key); ok {
 		id := r.roster.people[i].id
 		if w.cur[id] == nil && lk.full[id] == nil {
 			// Not read in full: lookup found every given field equal.
@@ -344,8 +346,12 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 	}
 }
 
-// touch notes that a person changes in this batch.
+// touch notes that a person changes in this batch. A person the batch
+// creates is changed in place before it is written.
 func (w *work) touch(id int64) {
+	if _, ok := w.orig[id]; !ok {
+		return
+	}
 	for _, x := range w.order {
 		if x == id {
 			return

@@ -20,8 +20,18 @@ func (r *run) householdsOf(ctx context.Context, community int64) (*householdInde
 	if hi := r.households[community]; hi != nil {
 		return hi, nil
 	}
+	hi, err := r.s.householdIndex(ctx, community)
+	if err != nil {
+		return nil, err
+	}
+	r.households[community] = hi
+	return hi, nil
+}
+
+// householdIndex reads a community's households.
+func (s *Service) householdIndex(ctx context.Context, community int64) (*householdIndex, error) {
 	hi := &householdIndex{byNumber: map[string]*register.Household{}, byAddress: map[string]*register.Household{}}
-	err := r.s.reg.HouseholdsOf(ctx, []int64{community}, func(h register.Household) error {
+	err := s.reg.HouseholdsOf(ctx, []int64{community}, func(h register.Household) error {
 		h2 := h
 		hi.byNumber[h.Number] = &h2
 		if a := addressKey(h.Address); a != "" {
@@ -36,8 +46,21 @@ func (r *run) householdsOf(ctx context.Context, community int64) (*householdInde
 	if err != nil {
 		return nil, err
 	}
-	r.households[community] = hi
 	return hi, nil
+}
+
+// find returns the household a 户号 names or, failing that, the one
+// household at an address; nil for neither.
+func (hi *householdIndex) find(number, address string) *register.Household {
+	if number != "" {
+		if h := hi.byNumber[number]; h != nil {
+			return h
+		}
+	}
+	if a := addressKey(address); a != "" {
+		return hi.byAddress[a]
+	}
+	return nil
 }
 
 func addressKey(a string) string { return strings.ReplaceAll(foldWidth(a), " ", "") }
@@ -67,15 +90,5 @@ func (r *run) placeNew(in *incoming) (orgtree.Unit, *register.Household, error) 
 	if err != nil {
 		return community, nil, err
 	}
-	if in.household != "" {
-		if h := hi.byNumber[in.household]; h != nil {
-			return community, h, nil
-		}
-	}
-	if a := addressKey(in.person.Address); a != "" {
-		if h := hi.byAddress[a]; h != nil {
-			return community, h, nil
-		}
-	}
-	return community, nil, nil
+	return community, hi.find(in.household, in.person.Address), nil
 }

@@ -22,6 +22,7 @@ type incoming struct {
 	cells  []string // the row's texts as read, for the rejected-rows file
 
 	skip    bool     // a blank or closing row (合计, 填表人): not data
+	dup     bool     // the same person with the same values as an earlier row of the file
 	reasons []string // why the row cannot be taken; empty when it can
 	parsed  int      // how many of the reasons reading the row found
 	bad     []int    // the columns at fault

@@ -12,24 +12,26 @@ import (
 // list carries. A row whose every given field hashes the same as the
 // person's is unchanged and costs no database work; only rows that differ
 // have their person read in full. It also finds persons by name for the
-// rows whose ID number the register does not know.
+// rows whose ID number the register does not know. A million persons take
+// about 150 MB.
 type roster struct {
 	fields []string // the person fields compared, in order
 	seed   maphash.Seed
 	people []rosterPerson
 	hashes []uint64 // len(fields) per person
-	byKey  map[string]int32
-	byName map[string][]int32
+	byKey  docIndex
+	names  map[uint64]int32 // hash of a name → the last person added with it
+	next   []int32          // the person added before with the same name hash, or -1
 }
 
 type rosterPerson struct {
 	id, community int64
 	version       int32
-	birth         string
+	birth         uint32 // YYYYMMDD
 }
 
 func newRoster(fields []string) *roster {
-	return &roster{fields: fields, seed: maphash.MakeSeed(), byKey: map[string]int32{}, byName: map[string][]int32{}}
+	return &roster{fields: fields, seed: maphash.MakeSeed(), byKey: newDocIndex(), names: map[uint64]int32{}}
 }
 
 // load reads the persons of the communities (all when nil).
@@ -44,19 +46,114 @@ func (r *roster) hash(v string) uint64 { return maphash.String(r.seed, foldWidth
 
 func (r *roster) add(id, community int64, version int, key, name, birth string, values []string) {
 	i := int32(len(r.people))
-	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version), birth: birth})
+	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version), birth: dateNumber(birth)})
 	for _, v := range values {
 		r.hashes = append(r.hashes, r.hash(v))
 	}
-	r.byKey[key] = i
-	r.byName[name] = append(r.byName[name], i)
+	r.byKey.put(key, i)
+	h := maphash.String(r.seed, name)
+	prev, ok := r.names[h]
+	if !ok {
+		prev = -1
+	}
+	r.next = append(r.next, prev)
+	r.names[h] = i
+}
+
+// named returns the persons whose name hashes as name's does (the caller
+// compares the names of those it reads in full).
+func (r *roster) named(name string) []int32 {
+	var out []int32
+	i, ok := r.names[maphash.String(r.seed, name)]
+	for ok && i >= 0 {
+		out = append(out, i)
+		i = r.next[i]
+	}
+	return out
+}
+
+// dateNumber turns YYYY-MM-DD into the number YYYYMMDD; 0 if it is not one.
+func dateNumber(d string) uint32 {
+	if len(d) != 10 {
+		return 0
+	}
+	var n uint32
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := d[i]
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n
+}
+
+// docIndex finds persons by document key. Resident ID numbers, nearly all
+// keys, are held as numbers: 17 digits and the check character fit in 64
+// bits exactly, and a map of numbers takes a third of a map of strings.
+type docIndex struct {
+	ids    map[uint64]int32
+	others map[string]int32
+}
+
+func newDocIndex() docIndex { return docIndex{ids: map[uint64]int32{}, others: map[string]int32{}} }
+
+// residentKey encodes an 18-character resident ID number; ok is false for
+// anything else.
+func residentKey(k string) (uint64, bool) {
+	if len(k) != 18 {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < 17; i++ {
+		c := k[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	switch c := k[17]; {
+	case c >= '0' && c <= '9':
+		return v*11 + uint64(c-'0'), true
+	case c == 'X':
+		return v*11 + 10, true
+	}
+	return 0, false
+}
+
+func (d docIndex) get(k string) (int32, bool) {
+	if n, ok := residentKey(k); ok {
+		i, found := d.ids[n]
+		return i, found
+	}
+	i, found := d.others[k]
+	return i, found
+}
+
+func (d docIndex) put(k string, i int32) {
+	if n, ok := residentKey(k); ok {
+		d.ids[n] = i
+		return
+	}
+	d.others[k] = i
+}
+
+func (d docIndex) remove(k string) {
+	if n, ok := residentKey(k); ok {
+		delete(d.ids, n)
+		return
+	}
+	delete(d.others, k)
 }
 
 // set records a person as now stored, after the import changed or created
 // it.
 func (r *roster) set(p *register.Person) {
 	values := personValues(p, r.fields)
-	i, ok := r.byKey[docKey(p.DocType, p.IDNumber)]
+	i, ok := r.byKey.get(docKey(p.DocType, p.IDNumber))
 	if !ok {
 		r.add(p.ID, p.CommunityID, p.Version, docKey(p.DocType, p.IDNumber), p.Name, p.BirthDate, values)
 		return

@@ -110,7 +110,7 @@ func (s *Service) execute(ctx context.Context, v *access.Viewer, im *Import, pat
 		return err
 	}
 	defer f.Close()
-	hash, size, err := hashFile(f)
+	hash, size, err := s.hashFile(f)
 	if err != nil {
 		return err
 	}
@@ -129,9 +129,6 @@ func (s *Service) execute(ctx context.Context, v *access.Viewer, im *Import, pat
 	}
 	r := &run{s: s, im: im, viewer: v, scope: v.Scope(PermImport), book: book, tag: im.Options.Tag,
 		today: now, todayStr: now.Format("2006-01-02"), households: map[int64]*householdIndex{}}
-	if err := r.prepare(ctx); err != nil {
-		return err
-	}
 	return r.rows(ctx, progress)
 }
 
@@ -204,16 +201,24 @@ func (r *run) communityName(id int64) string {
 func (r *run) rows(ctx context.Context, progress Progress) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan []*incoming, 2)
+	batches := make(chan []*incoming, 4)
 	readErr := make(chan error, 1)
 	size := r.im.Options.BatchRows
 	if size <= 0 {
 		size = defaultBatch
 	}
+	// The file is read while the roster loads.
 	go func() {
 		defer close(batches)
 		readErr <- r.read(ctx, size, batches)
 	}()
+	if err := r.prepare(ctx); err != nil {
+		cancel()
+		for range batches {
+		}
+		<-readErr
+		return err
+	}
 	done := r.im.RowsDone
 	progress(done, r.im.RowsTotal)
 	for b := range batches {
@@ -231,55 +236,6 @@ func (r *run) rows(ctx context.Context, progress Progress) error {
 		return err
 	}
 	progress(done, done)
-	return nil
-}
-
-// read parses the rows after the checkpoint and sends them in batches.
-func (r *run) read(ctx context.Context, size int, out chan<- []*incoming) error {
-	seq := 0
-	var batch []*incoming
-	for i := range r.im.Layout.Sheets {
-		sl := &r.im.Layout.Sheets[i]
-		if sl.HeaderRow == 0 || sl.Skipped != "" {
-			continue
-		}
-		rows, err := r.book.Rows(sl.Index)
-		if err != nil {
-			return err
-		}
-		ps := &parser{layout: sl, date1904: r.book.Date1904, today: r.today, tag: r.tag}
-		for rows.Next() {
-			row := rows.Row()
-			if row.Num < sl.DataRow {
-				continue
-			}
-			if seq >= r.im.RowsDone {
-				batch = append(batch, ps.parse(row, seq))
-				if len(batch) == size {
-					select {
-					case out <- batch:
-					case <-ctx.Done():
-						rows.Close()
-						return ctx.Err()
-					}
-					batch = nil
-				}
-			}
-			seq++
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return err
-		}
-	}
-	if len(batch) > 0 {
-		select {
-		case out <- batch:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
 	return nil
 }
 
@@ -315,7 +271,7 @@ func (r *run) committed(w *work) {
 		o := w.orig[id]
 		p := w.cur[id]
 		if k := docKey(o.DocType, o.IDNumber); k != docKey(p.DocType, p.IDNumber) {
-			delete(r.roster.byKey, k)
+			r.roster.byKey.remove(k)
 		}
 		r.roster.set(p)
 	}

@@ -51,12 +51,13 @@ type Service struct {
 
 	mu      sync.Mutex
 	running map[int64]context.CancelFunc
+	hashes  map[string]string // file stamp → SHA-256
 }
 
 // NewService returns a Service on db.
 func NewService(db *database.DB) *Service {
 	return &Service{db: db, reg: register.NewStore(db), org: orgtree.NewStore(db), now: time.Now,
-		Limits: sheets.DefaultLimits, SpoolDir: filepath.Join(os.TempDir(), "shequ-imports"), running: map[int64]context.CancelFunc{}}
+		Limits: sheets.DefaultLimits, SpoolDir: filepath.Join(os.TempDir(), "shequ-imports"), running: map[int64]context.CancelFunc{}, hashes: map[string]string{}}
 }
 
 // FieldErrors are problems with a request, by form field, in Chinese.
@@ -74,14 +75,31 @@ type Analysis struct {
 	Options  Options // the department's defaults
 }
 
-// hashFile returns the SHA-256 of a file and its size.
-func hashFile(f *os.File) (string, int64, error) {
+// hashFile returns the SHA-256 of a file and its size. A file hashed
+// before by this Service, unchanged since (same size and time), is not read
+// again: the command line analyses a file and imports it straight after.
+func (s *Service) hashFile(f *os.File) (string, int64, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	stamp := fmt.Sprintf("%s|%d|%d", f.Name(), st.Size(), st.ModTime().UnixNano())
+	s.mu.Lock()
+	hash, ok := s.hashes[stamp]
+	s.mu.Unlock()
+	if ok {
+		return hash, st.Size(), nil
+	}
 	h := sha256.New()
 	n, err := io.Copy(h, io.NewSectionReader(f, 0, 1<<62))
 	if err != nil {
 		return "", 0, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	hash = hex.EncodeToString(h.Sum(nil))
+	s.mu.Lock()
+	s.hashes[stamp] = hash
+	s.mu.Unlock()
+	return hash, n, nil
 }
 
 // profile returns a department's import defaults.
@@ -139,7 +157,7 @@ func (s *Service) Analyse(ctx context.Context, path, fileName, department string
 		return nil, err
 	}
 	defer f.Close()
-	hash, size, err := hashFile(f)
+	hash, size, err := s.hashFile(f)
 	if err != nil {
 		return nil, err
 	}

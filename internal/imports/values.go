@@ -33,6 +33,9 @@ func cellText(c sheets.Cell, date1904 bool) string {
 // cleanText trims a text value and folds full-width digits, letters and
 // spaces; runs of spaces inside become one.
 func cleanText(s string) string {
+	if plainText(s) {
+		return s
+	}
 	s = foldWidth(s)
 	s = strings.Map(func(r rune) rune {
 		switch r {
@@ -44,12 +47,38 @@ func cleanText(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+var middleDots = strings.NewReplacer("•", "·", "∙", "·", "．", "·", "・", "·")
+
+// plainText reports whether cleanText would leave s as it is: no space at
+// either end, no two spaces together, nothing to fold. Most cells are.
+func plainText(s string) bool {
+	prevSpace := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case c < ' ' || c == 0xC2 || c == 0xE2 || c == 0xE3 || c == 0xEF:
+			// Control characters, and the lead bytes of NBSP (C2 A0), the
+			// zero-width space (E2 80 8B), the ideographic space (E3 80 80)
+			// and full-width forms and BOM (EF …).
+			return false
+		}
+		prevSpace = false
+	}
+	return !prevSpace || s == ""
+}
+
 // cleanName writes a Chinese name without the spaces lists put in to line
 // up two-character names (张  三), and with one form of the middle dot of
 // minority names (买买提·艾力).
 func cleanName(s string) string {
 	s = cleanText(s)
-	s = strings.NewReplacer("•", "·", "∙", "·", "．", "·", "・", "·").Replace(s)
+	s = middleDots.Replace(s)
 	han := true
 	for _, r := range s {
 		if r != ' ' && r != '·' && !unicode.Is(unicode.Han, r) {

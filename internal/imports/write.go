@@ -30,6 +30,9 @@ func (r *run) write(ctx context.Context, w *work) error {
 		l.Rollback()
 		return err
 	}
+	if err := l.ForUpdates(ctx); err != nil {
+		return fail(err)
+	}
 	for _, id := range w.order {
 		o := w.orig[id]
 		p := *w.cur[id]

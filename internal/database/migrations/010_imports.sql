@@ -86,8 +86,9 @@ CREATE TABLE import_conflicts (
 );
 CREATE INDEX import_conflicts_open ON import_conflicts (status, community_id, id);
 CREATE INDEX import_conflicts_key ON import_conflicts (key);
-CREATE INDEX import_conflicts_person ON import_conflicts (community_id, person_id);
+CREATE INDEX import_conflicts_person ON import_conflicts (person_id, status);
 CREATE INDEX import_conflicts_import ON import_conflicts (import_id);
+CREATE INDEX import_conflicts_id ON import_conflicts (id);
 
 -- Values a person decided to leave out (保留登记值): the same value coming
 -- again, from any department, is not queued again.
@@ -100,6 +101,7 @@ CREATE TABLE import_declined (
     decided_at TEXT NOT NULL,
     PRIMARY KEY (community_id, person_id, field, value)
 );
+CREATE INDEX import_declined_person ON import_declined (person_id);
 
 -- Identity decisions: the number a department uses for a register person
 -- (person_id), or 0 when the department's row is not ours to take.
