@@ -311,7 +311,8 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 			continue
 		}
 		inc, reg := personValue(&in.person, f), personValue(p, f)
-		if foldWidth(inc) == foldWidth(reg) {
+		if foldWidth(inc) == foldWidth(reg) || lk.declined[declinedKey(p.ID, f, inc)] {
+			// A value a person declined stays out, whoever's rule.
 			continue
 		}
 		if reg == "" {
@@ -324,9 +325,7 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 			setPersonValue(p, f, inc)
 			changed = true
 		case RuleReview:
-			if !lk.declined[declinedKey(p.ID, f, inc)] {
-				diffs = append(diffs, personDiff(f, reg, inc))
-			}
+			diffs = append(diffs, personDiff(f, reg, inc))
 		}
 	}
 	if changed {

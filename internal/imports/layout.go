@@ -121,6 +121,21 @@ func findHeader(rows []sheets.Row, merges []sheets.Range) (start, data int, labe
 			}
 		}
 	}
+	if !ok {
+		// No row names two fields: the first row of several texts is the
+		// header, for a person to map by hand.
+		for i, r := range rows {
+			n := 0
+			for _, c := range r.Cells {
+				if strings.TrimSpace(c.Value) != "" && !c.Number {
+					n++
+				}
+			}
+			if n >= 2 {
+				return i, i + 1, blockLabels(rows[i : i+1]), true
+			}
+		}
+	}
 	return start, data, labels, ok
 }
 
