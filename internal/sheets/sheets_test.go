@@ -268,9 +268,9 @@ func TestCSVLateGBK(t *testing.T) {
 
 func TestSerialDate(t *testing.T) {
 	for _, c := range []struct {
-		v    string
+		v     string
 		d1904 bool
-		want string
+		want  string
 	}{
 		{"1", false, "1900-01-01"},
 		{"59", false, "1900-02-28"},
