@@ -113,6 +113,7 @@ type workbookGen struct {
 	people    []*resident
 	byHH      map[*householdPlan][]*resident
 	ids       map[string]bool
+	names     map[string]bool
 	community string
 }
 
@@ -122,7 +123,7 @@ func newWorkbookGen(opt Options) *workbookGen {
 	today := dayOf(opt.Today)
 	p := newGenerator(spec, rng, today).community(orgtree.Unit{}, spec.communities()[0])
 	w := &workbookGen{rng: rand.New(rand.NewPCG(opt.Seed^0xd0c5, 77)), plan: p, today: today,
-		byHH: map[*householdPlan][]*resident{}, ids: map[string]bool{}, community: p.community.Name}
+		byHH: map[*householdPlan][]*resident{}, ids: map[string]bool{}, names: map[string]bool{}, community: p.community.Name}
 	parent := map[int64]int64{}
 	for _, u := range p.units {
 		parent[u.ID] = u.ParentID
@@ -151,6 +152,7 @@ func newWorkbookGen(opt Options) *workbookGen {
 			w.people = append(w.people, r)
 			w.byHH[hp] = append(w.byHH[hp], r)
 			w.ids[m.row.IDNumber] = true
+			w.names[m.row.Name] = true
 		}
 	}
 	return w
@@ -521,7 +523,14 @@ func (w *workbookGen) newPerson(kind string, male bool, age int) (register.Perso
 	head := w.byHH[hp][0]
 	day := addYears(w.today, -age) - w.rng.IntN(300)
 	area := head.p.IDNumber[:6]
-	p := register.Person{Name: surnameOf(head.p.Name) + givenName(w.rng, yearOf(day), male),
+	// A name nobody in the community has, so the person cannot be taken
+	// for someone the register knows.
+	name := surnameOf(head.p.Name) + givenName(w.rng, yearOf(day), male)
+	for w.names[name] {
+		name = surnameOf(head.p.Name) + givenName(w.rng, yearOf(day), male)
+	}
+	w.names[name] = true
+	p := register.Person{Name: name,
 		IDNumber: w.newID(area, day, male), Gender: "F", BirthDate: dateString(day), Ethnicity: "01",
 		Residence: head.p.Residence, Address: hp.h.Address, HukouAddress: head.p.HukouAddress}
 	if male {
