@@ -202,6 +202,17 @@ INSERT INTO export_templates (id, department, name, tag, columns, updated_at) VA
     (1003, 'health', '育龄妇女花名册', 'childbearing', '[{"field":"name","header":"姓名"},{"field":"id_number","header":"身份证号"},{"field":"birth_date","header":"出生日期"},{"field":"residence","header":"人口类别"},{"field":"address","header":"现居住地址"},{"field":"phone","header":"联系电话"}]', '2026-01-01T00:00:00Z'),
     (1004, 'disabled', '残疾人名册', 'disabled', '[{"field":"name","header":"姓名"},{"field":"gender","header":"性别"},{"field":"id_number","header":"身份证号"},{"field":"tag_note","header":"残疾类别及等级"},{"field":"tag_started_on","header":"发证日期"},{"field":"address","header":"现住址"},{"field":"phone","header":"联系电话"}]', '2026-01-01T00:00:00Z');
 
+-- Change-feed cursors (变更订阅): how far a department's system pulling
+-- /api/v1/feed has confirmed it read (its token's user and grant).
+CREATE TABLE feed_cursors (
+    user_id BIGINT NOT NULL,
+    grant_id BIGINT NOT NULL,        -- 0: a token acting with all its user's grants
+    acked BIGINT NOT NULL DEFAULT 0, -- the last change event id confirmed
+    sent BIGINT NOT NULL DEFAULT 0,  -- the last change event id handed out
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, grant_id)
+);
+
 INSERT INTO permissions (code, name, sort) VALUES
     ('register.import', '导入部门数据到基础信息', 50),
     ('imports.resolve', '核实导入冲突', 55),
