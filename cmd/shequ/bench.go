@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 
 	"shequ/internal/bench"
 )
@@ -13,13 +14,21 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	persons := fs.Int("persons", 1000000, "载入 city 预设时的人口数")
 	load := fs.Bool("load", false, "先在(空)数据库中载入 city 预设并计时")
 	queries := fs.Int("queries", 2000, "每项延迟测量的次数")
-	only := fs.String("only", "", "只测一组: import(导入一百万行 csv 与十万行 xlsx;会改动数据库)")
+	only := fs.String("only", "", "只运行这些测量组,逗号分隔(可选: "+strings.Join(bench.Groups(), ", ")+")")
+	layout := fs.String("layout", "a4sheet", "户档卡版式: a4sheet 或 a6(--only cards)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var groups []string
+	for _, g := range strings.Split(*only, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			groups = append(groups, g)
+		}
 	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self, Only: *only}, stdout, stderr)
+	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
+		Only: groups, Layout: *layout}, stdout, stderr)
 }

@@ -175,3 +175,21 @@ func (s Scope) UnitAnd(alias string, arg int) (string, []any) {
 	where, args := s.And(alias, arg)
 	return strings.ReplaceAll(where, alias+".org_id", alias+".id"), args
 }
+
+// Small reports whether the scope is bound to grids or finer places only (a
+// grid worker's grid, a building head's buildings): a few thousand rows at
+// most, which a query reads through the scope's own index faster than
+// through a search index over the whole register.
+func (s Scope) Small() bool {
+	if s.Whole() || len(s.parts) == 0 {
+		return false
+	}
+	for _, p := range s.parts {
+		for _, u := range p.region.units {
+			if u.GridID == 0 {
+				return false
+			}
+		}
+	}
+	return true
+}

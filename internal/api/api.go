@@ -155,14 +155,14 @@ func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn f
 			h.fail(w, r, 0, err)
 			return
 		}
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &audit.StatusWriter{ResponseWriter: w}
 		fn(sw, r, c)
 		action := rule.Audit
 		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			action = audit.Change
 		}
 		if action != "" {
-			h.record(r, c, pattern, action, sw.status)
+			h.record(r, c, pattern, action, sw.Status)
 		}
 	}))
 }
@@ -171,26 +171,6 @@ func (h *handler) record(r *http.Request, c *caller, pattern, action string, sta
 	h.Audit.Record(audit.Entry{UserID: c.user.ID, UserName: c.user.Name, Addr: clientAddr(r), Action: action,
 		Entity: c.entity, EntityID: c.id, CommunityID: c.place.Community, Route: pattern, Status: status,
 		Rows: c.rows, Detail: c.detail})
-}
-
-// statusWriter remembers the status of the answer, for the audit entry.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
 }
 
 // clientAddr is the address a request came from, without the port.

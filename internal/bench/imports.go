@@ -31,7 +31,17 @@ import (
 // then the same list again with nothing to change, then the time the
 // sqlite3 shell takes to .import the same csv into an empty table, and a
 // 100,000-row xlsx. It changes the database: run it on a copy.
-func importBench(ctx context.Context, e emitter, db *database.DB, opt Options, logw io.Writer) error {
+func init() {
+	groups["import"] = importBench
+	// It changes the database: only when asked for.
+	hidden["import"] = true
+}
+
+func importBench(v env) error {
+	ctx, e, db, opt, logw := v.ctx, v.e, v.db, v.opt, v.logw
+	if _, _, err := v.persons(); err != nil {
+		return err
+	}
 	if opt.Binary == "" {
 		return fmt.Errorf("导入测量需要 shequ 可执行文件")
 	}

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,11 +29,70 @@ import (
 // Options selects what to measure.
 type Options struct {
 	DSN     string
-	Persons int    // size of the city loaded when Load is set
-	Load    bool   // load the city preset first (the database must be empty)
-	Queries int    // operations per latency figure
-	Binary  string // the shequ executable, for the start-up measurement
-	Only    string // one group of figures: "import" (see imports.go); "" for the register's
+	Persons int      // size of the city loaded when Load is set
+	Load    bool     // load the city preset first (the database must be empty)
+	Queries int      // operations per latency figure
+	Binary  string   // the shequ executable, for the start-up measurement
+	Only    []string // the groups to run (see groups); all when empty
+	Layout  string   // index cards: a4sheet or a6 (the cards group)
+}
+
+// env is what every group of measurements works with.
+type env struct {
+	ctx  context.Context
+	db   *database.DB
+	e    emitter
+	opt  Options
+	logw io.Writer // progress, not results
+	reg  *registerSample
+}
+
+// registerSample is the register's size and persons spread over it, read
+// once for the groups that ask for it.
+type registerSample struct {
+	once    sync.Once
+	persons int
+	sample  []sampled
+	err     error
+}
+
+// persons returns the number of persons and a sample of them; a database
+// without persons is an error.
+func (v env) persons() (int, []sampled, error) {
+	r := v.reg
+	r.once.Do(func() {
+		if r.err = v.db.QueryRowContext(v.ctx, `SELECT COUNT(*) FROM persons`).Scan(&r.persons); r.err != nil {
+			return
+		}
+		if r.persons == 0 {
+			r.err = fmt.Errorf("数据库中没有人员;请先用 --load 载入 city 预设")
+			return
+		}
+		fmt.Fprintf(v.logw, "bench: %d persons on %s\n", r.persons, v.db.Engine)
+		r.sample, r.err = samplePersons(v.ctx, v.db, 500)
+	})
+	return r.persons, r.sample, r.err
+}
+
+// groups are the sets of measurements, by the name --only selects them.
+// Each capability adds its own in a file of its own, from an init function.
+// Groups named in hidden run only when asked for (child processes of other
+// groups, groups that need a database of their own).
+var (
+	groups = map[string]func(env) error{
+		"register": registerBench,
+	}
+	hidden = map[string]bool{}
+)
+
+// Groups lists the names of the groups of measurements.
+func Groups() []string {
+	var out []string
+	for k := range groups {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Run measures and writes results to out; progress goes to logw.
@@ -57,34 +118,46 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 		}
 		e.emit(Result{Bench: "demo_load_city", Value: time.Since(start).Seconds(), Unit: "s", N: sum.Persons})
 	}
-	var persons int
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons); err != nil {
-		return err
+	run := opt.Only
+	if len(run) == 0 {
+		for _, g := range Groups() {
+			if !hidden[g] {
+				run = append(run, g)
+			}
+		}
 	}
-	if persons == 0 {
-		return fmt.Errorf("数据库中没有人员;请先用 --load 载入 city 预设")
+	v := env{ctx: ctx, db: db, e: e, opt: opt, logw: logw, reg: &registerSample{}}
+	for _, name := range run {
+		g, ok := groups[name]
+		if !ok {
+			return fmt.Errorf("没有名为 %q 的测量组(可选: %s)", name, strings.Join(Groups(), ", "))
+		}
+		fmt.Fprintf(logw, "bench: %s\n", name)
+		if err := g(v); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
-	fmt.Fprintf(logw, "bench: %d persons on %s\n", persons, db.Engine)
-	if opt.Only == "import" {
-		return importBench(ctx, e, db, opt, logw)
-	}
-	sample, err := samplePersons(ctx, db, 500)
+	return nil
+}
+
+// registerBench measures the register: person search and detail, subtree
+// queries, and the server's start-up.
+func registerBench(v env) error {
+	persons, sample, err := v.persons()
 	if err != nil {
 		return err
 	}
-	if err := searchBench(ctx, e, db, sample, opt.Queries, persons); err != nil {
+	if err := searchBench(v.ctx, v.e, v.db, sample, v.opt.Queries, persons); err != nil {
 		return err
 	}
-	if err := detailBench(ctx, e, db, sample, opt.Queries, persons); err != nil {
+	if err := detailBench(v.ctx, v.e, v.db, sample, v.opt.Queries, persons); err != nil {
 		return err
 	}
-	if err := subtreeBench(ctx, e, db, opt.Queries); err != nil {
+	if err := subtreeBench(v.ctx, v.e, v.db, v.opt.Queries); err != nil {
 		return err
 	}
-	if opt.Binary != "" {
-		if err := serveBench(ctx, e, opt, persons); err != nil {
-			return err
-		}
+	if v.opt.Binary != "" {
+		return serveBench(v.ctx, v.e, v.opt, persons)
 	}
 	return nil
 }
@@ -98,17 +171,25 @@ type sampled struct {
 
 // samplePersons picks persons spread over the table by id.
 func samplePersons(ctx context.Context, db *database.DB, n int) ([]sampled, error) {
+	return samplePersonsWhere(ctx, db, n, "1 = 1")
+}
+
+// samplePersonsWhere picks n persons meeting cond, spread over them by id.
+func samplePersonsWhere(ctx context.Context, db *database.DB, n int, cond string, args ...any) ([]sampled, error) {
 	var lo, hi int64
-	if err := db.QueryRowContext(ctx, `SELECT MIN(id), MAX(id) FROM persons`).Scan(&lo, &hi); err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), 0) FROM persons WHERE `+cond, args...).Scan(&lo, &hi); err != nil {
 		return nil, err
+	}
+	if hi == 0 {
+		return nil, fmt.Errorf("no persons where %s", cond)
 	}
 	r := newRand(42)
 	var out []sampled
+	at := len(args) + 1
 	for len(out) < n {
-		at := lo + r.Int64N(hi-lo+1)
 		var s sampled
-		err := db.QueryRowContext(ctx, `SELECT id, name, id_number, phone FROM persons WHERE id >= $1 ORDER BY id LIMIT 1`, at).
-			Scan(&s.id, &s.name, &s.idNumber, &s.phone)
+		err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT id, name, id_number, phone FROM persons WHERE %s AND id >= $%d ORDER BY id LIMIT 1`, cond, at),
+			append(args, lo+r.Int64N(hi-lo+1))...).Scan(&s.id, &s.name, &s.idNumber, &s.phone)
 		if err == sql.ErrNoRows {
 			continue
 		}
@@ -120,12 +201,11 @@ func samplePersons(ctx context.Context, db *database.DB, n int) ([]sampled, erro
 	return out, nil
 }
 
-// searchBench times the kinds of query people type: a full name, a surname
-// and one given character, six digits of an ID number, the last four digits
-// of a phone.
-func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampled, n, persons int) error {
-	reg := register.NewStore(db)
-	r := newRand(7)
+// searchQueries makes n queries of the kinds people type about the sampled
+// persons: a full name, a surname and one given character, six digits of an
+// ID number, the last four digits of a phone.
+func searchQueries(sample []sampled, n int, seed uint64) []string {
+	r := newRand(seed)
 	queries := make([]string, n)
 	for i := range queries {
 		s := sample[r.IntN(len(sample))]
@@ -145,6 +225,13 @@ func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampl
 			}
 		}
 	}
+	return queries
+}
+
+// searchBench times person search over the whole register.
+func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampled, n, persons int) error {
+	reg := register.NewStore(db)
+	queries := searchQueries(sample, n, 7)
 	// Warm the caches the way a running server's would be.
 	for _, q := range queries[:min(50, len(queries))] {
 		reg.SearchPersons(ctx, access.Everything, register.PersonQuery{Text: q})

@@ -181,6 +181,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		progress(done, total)
 		sum.add(p)
 	}
+	if loadErr == nil {
+		loadErr = loadServices(ctx, db, opt)
+	}
 	return sum, loadErr
 }
 

@@ -353,19 +353,27 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 	} else {
 		// By the person's own name, ID number and phone: one index lookup
 		// for the tokens of all terms; LIKE then drops rows whose tokens
-		// matched out of order.
+		// matched out of order. A small scope (a grid) is read through its
+		// own index instead: a common name matches thousands of persons in
+		// the city, of whom the search index would have to skip all but a
+		// handful, while the grid holds a thousand or two.
 		conds, args := base()
 		var all []string
 		for _, tokens := range terms {
 			all = append(all, tokens...)
 		}
-		from, match, order, margs := s.index.source("persons", "p", all, len(args)+1)
-		args = append(args, margs...)
-		conds = append(conds, match)
+		from, order := "persons p", "p.id"
+		if !scope.Small() {
+			var match string
+			var margs []any
+			from, match, order, margs = s.index.source("persons", "p", all, len(args)+1)
+			args = append(args, margs...)
+			conds = append(conds, match)
+		}
 		for _, like := range likes {
 			args = append(args, like)
 			l := len(args)
-			conds = append(conds, fmt.Sprintf("(p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", l, l, l))
+			conds = append(conds, ownFieldsLike(like, l))
 		}
 		where, sargs := scope.And("p", len(args)+1)
 		args = append(args, sargs...)
@@ -383,10 +391,18 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 			conds, args = base()
 			var hconds []string
 			for i, tokens := range terms {
-				m, margs := s.index.match("households", "h", tokens, len(args)+1)
-				args = append(args, margs...)
 				args = append(args, likes[i])
-				hconds = append(hconds, fmt.Sprintf("%s AND h.address LIKE $%d", m, len(args)))
+				hconds = append(hconds, fmt.Sprintf("h.address LIKE $%d", len(args)))
+				if !scope.Small() {
+					m, margs := s.index.match("households", "h", tokens, len(args)+1)
+					args = append(args, margs...)
+					hconds = append(hconds, m)
+				}
+			}
+			if scope.Small() {
+				hw, hargs := scope.And("h", len(args)+1)
+				args = append(args, hargs...)
+				hconds = append(hconds, "1 = 1"+hw)
 			}
 			// Driven from the households the address matches: written as
 			// "p.household_id IN (…) ORDER BY p.id" SQLite walks all persons in
@@ -416,6 +432,26 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 		persons, more = persons[:q.Limit], true
 	}
 	return persons, more, nil
+}
+
+// ownFieldsLike is the condition that a person's name, ID number or phone
+// contains the term (the LIKE pattern in placeholder arg). Numbers hold only
+// digits (and the X of an ID), names none: a term of one kind is compared
+// with the fields that can hold it, which saves a grid's scan two thirds of
+// its comparisons.
+func ownFieldsLike(like string, arg int) string {
+	term := strings.Trim(like, "%")
+	digits := strings.Trim(strings.ToUpper(term), "0123456789X") == ""
+	hasDigit := strings.ContainsAny(term, "0123456789")
+	switch {
+	case digits:
+		return fmt.Sprintf("(UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", arg, arg)
+	case !hasDigit:
+		// A name may be foreign (John), but an ID or phone number has no
+		// letter but X: letters alone are a name.
+		return fmt.Sprintf("p.name LIKE $%d", arg)
+	}
+	return fmt.Sprintf("(p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", arg, arg, arg)
 }
 
 // addressRunes are characters found in addresses and almost never in names.

@@ -12,9 +12,11 @@ import (
 )
 
 type householdData struct {
-	H       register.Household
-	F       access.Fields
-	CanEdit bool
+	H         register.Household
+	F         access.Fields
+	CanEdit   bool
+	CanReveal bool
+	Revealed  bool
 	House   *register.House
 	Head    *register.Person
 	Members []register.Person
@@ -24,20 +26,35 @@ type householdData struct {
 }
 
 func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.showHousehold(w, r, rq, rq.read())
+}
+
+// revealHousehold shows the household with its members' full numbers, an
+// audited action like revealPerson.
+func (h *handler) revealHousehold(w http.ResponseWriter, r *http.Request, rq *request) {
+	if !h.recordReveal(w, r, rq, "household", "POST /households/{id}/reveal", "户及成员的证件号码、联系电话") {
+		return
+	}
+	h.showHousehold(w, r, rq, rq.viewer.Scope(access.RegisterReveal).Revealing())
+}
+
+func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *request, scope access.Scope) {
 	ctx := r.Context()
 	id, ok := pathID(r)
 	if !ok {
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	hh, err := h.Register.Household(ctx, rq.read(), id)
+	hh, err := h.Register.Household(ctx, scope, id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	f := rq.read().Fields(hh.Place())
-	d := householdData{H: hh, F: f, CanEdit: rq.write().Contains(hh.Place())}
-	if d.Members, err = h.Register.Members(ctx, rq.read(), hh); err != nil {
+	f := scope.Fields(hh.Place())
+	d := householdData{H: hh, F: f, CanEdit: rq.write().Contains(hh.Place()), Revealed: r.Method == http.MethodPost,
+		CanReveal: (f.IsMasked("household", "phone") || f.IsMasked("person", "id_number", "phone")) &&
+			rq.viewer.CanAt(access.RegisterReveal, hh.Place())}
+	if d.Members, err = h.Register.Members(ctx, scope, hh); err != nil {
 		h.serverError(w, r, rq, err)
 		return
 	}

@@ -39,15 +39,22 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
 // explicit action (a POST with the session's token), recorded in the audit
 // log before the numbers are sent.
 func (h *handler) revealPerson(w http.ResponseWriter, r *http.Request, rq *request) {
-	rq.audit.detail = "证件号码、联系电话"
-	if err := h.Audit.RecordNow(r.Context(), audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
-		Addr: clientAddr(r), Action: audit.Reveal, Entity: "person", EntityID: rq.audit.id,
-		CommunityID: rq.place.Community, Route: "POST /persons/{id}/reveal", Status: http.StatusOK,
-		Detail: rq.audit.detail}); err != nil {
-		h.serverError(w, r, rq, err)
+	if !h.recordReveal(w, r, rq, "person", "POST /persons/{id}/reveal", "证件号码、联系电话") {
 		return
 	}
 	h.showPerson(w, r, rq, rq.viewer.Scope(access.RegisterReveal).Revealing())
+}
+
+// recordReveal writes the audit entry of a reveal before the numbers are
+// sent; false when it could not be written (and the 500 page is shown).
+func (h *handler) recordReveal(w http.ResponseWriter, r *http.Request, rq *request, entity, route, what string) bool {
+	if err := h.Audit.RecordNow(r.Context(), audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
+		Addr: clientAddr(r), Action: audit.Reveal, Entity: entity, EntityID: rq.audit.id,
+		CommunityID: rq.place.Community, Route: route, Status: http.StatusOK, Detail: what}); err != nil {
+		h.serverError(w, r, rq, err)
+		return false
+	}
+	return true
 }
 
 func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *request, scope access.Scope) {

@@ -168,8 +168,8 @@ var labels = map[string]map[string]string{
 	"op":        {"create": "新建", "update": "修改", "delete": "删除"},
 	"action":    audit.ActionNames,
 	"place":     access.PlaceNames,
-	"entity": {"person": "人员", "household": "户", "house": "房屋", "building": "楼栋", "organisation": "单位",
-		"unit": "组织单元", "user": "账号", "role": "角色", "tag": "标签", "rental": "出租"},
+	// Kinds of records the audit log names besides the register's own.
+	"entity":   {"unit": "组织单元", "user": "账号", "role": "角色"},
 	"hhstatus": {"active": "在册", "dissolved": "已注销"},
 }
 
@@ -190,6 +190,10 @@ func label(kind, code string) string {
 		}
 	case "doc":
 		if l := ident.DocType(code).Label(); l != "" {
+			return l
+		}
+	case "entity":
+		if l := register.EntityLabel(code); l != code {
 			return l
 		}
 	case "source":

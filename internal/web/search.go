@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/register"
 )
 
@@ -52,6 +53,7 @@ type searchData struct {
 	More          bool
 	PrevURL       string
 	NextURL       string
+	ExportURL     string // the same search as a CSV file, for those who may export
 	Residences    []option
 	HouseholdKind []option
 	OrgKinds      []option
@@ -126,6 +128,13 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
 	case err != nil:
 		h.serverError(w, r, rq, err)
 		return
+	}
+	if d.Tab == "persons" && len(d.Persons) > 0 && rq.viewer.Can(access.RegisterExport) {
+		v := url.Values{"q": {d.Q}}
+		if d.Residence != "" {
+			v.Set("residence", d.Residence)
+		}
+		d.ExportURL = "/search/export?" + v.Encode()
 	}
 	if d.Page > 1 {
 		d.PrevURL = d.pageURL(d.Page - 1)

@@ -113,6 +113,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /org/{id}", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgUnit)
 	h.addNav("search", "查询", "/search", access.RegisterRead)
 	h.page(rt, "GET /search", access.Rule{Perm: access.RegisterRead, Audit: audit.Search}, h.search)
+	h.page(rt, "GET /search/export", access.Rule{Perm: access.RegisterExport, Audit: audit.Export}, h.exportPersons)
 	h.addNav("map", "地图", "/map", access.RegisterRead)
 	h.page(rt, "GET /map", access.Rule{Perm: access.RegisterRead}, h.mapView)
 
@@ -124,6 +125,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "POST /persons/{id}/edit", write("person"), h.updatePerson)
 
 	h.page(rt, "GET /households/{id}", read("household"), h.household)
+	h.page(rt, "POST /households/{id}/reveal", access.Rule{Perm: access.RegisterReveal, Object: "household", Audit: audit.Reveal}, h.revealHousehold)
 	h.page(rt, "GET /households/{id}/edit", write("household"), h.editHouseholdForm)
 	h.page(rt, "POST /households/{id}/edit", write("household"), h.updateHousehold)
 
@@ -241,14 +243,16 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 			return
 		}
 		rq.flash = h.takeFlash(w, r)
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &audit.StatusWriter{ResponseWriter: w}
 		fn(sw, r, rq)
 		action := rule.Audit
 		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			action = audit.Change
 		}
-		if action != "" && pattern != "POST /logout" {
-			h.record(r, rq, pattern, rule, action, sw.status, rq.audit.detail)
+		// Reveals and exports are recorded by their handlers, before the
+		// data goes out.
+		if action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" {
+			h.record(r, rq, pattern, rule, action, sw.Status, rq.audit.detail)
 		}
 	})))
 }
@@ -271,27 +275,6 @@ func (h *handler) record(r *http.Request, rq *request, pattern string, rule acce
 	h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r), Action: action,
 		Entity: rq.audit.entity, EntityID: rq.audit.id, CommunityID: rq.place.Community, Route: pattern,
 		Status: status, Rows: rq.audit.rows, Detail: detail})
-}
-
-// statusWriter remembers the status a handler answered with, for the audit
-// entry.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusWriter) Write(b []byte) (int, error) {
-	if s.status == 0 {
-		s.status = http.StatusOK
-	}
-	return s.ResponseWriter.Write(b)
 }
 
 // session resolves the session cookie into the caller and their viewer.

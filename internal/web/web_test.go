@@ -682,6 +682,21 @@ func TestSearch(t *testing.T) {
 		"139****0002", "户籍", "CB0001", "城北路12号3号楼1-301", "第1网格")
 	lacks(t, "search by ID part", r.body, "李建国")
 
+	// The same search as a CSV 台账, masked, its row count audited.
+	contains(t, "export link", r.body, `href="/search/export?q=`+part+`"`)
+	csvFile := c.get("/search/export?q=" + part)
+	if csvFile.status != http.StatusOK || !strings.HasPrefix(csvFile.header.Get("Content-Type"), "text/csv") {
+		t.Errorf("export: %d %s", csvFile.status, csvFile.header.Get("Content-Type"))
+	}
+	contains(t, "export", csvFile.body, "姓名,性别", "王秀兰", mask("id", fx.spouse.IDNumber), "139****0002")
+	lacks(t, "export", csvFile.body, fx.spouse.IDNumber, "13909110002", "李建国")
+	fx.audit.Flush()
+	var rows int
+	fx.db.QueryRow(`SELECT rows FROM audit_log WHERE action = 'export'`).Scan(&rows)
+	if rows != 1 {
+		t.Errorf("export recorded with %d rows, want 1", rows)
+	}
+
 	// By name, by phone, by address (through the household).
 	contains(t, "by name", c.get("/search?q="+url.QueryEscape("李建国")).body, `href="/persons/`+id(fx.head.ID)+`"`)
 	contains(t, "by phone", c.get("/search?q=15909110003").body, "张伟")

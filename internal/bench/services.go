@@ -1,0 +1,181 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"shequ/internal/access"
+	"shequ/internal/database"
+	"shequ/internal/demo"
+	"shequ/internal/register"
+	"shequ/internal/services"
+)
+
+func init() {
+	groups["services"] = func(v env) error { return servicesBench(v.ctx, v.opt, v.db, v.e, v.logw) }
+	groups["cards"] = func(v env) error { return cardsBench(v.ctx, v.db, v.e, v.opt.Layout) }
+	// The service hall works on 城北 (an empty database is loaded with it),
+	// not on the city the other groups measure; cards is its child process.
+	hidden["services"], hidden["cards"] = true, true
+}
+
+// servicesBench measures the service hall (shequ bench --only services):
+// batch index cards for every household of 城北 as one PDF (time and peak
+// RSS, each layout in a child process of its own so the figure is the
+// batch's alone) and the public progress lookup (throughput and latency).
+// An empty database is first loaded with the chengbei preset.
+func servicesBench(ctx context.Context, opt Options, db *database.DB, e emitter, logw io.Writer) error {
+	var households int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM households`).Scan(&households); err != nil {
+		return err
+	}
+	if households == 0 {
+		fmt.Fprintln(logw, "bench: loading chengbei")
+		if _, err := demo.Load(ctx, db, demo.Options{Preset: "chengbei", Seed: 1, Today: time.Now()}, nil); err != nil {
+			return err
+		}
+	}
+	if opt.Binary != "" {
+		for _, layout := range []string{services.CardsA4Sheet, services.CardsA6} {
+			cmd := exec.CommandContext(ctx, opt.Binary, "bench", "--db", opt.DSN, "--only", "cards", "--layout", layout)
+			cmd.Stdout, cmd.Stderr = e.w, logw
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("index cards (%s): %w", layout, err)
+			}
+		}
+	}
+	return lookupBench(ctx, e, db, opt.Queries)
+}
+
+// cardsBench writes the index cards of the first community's households
+// (城北: 7,891) as one PDF to a temporary file and reports the time and the
+// process's peak RSS.
+func cardsBench(ctx context.Context, db *database.DB, e emitter, layout string) error {
+	var community int64
+	var name string
+	if err := db.QueryRowContext(ctx, `SELECT id, name FROM org_units WHERE level = 'community' ORDER BY id LIMIT 1`).
+		Scan(&community, &name); err != nil {
+		return err
+	}
+	svc := services.New(db, register.NewStore(db), services.Options{PublicURL: "https://shequ.example.gov.cn"})
+	f, err := os.CreateTemp("", "cards-*.pdf")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	start := time.Now()
+	cards, err := svc.Cards(ctx, access.Everything, community)
+	if err != nil {
+		return err
+	}
+	if err := svc.WriteCards(f, cards, layout); err != nil {
+		return err
+	}
+	elapsed := time.Since(start)
+	st, _ := f.Stat()
+	note := fmt.Sprintf("%s, %d households, %.1f MB PDF", name, len(cards), float64(st.Size())/1e6)
+	e.emit(Result{Bench: "services_cards_" + layout, Value: elapsed.Seconds(), Unit: "s", N: len(cards), Note: note})
+	e.emit(Result{Bench: "services_cards_" + layout + "_peak_rss", Value: peakRSSMB(), Unit: "MB", N: len(cards)})
+	return nil
+}
+
+// peakRSSMB reads this process's peak resident set (VmHWM) in MB.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// lookupBench runs the public progress lookup (tracking number + last four
+// phone digits) from as many workers as there are cores, three in four with
+// the right digits and one with wrong ones, and reports lookups per second
+// and the latency percentiles.
+func lookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
+	if n < 20000 {
+		n = 20000
+	}
+	rows, err := db.QueryContext(ctx, `SELECT tracking_no, phone_last4 FROM service_applications ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	var keys [][2]string
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		keys = append(keys, k)
+	}
+	rows.Close()
+	if len(keys) == 0 {
+		return fmt.Errorf("数据库中没有办件;请在空数据库上运行以载入 chengbei 预设")
+	}
+	svc := services.New(db, register.NewStore(db), services.Options{})
+	workers := runtime.GOMAXPROCS(0) * 2
+	per := n / workers
+	lat := make([]latencies, workers)
+	var wg sync.WaitGroup
+	var firstErr error
+	var mu sync.Mutex
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			r := newRand(uint64(w + 1))
+			l, err := timeIt(ctx, per, func(i int) error {
+				k := keys[r.IntN(len(keys))]
+				last4 := k[1]
+				if i%4 == 3 {
+					last4 = "0000"
+					if k[1] == last4 {
+						last4 = "9999"
+					}
+				}
+				_, err := svc.Lookup(ctx, k[0], last4)
+				if err == services.ErrNoMatch && i%4 == 3 {
+					return nil
+				}
+				return err
+			})
+			mu.Lock()
+			lat[w] = l
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+			mu.Unlock()
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return firstErr
+	}
+	var all latencies
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	note := fmt.Sprintf("%d workers over %d applications, a quarter with wrong digits; Service.Lookup, no HTTP", workers, len(keys))
+	e.emit(Result{Bench: "services_lookup_throughput", Value: float64(len(all)) / elapsed.Seconds(), Unit: "lookups/s", N: len(all), Note: note})
+	e.emit(Result{Bench: "services_lookup_p50", Value: all.pct(0.50), Unit: "ms", N: len(all)})
+	e.emit(Result{Bench: "services_lookup_p99", Value: all.pct(0.99), Unit: "ms", N: len(all)})
+	return nil
+}
