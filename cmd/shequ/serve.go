@@ -23,6 +23,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
+	importDir := fs.String("import-dir", "", "上传的名册在导入完成前存放的目录(默认为系统临时目录;重启后需要续导时请指定固定目录)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -42,8 +43,11 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, ImportDir: *importDir})
 	defer app.Close()
+	if err := app.ResumeImports(ctx); err != nil {
+		log.Warn("imports not resumed", "err", err)
+	}
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())

@@ -18,6 +18,7 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/exports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
@@ -31,6 +32,7 @@ type Deps struct {
 	Access   *access.Service
 	Audit    *audit.Log
 	Log      *slog.Logger
+	Exports  *exports.Service
 }
 
 type handler struct{ Deps }
@@ -72,6 +74,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.auth(rt, "GET /api/v1/organisations/{id}", readObj("organisation"), h.organisation)
 	h.auth(rt, "GET /api/v1/changes", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.changes)
 	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
+	h.exportRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))
@@ -88,6 +91,7 @@ func paramOf(rule access.Rule) string {
 // of the request will say.
 type caller struct {
 	user   accounts.User
+	grant  int64 // the one grant the token is limited to, 0 for all
 	viewer *access.Viewer
 	actor  register.Actor
 	place  access.Place
@@ -134,7 +138,7 @@ func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn f
 		if grant != 0 {
 			v = v.Only(grant)
 		}
-		c := &caller{user: u, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
+		c := &caller{user: u, grant: grant, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
 		c.place, c.id, err = h.Access.Authorize(r, v, rule)
 		c.entity = rule.Object
 		switch {

@@ -55,3 +55,18 @@ func (s *Service) Imports(ctx context.Context, v *access.Viewer, q ListQuery) ([
 	}
 	return s.list(ctx, q)
 }
+
+// ImportPlace finds where an import lies, for the access check of routes
+// that name one: the community it went to. An import into a unit above the
+// communities lies at that unit, which only viewers of the whole tree
+// reach through a route.
+func (s *Service) ImportPlace(ctx context.Context, id int64) (access.Place, error) {
+	im, err := s.get(ctx, s.db, id)
+	if errors.Is(err, ErrNotFound) {
+		return access.Place{}, access.ErrNoObject
+	}
+	if err != nil {
+		return access.Place{}, err
+	}
+	return access.Place{Community: im.CommunityID, Org: im.UnitID}, nil
+}

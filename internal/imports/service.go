@@ -52,6 +52,7 @@ type Service struct {
 	mu      sync.Mutex
 	running map[int64]context.CancelFunc
 	hashes  map[string]string // file stamp → SHA-256
+	jobs    jobs
 }
 
 // NewService returns a Service on db.

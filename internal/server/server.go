@@ -19,6 +19,8 @@ import (
 	"shequ/internal/api"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/exports"
+	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/web"
@@ -28,6 +30,7 @@ import (
 type Config struct {
 	Addr          string
 	SecureCookies bool
+	ImportDir     string // where uploaded lists wait for their import; a temporary directory when empty
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -37,6 +40,7 @@ type App struct {
 	Routes  *access.Routes
 	Access  *access.Service
 	Audit   *audit.Log
+	Imports *imports.Service
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -57,6 +61,13 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		}
 		return access.Place{Community: community, Grid: grid, Org: id}, err
 	})
+	imp := imports.NewService(db)
+	if cfg.ImportDir != "" {
+		imp.SpoolDir = cfg.ImportDir
+	}
+	acs.Resolve("import", imp.ImportPlace)
+	acs.Resolve("conflict", imp.ConflictPlace)
+	exp := exports.NewService(db)
 	rt := access.NewRoutes()
 	rt.Handle("GET /healthz", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -68,14 +79,24 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	}))
-	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log})
+	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Exports: exp})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud}
+		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies, Imports: imp, Exports: exp})
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud, Imports: imp}
 }
 
-// Close writes the audit entries still queued.
-func (a *App) Close() { a.Audit.Close() }
+// Close stops the imports running in the background (they resume from
+// their checkpoint on the next start) and writes the audit entries still
+// queued.
+func (a *App) Close() {
+	a.Imports.Stop()
+	a.Audit.Close()
+}
+
+// ResumeImports starts again the imports a stopped server left unfinished.
+func (a *App) ResumeImports(ctx context.Context) error {
+	return a.Imports.ResumeInterrupted(ctx, a.Access.Viewer)
+}
 
 // cleanQuery refuses query strings that are not valid UTF-8 or carry NUL
 // characters: no form of the system sends them, and PostgreSQL refuses to

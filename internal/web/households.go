@@ -17,12 +17,12 @@ type householdData struct {
 	CanEdit   bool
 	CanReveal bool
 	Revealed  bool
-	House   *register.House
-	Head    *register.Person
-	Members []register.Person
-	Grid    string
-	Place   []orgtree.Unit
-	History []changeView
+	House     *register.House
+	Head      *register.Person
+	Members   []register.Person
+	Grid      string
+	Place     []orgtree.Unit
+	History   []changeView
 }
 
 func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request) {

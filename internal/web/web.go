@@ -26,6 +26,8 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/exports"
+	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
@@ -41,6 +43,8 @@ type Deps struct {
 	Throttle      *accounts.Throttle
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
+	Imports       *imports.Service
+	Exports       *exports.Service
 }
 
 type handler struct {
@@ -133,6 +137,12 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
 	h.adminRoutes(rt)
+	if d.Imports != nil {
+		h.importRoutes(rt)
+	}
+	if d.Exports != nil {
+		h.exportRoutes(rt)
+	}
 
 	// Anything else is a Chinese 404 page rather than the mux's English one.
 	// More specific patterns (the API's /api/v1/, /healthz) still win.
@@ -187,6 +197,16 @@ func (h *handler) recover(next http.Handler) http.Handler {
 // the same 404 page as a record that does not exist. Every call the rule
 // marks, and every POST, is recorded in the audit log.
 func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *request)) {
+	h.pageWithBody(rt, pattern, rule, 64<<10, fn)
+}
+
+// uploadPage is page for a form that sends a file (multipart/form-data) of
+// up to maxBody bytes; the file parts beyond a few MB wait on disk.
+func (h *handler) uploadPage(rt *access.Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
+	h.pageWithBody(rt, pattern, rule, maxBody, fn)
+}
+
+func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
 	rt.Handle(pattern, rule, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := h.session(r)
 		if err != nil {
@@ -213,8 +233,17 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 		// the disk of a phone that others may pick up.
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-			if err := r.ParseForm(); err != nil || !cleanForm(r) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			parse := r.ParseForm
+			if maxBody > 64<<10 && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				parse = func() error { return r.ParseMultipartForm(4 << 20) }
+			}
+			if err := parse(); err != nil || !cleanForm(r) {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) && maxBody > 64<<10 {
+					h.errorPage(w, r, rq, http.StatusRequestEntityTooLarge)
+					return
+				}
 				h.errorPage(w, r, rq, http.StatusBadRequest)
 				return
 			}
