@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 
@@ -49,6 +50,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("需要 --department 和一个文件")
 	}
 	path := fs.Arg(0)
+	// A list of millions of rows is held only in part, but the roster of a
+	// city is large: keep the Go heap well inside a gigabyte, leaving room
+	// for the database's own caches.
+	debug.SetMemoryLimit(640 << 20)
 	db, err := openDB(ctx, *dsn)
 	if err != nil {
 		return err

@@ -31,10 +31,12 @@ const usage = `shequ — 社区治理与便民服务平台
 `
 
 func main() {
+	// SHEQU_CPUPROFILE=file writes a CPU profile of the command, for
+	// `go tool pprof` (how the import benchmark was tuned).
 	if p := os.Getenv("SHEQU_CPUPROFILE"); p != "" {
-		f, _ := os.Create(p)
-		pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
