@@ -31,7 +31,7 @@ func (h *handler) importRoutes(rt *access.Routes) {
 	h.uploadPage(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
 	h.page(rt, "GET /uploads/{token}", imp, h.mappingForm)
 	h.page(rt, "POST /uploads/{token}", imp, h.startImport)
-	h.page(rt, "GET /imports/{id}", obj, h.importPage)
+	h.page(rt, "GET /imports/{id}", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.View}, h.importPage)
 	h.page(rt, "POST /imports/{id}/resume", obj, h.resumeImport)
 	h.page(rt, "GET /imports/{id}/rejects", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.Export}, h.importRejects)
 	h.page(rt, "GET /conflicts", access.Rule{Perm: imports.PermResolve}, h.conflictList)
