@@ -63,14 +63,13 @@ func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]option
 			return nil, err
 		}
 		for _, root := range roots {
-			below, err := h.Org.Descendants(ctx, root.ID, "")
-			if err != nil {
-				return nil, err
-			}
-			for _, u := range append([]orgtree.Unit{root}, below...) {
-				if u.CommunityID == 0 || u.Level == orgtree.LevelCommunity {
-					units = append(units, u)
+			units = append(units, root)
+			for _, level := range []string{orgtree.LevelDistrict, orgtree.LevelStreet, orgtree.LevelCommunity} {
+				below, err := h.Org.Descendants(ctx, root.ID, level)
+				if err != nil {
+					return nil, err
 				}
+				units = append(units, below...)
 			}
 		}
 	} else {
