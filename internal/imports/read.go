@@ -26,7 +26,7 @@ const chunkRows = 1000
 // recognised in file order. Rows before the checkpoint are parsed too (and
 // not sent), so that duplicates of them are still recognised on a resumed
 // import. Channels bound what is held in memory.
-func (r *run) read(ctx context.Context, size int, out chan<- []*incoming) error {
+func (r *run) read(ctx context.Context, size, checkpoint int, out chan<- []*incoming) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	raw := make(chan *chunk, 8)
@@ -81,7 +81,7 @@ func (r *run) read(ctx context.Context, size int, out chan<- []*incoming) error 
 			for _, in := range c.rows {
 				dups.check(in, r.im.Layout.Sheets)
 				in.parsed = len(in.reasons)
-				if in.seq < r.im.RowsDone {
+				if in.seq < checkpoint {
 					continue
 				}
 				batch = append(batch, in)

@@ -208,9 +208,10 @@ func (r *run) rows(ctx context.Context, progress Progress) error {
 		size = defaultBatch
 	}
 	// The file is read while the roster loads.
+	checkpoint := r.im.RowsDone
 	go func() {
 		defer close(batches)
-		readErr <- r.read(ctx, size, batches)
+		readErr <- r.read(ctx, size, checkpoint, batches)
 	}()
 	if err := r.prepare(ctx); err != nil {
 		cancel()
@@ -219,24 +220,117 @@ func (r *run) rows(ctx context.Context, progress Progress) error {
 		<-readErr
 		return err
 	}
-	done := r.im.RowsDone
-	progress(done, r.im.RowsTotal)
-	for b := range batches {
-		if err := r.batch(ctx, b); err != nil {
-			cancel()
-			for range batches {
-			}
-			<-readErr
-			return err
+	progress(r.im.RowsDone, r.im.RowsTotal)
+	fail := func(err error) error {
+		cancel()
+		for range batches {
 		}
-		done = r.im.RowsDone
-		progress(done, max(r.im.RowsTotal, done))
+		<-readErr
+		return err
+	}
+	// Each batch is looked up while the one before is written: the reads
+	// of one and the writes of the other go on together. When what the
+	// earlier batch wrote could change what the later one read, the later
+	// one is looked up again, so the result is that of one batch after
+	// another (see stale).
+	var prev *work
+	for b := range batches {
+		for _, in := range b {
+			in.reasons = in.reasons[:in.parsed]
+		}
+		var lk *lookups
+		var err error
+		if prev != nil {
+			werr := make(chan error, 1)
+			go func(w *work) { werr <- r.write(ctx, w) }(prev)
+			lk, err = r.lookup(ctx, b)
+			redone, e := r.written(ctx, prev, <-werr, progress)
+			if e != nil {
+				return fail(e)
+			}
+			if err != nil {
+				return fail(err)
+			}
+			if redone || r.stale(lk, b, prev) {
+				lk = nil
+			}
+		}
+		if lk == nil {
+			if lk, err = r.lookup(ctx, b); err != nil {
+				return fail(err)
+			}
+		}
+		prev = r.decide(b, lk)
+		prev.done = b[len(b)-1].seq + 1
+	}
+	if prev != nil {
+		if _, err := r.written(ctx, prev, r.write(ctx, prev), progress); err != nil {
+			return fail(err)
+		}
 	}
 	if err := <-readErr; err != nil {
 		return err
 	}
-	progress(done, done)
+	progress(r.im.RowsDone, r.im.RowsDone)
 	return nil
+}
+
+// written finishes a batch after its write: the roster and record move on;
+// a batch that met a person changed meanwhile is done again on its own
+// (redone reports it).
+func (r *run) written(ctx context.Context, w *work, err error, progress Progress) (redone bool, _ error) {
+	if errors.Is(err, register.ErrStale) {
+		redone, err = true, r.batch(ctx, w.rows)
+	} else if err == nil {
+		r.committed(w)
+	}
+	if err == nil {
+		progress(r.im.RowsDone, max(r.im.RowsTotal, r.im.RowsDone))
+	}
+	return redone, err
+}
+
+// stale reports whether a batch's lookups, made while the batch before was
+// being written, may have missed what that batch wrote: a person it changed,
+// tagged or queued, or a person it created who would now be a candidate by
+// name for a row of this batch.
+func (r *run) stale(lk *lookups, rows []*incoming, prev *work) bool {
+	touched := map[int64]bool{}
+	for _, id := range prev.order {
+		touched[id] = true
+	}
+	for _, id := range prev.tagOrder {
+		touched[prev.tagCur[id].PersonID] = true
+	}
+	for _, t := range prev.tagNew {
+		touched[t.PersonID] = true
+	}
+	for _, c := range prev.conflicts {
+		touched[c.PersonID] = true
+	}
+	for _, c := range prev.supersede {
+		touched[c.PersonID] = true
+	}
+	for id := range lk.full {
+		if touched[id] {
+			return true
+		}
+	}
+	if len(prev.creates) == 0 {
+		return false
+	}
+	created := map[string]bool{}
+	for _, p := range prev.creates {
+		created[p.Name] = true
+	}
+	for _, in := range rows {
+		if !in.skip && !in.dup && len(in.reasons) == 0 && created[in.person.Name] {
+			if _, known := r.roster.byKey.get(in.key); !known && lk.global[in.key] == nil && lk.links[in.key] == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // batch decides and writes one batch, with its checkpoint, in one
