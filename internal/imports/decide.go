@@ -81,7 +81,7 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		if in.skip || in.dup || len(in.reasons) > 0 {
 			continue
 		}
-		if i, ok := r.roster.byKey.get(in.key); ok {
+		if i, ok := r.roster.byKey.of(in); ok {
 			if r.tag != "" || !r.roster.same(i, in) {
 				want(r.roster.people[i].id)
 			}
@@ -126,7 +126,7 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		if in.skip || in.dup || len(in.reasons) > 0 || lk.global[in.key] != nil || lk.links[in.key] != nil {
 			continue
 		}
-		if _, ok := r.roster.byKey.get(in.key); ok {
+		if _, ok := r.roster.byKey.of(in); ok {
 			continue
 		}
 		idx := r.roster.named(in.person.Name)
@@ -234,7 +234,7 @@ func (r *run) decideRow(w *work, lk *lookups, in *incoming) {
 	sameByHash := false
 	if id, ok := w.byKey[in.key]; ok {
 		p = w.cur[id]
-	} else if i, ok := r.roster.byKey.get(in.key); ok {
+	} else if i, ok := r.roster.byKey.of(in); ok {
 		id := r.roster.people[i].id
 		if w.cur[id] == nil && lk.full[id] == nil {
 			// Not read in full: lookup found every given field equal.

@@ -54,7 +54,7 @@ func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []stri
 	}
 	err = chunked(persons, func(args []any, ph string) error {
 		return r.readOpen(ctx, lk, `person_id IN (`+ph+`)`, args)
-	}, 3)
+	}, 2)
 	if err != nil {
 		return err
 	}
@@ -64,12 +64,16 @@ func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []stri
 	}
 	return chunked(keys, func(args []any, ph string) error {
 		return r.readOpen(ctx, lk, `key IN (`+ph+`)`, args)
-	}, 3)
+	}, 2)
 }
 
+// readOpen reads the conflicts of this department matching cond and keeps
+// the open ones. The status is checked here rather than in SQL: with it
+// there, SQLite walks every open conflict instead of using the index of
+// cond's column.
 func (r *run) readOpen(ctx context.Context, lk *lookups, cond string, args []any) error {
 	rows, err := r.s.db.QueryContext(ctx, `SELECT community_id, id, person_id, kind, key, status FROM import_conflicts
-		WHERE status = $1 AND department = $2 AND `+cond, append([]any{ConflictOpen, r.im.Department}, args...)...)
+		WHERE department = $1 AND `+cond, append([]any{r.im.Department}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -78,6 +82,9 @@ func (r *run) readOpen(ctx context.Context, lk *lookups, cond string, args []any
 		c := &Conflict{}
 		if err := rows.Scan(&c.CommunityID, &c.ID, &c.PersonID, &c.Kind, &c.Key, &c.Status); err != nil {
 			return err
+		}
+		if c.Status != ConflictOpen {
+			continue
 		}
 		lk.openKeys[c.Key] = true
 		if c.Kind == KindFields {

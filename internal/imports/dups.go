@@ -35,7 +35,7 @@ func (d *duplicates) check(in *incoming, sheets []SheetLayout) {
 	sum := d.sum(in)
 	var prev firstRow
 	var seen bool
-	n, resident := residentKey(in.key)
+	n, resident := in.rkey, in.rok
 	if resident {
 		prev, seen = d.ids[n]
 	} else {

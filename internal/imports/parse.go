@@ -30,6 +30,8 @@ type incoming struct {
 	person register.Person // the values the row gives, normalised
 	has    fieldSet        // which person fields the row gives
 	key    string          // the document number the register is matched by
+	rkey   uint64          // key as a number, for a resident ID (rok)
+	rok    bool
 
 	household string // 户号
 	community string // 社区
@@ -300,6 +302,7 @@ func (ps *parser) check(in *incoming, cols map[string]int) {
 	p.Name, p.Residence, p.OrgID = name, residence, 0
 	in.has = in.has.with("doc_type")
 	in.key = docKey(p.DocType, p.IDNumber)
+	in.rkey, in.rok = residentKey(in.key)
 }
 
 // docKey is how a person is found by document: the number itself for a

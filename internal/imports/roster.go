@@ -133,6 +133,16 @@ func (d docIndex) get(k string) (int32, bool) {
 	return i, found
 }
 
+// of finds a row's person, by the key parsed when the row was read.
+func (d docIndex) of(in *incoming) (int32, bool) {
+	if in.rok {
+		i, found := d.ids[in.rkey]
+		return i, found
+	}
+	i, found := d.others[in.key]
+	return i, found
+}
+
 func (d docIndex) put(k string, i int32) {
 	if n, ok := residentKey(k); ok {
 		d.ids[n] = i

@@ -325,7 +325,7 @@ func (r *run) stale(lk *lookups, rows []*incoming, prev *work) bool {
 	}
 	for _, in := range rows {
 		if !in.skip && !in.dup && len(in.reasons) == 0 && created[in.person.Name] {
-			if _, known := r.roster.byKey.get(in.key); !known && lk.global[in.key] == nil && lk.links[in.key] == nil {
+			if _, known := r.roster.byKey.of(in); !known && lk.global[in.key] == nil && lk.links[in.key] == nil {
 				return true
 			}
 		}

@@ -140,18 +140,29 @@ func (s *Store) TagsOfPersons(ctx context.Context, tag string, personIDs []int64
 }
 
 // HouseholdsOf calls fn for every active household of the given
-// communities: where a list's new persons may be placed, by 户号 or address.
+// communities: where a list's new persons may be placed, by 户号 or
+// address. Only the household's place, number and address are read.
 func (s *Store) HouseholdsOf(ctx context.Context, communities []int64, fn func(h Household) error) error {
 	for _, c := range communities {
-		hs, err := s.queryHouseholds(ctx, s.db, `SELECT `+householdColumns+` FROM households h
-			WHERE h.community_id = $1 AND h.status = 'active'`, c)
+		rows, err := s.db.QueryContext(ctx, `SELECT h.id, h.number, h.org_id, COALESCE(h.grid_id, 0), h.address
+			FROM households h WHERE h.community_id = $1 AND h.status = 'active'`, c)
 		if err != nil {
 			return err
 		}
-		for _, h := range hs {
-			if err := fn(h); err != nil {
+		for rows.Next() {
+			h := Household{CommunityID: c, Status: "active"}
+			if err := rows.Scan(&h.ID, &h.Number, &h.OrgID, &h.GridID, &h.Address); err != nil {
+				rows.Close()
 				return err
 			}
+			if err := fn(h); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -85,7 +85,7 @@ CREATE TABLE import_conflicts (
     PRIMARY KEY (community_id, id)
 );
 CREATE INDEX import_conflicts_open ON import_conflicts (status, community_id, id);
-CREATE INDEX import_conflicts_key ON import_conflicts (key);
+CREATE INDEX import_conflicts_key ON import_conflicts (key, status);
 CREATE INDEX import_conflicts_person ON import_conflicts (person_id, status);
 CREATE INDEX import_conflicts_import ON import_conflicts (import_id);
 CREATE INDEX import_conflicts_id ON import_conflicts (id);
