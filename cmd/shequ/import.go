@@ -42,6 +42,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	tag := fs.String("tag", "-", "名册对应的标签(如 dibao);默认取部门设置,空字符串表示不导入标签")
 	residence := fs.String("residence", "", "新登记人员的人口类别: registered, resident, floating, overseas;默认取部门设置")
 	batch := fs.Int("batch", 0, "每批行数(每批一次提交,中断后从最近一批继续)")
+	maxMB := fs.Int("max-mb", 0, "文件大小上限(MB,默认 300)")
+	maxRows := fs.Int("max-rows", 0, "行数上限(默认 2000000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,6 +70,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	svc := imports.NewService(db)
+	if *maxMB > 0 {
+		svc.Limits.MaxBytes = int64(*maxMB) << 20
+	}
+	if *maxRows > 0 {
+		svc.Limits.MaxRows = *maxRows
+	}
 	req := imports.Request{UnitID: unitID, Department: *department, Path: path, FileName: filepath.Base(path), Mapping: m}
 	if *tag != "-" || *residence != "" || *batch > 0 {
 		a, err := svc.Analyse(ctx, path, filepath.Base(path), *department)

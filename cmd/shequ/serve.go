@@ -24,6 +24,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
 	importDir := fs.String("import-dir", "", "上传的名册在导入完成前存放的目录(默认为系统临时目录;重启后需要续导时请指定固定目录)")
+	importMB := fs.Int("import-max-mb", 0, "上传名册的大小上限(MB,默认 300)")
+	importRows := fs.Int("import-max-rows", 0, "名册的行数上限(默认 2000000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,7 +45,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, ImportDir: *importDir})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, ImportDir: *importDir,
+		ImportMaxMB: *importMB, ImportMaxRows: *importRows})
 	defer app.Close()
 	if err := app.ResumeImports(ctx); err != nil {
 		log.Warn("imports not resumed", "err", err)

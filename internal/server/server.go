@@ -31,6 +31,8 @@ type Config struct {
 	Addr          string
 	SecureCookies bool
 	ImportDir     string // where uploaded lists wait for their import; a temporary directory when empty
+	ImportMaxMB   int    // the largest list accepted, in MB; the default when 0
+	ImportMaxRows int    // the most rows a list may have; the default when 0
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -64,6 +66,12 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	imp := imports.NewService(db)
 	if cfg.ImportDir != "" {
 		imp.SpoolDir = cfg.ImportDir
+	}
+	if cfg.ImportMaxMB > 0 {
+		imp.Limits.MaxBytes = int64(cfg.ImportMaxMB) << 20
+	}
+	if cfg.ImportMaxRows > 0 {
+		imp.Limits.MaxRows = cfg.ImportMaxRows
 	}
 	acs.Resolve("import", imp.ImportPlace)
 	acs.Resolve("conflict", imp.ConflictPlace)
