@@ -26,6 +26,14 @@ type xlsxBook struct {
 // small XML of repeated tags packs very tightly and is harmless.
 const ratioFloor = 1 << 20
 
+// Parts read whole into memory have limits of their own: the shared
+// strings of a million rows of names and addresses take about 150 MB; the
+// workbook, its relationships and styles a few KB.
+const (
+	maxSharedStrings = 384 << 20
+	maxOtherPart     = 32 << 20
+)
+
 func openXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -50,6 +58,25 @@ func openXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 	b := &Book{Format: "xlsx", xlsx: x}
 	if err := x.readWorkbook(b); err != nil {
 		return nil, err
+	}
+	// Worksheets are streamed; the parts read whole must be small.
+	sheetParts := map[string]bool{}
+	for _, p := range x.paths {
+		sheetParts[strings.ToLower(p)] = true
+	}
+	for name, f := range x.parts {
+		if f == nil || sheetParts[name] || strings.HasPrefix(name, "#") {
+			continue
+		}
+		limit := uint64(maxOtherPart)
+		if f == x.parts["#sst"] {
+			limit = maxSharedStrings
+		} else if !strings.HasSuffix(name, ".xml") && !strings.HasSuffix(name, ".rels") {
+			continue // pictures and the like are never read
+		}
+		if f.UncompressedSize64 > limit {
+			return nil, refuse("工作簿 %s 中的 %s 解压后达 %s,超过上限,已拒绝", x.name, f.Name, humanBytes(int64(f.UncompressedSize64)))
+		}
 	}
 	if err := x.readStyles(); err != nil {
 		return nil, err
