@@ -492,8 +492,12 @@ func parseRange(ref string) (Range, bool) {
 }
 
 // maxColumns bounds a row's width: a cell reference past it is refused
-// rather than allocated (XFD, Excel's last column, is 16384).
-const maxColumns = 16384
+// rather than allocated (XFD, Excel's last column, is 16384). maxRowBytes
+// bounds the text of one row, so that one row cannot fill the memory.
+const (
+	maxColumns  = 16384
+	maxRowBytes = 4 << 20
+)
 
 func (x *xlsxBook) rows(i int) (*Rows, error) {
 	rc, err := x.open(x.paths[i])
@@ -523,6 +527,7 @@ func (x *xlsxBook) rows(i int) (*Rows, error) {
 	next := func() (Row, error) {
 		row.Cells = row.Cells[:0]
 		inRow := false
+		rowBytes := 0
 		for {
 			tok, err := d.RawToken()
 			if err == io.EOF {
@@ -570,6 +575,10 @@ func (x *xlsxBook) rows(i int) (*Rows, error) {
 			case xml.CharData:
 				if inValue || inInline {
 					text.Write(t)
+					rowBytes += len(t)
+					if rowBytes > maxRowBytes {
+						return Row{}, refuse("工作表第 %d 行的内容超过 %s,不像名册的一行,已拒绝", rowNum, humanBytes(maxRowBytes))
+					}
 				}
 			case xml.EndElement:
 				switch t.Name.Local {
