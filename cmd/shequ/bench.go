@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"shequ/internal/bench"
 )
@@ -16,6 +17,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	queries := fs.Int("queries", 2000, "每项延迟测量的次数")
 	only := fs.String("only", "", "只运行这些测量组,逗号分隔(可选: "+strings.Join(bench.Groups(), ", ")+")")
 	layout := fs.String("layout", "a4sheet", "户档卡版式: a4sheet 或 a6(--only cards)")
+	duration := fs.Duration("duration", 60*time.Second, "事件上报持续时长(--only events)")
+	workers := fs.Int("workers", 16, "并发客户端数(--only events)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,5 +33,5 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
-		Only: groups, Layout: *layout}, stdout, stderr)
+		Only: groups, Layout: *layout, Duration: *duration, Workers: *workers}, stdout, stderr)
 }

@@ -25,7 +25,9 @@ const usage = `shequ — 社区治理与便民服务平台
   shequ import  [--db …] --department police [--unit 社区] 文件              导入部门名册(xlsx/csv)
   shequ user    add|list|set-password [--db …] …                          管理账号
   shequ token   create|list|revoke [--db …] …                             管理 API 令牌
-  shequ bench   [--db …] [--persons N]                                    性能测量(每行一个 JSON)
+  shequ calendar show|import|set-hours [--db …] [--year Y] …              工作日历:节假日、调休、作息时间
+  shequ events  categories|scan|outbox [--db …]                           事件分类、督办扫描、通知发件箱
+  shequ bench   [--db …] [--persons N] [--only events]                    性能测量(每行一个 JSON)
 
 --db 默认为 ./shequ.db(SQLite);以 postgres:// 开头时使用 PostgreSQL。
 `
@@ -70,6 +72,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchCmd(ctx, rest, stdout, stderr)
 	case "import":
 		return importCmd(ctx, rest, stdout, stderr)
+	case "calendar":
+		return calendarCmd(ctx, rest, stdout, stderr)
+	case "events":
+		return eventsCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

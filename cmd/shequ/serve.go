@@ -8,12 +8,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
+	"shequ/internal/notify"
 	"shequ/internal/server"
 )
 
@@ -26,8 +29,26 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	importDir := fs.String("import-dir", "", "上传的名册在导入完成前存放的目录(默认为系统临时目录;重启后需要续导时请指定固定目录)")
 	importMB := fs.Int("import-max-mb", 0, "上传名册的大小上限(MB,默认 300)")
 	importRows := fs.Int("import-max-rows", 0, "名册的行数上限(默认 2000000)")
+	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
+	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
+	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		return fmt.Errorf("--public-url 应为完整网址,如 https://shequ.example.gov.cn")
+	}
+	var sms notify.Sender
+	if *smsURL != "" {
+		headers, err := smsHeaders(os.Getenv("SHEQU_SMS_HEADERS"))
+		if err != nil {
+			return err
+		}
+		hs, err := notify.NewHTTPSender(notify.HTTPConfig{URL: *smsURL, Body: *smsBody, Headers: headers})
+		if err != nil {
+			return fmt.Errorf("--sms-url/--sms-body: %w", err)
+		}
+		sms = hs
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -45,8 +66,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, ImportDir: *importDir,
-		ImportMaxMB: *importMB, ImportMaxRows: *importRows})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms,
+		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows})
 	defer app.Close()
 	if err := app.ResumeImports(ctx); err != nil {
 		log.Warn("imports not resumed", "err", err)
@@ -55,6 +76,24 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
 	})
+}
+
+// smsHeaders reads the SMS gateway's request headers (an Authorization
+// with its key, say) from SHEQU_SMS_HEADERS: one "Name: value" per line, so
+// that secrets stay out of the command line.
+func smsHeaders(env string) (map[string]string, error) {
+	h := map[string]string{}
+	for _, line := range strings.Split(env, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("SHEQU_SMS_HEADERS 每行应为 名称: 值")
+		}
+		h[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return h, nil
 }
 
 // loadDemoIfEmpty loads the chengbei preset and an administrator into an

@@ -18,9 +18,11 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/services"
 )
 
 // Deps are what the API handlers need.
@@ -30,9 +32,11 @@ type Deps struct {
 	Org      *orgtree.Store
 	Accounts *accounts.Store
 	Access   *access.Service
+	Events   *events.Store // events (their routes answer only when set)
 	Audit    *audit.Log
 	Log      *slog.Logger
-	Exports  *exports.Service
+	Services *services.Service // the service hall (its routes answer only when set)
+	Exports  *exports.Service  // department exports and the feed's cursors
 }
 
 type handler struct{ Deps }
@@ -74,6 +78,8 @@ func Routes(rt *access.Routes, d Deps) {
 	h.auth(rt, "GET /api/v1/organisations/{id}", readObj("organisation"), h.organisation)
 	h.auth(rt, "GET /api/v1/changes", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.changes)
 	h.auth(rt, "GET /api/v1/asof", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.asOf)
+	h.servicesRoutes(rt)
+	h.eventRoutes(rt)
 	h.exportRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)

@@ -35,6 +35,10 @@ type Options struct {
 	Binary  string   // the shequ executable, for the start-up measurement
 	Only    []string // the groups to run (see groups); all when empty
 	Layout  string   // index cards: a4sheet or a6 (the cards group)
+	// The events group: how long events are created and by how many
+	// clients at once.
+	Duration time.Duration
+	Workers  int
 }
 
 // env is what every group of measurements works with.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -15,6 +18,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/demo"
 	"shequ/internal/register"
+	"shequ/internal/server"
 	"shequ/internal/services"
 )
 
@@ -51,7 +55,10 @@ func servicesBench(ctx context.Context, opt Options, db *database.DB, e emitter,
 			}
 		}
 	}
-	return lookupBench(ctx, e, db, opt.Queries)
+	if err := lookupBench(ctx, e, db, opt.Queries); err != nil {
+		return err
+	}
+	return httpLookupBench(ctx, e, db, opt.Queries)
 }
 
 // cardsBench writes the index cards of the first community's households
@@ -111,22 +118,9 @@ func lookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
 	if n < 20000 {
 		n = 20000
 	}
-	rows, err := db.QueryContext(ctx, `SELECT tracking_no, phone_last4 FROM service_applications ORDER BY id`)
+	keys, err := lookupKeys(ctx, db)
 	if err != nil {
 		return err
-	}
-	var keys [][2]string
-	for rows.Next() {
-		var k [2]string
-		if err := rows.Scan(&k[0], &k[1]); err != nil {
-			rows.Close()
-			return err
-		}
-		keys = append(keys, k)
-	}
-	rows.Close()
-	if len(keys) == 0 {
-		return fmt.Errorf("数据库中没有办件;请在空数据库上运行以载入 chengbei 预设")
 	}
 	svc := services.New(db, register.NewStore(db), services.Options{})
 	workers := runtime.GOMAXPROCS(0) * 2
@@ -145,10 +139,7 @@ func lookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
 				k := keys[r.IntN(len(keys))]
 				last4 := k[1]
 				if i%4 == 3 {
-					last4 = "0000"
-					if k[1] == last4 {
-						last4 = "9999"
-					}
+					last4 = wrongDigits(k[1])
 				}
 				_, err := svc.Lookup(ctx, k[0], last4)
 				if err == services.ErrNoMatch && i%4 == 3 {
@@ -178,4 +169,118 @@ func lookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
 	e.emit(Result{Bench: "services_lookup_p50", Value: all.pct(0.50), Unit: "ms", N: len(all)})
 	e.emit(Result{Bench: "services_lookup_p99", Value: all.pct(0.99), Unit: "ms", N: len(all)})
 	return nil
+}
+
+// httpLookupBench runs the same lookups as a resident's phone does: POST
+// /portal/track over loopback HTTP to the assembled server (limiter,
+// lookup, rendering of the progress page), from as many keep-alive clients
+// as lookupBench has workers. The limiter is configured to let the bench's
+// one address through — with the default limits a single address gets 30
+// lookups and then 20 a minute; the limiter's bookkeeping still runs.
+func httpLookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
+	if n < 20000 {
+		n = 20000
+	}
+	keys, err := lookupKeys(ctx, db)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app := server.New(db, log, server.Config{Lookups: services.NewLimiter(1<<30, 1<<30, 1<<30, time.Minute)})
+	defer app.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: app.Handler}
+	go srv.Serve(ln)
+	defer srv.Close()
+	workers := runtime.GOMAXPROCS(0) * 2
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	url := "http://" + ln.Addr().String() + "/portal/track"
+	lookup := func(no, last4 string) error {
+		req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader("no="+no+"&last4="+last4))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("POST /portal/track: %s", resp.Status)
+		}
+		return err
+	}
+	for i := 0; i < 100; i++ { // warm up the connections and the page cache
+		k := keys[i%len(keys)]
+		if err := lookup(k[0], k[1]); err != nil {
+			return err
+		}
+	}
+	per := n / workers
+	lat := make([]latencies, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			r := newRand(uint64(w + 100))
+			lat[w], errs[w] = timeIt(ctx, per, func(i int) error {
+				k := keys[r.IntN(len(keys))]
+				last4 := k[1]
+				if i%4 == 3 {
+					last4 = wrongDigits(k[1])
+				}
+				return lookup(k[0], last4)
+			})
+		}(w)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	var all latencies
+	for w := range lat {
+		if errs[w] != nil {
+			return errs[w]
+		}
+		all = append(all, lat[w]...)
+	}
+	note := fmt.Sprintf("%d keep-alive clients over %d applications, a quarter with wrong digits; POST /portal/track over loopback HTTP (limiter, lookup, page)", workers, len(keys))
+	e.emit(Result{Bench: "services_lookup_http_throughput", Value: float64(len(all)) / elapsed.Seconds(), Unit: "lookups/s", N: len(all), Note: note})
+	e.emit(Result{Bench: "services_lookup_http_p50", Value: all.pct(0.50), Unit: "ms", N: len(all)})
+	e.emit(Result{Bench: "services_lookup_http_p99", Value: all.pct(0.99), Unit: "ms", N: len(all)})
+	return nil
+}
+
+func wrongDigits(last4 string) string {
+	if last4 == "0000" {
+		return "9999"
+	}
+	return "0000"
+}
+
+// lookupKeys reads every application's tracking number and phone digits.
+func lookupKeys(ctx context.Context, db *database.DB) ([][2]string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT tracking_no, phone_last4 FROM service_applications ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys [][2]string
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("数据库中没有办件;请在空数据库上运行以载入 chengbei 预设")
+	}
+	return keys, nil
 }

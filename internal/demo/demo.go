@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
@@ -183,6 +184,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	}
 	if loadErr == nil {
 		loadErr = loadServices(ctx, db, opt)
+	}
+	if loadErr == nil {
+		loadErr = events.LoadDemo(ctx, db, opt.Seed, opt.Today) // events in every stage, in the first communities
 	}
 	return sum, loadErr
 }

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"log/slog"
 	"math/rand/v2"
@@ -42,6 +43,7 @@ type Dispatcher struct {
 	MaxAttempts int              // attempts before a message is marked failed (10)
 	Lease       time.Duration    // how long a taken message is held before it is due again (2 min)
 	SendTimeout time.Duration    // per attempt (30 s)
+	Retention   time.Duration    // sent messages are deleted after this long (30 days)
 	Now         func() time.Time // the clock (time.Now)
 	Backoff     func(attempts int) time.Duration
 
@@ -74,6 +76,9 @@ func (d *Dispatcher) init() {
 		}
 		if d.SendTimeout <= 0 {
 			d.SendTimeout = 30 * time.Second
+		}
+		if d.Retention <= 0 {
+			d.Retention = 30 * 24 * time.Hour
 		}
 		if d.Now == nil {
 			d.Now = time.Now
@@ -113,7 +118,14 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	d.init()
 	t := time.NewTicker(d.Interval)
 	defer t.Stop()
+	var pruned time.Time
 	for {
+		if time.Since(pruned) > time.Hour {
+			pruned = time.Now()
+			if _, err := Prune(ctx, d.DB, d.Now().Add(-d.Retention)); err != nil && ctx.Err() == nil {
+				d.Log.Warn("notify: pruning failed", "err", err)
+			}
+		}
 		for {
 			n, err := d.RunOnce(ctx)
 			if err != nil && ctx.Err() == nil {
@@ -132,89 +144,87 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 }
 
-type due struct {
-	m      Message
-	nextAt string
-}
-
-// RunOnce takes the messages due now, sends them and records the outcome;
-// it returns how many it took.
+// RunOnce takes the messages due now, sends them and records the
+// outcomes; it returns how many it took. Taking is one UPDATE that moves
+// the messages' next_at to the end of a lease — only rows still due are
+// taken, so two dispatchers sharing a database never both take one — and
+// the outcomes are recorded in one transaction.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	d.init()
 	now := d.Now()
-	rows, err := d.DB.QueryContext(ctx, `SELECT community_id, id, idem_key, channel, recipient, COALESCE(user_id, 0), body, ref,
-		attempts, next_at, created_at FROM notify_outbox WHERE status = 'pending' AND next_at <= $1
-		ORDER BY next_at LIMIT $2`, database.FormatTime(now), d.Batch)
+	rows, err := d.DB.QueryContext(ctx, `UPDATE notify_outbox SET next_at = $1, attempts = attempts + 1
+		WHERE status = 'pending' AND next_at <= $2 AND (community_id, id) IN (
+			SELECT community_id, id FROM notify_outbox WHERE status = 'pending' AND next_at <= $2 ORDER BY next_at LIMIT $3)
+		RETURNING community_id, id, idem_key, channel, recipient, COALESCE(user_id, 0), body, ref, attempts, created_at`,
+		database.FormatTime(now.Add(d.Lease)), database.FormatTime(now), d.Batch)
 	if err != nil {
 		return 0, err
 	}
-	var list []due
+	var list []Message
 	for rows.Next() {
-		var x due
+		var m Message
 		var created string
-		if err := rows.Scan(&x.m.Community, &x.m.ID, &x.m.Key, &x.m.Channel, &x.m.To, &x.m.UserID, &x.m.Body, &x.m.Ref,
-			&x.m.Attempts, &x.nextAt, &created); err != nil {
+		if err := rows.Scan(&m.Community, &m.ID, &m.Key, &m.Channel, &m.To, &m.UserID, &m.Body, &m.Ref,
+			&m.Attempts, &created); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		x.m.CreatedAt = database.ParseTime(created)
-		list = append(list, x)
+		m.CreatedAt = database.ParseTime(created)
+		list = append(list, m)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	jobs := make(chan due)
+	if len(list) == 0 {
+		return 0, nil
+	}
+	outcomes := make([]error, len(list))
+	jobs := make(chan int)
 	var wg sync.WaitGroup
-	for range min(d.Workers, max(1, len(list))) {
+	for range min(d.Workers, len(list)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for x := range jobs {
-				d.deliver(ctx, x, now)
+			for i := range jobs {
+				sctx, cancel := context.WithTimeout(ctx, d.SendTimeout)
+				outcomes[i] = d.Sender.Send(sctx, list[i])
+				cancel()
 			}
 		}()
 	}
-	for _, x := range list {
+	sent := len(list)
+	for i := range list {
 		if ctx.Err() != nil {
+			sent = i // the rest were taken but not sent: their lease runs out and they come due again
 			break
 		}
-		jobs <- x
+		jobs <- i
 	}
 	close(jobs)
 	wg.Wait()
+	// Recorded even when ctx ended during the sends, so that a message
+	// that went out is not sent again after a clean shutdown.
+	rctx := context.WithoutCancel(ctx)
+	if err := d.DB.InTx(rctx, func(tx *sql.Tx) error {
+		for i, m := range list[:sent] {
+			if err := d.record(rctx, tx, m, outcomes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		d.Log.Warn("notify: recording outcomes failed; the messages will be sent again", "count", sent, "err", err)
+	}
 	return len(list), ctx.Err()
 }
 
-// deliver takes one message by moving its next_at to the end of a lease —
-// a compare-and-set, so two dispatchers sharing a database never both take
-// it — sends it and records the outcome.
-func (d *Dispatcher) deliver(ctx context.Context, x due, now time.Time) {
-	m := x.m
-	lease := database.FormatTime(now.Add(d.Lease))
-	res, err := d.DB.ExecContext(ctx, `UPDATE notify_outbox SET next_at = $1, attempts = attempts + 1
-		WHERE community_id = $2 AND id = $3 AND status = 'pending' AND next_at = $4`, lease, m.Community, m.ID, x.nextAt)
-	if err != nil {
-		d.Log.Warn("notify: take failed", "id", m.ID, "err", err)
-		return
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return // another dispatcher took it
-	}
-	m.Attempts++
-	sctx, cancel := context.WithTimeout(ctx, d.SendTimeout)
-	err = d.Sender.Send(sctx, m)
-	cancel()
-	// The outcome is recorded even when ctx ended during the send, so a
-	// message that went out is not sent again after a clean shutdown.
-	rctx := context.WithoutCancel(ctx)
+// record writes the outcome of one attempt.
+func (d *Dispatcher) record(ctx context.Context, tx *sql.Tx, m Message, err error) error {
 	if err == nil {
-		_, err = d.DB.ExecContext(rctx, `UPDATE notify_outbox SET status = 'sent', sent_at = $1, last_error = ''
+		_, err := tx.ExecContext(ctx, `UPDATE notify_outbox SET status = 'sent', sent_at = $1, last_error = ''
 			WHERE community_id = $2 AND id = $3`, database.FormatTime(d.Now()), m.Community, m.ID)
-		if err != nil {
-			d.Log.Warn("notify: recording a sent message failed; it will be sent again", "id", m.ID, "err", err)
-		}
-		return
+		return err
 	}
 	msg := err.Error()
 	if len(msg) > 300 {
@@ -222,15 +232,13 @@ func (d *Dispatcher) deliver(ctx context.Context, x due, now time.Time) {
 	}
 	if IsPermanent(err) || m.Attempts >= d.MaxAttempts {
 		d.Log.Warn("notify: message failed", "id", m.ID, "key", m.Key, "ref", m.Ref, "attempts", m.Attempts, "err", msg)
-		_, err = d.DB.ExecContext(rctx, `UPDATE notify_outbox SET status = 'failed', last_error = $1
+		_, err := tx.ExecContext(ctx, `UPDATE notify_outbox SET status = 'failed', last_error = $1
 			WHERE community_id = $2 AND id = $3`, msg, m.Community, m.ID)
-	} else {
-		next := d.Now().Add(d.Backoff(m.Attempts))
-		d.Log.Info("notify: will retry", "id", m.ID, "ref", m.Ref, "attempts", m.Attempts, "at", next.Format(time.RFC3339), "err", msg)
-		_, err = d.DB.ExecContext(rctx, `UPDATE notify_outbox SET next_at = $1, last_error = $2
-			WHERE community_id = $3 AND id = $4`, database.FormatTime(next), msg, m.Community, m.ID)
+		return err
 	}
-	if err != nil {
-		d.Log.Warn("notify: recording a failure failed", "id", m.ID, "err", err)
-	}
+	next := d.Now().Add(d.Backoff(m.Attempts))
+	d.Log.Info("notify: will retry", "id", m.ID, "ref", m.Ref, "attempts", m.Attempts, "at", next.Format(time.RFC3339), "err", msg)
+	_, err = tx.ExecContext(ctx, `UPDATE notify_outbox SET next_at = $1, last_error = $2
+		WHERE community_id = $3 AND id = $4`, database.FormatTime(next), msg, m.Community, m.ID)
+	return err
 }

@@ -181,6 +181,9 @@ func TestOutboxAndHTTPGateway(t *testing.T) {
 		if list, err := List(ctx, db, "event:1"); err != nil || len(list) != 1 || list[0].Status != Sent {
 			t.Errorf("List: %+v %v", list, err)
 		}
+		if n, err := Prune(ctx, db, time.Now().Add(time.Hour)); err != nil || n != 3 {
+			t.Errorf("Prune: %d %v", n, err)
+		}
 
 		if strings.Contains(logs.String(), phone) || strings.Contains(logs.String(), "受理号") {
 			t.Errorf("personal data in the log:\n%s", logs.String())

@@ -27,7 +27,7 @@ const (
 type Message struct {
 	ID        int64  `json:"id"`
 	Community int64  `json:"community_id"` // 0: none
-	Key       string `json:"key"`          // idempotency key; "" makes one from the id
+	Key       string `json:"key"`          // idempotency key; "" makes one from the id. Keys and refs are logged: ids only, never phone numbers or names
 	Channel   string `json:"channel"`      // SMS when empty
 	To        string `json:"-"`            // phone number: never logged, never in JSON
 	UserID    int64  `json:"user_id,omitempty"`
@@ -129,6 +129,15 @@ func List(ctx context.Context, q database.Querier, ref string) ([]Message, error
 func Requeue(ctx context.Context, q database.Querier) (int64, error) {
 	res, err := q.ExecContext(ctx, `UPDATE notify_outbox SET status = 'pending', attempts = 0, next_at = $1
 		WHERE status = 'failed'`, database.FormatTime(time.Now()))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// Prune deletes messages sent before a time; it returns how many.
+func Prune(ctx context.Context, q database.Querier, before time.Time) (int64, error) {
+	res, err := q.ExecContext(ctx, `DELETE FROM notify_outbox WHERE status = 'sent' AND sent_at < $1`, database.FormatTime(before))
 	if err != nil {
 		return 0, err
 	}

@@ -17,12 +17,17 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/api"
+	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/imports"
+	"shequ/internal/notify"
+	"shequ/internal/open311"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/services"
 	"shequ/internal/web"
 )
 
@@ -30,19 +35,34 @@ import (
 type Config struct {
 	Addr          string
 	SecureCookies bool
-	ImportDir     string // where uploaded lists wait for their import; a temporary directory when empty
-	ImportMaxMB   int    // the largest list accepted, in MB; the default when 0
-	ImportMaxRows int    // the most rows a list may have; the default when 0
+	// PublicURL is the address residents reach the portal at, printed in
+	// QR codes and SMS ("https://shequ.example.gov.cn"); empty: http://Addr.
+	PublicURL string
+	// Lookups limits the public progress lookup; nil: services.DefaultLimiter.
+	Lookups *services.Limiter
+	// SMS sends notifications; nil logs them (notify.LogSender).
+	SMS notify.Sender
+	// ImportDir is where uploaded lists wait for their import; a temporary
+	// directory when empty. ImportMaxMB and ImportMaxRows bound a list (0:
+	// the defaults).
+	ImportDir     string
+	ImportMaxMB   int
+	ImportMaxRows int
 }
 
 // App is the assembled application: its handler, the table of its routes
 // and what must be closed when it stops.
 type App struct {
-	Handler http.Handler
-	Routes  *access.Routes
-	Access  *access.Service
-	Audit   *audit.Log
-	Imports *imports.Service
+	Handler  http.Handler
+	Routes   *access.Routes
+	Access   *access.Service
+	Audit    *audit.Log
+	Services *services.Service
+	Events   *events.Store
+	Imports  *imports.Service
+
+	stopNotify func() // stops the notification dispatcher and waits for it
+	stopEvents func() // stops the 督办 scheduler and waits for it
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -76,6 +96,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	acs.Resolve("import", imp.ImportPlace)
 	acs.Resolve("conflict", imp.ConflictPlace)
 	exp := exports.NewService(db)
+	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
+	ev, stopEvents := eventsApp(db, acs, log, cfg)
+	arch := &archive.Registry{}
+	svc.Contribute(arch)
 	rt := access.NewRoutes()
 	rt.Handle("GET /healthz", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -87,17 +111,23 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	}))
-	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Exports: exp})
+	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
+		Events: ev, Exports: exp})
+	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies, Imports: imp, Exports: exp})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs, Audit: aud, Imports: imp}
+		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp})
+	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
+		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }
 
 // Close stops the imports running in the background (they resume from
-// their checkpoint on the next start) and writes the audit entries still
-// queued.
+// their checkpoint on the next start), the 督办 scheduler and the
+// notification dispatcher, and writes the audit entries still queued.
 func (a *App) Close() {
 	a.Imports.Stop()
+	a.stopEvents()
+	a.stopNotify()
 	a.Audit.Close()
 }
 
@@ -114,6 +144,13 @@ func cleanQuery(next http.Handler) http.Handler {
 		for _, vs := range r.URL.Query() {
 			for _, v := range vs {
 				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+					if strings.HasPrefix(r.URL.Path, "/open311/") {
+						// GeoReport v2's error list, in JSON whatever the format asked for.
+						w.Header().Set("Content-Type", "application/json; charset=utf-8")
+						w.WriteHeader(http.StatusBadRequest)
+						w.Write([]byte(`[{"code":400,"description":"查询参数包含无效字符"}]` + "\n"))
+						return
+					}
 					if strings.HasPrefix(r.URL.Path, "/api/") {
 						w.Header().Set("Content-Type", "application/json; charset=utf-8")
 						w.WriteHeader(http.StatusBadRequest)

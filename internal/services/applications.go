@@ -104,15 +104,15 @@ type Application struct {
 }
 
 // Place is where the application lies, for access checks.
-func (a *Application) Place() access.Place {
+func (a Application) Place() access.Place {
 	return access.Place{Community: a.CommunityID, Grid: a.GridID, Org: a.OrgID}
 }
 
 // StatusName is the state in Chinese.
-func (a *Application) StatusName() string { return StatusNames[a.Status] }
+func (a Application) StatusName() string { return StatusNames[a.Status] }
 
 // CurrentStage is the stage the case is at.
-func (a *Application) CurrentStage() Stage {
+func (a Application) CurrentStage() Stage {
 	if a.Stage >= 0 && a.Stage < len(a.Chain) {
 		return a.Chain[a.Stage]
 	}
@@ -121,7 +121,7 @@ func (a *Application) CurrentStage() Stage {
 
 // Missing lists the materials still missing: the one-time complete list
 // (一次性告知).
-func (a *Application) Missing() []CheckedMaterial {
+func (a Application) Missing() []CheckedMaterial {
 	var out []CheckedMaterial
 	for _, m := range a.Materials {
 		if m.Status == MaterialMissing {
@@ -132,17 +132,17 @@ func (a *Application) Missing() []CheckedMaterial {
 }
 
 // Finished reports whether the case is closed.
-func (a *Application) Finished() bool {
+func (a Application) Finished() bool {
 	return a.Status == StatusApproved || a.Status == StatusRejected
 }
 
 // Overdue reports whether the stage deadline has passed on today.
-func (a *Application) Overdue(today string) bool {
+func (a Application) Overdue(today string) bool {
 	return a.Status == StatusProcessing && a.StageDue != "" && a.StageDue < today
 }
 
 // DueSoon reports whether the stage deadline is today or tomorrow.
-func (a *Application) DueSoon(today, tomorrow string) bool {
+func (a Application) DueSoon(today, tomorrow string) bool {
 	return a.Status == StatusProcessing && (a.StageDue == today || a.StageDue == tomorrow)
 }
 

@@ -28,6 +28,46 @@ type Card struct {
 // grid or building; 0 for the whole scope) inside scope, ordered by grid
 // and household number.
 func (s *Service) Cards(ctx context.Context, scope access.Scope, unit int64) ([]Card, error) {
+	var cond string
+	var args []any
+	if unit != 0 {
+		u, err := orgtree.NewStore(s.db).Get(ctx, unit)
+		if err != nil {
+			return nil, err
+		}
+		cond = ` AND ` + orgtree.ScopeFilter(u, "h", 1)
+		args = append(args, unit)
+	}
+	return s.cards(ctx, scope, cond, args)
+}
+
+// HouseholdCard returns the card of one household in scope (ErrNotFound
+// outside it).
+func (s *Service) HouseholdCard(ctx context.Context, scope access.Scope, household int64) (Card, error) {
+	cs, err := s.cards(ctx, scope, ` AND h.id = $1`, []any{household})
+	if err != nil {
+		return Card{}, err
+	}
+	if len(cs) == 0 {
+		return Card{}, ErrNotFound
+	}
+	return cs[0], nil
+}
+
+// CountCards counts the active households a batch of unit would print.
+func (s *Service) CountCards(ctx context.Context, scope access.Scope, unit int64) (int, error) {
+	u, err := orgtree.NewStore(s.db).Get(ctx, unit)
+	if err != nil {
+		return 0, err
+	}
+	where, args := scope.And("h", 2)
+	var n int
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM households h WHERE h.status = 'active' AND `+
+		orgtree.ScopeFilter(u, "h", 1)+where, append([]any{unit}, args...)...).Scan(&n)
+	return n, err
+}
+
+func (s *Service) cards(ctx context.Context, scope access.Scope, cond string, args []any) ([]Card, error) {
 	q := `SELECT h.community_id, COALESCE(c.name, ''), h.number, h.address, COALESCE(g.name, ''),
 		COALESCE(w.name, ''), COALESCE(w.phone, '')
 		FROM households h
@@ -35,16 +75,7 @@ func (s *Service) Cards(ctx context.Context, scope access.Scope, unit int64) ([]
 		LEFT JOIN org_units g ON g.id = h.grid_id
 		LEFT JOIN org_staff w ON w.id = (SELECT MIN(x.id) FROM org_staff x
 			WHERE x.unit_id = h.grid_id AND x.role = 'grid_worker' AND x.ended_on IS NULL)
-		WHERE h.status = 'active'`
-	var args []any
-	if unit != 0 {
-		u, err := orgtree.NewStore(s.db).Get(ctx, unit)
-		if err != nil {
-			return nil, err
-		}
-		q += ` AND ` + orgtree.ScopeFilter(u, "h", 1)
-		args = append(args, unit)
-	}
+		WHERE h.status = 'active'` + cond
 	where, sargs := scope.And("h", len(args)+1)
 	rows, err := s.db.QueryContext(ctx, q+where+` ORDER BY g.sort, g.name, h.number`, append(args, sargs...)...)
 	if err != nil {

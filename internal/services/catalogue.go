@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -144,6 +145,9 @@ func (s *Service) Item(ctx context.Context, code string) (Item, error) {
 }
 
 func (s *Service) itemTx(ctx context.Context, q database.Querier, code string) (Item, error) {
+	if !itemCode.MatchString(code) {
+		return Item{}, ErrNotFound // not a code: no need to ask (nor to send the database bytes it refuses)
+	}
 	it, err := scanItem(q.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM service_items WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, ErrNotFound
@@ -167,8 +171,23 @@ func (it *Item) validate() error {
 	if it.Category == "" {
 		fe["category"] = "请填写事项类别"
 	}
+	for field, v := range map[string]struct {
+		text  string
+		limit int
+	}{"name": {it.Name, 100}, "category": {it.Category, 30}, "conditions": {it.Conditions, 2000}, "fee": {it.Fee, 100},
+		"forms": {it.Forms, 200}, "basis": {it.Basis, 200}} {
+		if n := utf8.RuneCountInString(v.text); n > v.limit && fe[field] == "" {
+			fe[field] = fmt.Sprintf("请不超过%d字(现为%d字)", v.limit, n)
+		}
+	}
 	if len(it.Chain) == 0 {
 		fe["chain"] = "办理流程至少要有一个环节"
+	}
+	if len(it.Chain) > 10 {
+		fe["chain"] = "办理流程最多10个环节"
+	}
+	if len(it.Materials) > 40 {
+		fe["materials"] = "材料最多40项"
 	}
 	sum := 0
 	for i, st := range it.Chain {
@@ -176,8 +195,8 @@ func (it *Item) validate() error {
 			fe["chain"] = fmt.Sprintf("第%d个环节的层级应为社区、街道或区县", i+1)
 			break
 		}
-		if strings.TrimSpace(st.Name) == "" {
-			fe["chain"] = fmt.Sprintf("第%d个环节缺少名称", i+1)
+		if strings.TrimSpace(st.Name) == "" || utf8.RuneCountInString(st.Name) > 60 {
+			fe["chain"] = fmt.Sprintf("第%d个环节缺少名称或名称过长(不超过60字)", i+1)
 			break
 		}
 		if st.Days < 1 || st.Days > 120 {
@@ -198,6 +217,10 @@ func (it *Item) validate() error {
 			fe["materials"] = fmt.Sprintf("第%d项材料缺少名称", i+1)
 		case m.Code == "" || seen[m.Code]:
 			fe["materials"] = fmt.Sprintf("第%d项材料(%s)的编码为空或重复", i+1, m.Name)
+		case utf8.RuneCountInString(m.Name) > 100 || utf8.RuneCountInString(m.Note) > 100 || len(m.Code) > 32:
+			fe["materials"] = fmt.Sprintf("第%d项材料的名称或说明过长(各不超过100字)", i+1)
+		case m.Register != "" && !validRegisterSource(m.Register):
+			fe["materials"] = fmt.Sprintf("第%d项材料(%s)的基础信息库来源无效", i+1, m.Name)
 		}
 		seen[m.Code] = true
 	}
@@ -214,6 +237,9 @@ func (s *Service) SaveItem(ctx context.Context, v *access.Viewer, it *Item) erro
 		return access.ErrForbidden
 	}
 	if err := it.validate(); err != nil {
+		return err
+	}
+	if err := s.checkReferences(ctx, it); err != nil {
 		return err
 	}
 	mats, _ := json.Marshal(it.Materials)
@@ -248,6 +274,37 @@ func (s *Service) SaveItem(ctx context.Context, v *access.Viewer, it *Item) erro
 		it.Version++
 		return err
 	})
+}
+
+var registerSource = regexp.MustCompile(`^(person|household|tag:[a-z_]{1,30}|certificate:[a-z_]{1,30})$`)
+
+func validRegisterSource(s string) bool { return registerSource.MatchString(s) }
+
+// checkReferences checks the department and certificate template an item
+// names, so that a typo is a message at the field, not a refused row.
+func (s *Service) checkReferences(ctx context.Context, it *Item) error {
+	fe := register.FieldErrors{}
+	var n int
+	if it.Department != "" {
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM departments WHERE code = $1`, it.Department).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			fe["department"] = "请从列表中选择主管部门"
+		}
+	}
+	if it.Certificate != "" {
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificate_templates WHERE code = $1`, it.Certificate).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			fe["certificate"] = "请从列表中选择证明类型"
+		}
+	}
+	if len(fe) > 0 {
+		return fe
+	}
+	return nil
 }
 
 // ConflictError refuses a save made on a stale version: someone changed the

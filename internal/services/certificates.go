@@ -69,12 +69,12 @@ type Certificate struct {
 }
 
 // Place is where the certificate lies (its holder's place).
-func (c *Certificate) Place() access.Place {
+func (c Certificate) Place() access.Place {
 	return access.Place{Community: c.CommunityID, Grid: c.GridID, Org: c.OrgID}
 }
 
 // IssuedOn is the date of issue (China Standard Time).
-func (c *Certificate) IssuedOn() string { return dateOf(database.ParseTime(c.IssuedAt)) }
+func (c Certificate) IssuedOn() string { return dateOf(database.ParseTime(c.IssuedAt)) }
 
 // Certificate states.
 const (
@@ -314,6 +314,14 @@ func (s *Service) certificateData(ctx context.Context, t Template, p register.Pe
 		if d.Address == "" {
 			d.Address = h.Address
 		}
+		if d.Address == "" && h.HouseID != 0 {
+			// The house's address (building and number) is the household's.
+			house, err := s.reg.House(ctx, access.Everything, h.HouseID)
+			if err != nil && !errors.Is(err, register.ErrNotFound) {
+				return d, err
+			}
+			d.Address = house.Address
+		}
 	}
 	if d.Address == "" {
 		return d, register.FieldErrors{"person": "基础信息库中没有该居民的住址,请先补充后再出具证明"}
@@ -364,6 +372,9 @@ func (s *Service) Revoke(ctx context.Context, v *access.Viewer, id int64, versio
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return nil, register.FieldErrors{"reason": "请填写作废原因"}
+	}
+	if len([]rune(reason)) > 200 {
+		return nil, register.FieldErrors{"reason": "作废原因请不超过200字"}
 	}
 	c, err := s.Certificate(ctx, v.Scope(PermCertify), id)
 	if err != nil {

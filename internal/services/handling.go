@@ -69,6 +69,9 @@ type step struct {
 	Materials string
 	silent    bool   // no SMS
 	actor     string // who, when not the viewer (the resident rating)
+	// from is the stage the step was taken at when the transition moved
+	// the case on (an approval passing it to the next level).
+	from *int
 }
 
 // Steps returns the full history of an application, oldest first.
@@ -99,6 +102,11 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, v *access.Viewer, a *A
 	if st.Action == ActIntake || st.Action == ActComplete || st.Action == ActResubmit {
 		stageName = "窗口"
 	}
+	stage := a.Stage
+	if st.from != nil {
+		stage = *st.from
+		stageName = a.Chain[stage].Name
+	}
 	now := s.now()
 	stepID := database.NewID()
 	actorID, actor := v.UserID, v.Name
@@ -107,7 +115,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, v *access.Viewer, a *A
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO service_steps (community_id, id, application_id, at, stage, stage_name,
 		action, note, materials, actor_id, actor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		a.CommunityID, stepID, a.ID, database.FormatTime(now), a.Stage, stageName, st.Action, st.Note,
+		a.CommunityID, stepID, a.ID, database.FormatTime(now), stage, stageName, st.Action, st.Note,
 		st.Materials, nullID(actorID), actor); err != nil {
 		return err
 	}
@@ -304,6 +312,10 @@ func handling(verb string) func(a *Application) (string, error) {
 // queue with that stage's deadline, or is finished after the last.
 func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, version int, note string) (*Application, error) {
 	return s.act(ctx, v, id, version, handling("审核通过"), func(a *Application, today string) (step, error) {
+		from := a.Stage
+		if len([]rune(note)) > 500 {
+			return step{}, register.FieldErrors{"note": "审核意见请不超过500字"}
+		}
 		if a.Stage+1 >= len(a.Chain) {
 			s.finish(a, StatusApproved, today)
 		} else {
@@ -315,7 +327,7 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 				a.StageDue = a.DueOn
 			}
 		}
-		return step{Action: ActApprove, Note: strings.TrimSpace(note)}, nil
+		return step{Action: ActApprove, Note: strings.TrimSpace(note), from: &from}, nil
 	})
 }
 
@@ -337,6 +349,11 @@ func (s *Service) Return(ctx context.Context, v *access.Viewer, id int64, versio
 		other = strings.TrimSpace(other)
 		if reason == "" {
 			fe["reason"] = "请填写退回原因"
+		} else if len([]rune(reason)) > 500 {
+			fe["reason"] = "退回原因请不超过500字"
+		}
+		if len([]rune(other)) > 100 {
+			fe["materials"] = "其他材料请不超过100字"
 		}
 		ask := map[string]bool{}
 		for _, c := range codes {
@@ -385,6 +402,9 @@ func (s *Service) Reject(ctx context.Context, v *access.Viewer, id int64, versio
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
 			return step{}, register.FieldErrors{"reason": "请填写不予批准的理由"}
+		}
+		if len([]rune(reason)) > 500 {
+			return step{}, register.FieldErrors{"reason": "理由请不超过500字"}
 		}
 		s.finish(a, StatusRejected, today)
 		return step{Action: ActReject, Note: reason}, nil

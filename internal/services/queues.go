@@ -19,6 +19,8 @@ type Filter struct {
 	Agent int64
 	// Overdue keeps cases past their stage deadline.
 	Overdue bool
+	// Open leaves out finished cases.
+	Open bool
 	// Person or Household keep one resident's or household's cases.
 	Person, Household int64
 	Community         int64
@@ -53,6 +55,9 @@ func (s *Service) List(ctx context.Context, scope access.Scope, f Filter) (as []
 	}
 	if f.Overdue {
 		q += ` AND a.status = ` + arg(StatusProcessing) + ` AND a.stage_due < ` + arg(s.today())
+	}
+	if f.Open {
+		q += ` AND a.stage_level <> ` + arg(QueueDone)
 	}
 	if f.Person != 0 {
 		q += ` AND a.person_id = ` + arg(f.Person)
@@ -140,3 +145,21 @@ func (s *Service) DaysLeft(due string) int {
 }
 
 func dateOf(t time.Time) string { return t.In(cst).Format(database.DateLayout) }
+
+// ByTrackingNo returns the application with a tracking number if it lies
+// in scope: the lookup of the hall's search box.
+func (s *Service) ByTrackingNo(ctx context.Context, scope access.Scope, no string) (Application, error) {
+	if !ValidTrackingNo(no) {
+		return Application{}, ErrNotFound
+	}
+	where, args := scope.And("a", 2)
+	as, err := s.queryApplications(ctx, s.db, `SELECT `+appColumns+` FROM service_applications a WHERE a.tracking_no = $1`+where,
+		append([]any{no}, args...)...)
+	if err != nil {
+		return Application{}, err
+	}
+	if len(as) == 0 {
+		return Application{}, ErrNotFound
+	}
+	return as[0], nil
+}

@@ -1,6 +1,7 @@
 package services
 
 import (
+	"database/sql"
 	"sync"
 	"time"
 
@@ -34,6 +35,12 @@ type Service struct {
 
 	keyMu sync.Mutex
 	key   []byte // verification-code key (service_secrets)
+
+	// The public lookup's query, prepared once: parsing it again for each
+	// of thousands of lookups a second cost more than running it.
+	lookupOnce sync.Once
+	lookupStmt *sql.Stmt
+	lookupErr  error
 }
 
 // New returns a Service.

@@ -285,6 +285,19 @@ func TestHandlingAcrossLevels(t *testing.T) {
 		if got := strings.Join(actions, ","); got != "intake,complete,approve,return,resubmit,approve,approve" {
 			t.Errorf("history %s", got)
 		}
+		// Each approval is recorded at the stage it passed, not the next.
+		var stages []string
+		for _, s := range steps {
+			if s.Action == ActApprove {
+				stages = append(stages, s.StageName)
+			}
+		}
+		if got := strings.Join(stages, ","); got != "社区受理,街道审核(入户调查、民主评议、公示),区民政局审批" {
+			t.Errorf("approvals recorded at %s", got)
+		}
+		if p := a.Progress[2]; p.Stage != "社区受理" || p.Action != "通过,转街道审核(入户调查、民主评议、公示)" {
+			t.Errorf("public line of the first approval: %+v", p)
+		}
 		// An SMS at each stage, to the applicant's phone, without their name.
 		msgs := messages(t, db, a.ID)
 		if len(msgs) != 7 {

@@ -44,12 +44,23 @@ type Progress struct {
 func (s *Service) Lookup(ctx context.Context, trackingNo, last4 string) (Progress, error) {
 	trackingNo = strings.TrimSpace(trackingNo)
 	last4 = strings.TrimSpace(last4)
+	if !ValidTrackingNo(trackingNo) {
+		// Not a tracking number at all (the check digit catches a typo):
+		// the caller learns only what it typed.
+		return Progress{}, ErrNoMatch
+	}
 	var p Progress
 	var stored, chain, mats, progress, status string
 	var rating int
-	err := s.db.QueryRowContext(ctx, `SELECT phone_last4, item_name, status, chain, stage, accepted_on, due_on,
-		finished_on, progress, materials, COALESCE(rating, 0) FROM service_applications WHERE tracking_no = $1`,
-		trackingNo).Scan(&stored, &p.Item, &status, &chain, &p.Stage, &p.AcceptedOn, &p.DueOn, &p.FinishedOn,
+	s.lookupOnce.Do(func() {
+		s.lookupStmt, s.lookupErr = s.db.PrepareContext(context.Background(), `SELECT phone_last4, item_name, status,
+			chain, stage, accepted_on, due_on, finished_on, progress, materials, COALESCE(rating, 0)
+			FROM service_applications WHERE tracking_no = $1`)
+	})
+	if s.lookupErr != nil {
+		return Progress{}, s.lookupErr
+	}
+	err := s.lookupStmt.QueryRowContext(ctx, trackingNo).Scan(&stored, &p.Item, &status, &chain, &p.Stage, &p.AcceptedOn, &p.DueOn, &p.FinishedOn,
 		&progress, &mats, &rating)
 	if errors.Is(err, sql.ErrNoRows) {
 		stored = "\x00\x00\x00\x00" // compare anyway: the same work either way
@@ -149,6 +160,12 @@ func NewLimiter(perMinute, burst, maxFails int, lockFor time.Duration) *Limiter 
 	return &Limiter{now: time.Now, perMin: float64(perMinute), burst: float64(burst),
 		clients: map[string]*bucket{}, failures: map[string]*failCount{}, maxFails: maxFails, lockFor: lockFor}
 }
+
+// DefaultLimiter is the public lookup's limit: per client address a burst
+// of 30 and then 20 a minute (a household asks a few times; a community
+// centre's shared address asks more), per tracking number 8 wrong attempts
+// in 30 minutes.
+func DefaultLimiter() *Limiter { return NewLimiter(20, 30, 8, 30*time.Minute) }
 
 // Allow reports whether client may look up trackingNo now; it takes a token.
 func (l *Limiter) Allow(client, trackingNo string) bool {

@@ -28,7 +28,7 @@ func (h *handler) importRoutes(rt *access.Routes) {
 	obj := access.Rule{Perm: imports.PermImport, Object: "import"}
 	h.addNav("imports", "导入", "/imports", imports.PermImport)
 	h.page(rt, "GET /imports", imp, h.importsIndex)
-	h.uploadPage(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
+	h.pageWithBody(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
 	h.page(rt, "GET /uploads/{token}", imp, h.mappingForm)
 	h.page(rt, "POST /uploads/{token}", imp, h.startImport)
 	h.page(rt, "GET /imports/{id}", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.View}, h.importPage)

@@ -95,11 +95,12 @@ func mustParseTemplates() *templates {
 	t := &templates{pages: map[string]*template.Template{}}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" || name == "partials" {
+		if name == "layout" || strings.HasSuffix(name, "partials") {
 			continue
 		}
+		// Shared pieces: partials.html and each capability's *_partials.html.
 		t.pages[name] = template.Must(template.New(name).Funcs(funcs).
-			ParseFS(templateFS, "templates/layout.html", "templates/partials.html", f))
+			ParseFS(templateFS, "templates/layout.html", "templates/*partials.html", f))
 	}
 	return t
 }

@@ -18,18 +18,22 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/services"
 )
 
 // Deps are what the pages need.
@@ -39,12 +43,21 @@ type Deps struct {
 	Org           *orgtree.Store
 	Accounts      *accounts.Store
 	Access        *access.Service
+	Events        *events.Store
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
-	Imports       *imports.Service
-	Exports       *exports.Service
+	// The one-stop service hall, the household archive's contributors and
+	// the public lookup's limiter (nil: services.DefaultLimiter); without
+	// Services the hall's pages are not served.
+	Services *services.Service
+	Archive  *archive.Registry
+	Lookups  *services.Limiter
+	// Imports and department exports; without them their pages are not
+	// served.
+	Imports *imports.Service
+	Exports *exports.Service
 }
 
 type handler struct {
@@ -59,7 +72,7 @@ type navItem struct {
 	Key   string
 	Label string
 	Href  string
-	Perm  string
+	Perm  string // one permission, or several separated by | (any of them)
 }
 
 // request is what an authenticated handler knows about its caller.
@@ -136,6 +149,8 @@ func Routes(rt *access.Routes, d Deps) {
 	h.page(rt, "GET /houses/{id}", read("house"), h.house)
 	h.page(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
+	h.servicesRoutes(rt)
+	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 	if d.Imports != nil {
 		h.importRoutes(rt)
@@ -163,7 +178,7 @@ func (h *handler) addNav(key, label, href, perm string) {
 func (h *handler) navFor(v *access.Viewer) []navItem {
 	out := []navItem{{Key: "home", Label: "首页", Href: "/"}}
 	for _, n := range h.nav {
-		if n.Perm == "" || v.Can(n.Perm) {
+		if n.Perm == "" || slices.ContainsFunc(strings.Split(n.Perm, "|"), v.Can) {
 			out = append(out, n)
 		}
 	}
@@ -200,12 +215,9 @@ func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn f
 	h.pageWithBody(rt, pattern, rule, 64<<10, fn)
 }
 
-// uploadPage is page for a form that sends a file (multipart/form-data) of
-// up to maxBody bytes; the file parts beyond a few MB wait on disk.
-func (h *handler) uploadPage(rt *access.Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
-	h.pageWithBody(rt, pattern, rule, maxBody, fn)
-}
-
+// pageWithBody is page for forms that may send more than the usual 64 KB:
+// multipart forms with photos, up to maxBody bytes (parts beyond 8 MB go
+// to temporary files while the request runs).
 func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
 	rt.Handle(pattern, rule, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := h.session(r)
@@ -234,11 +246,13 @@ func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Ru
 		w.Header().Set("Cache-Control", "no-store")
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-			parse := r.ParseForm
+			var err error
 			if maxBody > 64<<10 && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				parse = func() error { return r.ParseMultipartForm(4 << 20) }
+				err = r.ParseMultipartForm(8 << 20)
+			} else {
+				err = r.ParseForm()
 			}
-			if err := parse(); err != nil || !cleanForm(r) {
+			if err != nil || !cleanForm(r) {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) && maxBody > 64<<10 {
 					h.errorPage(w, r, rq, http.StatusRequestEntityTooLarge)

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/audit"
+	"shequ/internal/ident"
+	"shequ/internal/register"
+	"shequ/internal/services"
+)
+
+// Certificates (证明) for staff: issue one from a template and the
+// register, see it, print it, revoke it. The public verify page is in
+// portal.go.
+//
+// A certificate states the holder's (and a relative's) ID number in full:
+// that is what makes it usable at a school or a bank. Pages show those
+// numbers as the viewer's field set says (masked for every default role);
+// the printed PDF carries them in full only for a viewer who may reveal
+// numbers at the holder's place (register.reveal, which every role that
+// issues certificates holds by default), and the download is recorded in
+// the audit log as an export saying so. Anyone else gets the PDF with the
+// numbers masked.
+
+func (h *handler) certificateRoutes(rt *access.Routes) {
+	certify := access.Rule{Perm: services.PermCertify}
+	cert := func(perm, action string) access.Rule {
+		return access.Rule{Perm: perm, Object: "certificate", Audit: action}
+	}
+	h.page(rt, "GET /services/certificates", access.Rule{Perm: services.PermRead}, h.certificates)
+	h.page(rt, "GET /services/certificates/new", access.Rule{Perm: services.PermCertify, Audit: audit.Search}, h.newCertificateForm)
+	h.page(rt, "POST /services/certificates/new", certify, h.issueCertificate)
+	h.page(rt, "GET /services/certificates/{id}", cert(services.PermRead, audit.View), h.certificate)
+	h.page(rt, "GET /services/certificates/{id}/pdf", cert(services.PermCertify, audit.Export), h.certificatePDF)
+	h.page(rt, "POST /services/certificates/{id}/revoke", cert(services.PermCertify, ""), h.revokeCertificate)
+}
+
+// idNumbers finds resident ID numbers (18 digits, or 17 and X; the legacy
+// 15) in a certificate's text.
+var idNumbers = regexp.MustCompile(`\b(\d{17}[\dXx]|\d{15})\b`)
+
+// maskIDs shows the ID numbers in text as f allows for persons' numbers.
+func maskIDs(f access.Fields, text string) string {
+	if f.View("person", "id_number") == access.Full {
+		return text
+	}
+	return idNumbers.ReplaceAllStringFunc(text, func(n string) string { return ident.MaskID(n) })
+}
+
+type certificatesData struct {
+	Rows       []services.Certificate
+	CanCertify bool
+}
+
+func (h *handler) certificates(w http.ResponseWriter, r *http.Request, rq *request) {
+	cs, err := h.Services.Certificates(r.Context(), rq.viewer.Scope(services.PermRead), 0, 100)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.rows = len(cs)
+	h.render(w, r, http.StatusOK, "services_certificates", newPage(rq, "证明", "services",
+		certificatesData{Rows: cs, CanCertify: rq.viewer.Can(services.PermCertify)}))
+}
+
+type certificateForm struct {
+	Q           string
+	Searched    bool
+	SearchErr   string
+	Persons     []personRow
+	Person      *register.Person
+	PersonF     access.Fields
+	Members     []register.Person // the household's other members, for 亲属关系证明
+	Templates   []services.Template
+	Template    string
+	Relative    int64
+	Purpose     string
+	Application int64
+	Errors      register.FieldErrors
+	Summary     []errItem
+}
+
+var certificateFormFields = []string{"person", "template", "relative", "purpose", "application"}
+
+func (h *handler) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	q := r.URL.Query()
+	f := certificateForm{Q: strings.TrimSpace(q.Get("q")), Template: q.Get("template")}
+	person, _ := strconv.ParseInt(q.Get("person"), 10, 64)
+	f.Application, _ = strconv.ParseInt(q.Get("application"), 10, 64)
+	if f.Application != 0 {
+		a, err := h.Services.Application(r.Context(), rq.viewer.Scope(services.PermCertify), f.Application)
+		if err != nil {
+			h.serviceFail(w, r, rq, err)
+			return
+		}
+		person = a.PersonID
+		if it, err := h.Services.Item(r.Context(), a.ItemCode); err == nil && f.Template == "" {
+			f.Template = it.Certificate
+		}
+	}
+	h.renderCertificateForm(w, r, rq, http.StatusOK, f, person)
+}
+
+func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f certificateForm, person int64) {
+	ctx := r.Context()
+	scope := rq.viewer.Scope(services.PermCertify)
+	var err error
+	if f.Templates, err = h.Services.Templates(ctx); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	active := f.Templates[:0]
+	for _, t := range f.Templates {
+		if t.Active {
+			active = append(active, t)
+		}
+	}
+	f.Templates = active
+	if person != 0 {
+		p, err := h.Register.Person(ctx, scope, person)
+		if err != nil {
+			h.fail(w, r, rq, err)
+			return
+		}
+		f.Person, f.PersonF = &p, scope.Fields(p.Place())
+		rq.place, rq.audit.entity, rq.audit.id = p.Place(), "person", p.ID
+		if p.HouseholdID != 0 {
+			hh, err := h.Register.Household(ctx, scope, p.HouseholdID)
+			if err != nil && !errors.Is(err, register.ErrNotFound) {
+				h.serverError(w, r, rq, err)
+				return
+			}
+			if err == nil {
+				ms, err := h.Register.Members(ctx, scope, hh)
+				if err != nil {
+					h.serverError(w, r, rq, err)
+					return
+				}
+				for _, m := range ms {
+					if m.ID != p.ID && m.Status == "active" {
+						f.Members = append(f.Members, m)
+					}
+				}
+			}
+		}
+	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
+		rq.audit.detail = truncate("certificate persons: "+f.Q, 200)
+		ps, _, err := h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
+		var fe register.FieldErrors
+		switch {
+		case errors.As(err, &fe):
+			f.SearchErr = fe["q"]
+			if f.SearchErr == "" {
+				f.SearchErr = fe.Error()
+			}
+			status = http.StatusUnprocessableEntity
+		case err != nil:
+			h.serverError(w, r, rq, err)
+			return
+		default:
+			rq.audit.rows = len(ps)
+			if f.Persons, err = h.personRows(r, rq, ps); err != nil {
+				h.serverError(w, r, rq, err)
+				return
+			}
+		}
+	}
+	f.Summary = summarize(f.Errors, certificateFormFields)
+	h.render(w, r, status, "services_certificate_form", newPage(rq, "出具证明", "services", f))
+}
+
+func (h *handler) issueCertificate(w http.ResponseWriter, r *http.Request, rq *request) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	person, _ := strconv.ParseInt(v("person"), 10, 64)
+	relative, _ := strconv.ParseInt(v("relative"), 10, 64)
+	application, _ := strconv.ParseInt(v("application"), 10, 64)
+	c, err := h.Services.Issue(r.Context(), rq.staff(), services.IssueRequest{Template: v("template"), PersonID: person,
+		RelativeID: relative, Purpose: v("purpose"), ApplicationID: application})
+	var fe register.FieldErrors
+	switch {
+	case err == nil:
+		rq.place, rq.audit.entity, rq.audit.id = c.Place(), "certificate", c.ID
+		h.Log.Info("certificate issued", "certificate", c.ID, "user", rq.user.ID)
+		h.setFlash(w, "issued")
+		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		f := certificateForm{Template: v("template"), Relative: relative, Purpose: v("purpose"), Application: application, Errors: fe}
+		if fe["person"] != "" {
+			person = 0
+		}
+		h.renderCertificateForm(w, r, rq, http.StatusUnprocessableEntity, f, person)
+	default:
+		h.serviceFail(w, r, rq, err)
+	}
+}
+
+type certificateData struct {
+	C          services.Certificate
+	Body       []string // paragraphs, numbers as the viewer may see them
+	VerifyCode string
+	VerifyURL  string
+	CanCertify bool
+	FullPDF    bool // the PDF will carry the numbers in full
+	Errors     register.FieldErrors
+	Message    string
+	Reason     string
+}
+
+func (h *handler) certificate(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.showCertificate(w, r, rq, http.StatusOK, certificateData{})
+}
+
+func (h *handler) showCertificate(w http.ResponseWriter, r *http.Request, rq *request, status int, d certificateData) {
+	id, _ := pathID(r)
+	c, err := h.Services.Certificate(r.Context(), rq.viewer.Scope(services.PermRead), id)
+	if err != nil {
+		h.serviceFail(w, r, rq, err)
+		return
+	}
+	f := rq.viewer.Scope(services.PermRead).Fields(c.Place())
+	d.C = c
+	d.Body = strings.Split(maskIDs(f, c.Body), "\n")
+	d.VerifyCode = services.FormatVerifyCode(c.VerifyCode)
+	d.VerifyURL = h.Services.VerifyURL(c.VerifyCode)
+	d.CanCertify = rq.viewer.CanAt(services.PermCertify, c.Place())
+	d.FullPDF = rq.viewer.CanAt(access.RegisterReveal, c.Place())
+	h.render(w, r, status, "services_certificate", newPage(rq, c.Title+" "+c.Number, "services", d))
+}
+
+func (h *handler) certificatePDF(w http.ResponseWriter, r *http.Request, rq *request) {
+	id, _ := pathID(r)
+	c, err := h.Services.Certificate(r.Context(), rq.viewer.Scope(services.PermCertify), id)
+	if err != nil {
+		h.serviceFail(w, r, rq, err)
+		return
+	}
+	detail := "证明 " + c.Number
+	if rq.viewer.CanAt(access.RegisterReveal, c.Place()) {
+		detail += "(含完整证件号码)"
+	} else {
+		c.Body = maskIDs(access.Fields{}, c.Body)
+	}
+	var buf bytes.Buffer
+	if err := h.Services.WriteCertificate(&buf, c); err != nil {
+		h.servicePDFFail(w, r, rq, err)
+		return
+	}
+	h.sendServicePDF(w, r, rq, "GET /services/certificates/{id}/pdf", "certificate", c.ID, c.CommunityID, 1, detail,
+		"certificate-"+strconv.FormatInt(c.ID, 10)+".pdf", buf.Bytes())
+}
+
+func (h *handler) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *request) {
+	id, _ := pathID(r)
+	reason := strings.TrimSpace(r.PostFormValue("reason"))
+	_, err := h.Services.Revoke(r.Context(), rq.staff(), id, formVersion(r), reason)
+	var fe register.FieldErrors
+	var ce *services.ConflictError
+	var se *services.StateError
+	switch {
+	case err == nil:
+		h.Log.Info("certificate revoked", "certificate", id, "user", rq.user.ID)
+		h.setFlash(w, "cert_revoked")
+		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		h.showCertificate(w, r, rq, http.StatusUnprocessableEntity, certificateData{Errors: fe, Reason: reason})
+	case errors.As(err, &ce):
+		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: ce.Error()})
+	case errors.As(err, &se):
+		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: se.Error()})
+	default:
+		h.serviceFail(w, r, rq, err)
+	}
+}

@@ -1,0 +1,328 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/register"
+	"shequ/internal/services"
+)
+
+// The catalogue of service items (服务事项目录) for staff: every item with
+// its conditions, materials, handling chain and time limits, and the edit
+// form for those who keep the catalogue (services.manage). Edits send the
+// version they read; a stale save is refused with who changed the item.
+
+func (h *handler) catalogueRoutes(rt *access.Routes) {
+	read := access.Rule{Perm: services.PermRead}
+	manage := access.Rule{Perm: services.PermManage}
+	h.page(rt, "GET /services/items", read, h.catalogue)
+	h.page(rt, "GET /services/items/new", manage, h.newItemForm)
+	h.page(rt, "POST /services/items/new", manage, h.saveItem(true))
+	h.page(rt, "GET /services/items/{code}", read, h.catalogueItem)
+	h.page(rt, "GET /services/items/{code}/edit", manage, h.editItemForm)
+	h.page(rt, "POST /services/items/{code}/edit", manage, h.saveItem(false))
+}
+
+type categoryGroup struct {
+	Name  string
+	Items []services.Item
+}
+
+// groupItems keeps the catalogue's order and groups items by category in
+// order of first appearance.
+func groupItems(items []services.Item) []categoryGroup {
+	var out []categoryGroup
+	at := map[string]int{}
+	for _, it := range items {
+		i, ok := at[it.Category]
+		if !ok {
+			i = len(out)
+			at[it.Category] = i
+			out = append(out, categoryGroup{Name: it.Category})
+		}
+		out[i].Items = append(out[i].Items, it)
+	}
+	return out
+}
+
+type catalogueData struct {
+	Groups    []categoryGroup
+	CanManage bool
+}
+
+func (h *handler) catalogue(w http.ResponseWriter, r *http.Request, rq *request) {
+	canManage := rq.viewer.Can(services.PermManage)
+	items, err := h.Services.Items(r.Context(), canManage)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "services_catalogue", newPage(rq, "服务事项", "services",
+		catalogueData{Groups: groupItems(items), CanManage: canManage}))
+}
+
+type itemData struct {
+	It        services.Item
+	CanManage bool
+	Template  string // the name of the certificate it issues
+}
+
+func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *request) {
+	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.serviceFail(w, r, rq, err)
+		return
+	}
+	d := itemData{It: it, CanManage: rq.viewer.Can(services.PermManage)}
+	if !it.Active && !d.CanManage {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if it.Certificate != "" {
+		ts, err := h.Services.Templates(r.Context())
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		for _, t := range ts {
+			if t.Code == it.Certificate {
+				d.Template = t.Name
+			}
+		}
+	}
+	h.render(w, r, http.StatusOK, "services_item", newPage(rq, it.Name, "services", d))
+}
+
+// materialRow and stageRow are the editable rows of the item form; the
+// form always offers a few empty rows to add to the lists.
+type materialRow struct {
+	services.Material
+	Remove bool
+}
+
+type stageRow struct {
+	services.Stage
+	Days string
+}
+
+type itemForm struct {
+	New       bool
+	It        services.Item
+	Materials []materialRow
+	Stages    []stageRow
+	TimeLimit string
+	Sort      string
+	Errors    register.FieldErrors
+	Summary   []errItem
+	Conflict  string
+	Yours     []fieldView // what the user typed that differs from the item now
+	Levels    []option
+	Registers []option
+	Templates []option
+	Depts     []option
+}
+
+var itemFormFields = []string{"code", "name", "category", "department", "conditions", "materials", "chain", "time_limit",
+	"fee", "forms", "basis", "certificate", "sort"}
+
+const spareRows = 3
+
+func formFromItem(it services.Item, isNew bool) itemForm {
+	f := itemForm{New: isNew, It: it, TimeLimit: strconv.Itoa(it.TimeLimit), Sort: strconv.Itoa(it.Sort)}
+	if isNew {
+		f.TimeLimit, f.Sort = "", ""
+	}
+	for _, m := range it.Materials {
+		f.Materials = append(f.Materials, materialRow{Material: m})
+	}
+	for _, s := range it.Chain {
+		f.Stages = append(f.Stages, stageRow{Stage: s, Days: strconv.Itoa(s.Days)})
+	}
+	return f
+}
+
+// readItemForm reads the form as typed. Rows left empty are dropped;
+// material codes are made from the row number when left empty.
+func readItemForm(r *http.Request) (services.Item, itemForm) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	it := services.Item{Code: v("code"), Name: v("name"), Category: v("category"), Department: v("department"),
+		Conditions: v("conditions"), Fee: v("fee"), Forms: v("forms"), Basis: v("basis"), Certificate: v("certificate"),
+		Active: r.PostFormValue("active") != ""}
+	it.Version, _ = strconv.Atoi(v("version"))
+	f := itemForm{TimeLimit: v("time_limit"), Sort: v("sort")}
+	it.TimeLimit, _ = strconv.Atoi(f.TimeLimit)
+	it.Sort, _ = strconv.Atoi(f.Sort)
+	rows, _ := strconv.Atoi(v("material_rows"))
+	for i := 0; i < min(rows, 100); i++ {
+		k := func(field string) string { return v(fmt.Sprintf("m%d_%s", i, field)) }
+		m := materialRow{Material: services.Material{Code: k("code"), Name: k("name"), Note: k("note"),
+			Register: k("register"), Optional: k("optional") != ""}, Remove: k("remove") != ""}
+		if m.Name == "" && m.Note == "" {
+			continue
+		}
+		f.Materials = append(f.Materials, m)
+		if m.Remove {
+			continue
+		}
+		if m.Code == "" {
+			m.Code = fmt.Sprintf("m%d", i+1)
+		}
+		it.Materials = append(it.Materials, m.Material)
+	}
+	rows, _ = strconv.Atoi(v("stage_rows"))
+	for i := 0; i < min(rows, 20); i++ {
+		k := func(field string) string { return v(fmt.Sprintf("s%d_%s", i, field)) }
+		s := stageRow{Stage: services.Stage{Level: k("level"), Name: k("name")}, Days: k("days")}
+		if s.Name == "" && s.Days == "" {
+			continue
+		}
+		s.Stage.Days, _ = strconv.Atoi(s.Days)
+		f.Stages = append(f.Stages, s)
+		it.Chain = append(it.Chain, s.Stage)
+	}
+	f.It = it
+	return it, f
+}
+
+func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f itemForm) {
+	for i := 0; i < spareRows; i++ {
+		f.Materials = append(f.Materials, materialRow{})
+	}
+	for i := 0; i < 2; i++ {
+		f.Stages = append(f.Stages, stageRow{})
+	}
+	f.Levels = []option{{services.LevelCommunity, "社区"}, {services.LevelStreet, "街道"}, {services.LevelDistrict, "区县"}}
+	f.Registers = []option{{"person", "基础信息库:身份信息"}, {"household", "基础信息库:户信息"},
+		{"tag:dibao", "标签:低保"}, {"tag:tekun", "标签:特困"}, {"tag:disabled", "标签:残疾"},
+		{"tag:very_old", "标签:高龄"}, {"tag:veteran", "标签:退役军人"}, {"tag:preferential", "标签:优抚对象"},
+		{"tag:unemployed", "标签:失业"}, {"certificate:residence", "社区当场出具:居住证明"}}
+	ts, err := h.Services.Templates(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, t := range ts {
+		f.Templates = append(f.Templates, option{t.Code, t.Name})
+	}
+	depts, err := h.Access.Departments(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, d := range depts {
+		f.Depts = append(f.Depts, option{d.Code, d.Name})
+	}
+	f.Summary = summarize(f.Errors, itemFormFields)
+	title := "修改服务事项"
+	if f.New {
+		title = "新增服务事项"
+	}
+	h.render(w, r, status, "services_item_form", newPage(rq, title, "services", f))
+}
+
+func (h *handler) newItemForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(services.Item{Active: true,
+		Chain: []services.Stage{{Level: services.LevelCommunity, Name: "社区受理", Days: 1}}}, true))
+}
+
+func (h *handler) editItemForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.serviceFail(w, r, rq, err)
+		return
+	}
+	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(it, false))
+}
+
+func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *request) {
+		ctx := r.Context()
+		it, f := readItemForm(r)
+		f.New = isNew
+		if isNew {
+			it.Version = 0
+			if _, err := h.Services.Item(ctx, it.Code); err == nil {
+				f.Errors = register.FieldErrors{"code": "该编码已被其他事项使用"}
+				h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
+				return
+			}
+		} else {
+			it.Code = r.PathValue("code")
+			if _, err := h.Services.Item(ctx, it.Code); err != nil {
+				h.serviceFail(w, r, rq, err)
+				return
+			}
+			if it.Version == 0 {
+				it.Version = -1 // an edit without a version is stale, never a new item
+			}
+		}
+		f.It.Code = it.Code
+		err := h.Services.SaveItem(ctx, rq.staff(), &it)
+		var fe register.FieldErrors
+		var ce *services.ConflictError
+		switch {
+		case err == nil:
+			h.Log.Info("service item saved", "item", it.Code, "user", rq.user.ID)
+			h.setFlash(w, "saved")
+			http.Redirect(w, r, "/services/items/"+it.Code, http.StatusSeeOther)
+		case errors.As(err, &fe):
+			f.Errors = fe
+			h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
+		case errors.As(err, &ce):
+			// Load the item as it is now; show what the user typed that
+			// differs, so nothing they entered is lost from view.
+			now, err := h.Services.Item(ctx, it.Code)
+			if err != nil {
+				h.serviceFail(w, r, rq, err)
+				return
+			}
+			nf := formFromItem(now, false)
+			nf.Conflict = ce.Error()
+			nf.Yours = itemDifferences(f.It, now)
+			h.renderItemForm(w, r, rq, http.StatusConflict, nf)
+		default:
+			h.serviceFail(w, r, rq, err)
+		}
+	}
+}
+
+// itemDifferences lists the fields of typed that differ from now.
+func itemDifferences(typed, now services.Item) []fieldView {
+	var out []fieldView
+	add := func(label, a, b string) {
+		if a != b {
+			out = append(out, fieldView{Label: label, After: a})
+		}
+	}
+	add("名称", typed.Name, now.Name)
+	add("类别", typed.Category, now.Category)
+	add("申请条件", typed.Conditions, now.Conditions)
+	add("材料", materialsText(typed.Materials), materialsText(now.Materials))
+	add("办理流程", chainText(typed.Chain), chainText(now.Chain))
+	add("法定时限(工作日)", strconv.Itoa(typed.TimeLimit), strconv.Itoa(now.TimeLimit))
+	add("收费", typed.Fee, now.Fee)
+	add("申请表格", typed.Forms, now.Forms)
+	add("设定依据", typed.Basis, now.Basis)
+	return out
+}
+
+func materialsText(ms []services.Material) string {
+	var parts []string
+	for _, m := range ms {
+		parts = append(parts, m.Name)
+	}
+	return strings.Join(parts, "、")
+}
+
+func chainText(ss []services.Stage) string {
+	var parts []string
+	for _, s := range ss {
+		parts = append(parts, fmt.Sprintf("%s(%s,%d个工作日)", s.Name, services.LevelNames[s.Level], s.Days))
+	}
+	return strings.Join(parts, " → ")
+}

@@ -1,0 +1,264 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/audit"
+	"shequ/internal/ident"
+	"shequ/internal/register"
+	"shequ/internal/services"
+)
+
+// Intake at the window (窗口收件): find the applicant in the register (or
+// register them in their household), pick the item, tick the materials
+// handed in, choose 代办, and take the case in. It works without
+// JavaScript as three short steps on one page, each a plain form.
+
+func (h *handler) intakeRoutes(rt *access.Routes) {
+	h.page(rt, "GET /services/intake", access.Rule{Perm: services.PermIntake, Audit: audit.Search}, h.intakeForm)
+	h.page(rt, "POST /services/intake", access.Rule{Perm: services.PermIntake}, h.intake)
+	h.page(rt, "POST /services/intake/person", access.Rule{Perm: access.RegisterWrite}, h.intakeNewPerson)
+}
+
+// intakeForm is what the clerk typed and ticked.
+type intakeForm struct {
+	Item     string
+	Received map[string]bool
+	Proxy    bool
+	Phone    string
+	Note     string
+}
+
+// newPersonForm registers an applicant the register does not hold yet, as
+// a member of a household found by address or 户号.
+type newPersonForm struct {
+	Household register.Household
+	Head      string
+	Name      string
+	IDNumber  string
+	Phone     string
+	Relation  string
+	Residence string
+}
+
+type intakeData struct {
+	// Step 1: the applicant.
+	Q          string
+	Searched   bool
+	SearchErr  string
+	Persons    []personRow
+	More       bool
+	HQ         string // households searched for, to register a new person
+	HSearched  bool
+	Households []householdRow
+	NewPerson  *newPersonForm
+	CanAdd     bool // the viewer may register persons
+
+	// Step 2 and 3: the item and its checklist.
+	Person    *register.Person
+	PersonF   access.Fields
+	Household register.HouseholdBrief
+	Items     []services.Item
+	Item      *services.Item
+	Form      intakeForm
+
+	Errors    register.FieldErrors
+	Summary   []errItem
+	Relations []option
+	Residents []option
+}
+
+var intakeFields = []string{"person", "item", "materials", "phone", "name", "id_number", "relation", "residence"}
+
+func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	q := r.URL.Query()
+	d := intakeData{Q: strings.TrimSpace(q.Get("q")), HQ: strings.TrimSpace(q.Get("hq")),
+		Form: intakeForm{Item: q.Get("item"), Received: map[string]bool{}}}
+	person, _ := strconv.ParseInt(q.Get("person"), 10, 64)
+	household, _ := strconv.ParseInt(q.Get("household"), 10, 64)
+	if household != 0 {
+		d.NewPerson = &newPersonForm{Residence: register.ResidenceRegistered}
+	}
+	h.renderIntake(w, r, rq, http.StatusOK, d, person, household)
+}
+
+// renderIntake fills the page for the applicant (person), or the household
+// a new person is being registered in, and the searches asked for.
+func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *request, status int, d intakeData, person, household int64) {
+	ctx := r.Context()
+	scope := rq.viewer.Scope(services.PermIntake)
+	d.CanAdd = rq.viewer.Can(access.RegisterWrite)
+	d.Relations, d.Residents = formOptions.Relations, residenceOptions
+	q := r.URL.Query()
+	var err error
+	if person != 0 {
+		p, err := h.Register.Person(ctx, scope, person)
+		if errors.Is(err, register.ErrNotFound) {
+			h.errorPage(w, r, rq, http.StatusNotFound)
+			return
+		} else if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		d.Person, d.PersonF = &p, scope.Fields(p.Place())
+		rq.place, rq.audit.entity, rq.audit.id = p.Place(), "person", p.ID
+		if p.HouseholdID != 0 {
+			hb, err := h.Register.HouseholdBriefs(ctx, scope, []int64{p.HouseholdID})
+			if err != nil {
+				h.serverError(w, r, rq, err)
+				return
+			}
+			d.Household = hb[p.HouseholdID]
+		}
+		if d.Items, err = h.Services.Items(ctx, false); err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		for i := range d.Items {
+			if d.Items[i].Code == d.Form.Item {
+				d.Item = &d.Items[i]
+			}
+		}
+	} else if household != 0 && d.CanAdd {
+		hh, err := h.Register.Household(ctx, rq.write(), household)
+		if errors.Is(err, register.ErrNotFound) {
+			h.errorPage(w, r, rq, http.StatusNotFound)
+			return
+		} else if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		if d.NewPerson == nil {
+			d.NewPerson = &newPersonForm{}
+		}
+		d.NewPerson.Household = hh
+		names, err := h.Register.PersonNames(ctx, rq.read(), []int64{hh.HeadID})
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		d.NewPerson.Head = names[hh.HeadID]
+	} else if d.Searched = q.Has("q"); d.Searched {
+		rq.audit.detail = truncate("intake persons: "+d.Q, 200)
+		var ps []register.Person
+		ps, d.More, err = h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
+		var fe register.FieldErrors
+		switch {
+		case errors.As(err, &fe):
+			d.SearchErr = fe["q"]
+			if d.SearchErr == "" {
+				d.SearchErr = fe.Error()
+			}
+			status = http.StatusUnprocessableEntity
+		case err != nil:
+			h.serverError(w, r, rq, err)
+			return
+		default:
+			rq.audit.rows = len(ps)
+			if d.Persons, err = h.personRows(r, rq, ps); err != nil {
+				h.serverError(w, r, rq, err)
+				return
+			}
+		}
+	} else if d.HSearched = q.Has("hq") && d.CanAdd; d.HSearched {
+		rq.audit.detail = truncate("intake households: "+d.HQ, 200)
+		var hs []register.Household
+		hs, _, err = h.Register.SearchHouseholds(ctx, rq.write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
+		var fe register.FieldErrors
+		switch {
+		case errors.As(err, &fe):
+			d.SearchErr = fe.Error()
+			status = http.StatusUnprocessableEntity
+		case err != nil:
+			h.serverError(w, r, rq, err)
+			return
+		default:
+			rq.audit.rows = len(hs)
+			if d.Households, err = h.householdRows(r, rq, hs); err != nil {
+				h.serverError(w, r, rq, err)
+				return
+			}
+		}
+	}
+	d.Summary = summarize(d.Errors, intakeFields)
+	h.render(w, r, status, "services_intake", newPage(rq, "窗口收件", "services", d))
+}
+
+// intake takes the case in. Missing materials leave it waiting at the
+// window with the one-time complete list; the page then offers that notice.
+func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *request) {
+	person, _ := strconv.ParseInt(r.PostFormValue("person"), 10, 64)
+	f := intakeForm{Item: r.PostFormValue("item"), Received: map[string]bool{}, Proxy: r.PostFormValue("proxy") != "",
+		Phone: strings.TrimSpace(r.PostFormValue("phone")), Note: strings.TrimSpace(r.PostFormValue("note"))}
+	for _, c := range r.PostForm["received"] {
+		f.Received[c] = true
+	}
+	if len([]rune(f.Note)) > 200 {
+		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f,
+			Errors: register.FieldErrors{"note": "备注请不超过200字"}}, person, 0)
+		return
+	}
+	var station int64
+	if p, err := h.Register.Person(r.Context(), rq.viewer.Scope(services.PermIntake), person); err == nil {
+		if st, err := h.Services.StationOf(r.Context(), p.CommunityID); err == nil {
+			station = st.ID
+		}
+	}
+	a, err := h.Services.Intake(r.Context(), rq.staff(), services.IntakeRequest{PersonID: person, Item: f.Item,
+		Received: r.PostForm["received"], Proxy: f.Proxy, Phone: f.Phone, StationID: station, Note: f.Note})
+	var fe register.FieldErrors
+	switch {
+	case err == nil:
+		rq.place, rq.audit.entity, rq.audit.id = a.Place(), "application", a.ID
+		h.Log.Info("application taken in", "application", a.ID, "user", rq.user.ID)
+		h.setFlash(w, "intake")
+		http.Redirect(w, r, applicationURL(a.ID), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		if fe["person"] != "" {
+			person = 0 // back to finding the applicant, with the message
+		}
+		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f, Errors: fe}, person, 0)
+	default:
+		h.serviceFail(w, r, rq, err)
+	}
+}
+
+// intakeNewPerson registers an applicant in a household through the
+// register's own validation, then continues the intake with them. Other
+// documents than the resident ID card go through the register's full form.
+func (h *handler) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
+	hh, err := h.Register.Household(ctx, rq.write(), hid)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	rq.place, rq.audit.entity, rq.audit.id = hh.Place(), "household", hh.ID
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	np := &newPersonForm{Name: v("name"), IDNumber: v("id_number"), Phone: v("phone"), Relation: v("relation"),
+		Residence: v("residence")}
+	p := register.Person{HouseholdID: hh.ID, Name: np.Name, DocType: string(ident.DocResidentID), IDNumber: np.IDNumber,
+		Phone: np.Phone, Relation: np.Relation, Residence: np.Residence, Address: hh.Address, Status: "active"}
+	if p.Residence == "" {
+		p.Residence = register.ResidenceRegistered
+	}
+	err = h.Register.CreatePerson(ctx, rq.actor, rq.write(), &p)
+	var fe register.FieldErrors
+	switch {
+	case err == nil:
+		h.Log.Info("person added at intake", "person", p.ID, "household", hh.ID, "user", rq.user.ID)
+		h.setFlash(w, "added")
+		http.Redirect(w, r, "/services/intake?"+url.Values{"person": {strconv.FormatInt(p.ID, 10)}}.Encode(), http.StatusSeeOther)
+	case errors.As(err, &fe):
+		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{NewPerson: np, Errors: fe,
+			Form: intakeForm{Received: map[string]bool{}}}, 0, hh.ID)
+	default:
+		h.fail(w, r, rq, err)
+	}
+}
