@@ -340,17 +340,31 @@ func (s *Service) Create(ctx context.Context, v *access.Viewer, req Request) (*I
 		Department: req.Department, FileName: a.FileName, FileHash: a.Hash, FileSize: a.Size, Format: a.Format,
 		Encoding: a.Encoding, Layout: a.Layout, Options: opt, Status: StatusPending, RowsTotal: a.Rows,
 		UserID: v.UserID, UserName: v.Name, CreatedAt: database.FormatTime(s.now())}
-	if prev, err := s.previous(ctx, im); err != nil || prev != nil {
-		if prev != nil {
+	prev, err := s.previous(ctx, im)
+	if err != nil {
+		return nil, 0, err
+	}
+	if prev != nil {
+		if prev.Status == StatusDone {
 			if req.Spool {
 				os.Remove(req.Path)
 			}
-			if prev.Status == StatusDone {
-				return prev, CreatedDuplicate, nil
-			}
-			return prev, CreatedResume, nil
+			return prev, CreatedDuplicate, nil
 		}
-		return nil, 0, err
+		if req.Spool {
+			// The unfinished import goes on with the file just sent when
+			// its own is gone (a server restarted without --import-dir).
+			if _, err := os.Stat(prev.SpoolPath); prev.SpoolPath == "" || err != nil {
+				if _, err := s.db.ExecContext(ctx, `UPDATE imports SET spool_path = $1, version = version + 1 WHERE id = $2`,
+					req.Path, prev.ID); err != nil {
+					return nil, 0, err
+				}
+				prev.SpoolPath = req.Path
+			} else {
+				os.Remove(req.Path)
+			}
+		}
+		return prev, CreatedResume, nil
 	}
 	if req.Spool {
 		im.SpoolPath = req.Path
