@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -412,5 +414,53 @@ func TestImportRefusals(t *testing.T) {
 			t.Error("an unknown department")
 		}
 		_ = register.ErrStale
+	})
+}
+
+// An upload whose file went missing before its import ran (a server
+// restarted without a lasting --import-dir) fails with a clear message, and
+// the same file sent again carries the import on.
+func TestLostUploadResumes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		b := policeWorkbook(t, f)
+		up, path, err := f.svc.SaveUpload(1, "police", f.cb.ID, "公安.xlsx", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, _, err := f.svc.Create(ctx, access.System, Request{UnitID: f.cb.ID, Department: "police", Path: path, FileName: up.FileName, Spool: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(path)
+		if err := f.svc.Run(ctx, access.System, im.ID, "", nil); err == nil {
+			t.Fatal("ran without its file")
+		}
+		im, _ = f.svc.Import(ctx, access.Everything, im.ID)
+		if im.Status != StatusFailed || !strings.Contains(im.Message, "原始文件已不在") {
+			t.Errorf("status %s: %s", im.Status, im.Message)
+		}
+		_, path2, err := f.svc.SaveUpload(1, "police", f.cb.ID, "公安.xlsx", bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, how, err := f.svc.Create(ctx, access.System, Request{UnitID: f.cb.ID, Department: "police", Path: path2, FileName: up.FileName, Spool: true})
+		if err != nil || how != CreatedResume || again.ID != im.ID {
+			t.Fatalf("sent again: %v %v", how, err)
+		}
+		if !f.svc.Go(access.System, im.ID) {
+			t.Fatal("not started")
+		}
+		for i := 0; i < 500 && f.svc.Running(im.ID); i++ {
+			time.Sleep(10 * time.Millisecond)
+		}
+		im, _ = f.svc.Import(ctx, access.Everything, im.ID)
+		if im.Status != StatusDone || counts(im) != "created 1 merged 2 queued 4 rejected 4 unchanged 3" {
+			t.Errorf("after sending again: %s %s", im.Status, counts(im))
+		}
+		if _, err := os.Stat(path2); !os.IsNotExist(err) {
+			t.Error("the upload is kept after its import ended")
+		}
 	})
 }
