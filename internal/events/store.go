@@ -351,10 +351,7 @@ func (s *Store) GetByTracking(ctx context.Context, no string) (*Event, error) {
 // place, or events.handle at its place for the department it is dispatched
 // to.
 func CanSee(v *access.Viewer, e *Event) bool {
-	if v.Scope(PermRead).Contains(e.Place()) {
-		return true
-	}
-	return e.Department != "" && v.Scope(PermHandle).Contains(e.Place()) && hasString(v.Departments(PermHandle), e.Department)
+	return v.Scope(PermRead).Contains(e.Place()) || inDepartment(v, e)
 }
 
 // Resolve is the access.Resolver for the object kind "event".
