@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // and a building in its first grid.
 type tree struct {
 	district, street, cb, cn, grid1, grid2, building, cnGrid orgtree.Unit
-	street2, zn, znGrid                                     orgtree.Unit
+	street2, zn, znGrid                                      orgtree.Unit
 }
 
 func newTree(t *testing.T, db *database.DB) tree {
