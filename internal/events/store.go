@@ -25,7 +25,6 @@ type Store struct {
 	org *orgtree.Store
 	now func() time.Time
 
-	stmts     sync.Map // query → *sql.Stmt (see stmt.go)
 	pmu       sync.Mutex
 	public    map[string]publicEntry // tracking number → public view (see Public)
 	committer sync.Once
