@@ -54,14 +54,7 @@ func (h *handler) feed(w http.ResponseWriter, r *http.Request, c *caller) {
 // templatesFor are the templates a caller may use: its departments'; all
 // for a caller of the whole tree.
 func (h *handler) templatesFor(r *http.Request, c *caller) ([]*exports.Template, error) {
-	var ds []string
-	if !c.viewer.Scope(exports.Perm).Whole() {
-		ds = c.viewer.Departments(exports.Perm)
-		if ds == nil {
-			ds = []string{}
-		}
-	}
-	return h.Exports.Templates(r.Context(), ds)
+	return h.Exports.Templates(r.Context(), exports.Departments(c.viewer))
 }
 
 func (h *handler) exportTemplates(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -96,6 +89,7 @@ func (h *handler) exportDownload(w http.ResponseWriter, r *http.Request, c *call
 		writeError(w, http.StatusNotFound, "导出模板不存在", nil)
 		return
 	}
+	sc, _ := exports.ScopeFor(c.viewer, t.Department)
 	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = "csv"
@@ -105,7 +99,7 @@ func (h *handler) exportDownload(w http.ResponseWriter, r *http.Request, c *call
 		return
 	}
 	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: c.user.ID, UserName: c.user.Name,
-		Addr: clientAddr(r), Route: "GET /api/v1/exports/{template}", Status: http.StatusOK}, c.viewer.Scope(exports.Perm), t, format)
+		Addr: clientAddr(r), Route: "GET /api/v1/exports/{template}", Status: http.StatusOK}, sc, t, format)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return

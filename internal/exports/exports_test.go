@@ -20,13 +20,14 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
 type fixture struct {
-	db        *database.DB
-	svc       *Service
-	reg       *register.Store
-	street    orgtree.Unit
-	cb, other orgtree.Unit
-	a, b, c   register.Person
-	civil     *access.Viewer
+	db          *database.DB
+	svc         *Service
+	reg         *register.Store
+	street      orgtree.Unit
+	cb, other   orgtree.Unit
+	otherStreet orgtree.Unit
+	a, b, c     register.Person
+	civil       *access.Viewer
 }
 
 func newFixture(t *testing.T, db *database.DB) *fixture {
@@ -46,9 +47,9 @@ func newFixture(t *testing.T, db *database.DB) *fixture {
 	mk(&f.street)
 	f.cb = orgtree.Unit{ParentID: f.street.ID, Level: "community", Name: "城北社区", Code: "610603100001"}
 	mk(&f.cb)
-	otherStreet := orgtree.Unit{ParentID: district.ID, Level: "street", Name: "金明街道", Code: "610603001000"}
-	mk(&otherStreet)
-	f.other = orgtree.Unit{ParentID: otherStreet.ID, Level: "community", Name: "金明社区", Code: "610603001001"}
+	f.otherStreet = orgtree.Unit{ParentID: district.ID, Level: "street", Name: "金明街道", Code: "610603001000"}
+	mk(&f.otherStreet)
+	f.other = orgtree.Unit{ParentID: f.otherStreet.ID, Level: "community", Name: "金明社区", Code: "610603001001"}
 	mk(&f.other)
 	actor := register.Actor{Name: "测试", Source: "web"}
 	hh := register.Household{OrgID: f.cb.ID, Number: "CB0001", Kind: register.HouseholdRegistered, Address: "城北路1号"}
@@ -114,7 +115,7 @@ func TestDepartmentExport(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		ts, err := f.svc.Templates(ctx, f.civil.Departments(Perm))
+		ts, err := f.svc.Templates(ctx, Departments(f.civil))
 		if err != nil || len(ts) != 1 || ts[0].Name != "低保对象花名册" || ts[0].Tag != "dibao" {
 			t.Fatalf("民政's templates: %+v %v", ts, err)
 		}
@@ -135,7 +136,7 @@ func TestDepartmentExport(t *testing.T) {
 		}
 		for _, format := range []string{"xlsx", "csv"} {
 			var buf bytes.Buffer
-			n, err := f.svc.Export(ctx, f.civil.Scope(Perm), tmpl, format, &buf)
+			n, err := f.svc.Export(ctx, civilScope(f), tmpl, format, &buf)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,7 +156,7 @@ func TestDepartmentExport(t *testing.T) {
 		// The download is audited with its row count before it goes out.
 		log := audit.New(db, nil)
 		defer log.Close()
-		file, n, err := f.svc.Download(ctx, log, audit.Entry{UserID: 9, UserName: "民政科"}, f.civil.Scope(Perm), tmpl, "xlsx")
+		file, n, err := f.svc.Download(ctx, log, audit.Entry{UserID: 9, UserName: "民政科"}, civilScope(f), tmpl, "xlsx")
 		if err != nil || n != 1 {
 			t.Fatal(n, err)
 		}
@@ -164,13 +165,31 @@ func TestDepartmentExport(t *testing.T) {
 		if err := db.QueryRowContext(ctx, `SELECT rows FROM audit_log WHERE action = 'export' AND user_id = 9`).Scan(&rows); err != nil || rows != 1 {
 			t.Errorf("audit: %d %v", rows, err)
 		}
+		// Also 公安 in the other street: 民政's list still comes from 民政's
+		// street only, and 公安's templates from 公安's.
+		acs := access.NewService(db)
+		if err := acs.AddGrant(ctx, nil, &access.Grant{UserID: 9, Role: "dept_police", Units: []int64{f.otherStreet.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		both, err := acs.Viewer(ctx, 9, "民政科")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ds := Departments(both); strings.Join(ds, ",") != "civil,police" {
+			t.Errorf("departments: %v", ds)
+		}
+		sc, _ := ScopeFor(both, "civil")
+		var both1 bytes.Buffer
+		if n, err := f.svc.Export(ctx, sc, tmpl, "csv", &both1); err != nil || n != 1 {
+			t.Errorf("民政's list of a user who is also 公安 elsewhere: %d rows, %v", n, err)
+		}
 		// Everyone, for a template without a tag, still only in scope.
 		all := &Template{Department: "civil", Name: "全部居民", Columns: []Column{{Field: "name"}, {Field: "occupation"}}}
 		if err := f.svc.SaveTemplate(ctx, "民政科", all); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if n, err := f.svc.Export(ctx, f.civil.Scope(Perm), all, "csv", &buf); err != nil || n != 2 {
+		if n, err := f.svc.Export(ctx, civilScope(f), all, "csv", &buf); err != nil || n != 2 {
 			t.Errorf("everyone in 民政's street: %d %v", n, err)
 		}
 	})
@@ -211,4 +230,9 @@ func TestFeedCursor(t *testing.T) {
 			t.Errorf("second subscriber: %v", err)
 		}
 	})
+}
+
+func civilScope(f *fixture) access.Scope {
+	sc, _ := ScopeFor(f.civil, "civil")
+	return sc
 }

@@ -31,28 +31,16 @@ func (h *handler) exportRoutes(rt *access.Routes) {
 
 // exportDepartments are the departments whose templates v may use; nil for
 // all (a viewer of the whole tree).
-func exportDepartments(v *access.Viewer) []string {
-	if v.Scope(exports.Perm).Whole() {
-		return nil
-	}
-	d := v.Departments(exports.Perm)
-	if d == nil {
-		d = []string{}
-	}
-	return d
-}
+func exportDepartments(v *access.Viewer) []string { return exports.Departments(v) }
 
 func mayUse(v *access.Viewer, t *exports.Template) bool {
-	ds := exportDepartments(v)
-	if ds == nil {
-		return true
-	}
-	for _, d := range ds {
-		if d == t.Department {
-			return true
-		}
-	}
-	return false
+	_, ok := exports.ScopeFor(v, t.Department)
+	return ok
+}
+
+func scopeFor(v *access.Viewer, t *exports.Template) access.Scope {
+	sc, _ := exports.ScopeFor(v, t.Department)
+	return sc
 }
 
 type exportsData struct {
@@ -116,7 +104,7 @@ func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
 		Addr: clientAddr(r), Route: "GET /exports/{template}/download", Status: http.StatusOK},
-		rq.viewer.Scope(exports.Perm), t, format)
+		scopeFor(rq.viewer, t), t, format)
 	if err != nil {
 		h.serverError(w, r, rq, err)
 		return
