@@ -410,8 +410,15 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 			// id order instead (350 ms over a million), so this branch takes its
 			// rows in index order and sorts them here.
 			conds = append(conds, hconds...)
-			where, sargs = scope.And("p", len(args)+1)
-			args = append(args, sargs...)
+			where = ""
+			if !byScope {
+				// (With byScope the households are already limited to the
+				// scope, and so are their members, who live where their
+				// household does; a second limit on the persons would
+				// have the engine start from the grid's persons.)
+				where, sargs = scope.And("p", len(args)+1)
+				args = append(args, sargs...)
+			}
 			byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
 			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
 			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), args...)
@@ -462,11 +469,12 @@ const addressRunes = "号楼路街区巷村院单元室栋层苑园里弄道组"
 
 // looksLikeAddress tells whether a query may be an address: a term with an
 // address character, or digits mixed with other characters (3-2-501). A term
-// of digits alone is part of an ID or phone number.
+// of digits alone (with an ID's X) is part of an ID or phone number.
 func looksLikeAddress(terms []string) bool {
 	for _, t := range terms {
 		t = strings.Trim(t, "%")
-		digits := strings.Trim(t, "0123456789") == ""
+		// The X that ends an ID number is a digit here.
+		digits := strings.Trim(t, "0123456789xX") == ""
 		if strings.ContainsAny(t, addressRunes) || (!digits && strings.ContainsAny(t, "0123456789")) {
 			return true
 		}
