@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	preset := fs.String("preset", "chengbei", "预设: "+strings.Join(demo.Presets(), ", "))
 	persons := fs.Int("persons", 100000, "city 预设的人口数")
 	seed := fs.Uint64("seed", 1, "随机种子;相同种子生成相同数据")
+	workbooks := fs.String("workbooks", "", "chengbei:另在此目录写出公安、计生、民政、残联四份部门名册(含分歧与脏数据)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -24,8 +26,24 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer db.Close()
 	start := time.Now()
-	sum, err := demo.Load(ctx, db, demo.Options{Preset: *preset, Persons: *persons, Seed: *seed, Today: time.Now()},
-		progressBar(stderr, *preset))
+	opt := demo.Options{Preset: *preset, Persons: *persons, Seed: *seed, Today: time.Now()}
+	if *workbooks != "" {
+		wbs, err := demo.WriteWorkbooks(opt, *workbooks)
+		if err != nil {
+			return err
+		}
+		for _, wb := range wbs {
+			fmt.Fprintf(stdout, "已写出 %s:%d 行(预期 新增 %d,合并 %d,待核实 %d,未导入 %d,无变化 %d)\n",
+				filepath.Join(*workbooks, wb.File), wb.Rows, wb.Created, wb.Merged, wb.Queued, wb.Rejected, wb.Unchanged)
+		}
+		if loaded, err := demo.Loaded(ctx, db, *preset); err != nil || loaded {
+			if loaded {
+				fmt.Fprintf(stdout, "%s 已在数据库中,未重复载入\n", *preset)
+			}
+			return err
+		}
+	}
+	sum, err := demo.Load(ctx, db, opt, progressBar(stderr, *preset))
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"shequ/internal/database"
@@ -20,7 +21,8 @@ const usage = `shequ — 社区治理与便民服务平台
 用法:
   shequ serve   [--db 文件|postgres://…] [--addr 127.0.0.1:8080] [--demo]   运行网站与 API
   shequ migrate [--db …]                                                  升级数据库结构
-  shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S]  载入演示数据
+  shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S] [--workbooks 目录]  载入演示数据
+  shequ import  [--db …] --department police [--unit 社区] 文件              导入部门名册(xlsx/csv)
   shequ user    add|list|set-password [--db …] …                          管理账号
   shequ token   create|list|revoke [--db …] …                             管理 API 令牌
   shequ calendar show|import|set-hours [--db …] [--year Y] …              工作日历:节假日、调休、作息时间
@@ -32,12 +34,20 @@ const usage = `shequ — 社区治理与便民服务平台
 `
 
 func main() {
+	// SHEQU_CPUPROFILE=file writes a CPU profile of the command, for
+	// `go tool pprof` (how the import benchmark was tuned).
+	if p := os.Getenv("SHEQU_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "错误:", err)
 		}
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
@@ -61,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return tokenCmd(ctx, rest, stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, rest, stdout, stderr)
+	case "import":
+		return importCmd(ctx, rest, stdout, stderr)
 	case "calendar":
 		return calendarCmd(ctx, rest, stdout, stderr)
 	case "events":

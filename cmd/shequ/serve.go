@@ -26,6 +26,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
+	importDir := fs.String("import-dir", "", "上传的名册在导入完成前存放的目录(默认为系统临时目录;重启后需要续导时请指定固定目录)")
+	importMB := fs.Int("import-max-mb", 0, "上传名册的大小上限(MB,默认 300)")
+	importRows := fs.Int("import-max-rows", 0, "名册的行数上限(默认 2000000)")
 	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
 	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
 	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
@@ -63,8 +66,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms})
+	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms,
+		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows})
 	defer app.Close()
+	if err := app.ResumeImports(ctx); err != nil {
+		log.Warn("imports not resumed", "err", err)
+	}
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())

@@ -17,6 +17,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // and a building in its first grid.
 type tree struct {
 	district, street, cb, cn, grid1, grid2, building, cnGrid orgtree.Unit
+	street2, zn, znGrid                                      orgtree.Unit
 }
 
 func newTree(t *testing.T, db *database.DB) tree {
@@ -39,6 +40,9 @@ func newTree(t *testing.T, db *database.DB) tree {
 	mk(&tr.grid2, tr.cb.ID, "grid", "第二网格")
 	mk(&tr.building, tr.grid1.ID, "building", "3号楼")
 	mk(&tr.cnGrid, tr.cn.ID, "grid", "城南第一网格")
+	mk(&tr.street2, tr.district.ID, "street", "金明街道")
+	mk(&tr.zn, tr.street2.ID, "community", "紫南社区")
+	mk(&tr.znGrid, tr.zn.ID, "grid", "紫南第一网格")
 	return tr
 }
 
@@ -145,8 +149,30 @@ func TestScopes(t *testing.T) {
 		if got := two.Scope(RegisterWrite); got.Contains(inGrid1) || !got.Contains(inCN) {
 			t.Error("write scope should be the grid worker grant only")
 		}
-		if d := two.Departments(RegisterRead); len(d) != 1 || d[0] != "civil" {
-			t.Errorf("departments = %v", d)
+		// A department acts only where its grant lies: 民政 in the street,
+		// not through the grid worker grant in 城南.
+		ds := two.DepartmentScopes(RegisterRead)
+		if len(ds) != 1 || !ds["civil"].Contains(inGrid1) {
+			t.Errorf("department scopes = %v", ds)
+		}
+		if err := grant(2, "dept_police", tr.cb.ID); err == nil {
+			t.Error("a department granted a community: departments act across a subtree")
+		}
+		addUser(t, db, 5, "公安在金明")
+		if err := grant(5, "dept_civil", tr.street.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := grant(5, "dept_police", tr.street2.ID); err != nil {
+			t.Fatal(err)
+		}
+		five, err := s.Viewer(ctx, 5, "公安在金明")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inZN := Place{Community: tr.zn.ID, Grid: tr.znGrid.ID, Org: tr.znGrid.ID}
+		ds = five.DepartmentScopes(RegisterRead)
+		if !ds["civil"].Contains(inGrid1) || ds["civil"].Contains(inZN) || !ds["police"].Contains(inZN) || ds["police"].Contains(inGrid1) {
+			t.Error("a department's scope covers another grant's places")
 		}
 
 		prop, err := s.Viewer(ctx, 3, "物业")

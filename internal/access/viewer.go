@@ -1,7 +1,6 @@
 package access
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -56,19 +55,23 @@ func (v *Viewer) Scope(perm string) Scope {
 	return s
 }
 
-// Departments lists the departments of the viewer's department roles that
-// carry perm: the event queues and report items such a user works on.
-func (v *Viewer) Departments(perm string) []string {
-	seen := map[string]bool{}
-	var out []string
+// DepartmentScopes gives, for each department of the viewer's department
+// roles that carry perm, the places where the viewer acts for that
+// department: a user who is 公安 in one street and 民政 in another handles
+// 民政's work only in the second.
+func (v *Viewer) DepartmentScopes(perm string) map[string]Scope {
+	out := map[string]Scope{}
 	for i := range v.grants {
 		g := &v.grants[i]
-		if d := g.role.Department; d != "" && g.has(perm) && !seen[d] {
-			seen[d] = true
-			out = append(out, d)
+		d := g.role.Department
+		if d == "" || !g.has(perm) {
+			continue
 		}
+		sc := out[d]
+		sc.perm = perm
+		sc.parts = append(sc.parts, part{region: g.region, fields: g.fields, reveal: g.has(RegisterReveal)})
+		out[d] = sc
 	}
-	sort.Strings(out)
 	return out
 }
 

@@ -19,6 +19,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/exports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -37,6 +38,7 @@ type Deps struct {
 	Reports  *reports.Service
 	Log      *slog.Logger
 	Services *services.Service // the service hall (its routes answer only when set)
+	Exports  *exports.Service  // department exports and the feed's cursors
 }
 
 type handler struct{ Deps }
@@ -81,6 +83,7 @@ func Routes(rt *access.Routes, d Deps) {
 	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
+	h.exportRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))
@@ -97,6 +100,7 @@ func paramOf(rule access.Rule) string {
 // of the request will say.
 type caller struct {
 	user   accounts.User
+	grant  int64 // the one grant the token is limited to, 0 for all
 	viewer *access.Viewer
 	actor  register.Actor
 	place  access.Place
@@ -143,7 +147,7 @@ func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn f
 		if grant != 0 {
 			v = v.Only(grant)
 		}
-		c := &caller{user: u, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
+		c := &caller{user: u, grant: grant, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
 		c.place, c.id, err = h.Access.Authorize(r, v, rule)
 		c.entity = rule.Object
 		switch {

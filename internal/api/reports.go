@@ -88,16 +88,7 @@ func (h *handler) reportArgs(w http.ResponseWriter, r *http.Request) (string, in
 
 // departments is the item filter of the caller at the unit (see the web's
 // departmentsFor): nil for every item.
-func departments(c *caller) []string {
-	if c.viewer.CanAt("reports.all", c.place) {
-		return nil
-	}
-	d := c.viewer.Departments("reports.read")
-	if d == nil {
-		d = []string{}
-	}
-	return d
-}
+func departments(c *caller) []string { return reports.DepartmentsAt(c.viewer, c.place) }
 
 type itemJSON struct {
 	Code       string   `json:"code"`

@@ -181,7 +181,9 @@ func (l *Log) write(ctx context.Context, batch []Entry) error {
 		args = append(args, e.ID, database.FormatTime(e.At), nullID(e.UserID), clean(e.UserName, 100), clean(e.Addr, 100),
 			e.Action, e.Entity, nullID(e.EntityID), nullID(e.CommunityID), clean(e.Route, 200), e.Status, rows, clean(e.Detail, 500))
 	}
-	_, err := l.db.ExecContext(ctx, b.String(), args...)
+	// Batches come in every size from 1 to 256; each size's statement is
+	// prepared once.
+	_, err := l.db.PreparedExec(ctx, l.db, b.String(), args...)
 	if err != nil {
 		// The entries hold personal data (search terms); only their count
 		// and the error reach the application log.

@@ -124,19 +124,32 @@ func RelationByName(name string) (string, bool) {
 	if key == "" {
 		return "", false
 	}
-	for _, c := range relations {
-		if relationKey(c.Name) == key {
-			return c.Code, true
-		}
+	if code, ok := relationsByKey[key]; ok {
+		return code, true
 	}
 	code, ok := relationAliases[key]
 	return code, ok
 }
 
+// relationFold drops the enumeration marks and spaces relationKey ignores.
+var relationFold = strings.NewReplacer("、", "", "，", "", ",", "", "或", "", " ", "", "　", "")
+
+// relationsByKey finds a code by the folded form of its standard name;
+// imports look up a relation for every row of a list.
+var relationsByKey = func() map[string]string {
+	m := make(map[string]string, len(relations))
+	for _, c := range relations {
+		if _, dup := m[relationKey(c.Name)]; !dup {
+			m[relationKey(c.Name)] = c.Code
+		}
+	}
+	return m
+}()
+
 // relationKey folds the spelling differences RelationByName tolerates.
 func relationKey(s string) string {
 	s = strings.ReplaceAll(strings.TrimSpace(s), "其它", "其他")
-	return strings.NewReplacer("、", "", "，", "", ",", "", "或", "", " ", "", "　", "").Replace(s)
+	return relationFold.Replace(s)
 }
 
 // IsHead reports whether a relation code marks the household head (本人 or 户主).

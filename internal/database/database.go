@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -31,6 +32,7 @@ const (
 type DB struct {
 	*sql.DB
 	Engine Engine
+	stmts  sync.Map // query → *sql.Stmt (prepared.go)
 }
 
 // IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.

@@ -98,7 +98,7 @@ func Presets() []string { return []string{"chengbei", "zinan", "city"} }
 // community, calling progress with the persons written so far and the
 // persons expected. Loading a preset whose communities are already in the
 // database is refused.
-func Load(ctx context.Context, db *database.DB, opt Options, progress func(done, total int)) (Summary, error) {
+func Load(ctx context.Context, db *database.DB, opt Options, progress func(done, total int)) (sum Summary, loadErr error) {
 	if opt.Today.IsZero() {
 		opt.Today = time.Now()
 	}
@@ -124,7 +124,7 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	default:
 		return Summary{}, fmt.Errorf("未知预设 %q,可选: chengbei、zinan、city", opt.Preset)
 	}
-	sum := Summary{Preset: spec.name, HouseUse: map[string]int{}, OrganisationsByKind: map[string]int{}, Tags: map[string]int{}}
+	sum = Summary{Preset: spec.name, HouseUse: map[string]int{}, OrganisationsByKind: map[string]int{}, Tags: map[string]int{}}
 	comms := spec.communities()
 	total := 0
 	groups := false
@@ -151,6 +151,18 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		return sum, err
 	}
 
+	// Into an empty register the rows go in first and the indexes are built
+	// after them (however the load ends: a failed load keeps its rows).
+	restore, err := register.DeferIndexes(ctx, db)
+	if err != nil {
+		return sum, err
+	}
+	defer func() {
+		if err := restore(context.WithoutCancel(ctx)); err != nil && loadErr == nil {
+			loadErr = err
+		}
+	}()
+
 	// Plans are made one community ahead on their own goroutine, while the
 	// previous one is written.
 	ctx, cancel := context.WithCancel(ctx)
@@ -168,7 +180,6 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		}
 	}()
 	done := 0
-	var loadErr error
 	for p := range plans {
 		if loadErr != nil {
 			continue
@@ -183,6 +194,13 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		progress(done, total)
 		sum.add(p)
 	}
+	if loadErr != nil {
+		return sum, loadErr
+	}
+	if loadErr = restore(ctx); loadErr != nil {
+		return sum, loadErr
+	}
+	restore = func(context.Context) error { return nil }
 	if loadErr == nil {
 		loadErr = loadServices(ctx, db, opt)
 	}

@@ -52,7 +52,8 @@ func (s *Store) levelOf(ctx context.Context, v *access.Viewer, perm string, e *E
 
 // inDepartment reports whether v handles e's department at e's place.
 func inDepartment(v *access.Viewer, e *Event) bool {
-	return e.Department != "" && v.Scope(PermHandle).Contains(e.Place()) && hasString(v.Departments(PermHandle), e.Department)
+	sc, ok := v.DepartmentScopes(PermHandle)[e.Department]
+	return e.Department != "" && ok && sc.Contains(e.Place())
 }
 
 // may decides whether v may take the action on e as it stands, and in

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -17,15 +19,41 @@ import (
 // viewer's departments. Placeholders are numbered from arg.
 func visibleSQL(v *access.Viewer, alias string, arg int) (string, []any) {
 	read, args := v.Scope(PermRead).And(alias, arg)
-	depts := v.Departments(PermHandle)
-	if read == "" || len(depts) == 0 {
+	depts := departmentSQL(v, alias, arg+len(args))
+	if read == "" || depts.cond == "" {
 		return read, args
 	}
-	handle, hargs := v.Scope(PermHandle).And(alias, arg+len(args))
-	args = append(args, hargs...)
-	ph, dargs := inList(depts, arg+len(args))
-	args = append(args, dargs...)
-	return " AND ((1 = 1" + read + ") OR (1 = 1" + handle + " AND " + alias + ".department IN (" + ph + ")))", args
+	return " AND ((1 = 1" + read + ") OR " + depts.cond + ")", append(args, depts.args...)
+}
+
+// deptCond is a condition and its arguments.
+type deptCond struct {
+	cond string
+	args []any
+}
+
+// departmentSQL selects events dispatched to one of the viewer's
+// departments at a place where the viewer acts for that department; ""
+// for a viewer of no department.
+func departmentSQL(v *access.Viewer, alias string, arg int) deptCond {
+	scopes := v.DepartmentScopes(PermHandle)
+	depts := make([]string, 0, len(scopes))
+	for d := range scopes {
+		depts = append(depts, d)
+	}
+	sort.Strings(depts)
+	var parts []string
+	var args []any
+	for _, d := range depts {
+		where, wargs := scopes[d].And(alias, arg+len(args))
+		args = append(args, wargs...)
+		args = append(args, d)
+		parts = append(parts, fmt.Sprintf("(%s.department = $%d%s)", alias, arg+len(args)-1, where))
+	}
+	if len(parts) == 0 {
+		return deptCond{}
+	}
+	return deptCond{cond: "(" + strings.Join(parts, " OR ") + ")", args: args}
 }
 
 func inList(vals []string, arg int) (string, []any) {
@@ -206,10 +234,9 @@ func (s *Store) Queue(ctx context.Context, v *access.Viewer, unit int64, limit i
 		StatusReported, StatusCommunity, StatusVerified, LevelCommunity)
 	part(PermDispatch, "(e.status IN (?, ?, ?, ?) OR (e.status = ? AND e.level <> ?))",
 		StatusEscalated, StatusFiled, StatusDistrict, StatusReturnRequested, StatusVerified, LevelCommunity)
-	if depts := v.Departments(PermHandle); len(depts) > 0 {
-		ph, dargs := inList(depts, len(b.args)+1)
-		b.args = append(b.args, dargs...)
-		part(PermHandle, "e.status IN (?, ?) AND e.department IN ("+ph+")", StatusDispatched, StatusHandling)
+	if d := departmentSQL(v, "e", len(b.args)+1); d.cond != "" {
+		b.args = append(b.args, d.args...)
+		part(PermHandle, "e.status IN (?, ?) AND "+d.cond, StatusDispatched, StatusHandling)
 	}
 	part(PermVerify, "e.status = ?", StatusVerifying)
 	if len(parts) == 0 {

@@ -25,7 +25,6 @@ type Store struct {
 	org *orgtree.Store
 	now func() time.Time
 
-	stmts     sync.Map // query → *sql.Stmt (see stmt.go)
 	pmu       sync.Mutex
 	public    map[string]publicEntry // tracking number → public view (see Public)
 	committer sync.Once
@@ -351,10 +350,7 @@ func (s *Store) GetByTracking(ctx context.Context, no string) (*Event, error) {
 // place, or events.handle at its place for the department it is dispatched
 // to.
 func CanSee(v *access.Viewer, e *Event) bool {
-	if v.Scope(PermRead).Contains(e.Place()) {
-		return true
-	}
-	return e.Department != "" && v.Scope(PermHandle).Contains(e.Place()) && hasString(v.Departments(PermHandle), e.Department)
+	return v.Scope(PermRead).Contains(e.Place()) || inDepartment(v, e)
 }
 
 // Resolve is the access.Resolver for the object kind "event".

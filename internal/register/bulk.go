@@ -24,6 +24,7 @@ type Loader struct {
 	batches map[string]*batch
 	order   []string // flush order respects foreign keys
 	rows    int
+	stmts   map[string]*sql.Stmt // the updates of bulk_update.go, by their SQL
 
 	// Statements run on a writer goroutine, in order, so that the caller
 	// makes the next rows on one core while the engine stores these on the

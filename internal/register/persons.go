@@ -354,16 +354,17 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 		// By the person's own name, ID number and phone: one index lookup
 		// for the tokens of all terms; LIKE then drops rows whose tokens
 		// matched out of order. A small scope (a grid) is read through its
-		// own index instead: a common name matches thousands of persons in
-		// the city, of whom the search index would have to skip all but a
-		// handful, while the grid holds a thousand or two.
+		// own index instead: a common name or four digits match thousands
+		// of persons in the city, of whom the search index would have to
+		// skip all but a handful, while the grid holds a thousand or two.
 		conds, args := base()
 		var all []string
 		for _, tokens := range terms {
 			all = append(all, tokens...)
 		}
+		byScope := scope.Small()
 		from, order := "persons p", "p.id"
-		if !scope.Small() {
+		if !byScope {
 			var match string
 			var margs []any
 			from, match, order, margs = s.index.source("persons", "p", all, len(args)+1)
@@ -393,13 +394,13 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 			for i, tokens := range terms {
 				args = append(args, likes[i])
 				hconds = append(hconds, fmt.Sprintf("h.address LIKE $%d", len(args)))
-				if !scope.Small() {
+				if !byScope {
 					m, margs := s.index.match("households", "h", tokens, len(args)+1)
 					args = append(args, margs...)
 					hconds = append(hconds, m)
 				}
 			}
-			if scope.Small() {
+			if byScope {
 				hw, hargs := scope.And("h", len(args)+1)
 				args = append(args, hargs...)
 				hconds = append(hconds, "1 = 1"+hw)
@@ -409,8 +410,15 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 			// id order instead (350 ms over a million), so this branch takes its
 			// rows in index order and sorts them here.
 			conds = append(conds, hconds...)
-			where, sargs = scope.And("p", len(args)+1)
-			args = append(args, sargs...)
+			where = ""
+			if !byScope {
+				// (With byScope the households are already limited to the
+				// scope, and so are their members, who live where their
+				// household does; a second limit on the persons would
+				// have the engine start from the grid's persons.)
+				where, sargs = scope.And("p", len(args)+1)
+				args = append(args, sargs...)
+			}
 			byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
 			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
 			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), args...)
@@ -444,6 +452,8 @@ func ownFieldsLike(like string, arg int) string {
 	digits := strings.Trim(strings.ToUpper(term), "0123456789X") == ""
 	hasDigit := strings.ContainsAny(term, "0123456789")
 	switch {
+	case digits && !strings.ContainsAny(term, "xX"):
+		return fmt.Sprintf("(p.id_number LIKE $%d OR p.phone LIKE $%d)", arg, arg)
 	case digits:
 		return fmt.Sprintf("(UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", arg, arg)
 	case !hasDigit:
@@ -459,11 +469,12 @@ const addressRunes = "号楼路街区巷村院单元室栋层苑园里弄道组"
 
 // looksLikeAddress tells whether a query may be an address: a term with an
 // address character, or digits mixed with other characters (3-2-501). A term
-// of digits alone is part of an ID or phone number.
+// of digits alone (with an ID's X) is part of an ID or phone number.
 func looksLikeAddress(terms []string) bool {
 	for _, t := range terms {
 		t = strings.Trim(t, "%")
-		digits := strings.Trim(t, "0123456789") == ""
+		// The X that ends an ID number is a digit here.
+		digits := strings.Trim(t, "0123456789xX") == ""
 		if strings.ContainsAny(t, addressRunes) || (!digits && strings.ContainsAny(t, "0123456789")) {
 			return true
 		}

@@ -9,6 +9,9 @@ import (
 	"shequ/internal/ident"
 )
 
+// dateMarks turns the separators of the date forms ParseDate reads into "-".
+var dateMarks = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-")
+
 // ParseDate reads a date as typed in forms and spreadsheets: 2006-01-02,
 // 2006/1/2, 2006.01.02 or 2006年1月2日, and returns it as YYYY-MM-DD.
 func ParseDate(s string) (string, bool) {
@@ -16,7 +19,7 @@ func ParseDate(s string) (string, bool) {
 	if s == "" {
 		return "", false
 	}
-	s = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-", ".", "-").Replace(s)
+	s = dateMarks.Replace(s)
 	for _, layout := range []string{"2006-01-02", "2006-1-2", "20060102"} {
 		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1890 && t.Year() <= 2200 {
 			return t.Format("2006-01-02"), true

@@ -21,6 +21,8 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/exports"
+	"shequ/internal/imports"
 	"shequ/internal/notify"
 	"shequ/internal/open311"
 	"shequ/internal/orgtree"
@@ -41,6 +43,12 @@ type Config struct {
 	Lookups *services.Limiter
 	// SMS sends notifications; nil logs them (notify.LogSender).
 	SMS notify.Sender
+	// ImportDir is where uploaded lists wait for their import; a temporary
+	// directory when empty. ImportMaxMB and ImportMaxRows bound a list (0:
+	// the defaults).
+	ImportDir     string
+	ImportMaxMB   int
+	ImportMaxRows int
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -52,6 +60,7 @@ type App struct {
 	Audit    *audit.Log
 	Services *services.Service
 	Events   *events.Store
+	Imports  *imports.Service
 
 	stopNotify func() // stops the notification dispatcher and waits for it
 	stopEvents func() // stops the 督办 scheduler and waits for it
@@ -75,6 +84,19 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		}
 		return access.Place{Community: community, Grid: grid, Org: id}, err
 	})
+	imp := imports.NewService(db)
+	if cfg.ImportDir != "" {
+		imp.SpoolDir = cfg.ImportDir
+	}
+	if cfg.ImportMaxMB > 0 {
+		imp.Limits.MaxBytes = int64(cfg.ImportMaxMB) << 20
+	}
+	if cfg.ImportMaxRows > 0 {
+		imp.Limits.MaxRows = cfg.ImportMaxRows
+	}
+	acs.Resolve("import", imp.ImportPlace)
+	acs.Resolve("conflict", imp.ConflictPlace)
+	exp := exports.NewService(db)
 	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
 	ev, stopEvents := eventsApp(db, acs, log, cfg)
 	arch := &archive.Registry{}
@@ -92,21 +114,28 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	}))
 	rep := reports.New(db, aud)
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Reports: rep})
+		Events: ev, Exports: exp, Reports: rep})
 	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Reports: rep})
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp, Reports: rep})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
-		Audit: aud, Services: svc, Events: ev, stopNotify: stopNotify, stopEvents: stopEvents}
+		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }
 
-// Close stops the notification dispatcher and writes the audit entries
-// still queued.
+// Close stops the imports running in the background (they resume from
+// their checkpoint on the next start), the 督办 scheduler and the
+// notification dispatcher, and writes the audit entries still queued.
 func (a *App) Close() {
+	a.Imports.Stop()
 	a.stopEvents()
 	a.stopNotify()
 	a.Audit.Close()
+}
+
+// ResumeImports starts again the imports a stopped server left unfinished.
+func (a *App) ResumeImports(ctx context.Context) error {
+	return a.Imports.ResumeInterrupted(ctx, a.Access.Viewer)
 }
 
 // cleanQuery refuses query strings that are not valid UTF-8 or carry NUL

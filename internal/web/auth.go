@@ -187,6 +187,11 @@ var flashes = map[string]string{
 	"added":   "已添加",
 	"granted": "已授权",
 	"revoked": "已撤销",
+	// imports
+	"import_started":   "已开始导入,本页会自动刷新显示进度",
+	"import_duplicate": "该文件已以相同的列对应导入过,本次未作任何更改",
+	"resolved":         "已处理",
+	"template_saved":   "模板已保存",
 }
 
 func (h *handler) setFlash(w http.ResponseWriter, key string) {

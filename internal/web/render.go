@@ -65,7 +65,10 @@ type page struct {
 	CSRF  string
 	Flash string
 	CSS   string
-	Data  any
+	// Refresh, when set, reloads the page after so many seconds: the
+	// progress of a background job without any script.
+	Refresh int
+	Data    any
 }
 
 // newPage starts a page for an authenticated request.
@@ -134,11 +137,12 @@ type errorData struct {
 }
 
 var errorTexts = map[int][2]string{
-	http.StatusBadRequest:          {"请求有误", "提交的内容无法识别,请返回后重试。"},
-	http.StatusUnauthorized:        {"请重新登录", "登录已过期或已退出,刚才提交的内容没有保存。请重新登录后再操作。"},
-	http.StatusForbidden:           {"无法完成操作", "您没有此项操作的权限,或页面已过期、请求未通过安全校验。请返回上一页,刷新后重新提交。"},
-	http.StatusNotFound:            {"找不到该页面", "您要找的页面或记录不存在,或不在您负责的范围内。"},
-	http.StatusInternalServerError: {"服务器出错了", "处理请求时出现问题,已记录。请稍后再试;如果一再出现,请联系管理员。"},
+	http.StatusBadRequest:            {"请求有误", "提交的内容无法识别,请返回后重试。"},
+	http.StatusUnauthorized:          {"请重新登录", "登录已过期或已退出,刚才提交的内容没有保存。请重新登录后再操作。"},
+	http.StatusForbidden:             {"无法完成操作", "您没有此项操作的权限,或页面已过期、请求未通过安全校验。请返回上一页,刷新后重新提交。"},
+	http.StatusNotFound:              {"找不到该页面", "您要找的页面或记录不存在,或不在您负责的范围内。"},
+	http.StatusRequestEntityTooLarge: {"文件太大", "上传的文件超过了允许的大小,没有保存。请分成几个文件后再上传。"},
+	http.StatusInternalServerError:   {"服务器出错了", "处理请求时出现问题,已记录。请稍后再试;如果一再出现,请联系管理员。"},
 }
 
 // errorPage shows a Chinese error page that never says more than its status.
@@ -248,13 +252,15 @@ func when(t time.Time) string {
 func stamp(s string) string { return when(database.ParseTime(s)) }
 
 var funcs = template.FuncMap{
-	"label": label,
-	"mask":  mask,
-	"age":   age,
-	"when":  when,
-	"stamp": stamp,
-	"area":  func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
-	"round": func(f float64) int { return int(math.Round(f)) },
+	"label":  label,
+	"mask":   mask,
+	"age":    age,
+	"when":   when,
+	"stamp":  stamp,
+	"area":   func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
+	"round":  func(f float64) int { return int(math.Round(f)) },
+	"mul100": func(f float64) float64 { return f * 100 },
+	"inc":    func(i int) int { return i + 1 },
 	// describedBy lists the ids of a field's hint and error for
 	// aria-describedby, so screen readers read the message with the field.
 	"describedBy": func(field, err, hint string) string {

@@ -24,14 +24,12 @@ import (
 // sign-off and the street's view of it, manual entries, and the
 // administrators' editors for indicators and rules.
 
-// Permissions of the reports capability (rows of the permissions table,
-// migration 020).
+// Permissions of the reports capability.
 const (
-	permReportsRead    = "reports.read"
-	permReportsAll     = "reports.all"
-	permReportsSignoff = "reports.signoff"
-	permReportsManual  = "reports.manual"
-	permReportsManage  = "reports.manage"
+	permReportsRead    = reports.PermRead
+	permReportsSignoff = reports.PermSignoff
+	permReportsManual  = reports.PermManual
+	permReportsManage  = reports.PermManage
 )
 
 func init() {
@@ -147,18 +145,9 @@ func (q reportQuery) values() url.Values {
 	return url.Values{"t": {q.Template.Code}, "period": {q.Period.String()}}
 }
 
-// departmentsFor is the item filter of a viewer at a place: nil for every
-// item (reports.all), else the departments of the viewer's department roles.
-func departmentsFor(rq *request) []string {
-	if rq.viewer.CanAt(permReportsAll, rq.place) {
-		return nil
-	}
-	d := rq.viewer.Departments(permReportsRead)
-	if d == nil {
-		d = []string{}
-	}
-	return d
-}
+// departmentsFor is the item filter of a viewer at the unit's place (see
+// reports.DepartmentsAt).
+func departmentsFor(rq *request) []string { return reports.DepartmentsAt(rq.viewer, rq.place) }
 
 type reportsIndexData struct {
 	Templates []templateSummary

@@ -29,6 +29,8 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/exports"
+	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -54,6 +56,10 @@ type Deps struct {
 	Services *services.Service
 	Archive  *archive.Registry
 	Lookups  *services.Limiter
+	// Imports and department exports; without them their pages are not
+	// served.
+	Imports *imports.Service
+	Exports *exports.Service
 }
 
 type handler struct {
@@ -149,6 +155,12 @@ func Routes(rt *access.Routes, d Deps) {
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)
+	if d.Imports != nil {
+		h.importRoutes(rt)
+	}
+	if d.Exports != nil {
+		h.exportRoutes(rt)
+	}
 
 	// Anything else is a Chinese 404 page rather than the mux's English one.
 	// More specific patterns (the API's /api/v1/, /healthz) still win.
@@ -244,6 +256,11 @@ func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Ru
 				err = r.ParseForm()
 			}
 			if err != nil || !cleanForm(r) {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) && maxBody > 64<<10 {
+					h.errorPage(w, r, rq, http.StatusRequestEntityTooLarge)
+					return
+				}
 				h.errorPage(w, r, rq, http.StatusBadRequest)
 				return
 			}

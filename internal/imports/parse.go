@@ -1,0 +1,315 @@
+package imports
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"shequ/internal/ident"
+	"shequ/internal/register"
+	"shequ/internal/sheets"
+)
+
+// incoming is one data row of a list, read and checked, before it meets
+// the register.
+type incoming struct {
+	seq    int // the row's place among the rows the import handles
+	sheet  int
+	rowNum int
+	cells  []string // the row's texts as read, for the rejected-rows file
+
+	skip    bool     // a blank or closing row (合计, 填表人): not data
+	dup     bool     // the same person with the same values as an earlier row of the file
+	reasons []string // why the row cannot be taken; empty when it can
+	parsed  int      // how many of the reasons reading the row found
+	bad     []int    // the columns at fault
+
+	person register.Person // the values the row gives, normalised
+	has    fieldSet        // which person fields the row gives
+	key    string          // the document number the register is matched by
+	rkey   uint64          // key as a number, for a resident ID (rok)
+	rok    bool
+
+	household string // 户号
+	community string // 社区
+	tag       *tagIn
+}
+
+// tagIn is what a row says about the tag its list is about.
+type tagIn struct {
+	Code      string `json:"code"`
+	StartedOn string `json:"started_on,omitempty"`
+	EndedOn   string `json:"ended_on,omitempty"`
+	Note      string `json:"note,omitempty"`
+}
+
+// fieldSet is a set of person fields, by their index in personFields.
+type fieldSet uint32
+
+func fieldIndex(f string) int {
+	for i, p := range personFields {
+		if p == f {
+			return i
+		}
+	}
+	return -1
+}
+
+func (s fieldSet) with(f string) fieldSet { return s | 1<<fieldIndex(f) }
+func (s fieldSet) has(f string) bool {
+	i := fieldIndex(f)
+	return i >= 0 && s&(1<<i) != 0
+}
+
+// parser turns rows of one sheet into incoming rows. It touches no
+// database, so it runs beside the matching and writing of earlier rows.
+type parser struct {
+	layout   *SheetLayout
+	date1904 bool
+	today    time.Time
+	tag      string
+}
+
+func (ps *parser) reject(in *incoming, col int, msg string) {
+	label := ""
+	if col >= 0 && col < len(ps.layout.Labels) {
+		label = "【" + ps.layout.Labels[col] + "】"
+		in.bad = append(in.bad, col)
+	}
+	in.reasons = append(in.reasons, label+msg)
+}
+
+// parse reads one data row.
+func (ps *parser) parse(row sheets.Row, seq int) *incoming {
+	in := ps.read(row, seq)
+	in.parsed = len(in.reasons)
+	return in
+}
+
+func (ps *parser) read(row sheets.Row, seq int) *incoming {
+	in := &incoming{seq: seq, sheet: ps.layout.Index, rowNum: row.Num}
+	in.cells = make([]string, len(row.Cells))
+	nonEmpty := 0
+	for i, c := range row.Cells {
+		in.cells[i] = cellText(c, ps.date1904)
+		if strings.TrimSpace(in.cells[i]) != "" {
+			nonEmpty++
+		}
+	}
+	if nonEmpty == 0 {
+		in.skip = true
+		return in
+	}
+	cols := map[string]int{} // field → its column (the first, for the tag note)
+	var notes []string
+	p := &in.person
+	for c, f := range ps.layout.Fields {
+		if f == "" || c >= len(row.Cells) {
+			continue
+		}
+		cell := row.Cells[c]
+		text := cleanText(in.cells[c])
+		if text == "" {
+			continue
+		}
+		if _, ok := cols[f]; !ok {
+			cols[f] = c
+		}
+		switch f {
+		case "name":
+			p.Name = cleanName(text)
+		case "id_number":
+			if v, lost := lostDigits(cell); lost {
+				ps.reject(in, c, fmt.Sprintf("证件号码被 Excel 存成了数字(%s),15位以后的数字已经丢失,无法还原;请把该列设为“文本”格式后重新填写号码", v))
+				continue
+			}
+			p.IDNumber = strings.TrimSpace(cell.Value)
+			if cell.Number {
+				p.IDNumber = text
+			}
+		case "doc_type":
+			p.DocType = text
+		case "gender":
+			g, ok := genderCode(text)
+			if !ok {
+				ps.reject(in, c, "性别应为 男 或 女,现为“"+text+"”")
+				continue
+			}
+			p.Gender = g
+		case "birth_date", "moved_in_on", FieldTagStart, FieldTagEnd:
+			d, err := parseDateValue(cell, ps.date1904)
+			if err != nil {
+				ps.reject(in, c, err.Error())
+				continue
+			}
+			switch f {
+			case "birth_date":
+				p.BirthDate = d
+			case "moved_in_on":
+				p.MovedInOn = d
+			case FieldTagStart:
+				in.tagValue().StartedOn = d
+			case FieldTagEnd:
+				in.tagValue().EndedOn = d
+			}
+		case "residence":
+			r, ok := residenceCode(text)
+			if !ok {
+				ps.reject(in, c, "人口类别应为 户籍、常住、流动 或 境外,现为“"+text+"”")
+				continue
+			}
+			p.Residence = r
+		case "phone":
+			p.Phone = firstPhone(text)
+		case "ethnicity":
+			p.Ethnicity = text
+		case "relation":
+			p.Relation = text
+		case "hukou_address":
+			p.HukouAddress = text
+		case "address":
+			p.Address = text
+		case "occupation":
+			p.Occupation = text
+		case FieldHousehold:
+			in.household = text
+		case FieldCommunity:
+			in.community = text
+		case FieldTagNote:
+			label := ps.layout.Labels[c]
+			if i := strings.LastIndex(label, "/"); i >= 0 {
+				label = label[i+1:]
+			}
+			notes = append(notes, label+":"+text)
+		}
+		if fieldIndex(f) >= 0 {
+			in.has = in.has.with(f)
+		}
+	}
+	if len(notes) > 0 {
+		in.tagValue().Note = strings.Join(notes, ",")
+		if utf8.RuneCountInString(in.tagValue().Note) > 200 {
+			ps.reject(in, cols[FieldTagNote], "备注过长(超过200字)")
+		}
+	}
+	if ps.tag != "" {
+		in.tagValue().Code = ps.tag
+	}
+	_, hasID := cols["id_number"]
+	_, hasName := cols["name"]
+	if !hasID && len(in.reasons) == 0 {
+		// A row without a number is a closing line (合计 …, 填表人 …) or a
+		// note, unless it carries a person's data.
+		first := ""
+		for _, t := range in.cells {
+			if strings.TrimSpace(t) != "" {
+				first = t
+				break
+			}
+		}
+		if isFooter(first) || !hasName && nonEmpty <= 1 {
+			in.skip = true
+			return in
+		}
+		if !hasName {
+			in.reasons = append(in.reasons, "缺少姓名和证件号码")
+			return in
+		}
+	}
+	ps.check(in, cols)
+	return in
+}
+
+func (in *incoming) tagValue() *tagIn {
+	if in.tag == nil {
+		in.tag = &tagIn{}
+	}
+	return in.tag
+}
+
+// check applies the register's own rules to what the row gives, normalising
+// the values: fields the row leaves out are filled with stand-ins for the
+// check and their errors ignored, since a list need not carry every field
+// of the register.
+func (ps *parser) check(in *incoming, cols map[string]int) {
+	p := &in.person
+	if p.IDNumber == "" {
+		col, mapped := cols["id_number"]
+		lost := false
+		for _, b := range in.bad {
+			lost = lost || mapped && b == col
+		}
+		if !lost {
+			if !mapped {
+				col = cols["name"]
+			}
+			ps.reject(in, col, "证件号码不能为空")
+		}
+		return
+	}
+	q := *p
+	if q.Name == "" {
+		q.Name = "甲"
+	}
+	if q.Residence == "" {
+		q.Residence = register.ResidenceRegistered
+	}
+	q.OrgID = 1
+	givenBirth, givenGender := p.BirthDate, p.Gender
+	err := register.ValidatePerson(&q, ps.today)
+	var fe register.FieldErrors
+	if err != nil && !errors.As(err, &fe) {
+		in.reasons = append(in.reasons, err.Error())
+		return
+	}
+	fields := make([]string, 0, len(fe))
+	for f := range fe {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		col, given := cols[f]
+		if !given {
+			switch f {
+			case "birth_date", "gender":
+				// A document that is not a resident ID carries neither.
+				if q.DocType != string(ident.DocResidentID) {
+					in.reasons = append(in.reasons, fe[f]+"(非居民身份证须填写出生日期和性别)")
+				}
+			}
+			continue
+		}
+		ps.reject(in, col, fe[f])
+	}
+	if len(in.reasons) > 0 {
+		return
+	}
+	if q.DocType == string(ident.DocResidentID) {
+		if givenBirth != "" && givenBirth != q.BirthDate {
+			ps.reject(in, cols["birth_date"], fmt.Sprintf("出生日期 %s 与身份证号码中的 %s 不一致", givenBirth, q.BirthDate))
+		}
+		if givenGender != "" && givenGender != q.Gender {
+			ps.reject(in, cols["gender"], fmt.Sprintf("性别“%s”与身份证号码不符", register.GenderNames[givenGender]))
+		}
+		in.has = in.has.with("birth_date").with("gender")
+	}
+	// Keep the normalised values of the fields given.
+	name, residence := p.Name, p.Residence
+	*p = q
+	p.Name, p.Residence, p.OrgID = name, residence, 0
+	in.has = in.has.with("doc_type")
+	in.key = docKey(p.DocType, p.IDNumber)
+	in.rkey, in.rok = residentKey(in.key)
+}
+
+// docKey is how a person is found by document: the number itself for a
+// resident ID, the type and number for other documents.
+func docKey(docType, number string) string {
+	if docType == "" || docType == string(ident.DocResidentID) {
+		return number
+	}
+	return docType + ":" + number
+}

@@ -1,0 +1,263 @@
+package imports
+
+import (
+	"context"
+	"hash/maphash"
+
+	"shequ/internal/register"
+)
+
+// roster is the register of the import's target held in memory in a
+// compact form: for every person the keys, and a hash of each field the
+// list carries. A row whose every given field hashes the same as the
+// person's is unchanged and costs no database work; only rows that differ
+// have their person read in full. It also finds persons by name for the
+// rows whose ID number the register does not know. A million persons take
+// about 150 MB.
+type roster struct {
+	fields []string // the person fields compared, in order
+	seed   maphash.Seed
+	people []rosterPerson
+	hashes []uint64 // len(fields) per person
+	byKey  docIndex
+	names  map[uint64]int32 // hash of a name → the last person added with it
+	next   []int32          // the person added before with the same name hash, or -1
+}
+
+type rosterPerson struct {
+	id, community int64
+	version       int32
+	birth         uint32 // YYYYMMDD
+}
+
+func newRoster(fields []string) *roster {
+	return &roster{fields: fields, seed: maphash.MakeSeed(), byKey: newDocIndex(), names: map[uint64]int32{}}
+}
+
+// load reads the persons of the communities (all when nil).
+func (r *roster) load(ctx context.Context, reg *register.Store, communities []int64) error {
+	return reg.ScanRoster(ctx, communities, r.fields, func(row *register.RosterRow) error {
+		r.add(row.ID, row.CommunityID, row.Version, docKey(row.DocType, row.IDNumber), row.Name, row.BirthDate, row.Values)
+		return nil
+	})
+}
+
+func (r *roster) hash(v string) uint64 { return maphash.String(r.seed, foldWidth(v)) }
+
+func (r *roster) add(id, community int64, version int, key, name, birth string, values []string) {
+	i := int32(len(r.people))
+	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version), birth: dateNumber(birth)})
+	for _, v := range values {
+		r.hashes = append(r.hashes, r.hash(v))
+	}
+	r.byKey.put(key, i)
+	h := maphash.String(r.seed, name)
+	prev, ok := r.names[h]
+	if !ok {
+		prev = -1
+	}
+	r.next = append(r.next, prev)
+	r.names[h] = i
+}
+
+// named returns the persons whose name hashes as name's does (the caller
+// compares the names of those it reads in full).
+func (r *roster) named(name string) []int32 {
+	var out []int32
+	i, ok := r.names[maphash.String(r.seed, name)]
+	for ok && i >= 0 {
+		out = append(out, i)
+		i = r.next[i]
+	}
+	return out
+}
+
+// dateNumber turns YYYY-MM-DD into the number YYYYMMDD; 0 if it is not one.
+func dateNumber(d string) uint32 {
+	if len(d) != 10 {
+		return 0
+	}
+	var n uint32
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := d[i]
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n
+}
+
+// docIndex finds persons by document key. Resident ID numbers, nearly all
+// keys, are held as numbers: 17 digits and the check character fit in 64
+// bits exactly, and a map of numbers takes a third of a map of strings.
+type docIndex struct {
+	ids    map[uint64]int32
+	others map[string]int32
+}
+
+func newDocIndex() docIndex { return docIndex{ids: map[uint64]int32{}, others: map[string]int32{}} }
+
+// residentKey encodes an 18-character resident ID number; ok is false for
+// anything else.
+func residentKey(k string) (uint64, bool) {
+	if len(k) != 18 {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < 17; i++ {
+		c := k[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	switch c := k[17]; {
+	case c >= '0' && c <= '9':
+		return v*11 + uint64(c-'0'), true
+	case c == 'X':
+		return v*11 + 10, true
+	}
+	return 0, false
+}
+
+func (d docIndex) get(k string) (int32, bool) {
+	if n, ok := residentKey(k); ok {
+		i, found := d.ids[n]
+		return i, found
+	}
+	i, found := d.others[k]
+	return i, found
+}
+
+// of finds a row's person, by the key parsed when the row was read.
+func (d docIndex) of(in *incoming) (int32, bool) {
+	if in.rok {
+		i, found := d.ids[in.rkey]
+		return i, found
+	}
+	i, found := d.others[in.key]
+	return i, found
+}
+
+func (d docIndex) put(k string, i int32) {
+	if n, ok := residentKey(k); ok {
+		d.ids[n] = i
+		return
+	}
+	d.others[k] = i
+}
+
+func (d docIndex) remove(k string) {
+	if n, ok := residentKey(k); ok {
+		delete(d.ids, n)
+		return
+	}
+	delete(d.others, k)
+}
+
+// set records a person as now stored, after the import changed or created
+// it.
+func (r *roster) set(p *register.Person) {
+	values := personValues(p, r.fields)
+	i, ok := r.byKey.get(docKey(p.DocType, p.IDNumber))
+	if !ok {
+		r.add(p.ID, p.CommunityID, p.Version, docKey(p.DocType, p.IDNumber), p.Name, p.BirthDate, values)
+		return
+	}
+	r.people[i].version = int32(p.Version)
+	for k, v := range values {
+		r.hashes[int(i)*len(r.fields)+k] = r.hash(v)
+	}
+}
+
+// same reports whether every field the row gives equals the person's.
+func (r *roster) same(i int32, in *incoming) bool {
+	values := personValues(&in.person, r.fields)
+	for k, f := range r.fields {
+		if !in.has.has(f) {
+			continue
+		}
+		if r.hashes[int(i)*len(r.fields)+k] != r.hash(values[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+// personValues lists a person's values of fields, in order.
+func personValues(p *register.Person, fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = personValue(p, f)
+	}
+	return out
+}
+
+func personValue(p *register.Person, f string) string {
+	switch f {
+	case "name":
+		return p.Name
+	case "doc_type":
+		return p.DocType
+	case "id_number":
+		return p.IDNumber
+	case "gender":
+		return p.Gender
+	case "birth_date":
+		return p.BirthDate
+	case "ethnicity":
+		return p.Ethnicity
+	case "relation":
+		return p.Relation
+	case "residence":
+		return p.Residence
+	case "phone":
+		return p.Phone
+	case "hukou_address":
+		return p.HukouAddress
+	case "address":
+		return p.Address
+	case "occupation":
+		return p.Occupation
+	case "moved_in_on":
+		return p.MovedInOn
+	case "status":
+		return p.Status
+	}
+	return ""
+}
+
+func setPersonValue(p *register.Person, f, v string) {
+	switch f {
+	case "name":
+		p.Name = v
+	case "doc_type":
+		p.DocType = v
+	case "id_number":
+		p.IDNumber = v
+	case "gender":
+		p.Gender = v
+	case "birth_date":
+		p.BirthDate = v
+	case "ethnicity":
+		p.Ethnicity = v
+	case "relation":
+		p.Relation = v
+	case "residence":
+		p.Residence = v
+	case "phone":
+		p.Phone = v
+	case "hukou_address":
+		p.HukouAddress = v
+	case "address":
+		p.Address = v
+	case "occupation":
+		p.Occupation = v
+	case "moved_in_on":
+		p.MovedInOn = v
+	}
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/audit"
+	"shequ/internal/exports"
+	"shequ/internal/sheets"
+)
+
+// Exports (按部门导出): a department takes the register back in its own
+// layout, with only the fields its role may see.
+
+func (h *handler) exportRoutes(rt *access.Routes) {
+	rule := access.Rule{Perm: exports.Perm}
+	h.addNav("exports", "部门导出", "/exports", exports.Perm)
+	h.page(rt, "GET /exports", rule, h.exportsIndex)
+	h.page(rt, "GET /exports/new", rule, h.templateForm)
+	h.page(rt, "POST /exports/new", rule, h.saveTemplate)
+	h.page(rt, "GET /exports/{template}/edit", rule, h.templateForm)
+	h.page(rt, "POST /exports/{template}/edit", rule, h.saveTemplate)
+	h.page(rt, "GET /exports/{template}/download", access.Rule{Perm: exports.Perm, Audit: audit.Export}, h.downloadExport)
+}
+
+// exportDepartments are the departments whose templates v may use; nil for
+// all (a viewer of the whole tree).
+func exportDepartments(v *access.Viewer) []string { return exports.Departments(v) }
+
+func mayUse(v *access.Viewer, t *exports.Template) bool {
+	_, ok := exports.ScopeFor(v, t.Department)
+	return ok
+}
+
+func scopeFor(v *access.Viewer, t *exports.Template) access.Scope {
+	sc, _ := exports.ScopeFor(v, t.Department)
+	return sc
+}
+
+type exportsData struct {
+	Templates   []*exports.Template
+	Labels      map[string]string
+	Departments []option
+}
+
+func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *request) {
+	ts, err := h.Exports.Templates(r.Context(), exportDepartments(rq.viewer))
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d := exportsData{Templates: ts, Labels: map[string]string{}}
+	for _, f := range exports.Fields {
+		d.Labels[f.Key] = f.Label
+	}
+	kinds, err := h.Register.TagKinds(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, k := range kinds {
+		d.Labels["tag:"+k.Code] = k.Name
+	}
+	h.render(w, r, http.StatusOK, "exports", newPage(rq, "按部门模板导出", "exports", d))
+}
+
+// template reads the {template} of the path if v may use it.
+func (h *handler) template(r *http.Request, v *access.Viewer) (*exports.Template, error) {
+	id, err := strconv.ParseInt(r.PathValue("template"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, exports.ErrNotFound
+	}
+	t, err := h.Exports.Template(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if !mayUse(v, t) {
+		return nil, exports.ErrNotFound
+	}
+	return t, nil
+}
+
+// downloadExport fills a template for the viewer's scope. The file and its
+// row count are in the audit log before it is sent.
+func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *request) {
+	t, err := h.template(r, rq.viewer)
+	if errors.Is(err, exports.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "csv" {
+		format = "xlsx"
+	}
+	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
+		Addr: clientAddr(r), Route: "GET /exports/{template}/download", Status: http.StatusOK},
+		scopeFor(rq.viewer, t), t, format)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	defer f.Close()
+	h.Log.Info("department export", "user", rq.user.ID, "template", t.ID, "rows", n)
+	w.Header().Set("Content-Type", sheets.ContentType(format))
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"export.%s\"; filename*=UTF-8''%s",
+		format, url.PathEscape(t.Name+"."+format)))
+	io.Copy(w, f)
+}
+
+type templateFormData struct {
+	T           *exports.Template
+	Rows        []exports.Column
+	Fields      []option
+	Tags        []option
+	Departments []option
+	Errors      map[string]string
+	Summary     []errItem
+}
+
+// blankColumns is how many empty column rows the form offers for adding.
+const blankColumns = 4
+
+func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	t := &exports.Template{}
+	if r.PathValue("template") != "" {
+		var err error
+		if t, err = h.template(r, rq.viewer); err != nil {
+			h.errorPage(w, r, rq, http.StatusNotFound)
+			return
+		}
+	} else {
+		t.Department = r.URL.Query().Get("department")
+		if ds := exportDepartments(rq.viewer); len(ds) > 0 && t.Department == "" {
+			t.Department = ds[0]
+		}
+	}
+	h.renderTemplateForm(w, r, rq, http.StatusOK, t, nil)
+}
+
+func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq *request, status int, t *exports.Template, errs map[string]string) {
+	d := templateFormData{T: t, Rows: append(append([]exports.Column{}, t.Columns...), make([]exports.Column, blankColumns)...),
+		Errors: errs}
+	d.Fields = append(d.Fields, option{"", "(不用此行)"})
+	for _, f := range exports.Fields {
+		d.Fields = append(d.Fields, option{f.Key, f.Label})
+	}
+	kinds, err := h.Register.TagKinds(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, k := range kinds {
+		d.Tags = append(d.Tags, option{k.Code, k.Name})
+	}
+	all, err := h.departmentOptions(r.Context())
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	ds := exportDepartments(rq.viewer)
+	for _, o := range all {
+		if ds == nil || hasString(ds, o.Value) {
+			d.Departments = append(d.Departments, o)
+		}
+	}
+	d.Summary = summarize(errs, []string{"name", "department", "tag", "columns", "version"})
+	title := "新建导出模板"
+	if t.ID != 0 {
+		title = "修改导出模板"
+	}
+	h.render(w, r, status, "export_template", newPage(rq, title, "exports", d))
+}
+
+func hasString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *request) {
+	t := &exports.Template{}
+	if r.PathValue("template") != "" {
+		var err error
+		if t, err = h.template(r, rq.viewer); err != nil {
+			h.errorPage(w, r, rq, http.StatusNotFound)
+			return
+		}
+		t.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	} else {
+		t.Department = r.PostFormValue("department")
+		if ds := exportDepartments(rq.viewer); ds != nil && !hasString(ds, t.Department) {
+			h.renderTemplateForm(w, r, rq, http.StatusUnprocessableEntity, t, map[string]string{"department": "只能为本部门建模板"})
+			return
+		}
+	}
+	t.Name, t.Tag = r.PostFormValue("name"), r.PostFormValue("tag")
+	t.Columns = nil
+	for i := 0; i < 200; i++ {
+		field, header := r.PostFormValue(fmt.Sprintf("field-%d", i)), strings.TrimSpace(r.PostFormValue(fmt.Sprintf("header-%d", i)))
+		if _, ok := r.PostForm[fmt.Sprintf("field-%d", i)]; !ok {
+			break
+		}
+		if field == "" && header == "" {
+			continue
+		}
+		t.Columns = append(t.Columns, exports.Column{Field: field, Header: header})
+	}
+	err := h.Exports.SaveTemplate(r.Context(), rq.user.Name, t)
+	if fe := importErrors(err); fe != nil {
+		h.renderTemplateForm(w, r, rq, http.StatusUnprocessableEntity, t, fe)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.entity, rq.audit.id = "export_template", t.ID
+	h.setFlash(w, "template_saved")
+	http.Redirect(w, r, "/exports", http.StatusSeeOther)
+}

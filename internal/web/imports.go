@@ -1,0 +1,578 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+
+	"shequ/internal/access"
+	"shequ/internal/audit"
+	"shequ/internal/imports"
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
+	"shequ/internal/sheets"
+)
+
+// Imports (导入): upload a department's list, map its columns, follow the
+// import running in the background, download the rows it could not take,
+// and decide the conflict queue.
+
+func (h *handler) importRoutes(rt *access.Routes) {
+	imp := access.Rule{Perm: imports.PermImport}
+	obj := access.Rule{Perm: imports.PermImport, Object: "import"}
+	h.addNav("imports", "导入", "/imports", imports.PermImport)
+	h.page(rt, "GET /imports", imp, h.importsIndex)
+	h.pageWithBody(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
+	h.page(rt, "GET /uploads/{token}", imp, h.mappingForm)
+	h.page(rt, "POST /uploads/{token}", imp, h.startImport)
+	h.page(rt, "GET /imports/{id}", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.View}, h.importPage)
+	h.page(rt, "POST /imports/{id}/resume", obj, h.resumeImport)
+	h.page(rt, "GET /imports/{id}/rejects", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.Export}, h.importRejects)
+	h.page(rt, "GET /conflicts", access.Rule{Perm: imports.PermResolve}, h.conflictList)
+	h.page(rt, "GET /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict", Audit: audit.View}, h.conflictPage)
+	h.page(rt, "POST /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict"}, h.resolveConflict)
+}
+
+type importsIndexData struct {
+	Imports     []*imports.Import
+	Departments []option
+	Units       []option
+	Department  string
+	Unit        string
+	Errors      map[string]string
+	Summary     []errItem
+	Open        int
+	MaxMB       int64
+	MaxRows     int
+}
+
+// targets are the units v may import into: the communities of v's scope
+// and, for a viewer of the whole tree, the units above them.
+func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]option, error) {
+	sc := v.Scope(imports.PermImport)
+	var units []orgtree.Unit
+	if sc.Whole() {
+		roots, err := h.Org.Roots(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, root := range roots {
+			units = append(units, root)
+			for _, level := range []string{orgtree.LevelDistrict, orgtree.LevelStreet, orgtree.LevelCommunity} {
+				below, err := h.Org.Descendants(ctx, root.ID, level)
+				if err != nil {
+					return nil, err
+				}
+				units = append(units, below...)
+			}
+		}
+	} else {
+		for _, id := range sc.Units() {
+			u, err := h.Org.Get(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if u.Level == orgtree.LevelCommunity {
+				units = append(units, u)
+				continue
+			}
+			below, err := h.Org.Descendants(ctx, id, orgtree.LevelCommunity)
+			if err != nil {
+				return nil, err
+			}
+			units = append(units, below...)
+		}
+	}
+	var out []option
+	seen := map[int64]bool{}
+	for _, u := range units {
+		if !seen[u.ID] {
+			seen[u.ID] = true
+			name := u.Name
+			if u.Level != orgtree.LevelCommunity {
+				name += "(所辖全部社区,名册须有“所属社区”列)"
+			}
+			out = append(out, option{Value: strconv.FormatInt(u.ID, 10), Label: name})
+		}
+	}
+	return out, nil
+}
+
+func (h *handler) departmentOptions(ctx context.Context) ([]option, error) {
+	rows, err := h.DB.QueryContext(ctx, `SELECT code, name FROM departments ORDER BY sort, code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []option
+	for rows.Next() {
+		var o option
+		if err := rows.Scan(&o.Value, &o.Label); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (h *handler) importsIndex(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderImportsIndex(w, r, rq, http.StatusOK, importsIndexData{})
+}
+
+func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq *request, status int, d importsIndexData) {
+	ctx := r.Context()
+	var err error
+	if d.Imports, err = h.Imports.Imports(ctx, rq.viewer, imports.ListQuery{Limit: 30}); err == nil {
+		if d.Departments, err = h.departmentOptions(ctx); err == nil {
+			if d.Units, err = h.importTargets(ctx, rq.viewer); err == nil {
+				d.Open, err = h.Imports.CountConflicts(ctx, rq.viewer.Scope(imports.PermResolve))
+			}
+		}
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if d.Unit == "" && rq.home != nil {
+		d.Unit = strconv.FormatInt(rq.home.ID, 10)
+	}
+	d.MaxMB, d.MaxRows = h.Imports.Limits.MaxBytes>>20, h.Imports.Limits.MaxRows
+	d.Summary = summarize(d.Errors, []string{"file", "department", "unit"})
+	h.render(w, r, status, "imports", newPage(rq, "导入部门名册", "imports", d))
+}
+
+// uploadImport keeps the file sent and goes on to its column mapping.
+func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *request) {
+	d := importsIndexData{Department: r.PostFormValue("department"), Unit: r.PostFormValue("unit"), Errors: map[string]string{}}
+	unit, err := strconv.ParseInt(d.Unit, 10, 64)
+	if err != nil {
+		d.Errors["unit"] = "请选择导入到哪个社区"
+	}
+	if d.Department == "" {
+		d.Errors["department"] = "请选择名册来自哪个部门"
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		d.Errors["file"] = "请选择要导入的文件(xlsx 或 csv)"
+	}
+	if len(d.Errors) > 0 {
+		h.renderImportsIndex(w, r, rq, http.StatusUnprocessableEntity, d)
+		return
+	}
+	defer file.Close()
+	up, _, err := h.Imports.SaveUpload(rq.user.ID, d.Department, unit, header.Filename, file)
+	if fe := importErrors(err); fe != nil {
+		d.Errors = fe
+		h.renderImportsIndex(w, r, rq, http.StatusUnprocessableEntity, d)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.Log.Info("import uploaded", "user", rq.user.ID, "bytes", up.Size)
+	http.Redirect(w, r, "/uploads/"+up.Token, http.StatusSeeOther)
+}
+
+// importErrors turns a refusal of the imports package into form messages.
+func importErrors(err error) map[string]string {
+	var fe register.FieldErrors
+	var se *sheets.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe):
+		return fe
+	case errors.As(err, &se):
+		return map[string]string{"file": se.Msg}
+	case errors.Is(err, imports.ErrNoUpload):
+		return map[string]string{"file": err.Error()}
+	}
+	return nil
+}
+
+// mappingColumn is one distinct column label of a file, with the field it
+// is mapped to and a few values from the file.
+type mappingColumn struct {
+	N         int
+	Label     string
+	Field     string
+	Suggested bool
+	Samples   string
+}
+
+type mappingData struct {
+	Token      string
+	Upload     *imports.Upload
+	Analysis   *imports.Analysis
+	Department string
+	Unit       string
+	Columns    []mappingColumn
+	Sheets     []imports.SheetLayout
+	Fields     []option
+	Tags       []option
+	Tag        string
+	Residences []option
+	Residence  string
+	Errors     map[string]string
+	Summary    []errItem
+}
+
+func (h *handler) mappingForm(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderMapping(w, r, rq, http.StatusOK, nil, nil)
+}
+
+// renderMapping shows how the file will be read: each sheet's header and
+// each column's field, for the person to correct; form carries their
+// choices when a submission is sent back.
+func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *request, status int, form url.Values, errs map[string]string) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	up, path, err := h.Imports.Upload(token, rq.user.ID)
+	if err != nil {
+		h.renderImportsIndex(w, r, rq, http.StatusNotFound, importsIndexData{Errors: map[string]string{"file": err.Error()}})
+		return
+	}
+	a, err := h.Imports.Analyse(ctx, path, up.FileName, up.Department)
+	if fe := importErrors(err); fe != nil {
+		h.Imports.ForgetUpload(token, false)
+		h.renderImportsIndex(w, r, rq, http.StatusUnprocessableEntity, importsIndexData{Errors: fe,
+			Department: up.Department, Unit: strconv.FormatInt(up.UnitID, 10)})
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d := mappingData{Token: token, Upload: up, Analysis: a, Sheets: a.Layout.Sheets, Tag: a.Options.Tag,
+		Residence: a.Options.Residence, Errors: errs}
+	byLabel := map[string]int{}
+	for _, sl := range a.Layout.Sheets {
+		if sl.HeaderRow == 0 {
+			continue
+		}
+		for c, l := range sl.Labels {
+			if l == "" {
+				continue
+			}
+			i, ok := byLabel[l]
+			if !ok {
+				i = len(d.Columns)
+				byLabel[l] = i
+				d.Columns = append(d.Columns, mappingColumn{N: i, Label: l, Field: sl.Fields[c], Suggested: sl.Suggested[c]})
+			}
+			col := &d.Columns[i]
+			var vals []string
+			for _, s := range sl.Samples {
+				if c < len(s) && strings.TrimSpace(s[c]) != "" && len(vals) < 2 {
+					vals = append(vals, truncate(s[c], 20))
+				}
+			}
+			if col.Samples == "" {
+				col.Samples = strings.Join(vals, " / ")
+			}
+		}
+	}
+	if form != nil {
+		for i := range d.Columns {
+			d.Columns[i].Field = form.Get(fmt.Sprintf("map-%d", i))
+			d.Columns[i].Suggested = false
+		}
+		d.Tag, d.Residence = form.Get("tag"), form.Get("residence")
+	}
+	d.Fields = append(d.Fields, option{"", "不导入"})
+	for _, f := range imports.Fields {
+		d.Fields = append(d.Fields, option{f.Key, f.Label})
+	}
+	kinds, err := h.Register.TagKinds(ctx)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	for _, k := range kinds {
+		d.Tags = append(d.Tags, option{k.Code, k.Name})
+	}
+	d.Residences = residenceOptions
+	d.Summary = summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
+	h.render(w, r, status, "import_mapping", newPage(rq, "核对列对应", "imports", d))
+}
+
+// startImport records the import with the mapping chosen and starts it in
+// the background.
+func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	token := r.PathValue("token")
+	up, path, err := h.Imports.Upload(token, rq.user.ID)
+	if err != nil {
+		h.renderImportsIndex(w, r, rq, http.StatusNotFound, importsIndexData{Errors: map[string]string{"file": err.Error()}})
+		return
+	}
+	a, err := h.Imports.Analyse(ctx, path, up.FileName, up.Department)
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	mapping := map[string]string{}
+	seen := map[string]bool{}
+	n := 0
+	for _, sl := range a.Layout.Sheets {
+		for _, l := range sl.Labels {
+			if l == "" || seen[l] {
+				continue
+			}
+			seen[l] = true
+			mapping[l] = r.PostFormValue(fmt.Sprintf("map-%d", n))
+			n++
+		}
+	}
+	opt := a.Options
+	opt.Tag, opt.Residence = r.PostFormValue("tag"), r.PostFormValue("residence")
+	im, how, err := h.Imports.Create(ctx, rq.viewer, imports.Request{UnitID: up.UnitID, Department: up.Department,
+		Path: path, FileName: up.FileName, Spool: true, Mapping: mapping, Options: &opt})
+	if fe := importErrors(err); fe != nil {
+		h.renderMapping(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	h.Imports.ForgetUpload(token, true)
+	rq.audit.entity, rq.audit.id, rq.audit.detail = "import", im.ID, "开始导入"
+	switch how {
+	case imports.CreatedDuplicate:
+		h.setFlash(w, "import_duplicate")
+	default:
+		h.Imports.Go(rq.viewer, im.ID)
+		h.setFlash(w, "import_started")
+	}
+	http.Redirect(w, r, "/imports/"+strconv.FormatInt(im.ID, 10), http.StatusSeeOther)
+}
+
+type importPageData struct {
+	Im       *imports.Import
+	Active   bool // running in this server now: the page refreshes itself
+	Stalled  bool // left running by a stopped server, or failed: it can go on
+	Columns  [][2]string
+	Rejects  []imports.Reject
+	Conflict int
+}
+
+func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, _ := pathID(r)
+	im, err := h.Imports.Import(ctx, rq.viewer.Scope(imports.PermImport), id)
+	if errors.Is(err, imports.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d := importPageData{Im: im, Active: h.Imports.Running(im.ID)}
+	d.Stalled = !d.Active && (im.Status == imports.StatusRunning || im.Status == imports.StatusFailed || im.Status == imports.StatusPending)
+	for _, sl := range im.Layout.Sheets {
+		for c, l := range sl.Labels {
+			if l != "" && sl.Skipped == "" && sl.HeaderRow > 0 {
+				d.Columns = append(d.Columns, [2]string{l, imports.FieldLabel(sl.Fields[c])})
+			}
+		}
+	}
+	if im.Rejected > 0 {
+		if d.Rejects, err = h.Imports.Rejects(ctx, rq.viewer.Scope(imports.PermImport), im.ID, 20, 0); err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+	}
+	if rq.viewer.Can(imports.PermResolve) {
+		cs, _, err := h.Imports.Conflicts(ctx, rq.viewer.Scope(imports.PermResolve), imports.ConflictQuery{ImportID: im.ID, Limit: 200})
+		if err != nil {
+			h.serverError(w, r, rq, err)
+			return
+		}
+		d.Conflict = len(cs)
+	}
+	p := newPage(rq, "导入 "+im.FileName, "imports", d)
+	if d.Active {
+		p.Refresh = 2
+	}
+	h.render(w, r, http.StatusOK, "import", p)
+}
+
+func (h *handler) resumeImport(w http.ResponseWriter, r *http.Request, rq *request) {
+	id, _ := pathID(r)
+	if _, err := h.Imports.Import(r.Context(), rq.viewer.Scope(imports.PermImport), id); err != nil {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	h.Imports.Go(rq.viewer, id)
+	http.Redirect(w, r, "/imports/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+// importRejects downloads the rows an import did not take, with reasons:
+// personal data, so the download is audited with its row count first.
+func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, _ := pathID(r)
+	sc := rq.viewer.Scope(imports.PermImport)
+	im, err := h.Imports.Import(ctx, sc, id)
+	if err != nil {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	f, err := os.CreateTemp("", "shequ-rejects-*.xlsx")
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	defer func() {
+		f.Close()
+		os.Remove(f.Name())
+	}()
+	n, err := h.Imports.WriteRejects(ctx, sc, id, f)
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r),
+		Action: audit.Export, Entity: "import", EntityID: im.ID, CommunityID: im.CommunityID,
+		Route: "GET /imports/{id}/rejects", Status: http.StatusOK, Rows: n, Detail: "未导入的行"}); err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	name := "未导入-" + strings.TrimSuffix(strings.TrimSuffix(im.FileName, ".xlsx"), ".csv") + ".xlsx"
+	w.Header().Set("Content-Type", sheets.ContentType("xlsx"))
+	w.Header().Set("Content-Disposition", "attachment; filename=\"rejected.xlsx\"; filename*=UTF-8''"+url.PathEscape(name))
+	io.Copy(w, f)
+}
+
+type conflictListData struct {
+	Conflicts []*imports.Conflict
+	More      bool
+	Next      int
+	ImportID  int64
+}
+
+func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *request) {
+	q := r.URL.Query()
+	offset, _ := strconv.Atoi(q.Get("offset"))
+	importID, _ := strconv.ParseInt(q.Get("import"), 10, 64)
+	cs, more, err := h.Imports.Conflicts(r.Context(), rq.viewer.Scope(imports.PermResolve),
+		imports.ConflictQuery{ImportID: importID, Limit: 50, Offset: max(offset, 0)})
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.rows = len(cs)
+	h.render(w, r, http.StatusOK, "conflicts", newPage(rq, "待核实", "imports",
+		conflictListData{Conflicts: cs, More: more, Next: max(offset, 0) + len(cs), ImportID: importID}))
+}
+
+// conflictRow is a field of a conflict as the viewer may see it.
+type conflictRow struct {
+	Field    string
+	Label    string
+	Register string
+	Incoming string
+	Choice   string
+	Err      string
+}
+
+type conflictData struct {
+	C        *imports.Conflict
+	Person   *register.Person
+	Rows     []conflictRow
+	Decision string
+	Errors   map[string]string
+	Summary  []errItem
+}
+
+func (h *handler) conflictPage(w http.ResponseWriter, r *http.Request, rq *request) {
+	h.renderConflict(w, r, rq, http.StatusOK, nil, nil)
+}
+
+func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *request, status int, form url.Values, errs map[string]string) {
+	ctx := r.Context()
+	id, _ := pathID(r)
+	sc := rq.viewer.Scope(imports.PermResolve)
+	c, err := h.Imports.Conflict(ctx, sc, id)
+	if errors.Is(err, imports.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	d := conflictData{C: c, Errors: errs, Decision: form.Get("decision")}
+	if p, err := h.Register.Person(ctx, rq.read(), c.PersonID); err == nil {
+		d.Person = &p
+	}
+	// Numbers shown as the viewer's field set shows them.
+	f := sc.Fields(c.Place())
+	for _, fd := range c.Fields {
+		row := conflictRow{Field: fd.Field, Label: fd.Label, Register: fd.RegisterShown, Incoming: fd.IncomingShown,
+			Choice: form.Get("choice_" + fd.Field), Err: errs["choice_"+fd.Field]}
+		switch fd.Field {
+		case "id_number":
+			row.Register, row.Incoming = f.ID("person", fd.Field, fd.Register), f.ID("person", fd.Field, fd.Incoming)
+		case "phone":
+			row.Register, row.Incoming = f.Phone("person", fd.Field, fd.Register), f.Phone("person", fd.Field, fd.Incoming)
+		default:
+			if !strings.HasPrefix(fd.Field, "tag.") {
+				row.Register, row.Incoming = f.Text("person", fd.Field, row.Register), f.Text("person", fd.Field, row.Incoming)
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	var fields []string
+	for _, fd := range c.Fields {
+		fields = append(fields, "choice_"+fd.Field)
+	}
+	d.Summary = summarize(d.Errors, append([]string{"decision", "version"}, fields...))
+	h.render(w, r, status, "conflict", newPage(rq, "核实:"+c.Incoming.Person.Name, "imports", d))
+}
+
+func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *request) {
+	ctx := r.Context()
+	id, _ := pathID(r)
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	res := imports.Resolution{Version: version, Decision: r.PostFormValue("decision"), Choices: map[string]string{}}
+	for k, v := range r.PostForm {
+		if f, ok := strings.CutPrefix(k, "choice_"); ok && len(v) > 0 {
+			res.Choices[f] = v[0]
+		}
+	}
+	err := h.Imports.Resolve(ctx, rq.viewer, id, res)
+	if fe := importErrors(err); fe != nil {
+		h.renderConflict(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
+		return
+	}
+	if errors.Is(err, imports.ErrNotFound) {
+		h.errorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, rq, err)
+		return
+	}
+	rq.audit.detail = "核实:" + res.Decision
+	h.setFlash(w, "resolved")
+	// On to the next one of the queue.
+	next, _, err := h.Imports.Conflicts(ctx, rq.viewer.Scope(imports.PermResolve), imports.ConflictQuery{Limit: 1})
+	if err == nil && len(next) == 1 {
+		http.Redirect(w, r, "/conflicts/"+strconv.FormatInt(next[0].ID, 10), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/conflicts", http.StatusSeeOther)
+}
