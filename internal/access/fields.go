@@ -36,17 +36,6 @@ func (v View) String() string {
 	return "hidden"
 }
 
-// Label is the Chinese name of a view.
-func (v View) Label() string {
-	switch v {
-	case Masked:
-		return "脱敏"
-	case Full:
-		return "完整"
-	}
-	return "不可见"
-}
-
 // TagEntity is the entity under which a role lists the tag kinds
 // (特殊人群/服务对象标签) it may see: field = the tag's code.
 const TagEntity = "tag"

@@ -61,9 +61,9 @@ func (g *region) filter(alias string, arg int) (string, []any) {
 	return "(" + strings.Join(conds, " OR ") + ")", args
 }
 
-// covers reports whether the unit u (with its ancestors' ids) lies inside
-// the region.
-func (g *region) covers(u orgtree.Unit, ancestors []int64) bool {
+// covers reports whether a unit, given as the ids of its ancestors and
+// itself, lies inside the region.
+func (g *region) covers(ancestors []int64) bool {
 	for _, gu := range g.units {
 		for _, a := range ancestors {
 			if a == gu.ID {
@@ -74,12 +74,5 @@ func (g *region) covers(u orgtree.Unit, ancestors []int64) bool {
 	return false
 }
 
-func (g *region) String() string {
-	var names []string
-	for _, u := range g.units {
-		names = append(names, fmt.Sprintf("%s(%d)", u.Name, u.ID))
-	}
-	return strings.Join(names, "、")
-}
 
 func placeholder(n int) string { return fmt.Sprintf("$%d", n) }

@@ -78,17 +78,6 @@ func (s *Service) Resolve(kind string, fn Resolver) {
 	s.mu.Unlock()
 }
 
-// Kinds lists the object kinds that have a resolver.
-func (s *Service) Kinds() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []string
-	for k := range s.resolvers {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // Decision errors of Authorize.
 var (

@@ -138,15 +138,6 @@ func (s Scope) Fields(p Place) Fields {
 	return f
 }
 
-// CanReveal reports whether a grant covering p may reveal masked values.
-func (s Scope) CanReveal(p Place) bool {
-	for _, pt := range s.parts {
-		if pt.reveal && (pt.region == nil || pt.region.contains(p)) {
-			return true
-		}
-	}
-	return false
-}
 
 // Revealing returns the scope with masked values shown in full where a
 // grant allows it. The caller records the reveal in the audit log.

@@ -222,16 +222,12 @@ func (g *region) merge(o *region) *region {
 // Narrow limits a scope to the subtree of unit, for pages and API calls that
 // name a unit (?org=…). A unit outside the scope leaves it empty.
 func (s *Service) Narrow(ctx context.Context, sc Scope, unitID int64) (Scope, error) {
-	u, err := s.org.Get(ctx, unitID)
-	if errors.Is(err, orgtree.ErrNotFound) {
-		return Scope{perm: sc.perm}, nil
-	}
-	if err != nil {
-		return Scope{}, err
-	}
 	anc, err := s.org.Ancestors(ctx, unitID)
 	if err != nil {
 		return Scope{}, err
+	}
+	if len(anc) == 0 { // no such unit
+		return Scope{perm: sc.perm}, nil
 	}
 	ancIDs := make([]int64, len(anc))
 	for i, a := range anc {
@@ -243,7 +239,7 @@ func (s *Service) Narrow(ctx context.Context, sc Scope, unitID int64) (Scope, er
 	}
 	out := Scope{perm: sc.perm, revealing: sc.revealing}
 	for _, p := range sc.parts {
-		if p.region == nil || p.region.covers(u, ancIDs) {
+		if p.region == nil || p.region.covers(ancIDs) {
 			out.parts = append(out.parts, part{region: sub, fields: p.fields, reveal: p.reveal})
 			continue
 		}
