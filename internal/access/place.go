@@ -74,5 +74,4 @@ func (g *region) covers(ancestors []int64) bool {
 	return false
 }
 
-
 func placeholder(n int) string { return fmt.Sprintf("$%d", n) }

@@ -78,7 +78,6 @@ func (s *Service) Resolve(kind string, fn Resolver) {
 	s.mu.Unlock()
 }
 
-
 // Decision errors of Authorize.
 var (
 	ErrLogin     = errors.New("请先登录")

@@ -138,7 +138,6 @@ func (s Scope) Fields(p Place) Fields {
 	return f
 }
 
-
 // Revealing returns the scope with masked values shown in full where a
 // grant allows it. The caller records the reveal in the audit log.
 func (s Scope) Revealing() Scope {
