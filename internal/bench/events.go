@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -101,12 +100,14 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 		stop  atomic.Bool
 		wg    sync.WaitGroup
 	)
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: opt.Workers * 2}, Timeout: 10 * time.Second}
+	headers := []string{"Authorization: Bearer " + fix.token, "Content-Type: application/json"}
 	start := time.Now()
 	for w := 0; w < opt.Workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			c := newLoadClient(srv.addr)
+			defer c.close()
 			r := newRand(uint64(w) + 1)
 			var mine []acked
 			var mt []timed
@@ -115,10 +116,7 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 					"category": fix.categories[r.IntN(len(fix.categories))], "description": "基准测试上报的事件",
 					"address": fmt.Sprintf("幸福路%d号", r.IntN(200)), "source": "api"})
 				t0 := time.Now()
-				req, _ := http.NewRequestWithContext(ctx, "POST", srv.base+"/api/v1/events", bytes.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+fix.token)
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
+				status, resp, err := c.do("POST", "/api/v1/events", headers, body)
 				if err != nil {
 					fails.Add(1)
 					if ctx.Err() != nil {
@@ -131,9 +129,7 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 					ID         int64  `json:"id"`
 					TrackingNo string `json:"tracking_no"`
 				}
-				err = json.NewDecoder(resp.Body).Decode(&got)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusCreated || err != nil {
+				if status != http.StatusCreated || json.Unmarshal(resp, &got) != nil {
 					fails.Add(1)
 					continue
 				}
@@ -166,7 +162,7 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 			lat = append(lat, x.d)
 		}
 	}
-	note := fmt.Sprintf("POST /api/v1/events over loopback, %d clients, %s, SQLite", opt.Workers, opt.Duration)
+	note := fmt.Sprintf("POST /api/v1/events over loopback, %d keep-alive connections of a minimal HTTP/1.1 client, %s, SQLite", opt.Workers, opt.Duration)
 	e.emit(Result{Bench: "event_create_rate", Value: float64(len(lat)) / elapsed.Seconds(), Unit: "events/s", N: len(lat), Note: note})
 	e.emit(Result{Bench: "event_create_p50", Value: lat.pct(0.50), Unit: "ms", N: len(lat), Note: note})
 	e.emit(Result{Bench: "event_create_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
@@ -199,17 +195,17 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 			defer wg.Done()
 			r := newRand(uint64(w) + 100)
 			var ml latencies
+			g := newLoadClient(srv.addr)
+			defer g.close()
 			for time.Since(lstart) < opt.Lookups && ctx.Err() == nil {
 				a := ack[r.IntN(len(ack))]
 				t0 := time.Now()
-				resp, err := client.Get(srv.base + "/public/events/track?no=" + url.QueryEscape(a.no))
+				status, err := g.get("/public/events/track?no=" + url.QueryEscape(a.no))
 				if err != nil {
 					lfail.Add(1)
 					continue
 				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
+				if status != http.StatusOK {
 					lfail.Add(1)
 					continue
 				}
@@ -222,7 +218,7 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 	}
 	wg.Wait()
 	lel := time.Since(lstart)
-	lnote := fmt.Sprintf("GET /public/events/track?no= (the HTML page) over loopback, %d clients, random numbers of %d events, %d failed", lookupClients, len(ack), lfail.Load())
+	lnote := fmt.Sprintf("GET /public/events/track?no= (the HTML page) over loopback, %d keep-alive connections of a minimal HTTP/1.1 client, random numbers of %d events, %d failed", lookupClients, len(ack), lfail.Load())
 	e.emit(Result{Bench: "event_lookup_rate", Value: float64(len(llat)) / lel.Seconds(), Unit: "lookups/s", N: len(llat), Note: lnote})
 	e.emit(Result{Bench: "event_lookup_p50", Value: llat.pct(0.50), Unit: "ms", N: len(llat), Note: lnote})
 	e.emit(Result{Bench: "event_lookup_p99", Value: llat.pct(0.99), Unit: "ms", N: len(llat), Note: lnote})
@@ -387,7 +383,8 @@ func missingEvents(ctx context.Context, dsn string, ack []acked) (int, error) {
 
 type childServer struct {
 	cmd  *exec.Cmd
-	base string
+	addr string // host:port
+	base string // http://host:port
 	done chan struct{}
 }
 
@@ -404,7 +401,7 @@ func startServer(ctx context.Context, bin, dsn string) (*childServer, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &childServer{cmd: cmd, base: "http://" + addr, done: make(chan struct{})}
+	s := &childServer{cmd: cmd, addr: addr, base: "http://" + addr, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(s.done) }()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
