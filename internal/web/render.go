@@ -11,6 +11,7 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,15 +109,14 @@ func mustParseTemplates() *templates {
 // render executes a page into a buffer first, so that a template error
 // becomes a clean 500 page instead of half a page.
 func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	p.CSS = cssURL
 	t, ok := h.tmpl.pages[name]
 	if !ok {
 		h.Log.Error("web: no template", "name", name, "path", r.URL.Path)
 		h.errorPage(w, r, nil, http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+	body, err := h.execute(t, p)
+	if err != nil {
 		h.Log.Error("web: template", "name", name, "path", r.URL.Path, "err", err)
 		if name != "error" {
 			h.errorPage(w, r, nil, http.StatusInternalServerError)
@@ -125,9 +125,22 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, status int, nam
 		}
 		return
 	}
+	writeHTML(w, status, body)
+}
+
+func (h *handler) execute(t *template.Template, p *page) ([]byte, error) {
+	p.CSS = cssURL
+	var buf bytes.Buffer
+	buf.Grow(16 << 10) // most pages: one allocation, no copies
+	err := t.ExecuteTemplate(&buf, "layout", p)
+	return buf.Bytes(), err
+}
+
+func writeHTML(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(body)
 }
 
 type errorData struct {
