@@ -56,7 +56,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	start := time.Now()
-	db, err := openDB(ctx, *dsn)
+	db, err := openTunedDB(ctx, *dsn, database.Tuning{MapBytes: 256 << 20})
 	if err != nil {
 		return err
 	}
