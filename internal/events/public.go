@@ -70,6 +70,9 @@ var publicActions = map[string]bool{ActReport: true, ActAccept: true, ActReject:
 // within this time.
 const publicFor = 3 * time.Second
 
+// maxPublic bounds the cached views: 3 s of lookups at 10,000 a second.
+const maxPublic = 30000
+
 type publicEntry struct {
 	pe *PublicEvent
 	at time.Time
@@ -89,11 +92,21 @@ func (s *Store) Public(ctx context.Context, trackingNo string) (*PublicEvent, er
 	if err != nil {
 		return nil, err
 	}
+	now := time.Now()
 	s.pmu.Lock()
-	if s.public == nil || len(s.public) >= 100000 {
+	if len(s.public) >= maxPublic {
+		// Views older than publicFor are of no more use; holding them
+		// would only give the garbage collector more to mark.
+		for k, c := range s.public {
+			if now.Sub(c.at) >= publicFor {
+				delete(s.public, k)
+			}
+		}
+	}
+	if s.public == nil || len(s.public) >= maxPublic {
 		s.public = map[string]publicEntry{}
 	}
-	s.public[no] = publicEntry{pe, time.Now()}
+	s.public[no] = publicEntry{pe, now}
 	s.pmu.Unlock()
 	return pe, nil
 }
