@@ -60,19 +60,10 @@ func (s *Store) ScanRoster(ctx context.Context, communities []int64, fields []st
 		}
 		concat = strings.Join(parts, " || $1 || ")
 	}
-	args := []any{rosterSeparator}
-	where := ""
-	if communities != nil {
-		if len(communities) == 0 {
-			return nil
-		}
-		ph := make([]string, len(communities))
-		for i, c := range communities {
-			args = append(args, c)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		where = " WHERE p.community_id IN (" + strings.Join(ph, ", ") + ")"
+	if communities != nil && len(communities) == 0 {
+		return nil
 	}
+	where, args := inCommunities(communities, rosterSeparator)
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.community_id, p.version, p.doc_type, p.id_number, p.name,
 		p.birth_date, `+concat+` FROM persons p`+where, args...)
 	if err != nil {
@@ -94,6 +85,32 @@ func (s *Store) ScanRoster(ctx context.Context, communities []int64, fields []st
 		}
 	}
 	return rows.Err()
+}
+
+// CountRoster counts the persons ScanRoster would call fn for, so that a
+// roster can be sized before it is read.
+func (s *Store) CountRoster(ctx context.Context, communities []int64) (int, error) {
+	if communities != nil && len(communities) == 0 {
+		return 0, nil
+	}
+	where, args := inCommunities(communities)
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons p`+where, args...).Scan(&n)
+	return n, err
+}
+
+// inCommunities is the WHERE clause for the persons of communities (none
+// for all), with its arguments after the ones given.
+func inCommunities(communities []int64, args ...any) (string, []any) {
+	if communities == nil {
+		return "", args
+	}
+	ph := make([]string, len(communities))
+	for i, c := range communities {
+		args = append(args, c)
+		ph[i] = fmt.Sprintf("$%d", len(args))
+	}
+	return " WHERE p.community_id IN (" + strings.Join(ph, ", ") + ")", args
 }
 
 // PersonsByDocument returns the persons, in any community, holding one of
