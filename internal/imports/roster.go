@@ -48,10 +48,102 @@ func (r *roster) load(ctx context.Context, reg *register.Store, communities []in
 	r.next = make([]int32, 0, n)
 	r.names = make(map[uint64]int32, n)
 	r.byKey = newDocIndex(n)
-	return reg.ScanRoster(ctx, communities, r.fields, func(row *register.RosterRow) error {
-		r.add(row.ID, row.CommunityID, row.Version, docKey(row.DocType, row.IDNumber), row.Name, row.BirthDate, row.Values)
+
+	// The scan and the hashing are most of the work: two readers share
+	// the communities, each on a connection of its own, and send what
+	// they read in blocks; the blocks are added taking one from each
+	// reader in turn, so the roster is the same on every run.
+	parts := [][]int64{communities}
+	if len(communities) > 1 {
+		parts = [][]int64{nil, nil}
+		for i, c := range communities {
+			parts[i%2] = append(parts[i%2], c)
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	feeds := make([]chan *rosterBlock, len(parts))
+	errs := make(chan error, len(parts))
+	for k, part := range parts {
+		feeds[k] = make(chan *rosterBlock, 4)
+		go func() {
+			defer close(feeds[k])
+			errs <- r.scan(ctx, reg, part, feeds[k])
+		}()
+	}
+	open := len(feeds)
+	for open > 0 {
+		for k, f := range feeds {
+			if f == nil {
+				continue
+			}
+			b, ok := <-f
+			if !ok {
+				feeds[k] = nil
+				open--
+				continue
+			}
+			r.addBlock(b)
+		}
+	}
+	for range parts {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rosterBlock is a run of persons as a reader prepared them: everything
+// but their places in the roster's maps.
+type rosterBlock struct {
+	people []rosterPerson
+	keys   []string
+	names  []uint64 // name hashes
+	hashes []uint64 // len(fields) per person
+}
+
+const rosterBlockSize = 4096
+
+// scan reads the persons of communities and sends them in blocks.
+func (r *roster) scan(ctx context.Context, reg *register.Store, communities []int64, out chan<- *rosterBlock) error {
+	b := &rosterBlock{}
+	send := func() error {
+		select {
+		case out <- b:
+			b = &rosterBlock{}
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	err := reg.ScanRoster(ctx, communities, r.fields, func(row *register.RosterRow) error {
+		b.people = append(b.people, rosterPerson{id: row.ID, community: row.CommunityID, version: int32(row.Version),
+			birth: dateNumber(row.BirthDate)})
+		b.keys = append(b.keys, docKey(row.DocType, row.IDNumber))
+		b.names = append(b.names, maphash.String(r.seed, row.Name))
+		for _, v := range row.Values {
+			b.hashes = append(b.hashes, r.hash(v))
+		}
+		if len(b.people) == rosterBlockSize {
+			return send()
+		}
 		return nil
 	})
+	if err == nil && len(b.people) > 0 {
+		err = send()
+	}
+	return err
+}
+
+func (r *roster) addBlock(b *rosterBlock) {
+	for j, p := range b.people {
+		i := int32(len(r.people))
+		r.people = append(r.people, p)
+		r.byKey.put(b.keys[j], i)
+		r.link(b.names[j], i)
+	}
+	r.hashes = append(r.hashes, b.hashes...)
 }
 
 func (r *roster) hash(v string) uint64 { return maphash.String(r.seed, foldWidth(v)) }
@@ -63,7 +155,11 @@ func (r *roster) add(id, community int64, version int, key, name, birth string, 
 		r.hashes = append(r.hashes, r.hash(v))
 	}
 	r.byKey.put(key, i)
-	h := maphash.String(r.seed, name)
+	r.link(maphash.String(r.seed, name), i)
+}
+
+// link makes person i the last one added with the name hash h.
+func (r *roster) link(h uint64, i int32) {
 	prev, ok := r.names[h]
 	if !ok {
 		prev = -1
