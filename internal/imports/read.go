@@ -111,17 +111,21 @@ func (r *run) read(ctx context.Context, size, checkpoint int, out chan<- []*inco
 // readChunks reads the sheets to import and sends their data rows in
 // chunks.
 func (r *run) readChunks(ctx context.Context, out chan<- *chunk) error {
+	book, err := sheets.Open(r.file, r.size, r.im.FileName, r.s.Limits)
+	if err != nil {
+		return err
+	}
 	seq, n := 0, 0
 	for i := range r.im.Layout.Sheets {
 		sl := &r.im.Layout.Sheets[i]
 		if sl.HeaderRow == 0 || sl.Skipped != "" {
 			continue
 		}
-		rows, err := r.book.Rows(sl.Index)
+		rows, err := book.Rows(sl.Index)
 		if err != nil {
 			return err
 		}
-		ps := &parser{layout: sl, date1904: r.book.Date1904, today: r.today, tag: r.tag}
+		ps := &parser{layout: sl, date1904: book.Date1904, today: r.today, tag: r.tag}
 		c := &chunk{n: n, parser: ps, seq: seq}
 		flush := func() error {
 			if len(c.raw) == 0 {

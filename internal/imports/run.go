@@ -22,7 +22,8 @@ type run struct {
 	im       *Import
 	viewer   *access.Viewer
 	scope    access.Scope
-	book     *sheets.Book
+	file     *os.File // opened as a book by the reader (read.go), while the roster loads
+	size     int64
 	roster   *roster
 	rules    rules
 	tag      string
@@ -117,17 +118,13 @@ func (s *Service) execute(ctx context.Context, v *access.Viewer, im *Import, pat
 	if hash != im.FileHash {
 		return failf("文件 %s 与开始导入时的内容不同,不能继续;请作为新的导入重新开始", im.FileName)
 	}
-	book, err := sheets.Open(f, size, im.FileName, s.Limits)
-	if err != nil {
-		return err
-	}
 	now := s.now()
 	if _, err := s.db.ExecContext(ctx, `UPDATE imports SET status = $1, message = '',
 		started_at = CASE WHEN started_at = '' THEN $2 ELSE started_at END, version = version + 1 WHERE id = $3`,
 		StatusRunning, database.FormatTime(now), im.ID); err != nil {
 		return err
 	}
-	r := &run{s: s, im: im, viewer: v, scope: v.Scope(PermImport), book: book, tag: im.Options.Tag,
+	r := &run{s: s, im: im, viewer: v, scope: v.Scope(PermImport), file: f, size: size, tag: im.Options.Tag,
 		today: now, todayStr: now.Format("2006-01-02"), households: map[int64]*householdIndex{}}
 	return r.rows(ctx, progress)
 }
