@@ -23,8 +23,9 @@ type firstRow struct {
 	sum    uint64
 }
 
-func newDuplicates() *duplicates {
-	return &duplicates{seed: maphash.MakeSeed(), ids: map[uint64]firstRow{}, others: map[string]firstRow{}}
+// newDuplicates makes the memory for a file of about rows rows.
+func newDuplicates(rows int) *duplicates {
+	return &duplicates{seed: maphash.MakeSeed(), ids: make(map[uint64]firstRow, rows), others: map[string]firstRow{}}
 }
 
 // check notes a valid row and marks it a duplicate or refuses it.
@@ -64,8 +65,8 @@ func (d *duplicates) check(in *incoming, sheets []SheetLayout) {
 func (d *duplicates) sum(in *incoming) uint64 {
 	var h maphash.Hash
 	h.SetSeed(d.seed)
-	for _, f := range personFields {
-		if in.has.has(f) {
+	for i, f := range personFields {
+		if in.has&(1<<i) != 0 {
 			h.WriteString(f)
 			h.WriteString(personValue(&in.person, f))
 			h.WriteByte(0)

@@ -82,6 +82,37 @@ func (ps *parser) reject(in *incoming, col int, msg string) {
 	in.reasons = append(in.reasons, label+msg)
 }
 
+// firstColumns holds, for each field a row gives, the first column that
+// gave it a value. A row has a dozen fields: a short list made per row
+// costs a fraction of a map.
+type firstColumns []fieldColumn
+
+type fieldColumn struct {
+	field string
+	col   int
+}
+
+func (fc firstColumns) get(f string) (int, bool) {
+	for _, x := range fc {
+		if x.field == f {
+			return x.col, true
+		}
+	}
+	return 0, false
+}
+
+// at is the column of f, or 0 when the row does not give it.
+func (fc firstColumns) at(f string) int {
+	c, _ := fc.get(f)
+	return c
+}
+
+func (fc *firstColumns) add(f string, c int) {
+	if _, ok := fc.get(f); !ok {
+		*fc = append(*fc, fieldColumn{f, c})
+	}
+}
+
 // parse reads one data row.
 func (ps *parser) parse(row sheets.Row, seq int) *incoming {
 	in := ps.read(row, seq)
@@ -103,7 +134,7 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 		in.skip = true
 		return in
 	}
-	cols := map[string]int{} // field → its column (the first, for the tag note)
+	cols := make(firstColumns, 0, 16)
 	var notes []string
 	p := &in.person
 	for c, f := range ps.layout.Fields {
@@ -115,9 +146,7 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 		if text == "" {
 			continue
 		}
-		if _, ok := cols[f]; !ok {
-			cols[f] = c
-		}
+		cols.add(f, c)
 		switch f {
 		case "name":
 			p.Name = cleanName(text)
@@ -192,14 +221,14 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 	if len(notes) > 0 {
 		in.tagValue().Note = strings.Join(notes, ",")
 		if utf8.RuneCountInString(in.tagValue().Note) > 200 {
-			ps.reject(in, cols[FieldTagNote], "备注过长(超过200字)")
+			ps.reject(in, cols.at(FieldTagNote), "备注过长(超过200字)")
 		}
 	}
 	if ps.tag != "" {
 		in.tagValue().Code = ps.tag
 	}
-	_, hasID := cols["id_number"]
-	_, hasName := cols["name"]
+	_, hasID := cols.get("id_number")
+	_, hasName := cols.get("name")
 	if !hasID && len(in.reasons) == 0 {
 		// A row without a number is a closing line (合计 …, 填表人 …) or a
 		// note, unless it carries a person's data.
@@ -234,17 +263,17 @@ func (in *incoming) tagValue() *tagIn {
 // the values: fields the row leaves out are filled with stand-ins for the
 // check and their errors ignored, since a list need not carry every field
 // of the register.
-func (ps *parser) check(in *incoming, cols map[string]int) {
+func (ps *parser) check(in *incoming, cols firstColumns) {
 	p := &in.person
 	if p.IDNumber == "" {
-		col, mapped := cols["id_number"]
+		col, mapped := cols.get("id_number")
 		lost := false
 		for _, b := range in.bad {
 			lost = lost || mapped && b == col
 		}
 		if !lost {
 			if !mapped {
-				col = cols["name"]
+				col = cols.at("name")
 			}
 			ps.reject(in, col, "证件号码不能为空")
 		}
@@ -271,7 +300,7 @@ func (ps *parser) check(in *incoming, cols map[string]int) {
 	}
 	sort.Strings(fields)
 	for _, f := range fields {
-		col, given := cols[f]
+		col, given := cols.get(f)
 		if !given {
 			switch f {
 			case "birth_date", "gender":
@@ -289,10 +318,10 @@ func (ps *parser) check(in *incoming, cols map[string]int) {
 	}
 	if q.DocType == string(ident.DocResidentID) {
 		if givenBirth != "" && givenBirth != q.BirthDate {
-			ps.reject(in, cols["birth_date"], fmt.Sprintf("出生日期 %s 与身份证号码中的 %s 不一致", givenBirth, q.BirthDate))
+			ps.reject(in, cols.at("birth_date"), fmt.Sprintf("出生日期 %s 与身份证号码中的 %s 不一致", givenBirth, q.BirthDate))
 		}
 		if givenGender != "" && givenGender != q.Gender {
-			ps.reject(in, cols["gender"], fmt.Sprintf("性别“%s”与身份证号码不符", register.GenderNames[givenGender]))
+			ps.reject(in, cols.at("gender"), fmt.Sprintf("性别“%s”与身份证号码不符", register.GenderNames[givenGender]))
 		}
 		in.has = in.has.with("birth_date").with("gender")
 	}

@@ -60,7 +60,7 @@ func (r *run) read(ctx context.Context, size, checkpoint int, out chan<- []*inco
 		close(parsed)
 	}()
 
-	dups := newDuplicates()
+	dups := newDuplicates(r.im.RowsTotal)
 	waiting := map[int]*chunk{}
 	next := 0
 	var batch []*incoming

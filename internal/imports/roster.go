@@ -287,12 +287,12 @@ func (r *roster) set(p *register.Person) {
 
 // same reports whether every field the row gives equals the person's.
 func (r *roster) same(i int32, in *incoming) bool {
-	values := personValues(&in.person, r.fields)
+	base := int(i) * len(r.fields)
 	for k, f := range r.fields {
 		if !in.has.has(f) {
 			continue
 		}
-		if r.hashes[int(i)*len(r.fields)+k] != r.hash(values[k]) {
+		if r.hashes[base+k] != r.hash(personValue(&in.person, f)) {
 			return false
 		}
 	}
