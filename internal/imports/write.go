@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"shequ/internal/database"
 	"shequ/internal/register"
 )
 
@@ -87,7 +88,7 @@ func (r *run) writeConflicts(ctx context.Context, tx *sql.Tx, w *work) error {
 		}
 	}
 	const cols = 18
-	return inserts(ctx, tx, `INSERT INTO import_conflicts (community_id, id, grid_id, org_id, import_id, department, kind,
+	return inserts(ctx, tx, r.s.db.Engine, `INSERT INTO import_conflicts (community_id, id, grid_id, org_id, import_id, department, kind,
 		person_id, score, key, incoming, fields, sheet, row_num, status, resolution, version, created_at) VALUES `,
 		cols, len(w.conflicts), func(i int) ([]any, error) {
 			c := w.conflicts[i]
@@ -105,7 +106,7 @@ func (r *run) writeConflicts(ctx context.Context, tx *sql.Tx, w *work) error {
 }
 
 func (r *run) writeRejects(ctx context.Context, tx *sql.Tx, rows []*incoming) error {
-	return inserts(ctx, tx, `INSERT INTO import_rejects (import_id, seq, sheet, row_num, cells, columns, reason) VALUES `,
+	return inserts(ctx, tx, r.s.db.Engine, `INSERT INTO import_rejects (import_id, seq, sheet, row_num, cells, columns, reason) VALUES `,
 		7, len(rows), func(i int) ([]any, error) {
 			in := rows[i]
 			cells, err := json.Marshal(in.cells)
@@ -125,7 +126,7 @@ func (r *run) writeRejects(ctx context.Context, tx *sql.Tx, rows []*incoming) er
 }
 
 // inserts writes n rows of cols values each in multi-row statements.
-func inserts(ctx context.Context, tx *sql.Tx, head string, cols, n int, row func(i int) ([]any, error)) error {
+func inserts(ctx context.Context, tx *sql.Tx, engine database.Engine, head string, cols, n int, row func(i int) ([]any, error)) error {
 	const per = 200
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
@@ -145,7 +146,13 @@ func inserts(ctx context.Context, tx *sql.Tx, head string, cols, n int, row func
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(&b, "$%d", len(args)+j+1)
+				// SQLite finds each $N by a linear search of the
+				// statement's parameters; plain ? is positional.
+				if engine == database.SQLite {
+					b.WriteByte('?')
+				} else {
+					fmt.Fprintf(&b, "$%d", len(args)+j+1)
+				}
 			}
 			b.WriteByte(')')
 			args = append(args, vals...)
