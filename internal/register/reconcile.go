@@ -3,8 +3,11 @@ package register
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
+
+	"shequ/internal/database"
 )
 
 // This file holds what reconciling a department's list with the register
@@ -116,14 +119,14 @@ func inCommunities(communities []int64, args ...any) (string, []any) {
 // PersonsByDocument returns the persons, in any community, holding one of
 // the given resident ID numbers (or other document numbers).
 func (s *Store) PersonsByDocument(ctx context.Context, numbers []string) ([]Person, error) {
-	return inChunks(numbers, func(chunk []any, ph string) ([]Person, error) {
+	return inChunks(s.db.Engine, numbers, func(chunk []any, ph string) ([]Person, error) {
 		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE p.id_number IN (`+ph+`)`, chunk...)
 	})
 }
 
 // PersonsByID returns the persons with the given ids.
 func (s *Store) PersonsByID(ctx context.Context, ids []int64) ([]Person, error) {
-	return inChunks(ids, func(chunk []any, ph string) ([]Person, error) {
+	return inChunks(s.db.Engine, ids, func(chunk []any, ph string) ([]Person, error) {
 		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE p.id IN (`+ph+`)`, chunk...)
 	})
 }
@@ -131,11 +134,11 @@ func (s *Store) PersonsByID(ctx context.Context, ids []int64) ([]Person, error) 
 // TagsOfPersons returns the tags of one kind held by the given persons,
 // ended ones included.
 func (s *Store) TagsOfPersons(ctx context.Context, tag string, personIDs []int64) ([]Tag, error) {
-	return inChunks(personIDs, func(chunk []any, ph string) ([]Tag, error) {
+	return inChunks(s.db.Engine, personIDs, func(chunk []any, ph string) ([]Tag, error) {
 		// The kind is the last argument, after the chunk's ids.
 		q := `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on, COALESCE(t.ended_on, ''), t.note,
 			k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
-			WHERE t.person_id IN (` + ph + fmt.Sprintf(`) AND t.tag = $%d ORDER BY t.person_id, t.started_on`, len(chunk)+1)
+			WHERE t.person_id IN (` + ph + `) AND t.tag = ` + placeholder(s.db.Engine, len(chunk)+1) + ` ORDER BY t.person_id, t.started_on`
 		rows, err := s.db.QueryContext(ctx, q, append(chunk, tag)...)
 		if err != nil {
 			return nil, err
@@ -185,9 +188,19 @@ func (s *Store) HouseholdsOf(ctx context.Context, communities []int64, fn func(h
 	return nil
 }
 
+// placeholder is the nth parameter of a statement. SQLite finds each $N
+// by a linear search of the statement's parameters, quadratic over an IN
+// list of hundreds; its plain ? is positional.
+func placeholder(engine database.Engine, n int) string {
+	if engine == database.SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
+}
+
 // inChunks runs query over keys in groups small enough for one statement's
 // placeholders, and gathers the results.
-func inChunks[K any, R any](keys []K, query func(chunk []any, placeholders string) ([]R, error)) ([]R, error) {
+func inChunks[K any, R any](engine database.Engine, keys []K, query func(chunk []any, placeholders string) ([]R, error)) ([]R, error) {
 	const size = 500
 	var out []R
 	for start := 0; start < len(keys); start += size {
@@ -196,7 +209,7 @@ func inChunks[K any, R any](keys []K, query func(chunk []any, placeholders strin
 		ph := make([]string, 0, end-start)
 		for i, k := range keys[start:end] {
 			chunk = append(chunk, k)
-			ph = append(ph, fmt.Sprintf("$%d", i+1))
+			ph = append(ph, placeholder(engine, i+1))
 		}
 		rs, err := query(chunk, strings.Join(ph, ", "))
 		if err != nil {
