@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"shequ/internal/database"
 )
 
 // readLinks finds the identity decisions people took about numbers the
 // register does not hold.
 func (r *run) readLinks(ctx context.Context, keys []string, lk *lookups) error {
-	return chunked(keys, func(args []any, ph string) error {
+	return chunked(r.s.db.Engine, keys, func(args []any, ph string) error {
 		rows, err := r.s.db.QueryContext(ctx, `SELECT id_number, community_id, person_id FROM import_links
 			WHERE department = $1 AND id_number IN (`+ph+`)`, append([]any{r.im.Department}, args...)...)
 		if err != nil {
@@ -32,7 +34,7 @@ func (r *run) readLinks(ctx context.Context, keys []string, lk *lookups) error {
 // conflicts of this department still open about them or about the
 // unknown numbers.
 func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []string, lk *lookups) error {
-	err := chunked(persons, func(args []any, ph string) error {
+	err := chunked(r.s.db.Engine, persons, func(args []any, ph string) error {
 		rows, err := r.s.db.QueryContext(ctx, `SELECT person_id, field, value FROM import_declined
 			WHERE person_id IN (`+ph+`)`, args...)
 		if err != nil {
@@ -52,7 +54,7 @@ func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []stri
 	if err != nil {
 		return err
 	}
-	err = chunked(persons, func(args []any, ph string) error {
+	err = chunked(r.s.db.Engine, persons, func(args []any, ph string) error {
 		return r.readOpen(ctx, lk, `person_id IN (`+ph+`)`, args)
 	}, 2)
 	if err != nil {
@@ -62,7 +64,7 @@ func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []stri
 	for i, k := range unknown {
 		keys[i] = identityKey(r.im.Department, k)
 	}
-	return chunked(keys, func(args []any, ph string) error {
+	return chunked(r.s.db.Engine, keys, func(args []any, ph string) error {
 		return r.readOpen(ctx, lk, `key IN (`+ph+`)`, args)
 	}, 2)
 }
@@ -95,8 +97,10 @@ func (r *run) readOpen(ctx context.Context, lk *lookups, cond string, args []any
 }
 
 // chunked runs fn over keys in groups, with placeholders numbered from
-// first.
-func chunked[K any](keys []K, fn func(args []any, placeholders string) error, first int) error {
+// first. On SQLite they are plain ?, positional, which follow a $1 before
+// them: SQLite finds each $N by a linear search of the statement's
+// parameters.
+func chunked[K any](engine database.Engine, keys []K, fn func(args []any, placeholders string) error, first int) error {
 	const size = 400
 	for start := 0; start < len(keys); start += size {
 		end := min(start+size, len(keys))
@@ -104,7 +108,11 @@ func chunked[K any](keys []K, fn func(args []any, placeholders string) error, fi
 		ph := make([]string, 0, end-start)
 		for i, k := range keys[start:end] {
 			args = append(args, k)
-			ph = append(ph, fmt.Sprintf("$%d", first+i))
+			if engine == database.SQLite {
+				ph = append(ph, "?")
+			} else {
+				ph = append(ph, fmt.Sprintf("$%d", first+i))
+			}
 		}
 		if err := fn(args, strings.Join(ph, ", ")); err != nil {
 			return err
