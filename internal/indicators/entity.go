@@ -364,7 +364,7 @@ var (
 // Provide lets another capability plug its records in: call it from the
 // package's init with a constructor (which may read the catalogues its
 // entities' values come from), and every registry made afterwards includes
-// the source. internal/events does so for 事件.
+// the source. internal/events does so for 事件, internal/services for 办件.
 func Provide(ctor func(ctx context.Context, db *database.DB) (Source, error)) {
 	providedMu.Lock()
 	defer providedMu.Unlock()

@@ -2,8 +2,8 @@
 // catalogue of service items, intake at a window, handling across the
 // community, street and district on the resident's behalf (代办, "1+3"),
 // the public progress lookup, SMS at each stage, certificates (证明) with a
-// public verify page, household index cards and the figures the reports
-// capability reads.
+// public verify page, household index cards, and applications (办件) as an
+// entity of report indicators.
 //
 // # Applications
 //
@@ -30,6 +30,15 @@
 // .street and .district for the stages of each level, services.certify for
 // certificates, services.manage for the catalogue. A handler may act on an
 // application only when the stage's level permission covers its place.
+//
+// # Reports
+//
+// Applications are the entity 办件 of report indicators (indicator_source.go):
+// counts by item, category, status and level, 在办, 已受理, 已办结, 按期, 逾期,
+// 代办, ratings and working days taken, for any unit and period. A past
+// period's end is replayed from the steps through the same transitions the
+// hall runs, so last month's open cases are those open then. Stats and
+// StageCounts are the hall's own page and API figures, as things stand today.
 //
 // # Public lookup
 //

@@ -285,14 +285,7 @@ func (s *Service) Supply(ctx context.Context, v *access.Viewer, id int64, versio
 			s.accept(a, today)
 			return step{Action: ActComplete}, nil
 		}
-		a.Status = StatusProcessing
-		a.StageLevel = a.CurrentStage().Level
-		a.DueOn = s.cal.AddWorkdays(today, max(a.PausedDays, 1))
-		a.StageDue = s.cal.AddWorkdays(today, a.CurrentStage().Days)
-		if a.StageDue > a.DueOn {
-			a.StageDue = a.DueOn
-		}
-		a.PausedDays = 0
+		s.resume(a, today)
 		return step{Action: ActResubmit}, nil
 	})
 }
@@ -316,19 +309,27 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 		if len([]rune(note)) > 500 {
 			return step{}, register.FieldErrors{"note": "审核意见请不超过500字"}
 		}
-		if a.Stage+1 >= len(a.Chain) {
-			s.finish(a, StatusApproved, today)
-		} else {
-			a.Stage++
-			st := a.CurrentStage()
-			a.StageLevel = st.Level
-			a.StageDue = s.cal.AddWorkdays(today, st.Days)
-			if a.StageDue > a.DueOn {
-				a.StageDue = a.DueOn
-			}
-		}
+		s.pass(a, today)
 		return step{Action: ActApprove, Note: strings.TrimSpace(note), from: &from}, nil
 	})
+}
+
+// pass moves a case past its current stage: to the next level's queue with
+// that stage's deadline (never after the legal one), or finished after the
+// last. Approve and the replay of past states (indicator_source.go) share
+// it, as they share accept, finish, pause and resume.
+func (s *Service) pass(a *Application, today string) {
+	if a.Stage+1 >= len(a.Chain) {
+		s.finish(a, StatusApproved, today)
+		return
+	}
+	a.Stage++
+	st := a.CurrentStage()
+	a.StageLevel = st.Level
+	a.StageDue = s.cal.AddWorkdays(today, st.Days)
+	if a.StageDue > a.DueOn {
+		a.StageDue = a.DueOn
+	}
 }
 
 func (s *Service) finish(a *Application, status, today string) {
@@ -381,10 +382,30 @@ func (s *Service) Return(ctx context.Context, v *access.Viewer, id int64, versio
 		if len(fe) > 0 {
 			return step{}, fe
 		}
-		a.PausedDays = max(s.cal.WorkdaysBetween(today, a.DueOn), 1)
-		a.Status, a.StageLevel, a.StageDue = StatusReturned, QueueWindow, ""
+		s.pause(a, today)
 		return step{Action: ActReturn, Note: reason, Materials: strings.Join(names, "、")}, nil
 	})
+}
+
+// pause sends a case back to the window: the legal clock stops with the
+// working days that were left (at least one, so a case returned on its
+// last day still has a day when it comes back).
+func (s *Service) pause(a *Application, today string) {
+	a.PausedDays = max(s.cal.WorkdaysBetween(today, a.DueOn), 1)
+	a.Status, a.StageLevel, a.StageDue = StatusReturned, QueueWindow, ""
+}
+
+// resume puts a returned case back in the queue of the stage that returned
+// it: the clock runs on with the days that were left.
+func (s *Service) resume(a *Application, today string) {
+	a.Status = StatusProcessing
+	a.StageLevel = a.CurrentStage().Level
+	a.DueOn = s.cal.AddWorkdays(today, max(a.PausedDays, 1))
+	a.StageDue = s.cal.AddWorkdays(today, a.CurrentStage().Days)
+	if a.StageDue > a.DueOn {
+		a.StageDue = a.DueOn
+	}
+	a.PausedDays = 0
 }
 
 // Reject refuses the case with a reason: by the handler of its stage while

@@ -7,10 +7,11 @@ import (
 	"shequ/internal/database"
 )
 
-// ItemStats are the figures of one service item over a period: the read
-// function the reports capability uses for applications (办件) as report
-// entities. Counts are of applications taken in during the period; OnTime
-// counts finished ones closed by their legal deadline.
+// ItemStats are the figures of one service item over a period, for the
+// hall's statistics page and API (report indicators count applications
+// through indicator_source.go). Counts are of applications taken in during
+// the period, in their state today; OnTime counts finished ones closed by
+// their legal deadline.
 type ItemStats struct {
 	Item       string  `json:"item"`
 	Name       string  `json:"name"`
