@@ -12,6 +12,7 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	_ "shequ/internal/services" // the sample counts its applications (办件), as the server does
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
