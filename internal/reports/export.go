@@ -15,7 +15,8 @@ import (
 
 // Exports: the report as csv (one row per item) and as xlsx in the
 // template's layout (each value in its item's cell, labels beside it), and
-// a ledger as csv or xlsx. PDF is in pdf.go.
+// a ledger as csv or xlsx. PDF is in pdf.go; the xlsx filled into a
+// department's own blank form in forms.go.
 
 // sourceName says where a value came from.
 func (r *Row) sourceName() string {
@@ -165,17 +166,8 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	f.SetColWidth(sheet, "F", "G", 14)
 	// Warnings on a sheet of their own.
 	if len(r.Warnings) > 0 {
-		ws := "校验提示"
-		f.NewSheet(ws)
-		f.SetCellValue(ws, "A1", "校验规则")
-		f.SetCellValue(ws, "B1", "提示")
-		f.SetCellValue(ws, "C1", "左边")
-		f.SetCellValue(ws, "D1", "右边")
-		for i, wn := range r.Warnings {
-			f.SetCellValue(ws, fmt.Sprintf("A%d", i+2), wn.Rule.Expr)
-			f.SetCellValue(ws, fmt.Sprintf("B%d", i+2), wn.Rule.Message)
-			f.SetCellValue(ws, fmt.Sprintf("C%d", i+2), wn.Left)
-			f.SetCellValue(ws, fmt.Sprintf("D%d", i+2), wn.Right)
+		if err := writeWarnings(f, "校验提示", r.Warnings); err != nil {
+			return err
 		}
 	}
 	_, err := f.WriteTo(w)
