@@ -60,7 +60,8 @@ var cellRef = regexp.MustCompile(`^([A-Z]{1,3})([0-9]+)$`)
 // WriteXLSX writes the report in the template's layout: the title, unit and
 // period in their cells, each value in its item's cell, and the labels on
 // the item's row (大类, 小类, 项目, 计量单位 in A–D, 来源 and 要求部门 after
-// the value) where those cells are free.
+// the value) where those cells are free. Items without a cell are listed on
+// a sheet of their own.
 func (r *Report) WriteXLSX(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -112,6 +113,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 			}
 		}
 	}
+	var loose []*Row // items without a cell
 	for _, c := range r.Categories {
 		catDone := false
 		for _, s := range c.Subs {
@@ -119,6 +121,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 			for _, row := range s.Rows {
 				m := cellRef.FindStringSubmatch(row.Item.Cell)
 				if m == nil {
+					loose = append(loose, row)
 					continue
 				}
 				n, _ := strconv.Atoi(m[2])
@@ -164,7 +167,12 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	f.SetColWidth(sheet, "D", "D", 10)
 	f.SetColWidth(sheet, "E", "E", 14)
 	f.SetColWidth(sheet, "F", "G", 14)
-	// Warnings on a sheet of their own.
+	// Items without a cell, and warnings, on sheets of their own.
+	if len(loose) > 0 {
+		if err := writeLoose(f, "未填入的项", loose); err != nil {
+			return err
+		}
+	}
 	if len(r.Warnings) > 0 {
 		if err := writeWarnings(f, "校验提示", r.Warnings); err != nil {
 			return err

@@ -258,19 +258,8 @@ func (r *Report) WriteFormXLSX(form []byte, w io.Writer) error {
 		}
 	}
 	if len(loose) > 0 {
-		ls := freeSheetName(f, "未填入的项")
-		if _, err := f.NewSheet(ls); err != nil {
+		if err := writeLoose(f, freeSheetName(f, "未填入的项"), loose); err != nil {
 			return err
-		}
-		f.SetSheetRow(ls, "A1", &[]any{"以下各项在模板中没有指定单元格,未填入报表"})
-		f.SetSheetRow(ls, "A2", &[]any{"指标编码", "项目", "计量单位", "数值", "来源", "要求部门"})
-		for i, row := range loose {
-			var v any = row.Text()
-			if row.Due && row.Known {
-				v = row.Value
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+3)
-			f.SetSheetRow(ls, cell, &[]any{row.Indicator, row.Label, row.Unit, v, row.sourceName(), row.DepartmentName})
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -297,6 +286,27 @@ func freeSheetName(f *excelize.File, name string) string {
 		}
 		out = fmt.Sprintf("%s%d", name, n)
 	}
+}
+
+// writeLoose lists the items that have no cell, with their values, on a
+// sheet of their own: a value the department asked for is never left out
+// unseen.
+func writeLoose(f *excelize.File, ws string, rows []*Row) error {
+	if _, err := f.NewSheet(ws); err != nil {
+		return err
+	}
+	f.SetSheetRow(ws, "A1", &[]any{"以下各项在模板中没有指定单元格,未填入报表"})
+	f.SetSheetRow(ws, "A2", &[]any{"指标编码", "项目", "计量单位", "数值", "来源", "要求部门"})
+	for i, row := range rows {
+		var v any = row.Text()
+		if row.Due && row.Known {
+			v = row.Value
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+3)
+		f.SetSheetRow(ws, cell, &[]any{row.Indicator, row.Label, row.Unit, v, row.sourceName(), row.DepartmentName})
+	}
+	f.SetColWidth(ws, "B", "B", 36)
+	return nil
 }
 
 // writeWarnings lists the validation warnings on a sheet of their own.

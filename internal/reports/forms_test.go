@@ -197,5 +197,8 @@ func TestExportIntoBlankForm(t *testing.T) {
 		if v, _ := f.GetCellValue("季报", "B5"); v != "A001" {
 			t.Errorf("generated layout B5 = %q, want the indicator code", v)
 		}
+		if v, _ := f.GetCellValue("未填入的项", "B3"); v != "户籍人口" {
+			t.Errorf("the generated layout does not list the item without a cell: %q", v)
+		}
 	})
 }

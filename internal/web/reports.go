@@ -74,6 +74,7 @@ func (h *handler) reportRoutes(rt *access.Routes) {
 	h.page(rt, "POST /reports/templates/{tid}/items/{iid}/edit", manage, h.itemSave)
 	h.page(rt, "GET /reports/templates/{tid}/sections/{sid}/new", manage, h.itemForm)
 	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/new", manage, h.itemSave)
+	h.reportTemplateRoutes(rt, manage)
 	h.page(rt, "POST /reports/sample", manage, h.reportInstallSample)
 	h.page(rt, "GET /reports/indicators", manage, h.indicatorList)
 	h.page(rt, "GET /reports/indicators/new", manage, h.indicatorForm)
@@ -261,8 +262,8 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *request
 	h.render(w, r, http.StatusOK, "reports_report", newPage(rq, d.R.Unit.Name+" "+q.Period.Label()+" 报表", "reports", d))
 }
 
-// reportExport downloads the report as xlsx (in the template's layout),
-// pdf or csv.
+// reportExport downloads the report as xlsx (in the department's blank
+// form, else the template's layout), pdf or csv.
 func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *request) {
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
@@ -279,7 +280,7 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *reque
 	var ctype, ext string
 	switch format {
 	case "xlsx":
-		err = rep.WriteXLSX(&buf)
+		err = h.Reports.ExportXLSX(r.Context(), rep, &buf) // into the department's blank form, when uploaded
 		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
 	case "pdf":
 		err = rep.WritePDF(&buf)
@@ -645,58 +646,6 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *r
 func (h *handler) reportQueryPost(w http.ResponseWriter, r *http.Request, rq *request) (reportQuery, bool) {
 	r.URL.RawQuery = url.Values{"t": {r.PostFormValue("t")}, "period": {r.PostFormValue("period")}}.Encode()
 	return h.reportQuery(w, r, rq)
-}
-
-type templatePageData struct {
-	Manage bool
-	T      *reports.Template
-	Burden reports.Burden
-	Defs   map[string]string
-	Names  map[string]string
-	Depts  map[string]string
-}
-
-// reportTemplate shows a template's structure, each item's definition,
-// department, frequency and cell, and its burden.
-func (h *handler) reportTemplate(w http.ResponseWriter, r *http.Request, rq *request) {
-	ctx := r.Context()
-	t, err := h.Reports.Template(ctx, r.PathValue("tid"))
-	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	d := templatePageData{T: t, Defs: map[string]string{}, Names: map[string]string{}, Depts: map[string]string{},
-		Manage: rq.viewer.Can(permReportsManage)}
-	if d.Burden, err = h.Reports.TemplateBurden(ctx, t); err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	inds, err := h.Reports.Indicators(ctx)
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	reg, err := h.Reports.Registry(ctx)
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	for _, ind := range inds {
-		d.Defs[ind.Code], d.Names[ind.Code] = ind.Definition(reg), ind.Name
-	}
-	depts, err := h.Reports.Departments(ctx)
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	for _, dp := range depts {
-		d.Depts[dp.Code] = dp.Name
-	}
-	h.render(w, r, http.StatusOK, "reports_template", newPage(rq, t.Name, "reports", d))
 }
 
 // reportInstallSample installs the sample template.
@@ -1200,5 +1149,5 @@ func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *request) 
 		return
 	}
 	h.setFlash(w, "saved")
-	http.Redirect(w, r, "/reports/templates/"+url.PathEscape(t.Code), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/reports/templates/%d?open=%d#s-%d", t.ID, sub.ID, sub.ID), http.StatusSeeOther)
 }
