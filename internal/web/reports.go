@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -219,8 +220,12 @@ type reportPageData struct {
 	CanManual  bool
 	CanLedger  bool
 	Restricted bool
-	Query      string // t=…&period=…
-	Future     bool   // the period has not ended
+	// Query is t=…&period=… for the page's links; a template.URL, which
+	// html/template leaves as it is in an href (a plain string would have
+	// its = and & escaped, and the links would lose the template and
+	// period). url.Values.Encode makes it safe.
+	Query  template.URL
+	Future bool // the period has not ended
 }
 
 // reportPage shows a template computed for a unit: every item with its
@@ -233,7 +238,7 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	id, _ := pathID(r)
-	d := reportPageData{Q: q, Query: q.values().Encode(), CanLedger: rq.viewer.CanAt(access.RegisterRead, rq.place)}
+	d := reportPageData{Q: q, Query: template.URL(q.values().Encode()), CanLedger: rq.viewer.CanAt(access.RegisterRead, rq.place)}
 	opt := reports.Options{Departments: departmentsFor(rq)}
 	d.Restricted = opt.Departments != nil
 	u, err := h.Org.Get(ctx, id)
@@ -310,7 +315,7 @@ type ledgerData struct {
 	Pages    int
 	Prev     int
 	Next     int
-	Query    string
+	Query    template.URL // see reportPageData.Query
 	Item     string
 	Unit     orgtree.Unit
 	Path     []orgtree.Unit
@@ -347,7 +352,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *reque
 	d := ledgerData{Q: q, Page: pg, Item: code, CanSave: rq.viewer.CanAt(access.RegisterExport, rq.place)}
 	v := q.values()
 	v.Set("item", code)
-	d.Query = v.Encode()
+	d.Query = template.URL(v.Encode())
 	if d.Path, err = h.Org.Ancestors(ctx, id); err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -533,7 +538,7 @@ type manualData struct {
 	Errors map[string]string
 	Values map[string]string
 	Notice string
-	Query  string
+	Query  template.URL // see reportPageData.Query
 }
 
 // reportManualForm shows the manual items due for a community and period.
@@ -562,7 +567,7 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *reque
 		h.serverError(w, r, rq, err)
 		return
 	}
-	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: q.values().Encode()}
+	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: template.URL(q.values().Encode())}
 	if d.Values == nil {
 		d.Values = map[string]string{}
 	}
