@@ -279,6 +279,10 @@ func TestReportTemplateAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The page's links keep the template and the period.
+	r = admin.get("/reports/units/" + id(fx.cb.ID) + "?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}}.Encode())
+	contains(t, "report links", r.body, "/export?period="+p.String()+"&amp;t=MZ-Q&amp;format=xlsx",
+		"/ledger?period="+p.String()+"&amp;t=MZ-Q&amp;item=A001")
 	r = admin.get("/reports/units/" + id(fx.cb.ID) + "/export?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}, "format": {"xlsx"}}.Encode())
 	if r.status != http.StatusOK {
 		t.Fatalf("export: %d", r.status)
