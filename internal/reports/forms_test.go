@@ -120,6 +120,7 @@ func TestExportIntoBlankForm(t *testing.T) {
 			style, _ = f.NewStyle(&excelize.Style{NumFmt: 3, Font: &excelize.Font{Bold: true},
 				Fill: excelize.Fill{Type: "pattern", Color: []string{"FFFF00"}, Pattern: 1}})
 			f.SetCellValue("季报", "A1", "民政季报(部门版)")
+			f.MergeCell("季报", "A1", "D1")
 			f.SetCellValue("季报", "A2", "填报单位:")
 			f.SetCellValue("季报", "B5", "实有人口")
 			f.SetCellStyle("季报", "C5", "C5", style)
@@ -168,6 +169,9 @@ func TestExportIntoBlankForm(t *testing.T) {
 		}
 		if got, _ := f.GetCellFormula("季报", "C10"); got != "C5*2" {
 			t.Errorf("the form's formula became %q", got)
+		}
+		if mc, _ := f.GetMergeCells("季报"); len(mc) != 1 || mc[0].GetStartAxis() != "A1" || mc[0].GetEndAxis() != "D1" {
+			t.Errorf("the form's merged title: %v", mc)
 		}
 		if w, _ := f.GetColWidth("季报", "B"); w != 30 {
 			t.Errorf("column B width %v", w)
