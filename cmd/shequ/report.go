@@ -77,7 +77,8 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var write func(io.Writer) error
 	switch f {
 	case "xlsx":
-		write = r.WriteXLSX
+		// Into the department's blank form when the template has one.
+		write = func(w io.Writer) error { return s.ExportXLSX(ctx, r, w) }
 	case "csv":
 		write = r.WriteCSV
 	case "pdf":

@@ -114,7 +114,8 @@ func TestBadInput(t *testing.T) {
 		t.Run("forms", func(t *testing.T) {
 			for _, v := range []string{"nul\x00byte", "\xff\xfe", strings.Repeat("韩", 20000)} {
 				for _, path := range []string{fmt.Sprintf("/persons/%d/edit", w.objects[in]["person"]), "/admin/users/new",
-					fmt.Sprintf("/admin/users/%d/grants", admin.user.ID), "/admin/roles/new", "/account/password"} {
+					fmt.Sprintf("/admin/users/%d/grants", admin.user.ID), "/admin/roles/new", "/account/password",
+					"/reports/templates/new", fmt.Sprintf("/reports/templates/%d/sections", w.objects[in]["report_sample"])} {
 					r := admin.postForm(path, url.Values{"csrf": {admin.csrf}, "name": {v}, "display_name": {v}, "units": {v},
 						"role": {v}, "code": {v}, "note": {v}, "password": {v}, "old_password": {v}})
 					if r.status < 400 || r.status >= 500 {

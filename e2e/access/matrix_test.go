@@ -80,6 +80,13 @@ var accountRoutes = regexp.MustCompile(`^[A-Z]+ /admin/users/\{id\}`)
 
 var param = regexp.MustCompile(`\{([a-zA-Z_]+|\$)(\.\.\.)?\}`)
 
+// pathValues give path parameters that name a capability's own records
+// rather than a record in the tree (the reports' {tid}, {sid}, {iid}): each
+// capability adds its own in its file, so that the matrix reaches the
+// handlers behind such routes instead of their "not found". Parameters
+// without one get "1".
+var pathValues = map[string]func(w *world) string{}
+
 // request builds the method and URL the agent uses for a route.
 func (w *world) request(a *agent, rt access.Route, s side) (method, path string) {
 	method, path, _ = strings.Cut(rt.Pattern, " ")
@@ -98,6 +105,8 @@ func (w *world) request(a *agent, rt access.Route, s side) (method, path string)
 			return strconv.FormatInt(a.user.ID, 10) // the user's own account, on the account pages
 		case name == "code":
 			return "admin"
+		case pathValues[name] != nil:
+			return pathValues[name](w)
 		}
 		return "1"
 	})

@@ -15,7 +15,8 @@ import (
 
 // Exports: the report as csv (one row per item) and as xlsx in the
 // template's layout (each value in its item's cell, labels beside it), and
-// a ledger as csv or xlsx. PDF is in pdf.go.
+// a ledger as csv or xlsx. PDF is in pdf.go; the xlsx filled into a
+// department's own blank form in forms.go.
 
 // sourceName says where a value came from.
 func (r *Row) sourceName() string {
@@ -59,7 +60,8 @@ var cellRef = regexp.MustCompile(`^([A-Z]{1,3})([0-9]+)$`)
 // WriteXLSX writes the report in the template's layout: the title, unit and
 // period in their cells, each value in its item's cell, and the labels on
 // the item's row (大类, 小类, 项目, 计量单位 in A–D, 来源 and 要求部门 after
-// the value) where those cells are free.
+// the value) where those cells are free. Items without a cell are listed on
+// a sheet of their own.
 func (r *Report) WriteXLSX(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -111,6 +113,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 			}
 		}
 	}
+	var loose []*Row // items without a cell
 	for _, c := range r.Categories {
 		catDone := false
 		for _, s := range c.Subs {
@@ -118,6 +121,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 			for _, row := range s.Rows {
 				m := cellRef.FindStringSubmatch(row.Item.Cell)
 				if m == nil {
+					loose = append(loose, row)
 					continue
 				}
 				n, _ := strconv.Atoi(m[2])
@@ -163,19 +167,15 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 	f.SetColWidth(sheet, "D", "D", 10)
 	f.SetColWidth(sheet, "E", "E", 14)
 	f.SetColWidth(sheet, "F", "G", 14)
-	// Warnings on a sheet of their own.
+	// Items without a cell, and warnings, on sheets of their own.
+	if len(loose) > 0 {
+		if err := writeLoose(f, "未填入的项", loose); err != nil {
+			return err
+		}
+	}
 	if len(r.Warnings) > 0 {
-		ws := "校验提示"
-		f.NewSheet(ws)
-		f.SetCellValue(ws, "A1", "校验规则")
-		f.SetCellValue(ws, "B1", "提示")
-		f.SetCellValue(ws, "C1", "左边")
-		f.SetCellValue(ws, "D1", "右边")
-		for i, wn := range r.Warnings {
-			f.SetCellValue(ws, fmt.Sprintf("A%d", i+2), wn.Rule.Expr)
-			f.SetCellValue(ws, fmt.Sprintf("B%d", i+2), wn.Rule.Message)
-			f.SetCellValue(ws, fmt.Sprintf("C%d", i+2), wn.Left)
-			f.SetCellValue(ws, fmt.Sprintf("D%d", i+2), wn.Right)
+		if err := writeWarnings(f, "校验提示", r.Warnings); err != nil {
+			return err
 		}
 	}
 	_, err := f.WriteTo(w)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"shequ/internal/database"
 	"shequ/internal/indicators"
@@ -31,6 +32,9 @@ type Template struct {
 	UpdatedAt   string     `json:"updated_at"`
 	UpdatedBy   string     `json:"updated_by"`
 	Sections    []*Section `json:"sections,omitempty"`
+	// Form is the department's blank form, when one is uploaded (its
+	// description; the file itself is read by BlankForm).
+	Form *FormInfo `json:"form,omitempty"`
 }
 
 // Section is a 大类 (with Subs) or a 小类 (with Items).
@@ -124,6 +128,9 @@ func (s *Service) Template(ctx context.Context, idOrCode string) (*Template, err
 	if err != nil {
 		return nil, err
 	}
+	if t.Form, err = s.formInfo(ctx, t.ID); err != nil {
+		return nil, err
+	}
 	return t, s.loadSections(ctx, s.db, t)
 }
 
@@ -174,6 +181,9 @@ func (s *Service) loadSections(ctx context.Context, q database.Querier, t *Templ
 	return rows.Err()
 }
 
+// freqRank orders the frequencies from the most frequent.
+var freqRank = map[string]int{indicators.Monthly: 1, indicators.Quarterly: 2, indicators.Yearly: 3}
+
 var cellPattern = regexp.MustCompile(`^[A-Z]{1,3}[1-9][0-9]{0,6}$`)
 
 // validateTemplate checks a template and its items against the indicators;
@@ -186,6 +196,11 @@ func validateTemplate(t *Template, inds map[string]indicators.Indicator, depts m
 	}
 	if t.Name == "" {
 		fe["name"] = "请填写模板名称"
+	} else if utf8.RuneCountInString(t.Name) > 100 {
+		fe["name"] = "模板名称不超过 100 个字"
+	}
+	if utf8.RuneCountInString(t.Description) > 1000 {
+		fe["description"] = "说明不超过 1000 个字"
 	}
 	if _, ok := indicators.FrequencyNames[t.Frequency]; !ok {
 		fe["frequency"] = "报送频次应为 月报、季报 或 年报"
@@ -193,19 +208,39 @@ func validateTemplate(t *Template, inds map[string]indicators.Indicator, depts m
 	if t.Department != "" && !depts[t.Department] {
 		fe["department"] = "部门不存在"
 	}
+	t.Sheet = strings.TrimSpace(t.Sheet)
 	if t.Sheet == "" {
 		t.Sheet = "报表"
 	}
+	// Excel's own rules for sheet names: a form whose sheet Excel cannot
+	// name could never be uploaded.
+	if utf8.RuneCountInString(t.Sheet) > 31 || strings.ContainsAny(t.Sheet, `:\/?*[]`) || strings.HasPrefix(t.Sheet, "'") ||
+		strings.HasSuffix(t.Sheet, "'") {
+		fe["sheet"] = "工作表名称不超过 31 个字,不能含 : \\ / ? * [ ],不能以单引号开头或结尾"
+	}
+	// The title, unit and period cells, then the items' cells: each cell
+	// holds one thing, else one value would overwrite another on the form.
+	cells := map[string]string{}
 	for _, c := range []struct {
-		field string
-		cell  *string
-	}{{"title_cell", &t.TitleCell}, {"unit_cell", &t.UnitCell}, {"period_cell", &t.PeriodCell}} {
+		field, what string
+		cell        *string
+	}{{"title_cell", "标题", &t.TitleCell}, {"unit_cell", "填报单位", &t.UnitCell}, {"period_cell", "报告期", &t.PeriodCell}} {
 		*c.cell = strings.ToUpper(strings.TrimSpace(*c.cell))
-		if *c.cell != "" && !cellPattern.MatchString(*c.cell) {
+		switch {
+		case *c.cell == "":
+		case !cellPattern.MatchString(*c.cell):
 			fe[c.field] = fmt.Sprintf("单元格「%s」无效,应形如 A1", *c.cell)
+		case cells[*c.cell] != "":
+			fe[c.field] = fmt.Sprintf("单元格 %s 已用于%s", *c.cell, cells[*c.cell])
+		default:
+			cells[*c.cell] = c.what
 		}
 	}
-	cells := map[string]string{}
+	header := map[string]string{}
+	for k, v := range cells {
+		header[k] = v
+	}
+	fields := map[string]string{"标题": "title_cell", "填报单位": "unit_cell", "报告期": "period_cell"}
 	n := 0
 	for _, c := range t.Sections {
 		if strings.TrimSpace(c.Name) == "" {
@@ -230,6 +265,11 @@ func validateTemplate(t *Template, inds map[string]indicators.Indicator, depts m
 				}
 				if _, ok := indicators.FrequencyNames[it.Frequency]; !ok {
 					fe[key+".frequency"] = "频次应为 月报、季报 或 年报"
+				} else if freqRank[it.Frequency] < freqRank[t.Frequency] {
+					// A monthly item of a yearly form would never be due:
+					// it would silently never appear.
+					fe[key+".frequency"] = fmt.Sprintf("「%s」为%s,%s模板中永远不会报送;请改为%s或更长的频次", it.Label,
+						indicators.FrequencyNames[it.Frequency], indicators.FrequencyNames[t.Frequency], indicators.FrequencyNames[t.Frequency])
 				}
 				if it.Department != "" && !depts[it.Department] {
 					fe[key+".department"] = "部门不存在"
@@ -238,10 +278,17 @@ func validateTemplate(t *Template, inds map[string]indicators.Indicator, depts m
 				if it.Cell != "" {
 					if !cellPattern.MatchString(it.Cell) {
 						fe[key+".cell"] = fmt.Sprintf("单元格「%s」无效,应形如 E12", it.Cell)
+					} else if what, dup := header[it.Cell]; dup {
+						// Said at both fields: the item's form and the
+						// template's each show their own.
+						fe[key+".cell"] = fmt.Sprintf("单元格 %s 已用于%s", it.Cell, what)
+						fe[fields[what]] = fmt.Sprintf("单元格 %s 已用于报表项「%s」", it.Cell, it.Label)
 					} else if other, dup := cells[it.Cell]; dup {
-						fe[key+".cell"] = fmt.Sprintf("单元格 %s 已用于「%s」", it.Cell, other)
+						fe[key+".cell"] = fmt.Sprintf("单元格 %s 已用于%s", it.Cell, other)
 					}
-					cells[it.Cell] = it.Label
+					if _, dup := cells[it.Cell]; !dup {
+						cells[it.Cell] = "「" + it.Label + "」"
+					}
 				}
 			}
 		}
@@ -255,6 +302,18 @@ func validateTemplate(t *Template, inds map[string]indicators.Indicator, depts m
 // SaveTemplate creates (ID 0) or replaces a template with its sections and
 // items, in one transaction, refusing a stale version.
 func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) error {
+	if err := s.validate(ctx, t); err != nil {
+		return err
+	}
+	now := database.FormatTime(s.now())
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		return s.saveTemplateTx(ctx, tx, by, now, t)
+	})
+}
+
+// validate checks a template against the current indicators and
+// departments (see validateTemplate).
+func (s *Service) validate(ctx context.Context, t *Template) error {
 	inds, err := s.indicatorMap(ctx, s.db)
 	if err != nil {
 		return err
@@ -267,13 +326,7 @@ func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) erro
 	for _, d := range ds {
 		depts[d.Code] = true
 	}
-	if err := validateTemplate(t, inds, depts); err != nil {
-		return err
-	}
-	now := database.FormatTime(s.now())
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		return s.saveTemplateTx(ctx, tx, by, now, t)
-	})
+	return validateTemplate(t, inds, depts)
 }
 
 func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string, t *Template) error {
@@ -309,15 +362,30 @@ func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string
 		if err != nil {
 			return err
 		}
+		conflict := &ConflictError{What: "报表模板「" + t.Name + "」", By: curBy, At: curAt, Current: cur, Attempted: t.Version}
 		if cur != t.Version {
-			return &ConflictError{What: "报表模板「" + t.Name + "」", By: curBy, At: curAt, Current: cur, Attempted: t.Version}
+			return conflict
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE report_templates SET code = $1, name = $2, frequency = $3, department = $4,
-			description = $5, sheet = $6, title_cell = $7, unit_cell = $8, period_cell = $9, version = version + 1,
-			updated_at = $10, updated_by = $11 WHERE id = $12`,
-			t.Code, t.Name, t.Frequency, nullText(t.Department), t.Description, t.Sheet, t.TitleCell, t.UnitCell,
-			t.PeriodCell, now, by, t.ID); err != nil {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_templates WHERE code = $1 AND id <> $2`, t.Code, t.ID).
+			Scan(&n); err != nil {
 			return err
+		}
+		if n > 0 {
+			return register.FieldErrors{"code": fmt.Sprintf("模板编码 %s 已存在", t.Code)}
+		}
+		// The version in the WHERE: of two editors saving at once on
+		// PostgreSQL, the second finds the row changed and conflicts.
+		res, err := tx.ExecContext(ctx, `UPDATE report_templates SET code = $1, name = $2, frequency = $3, department = $4,
+			description = $5, sheet = $6, title_cell = $7, unit_cell = $8, period_cell = $9, version = version + 1,
+			updated_at = $10, updated_by = $11 WHERE id = $12 AND version = $13`,
+			t.Code, t.Name, t.Frequency, nullText(t.Department), t.Description, t.Sheet, t.TitleCell, t.UnitCell,
+			t.PeriodCell, now, by, t.ID, t.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return conflict
 		}
 		t.Version++
 		for _, table := range []string{"report_items", "report_sections"} {
@@ -365,27 +433,47 @@ func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string
 	return nil
 }
 
-// DeleteTemplate removes a template that no community has signed.
-func (s *Service) DeleteTemplate(ctx context.Context, id int64) error {
+// DeleteTemplate removes a template at the version the caller saw, with
+// its sections, items and blank form. The sample is refused (the reports'
+// pages fall back to it), and so is a template any community has signed
+// off, even if the sign-off was later revoked: the sign-offs are the record
+// of what was reported.
+func (s *Service) DeleteTemplate(ctx context.Context, id int64, version int) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var name, by, at string
+		var cur, sample int
+		err := tx.QueryRowContext(ctx, `SELECT name, version, sample, updated_by, updated_at FROM report_templates WHERE id = $1`, id).
+			Scan(&name, &cur, &sample, &by, &at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if sample != 0 {
+			return &RefusedError{Reason: "示例模板不能删除"}
+		}
+		if cur != version {
+			return &ConflictError{What: "报表模板「" + name + "」", By: by, At: at, Current: cur, Attempted: version}
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM report_signoffs WHERE template_id = $1`, id).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("该模板已有 %d 次确认记录,不能删除", n)
+			return &RefusedError{Reason: fmt.Sprintf("报表模板「%s」已有 %d 次社区确认记录(含已撤销的),不能删除", name, n)}
 		}
-		for _, table := range []string{"report_items", "report_sections"} {
+		for _, table := range []string{"report_items", "report_sections", "report_forms"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE template_id = $1`, id); err != nil {
 				return err
 			}
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM report_templates WHERE id = $1`, id)
+		res, err := tx.ExecContext(ctx, `DELETE FROM report_templates WHERE id = $1 AND version = $2`, id, version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrNotFound
+			return &ConflictError{What: "报表模板「" + name + "」", By: by, At: at, Current: cur, Attempted: version}
 		}
 		return nil
 	})
@@ -404,58 +492,40 @@ func sortedCodes(m map[string]bool) []string {
 // SaveItem changes an item of a template (ID set) or adds one to the 小类
 // section (ID 0), refusing a stale template version.
 func (s *Service) SaveItem(ctx context.Context, by string, templateID int64, version int, section int64, it Item) (*Template, error) {
-	t, err := s.Template(ctx, fmt.Sprint(templateID))
-	if err != nil {
-		return nil, err
-	}
-	if t.Version != version {
-		return nil, &ConflictError{What: "报表模板「" + t.Name + "」", By: t.UpdatedBy, At: t.UpdatedAt, Current: t.Version, Attempted: version}
-	}
-	found := false
-	for _, c := range t.Sections {
-		for _, sub := range c.Subs {
-			if it.ID == 0 && sub.ID == section {
-				sub.Items = append(sub.Items, &Item{Label: it.Label, Indicator: it.Indicator, Department: it.Department,
-					Frequency: it.Frequency, Cell: it.Cell})
-				found = true
-			}
-			for _, x := range sub.Items {
-				if it.ID != 0 && x.ID == it.ID {
-					x.Label, x.Indicator, x.Department, x.Frequency, x.Cell = it.Label, it.Indicator, it.Department, it.Frequency, it.Cell
-					found = true
+	return s.editTemplate(ctx, by, templateID, version, func(t *Template) error {
+		for _, c := range t.Sections {
+			for _, sub := range c.Subs {
+				if it.ID == 0 && sub.ID == section {
+					sub.Items = append(sub.Items, &Item{Label: it.Label, Indicator: it.Indicator, Department: it.Department,
+						Frequency: it.Frequency, Cell: it.Cell})
+					return nil
+				}
+				for _, x := range sub.Items {
+					if it.ID != 0 && x.ID == it.ID {
+						x.Label, x.Indicator, x.Department, x.Frequency, x.Cell = it.Label, it.Indicator, it.Department, it.Frequency, it.Cell
+						return nil
+					}
 				}
 			}
 		}
-	}
-	if !found {
-		return nil, ErrNotFound
-	}
-	return t, s.SaveTemplate(ctx, by, t)
+		return ErrNotFound
+	})
 }
 
 // DeleteItem removes an item from a template.
 func (s *Service) DeleteItem(ctx context.Context, by string, templateID int64, version int, itemID int64) error {
-	t, err := s.Template(ctx, fmt.Sprint(templateID))
-	if err != nil {
-		return err
-	}
-	if t.Version != version {
-		return &ConflictError{What: "报表模板「" + t.Name + "」", By: t.UpdatedBy, At: t.UpdatedAt, Current: t.Version, Attempted: version}
-	}
-	found := false
-	for _, c := range t.Sections {
-		for _, sub := range c.Subs {
-			for i, x := range sub.Items {
-				if x.ID == itemID {
-					sub.Items = append(sub.Items[:i], sub.Items[i+1:]...)
-					found = true
-					break
+	_, err := s.editTemplate(ctx, by, templateID, version, func(t *Template) error {
+		for _, c := range t.Sections {
+			for _, sub := range c.Subs {
+				for i, x := range sub.Items {
+					if x.ID == itemID {
+						sub.Items = append(sub.Items[:i], sub.Items[i+1:]...)
+						return nil
+					}
 				}
 			}
 		}
-	}
-	if !found {
 		return ErrNotFound
-	}
-	return s.SaveTemplate(ctx, by, t)
+	})
+	return err
 }

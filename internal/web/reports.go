@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -74,6 +75,7 @@ func (h *handler) reportRoutes(rt *access.Routes) {
 	h.page(rt, "POST /reports/templates/{tid}/items/{iid}/edit", manage, h.itemSave)
 	h.page(rt, "GET /reports/templates/{tid}/sections/{sid}/new", manage, h.itemForm)
 	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/new", manage, h.itemSave)
+	h.reportTemplateRoutes(rt, manage)
 	h.page(rt, "POST /reports/sample", manage, h.reportInstallSample)
 	h.page(rt, "GET /reports/indicators", manage, h.indicatorList)
 	h.page(rt, "GET /reports/indicators/new", manage, h.indicatorForm)
@@ -218,8 +220,12 @@ type reportPageData struct {
 	CanManual  bool
 	CanLedger  bool
 	Restricted bool
-	Query      string // t=…&period=…
-	Future     bool   // the period has not ended
+	// Query is t=…&period=… for the page's links; a template.URL, which
+	// html/template leaves as it is in an href (a plain string would have
+	// its = and & escaped, and the links would lose the template and
+	// period). url.Values.Encode makes it safe.
+	Query  template.URL
+	Future bool // the period has not ended
 }
 
 // reportPage shows a template computed for a unit: every item with its
@@ -232,7 +238,7 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	id, _ := pathID(r)
-	d := reportPageData{Q: q, Query: q.values().Encode(), CanLedger: rq.viewer.CanAt(access.RegisterRead, rq.place)}
+	d := reportPageData{Q: q, Query: template.URL(q.values().Encode()), CanLedger: rq.viewer.CanAt(access.RegisterRead, rq.place)}
 	opt := reports.Options{Departments: departmentsFor(rq)}
 	d.Restricted = opt.Departments != nil
 	u, err := h.Org.Get(ctx, id)
@@ -261,8 +267,8 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *request
 	h.render(w, r, http.StatusOK, "reports_report", newPage(rq, d.R.Unit.Name+" "+q.Period.Label()+" 报表", "reports", d))
 }
 
-// reportExport downloads the report as xlsx (in the template's layout),
-// pdf or csv.
+// reportExport downloads the report as xlsx (in the department's blank
+// form, else the template's layout), pdf or csv.
 func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *request) {
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
@@ -279,7 +285,7 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *reque
 	var ctype, ext string
 	switch format {
 	case "xlsx":
-		err = rep.WriteXLSX(&buf)
+		err = h.Reports.ExportXLSX(r.Context(), rep, &buf) // into the department's blank form, when uploaded
 		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
 	case "pdf":
 		err = rep.WritePDF(&buf)
@@ -309,7 +315,7 @@ type ledgerData struct {
 	Pages    int
 	Prev     int
 	Next     int
-	Query    string
+	Query    template.URL // see reportPageData.Query
 	Item     string
 	Unit     orgtree.Unit
 	Path     []orgtree.Unit
@@ -346,7 +352,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *reque
 	d := ledgerData{Q: q, Page: pg, Item: code, CanSave: rq.viewer.CanAt(access.RegisterExport, rq.place)}
 	v := q.values()
 	v.Set("item", code)
-	d.Query = v.Encode()
+	d.Query = template.URL(v.Encode())
 	if d.Path, err = h.Org.Ancestors(ctx, id); err != nil {
 		h.serverError(w, r, rq, err)
 		return
@@ -532,7 +538,7 @@ type manualData struct {
 	Errors map[string]string
 	Values map[string]string
 	Notice string
-	Query  string
+	Query  template.URL // see reportPageData.Query
 }
 
 // reportManualForm shows the manual items due for a community and period.
@@ -561,7 +567,7 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *reque
 		h.serverError(w, r, rq, err)
 		return
 	}
-	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: q.values().Encode()}
+	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: template.URL(q.values().Encode())}
 	if d.Values == nil {
 		d.Values = map[string]string{}
 	}
@@ -645,58 +651,6 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *r
 func (h *handler) reportQueryPost(w http.ResponseWriter, r *http.Request, rq *request) (reportQuery, bool) {
 	r.URL.RawQuery = url.Values{"t": {r.PostFormValue("t")}, "period": {r.PostFormValue("period")}}.Encode()
 	return h.reportQuery(w, r, rq)
-}
-
-type templatePageData struct {
-	Manage bool
-	T      *reports.Template
-	Burden reports.Burden
-	Defs   map[string]string
-	Names  map[string]string
-	Depts  map[string]string
-}
-
-// reportTemplate shows a template's structure, each item's definition,
-// department, frequency and cell, and its burden.
-func (h *handler) reportTemplate(w http.ResponseWriter, r *http.Request, rq *request) {
-	ctx := r.Context()
-	t, err := h.Reports.Template(ctx, r.PathValue("tid"))
-	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	d := templatePageData{T: t, Defs: map[string]string{}, Names: map[string]string{}, Depts: map[string]string{},
-		Manage: rq.viewer.Can(permReportsManage)}
-	if d.Burden, err = h.Reports.TemplateBurden(ctx, t); err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	inds, err := h.Reports.Indicators(ctx)
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	reg, err := h.Reports.Registry(ctx)
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	for _, ind := range inds {
-		d.Defs[ind.Code], d.Names[ind.Code] = ind.Definition(reg), ind.Name
-	}
-	depts, err := h.Reports.Departments(ctx)
-	if err != nil {
-		h.serverError(w, r, rq, err)
-		return
-	}
-	for _, dp := range depts {
-		d.Depts[dp.Code] = dp.Name
-	}
-	h.render(w, r, http.StatusOK, "reports_template", newPage(rq, t.Name, "reports", d))
 }
 
 // reportInstallSample installs the sample template.
@@ -1200,5 +1154,5 @@ func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *request) 
 		return
 	}
 	h.setFlash(w, "saved")
-	http.Redirect(w, r, "/reports/templates/"+url.PathEscape(t.Code), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/reports/templates/%d?open=%d#s-%d", t.ID, sub.ID, sub.ID), http.StatusSeeOther)
 }

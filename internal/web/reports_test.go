@@ -1,13 +1,18 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/indicators"
 	"shequ/internal/reports"
@@ -131,4 +136,228 @@ func TestReportPages(t *testing.T) {
 	op.login("street")
 	r = op.get("/reports/units/" + id(fx.street.ID) + "?" + q.Encode())
 	contains(t, "street report", r.body, "社区确认情况(1/2)", "城北书记")
+}
+
+// postFile sends a multipart form with one file, as a browser's upload.
+func (c *client) postFile(path string, form url.Values, field, name string, data []byte) result {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.fx.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return c.do(req)
+}
+
+// TestReportTemplateAdmin: an administrator sets up a department's form
+// in the browser — a template, a 大类, a 小类 and an item, the
+// department's blank xlsx — and the report's Excel is that form with the
+// value in its cell; refusals and conflicts are shown where they belong,
+// and nobody else may change templates.
+func TestReportTemplateAdmin(t *testing.T) {
+	fx := newFixture(t, false)
+	ctx := context.Background()
+	svc := reports.New(fx.db, nil)
+	if _, err := svc.InstallSample(ctx); err != nil {
+		t.Fatal(err)
+	}
+	fx.addUser("boss", "管理员", "admin")
+	fx.addUser("head", "城北书记", "community_head", fx.cb.ID)
+	admin := fx.client()
+	csrf := admin.login("boss")
+
+	r := admin.get("/reports")
+	contains(t, "reports index", r.body, `href="/reports/templates/new"`)
+	form := url.Values{"csrf": {csrf}, "code": {"9MZ"}, "name": {"民政季报"}, "frequency": {"quarter"}, "department": {"civil"},
+		"sheet": {"季报"}, "title_cell": {"A1"}, "unit_cell": {"A2"}, "period_cell": {"Z"}}
+	r = admin.post("/reports/templates/new", form)
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad code: %d", r.status)
+	}
+	contains(t, "bad template", r.body, `id="err-code"`, "应以字母开头", `id="err-period_cell"`, "单元格「Z」无效")
+	form.Set("code", "MZ-Q")
+	form.Set("period_cell", "D2")
+	r = admin.post("/reports/templates/new", form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", r.status, r.body)
+	}
+	page := r.location()
+	tpl, err := svc.Template(ctx, "MZ-Q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/reports/templates/" + id(tpl.ID)
+	if page != base {
+		t.Errorf("after creating: %s", page)
+	}
+	r = admin.get(page)
+	contains(t, "new template", r.body, "民政季报", "还没有大类", `id="f-add-0"`, "上传空白报表")
+
+	// 大类 and 小类: an empty name refused at its field, a stale form shown
+	// as a conflict.
+	v := func() string {
+		t.Helper()
+		tp, err := svc.Template(ctx, "MZ-Q")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strconv.Itoa(tp.Version)
+	}
+	r = admin.post(base+"/sections", url.Values{"csrf": {csrf}, "version": {v()}, "name": {" "}})
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an empty 大类: %d", r.status)
+	}
+	contains(t, "empty name", r.body, `id="err-add-0"`, "请填写大类名称", `href="#f-add-0"`)
+	if r = admin.post(base+"/sections", url.Values{"csrf": {csrf}, "version": {v()}, "name": {"人口"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add 大类: %d", r.status)
+	}
+	tpl, _ = svc.Template(ctx, "MZ-Q")
+	cat := tpl.Sections[0]
+	if !strings.Contains(r.location(), "open="+id(cat.ID)) {
+		t.Errorf("after adding: %s", r.location())
+	}
+	stale := v()
+	if r = admin.post(base+"/sections", url.Values{"csrf": {csrf}, "version": {stale}, "parent": {id(cat.ID)}, "name": {"合计"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add 小类: %d", r.status)
+	}
+	r = admin.post(base+"/sections", url.Values{"csrf": {csrf}, "version": {stale}, "parent": {id(cat.ID)}, "name": {"另一个"}})
+	if r.status != http.StatusConflict {
+		t.Errorf("a stale add: %d", r.status)
+	}
+	contains(t, "stale add", r.body, "未保存:模板已被他人修改", "管理员")
+	tpl, _ = svc.Template(ctx, "MZ-Q")
+	sub := tpl.Sections[0].Subs[0].ID
+	r = admin.post(base+"/sections/"+id(sub)+"/new", url.Values{"csrf": {csrf}, "version": {v()}, "indicator": {"A001"},
+		"frequency": {"quarter"}, "cell": {"C5"}, "action": {"save"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("add item: %d\n%s", r.status, r.body)
+	}
+	r = admin.get(r.location())
+	contains(t, "template with an item", r.body, "人口", "合计", "实有人口", "C5", "在「人口」中添加小类")
+	r = admin.post(base+"/sections/"+id(cat.ID)+"/delete", url.Values{"csrf": {csrf}, "version": {v()}})
+	if r.status != http.StatusConflict {
+		t.Errorf("delete a 大类 with a 小类: %d", r.status)
+	}
+	contains(t, "refused delete", r.body, "大类「人口」下还有 1 个小类,不能删除", `href="#s-`+id(cat.ID)+`"`)
+	r = admin.post(base+"/sections/"+id(sub)+"/edit", url.Values{"csrf": {csrf}, "version": {v()}, "name": {"小计"}})
+	if r.status != http.StatusSeeOther {
+		t.Errorf("rename: %d", r.status)
+	}
+
+	// The blank form: a csv refused at the field, the department's xlsx
+	// kept and filled in by the export.
+	r = admin.postFile(base+"/form", url.Values{"csrf": {csrf}, "version": {v()}}, "file", "名单.csv", []byte("姓名,电话\n"))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a csv as the blank form: %d", r.status)
+	}
+	contains(t, "csv form", r.body, `id="err-file"`, "这不是 xlsx 文件")
+	x := excelize.NewFile()
+	x.SetSheetName("Sheet1", "季报")
+	x.SetCellValue("季报", "A2", "填报单位:")
+	x.SetCellValue("季报", "B5", "实有人口(人)")
+	x.SetCellValue("季报", "A20", "填表人:")
+	var blank bytes.Buffer
+	x.WriteTo(&blank)
+	r = admin.postFile(base+"/form", url.Values{"csrf": {csrf}, "version": {v()}}, "file", `C:\表格\民政季报.xlsx`, blank.Bytes())
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", r.status, r.body)
+	}
+	r = admin.get(base)
+	contains(t, "template with a form", r.body, "民政季报.xlsx", "删除空白报表", "换一个空白报表")
+	if r = admin.get(base + "/form"); r.status != http.StatusOK || r.body != blank.String() {
+		t.Errorf("download the blank form: %d, %d bytes", r.status, len(r.body))
+	}
+	p := indicators.Current(indicators.Quarterly, time.Now()).Previous()
+	rep, err := svc.Compute(ctx, "MZ-Q", fx.cb.ID, p, reports.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The page's links keep the template and the period.
+	r = admin.get("/reports/units/" + id(fx.cb.ID) + "?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}}.Encode())
+	contains(t, "report links", r.body, "/export?period="+p.String()+"&amp;t=MZ-Q&amp;format=xlsx",
+		"/ledger?period="+p.String()+"&amp;t=MZ-Q&amp;item=A001")
+	r = admin.get("/reports/units/" + id(fx.cb.ID) + "/export?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}, "format": {"xlsx"}}.Encode())
+	if r.status != http.StatusOK {
+		t.Fatalf("export: %d", r.status)
+	}
+	out, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for cell, want := range map[string]string{"C5": reports.FormatValue(rep.Row("A001").Value, ""), "B5": "实有人口(人)",
+		"A2": "填报单位:城北社区", "A1": "民政季报", "A20": "填表人:"} {
+		if got, _ := out.GetCellValue("季报", cell); got != want {
+			t.Errorf("exported %s = %q, want %q", cell, got, want)
+		}
+	}
+
+	// The header: a stale save conflicts; the sheet must stay the form's.
+	edit := admin.get(base + "/edit")
+	contains(t, "header form", edit.body, `value="MZ-Q"`, "删除「民政季报」")
+	hv := versionOf(t, edit.body)
+	header := url.Values{"csrf": {csrf}, "version": {hv}, "code": {"MZ-Q"}, "name": {"民政季度报表"}, "frequency": {"quarter"},
+		"sheet": {"季报"}, "title_cell": {"A1"}, "unit_cell": {"A2"}, "period_cell": {"D2"}}
+	header.Set("sheet", "Sheet9")
+	if r = admin.post(base+"/edit", header); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a sheet the form lacks: %d", r.status)
+	}
+	contains(t, "sheet the form lacks", r.body, `id="err-sheet"`, "没有工作表「Sheet9」")
+	header.Set("sheet", "季报")
+	if r = admin.post(base+"/edit", header); r.status != http.StatusSeeOther {
+		t.Fatalf("header save: %d\n%s", r.status, r.body)
+	}
+	if r = admin.post(base+"/edit", header); r.status != http.StatusConflict {
+		t.Errorf("a stale header save: %d", r.status)
+	}
+
+	// Nobody else changes templates.
+	head := fx.client()
+	hcsrf := head.login("head")
+	for _, path := range []string{"/reports/templates/new", base + "/sections", base + "/form/delete", base + "/delete"} {
+		if r := head.post(path, url.Values{"csrf": {hcsrf}, "version": {v()}, "name": {"x"}}); r.status != http.StatusForbidden {
+			t.Errorf("community head POST %s: %d", path, r.status)
+		}
+	}
+	if r := head.get(base + "/form"); r.status != http.StatusForbidden {
+		t.Errorf("community head downloads the blank form: %d", r.status)
+	}
+
+	// Removing: the form, the item (from the template's page), the
+	// sections, the template; never the sample.
+	if r = admin.post(base+"/form/delete", url.Values{"csrf": {csrf}, "version": {v()}}); r.status != http.StatusSeeOther {
+		t.Errorf("remove the form: %d", r.status)
+	}
+	if r = admin.get(base + "/form"); r.status != http.StatusNotFound {
+		t.Errorf("the removed form: %d", r.status)
+	}
+	tpl, _ = svc.Template(ctx, "MZ-Q")
+	r = admin.get(base)
+	itemDel := base + "/items/" + id(tpl.Items()[0].ID) + "/delete"
+	contains(t, "item delete button", r.body, `formaction="`+itemDel+`"`)
+	if r = admin.post(itemDel, url.Values{"csrf": {csrf}, "version": {v()}}); r.status != http.StatusSeeOther {
+		t.Errorf("delete the item: %d", r.status)
+	}
+	for _, s := range []int64{sub, cat.ID} {
+		if r = admin.post(base+"/sections/"+id(s)+"/delete", url.Values{"csrf": {csrf}, "version": {v()}}); r.status != http.StatusSeeOther {
+			t.Errorf("delete section %d: %d\n%s", s, r.status, r.body)
+		}
+	}
+	sample, _ := svc.Template(ctx, reports.SampleCode)
+	r = admin.post("/reports/templates/"+id(sample.ID)+"/delete", url.Values{"csrf": {csrf}, "version": {strconv.Itoa(sample.Version)}})
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "示例模板不能删除") {
+		t.Errorf("delete the sample: %d", r.status)
+	}
+	if r = admin.post(base+"/delete", url.Values{"csrf": {csrf}, "version": {v()}}); r.status != http.StatusSeeOther || r.location() != "/reports" {
+		t.Errorf("delete the template: %d %s", r.status, r.location())
+	}
+	if _, err := svc.Template(ctx, "MZ-Q"); err != reports.ErrNotFound {
+		t.Errorf("the deleted template: %v", err)
+	}
 }
