@@ -77,11 +77,16 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 			fetch = append(fetch, id)
 		}
 	}
-	for _, in := range rows {
+	// Which rows the roster knows, looked up once: a million look-ups in
+	// a million-entry map are a million cache misses. (The roster does
+	// not change while a batch is looked up.)
+	known := make([]bool, len(rows))
+	for k, in := range rows {
 		if in.skip || in.dup || len(in.reasons) > 0 {
 			continue
 		}
 		if i, ok := r.roster.byKey.of(in); ok {
+			known[k] = true
 			if r.tag != "" || !r.roster.same(i, in) {
 				want(r.roster.people[i].id)
 			}
@@ -122,11 +127,8 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		}
 	}
 	// Rows the register does not know by number: candidates by name.
-	for _, in := range rows {
-		if in.skip || in.dup || len(in.reasons) > 0 || lk.global[in.key] != nil || lk.links[in.key] != nil {
-			continue
-		}
-		if _, ok := r.roster.byKey.of(in); ok {
+	for k, in := range rows {
+		if in.skip || in.dup || len(in.reasons) > 0 || known[k] || lk.global[in.key] != nil || lk.links[in.key] != nil {
 			continue
 		}
 		idx := r.roster.named(in.person.Name)

@@ -86,8 +86,14 @@ func (l *Loader) UpdatePerson(ctx context.Context, at time.Time, old, p *Person)
 	p.Version = old.Version + 1
 	p.CreatedAt = old.CreatedAt
 	p.UpdatedAt = database.FormatTime(at)
-	search := SearchText(p.Name, p.IDNumber, p.Phone)
-	searchChanged := SearchText(old.Name, old.IDNumber, old.Phone) != search
+	// The search text is made of three fields; most updates (an address,
+	// a note) leave them alone.
+	var search string
+	searchChanged := p.Name != old.Name || p.IDNumber != old.IDNumber || p.Phone != old.Phone
+	if searchChanged {
+		search = SearchText(p.Name, p.IDNumber, p.Phone)
+		searchChanged = SearchText(old.Name, old.IDNumber, old.Phone) != search
+	}
 	if searchChanged && l.db.Engine != database.SQLite {
 		args = append(args, search)
 		set = append(set, fmt.Sprintf("search = $%d", len(args)))
