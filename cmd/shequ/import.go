@@ -77,20 +77,16 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		svc.Limits.MaxRows = *maxRows
 	}
 	req := imports.Request{UnitID: unitID, Department: *department, Path: path, FileName: filepath.Base(path), Mapping: m}
-	if *tag != "-" || *residence != "" || *batch > 0 {
-		a, err := svc.Analyse(ctx, path, filepath.Base(path), *department)
-		if err != nil {
-			return err
-		}
-		opt := a.Options
+	req.Adjust = func(opt *imports.Options) {
 		if *tag != "-" {
 			opt.Tag = *tag
 		}
 		if *residence != "" {
 			opt.Residence = *residence
 		}
-		opt.BatchRows = *batch
-		req.Options = &opt
+		if *batch > 0 {
+			opt.BatchRows = *batch
+		}
 	}
 	viewer := access.System
 	im, how, err := svc.Create(ctx, viewer, req)

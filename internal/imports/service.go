@@ -249,6 +249,10 @@ type Request struct {
 	// skipped.
 	Sheets  []int
 	Options *Options // nil: the department's defaults
+	// Adjust, if set, changes the options chosen (the department's
+	// defaults or Options) before they are checked: the command line
+	// overrides a few of them without reading the file a second time.
+	Adjust func(*Options)
 }
 
 // Created tells what Create did with a request.
@@ -277,6 +281,9 @@ func (s *Service) Create(ctx context.Context, v *access.Viewer, req Request) (*I
 	opt := a.Options
 	if req.Options != nil {
 		opt = *req.Options
+	}
+	if req.Adjust != nil {
+		req.Adjust(&opt)
 	}
 	if opt.Tag != "" {
 		var n int
