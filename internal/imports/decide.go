@@ -146,6 +146,14 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 				want(id)
 			}
 		}
+		// The row may bring a new person: their community's households
+		// are read here, while the batch before is being written, rather
+		// than when the batch is decided.
+		if c, err := r.communityOfNew(in); err == nil {
+			if _, err := r.householdsOf(ctx, c.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	fetch = slicesWithout(fetch, lk.full)
 	if len(fetch) > 0 {

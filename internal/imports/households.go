@@ -71,6 +71,20 @@ func addressKey(a string) string { return strings.ReplaceAll(foldWidth(a), " ", 
 // address. Without either the person hangs on the community itself, for
 // staff to assign to a household later.
 func (r *run) placeNew(in *incoming) (orgtree.Unit, *register.Household, error) {
+	community, err := r.communityOfNew(in)
+	if err != nil {
+		return community, nil, err
+	}
+	hi, err := r.householdsOf(context.Background(), community.ID)
+	if err != nil {
+		return community, nil, err
+	}
+	return community, hi.find(in.household, in.person.Address), nil
+}
+
+// communityOfNew is the community a new person goes to: the target's own,
+// or the one the row names when the import spans several.
+func (r *run) communityOfNew(in *incoming) (orgtree.Unit, error) {
 	var community orgtree.Unit
 	switch {
 	case len(r.communities) == 1:
@@ -80,15 +94,11 @@ func (r *run) placeNew(in *incoming) (orgtree.Unit, *register.Household, error) 
 	case in.community != "":
 		id, ok := r.byName[in.community]
 		if !ok {
-			return community, nil, fmt.Errorf("社区“%s”不在本次导入的范围(%s)内", in.community, r.unit.Name)
+			return community, fmt.Errorf("社区“%s”不在本次导入的范围(%s)内", in.community, r.unit.Name)
 		}
 		community = r.communities[id]
 	default:
-		return community, nil, fmt.Errorf("登记册中没有此人;本次导入范围含多个社区,新登记须在“所属社区”列写明社区")
+		return community, fmt.Errorf("登记册中没有此人;本次导入范围含多个社区,新登记须在“所属社区”列写明社区")
 	}
-	hi, err := r.householdsOf(context.Background(), community.ID)
-	if err != nil {
-		return community, nil, err
-	}
-	return community, hi.find(in.household, in.person.Address), nil
+	return community, nil
 }
