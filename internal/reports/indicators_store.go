@@ -213,7 +213,8 @@ func (s *Service) SaveIndicator(ctx context.Context, by string, ind *indicators.
 	})
 }
 
-// DeleteIndicator removes an indicator no template, share or rule uses.
+// DeleteIndicator removes an indicator no template, share or rule uses; it
+// refuses (RefusedError) one that something uses.
 func (s *Service) DeleteIndicator(ctx context.Context, code string) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -221,13 +222,13 @@ func (s *Service) DeleteIndicator(ctx context.Context, code string) error {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("指标 %s 被 %d 个报表项使用,不能删除", code, n)
+			return &RefusedError{Reason: fmt.Sprintf("指标 %s 被 %d 个报表项使用,不能删除", code, n)}
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM indicators WHERE denominator = $1`, code).Scan(&n); err != nil {
 			return err
 		}
 		if n > 0 {
-			return fmt.Errorf("指标 %s 是 %d 个占比指标的分母,不能删除", code, n)
+			return &RefusedError{Reason: fmt.Sprintf("指标 %s 是 %d 个占比指标的分母,不能删除", code, n)}
 		}
 		rules, err := s.rulesTx(ctx, tx)
 		if err != nil {
@@ -235,7 +236,7 @@ func (s *Service) DeleteIndicator(ctx context.Context, code string) error {
 		}
 		for _, r := range rules {
 			if r.uses(code) {
-				return fmt.Errorf("指标 %s 被校验规则「%s」使用,不能删除", code, r.Expr)
+				return &RefusedError{Reason: fmt.Sprintf("指标 %s 被校验规则「%s」使用,不能删除", code, r.Expr)}
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM report_manual_values WHERE indicator = $1`, code); err != nil {

@@ -924,11 +924,12 @@ func (h *handler) previewUnit(r *http.Request, rq *request, ref string) (orgtree
 func (h *handler) indicatorDelete(w http.ResponseWriter, r *http.Request, rq *request) {
 	code := r.PathValue("code")
 	err := h.Reports.DeleteIndicator(r.Context(), code)
+	var refused *reports.RefusedError
 	switch {
 	case errors.Is(err, reports.ErrNotFound):
 		h.errorPage(w, r, rq, http.StatusNotFound)
 		return
-	case err != nil && strings.Contains(err.Error(), "不能删除"):
+	case errors.As(err, &refused):
 		h.setFlash(w, "indicator_in_use")
 	case err != nil:
 		h.serverError(w, r, rq, err)
