@@ -180,28 +180,35 @@ func foldWidth(s string) string {
 
 // wide reports whether s holds a rune foldWidth changes: U+3000 (E3 80 80),
 // U+FF10–FF19 and U+FF21–FF3A (EF BC 90–99, A1–BA), U+FF41–FF5A (EF BD
-// 81–9A). It looks at bytes rather than decoding runes: the register's
-// texts are mostly Chinese, and E3 and EF only ever begin a sequence.
+// 81–9A). It looks for the bytes E3 and EF, which only ever begin a
+// sequence, rather than decoding every rune: the register's texts are
+// mostly Chinese.
 func wide(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
-		switch s[i] {
-		case 0xE3:
-			if s[i+1] == 0x80 && s[i+2] == 0x80 {
+	for t := s; ; {
+		i := strings.IndexByte(t, 0xEF)
+		if i < 0 || i+2 >= len(t) {
+			break
+		}
+		switch c := t[i+2]; t[i+1] {
+		case 0xBC:
+			if c >= 0x90 && c <= 0x99 || c >= 0xA1 && c <= 0xBA {
 				return true
 			}
-		case 0xEF:
-			c := s[i+2]
-			switch s[i+1] {
-			case 0xBC:
-				if c >= 0x90 && c <= 0x99 || c >= 0xA1 && c <= 0xBA {
-					return true
-				}
-			case 0xBD:
-				if c >= 0x81 && c <= 0x9A {
-					return true
-				}
+		case 0xBD:
+			if c >= 0x81 && c <= 0x9A {
+				return true
 			}
 		}
+		t = t[i+1:]
 	}
-	return false
+	for t := s; ; {
+		i := strings.IndexByte(t, 0xE3)
+		if i < 0 || i+2 >= len(t) {
+			return false
+		}
+		if t[i+1] == 0x80 && t[i+2] == 0x80 {
+			return true
+		}
+		t = t[i+1:]
+	}
 }
