@@ -38,4 +38,3 @@ func TestWide(t *testing.T) {
 		}
 	}
 }
-
