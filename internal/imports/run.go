@@ -230,8 +230,6 @@ func (r *run) rows(ctx context.Context, progress Progress) error {
 	// earlier batch wrote could change what the later one read, the later
 	// one is looked up again, so the result is that of one batch after
 	// another (see stale).
-	ckpt := r.startCheckpointer(ctx)
-	defer ckpt.stop()
 	var prev *work
 	for b := range batches {
 		for _, in := range b {
@@ -244,7 +242,6 @@ func (r *run) rows(ctx context.Context, progress Progress) error {
 			go func(w *work) { werr <- r.write(ctx, w) }(prev)
 			lk, err = r.lookup(ctx, b)
 			redone, e := r.written(ctx, prev, <-werr, progress)
-			ckpt.committed()
 			if e != nil {
 				return fail(e)
 			}
