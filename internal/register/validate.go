@@ -76,7 +76,8 @@ func checkText(fe FieldErrors, entity, field, value string, required bool, max i
 	if v == "" && required {
 		fe.add(field, FieldLabel(entity, field)+"不能为空")
 	}
-	if utf8.RuneCountInString(v) > max {
+	// No more bytes than max, no more runes either.
+	if len(v) > max && utf8.RuneCountInString(v) > max {
 		fe.add(field, FieldLabel(entity, field)+"过长")
 	}
 	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00") {
