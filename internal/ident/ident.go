@@ -48,6 +48,9 @@ func fail(kind ErrorKind, msg string) error { return &Error{Kind: kind, Msg: msg
 // dropped. A leading apostrophe, Excel's "store as text" marker, goes too;
 // no identifier here contains one.
 func normalise(s string) string {
+	if plain(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -60,6 +63,21 @@ func normalise(s string) string {
 		b.WriteRune(unicode.ToUpper(r))
 	}
 	return strings.TrimPrefix(b.String(), "'")
+}
+
+// plain reports whether normalise would give s back as it is: printable
+// ASCII without spaces, lower-case letters or a leading quote — the way
+// numbers nearly always come.
+func plain(s string) bool {
+	if s != "" && s[0] == '\'' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f || c >= 'a' && c <= 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func allDigits(s string) bool {

@@ -22,6 +22,10 @@ var (
 // digits. It accepts +86, 0086 and 86 prefixes, spaces, dashes, brackets and
 // full-width digits ("+86 138-1234-5678", "（86）13812345678").
 func ParseMobile(s string) (string, error) {
+	if len(s) == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' && allDigits(s) {
+		// Written as it is stored: what the steps below would give back.
+		return s, nil
+	}
 	n := mobileSeparators.Replace(normalise(s))
 	for _, p := range []string{"+86", "0086"} {
 		n = strings.TrimPrefix(n, p)

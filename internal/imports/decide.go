@@ -85,7 +85,7 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		if in.skip || in.dup || len(in.reasons) > 0 {
 			continue
 		}
-		if i, ok := r.roster.byKey.of(in); ok {
+		if i, ok := r.roster.found(in); ok {
 			known[k] = true
 			if r.tag != "" || !r.roster.same(i, in) {
 				want(r.roster.people[i].id)
@@ -244,7 +244,7 @@ func (r *run) decideRow(w *work, lk *lookups, in *incoming) {
 	sameByHash := false
 	if id, ok := w.byKey[in.key]; ok {
 		p = w.cur[id]
-	} else if i, ok := r.roster.byKey.of(in); ok {
+	} else if i, ok := r.roster.of(in); ok {
 		id := r.roster.people[i].id
 		if w.cur[id] == nil && lk.full[id] == nil {
 			// Not read in full: lookup found every given field equal.

@@ -164,14 +164,7 @@ func suggest(label string) match {
 // foldWidth turns full-width digits, letters and spaces into their
 // half-width forms; Chinese punctuation stays as it is.
 func foldWidth(s string) string {
-	needs := false
-	for _, r := range s {
-		if r == '\u3000' || r >= '０' && r <= '９' || r >= 'Ａ' && r <= 'Ｚ' || r >= 'ａ' && r <= 'ｚ' {
-			needs = true
-			break
-		}
-	}
-	if !needs {
+	if !wide(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
@@ -183,4 +176,39 @@ func foldWidth(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// wide reports whether s holds a rune foldWidth changes: U+3000 (E3 80 80),
+// U+FF10–FF19 and U+FF21–FF3A (EF BC 90–99, A1–BA), U+FF41–FF5A (EF BD
+// 81–9A). It looks for the bytes E3 and EF, which only ever begin a
+// sequence, rather than decoding every rune: the register's texts are
+// mostly Chinese.
+func wide(s string) bool {
+	for t := s; ; {
+		i := strings.IndexByte(t, 0xEF)
+		if i < 0 || i+2 >= len(t) {
+			break
+		}
+		switch c := t[i+2]; t[i+1] {
+		case 0xBC:
+			if c >= 0x90 && c <= 0x99 || c >= 0xA1 && c <= 0xBA {
+				return true
+			}
+		case 0xBD:
+			if c >= 0x81 && c <= 0x9A {
+				return true
+			}
+		}
+		t = t[i+1:]
+	}
+	for t := s; ; {
+		i := strings.IndexByte(t, 0xE3)
+		if i < 0 || i+2 >= len(t) {
+			return false
+		}
+		if t[i+1] == 0x80 && t[i+2] == 0x80 {
+			return true
+		}
+		t = t[i+1:]
+	}
 }

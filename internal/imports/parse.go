@@ -32,6 +32,11 @@ type incoming struct {
 	key    string          // the document number the register is matched by
 	rkey   uint64          // key as a number, for a resident ID (rok)
 	rok    bool
+	// what the roster found for key at lookup (roster.found): generation+1
+	// (0 when not looked up), index and whether found
+	rgen   int
+	ridx   int32
+	rfound bool
 
 	household string // 户号
 	community string // 社区

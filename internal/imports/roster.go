@@ -22,6 +22,14 @@ type roster struct {
 	byKey  docIndex
 	names  map[uint64]int32 // hash of a name → the last person added with it
 	next   []int32          // the person added before with the same name hash, or -1
+
+	// A batch's rows are found in byKey when the batch is looked up
+	// (found); the batch before may then add or remove keys before this
+	// one is decided. gen counts the batches committed, moved holds the
+	// keys the last one added or removed: a row looked up one generation
+	// ago keeps what it found unless its key moved.
+	gen   int
+	moved docIndex
 }
 
 type rosterPerson struct {
@@ -31,7 +39,8 @@ type rosterPerson struct {
 }
 
 func newRoster(fields []string) *roster {
-	return &roster{fields: fields, seed: maphash.MakeSeed(), byKey: newDocIndex(0), names: map[uint64]int32{}}
+	return &roster{fields: fields, seed: maphash.MakeSeed(), byKey: newDocIndex(0), names: map[uint64]int32{},
+		moved: newDocIndex(0)}
 }
 
 // load reads the persons of the communities (all when nil).
@@ -107,11 +116,17 @@ const rosterBlockSize = 4096
 
 // scan reads the persons of communities and sends them in blocks.
 func (r *roster) scan(ctx context.Context, reg *register.Store, communities []int64, out chan<- *rosterBlock) error {
-	b := &rosterBlock{}
+	// Each block's slices are made at their full size at once: grown
+	// step by step, a million persons cost half a second of copying.
+	newBlock := func() *rosterBlock {
+		return &rosterBlock{people: make([]rosterPerson, 0, rosterBlockSize), keys: make([]string, 0, rosterBlockSize),
+			names: make([]uint64, 0, rosterBlockSize), hashes: make([]uint64, 0, rosterBlockSize*len(r.fields))}
+	}
+	b := newBlock()
 	send := func() error {
 		select {
 		case out <- b:
-			b = &rosterBlock{}
+			b = newBlock()
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -155,7 +170,42 @@ func (r *roster) add(id, community int64, version int, key, name, birth string, 
 		r.hashes = append(r.hashes, r.hash(v))
 	}
 	r.byKey.put(key, i)
+	r.moved.put(key, 0)
 	r.link(maphash.String(r.seed, name), i)
+}
+
+// commit starts a generation: what batches looked up before it found may
+// be out of date for the keys it moves.
+func (r *roster) commit() {
+	r.gen++
+	r.moved = newDocIndex(0)
+}
+
+// remove takes a key out of the index.
+func (r *roster) remove(k string) {
+	r.byKey.remove(k)
+	r.moved.put(k, 0)
+}
+
+// found finds a row's person in byKey and notes what it found, for of.
+func (r *roster) found(in *incoming) (int32, bool) {
+	i, ok := r.byKey.of(in)
+	in.rgen, in.ridx, in.rfound = r.gen+1, i, ok
+	return i, ok
+}
+
+// of finds a row's person, taking what found noted when that still holds.
+func (r *roster) of(in *incoming) (int32, bool) {
+	switch {
+	case in.rgen == 0:
+	case in.rgen-1 == r.gen:
+		return in.ridx, in.rfound
+	case in.rgen == r.gen:
+		if _, moved := r.moved.of(in); !moved {
+			return in.ridx, in.rfound
+		}
+	}
+	return r.byKey.of(in)
 }
 
 // link makes person i the last one added with the name hash h.

@@ -358,11 +358,12 @@ func (r *run) batch(ctx context.Context, rows []*incoming) error {
 
 // committed brings the roster and the record in memory up to the batch.
 func (r *run) committed(w *work) {
+	r.roster.commit()
 	for _, id := range w.order {
 		o := w.orig[id]
 		p := w.cur[id]
 		if k := docKey(o.DocType, o.IDNumber); k != docKey(p.DocType, p.IDNumber) {
-			r.roster.byKey.remove(k)
+			r.roster.remove(k)
 		}
 		r.roster.set(p)
 	}

@@ -194,8 +194,21 @@ func residenceCode(v string) (string, bool) {
 // (13812345678/0911-8123456).
 func firstPhone(v string) string {
 	v = strings.TrimSpace(v)
+	if isDigits(v) {
+		// One number, nothing to split (nearly every row).
+		return v
+	}
 	if parts := phoneSplit.Split(v, -1); len(parts) > 1 && len(parts[0]) >= 7 {
 		return parts[0]
 	}
 	return v
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

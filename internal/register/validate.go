@@ -15,6 +15,10 @@ var dateMarks = strings.NewReplacer("年", "-", "月", "-", "日", "", "/", "-",
 // ParseDate reads a date as typed in forms and spreadsheets: 2006-01-02,
 // 2006/1/2, 2006.01.02 or 2006年1月2日, and returns it as YYYY-MM-DD.
 func ParseDate(s string) (string, bool) {
+	if isoDate(s) {
+		// Already as stored: what the layouts below would give back.
+		return s, true
+	}
 	s = strings.TrimSpace(normalise(s))
 	if s == "" {
 		return "", false
@@ -26,6 +30,31 @@ func ParseDate(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// isoDate reports whether s is a valid date written YYYY-MM-DD, in the years
+// ParseDate takes.
+func isoDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	n := 0
+	for i := 0; i < 10; i++ {
+		if i == 4 || i == 7 {
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		n = n*10 + int(c-'0')
+	}
+	y, m, d := n/10000, time.Month(n/100%100), n%100
+	if y < 1890 || y > 2200 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	// The day after the month's last is the first of the next month.
+	return d <= time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 func checkDate(fe FieldErrors, field, value string, required bool) string {
@@ -47,7 +76,8 @@ func checkText(fe FieldErrors, entity, field, value string, required bool, max i
 	if v == "" && required {
 		fe.add(field, FieldLabel(entity, field)+"不能为空")
 	}
-	if utf8.RuneCountInString(v) > max {
+	// No more bytes than max, no more runes either.
+	if len(v) > max && utf8.RuneCountInString(v) > max {
 		fe.add(field, FieldLabel(entity, field)+"过长")
 	}
 	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00") {
