@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -55,6 +56,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	// The server's live heap is small (tens of MB) and requests allocate
+	// briskly: collecting at three times the live heap instead of twice
+	// spends a third less CPU on marking for a few tens of MB more. GOGC,
+	// when set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	start := time.Now()
 	db, err := openTunedDB(ctx, *dsn, database.Tuning{MapBytes: 256 << 20})
 	if err != nil {
