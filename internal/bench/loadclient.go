@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -126,7 +127,7 @@ func (g *loadClient) roundTrip(method, path string, headers []string, body []byt
 	case chunked:
 		err = g.readChunks()
 	case length >= 0:
-		g.body = append(g.body, make([]byte, length)...)
+		g.body = slices.Grow(g.body, length)[:length]
 		_, err = io.ReadFull(g.r, g.body)
 	default:
 		return status, false, errors.New("response without a length")
@@ -141,11 +142,11 @@ func (g *loadClient) readChunks() error {
 			return err
 		}
 		size, err := strconv.ParseInt(string(bytes.TrimRight(line, "\r\n")), 16, 64)
-		if err != nil {
+		if err != nil || size < 0 || size > 64<<20 {
 			return fmt.Errorf("bad chunk size %q", line)
 		}
 		n := len(g.body)
-		g.body = append(g.body, make([]byte, size+2)...) // the chunk and its CRLF
+		g.body = slices.Grow(g.body, int(size)+2)[:n+int(size)+2] // the chunk and its CRLF
 		if _, err := io.ReadFull(g.r, g.body[n:]); err != nil {
 			return err
 		}
