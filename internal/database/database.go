@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +34,17 @@ type DB struct {
 	*sql.DB
 	Engine Engine
 	stmts  sync.Map // query → *sql.Stmt (prepared.go)
+}
+
+// Placeholder is the nth parameter of a statement. SQLite (modernc) finds
+// each $N by a linear search of the statement's parameter names, which is
+// quadratic over a multi-row INSERT or an IN list of hundreds; its plain ?
+// is positional, numbered one past the highest before it.
+func (e Engine) Placeholder(n int) string {
+	if e == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
 }
 
 // IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.

@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"shequ/internal/database"
@@ -97,9 +96,7 @@ func (r *run) readOpen(ctx context.Context, lk *lookups, cond string, args []any
 }
 
 // chunked runs fn over keys in groups, with placeholders numbered from
-// first. On SQLite they are plain ?, positional, which follow a $1 before
-// them: SQLite finds each $N by a linear search of the statement's
-// parameters.
+// first (on SQLite plain ?, which follow a $1 before them).
 func chunked[K any](engine database.Engine, keys []K, fn func(args []any, placeholders string) error, first int) error {
 	const size = 400
 	for start := 0; start < len(keys); start += size {
@@ -108,11 +105,7 @@ func chunked[K any](engine database.Engine, keys []K, fn func(args []any, placeh
 		ph := make([]string, 0, end-start)
 		for i, k := range keys[start:end] {
 			args = append(args, k)
-			if engine == database.SQLite {
-				ph = append(ph, "?")
-			} else {
-				ph = append(ph, fmt.Sprintf("$%d", first+i))
-			}
+			ph = append(ph, engine.Placeholder(first+i))
 		}
 		if err := fn(args, strings.Join(ph, ", ")); err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"shequ/internal/database"
@@ -146,13 +145,7 @@ func inserts(ctx context.Context, tx *sql.Tx, engine database.Engine, head strin
 				if j > 0 {
 					b.WriteString(", ")
 				}
-				// SQLite finds each $N by a linear search of the
-				// statement's parameters; plain ? is positional.
-				if engine == database.SQLite {
-					b.WriteByte('?')
-				} else {
-					fmt.Fprintf(&b, "$%d", len(args)+j+1)
-				}
+				b.WriteString(engine.Placeholder(len(args) + j + 1))
 			}
 			b.WriteByte(')')
 			args = append(args, vals...)

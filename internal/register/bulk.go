@@ -142,13 +142,7 @@ func (l *Loader) flush(ctx context.Context, b *batch) error {
 			if j > 0 {
 				sb.WriteString(", ")
 			}
-			// SQLite resolves each $N by a linear search of the statement's
-			// parameter names, quadratic over a batch; plain ? is positional.
-			if l.db.Engine == database.SQLite {
-				sb.WriteByte('?')
-			} else {
-				fmt.Fprintf(&sb, "$%d", k)
-			}
+			sb.WriteString(l.db.Engine.Placeholder(k))
 			k++
 		}
 		sb.WriteByte(')')

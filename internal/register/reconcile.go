@@ -3,7 +3,6 @@ package register
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -138,7 +137,7 @@ func (s *Store) TagsOfPersons(ctx context.Context, tag string, personIDs []int64
 		// The kind is the last argument, after the chunk's ids.
 		q := `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on, COALESCE(t.ended_on, ''), t.note,
 			k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
-			WHERE t.person_id IN (` + ph + `) AND t.tag = ` + placeholder(s.db.Engine, len(chunk)+1) + ` ORDER BY t.person_id, t.started_on`
+			WHERE t.person_id IN (` + ph + `) AND t.tag = ` + s.db.Engine.Placeholder(len(chunk)+1) + ` ORDER BY t.person_id, t.started_on`
 		rows, err := s.db.QueryContext(ctx, q, append(chunk, tag)...)
 		if err != nil {
 			return nil, err
@@ -188,16 +187,6 @@ func (s *Store) HouseholdsOf(ctx context.Context, communities []int64, fn func(h
 	return nil
 }
 
-// placeholder is the nth parameter of a statement. SQLite finds each $N
-// by a linear search of the statement's parameters, quadratic over an IN
-// list of hundreds; its plain ? is positional.
-func placeholder(engine database.Engine, n int) string {
-	if engine == database.SQLite {
-		return "?"
-	}
-	return "$" + strconv.Itoa(n)
-}
-
 // inChunks runs query over keys in groups small enough for one statement's
 // placeholders, and gathers the results.
 func inChunks[K any, R any](engine database.Engine, keys []K, query func(chunk []any, placeholders string) ([]R, error)) ([]R, error) {
@@ -209,7 +198,7 @@ func inChunks[K any, R any](engine database.Engine, keys []K, query func(chunk [
 		ph := make([]string, 0, end-start)
 		for i, k := range keys[start:end] {
 			chunk = append(chunk, k)
-			ph = append(ph, placeholder(engine, i+1))
+			ph = append(ph, engine.Placeholder(i+1))
 		}
 		rs, err := query(chunk, strings.Join(ph, ", "))
 		if err != nil {
