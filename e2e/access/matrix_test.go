@@ -1,6 +1,7 @@
 package access
 
 import (
+	"shequ/internal/web"
 	"context"
 	"fmt"
 	"net/http"
@@ -88,7 +89,7 @@ var param = regexp.MustCompile(`\{([a-zA-Z_]+|\$)(\.\.\.)?\}`)
 var pathValues = map[string]func(w *world) string{}
 
 // request builds the method and URL the agent uses for a route.
-func (w *world) request(a *agent, rt access.Route, s side) (method, path string) {
+func (w *world) request(a *agent, rt web.Route, s side) (method, path string) {
 	method, path, _ = strings.Cut(rt.Pattern, " ")
 	objParam := rt.Rule.Param
 	if objParam == "" {
@@ -123,7 +124,7 @@ func (w *world) request(a *agent, rt access.Route, s side) (method, path string)
 	return method, path
 }
 
-func (w *world) check(t *testing.T, a *agent, rt access.Route, s side) {
+func (w *world) check(t *testing.T, a *agent, rt web.Route, s side) {
 	t.Helper()
 	method, path := w.request(a, rt, s)
 	before := w.deniedCount(t, a.user.ID, rt.Pattern)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 
@@ -46,7 +47,7 @@ type handler struct{ Deps }
 // Routes registers the API on rt. Every route but the description needs a
 // bearer token and names its permission; records named in the path are
 // checked against the token's scope before the handler runs.
-func Routes(rt *access.Routes, d Deps) {
+func Routes(rt *web.Routes, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
@@ -120,7 +121,7 @@ func (c *caller) write() access.Scope { return c.viewer.Scope(access.RegisterWri
 // grants (or the one grant the token is limited to) make the viewer, the
 // rule decides, and the call is recorded in the audit log when the rule
 // says so or the method changes something.
-func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *caller)) {
+func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *caller)) {
 	rt.Handle(pattern, rule, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || secret == "" {
@@ -148,7 +149,7 @@ func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn f
 			v = v.Only(grant)
 		}
 		c := &caller{user: u, grant: grant, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
-		c.place, c.id, err = h.Access.Authorize(r, v, rule)
+		c.place, c.id, err = h.Access.Authorize(r.Context(), v, rule, r.PathValue)
 		c.entity = rule.Object
 		switch {
 		case errors.Is(err, access.ErrForbidden):
@@ -168,7 +169,7 @@ func (h *handler) auth(rt *access.Routes, pattern string, rule access.Rule, fn f
 			h.fail(w, r, 0, err)
 			return
 		}
-		sw := &audit.StatusWriter{ResponseWriter: w}
+		sw := &web.StatusWriter{ResponseWriter: w}
 		fn(sw, r, c)
 		action := rule.Audit
 		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {

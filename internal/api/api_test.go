@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"shequ/internal/web"
 	"strings"
 	"testing"
 
@@ -101,7 +102,7 @@ func setup(t *testing.T, db *database.DB) *env {
 	log := slog.New(slog.NewTextHandler(testlog.Writer(t, io.Discard), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.audit = audit.New(db, log)
 	t.Cleanup(e.audit.Close)
-	rt := access.NewRoutes()
+	rt := web.NewRoutes()
 	Routes(rt, Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: e.audit, Log: log})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
@@ -248,7 +249,7 @@ func TestAPI(t *testing.T) {
 // TestOpenAPICoversRoutes fails when a route is added without describing it
 // in openapi.json, or described without existing.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	rt := access.NewRoutes()
+	rt := web.NewRoutes()
 	Routes(rt, Deps{})
 	var doc struct {
 		Paths map[string]map[string]any `json:"paths"`

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ import (
 // Staff with events.read reach an event at /events/{id}; a department's
 // token, which sees only what is dispatched to it, at /tasks/{id}.
 
-func (h *handler) eventRoutes(rt *access.Routes) {
+func (h *handler) eventRoutes(rt *web.Routes) {
 	login := access.Rule{Login: true}
 	read := access.Rule{Perm: events.PermRead, Object: "event", Audit: audit.View}
 	task := access.Rule{Perm: events.PermHandle, Object: "event", Audit: audit.View}

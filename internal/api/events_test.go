@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"shequ/internal/web"
 	"strings"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestEventsAPI(t *testing.T) {
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		aud := audit.New(db, log)
 		t.Cleanup(aud.Close)
-		rt := access.NewRoutes()
+		rt := web.NewRoutes()
 		Routes(rt, Deps{DB: db, Register: register.NewStore(db), Org: orgtree.NewStore(db), Accounts: acc, Access: acs,
 			Events: ev, Audit: aud, Log: log})
 		srv := httptest.NewServer(rt)

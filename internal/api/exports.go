@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"shequ/internal/web"
 	"strconv"
 
 	"shequ/internal/access"
@@ -17,7 +18,7 @@ import (
 // changed since its last confirmed pull, and the register in the
 // department's own layout.
 
-func (h *handler) exportRoutes(rt *access.Routes) {
+func (h *handler) exportRoutes(rt *web.Routes) {
 	h.auth(rt, "GET /api/v1/feed", access.Rule{Perm: access.RegisterRead, Audit: audit.Export}, h.feed)
 	h.auth(rt, "GET /api/v1/exports", access.Rule{Perm: exports.Perm}, h.exportTemplates)
 	// The download records itself in the audit log, before it is sent.

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"shequ/internal/web"
 	"strconv"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 // period, and the records behind one number (the ledger, masked as the
 // token's role says).
 
-func (h *handler) reportRoutes(rt *access.Routes) {
+func (h *handler) reportRoutes(rt *web.Routes) {
 	if h.Reports == nil {
 		h.Reports = reports.New(h.DB, h.Audit)
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"shequ/internal/web"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // item. Applicants' phone numbers never leave (Application.Phone is not in
 // its JSON); names do, within the token's scope, as on the pages.
 
-func (h *handler) servicesRoutes(rt *access.Routes) {
+func (h *handler) servicesRoutes(rt *web.Routes) {
 	read := access.Rule{Perm: services.PermRead}
 	// Without a service hall (tests of the register's API) the routes are
 	// described and routed but answer 404.

@@ -38,6 +38,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 	"time"
@@ -69,7 +70,7 @@ type handler struct{ Deps }
 // Routes registers /open311/v2 on rt. The routes are public: creating
 // requests checks the api_key itself, as the specification puts it in the
 // request.
-func Routes(rt *access.Routes, d Deps) {
+func Routes(rt *web.Routes, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}

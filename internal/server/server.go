@@ -55,7 +55,7 @@ type Config struct {
 // and what must be closed when it stops.
 type App struct {
 	Handler  http.Handler
-	Routes   *access.Routes
+	Routes   *web.Routes
 	Access   *access.Service
 	Audit    *audit.Log
 	Services *services.Service
@@ -101,7 +101,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	ev, stopEvents := eventsApp(db, acs, log, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
-	rt := access.NewRoutes()
+	rt := web.NewRoutes()
 	rt.Handle("GET /healthz", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -116,7 +116,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep})
 	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
-	web.Routes(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
+	web.Pages(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
 		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp, Reports: rep})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
@@ -210,7 +210,7 @@ func typeName(v any) string {
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &audit.StatusWriter{ResponseWriter: w}
+		sw := &web.StatusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		log.Debug("request", "method", r.Method, "path", r.URL.Path, "status", sw.Status,
 			"ms", time.Since(start).Milliseconds())

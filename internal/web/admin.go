@@ -14,7 +14,7 @@ import (
 
 // Accounts, grants, roles and API tokens (账号与授权) for administrators.
 
-func (h *handler) adminRoutes(rt *access.Routes) {
+func (h *handler) adminRoutes(rt *Routes) {
 	manage := access.Rule{Perm: access.AccountsManage}
 	h.addNav("users", "账号", "/admin/users", access.AccountsManage)
 	h.page(rt, "GET /admin/users", manage, h.adminUsers)

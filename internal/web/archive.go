@@ -29,7 +29,7 @@ import (
 // which measures it) so that one request cannot hold hundreds of MB.
 const maxCardBatch = 2000
 
-func (h *handler) archiveRoutes(rt *access.Routes) {
+func (h *handler) archiveRoutes(rt *Routes) {
 	h.page(rt, "GET /households/{id}/archive", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.View}, h.householdArchive)
 	h.page(rt, "GET /households/{id}/card.pdf", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.Export}, h.householdCard)
 	h.page(rt, "GET /services/cards", access.Rule{Perm: access.RegisterExport}, h.cardBatches)

@@ -28,7 +28,7 @@ import (
 // the audit log as an export saying so. Anyone else gets the PDF with the
 // numbers masked.
 
-func (h *handler) certificateRoutes(rt *access.Routes) {
+func (h *handler) certificateRoutes(rt *Routes) {
 	certify := access.Rule{Perm: services.PermCertify}
 	cert := func(perm, action string) access.Rule {
 		return access.Rule{Perm: perm, Object: "certificate", Audit: action}

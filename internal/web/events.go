@@ -29,7 +29,7 @@ import (
 // maxEventUpload bounds a form with photos: six photos of 10 MB and the text.
 const maxEventUpload = events.MaxPhotos*events.MaxUpload + 1<<20
 
-func (h *handler) eventRoutes(rt *access.Routes) {
+func (h *handler) eventRoutes(rt *Routes) {
 	login := access.Rule{Login: true}
 	read := access.Rule{Perm: events.PermRead, Object: "event", Audit: audit.View}
 	task := access.Rule{Perm: events.PermHandle, Object: "event", Audit: audit.View}

@@ -14,7 +14,7 @@ import (
 // Event settings (events.manage): categories, time limits per step and
 // urgency, the 督办 settings and who receives notices.
 
-func (h *handler) eventManageRoutes(rt *access.Routes) {
+func (h *handler) eventManageRoutes(rt *Routes) {
 	manage := access.Rule{Perm: events.PermManage}
 	h.page(rt, "GET /events/manage", manage, h.eventManage)
 	h.page(rt, "POST /events/manage/category", manage, h.saveCategory)

@@ -25,7 +25,7 @@ var (
 	publicReports = events.NewMissLimiter(10, 6*time.Minute) // 10 reports, then ten an hour
 )
 
-func (h *handler) eventPublicRoutes(rt *access.Routes) {
+func (h *handler) eventPublicRoutes(rt *Routes) {
 	public := access.Rule{Public: true}
 	rt.Handle("GET /public/events", public, h.recover(http.HandlerFunc(h.publicReportForm)))
 	rt.Handle("POST /public/events", public, h.recover(http.HandlerFunc(h.publicReport)))

@@ -18,7 +18,7 @@ import (
 // Exports (按部门导出): a department takes the register back in its own
 // layout, with only the fields its role may see.
 
-func (h *handler) exportRoutes(rt *access.Routes) {
+func (h *handler) exportRoutes(rt *Routes) {
 	rule := access.Rule{Perm: exports.Perm}
 	h.addNav("exports", "部门导出", "/exports", exports.Perm)
 	h.page(rt, "GET /exports", rule, h.exportsIndex)

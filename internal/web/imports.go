@@ -23,7 +23,7 @@ import (
 // import running in the background, download the rows it could not take,
 // and decide the conflict queue.
 
-func (h *handler) importRoutes(rt *access.Routes) {
+func (h *handler) importRoutes(rt *Routes) {
 	imp := access.Rule{Perm: imports.PermImport}
 	obj := access.Rule{Perm: imports.PermImport, Object: "import"}
 	h.addNav("imports", "导入", "/imports", imports.PermImport)

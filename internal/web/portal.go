@@ -60,7 +60,7 @@ type portalPage struct {
 	Data    any
 }
 
-func (h *handler) portalRoutes(rt *access.Routes) {
+func (h *handler) portalRoutes(rt *Routes) {
 	portalPages() // a template error stops the server at start, not at a resident's request
 	public := access.Rule{Public: true}
 	for pattern, fn := range map[string]http.HandlerFunc{

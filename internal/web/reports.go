@@ -52,7 +52,7 @@ func init() {
 	funcs["fmtnum"] = func(v float64) string { return reports.FormatValue(v, "") }
 }
 
-func (h *handler) reportRoutes(rt *access.Routes) {
+func (h *handler) reportRoutes(rt *Routes) {
 	if h.Reports == nil {
 		h.Reports = reports.New(h.DB, h.Audit)
 	}

@@ -40,7 +40,7 @@ func init() {
 	}
 }
 
-func (h *handler) reportTemplateRoutes(rt *access.Routes, manage access.Rule) {
+func (h *handler) reportTemplateRoutes(rt *Routes, manage access.Rule) {
 	h.page(rt, "GET /reports/templates/new", manage, h.reportTemplateForm)
 	h.page(rt, "POST /reports/templates/new", manage, h.reportTemplateSave)
 	h.page(rt, "GET /reports/templates/{tid}/edit", manage, h.reportTemplateForm)

@@ -46,7 +46,7 @@ func init() {
 	}
 }
 
-func (h *handler) servicesRoutes(rt *access.Routes) {
+func (h *handler) servicesRoutes(rt *Routes) {
 	if h.Services == nil {
 		return
 	}

@@ -17,7 +17,7 @@ import (
 // form for those who keep the catalogue (services.manage). Edits send the
 // version they read; a stale save is refused with who changed the item.
 
-func (h *handler) catalogueRoutes(rt *access.Routes) {
+func (h *handler) catalogueRoutes(rt *Routes) {
 	read := access.Rule{Perm: services.PermRead}
 	manage := access.Rule{Perm: services.PermManage}
 	h.page(rt, "GET /services/items", read, h.catalogue)

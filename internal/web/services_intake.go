@@ -19,7 +19,7 @@ import (
 // handed in, choose 代办, and take the case in. It works without
 // JavaScript as three short steps on one page, each a plain form.
 
-func (h *handler) intakeRoutes(rt *access.Routes) {
+func (h *handler) intakeRoutes(rt *Routes) {
 	h.page(rt, "GET /services/intake", access.Rule{Perm: services.PermIntake, Audit: audit.Search}, h.intakeForm)
 	h.page(rt, "POST /services/intake", access.Rule{Perm: services.PermIntake}, h.intake)
 	h.page(rt, "POST /services/intake/person", access.Rule{Perm: access.RegisterWrite}, h.intakeNewPerson)

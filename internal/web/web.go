@@ -105,8 +105,8 @@ func (rq *request) read() access.Scope { return rq.viewer.Scope(access.RegisterR
 // write is the scope in which the caller may change the register.
 func (rq *request) write() access.Scope { return rq.viewer.Scope(access.RegisterWrite) }
 
-// Routes registers every page on rt.
-func Routes(rt *access.Routes, d Deps) {
+// Pages registers every page on rt.
+func Pages(rt *Routes, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
@@ -214,14 +214,14 @@ func (h *handler) recover(next http.Handler) http.Handler {
 // a missing permission is the 403 page, a record outside the caller's scope
 // the same 404 page as a record that does not exist. Every call the rule
 // marks, and every POST, is recorded in the audit log.
-func (h *handler) page(rt *access.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *request)) {
+func (h *handler) page(rt *Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *request)) {
 	h.pageWithBody(rt, pattern, rule, 64<<10, fn)
 }
 
 // pageWithBody is page for forms that may send more than the usual 64 KB:
 // multipart forms with photos, up to maxBody bytes (parts beyond 8 MB go
 // to temporary files while the request runs).
-func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
+func (h *handler) pageWithBody(rt *Routes, pattern string, rule access.Rule, maxBody int64, fn func(http.ResponseWriter, *http.Request, *request)) {
 	rt.Handle(pattern, rule, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rq, err := h.session(r)
 		if err != nil {
@@ -271,7 +271,7 @@ func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Ru
 				return
 			}
 		}
-		place, id, err := h.Access.Authorize(r, rq.viewer, rule)
+		place, id, err := h.Access.Authorize(r.Context(), rq.viewer, rule, r.PathValue)
 		rq.place, rq.audit.entity, rq.audit.id = place, rule.Object, id
 		switch {
 		case errors.Is(err, access.ErrForbidden):
@@ -289,7 +289,7 @@ func (h *handler) pageWithBody(rt *access.Routes, pattern string, rule access.Ru
 			return
 		}
 		rq.flash = h.takeFlash(w, r)
-		sw := &audit.StatusWriter{ResponseWriter: w}
+		sw := &StatusWriter{ResponseWriter: w}
 		fn(sw, r, rq)
 		action := rule.Audit
 		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {

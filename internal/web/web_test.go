@@ -222,11 +222,11 @@ func newFixture(t *testing.T, secure bool) *fixture {
 		}
 		return access.Place{Community: c, Grid: g, Org: id}, nil
 	})
-	rt := access.NewRoutes()
+	rt := NewRoutes()
 	testlog.Secret(t, fx.secrets...)
 	log := slog.New(slog.NewTextHandler(testlog.Writer(t, fx.logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fx.audit = audit.New(db, log)
-	Routes(rt, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
+	Pages(rt, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
 	fx.srv = httptest.NewServer(rt)
 	t.Cleanup(fx.srv.Close)
 	t.Cleanup(fx.audit.Close)

@@ -1,4 +1,4 @@
-package audit
+package web
 
 import "net/http"
 

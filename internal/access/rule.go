@@ -3,13 +3,11 @@ package access
 import (
 	"context"
 	"errors"
-	"net/http"
-	"sort"
 	"strconv"
 )
 
 // Rule is what a route requires. Every route is registered with one (see
-// Routes); the access test walks them all.
+// web.Routes); the access test walks them all.
 type Rule struct {
 	// Public routes need no login: the login form, static files, the
 	// residents' pages. Nothing else may be set with it.
@@ -29,39 +27,6 @@ type Rule struct {
 	// recorded, as "change" unless Audit says otherwise.
 	Audit string
 }
-
-// Route is a registered route.
-type Route struct {
-	Pattern string // net/http pattern: "GET /persons/{id}"
-	Rule    Rule
-}
-
-// Routes is the table of every route the server answers, each with its
-// Rule. It registers the handlers on an http.ServeMux, so the table and the
-// mux cannot disagree.
-type Routes struct {
-	mux  *http.ServeMux
-	list []Route
-}
-
-// NewRoutes returns an empty table over a new ServeMux.
-func NewRoutes() *Routes { return &Routes{mux: http.NewServeMux()} }
-
-// Handle registers h for pattern under rule.
-func (rt *Routes) Handle(pattern string, rule Rule, h http.Handler) {
-	rt.mux.Handle(pattern, h)
-	rt.list = append(rt.list, Route{Pattern: pattern, Rule: rule})
-}
-
-// List returns the registered routes in pattern order.
-func (rt *Routes) List() []Route {
-	out := append([]Route(nil), rt.list...)
-	sort.Slice(out, func(i, j int) bool { return out[i].Pattern < out[j].Pattern })
-	return out
-}
-
-// ServeHTTP dispatches to the registered handlers.
-func (rt *Routes) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.mux.ServeHTTP(w, r) }
 
 // Resolver finds where a record of one kind lies, for the object check of
 // routes. It returns ErrNoObject when there is no such record.
@@ -91,7 +56,10 @@ var (
 // not one, ErrNotFound when the record the path names does not exist or
 // lies outside v's scope (so that a URL cannot tell the two apart). It also returns the record's place, for the audit
 // entry.
-func (s *Service) Authorize(r *http.Request, v *Viewer, rule Rule) (Place, int64, error) {
+//
+// pathValue reads the request's path values (http.Request.PathValue), so that
+// the rule needs no knowledge of HTTP.
+func (s *Service) Authorize(ctx context.Context, v *Viewer, rule Rule, pathValue func(name string) string) (Place, int64, error) {
 	if rule.Public {
 		return Place{}, 0, nil
 	}
@@ -114,7 +82,7 @@ func (s *Service) Authorize(r *http.Request, v *Viewer, rule Rule) (Place, int64
 	if param == "" {
 		param = "id"
 	}
-	id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
+	id, err := strconv.ParseInt(pathValue(param), 10, 64)
 	if err != nil || id <= 0 {
 		return Place{}, 0, ErrBadID
 	}
@@ -124,7 +92,7 @@ func (s *Service) Authorize(r *http.Request, v *Viewer, rule Rule) (Place, int64
 	if resolve == nil {
 		return Place{}, id, errors.New("access: no resolver for " + rule.Object)
 	}
-	p, err := resolve(r.Context(), id)
+	p, err := resolve(ctx, id)
 	if errors.Is(err, ErrNoObject) {
 		return Place{}, id, ErrNotFound
 	}
