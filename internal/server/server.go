@@ -116,8 +116,12 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep})
 	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
-	web.Pages(rt, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Throttle: accounts.NewThrottle(), Log: log, SecureCookies: cfg.SecureCookies,
+	throttle := accounts.NewThrottle()
+	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Throttle: throttle, Log: log,
+		SecureCookies: cfg.SecureCookies})
+	kit.Routes(rt)
+	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
+		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
 		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp, Reports: rep})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}

@@ -16,25 +16,25 @@ import (
 
 func (h *handler) adminRoutes(rt *Routes) {
 	manage := access.Rule{Perm: access.AccountsManage}
-	h.addNav("users", "账号", "/admin/users", access.AccountsManage)
-	h.page(rt, "GET /admin/users", manage, h.adminUsers)
-	h.page(rt, "GET /admin/users/new", manage, h.newUserForm)
-	h.page(rt, "POST /admin/users/new", manage, h.createUser)
-	h.page(rt, "GET /admin/users/{id}", manage, h.adminUser)
-	h.page(rt, "POST /admin/users/{id}/grants", manage, h.addGrant)
-	h.page(rt, "POST /admin/users/{id}/grants/{grant}/revoke", manage, h.revokeGrant)
-	h.page(rt, "POST /admin/users/{id}/disable", manage, h.setUserDisabled(true))
-	h.page(rt, "POST /admin/users/{id}/enable", manage, h.setUserDisabled(false))
-	h.page(rt, "POST /admin/users/{id}/password", manage, h.resetPassword)
-	h.page(rt, "POST /admin/users/{id}/tokens", manage, h.createToken)
-	h.page(rt, "POST /admin/users/{id}/tokens/{token}/revoke", manage, h.revokeToken)
-	h.page(rt, "GET /admin/roles", manage, h.adminRoles)
-	h.page(rt, "GET /admin/roles/{code}", manage, h.roleForm)
-	h.page(rt, "POST /admin/roles/{code}", manage, h.saveRole)
-	h.addNav("audit", "审计", "/audit", access.AuditRead)
-	h.page(rt, "GET /audit", access.Rule{Perm: access.AuditRead}, h.auditLog)
-	h.page(rt, "GET /account", access.Rule{Login: true}, h.account)
-	h.page(rt, "POST /account/password", access.Rule{Login: true}, h.changeOwnPassword)
+	h.kit.AddNav("users", "账号", "/admin/users", access.AccountsManage)
+	h.kit.Handle(rt, "GET /admin/users", manage, h.adminUsers)
+	h.kit.Handle(rt, "GET /admin/users/new", manage, h.newUserForm)
+	h.kit.Handle(rt, "POST /admin/users/new", manage, h.createUser)
+	h.kit.Handle(rt, "GET /admin/users/{id}", manage, h.adminUser)
+	h.kit.Handle(rt, "POST /admin/users/{id}/grants", manage, h.addGrant)
+	h.kit.Handle(rt, "POST /admin/users/{id}/grants/{grant}/revoke", manage, h.revokeGrant)
+	h.kit.Handle(rt, "POST /admin/users/{id}/disable", manage, h.setUserDisabled(true))
+	h.kit.Handle(rt, "POST /admin/users/{id}/enable", manage, h.setUserDisabled(false))
+	h.kit.Handle(rt, "POST /admin/users/{id}/password", manage, h.resetPassword)
+	h.kit.Handle(rt, "POST /admin/users/{id}/tokens", manage, h.createToken)
+	h.kit.Handle(rt, "POST /admin/users/{id}/tokens/{token}/revoke", manage, h.revokeToken)
+	h.kit.Handle(rt, "GET /admin/roles", manage, h.adminRoles)
+	h.kit.Handle(rt, "GET /admin/roles/{code}", manage, h.roleForm)
+	h.kit.Handle(rt, "POST /admin/roles/{code}", manage, h.saveRole)
+	h.kit.AddNav("audit", "审计", "/audit", access.AuditRead)
+	h.kit.Handle(rt, "GET /audit", access.Rule{Perm: access.AuditRead}, h.auditLog)
+	h.kit.Handle(rt, "GET /account", access.Rule{Login: true}, h.account)
+	h.kit.Handle(rt, "POST /account/password", access.Rule{Login: true}, h.changeOwnPassword)
 }
 
 type userRow struct {
@@ -42,21 +42,21 @@ type userRow struct {
 	Grants []access.Grant
 }
 
-func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request, rq *Request) {
 	users, err := h.Accounts.Users(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	rows := make([]userRow, len(users))
 	for i, u := range users {
 		rows[i].User = u
 		if rows[i].Grants, err = h.Access.Grants(r.Context(), u.ID); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
-	h.render(w, r, http.StatusOK, "admin_users", newPage(rq, "账号", "users", rows))
+	h.tmpl.Render(w, r, http.StatusOK, "admin_users", NewPage(rq, "账号", "users", rows))
 }
 
 // grantForm is the part of a form that grants a role at some units.
@@ -77,18 +77,18 @@ type userForm struct {
 
 var userFormFields = []string{"name", "display_name", "password", "role", "units"}
 
-func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f userForm) {
+func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f userForm) {
 	roles, err := h.Access.Roles(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	f.Roles = roles
 	f.Summary = summarize(f.Errors, userFormFields)
-	h.render(w, r, status, "admin_user_new", newPage(rq, "新建账号", "users", f))
+	h.tmpl.Render(w, r, status, "admin_user_new", NewPage(rq, "新建账号", "users", f))
 }
 
-func (h *handler) newUserForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) newUserForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderUserForm(w, r, rq, http.StatusOK, userForm{})
 }
 
@@ -98,8 +98,8 @@ func readGrantForm(r *http.Request) grantForm {
 }
 
 // grant turns the form into a Grant, resolving the units people typed.
-func (h *handler) grant(r *http.Request, rq *request, userID int64, f grantForm) (access.Grant, error) {
-	g := access.Grant{UserID: userID, Role: f.Role, Note: truncate(f.Note, 100), CreatedBy: rq.user.Name}
+func (h *handler) grant(r *http.Request, rq *Request, userID int64, f grantForm) (access.Grant, error) {
+	g := access.Grant{UserID: userID, Role: f.Role, Note: truncate(f.Note, 100), CreatedBy: rq.User.Name}
 	if f.Role == "" {
 		return g, access.FieldErrors{"role": "请选择角色"}
 	}
@@ -113,7 +113,7 @@ func (h *handler) grant(r *http.Request, rq *request, userID int64, f grantForm)
 	return g, nil
 }
 
-func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *Request) {
 	f := userForm{Name: strings.TrimSpace(r.PostFormValue("name")), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
 		grantForm: readGrantForm(r)}
 	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName}
@@ -133,12 +133,12 @@ func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.entity, rq.audit.id = "user", u.ID
-	h.Log.Info("user created", "user", u.ID, "by", rq.user.ID)
-	h.setFlash(w, "added")
+	rq.Audit.Entity, rq.Audit.ID = "user", u.ID
+	h.Log.Info("user created", "user", u.ID, "by", rq.User.ID)
+	h.kit.SetFlash(w, "added")
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
 }
 
@@ -167,35 +167,35 @@ type adminUserData struct {
 	Secret  string // a token just created, shown this once
 }
 
-func (h *handler) adminUser(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) adminUser(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderAdminUser(w, r, rq, http.StatusOK, adminUserData{})
 }
 
-func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *request, status int, d adminUserData) {
+func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *Request, status int, d adminUserData) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	u, err := h.Accounts.User(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.U = u
-	rq.audit.entity, rq.audit.id = "user", u.ID
+	rq.Audit.Entity, rq.Audit.ID = "user", u.ID
 	if d.Grants, err = h.Access.Grants(ctx, u.ID); err == nil {
 		if d.Tokens, err = h.Accounts.Tokens(ctx, u.Name); err == nil {
 			d.Roles, err = h.Access.Roles(ctx)
 		}
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Summary = summarize(d.Errors, []string{"role", "units", "password", "name", "grant"})
@@ -203,35 +203,35 @@ func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *re
 	if u.DisplayName != "" {
 		title = u.DisplayName + "(" + u.Name + ")"
 	}
-	h.render(w, r, status, "admin_user", newPage(rq, title, "users", d))
+	h.tmpl.Render(w, r, status, "admin_user", NewPage(rq, title, "users", d))
 }
 
 // target reads the user a POST under /admin/users/{id} is about.
-func (h *handler) target(w http.ResponseWriter, r *http.Request, rq *request) (accounts.User, bool) {
-	id, ok := pathID(r)
+func (h *handler) target(w http.ResponseWriter, r *http.Request, rq *Request) (accounts.User, bool) {
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return accounts.User{}, false
 	}
 	u, err := h.Accounts.User(r.Context(), id)
 	if errors.Is(err, sql.ErrNoRows) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return accounts.User{}, false
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return accounts.User{}, false
 	}
-	rq.audit.entity, rq.audit.id = "user", u.ID
+	rq.Audit.Entity, rq.Audit.ID = "user", u.ID
 	return u, true
 }
 
 func (h *handler) backToUser(w http.ResponseWriter, r *http.Request, u accounts.User, flash string) {
-	h.setFlash(w, flash)
+	h.kit.SetFlash(w, flash)
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
 }
 
-func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -246,14 +246,14 @@ func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *request) 
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.detail = "授权 " + g.Role
+	rq.Audit.Detail = "授权 " + g.Role
 	h.backToUser(w, r, u, "granted")
 }
 
-func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -261,7 +261,7 @@ func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *reques
 	gid, err := strconv.ParseInt(r.PathValue("grant"), 10, 64)
 	grants, gerr := h.Access.Grants(r.Context(), u.ID)
 	if gerr != nil {
-		h.serverError(w, r, rq, gerr)
+		h.kit.ServerError(w, r, rq, gerr)
 		return
 	}
 	found := false
@@ -269,38 +269,38 @@ func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *reques
 		found = found || (err == nil && g.ID == gid)
 	}
 	if !found {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err := h.Access.RevokeGrant(r.Context(), gid); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.detail = "撤销授权 " + strconv.FormatInt(gid, 10)
+	rq.Audit.Detail = "撤销授权 " + strconv.FormatInt(gid, 10)
 	h.backToUser(w, r, u, "revoked")
 }
 
-func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *request) {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *Request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *Request) {
 		u, ok := h.target(w, r, rq)
 		if !ok {
 			return
 		}
-		if u.ID == rq.user.ID && disabled {
+		if u.ID == rq.User.ID && disabled {
 			h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity,
 				adminUserData{Errors: map[string]string{"name": "不能停用自己的账号"}})
 			return
 		}
 		if err := h.Accounts.SetDisabled(r.Context(), u.Name, disabled); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		rq.audit.detail = map[bool]string{true: "停用账号", false: "启用账号"}[disabled]
+		rq.Audit.Detail = map[bool]string{true: "停用账号", false: "启用账号"}[disabled]
 		h.backToUser(w, r, u, "saved")
 	}
 }
 
-func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -313,11 +313,11 @@ func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *requ
 		h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: map[string]string{"password": err.Error()}})
 		return
 	}
-	rq.audit.detail = "重置密码"
+	rq.Audit.Detail = "重置密码"
 	h.backToUser(w, r, u, "saved")
 }
 
-func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -329,37 +329,37 @@ func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *reques
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.detail = "创建令牌 " + t.Prefix
+	rq.Audit.Detail = "创建令牌 " + t.Prefix
 	// The secret is shown once, on this page; only its hash is kept.
 	h.renderAdminUser(w, r, rq, http.StatusOK, adminUserData{Secret: secret})
 }
 
-func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
 	}
 	tokens, err := h.Accounts.Tokens(r.Context(), u.Name)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	id := r.PathValue("token")
 	for _, t := range tokens {
 		if strconv.FormatInt(t.ID, 10) == id && t.Revoked == "" {
 			if err := h.Accounts.RevokeToken(r.Context(), id); err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
-			rq.audit.detail = "吊销令牌 " + t.Prefix
+			rq.Audit.Detail = "吊销令牌 " + t.Prefix
 			h.backToUser(w, r, u, "revoked")
 			return
 		}
 	}
-	h.errorPage(w, r, rq, http.StatusNotFound)
+	h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 }
 
 // account is the user's own page: their grants and a password change.
@@ -369,29 +369,29 @@ type accountData struct {
 	Summary []errItem
 }
 
-func (h *handler) account(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) account(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderAccount(w, r, rq, http.StatusOK, accountData{})
 }
 
-func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, rq *request, status int, d accountData) {
+func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, rq *Request, status int, d accountData) {
 	var err error
-	if d.Grants, err = h.Access.Grants(r.Context(), rq.user.ID); err != nil {
-		h.serverError(w, r, rq, err)
+	if d.Grants, err = h.Access.Grants(r.Context(), rq.User.ID); err != nil {
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Summary = summarize(d.Errors, []string{"old_password", "password"})
-	h.render(w, r, status, "account", newPage(rq, "我的账号", "", d))
+	h.tmpl.Render(w, r, status, "account", NewPage(rq, "我的账号", "", d))
 }
 
-func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *request) {
-	addr := clientAddr(r)
-	if err := h.Throttle.Check(rq.user.Name, addr); err != nil {
+func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *Request) {
+	addr := ClientAddr(r)
+	if err := h.Throttle.Check(rq.User.Name, addr); err != nil {
 		h.renderAccount(w, r, rq, http.StatusTooManyRequests, accountData{Errors: map[string]string{"old_password": err.Error()}})
 		return
 	}
-	if _, err := h.Accounts.Authenticate(r.Context(), rq.user.Name, r.PostFormValue("old_password")); err != nil {
-		h.Throttle.Failed(rq.user.Name, addr)
-		h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: addr, Action: audit.LoginFailed,
+	if _, err := h.Accounts.Authenticate(r.Context(), rq.User.Name, r.PostFormValue("old_password")); err != nil {
+		h.Throttle.Failed(rq.User.Name, addr)
+		h.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: addr, Action: audit.LoginFailed,
 			Route: "POST /account/password", Status: http.StatusUnprocessableEntity})
 		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"old_password": "原密码不正确"}})
 		return
@@ -400,11 +400,11 @@ func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *
 		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"password": "两次输入的新密码不一致"}})
 		return
 	}
-	if err := h.Accounts.SetPassword(r.Context(), rq.user.Name, r.PostFormValue("password")); err != nil {
+	if err := h.Accounts.SetPassword(r.Context(), rq.User.Name, r.PostFormValue("password")); err != nil {
 		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"password": err.Error()}})
 		return
 	}
 	// A new password ends every session, this one too: log in again.
-	h.clearCookie(w, sessionCookie)
+	h.kit.ClearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

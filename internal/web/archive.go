@@ -30,10 +30,10 @@ import (
 const maxCardBatch = 2000
 
 func (h *handler) archiveRoutes(rt *Routes) {
-	h.page(rt, "GET /households/{id}/archive", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.View}, h.householdArchive)
-	h.page(rt, "GET /households/{id}/card.pdf", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.Export}, h.householdCard)
-	h.page(rt, "GET /services/cards", access.Rule{Perm: access.RegisterExport}, h.cardBatches)
-	h.page(rt, "GET /org/{id}/cards.pdf", access.Rule{Perm: access.RegisterExport, Object: "unit", Audit: audit.Export}, h.cardBatch)
+	h.kit.Handle(rt, "GET /households/{id}/archive", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.View}, h.householdArchive)
+	h.kit.Handle(rt, "GET /households/{id}/card.pdf", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.Export}, h.householdCard)
+	h.kit.Handle(rt, "GET /services/cards", access.Rule{Perm: access.RegisterExport}, h.cardBatches)
+	h.kit.Handle(rt, "GET /org/{id}/cards.pdf", access.Rule{Perm: access.RegisterExport, Object: "unit", Audit: audit.Export}, h.cardBatch)
 }
 
 // memberView is a member of the household with their tags, as the viewer
@@ -53,66 +53,66 @@ type archiveData struct {
 	Today    string
 }
 
-func (h *handler) householdArchive(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) householdArchive(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	hh, err := h.Register.Household(ctx, rq.read(), id)
+	id, _ := PathID(r)
+	hh, err := h.Register.Household(ctx, rq.Read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	d := archiveData{H: hh, F: rq.read().Fields(hh.Place())}
+	d := archiveData{H: hh, F: rq.Read().Fields(hh.Place())}
 	if h.Services != nil {
 		d.Today = h.Services.Today()
 	}
-	ms, err := h.Register.Members(ctx, rq.read(), hh)
+	ms, err := h.Register.Members(ctx, rq.Read(), hh)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	// The head first, then as the register lists them.
 	sort.SliceStable(ms, func(i, j int) bool { return ms[i].ID == hh.HeadID && ms[j].ID != hh.HeadID })
 	ids := make([]int64, 0, len(ms))
 	for _, m := range ms {
-		tags, err := h.Register.TagsOf(ctx, rq.read(), m, d.Today)
+		tags, err := h.Register.TagsOf(ctx, rq.Read(), m, d.Today)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.Members = append(d.Members, memberView{Person: m, Tags: tags})
 		ids = append(ids, m.ID)
 	}
 	if hh.HouseID != 0 {
-		house, err := h.Register.House(ctx, rq.read(), hh.HouseID)
+		house, err := h.Register.House(ctx, rq.Read(), hh.HouseID)
 		if err == nil {
 			d.House = &house
 		} else if !errors.Is(err, register.ErrNotFound) {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
 	names, err := h.Org.Names(ctx, []int64{hh.GridID})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Grid = names[hh.GridID]
 	if h.Archive != nil {
-		d.Sections, err = h.Archive.Sections(ctx, rq.viewer, archive.Household{CommunityID: hh.CommunityID, ID: hh.ID,
+		d.Sections, err = h.Archive.Sections(ctx, rq.Viewer, archive.Household{CommunityID: hh.CommunityID, ID: hh.ID,
 			Place: hh.Place(), Members: ids})
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
-	rq.audit.rows = len(ms)
-	h.render(w, r, http.StatusOK, "services_archive", newPage(rq, "户档案 "+hh.Number, "search", d))
+	rq.Audit.Rows = len(ms)
+	h.tmpl.Render(w, r, http.StatusOK, "services_archive", NewPage(rq, "户档案 "+hh.Number, "search", d))
 }
 
 // householdCard prints one household's index card (A6).
-func (h *handler) householdCard(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, _ := pathID(r)
-	c, err := h.Services.HouseholdCard(r.Context(), rq.read(), id)
+func (h *handler) householdCard(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, _ := PathID(r)
+	c, err := h.Services.HouseholdCard(r.Context(), rq.Read(), id)
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
@@ -139,12 +139,12 @@ type cardBatchesData struct {
 }
 
 // cardBatches lists the grids the viewer may print index cards for.
-func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	scope := rq.viewer.Scope(access.RegisterExport)
+	scope := rq.Viewer.Scope(access.RegisterExport)
 	loads, err := h.Register.GridLoads(ctx, scope)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	var ids []int64
@@ -160,13 +160,13 @@ func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *reques
 		if errors.Is(err, orgtree.ErrNotFound) {
 			continue
 		} else if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		if _, ok := communities[u.CommunityID]; !ok {
 			names, err := h.Org.Names(ctx, []int64{u.CommunityID})
 			if err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			communities[u.CommunityID] = names[u.CommunityID]
@@ -183,19 +183,19 @@ func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 		return a.ID < b.ID // the order they were set up in: 第2网格 before 第10网格
 	})
-	h.render(w, r, http.StatusOK, "services_cards", newPage(rq, "户档卡打印", "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_cards", NewPage(rq, "户档卡打印", "services", d))
 }
 
 // cardBatch prints the index cards of a unit's households (a grid, a
 // building): one per A6 page, or four to an A4 sheet with cut lines.
-func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	layout := r.URL.Query().Get("layout")
 	if layout != services.CardsA6 {
 		layout = services.CardsA4Sheet
 	}
-	scope := rq.viewer.Scope(access.RegisterExport)
+	scope := rq.Viewer.Scope(access.RegisterExport)
 	n, err := h.Services.CountCards(ctx, scope, id)
 	if err != nil {
 		h.fail(w, r, rq, err)
@@ -203,7 +203,7 @@ func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	if n > maxCardBatch {
 		w.Header().Set("Cache-Control", "no-store")
-		h.render(w, r, http.StatusUnprocessableEntity, "error", newPage(rq, "户数过多", "",
+		h.tmpl.Render(w, r, http.StatusUnprocessableEntity, "error", NewPage(rq, "户数过多", "",
 			errorData{Status: http.StatusUnprocessableEntity, Heading: "户数过多,请按网格分批打印",
 				Message: "所选范围有 " + strconv.Itoa(n) + " 户,一次最多打印 " + strconv.Itoa(maxCardBatch) + " 户。请在“户档卡打印”页按网格打印。"}))
 		return
@@ -218,6 +218,6 @@ func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *request)
 		h.servicePDFFail(w, r, rq, err)
 		return
 	}
-	h.sendServicePDF(w, r, rq, "GET /org/{id}/cards.pdf", "unit", id, rq.place.Community, len(cards), "户档卡("+layout+")",
+	h.sendServicePDF(w, r, rq, "GET /org/{id}/cards.pdf", "unit", id, rq.Place.Community, len(cards), "户档卡("+layout+")",
 		"cards-"+strconv.FormatInt(id, 10)+"-"+layout+".pdf", buf.Bytes())
 }

@@ -20,7 +20,7 @@ type auditData struct {
 
 // auditLog lets administrators and auditors query the audit log. Nothing
 // on the page changes it: the log is append-only.
-func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q := r.URL.Query()
 	d := auditData{F: audit.Filter{UserName: strings.TrimSpace(q.Get("user")), Action: q.Get("action"),
 		Entity: q.Get("entity"), From: q.Get("from"), To: q.Get("to"), Limit: 100}}
@@ -55,7 +55,7 @@ func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *request) 
 		var err error
 		d.Entries, more, err = h.Audit.Query(r.Context(), d.F)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		if more {
@@ -67,6 +67,6 @@ func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *request) 
 			d.NextURL = "/audit?" + v.Encode()
 		}
 	}
-	rq.audit.rows = len(d.Entries)
-	h.render(w, r, status, "audit", newPage(rq, "审计日志", "audit", d))
+	rq.Audit.Rows = len(d.Entries)
+	h.tmpl.Render(w, r, status, "audit", NewPage(rq, "审计日志", "audit", d))
 }

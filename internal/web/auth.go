@@ -30,27 +30,27 @@ type loginData struct {
 	Error string
 }
 
-func (h *handler) loginForm(w http.ResponseWriter, r *http.Request) {
+func (k *Kit) loginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, err := h.session(r); err == nil {
+	if _, err := k.Session(r); err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	h.renderLogin(w, r, http.StatusOK, loginData{Next: next})
+	k.renderLogin(w, r, http.StatusOK, loginData{Next: next})
 }
 
 // renderLogin shows the login form with a fresh form token.
-func (h *handler) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
+func (k *Kit) renderLogin(w http.ResponseWriter, r *http.Request, status int, d loginData) {
 	token := randomToken()
-	h.setCookie(w, loginCookie, token, 0)
+	k.SetCookie(w, loginCookie, token, 0)
 	w.Header().Set("Cache-Control", "no-store")
-	h.render(w, r, status, "login", &page{Title: "登录", CSRF: token, Data: d})
+	k.own.Render(w, r, status, "login", &Page{Title: "登录", CSRF: token, Data: d})
 }
 
-func (h *handler) login(w http.ResponseWriter, r *http.Request) {
+func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		h.errorPage(w, r, nil, http.StatusBadRequest)
+		k.ErrorPage(w, r, nil, http.StatusBadRequest)
 		return
 	}
 	d := loginData{Name: strings.TrimSpace(r.PostFormValue("name")), Next: safeNext(r.PostFormValue("next"))}
@@ -59,65 +59,65 @@ func (h *handler) login(w http.ResponseWriter, r *http.Request) {
 		// Most often a form left open past a restart or with cookies off:
 		// say so at the form rather than on a bare error page.
 		d.Error = "页面已过期或浏览器禁用了 Cookie,请重新输入后登录。"
-		h.renderLogin(w, r, http.StatusForbidden, d)
+		k.renderLogin(w, r, http.StatusForbidden, d)
 		return
 	}
-	addr := clientAddr(r)
-	if err := h.Throttle.Check(d.Name, addr); err != nil {
-		h.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginLocked, Route: "POST /login",
+	addr := ClientAddr(r)
+	if err := k.Throttle.Check(d.Name, addr); err != nil {
+		k.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginLocked, Route: "POST /login",
 			Status: http.StatusTooManyRequests})
 		d.Error = err.Error()
-		h.renderLogin(w, r, http.StatusTooManyRequests, d)
+		k.renderLogin(w, r, http.StatusTooManyRequests, d)
 		return
 	}
-	u, err := h.Accounts.Authenticate(r.Context(), d.Name, r.PostFormValue("password"))
+	u, err := k.Accounts.Authenticate(r.Context(), d.Name, r.PostFormValue("password"))
 	if errors.Is(err, accounts.ErrBadLogin) {
-		h.Throttle.Failed(d.Name, addr)
-		h.Log.Info("login failed", "path", r.URL.Path)
-		h.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
+		k.Throttle.Failed(d.Name, addr)
+		k.Log.Info("login failed", "path", r.URL.Path)
+		k.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
 			Status: http.StatusUnauthorized})
 		d.Error = accounts.ErrBadLogin.Error()
-		h.renderLogin(w, r, http.StatusUnauthorized, d)
+		k.renderLogin(w, r, http.StatusUnauthorized, d)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, nil, err)
+		k.ServerError(w, r, nil, err)
 		return
 	}
-	h.Throttle.Succeeded(d.Name)
+	k.Throttle.Succeeded(d.Name)
 	// An old session in this browser ends: each login gets a fresh token.
 	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
-		h.Accounts.EndSession(r.Context(), old.Value)
+		k.Accounts.EndSession(r.Context(), old.Value)
 	}
-	sess, err := h.Accounts.StartSession(r.Context(), u)
+	sess, err := k.Accounts.StartSession(r.Context(), u)
 	if err != nil {
-		h.serverError(w, r, nil, err)
+		k.ServerError(w, r, nil, err)
 		return
 	}
-	h.Log.Info("login", "user", u.ID)
-	h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: addr, Action: audit.Login, Route: "POST /login",
+	k.Log.Info("login", "user", u.ID)
+	k.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: addr, Action: audit.Login, Route: "POST /login",
 		Status: http.StatusSeeOther})
-	h.setCookie(w, sessionCookie, sess.Token, 0)
-	h.clearCookie(w, loginCookie)
+	k.SetCookie(w, sessionCookie, sess.Token, 0)
+	k.ClearCookie(w, loginCookie)
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
-func (h *handler) logout(w http.ResponseWriter, r *http.Request, rq *request) {
-	if err := h.Accounts.EndSession(r.Context(), rq.sess.Token); err != nil {
-		h.serverError(w, r, rq, err)
+func (k *Kit) logout(w http.ResponseWriter, r *http.Request, rq *Request) {
+	if err := k.Accounts.EndSession(r.Context(), rq.Session.Token); err != nil {
+		k.ServerError(w, r, rq, err)
 		return
 	}
-	h.Log.Info("logout", "user", rq.user.ID)
-	h.Audit.Record(audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r), Action: audit.Logout,
+	k.Log.Info("logout", "user", rq.User.ID)
+	k.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r), Action: audit.Logout,
 		Route: "POST /logout", Status: http.StatusSeeOther})
-	h.clearCookie(w, sessionCookie)
+	k.ClearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
-// clientAddr is the address a request came from, without the port. Behind a
+// ClientAddr is the address a request came from, without the port. Behind a
 // reverse proxy it is the proxy's; shequ does not trust X-Forwarded-For,
 // which any client can set.
-func clientAddr(r *http.Request) string {
+func ClientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -167,43 +167,36 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie on the whole site; maxAge
+// SetCookie sets an HttpOnly, SameSite=Lax cookie on the whole site; maxAge
 // 0 makes it last as long as the browser session (the server enforces the
 // session's own lifetime).
-func (h *handler) setCookie(w http.ResponseWriter, name, value string, maxAge int) {
+func (k *Kit) SetCookie(w http.ResponseWriter, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: k.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-func (h *handler) clearCookie(w http.ResponseWriter, name string) {
+func (k *Kit) ClearCookie(w http.ResponseWriter, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0),
-		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: k.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-// Flash messages survive one redirect in a cookie holding a key, never the
-// text itself, so nothing a URL or another site sets is shown as a message.
-var flashes = map[string]string{
-	"saved":   "已保存",
-	"added":   "已添加",
-	"granted": "已授权",
-	"revoked": "已撤销",
-	// imports
-	"import_started":   "已开始导入,本页会自动刷新显示进度",
-	"import_duplicate": "该文件已以相同的列对应导入过,本次未作任何更改",
-	"resolved":         "已处理",
-	"template_saved":   "模板已保存",
-}
-
-func (h *handler) setFlash(w http.ResponseWriter, key string) {
-	h.setCookie(w, flashCookie, key, 60)
+// SetFlash shows the message of key (given with AddFlashes) on the page
+// the browser is redirected to. Flash messages survive one redirect in a
+// cookie holding a key, never the text itself, so nothing a URL or another
+// site sets is shown as a message.
+func (k *Kit) SetFlash(w http.ResponseWriter, key string) {
+	if _, ok := k.flashes[key]; !ok {
+		panic("web: no flash message " + key)
+	}
+	k.SetCookie(w, flashCookie, key, 60)
 }
 
 // takeFlash reads and clears the flash message of this request.
-func (h *handler) takeFlash(w http.ResponseWriter, r *http.Request) string {
+func (k *Kit) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(flashCookie)
 	if err != nil {
 		return ""
 	}
-	h.clearCookie(w, flashCookie)
-	return flashes[c.Value]
+	k.ClearCookie(w, flashCookie)
+	return k.flashes[c.Value]
 }

@@ -33,12 +33,12 @@ func (h *handler) certificateRoutes(rt *Routes) {
 	cert := func(perm, action string) access.Rule {
 		return access.Rule{Perm: perm, Object: "certificate", Audit: action}
 	}
-	h.page(rt, "GET /services/certificates", access.Rule{Perm: services.PermRead}, h.certificates)
-	h.page(rt, "GET /services/certificates/new", access.Rule{Perm: services.PermCertify, Audit: audit.Search}, h.newCertificateForm)
-	h.page(rt, "POST /services/certificates/new", certify, h.issueCertificate)
-	h.page(rt, "GET /services/certificates/{id}", cert(services.PermRead, audit.View), h.certificate)
-	h.page(rt, "GET /services/certificates/{id}/pdf", cert(services.PermCertify, audit.Export), h.certificatePDF)
-	h.page(rt, "POST /services/certificates/{id}/revoke", cert(services.PermCertify, ""), h.revokeCertificate)
+	h.kit.Handle(rt, "GET /services/certificates", access.Rule{Perm: services.PermRead}, h.certificates)
+	h.kit.Handle(rt, "GET /services/certificates/new", access.Rule{Perm: services.PermCertify, Audit: audit.Search}, h.newCertificateForm)
+	h.kit.Handle(rt, "POST /services/certificates/new", certify, h.issueCertificate)
+	h.kit.Handle(rt, "GET /services/certificates/{id}", cert(services.PermRead, audit.View), h.certificate)
+	h.kit.Handle(rt, "GET /services/certificates/{id}/pdf", cert(services.PermCertify, audit.Export), h.certificatePDF)
+	h.kit.Handle(rt, "POST /services/certificates/{id}/revoke", cert(services.PermCertify, ""), h.revokeCertificate)
 }
 
 // idNumbers finds resident ID numbers (18 digits, or 17 and X; the legacy
@@ -58,15 +58,15 @@ type certificatesData struct {
 	CanCertify bool
 }
 
-func (h *handler) certificates(w http.ResponseWriter, r *http.Request, rq *request) {
-	cs, err := h.Services.Certificates(r.Context(), rq.viewer.Scope(services.PermRead), 0, 100)
+func (h *handler) certificates(w http.ResponseWriter, r *http.Request, rq *Request) {
+	cs, err := h.Services.Certificates(r.Context(), rq.Viewer.Scope(services.PermRead), 0, 100)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.rows = len(cs)
-	h.render(w, r, http.StatusOK, "services_certificates", newPage(rq, "证明", "services",
-		certificatesData{Rows: cs, CanCertify: rq.viewer.Can(services.PermCertify)}))
+	rq.Audit.Rows = len(cs)
+	h.tmpl.Render(w, r, http.StatusOK, "services_certificates", NewPage(rq, "证明", "services",
+		certificatesData{Rows: cs, CanCertify: rq.Viewer.Can(services.PermCertify)}))
 }
 
 type certificateForm struct {
@@ -88,13 +88,13 @@ type certificateForm struct {
 
 var certificateFormFields = []string{"person", "template", "relative", "purpose", "application"}
 
-func (h *handler) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q := r.URL.Query()
 	f := certificateForm{Q: strings.TrimSpace(q.Get("q")), Template: q.Get("template")}
 	person, _ := strconv.ParseInt(q.Get("person"), 10, 64)
 	f.Application, _ = strconv.ParseInt(q.Get("application"), 10, 64)
 	if f.Application != 0 {
-		a, err := h.Services.Application(r.Context(), rq.viewer.Scope(services.PermCertify), f.Application)
+		a, err := h.Services.Application(r.Context(), rq.Viewer.Scope(services.PermCertify), f.Application)
 		if err != nil {
 			h.serviceFail(w, r, rq, err)
 			return
@@ -107,12 +107,12 @@ func (h *handler) newCertificateForm(w http.ResponseWriter, r *http.Request, rq 
 	h.renderCertificateForm(w, r, rq, http.StatusOK, f, person)
 }
 
-func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f certificateForm, person int64) {
+func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f certificateForm, person int64) {
 	ctx := r.Context()
-	scope := rq.viewer.Scope(services.PermCertify)
+	scope := rq.Viewer.Scope(services.PermCertify)
 	var err error
 	if f.Templates, err = h.Services.Templates(ctx); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	active := f.Templates[:0]
@@ -129,17 +129,17 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 		f.Person, f.PersonF = &p, scope.Fields(p.Place())
-		rq.place, rq.audit.entity, rq.audit.id = p.Place(), "person", p.ID
+		rq.Place, rq.Audit.Entity, rq.Audit.ID = p.Place(), "person", p.ID
 		if p.HouseholdID != 0 {
 			hh, err := h.Register.Household(ctx, scope, p.HouseholdID)
 			if err != nil && !errors.Is(err, register.ErrNotFound) {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			if err == nil {
 				ms, err := h.Register.Members(ctx, scope, hh)
 				if err != nil {
-					h.serverError(w, r, rq, err)
+					h.kit.ServerError(w, r, rq, err)
 					return
 				}
 				for _, m := range ms {
@@ -150,7 +150,7 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			}
 		}
 	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
-		rq.audit.detail = truncate("certificate persons: "+f.Q, 200)
+		rq.Audit.Detail = truncate("certificate persons: "+f.Q, 200)
 		ps, _, err := h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
 		var fe register.FieldErrors
 		switch {
@@ -161,21 +161,21 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			}
 			status = http.StatusUnprocessableEntity
 		case err != nil:
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		default:
-			rq.audit.rows = len(ps)
+			rq.Audit.Rows = len(ps)
 			if f.Persons, err = h.personRows(r, rq, ps); err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	}
 	f.Summary = summarize(f.Errors, certificateFormFields)
-	h.render(w, r, status, "services_certificate_form", newPage(rq, "出具证明", "services", f))
+	h.tmpl.Render(w, r, status, "services_certificate_form", NewPage(rq, "出具证明", "services", f))
 }
 
-func (h *handler) issueCertificate(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) issueCertificate(w http.ResponseWriter, r *http.Request, rq *Request) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	person, _ := strconv.ParseInt(v("person"), 10, 64)
 	relative, _ := strconv.ParseInt(v("relative"), 10, 64)
@@ -185,9 +185,9 @@ func (h *handler) issueCertificate(w http.ResponseWriter, r *http.Request, rq *r
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
-		rq.place, rq.audit.entity, rq.audit.id = c.Place(), "certificate", c.ID
-		h.Log.Info("certificate issued", "certificate", c.ID, "user", rq.user.ID)
-		h.setFlash(w, "issued")
+		rq.Place, rq.Audit.Entity, rq.Audit.ID = c.Place(), "certificate", c.ID
+		h.Log.Info("certificate issued", "certificate", c.ID, "user", rq.User.ID)
+		h.kit.SetFlash(w, "issued")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		f := certificateForm{Template: v("template"), Relative: relative, Purpose: v("purpose"), Application: application, Errors: fe}
@@ -212,36 +212,36 @@ type certificateData struct {
 	Reason     string
 }
 
-func (h *handler) certificate(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) certificate(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.showCertificate(w, r, rq, http.StatusOK, certificateData{})
 }
 
-func (h *handler) showCertificate(w http.ResponseWriter, r *http.Request, rq *request, status int, d certificateData) {
-	id, _ := pathID(r)
-	c, err := h.Services.Certificate(r.Context(), rq.viewer.Scope(services.PermRead), id)
+func (h *handler) showCertificate(w http.ResponseWriter, r *http.Request, rq *Request, status int, d certificateData) {
+	id, _ := PathID(r)
+	c, err := h.Services.Certificate(r.Context(), rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
 	}
-	f := rq.viewer.Scope(services.PermRead).Fields(c.Place())
+	f := rq.Viewer.Scope(services.PermRead).Fields(c.Place())
 	d.C = c
 	d.Body = strings.Split(maskIDs(f, c.Body), "\n")
 	d.VerifyCode = services.FormatVerifyCode(c.VerifyCode)
 	d.VerifyURL = h.Services.VerifyURL(c.VerifyCode)
-	d.CanCertify = rq.viewer.CanAt(services.PermCertify, c.Place())
-	d.FullPDF = rq.viewer.CanAt(access.RegisterReveal, c.Place())
-	h.render(w, r, status, "services_certificate", newPage(rq, c.Title+" "+c.Number, "services", d))
+	d.CanCertify = rq.Viewer.CanAt(services.PermCertify, c.Place())
+	d.FullPDF = rq.Viewer.CanAt(access.RegisterReveal, c.Place())
+	h.tmpl.Render(w, r, status, "services_certificate", NewPage(rq, c.Title+" "+c.Number, "services", d))
 }
 
-func (h *handler) certificatePDF(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, _ := pathID(r)
-	c, err := h.Services.Certificate(r.Context(), rq.viewer.Scope(services.PermCertify), id)
+func (h *handler) certificatePDF(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, _ := PathID(r)
+	c, err := h.Services.Certificate(r.Context(), rq.Viewer.Scope(services.PermCertify), id)
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
 	}
 	detail := "证明 " + c.Number
-	if rq.viewer.CanAt(access.RegisterReveal, c.Place()) {
+	if rq.Viewer.CanAt(access.RegisterReveal, c.Place()) {
 		detail += "(含完整证件号码)"
 	} else {
 		c.Body = maskIDs(access.Fields{}, c.Body)
@@ -255,8 +255,8 @@ func (h *handler) certificatePDF(w http.ResponseWriter, r *http.Request, rq *req
 		"certificate-"+strconv.FormatInt(c.ID, 10)+".pdf", buf.Bytes())
 }
 
-func (h *handler) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, _ := pathID(r)
+func (h *handler) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, _ := PathID(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	_, err := h.Services.Revoke(r.Context(), rq.staff(), id, formVersion(r), reason)
 	var fe register.FieldErrors
@@ -264,8 +264,8 @@ func (h *handler) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *
 	var se *services.StateError
 	switch {
 	case err == nil:
-		h.Log.Info("certificate revoked", "certificate", id, "user", rq.user.ID)
-		h.setFlash(w, "cert_revoked")
+		h.Log.Info("certificate revoked", "certificate", id, "user", rq.User.ID)
+		h.kit.SetFlash(w, "cert_revoked")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		h.showCertificate(w, r, rq, http.StatusUnprocessableEntity, certificateData{Errors: fe, Reason: reason})

@@ -34,22 +34,22 @@ func (h *handler) eventRoutes(rt *Routes) {
 	read := access.Rule{Perm: events.PermRead, Object: "event", Audit: audit.View}
 	task := access.Rule{Perm: events.PermHandle, Object: "event", Audit: audit.View}
 	change := func(r access.Rule) access.Rule { r.Audit = ""; return r }
-	h.addNav("events", "事件", "/events", events.PermRead+"|"+events.PermHandle)
-	h.page(rt, "GET /events", login, h.eventQueue)
-	h.page(rt, "GET /events/all", login, h.eventList)
-	h.page(rt, "GET /events/map", access.Rule{Perm: events.PermRead}, h.eventMap)
-	h.page(rt, "GET /events/kpi", login, h.eventKPI)
-	h.page(rt, "GET /events/new", access.Rule{Perm: events.PermReport}, h.newEventForm)
-	h.pageWithBody(rt, "POST /events/new", access.Rule{Perm: events.PermReport}, maxEventUpload, h.createEvent)
+	h.kit.AddNav("events", "事件", "/events", events.PermRead+"|"+events.PermHandle)
+	h.kit.Handle(rt, "GET /events", login, h.eventQueue)
+	h.kit.Handle(rt, "GET /events/all", login, h.eventList)
+	h.kit.Handle(rt, "GET /events/map", access.Rule{Perm: events.PermRead}, h.eventMap)
+	h.kit.Handle(rt, "GET /events/kpi", login, h.eventKPI)
+	h.kit.Handle(rt, "GET /events/new", access.Rule{Perm: events.PermReport}, h.newEventForm)
+	h.kit.HandleWithBody(rt, "POST /events/new", access.Rule{Perm: events.PermReport}, maxEventUpload, h.createEvent)
 	for _, base := range []struct {
 		prefix string
 		rule   access.Rule
 	}{{"/events/{id}", read}, {"/events/tasks/{id}", task}} {
-		h.page(rt, "GET "+base.prefix, base.rule, h.eventPage)
-		h.pageWithBody(rt, "POST "+base.prefix+"/act", change(base.rule), maxEventUpload, h.eventAct)
-		h.page(rt, "GET "+base.prefix+"/photos/{photo}", base.rule, h.eventPhoto)
-		h.page(rt, "POST "+base.prefix+"/mediation", change(base.rule), h.saveMediation)
-		h.page(rt, "POST "+base.prefix+"/sessions", change(base.rule), h.addMediationSession)
+		h.kit.Handle(rt, "GET "+base.prefix, base.rule, h.eventPage)
+		h.kit.HandleWithBody(rt, "POST "+base.prefix+"/act", change(base.rule), maxEventUpload, h.eventAct)
+		h.kit.Handle(rt, "GET "+base.prefix+"/photos/{photo}", base.rule, h.eventPhoto)
+		h.kit.Handle(rt, "POST "+base.prefix+"/mediation", change(base.rule), h.saveMediation)
+		h.kit.Handle(rt, "POST "+base.prefix+"/sessions", change(base.rule), h.addMediationSession)
 	}
 	h.eventManageRoutes(rt)
 	h.eventPublicRoutes(rt)
@@ -73,7 +73,7 @@ type eventRow struct {
 	Overdue  bool
 }
 
-func (h *handler) eventRows(ctx context.Context, rq *request, list []*events.Event) ([]eventRow, error) {
+func (h *handler) eventRows(ctx context.Context, rq *Request, list []*events.Event) ([]eventRow, error) {
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
 		return nil, err
@@ -99,7 +99,7 @@ func (h *handler) eventRows(ctx context.Context, rq *request, list []*events.Eve
 		if g := name(e.GridID); g != "" {
 			place += " · " + g
 		}
-		out = append(out, eventRow{Event: e, Href: eventBase(rq.viewer, e), Category: cat.Name(e.Category),
+		out = append(out, eventRow{Event: e, Href: eventBase(rq.Viewer, e), Category: cat.Name(e.Category),
 			Place: place, Overdue: e.Overdue(now)})
 	}
 	return out, nil
@@ -112,34 +112,34 @@ type eventQueueData struct {
 	CanRead   bool
 }
 
-func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	// ?org= narrows the queue to a unit's (a grid's, a community's) work.
-	unit, _ := queryID(r, "org")
-	todo, err := h.Events.Queue(ctx, rq.viewer, unit, 100)
+	unit, _ := QueryID(r, "org")
+	todo, err := h.Events.Queue(ctx, rq.Viewer, unit, 100)
 	if errors.Is(err, events.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	mine, _, err := h.Events.List(ctx, rq.viewer, events.Filter{Mine: rq.user.ID, Open: true, Limit: 50})
+	mine, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Mine: rq.User.ID, Open: true, Limit: 50})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d := eventQueueData{CanReport: rq.viewer.Can(events.PermReport), CanRead: rq.viewer.Can(events.PermRead)}
+	d := eventQueueData{CanReport: rq.Viewer.Can(events.PermReport), CanRead: rq.Viewer.Can(events.PermRead)}
 	if d.Todo, err = h.eventRows(ctx, rq, todo); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Mine, err = h.eventRows(ctx, rq, mine); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "events_queue", newPage(rq, "事件待办", "events", d))
+	h.tmpl.Render(w, r, http.StatusOK, "events_queue", NewPage(rq, "事件待办", "events", d))
 }
 
 type optGroup struct {
@@ -157,7 +157,7 @@ type eventListData struct {
 	Page       int
 }
 
-func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := events.Filter{Category: q.Get("category"), Text: q.Get("q"), Overdue: q.Get("overdue") == "1",
@@ -165,41 +165,41 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *request)
 		NewestFirst: q.Get("sort") == "new", Limit: 30}
 	if s := q.Get("status"); s != "" {
 		if events.StatusNames[s] == "" {
-			h.errorPage(w, r, rq, http.StatusBadRequest)
+			h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 			return
 		}
 		f.Statuses = []string{s}
 	}
-	if id, ok := queryID(r, "org"); ok {
+	if id, ok := QueryID(r, "org"); ok {
 		f.Unit = id
 	} else if q.Has("org") {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(1, min(page, 1000))
 	f.Offset = (page - 1) * f.Limit
-	list, total, err := h.Events.List(ctx, rq.viewer, f)
+	list, total, err := h.Events.List(ctx, rq.Viewer, f)
 	if errors.Is(err, events.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	rows, err := h.eventRows(ctx, rq, list)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.rows = len(rows)
+	rq.Audit.Rows = len(rows)
 	d := eventListData{Rows: rows, Total: total, Q: q, Page: page}
 	for _, s := range events.Statuses {
 		d.Statuses = append(d.Statuses, option{s, events.StatusNames[s]})
 	}
 	if d.Categories, err = h.categoryGroups(ctx, false, true); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	pageURL := func(p int) string {
@@ -216,7 +216,7 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *request)
 	if page*f.Limit < total {
 		d.Next = pageURL(page + 1)
 	}
-	h.render(w, r, http.StatusOK, "events_list", newPage(rq, "事件列表", "events", d))
+	h.tmpl.Render(w, r, http.StatusOK, "events_list", NewPage(rq, "事件列表", "events", d))
 }
 
 // categoryGroups lists the categories as option groups by 大类; with
@@ -270,21 +270,21 @@ type eventReportData struct {
 var reportFields = []string{"category", "org", "description", "photos", "urgency", "address", "source",
 	"reporter_name", "reporter_phone", "external_ref", "level"}
 
-func (h *handler) newEventForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) newEventForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	f := eventReportForm{Urgency: events.UrgencyNormal, Org: r.URL.Query().Get("org")}
 	h.renderReportForm(w, r, rq, http.StatusOK, f)
 }
 
-func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f eventReportForm) {
+func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f eventReportForm) {
 	ctx := r.Context()
-	d := eventReportData{F: f, Office: !rq.viewer.HasRole("grid_worker") || rq.viewer.Can(events.PermAccept)}
+	d := eventReportData{F: f, Office: !rq.Viewer.HasRole("grid_worker") || rq.Viewer.Can(events.PermAccept)}
 	var err error
 	if d.Categories, err = h.categoryGroups(ctx, false, false); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if d.Places, err = h.reportPlaces(ctx, rq.viewer.Scope(events.PermReport)); err != nil {
-		h.serverError(w, r, rq, err)
+	if d.Places, err = h.reportPlaces(ctx, rq.Viewer.Scope(events.PermReport)); err != nil {
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, u := range []string{events.UrgencyNormal, events.UrgencyUrgent, events.UrgencyCritical} {
@@ -293,13 +293,13 @@ func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *r
 	for _, s := range []string{events.SourceGrid, events.SourcePhone, events.SourceHotline, events.SourceOffice} {
 		d.Sources = append(d.Sources, option{s, events.SourceNames[s]})
 	}
-	if rq.viewer.Can(events.PermDispatch) {
+	if rq.Viewer.Can(events.PermDispatch) {
 		d.Levels = []option{{events.LevelCommunity, "交社区受理"}, {events.LevelStreet, "街道平台直接立案"}, {events.LevelDistrict, "区县平台直接立案"}}
 	}
 	if f.Errors != nil {
 		d.F.Summary = summarize(f.Errors, reportFields)
 	}
-	h.render(w, r, status, "events_report", newPage(rq, "上报事件", "events", d))
+	h.tmpl.Render(w, r, status, "events_report", NewPage(rq, "上报事件", "events", d))
 }
 
 // reportPlaces lists where the viewer may report: for one community or
@@ -330,11 +330,11 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 		}
 		if len(communities) > 1 {
 			g := optGroup{Label: c.Name}
-			if sc.Contains(unitPlace(c)) {
+			if sc.Contains(UnitPlace(c)) {
 				g.Options = append(g.Options, option{strconv.FormatInt(c.ID, 10), c.Name + "(社区)"})
 			}
 			for _, gr := range grids {
-				if sc.Contains(unitPlace(gr)) {
+				if sc.Contains(UnitPlace(gr)) {
 					g.Options = append(g.Options, option{strconv.FormatInt(gr.ID, 10), c.Name + " " + gr.Name})
 				}
 			}
@@ -345,7 +345,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 		}
 		for _, gr := range grids {
 			g := optGroup{Label: gr.Name}
-			if sc.Contains(unitPlace(gr)) {
+			if sc.Contains(UnitPlace(gr)) {
 				g.Options = append(g.Options, option{strconv.FormatInt(gr.ID, 10), gr.Name + "(整个网格)"})
 			}
 			buildings, err := h.Org.Descendants(ctx, gr.ID, orgtree.LevelBuilding)
@@ -353,7 +353,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 				return nil, err
 			}
 			for _, b := range buildings {
-				if sc.Contains(unitPlace(b)) {
+				if sc.Contains(UnitPlace(b)) {
 					g.Options = append(g.Options, option{strconv.FormatInt(b.ID, 10), b.Name})
 				}
 			}
@@ -361,7 +361,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 				out = append(out, g)
 			}
 		}
-		if sc.Contains(unitPlace(c)) {
+		if sc.Contains(UnitPlace(c)) {
 			out = append([]optGroup{{Label: c.Name, Options: []option{{strconv.FormatInt(c.ID, 10), c.Name + "(不限网格)"}}}}, out...)
 		}
 	}
@@ -420,7 +420,7 @@ func photosOf(r *http.Request, field string) ([]events.Photo, string) {
 	return out, ""
 }
 
-func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *Request) {
 	f := eventReportForm{Category: r.PostFormValue("category"), Urgency: r.PostFormValue("urgency"),
 		Description: r.PostFormValue("description"), Address: r.PostFormValue("address"),
 		Source: r.PostFormValue("source"), ExternalRef: r.PostFormValue("external_ref"),
@@ -433,14 +433,14 @@ func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *reques
 		ReporterPhone: f.ReporterPhone, Level: f.Level, Photos: photos}
 	if rep.Source == "" {
 		rep.Source = events.SourceGrid
-		if !rq.viewer.HasRole("grid_worker") {
+		if !rq.Viewer.HasRole("grid_worker") {
 			rep.Source = events.SourceOffice
 		}
 	}
 	var e *events.Event
 	var err error
 	if perr == "" {
-		e, err = h.Events.Report(r.Context(), rq.viewer, rep)
+		e, err = h.Events.Report(r.Context(), rq.Viewer, rep)
 	}
 	var fe register.FieldErrors
 	switch {
@@ -455,13 +455,13 @@ func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *reques
 		h.renderReportForm(w, r, rq, http.StatusUnprocessableEntity, f)
 		return
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.entity, rq.audit.id, rq.place = "event", e.ID, e.Place()
-	h.Log.Info("event reported", "event", e.ID, "user", rq.user.ID)
-	h.setFlash(w, "reported")
-	http.Redirect(w, r, eventBase(rq.viewer, e), http.StatusSeeOther)
+	rq.Audit.Entity, rq.Audit.ID, rq.Place = "event", e.ID, e.Place()
+	h.Log.Info("event reported", "event", e.ID, "user", rq.User.ID)
+	h.kit.SetFlash(w, "reported")
+	http.Redirect(w, r, eventBase(rq.Viewer, e), http.StatusSeeOther)
 }
 
 // The event's page -----------------------------------------------------
@@ -511,21 +511,21 @@ type eventSupervisionView struct {
 	Grade, Step, Target, At string
 }
 
-func (h *handler) loadEvent(w http.ResponseWriter, r *http.Request, rq *request) (*events.Event, bool) {
-	id, _ := pathID(r)
-	e, err := h.Events.Get(r.Context(), rq.viewer, id)
+func (h *handler) loadEvent(w http.ResponseWriter, r *http.Request, rq *Request) (*events.Event, bool) {
+	id, _ := PathID(r)
+	e, err := h.Events.Get(r.Context(), rq.Viewer, id)
 	if errors.Is(err, events.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return nil, false
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return nil, false
 	}
 	return e, true
 }
 
-func (h *handler) eventPage(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventPage(w http.ResponseWriter, r *http.Request, rq *Request) {
 	e, ok := h.loadEvent(w, r, rq)
 	if !ok {
 		return
@@ -533,19 +533,19 @@ func (h *handler) eventPage(w http.ResponseWriter, r *http.Request, rq *request)
 	h.renderEvent(w, r, rq, http.StatusOK, e, eventData{})
 }
 
-func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *request, status int, e *events.Event, d eventData) {
+func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *Request, status int, e *events.Event, d eventData) {
 	ctx := r.Context()
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	depts, err := h.Events.Departments(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.E, d.Base, d.Category, d.Dept = e, eventBase(rq.viewer, e), cat.Name(e.Category), depts[e.Department]
+	d.E, d.Base, d.Category, d.Dept = e, eventBase(rq.Viewer, e), cat.Name(e.Category), depts[e.Department]
 	eff := cat.Effective(e.Category)
 	d.DefaultRoute, d.DefaultDept = eff.Level, eff.Department
 	d.Overdue = e.Overdue(h.Events.Now())
@@ -558,15 +558,15 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *reques
 	if u, err := h.Org.Get(ctx, e.OrgID); err == nil && e.OrgID != e.GridID && e.OrgID != e.CommunityID {
 		d.Place = u.Name
 	}
-	fields := rq.viewer.Scope(events.PermRead).Fields(e.Place())
-	if !rq.viewer.Scope(events.PermRead).Contains(e.Place()) {
-		fields = rq.viewer.Scope(events.PermHandle).Fields(e.Place())
+	fields := rq.Viewer.Scope(events.PermRead).Fields(e.Place())
+	if !rq.Viewer.Scope(events.PermRead).Contains(e.Place()) {
+		fields = rq.Viewer.Scope(events.PermHandle).Fields(e.Place())
 	}
 	d.Reporter = fields.Text("event", "reporter_name", e.ReporterName)
 	d.Phone = fields.Phone("event", "reporter_phone", e.ReporterPhone)
 	steps, err := h.Events.Steps(ctx, e)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for i := len(steps) - 1; i >= 0; i-- { // newest first
@@ -576,7 +576,7 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *reques
 		d.Steps = append(d.Steps, sv)
 	}
 	for _, a := range events.Actions(e.Status) {
-		if h.Events.May(ctx, rq.viewer, a, e) {
+		if h.Events.May(ctx, rq.Viewer, a, e) {
 			d.Actions = append(d.Actions, a)
 		}
 	}
@@ -585,7 +585,7 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *reques
 			d.Departments = append(d.Departments, option{code, depts[code]})
 		}
 		if d.Categories, err = h.categoryGroups(ctx, false, false); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		for _, g := range []string{events.GradeNormal, events.GradeYellow, events.GradeRed} {
@@ -593,23 +593,23 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 		if slices.Contains(d.Actions, events.ActReroute) {
 			if d.Units, err = h.communityUnits(ctx, e.CommunityID); err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 		if slices.Contains(d.Actions, events.ActTransfer) {
-			if d.Transfer, err = h.reportPlaces(ctx, rq.viewer.Scope(events.PermReport)); err != nil {
-				h.serverError(w, r, rq, err)
+			if d.Transfer, err = h.reportPlaces(ctx, rq.Viewer.Scope(events.PermReport)); err != nil {
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	}
-	if d.Mediation, err = h.Events.Mediation(ctx, rq.viewer, e); err != nil {
-		h.serverError(w, r, rq, err)
+	if d.Mediation, err = h.Events.Mediation(ctx, rq.Viewer, e); err != nil {
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Mediation != nil {
-		d.CanMediate = events.CanMediate(rq.viewer, e)
+		d.CanMediate = events.CanMediate(rq.Viewer, e)
 		for _, s := range []string{"applicant", "respondent", "third"} {
 			d.Sides = append(d.Sides, option{s, events.SideNames[s]})
 		}
@@ -622,7 +622,7 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *reques
 		d.Mediation.Mediators = append(d.Mediation.Mediators, events.Mediator{})
 	}
 	title := e.Title + " · " + e.TrackingNo
-	h.render(w, r, status, "event", newPage(rq, title, "events", d))
+	h.tmpl.Render(w, r, status, "event", NewPage(rq, title, "events", d))
 }
 
 func stepDetails(cat *events.Catalogue, depts map[string]string, st events.Step) []string {
@@ -679,7 +679,7 @@ func (h *handler) communityUnits(ctx context.Context, community int64) ([]option
 	return out, nil
 }
 
-func (h *handler) eventAct(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventAct(w http.ResponseWriter, r *http.Request, rq *Request) {
 	e, ok := h.loadEvent(w, r, rq)
 	if !ok {
 		return
@@ -699,24 +699,24 @@ func (h *handler) eventAct(w http.ResponseWriter, r *http.Request, rq *request) 
 		return
 	}
 	a.Photos = photos
-	out, err := h.Events.Act(r.Context(), rq.viewer, e.ID, a)
+	out, err := h.Events.Act(r.Context(), rq.Viewer, e.ID, a)
 	if err != nil {
 		h.actFailed(w, r, rq, e, a.Name, err)
 		return
 	}
-	h.Log.Info("event step", "event", e.ID, "action", a.Name, "user", rq.user.ID)
-	rq.audit.detail = a.Name
-	h.setFlash(w, "done")
-	if !events.CanSee(rq.viewer, out) { // moved out of the viewer's reach (改地点, 退回)
+	h.Log.Info("event step", "event", e.ID, "action", a.Name, "user", rq.User.ID)
+	rq.Audit.Detail = a.Name
+	h.kit.SetFlash(w, "done")
+	if !events.CanSee(rq.Viewer, out) { // moved out of the viewer's reach (改地点, 退回)
 		http.Redirect(w, r, "/events", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, eventBase(rq.viewer, out), http.StatusSeeOther)
+	http.Redirect(w, r, eventBase(rq.Viewer, out), http.StatusSeeOther)
 }
 
 // actFailed shows the event again with why the action was refused, at its
 // form.
-func (h *handler) actFailed(w http.ResponseWriter, r *http.Request, rq *request, e *events.Event, action string, err error) {
+func (h *handler) actFailed(w http.ResponseWriter, r *http.Request, rq *Request, e *events.Event, action string, err error) {
 	var fe register.FieldErrors
 	var ie *events.IllegalError
 	var ce *events.ConflictError
@@ -732,36 +732,36 @@ func (h *handler) actFailed(w http.ResponseWriter, r *http.Request, rq *request,
 	case errors.Is(err, events.ErrForbidden):
 		d.Error, status = err.Error(), http.StatusForbidden
 	case errors.Is(err, events.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	default:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	fresh, gerr := h.Events.Get(r.Context(), rq.viewer, e.ID)
+	fresh, gerr := h.Events.Get(r.Context(), rq.Viewer, e.ID)
 	if gerr != nil {
 		fresh = e
 	}
 	h.renderEvent(w, r, rq, status, fresh, d)
 }
 
-func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *Request) {
 	e, ok := h.loadEvent(w, r, rq)
 	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("photo"), 10, 64)
 	if err != nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	a, data, err := h.Events.AttachmentData(r.Context(), e, id)
 	if errors.Is(err, events.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)
@@ -769,7 +769,7 @@ func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *request
 	w.Write(data)
 }
 
-func (h *handler) saveMediation(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveMediation(w http.ResponseWriter, r *http.Request, rq *Request) {
 	e, ok := h.loadEvent(w, r, rq)
 	if !ok {
 		return
@@ -799,27 +799,27 @@ func (h *handler) saveMediation(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 		m.Mediators = append(m.Mediators, md)
 	}
-	if err := h.Events.SaveMediation(r.Context(), rq.viewer, e.ID, m); err != nil {
+	if err := h.Events.SaveMediation(r.Context(), rq.Viewer, e.ID, m); err != nil {
 		h.actFailed(w, r, rq, e, "mediation", err)
 		return
 	}
-	h.setFlash(w, "saved")
-	http.Redirect(w, r, eventBase(rq.viewer, e)+"#mediation", http.StatusSeeOther)
+	h.kit.SetFlash(w, "saved")
+	http.Redirect(w, r, eventBase(rq.Viewer, e)+"#mediation", http.StatusSeeOther)
 }
 
-func (h *handler) addMediationSession(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) addMediationSession(w http.ResponseWriter, r *http.Request, rq *Request) {
 	e, ok := h.loadEvent(w, r, rq)
 	if !ok {
 		return
 	}
 	ss := events.Session{HeldOn: r.PostFormValue("held_on"), Place: r.PostFormValue("place"),
 		Mediators: r.PostFormValue("mediators"), Summary: r.PostFormValue("summary")}
-	if err := h.Events.AddSession(r.Context(), rq.viewer, e.ID, ss); err != nil {
+	if err := h.Events.AddSession(r.Context(), rq.Viewer, e.ID, ss); err != nil {
 		h.actFailed(w, r, rq, e, "session", err)
 		return
 	}
-	h.setFlash(w, "added")
-	http.Redirect(w, r, eventBase(rq.viewer, e)+"#mediation", http.StatusSeeOther)
+	h.kit.SetFlash(w, "added")
+	http.Redirect(w, r, eventBase(rq.Viewer, e)+"#mediation", http.StatusSeeOther)
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -47,21 +47,21 @@ type eventMapData struct {
 
 // eventUnit is the unit an events page starts from: ?org=, or the one unit
 // the viewer's events.read scope is bound to, or the top of the tree.
-func (h *handler) eventUnit(ctx context.Context, r *http.Request, rq *request) (orgtree.Unit, error) {
-	if id, ok := queryID(r, "org"); ok {
+func (h *handler) eventUnit(ctx context.Context, r *http.Request, rq *Request) (orgtree.Unit, error) {
+	if id, ok := QueryID(r, "org"); ok {
 		u, err := h.Org.Get(ctx, id)
 		if err != nil {
 			return u, events.ErrNotFound
 		}
-		sc := rq.viewer.Scope(events.PermRead)
-		if !sc.Whole() && !sc.Contains(unitPlace(u)) && !h.unitAbove(ctx, sc.Units(), u.ID) {
+		sc := rq.Viewer.Scope(events.PermRead)
+		if !sc.Whole() && !sc.Contains(UnitPlace(u)) && !h.unitAbove(ctx, sc.Units(), u.ID) {
 			return u, events.ErrNotFound
 		}
 		return u, nil
 	} else if r.URL.Query().Has("org") {
 		return orgtree.Unit{}, events.ErrNotFound
 	}
-	if units := rq.viewer.Scope(events.PermRead).Units(); len(units) == 1 {
+	if units := rq.Viewer.Scope(events.PermRead).Units(); len(units) == 1 {
 		return h.Org.Get(ctx, units[0])
 	}
 	roots, err := h.Org.Roots(ctx)
@@ -82,33 +82,33 @@ func (h *handler) unitAbove(ctx context.Context, units []int64, u int64) bool {
 	return false
 }
 
-func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	unit, err := h.eventUnit(ctx, r, rq)
 	if errors.Is(err, events.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	counts, err := h.Events.GridCounts(ctx, rq.viewer, unit.ID)
+	counts, err := h.Events.GridCounts(ctx, rq.Viewer, unit.ID)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	var grids []orgtree.Unit
 	if unit.Level == orgtree.LevelGrid {
 		grids = []orgtree.Unit{unit}
 	} else if grids, err = h.Org.Descendants(ctx, unit.ID, orgtree.LevelGrid); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	sortUnits(grids)
-	open, _, err := h.Events.List(ctx, rq.viewer, events.Filter{Unit: unit.ID, Open: true, Limit: 500})
+	open, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Unit: unit.ID, Open: true, Limit: 500})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := eventMapData{Unit: unit, Outside: counts[0]}
@@ -117,10 +117,10 @@ func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *request) 
 		d.TotalOverdue += c.Overdue
 	}
 	drawEventMap(&d, grids, counts, open, h.Events.Now(), rq)
-	h.render(w, r, http.StatusOK, "events_map", newPage(rq, unit.Name+"事件地图", "events", d))
+	h.tmpl.Render(w, r, http.StatusOK, "events_map", NewPage(rq, unit.Name+"事件地图", "events", d))
 }
 
-func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events.GridCount, open []*events.Event, now time.Time, rq *request) {
+func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events.GridCount, open []*events.Event, now time.Time, rq *Request) {
 	maxOpen := 0
 	for _, g := range grids {
 		maxOpen = max(maxOpen, counts[g.ID].Open)
@@ -182,7 +182,7 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 			continue
 		}
 		x, y := p.Point(*e.Lon, *e.Lat)
-		d.Points = append(d.Points, eventPoint{X: x, Y: y, Href: eventBase(rq.viewer, e), Title: e.Title + " " + e.TrackingNo,
+		d.Points = append(d.Points, eventPoint{X: x, Y: y, Href: eventBase(rq.Viewer, e), Title: e.Title + " " + e.TrackingNo,
 			Overdue: e.Overdue(now)})
 	}
 }
@@ -215,7 +215,7 @@ type eventKPIData struct {
 	Error    string
 }
 
-func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	now := h.Events.Now().In(workdays.Shanghai)
@@ -232,7 +232,7 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *request) 
 		valid = valid || b.Value == d.By
 	}
 	if !valid {
-		h.errorPage(w, r, rq, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 		return
 	}
 	from := now.AddDate(0, 0, -89)
@@ -250,22 +250,22 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *request) 
 		f, t = from, now
 	}
 	kq := events.KPIQuery{From: f, To: t.AddDate(0, 0, 1), By: d.By}
-	if _, ok := queryID(r, "org"); ok || q.Has("org") {
+	if _, ok := QueryID(r, "org"); ok || q.Has("org") {
 		unit, err := h.eventUnit(ctx, r, rq)
 		if err != nil {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		}
 		d.Unit, kq.Unit = unit, unit.ID
 	}
-	rows, err := h.Events.KPIs(ctx, rq.viewer, kq)
+	rows, err := h.Events.KPIs(ctx, rq.Viewer, kq)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	total, err := h.Events.KPIs(ctx, rq.viewer, events.KPIQuery{From: kq.From, To: kq.To, Unit: kq.Unit})
+	total, err := h.Events.KPIs(ctx, rq.Viewer, events.KPIQuery{From: kq.From, To: kq.To, Unit: kq.Unit})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Rows = rows
@@ -278,14 +278,14 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *request) 
 		rateChart("满意率", rows, events.KPIRow.Satisfaction, "#8250df"),
 		rateChart("返工率", rows, events.KPIRow.ReworkRate, "#b3261e"),
 	}
-	monthly, err := h.Events.KPIs(ctx, rq.viewer, events.KPIQuery{From: kq.From, To: kq.To, Unit: kq.Unit, By: events.ByMonth})
+	monthly, err := h.Events.KPIs(ctx, rq.Viewer, events.KPIQuery{From: kq.From, To: kq.To, Unit: kq.Unit, By: events.ByMonth})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Trend = countChart("每月上报与结案", monthly)
-	rq.audit.rows = len(rows)
-	h.render(w, r, status, "events_kpi", newPage(rq, "事件考核", "events", d))
+	rq.Audit.Rows = len(rows)
+	h.tmpl.Render(w, r, status, "events_kpi", NewPage(rq, "事件考核", "events", d))
 }
 
 // rateChart draws one rate per group as horizontal bars from 0 to 100 %.

@@ -16,12 +16,12 @@ import (
 
 func (h *handler) eventManageRoutes(rt *Routes) {
 	manage := access.Rule{Perm: events.PermManage}
-	h.page(rt, "GET /events/manage", manage, h.eventManage)
-	h.page(rt, "POST /events/manage/category", manage, h.saveCategory)
-	h.page(rt, "POST /events/manage/limits", manage, h.saveLimits)
-	h.page(rt, "POST /events/manage/settings", manage, h.saveEventSettings)
-	h.page(rt, "POST /events/manage/contacts", manage, h.addContact)
-	h.page(rt, "POST /events/manage/contacts/{contact}/delete", manage, h.deleteContact)
+	h.kit.Handle(rt, "GET /events/manage", manage, h.eventManage)
+	h.kit.Handle(rt, "POST /events/manage/category", manage, h.saveCategory)
+	h.kit.Handle(rt, "POST /events/manage/limits", manage, h.saveLimits)
+	h.kit.Handle(rt, "POST /events/manage/settings", manage, h.saveEventSettings)
+	h.kit.Handle(rt, "POST /events/manage/contacts", manage, h.addContact)
+	h.kit.Handle(rt, "POST /events/manage/contacts/{contact}/delete", manage, h.deleteContact)
 }
 
 type eventLimitCell struct {
@@ -50,15 +50,15 @@ type eventManageData struct {
 	Error       string
 }
 
-func (h *handler) eventManage(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) eventManage(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderManage(w, r, rq, http.StatusOK, eventManageData{})
 }
 
-func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *request, status int, d eventManageData) {
+func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *Request, status int, d eventManageData) {
 	ctx := r.Context()
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	q := r.URL.Query()
@@ -96,7 +96,7 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *reque
 	d.Levels = []option{{"", "同大类"}, {events.LevelCommunity, "社区自办"}, {events.LevelStreet, "街道"}, {events.LevelDistrict, "区县"}}
 	depts, err := h.Events.Departments(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, c := range sortedKeys(depts) {
@@ -110,15 +110,15 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *reque
 		d.ContactUnit, _ = strconv.ParseInt(q.Get("unit"), 10, 64)
 	}
 	if d.ContactUnit != 0 {
-		if d.Contacts, err = h.Events.Contacts(ctx, rq.viewer, d.ContactUnit); err != nil {
-			h.serverError(w, r, rq, err)
+		if d.Contacts, err = h.Events.Contacts(ctx, rq.Viewer, d.ContactUnit); err != nil {
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
-	h.render(w, r, status, "events_manage", newPage(rq, "事件分类与时限", "events", d))
+	h.tmpl.Render(w, r, status, "events_manage", NewPage(rq, "事件分类与时限", "events", d))
 }
 
-func (h *handler) saveCategory(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveCategory(w http.ResponseWriter, r *http.Request, rq *Request) {
 	c := events.Category{Code: r.PostFormValue("code"), Parent: r.PostFormValue("parent"), Name: r.PostFormValue("name"),
 		Description: r.PostFormValue("description"), Level: r.PostFormValue("level"), Department: r.PostFormValue("department"),
 		Kind: r.PostFormValue("kind"), Public: r.PostFormValue("public") == "1", Active: r.PostFormValue("active") == "1"}
@@ -130,14 +130,14 @@ func (h *handler) saveCategory(w http.ResponseWriter, r *http.Request, rq *reque
 			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{Edit: c, New: c.Version == 0, Errors: fe, Error: fe.Error()})
 			return
 		}
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.setFlash(w, "saved")
+	h.kit.SetFlash(w, "saved")
 	http.Redirect(w, r, "/events/manage?code="+url.QueryEscape(c.Code), http.StatusSeeOther)
 }
 
-func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *Request) {
 	category := r.PostFormValue("category")
 	for _, step := range []string{events.StepAccept, events.StepFile, events.StepDispatch, events.StepHandle, events.StepVerify, events.StepClose} {
 		for _, u := range []string{events.UrgencyNormal, events.UrgencyUrgent, events.UrgencyCritical} {
@@ -163,16 +163,16 @@ func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *request
 						Error: events.StepNames[step] + events.UrgencyNames[u] + ":" + fe.Error()})
 					return
 				}
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	}
-	h.setFlash(w, "saved")
+	h.kit.SetFlash(w, "saved")
 	http.Redirect(w, r, "/events/manage?limits="+url.QueryEscape(category)+"#limits", http.StatusSeeOther)
 }
 
-func (h *handler) saveEventSettings(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveEventSettings(w http.ResponseWriter, r *http.Request, rq *Request) {
 	for _, k := range []string{"warn_percent", "red_after", "red_after_unit"} {
 		if err := h.Events.SetSetting(r.Context(), k, r.PostFormValue(k)); err != nil {
 			var fe register.FieldErrors
@@ -180,15 +180,15 @@ func (h *handler) saveEventSettings(w http.ResponseWriter, r *http.Request, rq *
 				h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{Errors: fe, Error: fe.Error()})
 				return
 			}
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
-	h.setFlash(w, "saved")
+	h.kit.SetFlash(w, "saved")
 	http.Redirect(w, r, "/events/manage#settings", http.StatusSeeOther)
 }
 
-func (h *handler) addContact(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) addContact(w http.ResponseWriter, r *http.Request, rq *Request) {
 	c := events.Contact{Department: r.PostFormValue("department"), Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone")}
 	c.UnitID, _ = strconv.ParseInt(r.PostFormValue("unit"), 10, 64)
 	if err := h.Events.AddContact(r.Context(), nil, &c); err != nil {
@@ -197,19 +197,19 @@ func (h *handler) addContact(w http.ResponseWriter, r *http.Request, rq *request
 			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{ContactUnit: c.UnitID, Errors: fe, Error: fe.Error()})
 			return
 		}
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.setFlash(w, "added")
+	h.kit.SetFlash(w, "added")
 	http.Redirect(w, r, "/events/manage?unit="+strconv.FormatInt(c.UnitID, 10)+"#contacts", http.StatusSeeOther)
 }
 
-func (h *handler) deleteContact(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) deleteContact(w http.ResponseWriter, r *http.Request, rq *Request) {
 	id, _ := strconv.ParseInt(r.PathValue("contact"), 10, 64)
 	if err := h.Events.DeleteContact(r.Context(), id); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.setFlash(w, "saved")
+	h.kit.SetFlash(w, "saved")
 	http.Redirect(w, r, "/events/manage?unit="+r.PostFormValue("unit")+"#contacts", http.StatusSeeOther)
 }

@@ -27,13 +27,13 @@ var (
 
 func (h *handler) eventPublicRoutes(rt *Routes) {
 	public := access.Rule{Public: true}
-	rt.Handle("GET /public/events", public, h.recover(http.HandlerFunc(h.publicReportForm)))
-	rt.Handle("POST /public/events", public, h.recover(http.HandlerFunc(h.publicReport)))
-	rt.Handle("GET /public/events/track", public, h.recover(http.HandlerFunc(h.publicTrack)))
-	rt.Handle("POST /public/events/rate", public, h.recover(http.HandlerFunc(h.publicRate)))
-	rt.Handle("GET /public/events/photos/{no}/{photo}", public, h.recover(http.HandlerFunc(h.publicPhoto)))
+	rt.Handle("GET /public/events", public, h.kit.Recover(http.HandlerFunc(h.publicReportForm)))
+	rt.Handle("POST /public/events", public, h.kit.Recover(http.HandlerFunc(h.publicReport)))
+	rt.Handle("GET /public/events/track", public, h.kit.Recover(http.HandlerFunc(h.publicTrack)))
+	rt.Handle("POST /public/events/rate", public, h.kit.Recover(http.HandlerFunc(h.publicRate)))
+	rt.Handle("GET /public/events/photos/{no}/{photo}", public, h.kit.Recover(http.HandlerFunc(h.publicPhoto)))
 	// The residents' portal links here ("反映问题"), with its community.
-	rt.Handle("GET /report", public, h.recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rt.Handle("GET /report", public, h.kit.Recover(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		to := "/public/events"
 		if c, err := strconv.ParseInt(r.URL.Query().Get("c"), 10, 64); err == nil && c > 0 {
 			to += "?org=" + strconv.FormatInt(c, 10)
@@ -55,7 +55,7 @@ func (h *handler) publicToken(w http.ResponseWriter, r *http.Request) string {
 		return c.Value
 	}
 	t := randomToken()
-	h.setCookie(w, publicCookie, t, 0)
+	h.kit.SetCookie(w, publicCookie, t, 0)
 	return t
 }
 
@@ -72,31 +72,31 @@ func (h *handler) renderPublicReport(w http.ResponseWriter, r *http.Request, sta
 	ctx := r.Context()
 	var err error
 	if d.Categories, err = h.categoryGroups(ctx, true, false); err != nil {
-		h.serverError(w, r, nil, err)
+		h.kit.ServerError(w, r, nil, err)
 		return
 	}
 	if d.Places, err = h.reportPlaces(ctx, access.Everything); err != nil {
-		h.serverError(w, r, nil, err)
+		h.kit.ServerError(w, r, nil, err)
 		return
 	}
 	if d.F.Errors != nil {
 		d.F.Summary = summarize(d.F.Errors, []string{"category", "org", "description", "photos", "address", "reporter_name", "reporter_phone"})
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	h.render(w, r, status, "events_public_report", &page{Title: "反映问题", CSRF: h.publicToken(w, r), Data: d})
+	h.tmpl.Render(w, r, status, "events_public_report", &Page{Title: "反映问题", CSRF: h.publicToken(w, r), Data: d})
 }
 
 func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 3*events.MaxUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		h.errorPage(w, r, nil, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, nil, http.StatusBadRequest)
 		return
 	} else if errors.Is(err, http.ErrNotMultipart) && r.ParseForm() != nil {
-		h.errorPage(w, r, nil, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, nil, http.StatusBadRequest)
 		return
 	}
 	if !cleanForm(r) {
-		h.errorPage(w, r, nil, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, nil, http.StatusBadRequest)
 		return
 	}
 	d := eventPublicReportData{F: eventReportForm{Category: r.PostFormValue("category"), Description: r.PostFormValue("description"),
@@ -108,7 +108,7 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 		h.renderPublicReport(w, r, http.StatusForbidden, d)
 		return
 	}
-	addr := clientAddr(r)
+	addr := ClientAddr(r)
 	if publicReports.Blocked(addr) {
 		d.F.Errors = map[string]string{"form": "提交过于频繁,请稍后再试;紧急情况请拨打12345。"}
 		h.renderPublicReport(w, r, http.StatusTooManyRequests, d)
@@ -139,7 +139,7 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 		h.renderPublicReport(w, r, http.StatusUnprocessableEntity, d)
 		return
 	case err != nil:
-		h.serverError(w, r, nil, err)
+		h.kit.ServerError(w, r, nil, err)
 		return
 	}
 	publicReports.Miss(addr)
@@ -167,13 +167,13 @@ func (h *handler) publicTrack(w http.ResponseWriter, r *http.Request) {
 	if d.E != nil && d.E.CanRate {
 		csrf = h.publicToken(w, r) // only the rating form needs one
 	}
-	h.render(w, r, status, "events_public_track", &page{Title: "查询办理进度", CSRF: csrf, Data: d})
+	h.tmpl.Render(w, r, status, "events_public_track", &Page{Title: "查询办理进度", CSRF: csrf, Data: d})
 }
 
 // lookupPublic finds an event by tracking number for the public pages,
 // counting misses against the client's address.
 func (h *handler) lookupPublic(r *http.Request, no string) (int, *events.PublicEvent, string) {
-	addr := clientAddr(r)
+	addr := ClientAddr(r)
 	if lookupMisses.Blocked(addr) {
 		return http.StatusTooManyRequests, nil, "查询过于频繁,请一分钟后再试。"
 	}
@@ -192,7 +192,7 @@ func (h *handler) lookupPublic(r *http.Request, no string) (int, *events.PublicE
 func (h *handler) publicRate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil || !cleanForm(r) {
-		h.errorPage(w, r, nil, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, nil, http.StatusBadRequest)
 		return
 	}
 	no := r.PostFormValue("no")
@@ -215,15 +215,15 @@ func (h *handler) publicRate(w http.ResponseWriter, r *http.Request) {
 		case errors.As(err, &ie):
 			d.Error, status = "该事件已评价过或尚未办结。", http.StatusConflict
 		default:
-			h.serverError(w, r, nil, err)
+			h.kit.ServerError(w, r, nil, err)
 			return
 		}
 	}
-	h.render(w, r, status, "events_public_track", &page{Title: "查询办理进度", CSRF: h.publicToken(w, r), Data: d})
+	h.tmpl.Render(w, r, status, "events_public_track", &Page{Title: "查询办理进度", CSRF: h.publicToken(w, r), Data: d})
 }
 
 func (h *handler) publicPhoto(w http.ResponseWriter, r *http.Request) {
-	addr := clientAddr(r)
+	addr := ClientAddr(r)
 	if lookupMisses.Blocked(addr) {
 		http.Error(w, "查询过于频繁", http.StatusTooManyRequests)
 		return
@@ -236,7 +236,7 @@ func (h *handler) publicPhoto(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, nil, err)
+		h.kit.ServerError(w, r, nil, err)
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)

@@ -18,25 +18,25 @@ const exportLimit = 5000
 // exportPersons downloads the persons a search finds as CSV (台账), with
 // the fields the viewer may see, masked as on the page. The export and its
 // row count are in the audit log before the file is sent.
-func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	query := register.PersonQuery{Text: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"), Limit: 200}
 	if _, ok := register.ResidenceNames[query.Residence]; !ok {
 		query.Residence = ""
 	}
-	scope := rq.viewer.Scope(access.RegisterExport)
+	scope := rq.Viewer.Scope(access.RegisterExport)
 	var persons []register.Person
 	for len(persons) < exportLimit {
 		query.Offset = len(persons)
 		page, more, err := h.Register.SearchPersons(ctx, scope, query)
 		var fe register.FieldErrors
 		if errors.As(err, &fe) {
-			h.errorPage(w, r, rq, http.StatusUnprocessableEntity)
+			h.kit.ErrorPage(w, r, rq, http.StatusUnprocessableEntity)
 			return
 		}
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		persons = append(persons, page...)
@@ -52,18 +52,18 @@ func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	hhs, err := h.Register.HouseholdBriefs(ctx, scope, hhIDs)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	grids, err := h.Org.Names(ctx, gridIDs)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r),
+	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r),
 		Action: audit.Export, Entity: "person", Route: "GET /search/export", Status: http.StatusOK, Rows: len(persons),
 		Detail: truncate("persons: "+query.Text, 200)}); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

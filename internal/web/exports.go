@@ -20,13 +20,13 @@ import (
 
 func (h *handler) exportRoutes(rt *Routes) {
 	rule := access.Rule{Perm: exports.Perm}
-	h.addNav("exports", "部门导出", "/exports", exports.Perm)
-	h.page(rt, "GET /exports", rule, h.exportsIndex)
-	h.page(rt, "GET /exports/new", rule, h.templateForm)
-	h.page(rt, "POST /exports/new", rule, h.saveTemplate)
-	h.page(rt, "GET /exports/{template}/edit", rule, h.templateForm)
-	h.page(rt, "POST /exports/{template}/edit", rule, h.saveTemplate)
-	h.page(rt, "GET /exports/{template}/download", access.Rule{Perm: exports.Perm, Audit: audit.Export}, h.downloadExport)
+	h.kit.AddNav("exports", "部门导出", "/exports", exports.Perm)
+	h.kit.Handle(rt, "GET /exports", rule, h.exportsIndex)
+	h.kit.Handle(rt, "GET /exports/new", rule, h.templateForm)
+	h.kit.Handle(rt, "POST /exports/new", rule, h.saveTemplate)
+	h.kit.Handle(rt, "GET /exports/{template}/edit", rule, h.templateForm)
+	h.kit.Handle(rt, "POST /exports/{template}/edit", rule, h.saveTemplate)
+	h.kit.Handle(rt, "GET /exports/{template}/download", access.Rule{Perm: exports.Perm, Audit: audit.Export}, h.downloadExport)
 }
 
 // exportDepartments are the departments whose templates v may use; nil for
@@ -49,10 +49,10 @@ type exportsData struct {
 	Departments []option
 }
 
-func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *request) {
-	ts, err := h.Exports.Templates(r.Context(), exportDepartments(rq.viewer))
+func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
+	ts, err := h.Exports.Templates(r.Context(), exportDepartments(rq.Viewer))
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := exportsData{Templates: ts, Labels: map[string]string{}}
@@ -61,13 +61,13 @@ func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	kinds, err := h.Register.TagKinds(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, k := range kinds {
 		d.Labels["tag:"+k.Code] = k.Name
 	}
-	h.render(w, r, http.StatusOK, "exports", newPage(rq, "按部门模板导出", "exports", d))
+	h.tmpl.Render(w, r, http.StatusOK, "exports", NewPage(rq, "按部门模板导出", "exports", d))
 }
 
 // template reads the {template} of the path if v may use it.
@@ -88,29 +88,29 @@ func (h *handler) template(r *http.Request, v *access.Viewer) (*exports.Template
 
 // downloadExport fills a template for the viewer's scope. The file and its
 // row count are in the audit log before it is sent.
-func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *request) {
-	t, err := h.template(r, rq.viewer)
+func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *Request) {
+	t, err := h.template(r, rq.Viewer)
 	if errors.Is(err, exports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	format := r.URL.Query().Get("format")
 	if format != "csv" {
 		format = "xlsx"
 	}
-	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
-		Addr: clientAddr(r), Route: "GET /exports/{template}/download", Status: http.StatusOK},
-		scopeFor(rq.viewer, t), t, format)
+	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name,
+		Addr: ClientAddr(r), Route: "GET /exports/{template}/download", Status: http.StatusOK},
+		scopeFor(rq.Viewer, t), t, format)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	defer f.Close()
-	h.Log.Info("department export", "user", rq.user.ID, "template", t.ID, "rows", n)
+	h.Log.Info("department export", "user", rq.User.ID, "template", t.ID, "rows", n)
 	w.Header().Set("Content-Type", sheets.ContentType(format))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"export.%s\"; filename*=UTF-8''%s",
 		format, url.PathEscape(t.Name+"."+format)))
@@ -130,24 +130,24 @@ type templateFormData struct {
 // blankColumns is how many empty column rows the form offers for adding.
 const blankColumns = 4
 
-func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t := &exports.Template{}
 	if r.PathValue("template") != "" {
 		var err error
-		if t, err = h.template(r, rq.viewer); err != nil {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+		if t, err = h.template(r, rq.Viewer); err != nil {
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		}
 	} else {
 		t.Department = r.URL.Query().Get("department")
-		if ds := exportDepartments(rq.viewer); len(ds) > 0 && t.Department == "" {
+		if ds := exportDepartments(rq.Viewer); len(ds) > 0 && t.Department == "" {
 			t.Department = ds[0]
 		}
 	}
 	h.renderTemplateForm(w, r, rq, http.StatusOK, t, nil)
 }
 
-func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq *request, status int, t *exports.Template, errs map[string]string) {
+func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, t *exports.Template, errs map[string]string) {
 	d := templateFormData{T: t, Rows: append(append([]exports.Column{}, t.Columns...), make([]exports.Column, blankColumns)...),
 		Errors: errs}
 	d.Fields = append(d.Fields, option{"", "(不用此行)"})
@@ -156,7 +156,7 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 	}
 	kinds, err := h.Register.TagKinds(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, k := range kinds {
@@ -164,10 +164,10 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 	}
 	all, err := h.departmentOptions(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	ds := exportDepartments(rq.viewer)
+	ds := exportDepartments(rq.Viewer)
 	for _, o := range all {
 		if ds == nil || hasString(ds, o.Value) {
 			d.Departments = append(d.Departments, o)
@@ -178,7 +178,7 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 	if t.ID != 0 {
 		title = "修改导出模板"
 	}
-	h.render(w, r, status, "export_template", newPage(rq, title, "exports", d))
+	h.tmpl.Render(w, r, status, "export_template", NewPage(rq, title, "exports", d))
 }
 
 func hasString(list []string, s string) bool {
@@ -190,18 +190,18 @@ func hasString(list []string, s string) bool {
 	return false
 }
 
-func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t := &exports.Template{}
 	if r.PathValue("template") != "" {
 		var err error
-		if t, err = h.template(r, rq.viewer); err != nil {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+		if t, err = h.template(r, rq.Viewer); err != nil {
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		}
 		t.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	} else {
 		t.Department = r.PostFormValue("department")
-		if ds := exportDepartments(rq.viewer); ds != nil && !hasString(ds, t.Department) {
+		if ds := exportDepartments(rq.Viewer); ds != nil && !hasString(ds, t.Department) {
 			h.renderTemplateForm(w, r, rq, http.StatusUnprocessableEntity, t, map[string]string{"department": "只能为本部门建模板"})
 			return
 		}
@@ -218,16 +218,16 @@ func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 		t.Columns = append(t.Columns, exports.Column{Field: field, Header: header})
 	}
-	err := h.Exports.SaveTemplate(r.Context(), rq.user.Name, t)
+	err := h.Exports.SaveTemplate(r.Context(), rq.User.Name, t)
 	if fe := importErrors(err); fe != nil {
 		h.renderTemplateForm(w, r, rq, http.StatusUnprocessableEntity, t, fe)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.entity, rq.audit.id = "export_template", t.ID
-	h.setFlash(w, "template_saved")
+	rq.Audit.Entity, rq.Audit.ID = "export_template", t.ID
+	h.kit.SetFlash(w, "template_saved")
 	http.Redirect(w, r, "/exports", http.StatusSeeOther)
 }

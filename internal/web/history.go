@@ -39,7 +39,7 @@ var refFields = map[string]string{
 // changeViews turns change events into display rows: codes become their
 // Chinese names and ids become names. The register has already masked or
 // dropped what the viewer may not see.
-func (h *handler) changeViews(ctx context.Context, rq *request, cs []register.Change) ([]changeView, error) {
+func (h *handler) changeViews(ctx context.Context, rq *Request, cs []register.Change) ([]changeView, error) {
 	ids := map[string][]int64{}
 	for _, c := range cs {
 		for _, f := range c.Fields {
@@ -58,14 +58,14 @@ func (h *handler) changeViews(ctx context.Context, rq *request, cs []register.Ch
 		switch t {
 		case "households":
 			var bs map[int64]register.HouseholdBrief
-			if bs, err = h.Register.HouseholdBriefs(ctx, rq.read(), list); err == nil {
+			if bs, err = h.Register.HouseholdBriefs(ctx, rq.Read(), list); err == nil {
 				names[t] = map[int64]string{}
 				for id, b := range bs {
 					names[t][id] = "户号 " + b.Number
 				}
 			}
 		case "persons":
-			names[t], err = h.Register.PersonNames(ctx, rq.read(), list)
+			names[t], err = h.Register.PersonNames(ctx, rq.Read(), list)
 		case "organisations":
 			names[t], err = h.Register.OrganisationNames(ctx, list)
 		default:

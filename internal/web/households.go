@@ -25,24 +25,24 @@ type householdData struct {
 	History   []changeView
 }
 
-func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *request) {
-	h.showHousehold(w, r, rq, rq.read())
+func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *Request) {
+	h.showHousehold(w, r, rq, rq.Read())
 }
 
 // revealHousehold shows the household with its members' full numbers, an
 // audited action like revealPerson.
-func (h *handler) revealHousehold(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) revealHousehold(w http.ResponseWriter, r *http.Request, rq *Request) {
 	if !h.recordReveal(w, r, rq, "household", "POST /households/{id}/reveal", "户及成员的证件号码、联系电话") {
 		return
 	}
-	h.showHousehold(w, r, rq, rq.viewer.Scope(access.RegisterReveal).Revealing())
+	h.showHousehold(w, r, rq, rq.Viewer.Scope(access.RegisterReveal).Revealing())
 }
 
-func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *request, scope access.Scope) {
+func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *Request, scope access.Scope) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	hh, err := h.Register.Household(ctx, scope, id)
@@ -51,11 +51,11 @@ func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *requ
 		return
 	}
 	f := scope.Fields(hh.Place())
-	d := householdData{H: hh, F: f, CanEdit: rq.write().Contains(hh.Place()), Revealed: r.Method == http.MethodPost,
+	d := householdData{H: hh, F: f, CanEdit: rq.Write().Contains(hh.Place()), Revealed: r.Method == http.MethodPost,
 		CanReveal: (f.IsMasked("household", "phone") || f.IsMasked("person", "id_number", "phone")) &&
-			rq.viewer.CanAt(access.RegisterReveal, hh.Place())}
+			rq.Viewer.CanAt(access.RegisterReveal, hh.Place())}
 	if d.Members, err = h.Register.Members(ctx, scope, hh); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for i := range d.Members {
@@ -64,34 +64,34 @@ func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 	}
 	if hh.HouseID != 0 {
-		house, err := h.Register.House(ctx, rq.read(), hh.HouseID)
+		house, err := h.Register.House(ctx, rq.Read(), hh.HouseID)
 		if err == nil {
 			d.House = &house
 		} else if !errors.Is(err, register.ErrNotFound) {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
 	units, err := h.Org.Names(ctx, []int64{hh.GridID})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Grid = units[hh.GridID]
 	if d.Place, err = h.placeBelowGrid(ctx, hh.OrgID); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	hist, err := h.Register.History(ctx, f, "household", hh.ID)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "household", newPage(rq, "户 "+hh.Number, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "household", NewPage(rq, "户 "+hh.Number, "search", d))
 }
 
 type householdForm struct {
@@ -149,84 +149,84 @@ func (f householdForm) apply(hh *register.Household, ed access.Fields) {
 	}
 }
 
-func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f householdForm) {
+func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f householdForm) {
 	f.Kinds = householdKindOptions
 	f.Summary = summarize(f.Errors, householdFormFields)
-	h.render(w, r, status, "household_form", newPage(rq, "修改户信息", "search", f))
+	h.tmpl.Render(w, r, status, "household_form", NewPage(rq, "修改户信息", "search", f))
 }
 
-func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, ok := pathID(r)
+func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	hh, err := h.Register.Household(r.Context(), rq.write(), id)
+	hh, err := h.Register.Household(r.Context(), rq.Write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	members, err := h.Register.Members(r.Context(), rq.read(), hh)
+	members, err := h.Register.Members(r.Context(), rq.Read(), hh)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members, rq.write().Fields(hh.Place())))
+	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members, rq.Write().Fields(hh.Place())))
 }
 
-func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	current, err := h.Register.Household(ctx, rq.write(), id)
+	current, err := h.Register.Household(ctx, rq.Write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	members, err := h.Register.Members(ctx, rq.read(), current)
+	members, err := h.Register.Members(ctx, rq.Read(), current)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	fields := rq.write().Fields(current.Place())
+	fields := rq.Write().Fields(current.Place())
 	f := readHouseholdForm(r)
 	f.F = fields
 	hh := current
 	f.apply(&hh, fields)
 	hh.Version = f.Version
-	err = h.Register.UpdateHousehold(ctx, rq.actor, rq.write(), &hh)
+	err = h.Register.UpdateHousehold(ctx, rq.Actor, rq.Write(), &hh)
 	var fe register.FieldErrors
 	var ce *register.ConflictError
 	switch {
 	case err == nil:
-		h.Log.Info("household updated", "household", id, "user", rq.user.ID)
-		h.setFlash(w, "saved")
+		h.Log.Info("household updated", "household", id, "user", rq.User.ID)
+		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/households/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		f.ID, f.CurrentPhone, f.Members, f.Errors = id, current.Phone, members, fe
 		h.renderHouseholdForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	case errors.As(err, &ce):
-		now, err := h.Register.Household(ctx, rq.write(), id)
+		now, err := h.Register.Household(ctx, rq.Write(), id)
 		if err != nil {
 			h.fail(w, r, rq, err)
 			return
 		}
-		if members, err = h.Register.Members(ctx, rq.read(), now); err != nil {
-			h.serverError(w, r, rq, err)
+		if members, err = h.Register.Members(ctx, rq.Read(), now); err != nil {
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		nf := formFromHousehold(now, members, fields)
 		cv, err := h.conflictView(r, rq, ce)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		cv.Yours = householdDifferences(f, now, members)
 		nf.Conflict = cv
-		h.Log.Info("household edit conflict", "household", id, "user", rq.user.ID)
+		h.Log.Info("household edit conflict", "household", id, "user", rq.User.ID)
 		h.renderHouseholdForm(w, r, rq, http.StatusConflict, nf)
 	default:
 		h.fail(w, r, rq, err)

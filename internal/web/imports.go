@@ -26,17 +26,17 @@ import (
 func (h *handler) importRoutes(rt *Routes) {
 	imp := access.Rule{Perm: imports.PermImport}
 	obj := access.Rule{Perm: imports.PermImport, Object: "import"}
-	h.addNav("imports", "导入", "/imports", imports.PermImport)
-	h.page(rt, "GET /imports", imp, h.importsIndex)
-	h.pageWithBody(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
-	h.page(rt, "GET /uploads/{token}", imp, h.mappingForm)
-	h.page(rt, "POST /uploads/{token}", imp, h.startImport)
-	h.page(rt, "GET /imports/{id}", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.View}, h.importPage)
-	h.page(rt, "POST /imports/{id}/resume", obj, h.resumeImport)
-	h.page(rt, "GET /imports/{id}/rejects", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.Export}, h.importRejects)
-	h.page(rt, "GET /conflicts", access.Rule{Perm: imports.PermResolve}, h.conflictList)
-	h.page(rt, "GET /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict", Audit: audit.View}, h.conflictPage)
-	h.page(rt, "POST /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict"}, h.resolveConflict)
+	h.kit.AddNav("imports", "导入", "/imports", imports.PermImport)
+	h.kit.Handle(rt, "GET /imports", imp, h.importsIndex)
+	h.kit.HandleWithBody(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
+	h.kit.Handle(rt, "GET /uploads/{token}", imp, h.mappingForm)
+	h.kit.Handle(rt, "POST /uploads/{token}", imp, h.startImport)
+	h.kit.Handle(rt, "GET /imports/{id}", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.View}, h.importPage)
+	h.kit.Handle(rt, "POST /imports/{id}/resume", obj, h.resumeImport)
+	h.kit.Handle(rt, "GET /imports/{id}/rejects", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.Export}, h.importRejects)
+	h.kit.Handle(rt, "GET /conflicts", access.Rule{Perm: imports.PermResolve}, h.conflictList)
+	h.kit.Handle(rt, "GET /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict", Audit: audit.View}, h.conflictPage)
+	h.kit.Handle(rt, "POST /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict"}, h.resolveConflict)
 }
 
 type importsIndexData struct {
@@ -121,34 +121,34 @@ func (h *handler) departmentOptions(ctx context.Context) ([]option, error) {
 	return out, rows.Err()
 }
 
-func (h *handler) importsIndex(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) importsIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderImportsIndex(w, r, rq, http.StatusOK, importsIndexData{})
 }
 
-func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq *request, status int, d importsIndexData) {
+func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq *Request, status int, d importsIndexData) {
 	ctx := r.Context()
 	var err error
-	if d.Imports, err = h.Imports.Imports(ctx, rq.viewer, imports.ListQuery{Limit: 30}); err == nil {
+	if d.Imports, err = h.Imports.Imports(ctx, rq.Viewer, imports.ListQuery{Limit: 30}); err == nil {
 		if d.Departments, err = h.departmentOptions(ctx); err == nil {
-			if d.Units, err = h.importTargets(ctx, rq.viewer); err == nil {
-				d.Open, err = h.Imports.CountConflicts(ctx, rq.viewer.Scope(imports.PermResolve))
+			if d.Units, err = h.importTargets(ctx, rq.Viewer); err == nil {
+				d.Open, err = h.Imports.CountConflicts(ctx, rq.Viewer.Scope(imports.PermResolve))
 			}
 		}
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if d.Unit == "" && rq.home != nil {
-		d.Unit = strconv.FormatInt(rq.home.ID, 10)
+	if d.Unit == "" && rq.Home != nil {
+		d.Unit = strconv.FormatInt(rq.Home.ID, 10)
 	}
 	d.MaxMB, d.MaxRows = h.Imports.Limits.MaxBytes>>20, h.Imports.Limits.MaxRows
 	d.Summary = summarize(d.Errors, []string{"file", "department", "unit"})
-	h.render(w, r, status, "imports", newPage(rq, "导入部门名册", "imports", d))
+	h.tmpl.Render(w, r, status, "imports", NewPage(rq, "导入部门名册", "imports", d))
 }
 
 // uploadImport keeps the file sent and goes on to its column mapping.
-func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *Request) {
 	d := importsIndexData{Department: r.PostFormValue("department"), Unit: r.PostFormValue("unit"), Errors: map[string]string{}}
 	unit, err := strconv.ParseInt(d.Unit, 10, 64)
 	if err != nil {
@@ -166,17 +166,17 @@ func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *reque
 		return
 	}
 	defer file.Close()
-	up, _, err := h.Imports.SaveUpload(rq.user.ID, d.Department, unit, header.Filename, file)
+	up, _, err := h.Imports.SaveUpload(rq.User.ID, d.Department, unit, header.Filename, file)
 	if fe := importErrors(err); fe != nil {
 		d.Errors = fe
 		h.renderImportsIndex(w, r, rq, http.StatusUnprocessableEntity, d)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.Log.Info("import uploaded", "user", rq.user.ID, "bytes", up.Size)
+	h.Log.Info("import uploaded", "user", rq.User.ID, "bytes", up.Size)
 	http.Redirect(w, r, "/uploads/"+up.Token, http.StatusSeeOther)
 }
 
@@ -224,17 +224,17 @@ type mappingData struct {
 	Summary    []errItem
 }
 
-func (h *handler) mappingForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) mappingForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderMapping(w, r, rq, http.StatusOK, nil, nil)
 }
 
 // renderMapping shows how the file will be read: each sheet's header and
 // each column's field, for the person to correct; form carries their
 // choices when a submission is sent back.
-func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *request, status int, form url.Values, errs map[string]string) {
+func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Request, status int, form url.Values, errs map[string]string) {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	up, path, err := h.Imports.Upload(token, rq.user.ID)
+	up, path, err := h.Imports.Upload(token, rq.User.ID)
 	if err != nil {
 		h.renderImportsIndex(w, r, rq, http.StatusNotFound, importsIndexData{Errors: map[string]string{"file": err.Error()}})
 		return
@@ -247,7 +247,7 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *requ
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := mappingData{Token: token, Upload: up, Analysis: a, Sheets: a.Layout.Sheets, Tag: a.Options.Tag,
@@ -292,7 +292,7 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	kinds, err := h.Register.TagKinds(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, k := range kinds {
@@ -300,22 +300,22 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	d.Residences = residenceOptions
 	d.Summary = summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
-	h.render(w, r, status, "import_mapping", newPage(rq, "核对列对应", "imports", d))
+	h.tmpl.Render(w, r, status, "import_mapping", NewPage(rq, "核对列对应", "imports", d))
 }
 
 // startImport records the import with the mapping chosen and starts it in
 // the background.
-func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
-	up, path, err := h.Imports.Upload(token, rq.user.ID)
+	up, path, err := h.Imports.Upload(token, rq.User.ID)
 	if err != nil {
 		h.renderImportsIndex(w, r, rq, http.StatusNotFound, importsIndexData{Errors: map[string]string{"file": err.Error()}})
 		return
 	}
 	a, err := h.Imports.Analyse(ctx, path, up.FileName, up.Department)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	mapping := map[string]string{}
@@ -333,24 +333,24 @@ func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	opt := a.Options
 	opt.Tag, opt.Residence = r.PostFormValue("tag"), r.PostFormValue("residence")
-	im, how, err := h.Imports.Create(ctx, rq.viewer, imports.Request{UnitID: up.UnitID, Department: up.Department,
+	im, how, err := h.Imports.Create(ctx, rq.Viewer, imports.Request{UnitID: up.UnitID, Department: up.Department,
 		Path: path, FileName: up.FileName, Spool: true, Mapping: mapping, Options: &opt})
 	if fe := importErrors(err); fe != nil {
 		h.renderMapping(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	h.Imports.ForgetUpload(token, true)
-	rq.audit.entity, rq.audit.id, rq.audit.detail = "import", im.ID, "开始导入"
+	rq.Audit.Entity, rq.Audit.ID, rq.Audit.Detail = "import", im.ID, "开始导入"
 	switch how {
 	case imports.CreatedDuplicate:
-		h.setFlash(w, "import_duplicate")
+		h.kit.SetFlash(w, "import_duplicate")
 	default:
-		h.Imports.Go(rq.viewer, im.ID)
-		h.setFlash(w, "import_started")
+		h.Imports.Go(rq.Viewer, im.ID)
+		h.kit.SetFlash(w, "import_started")
 	}
 	http.Redirect(w, r, "/imports/"+strconv.FormatInt(im.ID, 10), http.StatusSeeOther)
 }
@@ -364,16 +364,16 @@ type importPageData struct {
 	Conflict int
 }
 
-func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	im, err := h.Imports.Import(ctx, rq.viewer.Scope(imports.PermImport), id)
+	id, _ := PathID(r)
+	im, err := h.Imports.Import(ctx, rq.Viewer.Scope(imports.PermImport), id)
 	if errors.Is(err, imports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := importPageData{Im: im, Active: h.Imports.Running(im.ID)}
@@ -386,50 +386,50 @@ func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *request
 		}
 	}
 	if im.Rejected > 0 {
-		if d.Rejects, err = h.Imports.Rejects(ctx, rq.viewer.Scope(imports.PermImport), im.ID, 20, 0); err != nil {
-			h.serverError(w, r, rq, err)
+		if d.Rejects, err = h.Imports.Rejects(ctx, rq.Viewer.Scope(imports.PermImport), im.ID, 20, 0); err != nil {
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
-	if rq.viewer.Can(imports.PermResolve) {
-		cs, _, err := h.Imports.Conflicts(ctx, rq.viewer.Scope(imports.PermResolve), imports.ConflictQuery{ImportID: im.ID, Limit: 200})
+	if rq.Viewer.Can(imports.PermResolve) {
+		cs, _, err := h.Imports.Conflicts(ctx, rq.Viewer.Scope(imports.PermResolve), imports.ConflictQuery{ImportID: im.ID, Limit: 200})
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.Conflict = len(cs)
 	}
-	p := newPage(rq, "导入 "+im.FileName, "imports", d)
+	p := NewPage(rq, "导入 "+im.FileName, "imports", d)
 	if d.Active {
 		p.Refresh = 2
 	}
-	h.render(w, r, http.StatusOK, "import", p)
+	h.tmpl.Render(w, r, http.StatusOK, "import", p)
 }
 
-func (h *handler) resumeImport(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, _ := pathID(r)
-	if _, err := h.Imports.Import(r.Context(), rq.viewer.Scope(imports.PermImport), id); err != nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+func (h *handler) resumeImport(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, _ := PathID(r)
+	if _, err := h.Imports.Import(r.Context(), rq.Viewer.Scope(imports.PermImport), id); err != nil {
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	h.Imports.Go(rq.viewer, id)
+	h.Imports.Go(rq.Viewer, id)
 	http.Redirect(w, r, "/imports/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
 // importRejects downloads the rows an import did not take, with reasons:
 // personal data, so the download is audited with its row count first.
-func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	sc := rq.viewer.Scope(imports.PermImport)
+	id, _ := PathID(r)
+	sc := rq.Viewer.Scope(imports.PermImport)
 	im, err := h.Imports.Import(ctx, sc, id)
 	if err != nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	f, err := os.CreateTemp("", "shequ-rejects-*.xlsx")
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	defer func() {
@@ -441,13 +441,13 @@ func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *requ
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r),
+	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r),
 		Action: audit.Export, Entity: "import", EntityID: im.ID, CommunityID: im.CommunityID,
 		Route: "GET /imports/{id}/rejects", Status: http.StatusOK, Rows: n, Detail: "未导入的行"}); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	name := "未导入-" + strings.TrimSuffix(strings.TrimSuffix(im.FileName, ".xlsx"), ".csv") + ".xlsx"
@@ -463,18 +463,18 @@ type conflictListData struct {
 	ImportID  int64
 }
 
-func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q := r.URL.Query()
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	importID, _ := strconv.ParseInt(q.Get("import"), 10, 64)
-	cs, more, err := h.Imports.Conflicts(r.Context(), rq.viewer.Scope(imports.PermResolve),
+	cs, more, err := h.Imports.Conflicts(r.Context(), rq.Viewer.Scope(imports.PermResolve),
 		imports.ConflictQuery{ImportID: importID, Limit: 50, Offset: max(offset, 0)})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.rows = len(cs)
-	h.render(w, r, http.StatusOK, "conflicts", newPage(rq, "待核实", "imports",
+	rq.Audit.Rows = len(cs)
+	h.tmpl.Render(w, r, http.StatusOK, "conflicts", NewPage(rq, "待核实", "imports",
 		conflictListData{Conflicts: cs, More: more, Next: max(offset, 0) + len(cs), ImportID: importID}))
 }
 
@@ -497,25 +497,25 @@ type conflictData struct {
 	Summary  []errItem
 }
 
-func (h *handler) conflictPage(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) conflictPage(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderConflict(w, r, rq, http.StatusOK, nil, nil)
 }
 
-func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *request, status int, form url.Values, errs map[string]string) {
+func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *Request, status int, form url.Values, errs map[string]string) {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	sc := rq.viewer.Scope(imports.PermResolve)
+	id, _ := PathID(r)
+	sc := rq.Viewer.Scope(imports.PermResolve)
 	c, err := h.Imports.Conflict(ctx, sc, id)
 	if errors.Is(err, imports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := conflictData{C: c, Errors: errs, Decision: form.Get("decision")}
-	if p, err := h.Register.Person(ctx, rq.read(), c.PersonID); err == nil {
+	if p, err := h.Register.Person(ctx, rq.Read(), c.PersonID); err == nil {
 		d.Person = &p
 	}
 	// Numbers shown as the viewer's field set shows them.
@@ -540,12 +540,12 @@ func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *req
 		fields = append(fields, "choice_"+fd.Field)
 	}
 	d.Summary = summarize(d.Errors, append([]string{"decision", "version"}, fields...))
-	h.render(w, r, status, "conflict", newPage(rq, "核实:"+c.Incoming.Person.Name, "imports", d))
+	h.tmpl.Render(w, r, status, "conflict", NewPage(rq, "核实:"+c.Incoming.Person.Name, "imports", d))
 }
 
-func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	res := imports.Resolution{Version: version, Decision: r.PostFormValue("decision"), Choices: map[string]string{}}
 	for k, v := range r.PostForm {
@@ -553,23 +553,23 @@ func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *re
 			res.Choices[f] = v[0]
 		}
 	}
-	err := h.Imports.Resolve(ctx, rq.viewer, id, res)
+	err := h.Imports.Resolve(ctx, rq.Viewer, id, res)
 	if fe := importErrors(err); fe != nil {
 		h.renderConflict(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
 		return
 	}
 	if errors.Is(err, imports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.detail = "核实:" + res.Decision
-	h.setFlash(w, "resolved")
+	rq.Audit.Detail = "核实:" + res.Decision
+	h.kit.SetFlash(w, "resolved")
 	// On to the next one of the queue.
-	next, _, err := h.Imports.Conflicts(ctx, rq.viewer.Scope(imports.PermResolve), imports.ConflictQuery{Limit: 1})
+	next, _, err := h.Imports.Conflicts(ctx, rq.Viewer.Scope(imports.PermResolve), imports.ConflictQuery{Limit: 1})
 	if err == nil && len(next) == 1 {
 		http.Redirect(w, r, "/conflicts/"+strconv.FormatInt(next[0].ID, 10), http.StatusSeeOther)
 		return

@@ -51,26 +51,26 @@ type mapData struct {
 	Below   bool // the unit lies below the grids (a building): nothing to draw
 }
 
-func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, ok := queryID(r, "org")
+	id, ok := QueryID(r, "org")
 	if !ok {
 		if r.URL.Query().Has("org") {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		}
 		// No unit asked for: the user's own, or the top of the tree.
-		if rq.home != nil {
-			id = rq.home.ID
+		if rq.Home != nil {
+			id = rq.Home.ID
 		} else {
 			roots, err := h.Org.Roots(ctx)
 			if err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			if len(roots) != 1 {
 				sortUnits(roots)
-				h.render(w, r, http.StatusOK, "roots", newPage(rq, "地图", "map", rootsData{Purpose: "map", Roots: roots}))
+				h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "地图", "map", rootsData{Purpose: "map", Roots: roots}))
 				return
 			}
 			id = roots[0].ID
@@ -82,7 +82,7 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *request) {
 		return
 	}
 	if !h.visible(ctx, rq, unit) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	d := mapData{Unit: unit, Below: !hasMap(unit)}
@@ -91,24 +91,24 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *request) {
 		grids = []orgtree.Unit{unit}
 	} else if !d.Below {
 		if grids, err = h.Org.Descendants(ctx, id, orgtree.LevelGrid); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
 	sortUnits(grids)
-	scope, err := h.Access.Narrow(ctx, rq.read(), unit.ID)
+	scope, err := h.Access.Narrow(ctx, rq.Read(), unit.ID)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	grids = slices.DeleteFunc(grids, func(g orgtree.Unit) bool { return !h.visible(ctx, rq, g) })
 	loads, err := h.Register.GridLoads(ctx, scope)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	drawMap(&d, grids, loads)
-	h.render(w, r, http.StatusOK, "map", newPage(rq, unit.Name+"网格地图", "map", d))
+	h.tmpl.Render(w, r, http.StatusOK, "map", NewPage(rq, unit.Name+"网格地图", "map", d))
 }
 
 // drawMap projects the grids onto the canvas, colours them and places labels.

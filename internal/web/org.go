@@ -17,46 +17,46 @@ type homeData struct {
 	Roots   []orgtree.Unit // the tops of the tree, for a viewer of the whole tree
 	Stats   register.Stats
 	ShowMap bool
-	Menu    []navItem // what the user may do, for a user without the register
+	Menu    []NavItem // what the user may do, for a user without the register
 	NoGrant bool      // the account has no grant at all
 }
 
 // home shows the user's places in the tree and what the register holds there.
-func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *request) {
-	d := homeData{Unit: rq.home, Menu: h.navFor(rq.viewer)}
-	if !rq.viewer.Can(access.RegisterRead) {
+func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *Request) {
+	d := homeData{Unit: rq.Home, Menu: h.kit.NavFor(rq.Viewer)}
+	if !rq.Viewer.Can(access.RegisterRead) {
 		d.Unit = nil
-		d.NoGrant = len(rq.viewer.Grants()) == 0
-		h.render(w, r, http.StatusOK, "home", newPage(rq, "首页", "home", d))
+		d.NoGrant = len(rq.Viewer.Grants()) == 0
+		h.tmpl.Render(w, r, http.StatusOK, "home", NewPage(rq, "首页", "home", d))
 		return
 	}
 	switch {
-	case rq.read().Whole():
+	case rq.Read().Whole():
 		d.Unit = nil
 		roots, err := h.Org.Roots(r.Context())
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		sortUnits(roots)
 		d.Roots = roots
-	case rq.home != nil:
-		d.ShowMap = hasMap(*rq.home)
+	case rq.Home != nil:
+		d.ShowMap = hasMap(*rq.Home)
 	default:
 		places, err := h.places(r, rq)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.Places = places
 	}
-	st, err := h.Register.Stats(r.Context(), rq.read())
+	st, err := h.Register.Stats(r.Context(), rq.Read())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Stats = st
-	h.render(w, r, http.StatusOK, "home", newPage(rq, "首页", "home", d))
+	h.tmpl.Render(w, r, http.StatusOK, "home", NewPage(rq, "首页", "home", d))
 }
 
 // hasMap reports whether a unit has grids to draw: grids themselves and
@@ -71,9 +71,9 @@ type rootsData struct {
 }
 
 // places are the units of the user's grants that let them read the register.
-func (h *handler) places(r *http.Request, rq *request) ([]orgtree.Unit, error) {
+func (h *handler) places(r *http.Request, rq *Request) ([]orgtree.Unit, error) {
 	var out []orgtree.Unit
-	for _, id := range rq.read().Units() {
+	for _, id := range rq.Read().Units() {
 		u, err := h.Org.Get(r.Context(), id)
 		if err != nil {
 			return nil, err
@@ -86,23 +86,23 @@ func (h *handler) places(r *http.Request, rq *request) ([]orgtree.Unit, error) {
 
 // orgIndex opens the user's own unit, or lets the user choose among their
 // places (the tops of the tree, for a viewer of all of it).
-func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *request) {
-	if rq.home != nil {
-		http.Redirect(w, r, "/org/"+strconv.FormatInt(rq.home.ID, 10), http.StatusSeeOther)
+func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
+	if rq.Home != nil {
+		http.Redirect(w, r, "/org/"+strconv.FormatInt(rq.Home.ID, 10), http.StatusSeeOther)
 		return
 	}
-	if !rq.read().Whole() {
+	if !rq.Read().Whole() {
 		places, err := h.places(r, rq)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		h.render(w, r, http.StatusOK, "roots", newPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: places}))
+		h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: places}))
 		return
 	}
 	roots, err := h.Org.Roots(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if len(roots) == 1 {
@@ -110,7 +110,7 @@ func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *request) 
 		return
 	}
 	sortUnits(roots)
-	h.render(w, r, http.StatusOK, "roots", newPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
+	h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
 }
 
 type crumb struct {
@@ -157,11 +157,11 @@ const staffShown = 100
 
 // orgUnit is the org-tree browser: where the unit sits, what lies below it
 // with its weight, who works there and, for a building, its houses.
-func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	unit, err := h.Org.Get(ctx, id)
@@ -172,47 +172,47 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *request) {
 	d := orgData{Unit: unit, ShowMap: hasMap(unit)}
 	path, err := h.Org.Ancestors(ctx, id)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, u := range path {
 		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: u.ID != id && h.visible(ctx, rq, u)})
 	}
-	scope, err := h.Access.Narrow(ctx, rq.read(), id)
+	scope, err := h.Access.Narrow(ctx, rq.Read(), id)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Stats, err = h.Register.Stats(ctx, scope); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	children, err := h.Org.Children(ctx, id)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	sortUnits(children)
 	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !h.visible(ctx, rq, c) })
 	cc, err := h.childCounts(ctx, unit, children)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, c := range children {
 		d.Children = append(d.Children, childRow{Unit: c, counts: cc[c.ID]})
 	}
 	if err := h.staffSection(r, unit, &d); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if unit.Level == orgtree.LevelBuilding || unit.Level == orgtree.LevelUnit {
 		if err := h.buildingParts(r, rq, scope, unit, path, &d); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
-	h.render(w, r, http.StatusOK, "org", newPage(rq, unit.Name, "org", d))
+	h.tmpl.Render(w, r, http.StatusOK, "org", NewPage(rq, unit.Name, "org", d))
 }
 
 // staffSection lists the staff of the unit's subtree with their workload,
@@ -250,7 +250,7 @@ func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) e
 
 // buildingParts loads a building's record, houses and households; for a
 // 单元 only those of the 单元.
-func (h *handler) buildingParts(r *http.Request, rq *request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
+func (h *handler) buildingParts(r *http.Request, rq *Request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
 	ctx := r.Context()
 	buildingID := unit.ID
 	if unit.Level == orgtree.LevelUnit {
@@ -260,7 +260,7 @@ func (h *handler) buildingParts(r *http.Request, rq *request, scope access.Scope
 			}
 		}
 	}
-	b, err := h.Register.Building(ctx, rq.read(), buildingID)
+	b, err := h.Register.Building(ctx, rq.Read(), buildingID)
 	switch {
 	case errors.Is(err, register.ErrNotFound):
 		// An org unit of building level without register details yet.
@@ -269,7 +269,7 @@ func (h *handler) buildingParts(r *http.Request, rq *request, scope access.Scope
 	default:
 		d.Building = &b
 	}
-	houses, err := h.Register.HousesOfBuilding(ctx, rq.read(), buildingID)
+	houses, err := h.Register.HousesOfBuilding(ctx, rq.Read(), buildingID)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (h *handler) buildingParts(r *http.Request, rq *request, scope access.Scope
 	for _, x := range hs {
 		heads = append(heads, x.HeadID)
 	}
-	if d.Heads, err = h.Register.PersonNames(ctx, rq.read(), heads); err != nil {
+	if d.Heads, err = h.Register.PersonNames(ctx, rq.Read(), heads); err != nil {
 		return err
 	}
 	d.Households, d.HouseholdsMore, d.HouseholdsShown = hs, more, true

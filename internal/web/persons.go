@@ -31,37 +31,37 @@ type personData struct {
 	History      []changeView
 }
 
-func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *request) {
-	h.showPerson(w, r, rq, rq.read())
+func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *Request) {
+	h.showPerson(w, r, rq, rq.Read())
 }
 
 // revealPerson shows the person with the full ID and phone numbers: an
 // explicit action (a POST with the session's token), recorded in the audit
 // log before the numbers are sent.
-func (h *handler) revealPerson(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) revealPerson(w http.ResponseWriter, r *http.Request, rq *Request) {
 	if !h.recordReveal(w, r, rq, "person", "POST /persons/{id}/reveal", "证件号码、联系电话") {
 		return
 	}
-	h.showPerson(w, r, rq, rq.viewer.Scope(access.RegisterReveal).Revealing())
+	h.showPerson(w, r, rq, rq.Viewer.Scope(access.RegisterReveal).Revealing())
 }
 
 // recordReveal writes the audit entry of a reveal before the numbers are
 // sent; false when it could not be written (and the 500 page is shown).
-func (h *handler) recordReveal(w http.ResponseWriter, r *http.Request, rq *request, entity, route, what string) bool {
-	if err := h.Audit.RecordNow(r.Context(), audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name,
-		Addr: clientAddr(r), Action: audit.Reveal, Entity: entity, EntityID: rq.audit.id,
-		CommunityID: rq.place.Community, Route: route, Status: http.StatusOK, Detail: what}); err != nil {
-		h.serverError(w, r, rq, err)
+func (h *handler) recordReveal(w http.ResponseWriter, r *http.Request, rq *Request, entity, route, what string) bool {
+	if err := h.Audit.RecordNow(r.Context(), audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name,
+		Addr: ClientAddr(r), Action: audit.Reveal, Entity: entity, EntityID: rq.Audit.ID,
+		CommunityID: rq.Place.Community, Route: route, Status: http.StatusOK, Detail: what}); err != nil {
+		h.kit.ServerError(w, r, rq, err)
 		return false
 	}
 	return true
 }
 
-func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *request, scope access.Scope) {
+func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *Request, scope access.Scope) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	p, err := h.Register.Person(ctx, scope, id)
@@ -70,22 +70,22 @@ func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *request
 		return
 	}
 	f := scope.Fields(p.Place())
-	d := personData{P: p, F: f, CanEdit: rq.write().Contains(p.Place()),
-		CanReveal: f.IsMasked("person", "id_number", "phone") && rq.viewer.CanAt(access.RegisterReveal, p.Place()),
+	d := personData{P: p, F: f, CanEdit: rq.Write().Contains(p.Place()),
+		CanReveal: f.IsMasked("person", "id_number", "phone") && rq.Viewer.CanAt(access.RegisterReveal, p.Place()),
 		Revealed:  r.Method == http.MethodPost}
 	if p.HouseholdID != 0 {
-		hh, err := h.Register.Household(ctx, rq.read(), p.HouseholdID)
+		hh, err := h.Register.Household(ctx, rq.Read(), p.HouseholdID)
 		if err == nil {
 			d.Household = &hh
 		} else if !errors.Is(err, register.ErrNotFound) {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
 	if p.EmployerID != 0 {
 		// The employer may lie in another community: name it, but link only
 		// to what the user may open.
-		o, err := h.Register.Organisation(ctx, rq.read(), p.EmployerID)
+		o, err := h.Register.Organisation(ctx, rq.Read(), p.EmployerID)
 		d.EmployerLink = err == nil
 		if errors.Is(err, register.ErrNotFound) {
 			// An employer's name is not personal data; its other fields
@@ -94,7 +94,7 @@ func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *request
 			o = register.Organisation{ID: o.ID, Name: o.Name}
 		}
 		if err != nil && !errors.Is(err, register.ErrNotFound) {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		if err == nil {
@@ -103,28 +103,28 @@ func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	units, err := h.Org.Names(ctx, []int64{p.GridID})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Grid = units[p.GridID]
 	if d.Place, err = h.placeBelowGrid(ctx, p.OrgID); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Tags, err = h.Register.TagsOf(ctx, scope, p, ""); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	hist, err := h.Register.History(ctx, f, "person", p.ID)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "person", newPage(rq, p.Name, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "person", NewPage(rq, p.Name, "search", d))
 }
 
 // personForm is the edit and add form: the values as typed, so that a form
@@ -259,13 +259,13 @@ func (f personForm) apply(p *register.Person, ed access.Fields) {
 	}
 }
 
-func (h *handler) renderPersonForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f personForm) {
+func (h *handler) renderPersonForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f personForm) {
 	title := "修改人员信息"
 	if f.ID == 0 {
 		title = "添加人员"
 	}
 	f.Summary = summarize(f.Errors, personFormFields)
-	h.render(w, r, status, "person_form", newPage(rq, title, "search", personFormData{F: f, Options: formOptions}))
+	h.tmpl.Render(w, r, status, "person_form", NewPage(rq, title, "search", personFormData{F: f, Options: formOptions}))
 }
 
 // errItem is one line of the error box above a form; Anchor links to the
@@ -297,45 +297,45 @@ func summarize(fe register.FieldErrors, fields []string) []errItem {
 	return out
 }
 
-func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, ok := pathID(r)
+func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	p, err := h.Register.Person(r.Context(), rq.write(), id)
+	p, err := h.Register.Person(r.Context(), rq.Write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p, rq.write().Fields(p.Place())))
+	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p, rq.Write().Fields(p.Place())))
 }
 
-func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	current, err := h.Register.Person(ctx, rq.write(), id)
+	current, err := h.Register.Person(ctx, rq.Write(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	fields := rq.write().Fields(current.Place())
+	fields := rq.Write().Fields(current.Place())
 	f := readPersonForm(r)
 	f.F = fields
 	p := current
 	f.apply(&p, fields)
 	p.Version = f.Version
-	err = h.Register.UpdatePerson(ctx, rq.actor, rq.write(), &p)
+	err = h.Register.UpdatePerson(ctx, rq.Actor, rq.Write(), &p)
 	var fe register.FieldErrors
 	var ce *register.ConflictError
 	switch {
 	case err == nil:
-		h.Log.Info("person updated", "person", id, "user", rq.user.ID)
-		h.setFlash(w, "saved")
+		h.Log.Info("person updated", "person", id, "user", rq.User.ID)
+		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		f.ID, f.CurrentID, f.CurrentPhone, f.Errors = id, current.IDNumber, current.Phone, fe
@@ -347,7 +347,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *reque
 	case errors.As(err, &ce):
 		// Never overwrite silently: show what changed meanwhile and load the
 		// record as it is now, so the user can redo the edit on top of it.
-		now, err := h.Register.Person(ctx, rq.write(), id)
+		now, err := h.Register.Person(ctx, rq.Write(), id)
 		if err != nil {
 			h.fail(w, r, rq, err)
 			return
@@ -355,19 +355,19 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *reque
 		nf := formFromPerson(now, fields)
 		cv, err := h.conflictView(r, rq, ce)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		cv.Yours = personDifferences(f, now)
 		nf.Conflict = cv
-		h.Log.Info("person edit conflict", "person", id, "user", rq.user.ID)
+		h.Log.Info("person edit conflict", "person", id, "user", rq.User.ID)
 		h.renderPersonForm(w, r, rq, http.StatusConflict, nf)
 	default:
 		h.fail(w, r, rq, err)
 	}
 }
 
-func (h *handler) conflictView(r *http.Request, rq *request, ce *register.ConflictError) (*conflictView, error) {
+func (h *handler) conflictView(r *http.Request, rq *Request, ce *register.ConflictError) (*conflictView, error) {
 	changes, err := h.changeViews(r.Context(), rq, ce.Since)
 	if err != nil {
 		return nil, err
@@ -409,45 +409,45 @@ func personDifferences(f personForm, now register.Person) []fieldView {
 }
 
 // newPersonForm adds a member to a household.
-func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *request) {
-	hid, ok := queryID(r, "household")
+func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+	hid, ok := QueryID(r, "household")
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	hh, err := h.Register.Household(r.Context(), rq.write(), hid)
+	hh, err := h.Register.Household(r.Context(), rq.Write(), hid)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
 	f := personForm{Household: hh, DocType: string(ident.DocResidentID), Residence: register.ResidenceRegistered,
-		Address: hh.Address, Status: "active", F: rq.write().Fields(hh.Place())}
+		Address: hh.Address, Status: "active", F: rq.Write().Fields(hh.Place())}
 	if hh.Kind == register.HouseholdFloating {
 		f.Residence = register.ResidenceFloating
 	}
 	h.renderPersonForm(w, r, rq, http.StatusOK, f)
 }
 
-func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
-	hh, err := h.Register.Household(ctx, rq.write(), hid)
+	hh, err := h.Register.Household(ctx, rq.Write(), hid)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	rq.place, rq.audit.entity, rq.audit.id = hh.Place(), "household", hh.ID
-	fields := rq.write().Fields(hh.Place())
+	rq.Place, rq.Audit.Entity, rq.Audit.ID = hh.Place(), "household", hh.ID
+	fields := rq.Write().Fields(hh.Place())
 	f := readPersonForm(r)
 	f.Household, f.F = hh, fields
 	p := register.Person{HouseholdID: hh.ID, Status: "active"}
 	f.apply(&p, fields)
-	err = h.Register.CreatePerson(ctx, rq.actor, rq.write(), &p)
+	err = h.Register.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
-		h.Log.Info("person added", "person", p.ID, "household", hh.ID, "user", rq.user.ID)
-		h.setFlash(w, "added")
+		h.Log.Info("person added", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
+		h.kit.SetFlash(w, "added")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		f.Errors = fe

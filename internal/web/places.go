@@ -23,52 +23,52 @@ type houseData struct {
 }
 
 // house shows a dwelling, who lives there and its lettings (以房管人).
-func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	house, err := h.Register.House(ctx, rq.read(), id)
+	house, err := h.Register.House(ctx, rq.Read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	f := rq.read().Fields(house.Place())
+	f := rq.Read().Fields(house.Place())
 	d := houseData{H: house}
 	units, err := h.Org.Names(ctx, []int64{house.BuildingID, house.OrgID})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Building = units[house.BuildingID]
 	if house.OrgID != house.BuildingID {
 		d.Place = units[house.OrgID]
 	}
-	hs, err := h.Register.HouseholdsOfHouse(ctx, rq.read(), house)
+	hs, err := h.Register.HouseholdsOfHouse(ctx, rq.Read(), house)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Households, err = h.householdRows(r, rq, hs); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rentals, err := h.Register.RentalsOfHouse(ctx, rq.read(), house)
+	rentals, err := h.Register.RentalsOfHouse(ctx, rq.Read(), house)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, rt := range rentals {
 		v := rentalView{Rental: rt}
 		for _, pid := range rt.TenantIDs {
-			p, err := h.Register.Person(ctx, rq.read(), pid)
+			p, err := h.Register.Person(ctx, rq.Read(), pid)
 			switch {
 			case errors.Is(err, register.ErrNotFound):
 				v.Unknown++
 			case err != nil:
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			default:
 				v.Tenants = append(v.Tenants, p)
@@ -78,14 +78,14 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *request) {
 	}
 	hist, err := h.Register.History(ctx, f, "house", house.ID)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "house", newPage(rq, "房屋 "+house.Number, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "house", NewPage(rq, "房屋 "+house.Number, "search", d))
 }
 
 type organisationData struct {
@@ -96,14 +96,14 @@ type organisationData struct {
 }
 
 // organisation shows a unit or company and the residents working there (以业管人).
-func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	o, err := h.Register.Organisation(ctx, rq.read(), id)
+	o, err := h.Register.Organisation(ctx, rq.Read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
@@ -111,22 +111,22 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *reque
 	d := organisationData{O: o}
 	units, err := h.Org.Names(ctx, []int64{o.GridID})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Grid = units[o.GridID]
-	if d.Employees, err = h.Register.Employees(ctx, rq.read(), o.ID); err != nil {
-		h.serverError(w, r, rq, err)
+	if d.Employees, err = h.Register.Employees(ctx, rq.Read(), o.ID); err != nil {
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	hist, err := h.Register.History(ctx, rq.read().Fields(o.Place()), "organisation", o.ID)
+	hist, err := h.Register.History(ctx, rq.Read().Fields(o.Place()), "organisation", o.ID)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "organisation", newPage(rq, o.Name, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "organisation", NewPage(rq, o.Name, "search", d))
 }

@@ -72,7 +72,7 @@ func (h *handler) portalRoutes(rt *Routes) {
 		"POST /portal/rate":        h.portalRate,
 		"GET /portal/verify":       h.portalVerify,
 	} {
-		rt.Handle(pattern, public, h.recover(portalHeaders(fn)))
+		rt.Handle(pattern, public, h.kit.Recover(portalHeaders(fn)))
 	}
 }
 
@@ -160,7 +160,7 @@ func (h *handler) portalTrackForm(w http.ResponseWriter, r *http.Request) {
 // the same.
 func (h *handler) lookup(w http.ResponseWriter, r *http.Request, no, last4 string) (*services.Progress, bool) {
 	d := trackData{No: no}
-	if !h.Lookups.Allow(clientAddr(r), no) {
+	if !h.Lookups.Allow(ClientAddr(r), no) {
 		d.Limited, d.Error = true, "查询次数过多,请30分钟后再试,或携带回执到服务站窗口查询。"
 		h.renderPortal(w, r, http.StatusTooManyRequests, "track", "办件进度查询", d)
 		return nil, false
@@ -276,7 +276,7 @@ func (h *handler) portalVerify(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if code != "" {
 		d.Checked = true
-		if !h.Lookups.Allow("verify "+clientAddr(r), "verify") { // a budget of its own
+		if !h.Lookups.Allow("verify "+ClientAddr(r), "verify") { // a budget of its own
 			d.Error = "核验次数过多,请稍后再试。"
 			h.renderPortal(w, r, http.StatusTooManyRequests, "verify", "证明核验", d)
 			return

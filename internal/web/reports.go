@@ -61,31 +61,31 @@ func (h *handler) reportRoutes(rt *Routes) {
 		return access.Rule{Perm: perm, Object: "unit", Audit: auditAction}
 	}
 	manage := access.Rule{Perm: permReportsManage}
-	h.addNav("reports", "报表", "/reports", permReportsRead)
-	h.page(rt, "GET /reports", read, h.reportsIndex)
-	h.page(rt, "GET /reports/units/{id}", unit(permReportsRead, ""), h.reportPage)
-	h.page(rt, "GET /reports/units/{id}/export", unit(permReportsRead, ""), h.reportExport)
-	h.page(rt, "GET /reports/units/{id}/ledger", unit(permReportsRead, audit.View), h.reportLedger)
-	h.page(rt, "GET /reports/units/{id}/ledger/export", unit(access.RegisterExport, audit.Export), h.reportLedgerExport)
-	h.page(rt, "POST /reports/units/{id}/signoff", unit(permReportsSignoff, ""), h.reportSignoff)
-	h.page(rt, "GET /reports/units/{id}/manual", unit(permReportsManual, ""), h.reportManualForm)
-	h.page(rt, "POST /reports/units/{id}/manual", unit(permReportsManual, ""), h.reportManualSave)
-	h.page(rt, "GET /reports/templates/{tid}", read, h.reportTemplate)
-	h.page(rt, "GET /reports/templates/{tid}/items/{iid}/edit", manage, h.itemForm)
-	h.page(rt, "POST /reports/templates/{tid}/items/{iid}/edit", manage, h.itemSave)
-	h.page(rt, "GET /reports/templates/{tid}/sections/{sid}/new", manage, h.itemForm)
-	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/new", manage, h.itemSave)
+	h.kit.AddNav("reports", "报表", "/reports", permReportsRead)
+	h.kit.Handle(rt, "GET /reports", read, h.reportsIndex)
+	h.kit.Handle(rt, "GET /reports/units/{id}", unit(permReportsRead, ""), h.reportPage)
+	h.kit.Handle(rt, "GET /reports/units/{id}/export", unit(permReportsRead, ""), h.reportExport)
+	h.kit.Handle(rt, "GET /reports/units/{id}/ledger", unit(permReportsRead, audit.View), h.reportLedger)
+	h.kit.Handle(rt, "GET /reports/units/{id}/ledger/export", unit(access.RegisterExport, audit.Export), h.reportLedgerExport)
+	h.kit.Handle(rt, "POST /reports/units/{id}/signoff", unit(permReportsSignoff, ""), h.reportSignoff)
+	h.kit.Handle(rt, "GET /reports/units/{id}/manual", unit(permReportsManual, ""), h.reportManualForm)
+	h.kit.Handle(rt, "POST /reports/units/{id}/manual", unit(permReportsManual, ""), h.reportManualSave)
+	h.kit.Handle(rt, "GET /reports/templates/{tid}", read, h.reportTemplate)
+	h.kit.Handle(rt, "GET /reports/templates/{tid}/items/{iid}/edit", manage, h.itemForm)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/items/{iid}/edit", manage, h.itemSave)
+	h.kit.Handle(rt, "GET /reports/templates/{tid}/sections/{sid}/new", manage, h.itemForm)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/sections/{sid}/new", manage, h.itemSave)
 	h.reportTemplateRoutes(rt, manage)
-	h.page(rt, "POST /reports/sample", manage, h.reportInstallSample)
-	h.page(rt, "GET /reports/indicators", manage, h.indicatorList)
-	h.page(rt, "GET /reports/indicators/new", manage, h.indicatorForm)
-	h.page(rt, "POST /reports/indicators/new", manage, h.indicatorSave)
-	h.page(rt, "GET /reports/indicators/{code}/edit", manage, h.indicatorForm)
-	h.page(rt, "POST /reports/indicators/{code}/edit", manage, h.indicatorSave)
-	h.page(rt, "POST /reports/indicators/{code}/delete", manage, h.indicatorDelete)
-	h.page(rt, "GET /reports/rules", manage, h.ruleList)
-	h.page(rt, "POST /reports/rules", manage, h.ruleSave)
-	h.page(rt, "POST /reports/rules/{rid}/delete", manage, h.ruleDelete)
+	h.kit.Handle(rt, "POST /reports/sample", manage, h.reportInstallSample)
+	h.kit.Handle(rt, "GET /reports/indicators", manage, h.indicatorList)
+	h.kit.Handle(rt, "GET /reports/indicators/new", manage, h.indicatorForm)
+	h.kit.Handle(rt, "POST /reports/indicators/new", manage, h.indicatorSave)
+	h.kit.Handle(rt, "GET /reports/indicators/{code}/edit", manage, h.indicatorForm)
+	h.kit.Handle(rt, "POST /reports/indicators/{code}/edit", manage, h.indicatorSave)
+	h.kit.Handle(rt, "POST /reports/indicators/{code}/delete", manage, h.indicatorDelete)
+	h.kit.Handle(rt, "GET /reports/rules", manage, h.ruleList)
+	h.kit.Handle(rt, "POST /reports/rules", manage, h.ruleSave)
+	h.kit.Handle(rt, "POST /reports/rules/{rid}/delete", manage, h.ruleDelete)
 }
 
 // reportQuery is the template and period a report page is about.
@@ -98,14 +98,14 @@ type reportQuery struct {
 // query reads ?t= and ?period=: the sample (or the first) template and the
 // last complete period of its frequency by default. ok is false when the
 // page was answered (no template yet, or a bad value).
-func (h *handler) reportQuery(w http.ResponseWriter, r *http.Request, rq *request) (reportQuery, bool) {
+func (h *handler) reportQuery(w http.ResponseWriter, r *http.Request, rq *Request) (reportQuery, bool) {
 	ctx := r.Context()
 	var q reportQuery
 	code := r.URL.Query().Get("t")
 	if code == "" {
 		ts, err := h.Reports.Templates(ctx)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return q, false
 		}
 		if len(ts) == 0 {
@@ -121,19 +121,19 @@ func (h *handler) reportQuery(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	t, err := h.Reports.Template(ctx, code)
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return q, false
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return q, false
 	}
 	q.Template = t
-	now := indicators.Current(t.Frequency, time.Now().In(china))
+	now := indicators.Current(t.Frequency, time.Now().In(China))
 	q.Period = now.Previous()
 	if p := r.URL.Query().Get("period"); p != "" {
 		if q.Period, err = indicators.ParsePeriod(p); err != nil {
-			h.errorPage(w, r, rq, http.StatusBadRequest)
+			h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 			return q, false
 		}
 	}
@@ -149,7 +149,7 @@ func (q reportQuery) values() url.Values {
 
 // departmentsFor is the item filter of a viewer at the unit's place (see
 // reports.DepartmentsAt).
-func departmentsFor(rq *request) []string { return reports.DepartmentsAt(rq.viewer, rq.place) }
+func departmentsFor(rq *Request) []string { return reports.DepartmentsAt(rq.Viewer, rq.Place) }
 
 type reportsIndexData struct {
 	Templates []templateSummary
@@ -167,47 +167,47 @@ type templateSummary struct {
 
 // reportsIndex lists the templates with their burden and the units the
 // viewer may open reports for.
-func (h *handler) reportsIndex(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportsIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	ts, err := h.Reports.Templates(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d := reportsIndexData{Manage: rq.viewer.Can(permReportsManage)}
+	d := reportsIndexData{Manage: rq.Viewer.Can(permReportsManage)}
 	for _, t := range ts {
 		full, err := h.Reports.Template(ctx, t.Code)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		b, err := h.Reports.TemplateBurden(ctx, full)
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		c, s, _ := full.Counts()
 		d.Templates = append(d.Templates, templateSummary{T: full, Burden: b, Cats: c, Subs: s})
 	}
-	scope := rq.viewer.Scope(permReportsRead)
+	scope := rq.Viewer.Scope(permReportsRead)
 	if scope.Whole() {
 		d.Units, err = h.Org.Roots(ctx)
 	} else {
 		for _, id := range scope.Units() {
 			u, err := h.Org.Get(ctx, id)
 			if err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			d.Units = append(d.Units, u)
 		}
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	sortUnits(d.Units)
-	h.render(w, r, http.StatusOK, "reports_index", newPage(rq, "报表", "reports", d))
+	h.tmpl.Render(w, r, http.StatusOK, "reports_index", NewPage(rq, "报表", "reports", d))
 }
 
 type reportPageData struct {
@@ -231,19 +231,19 @@ type reportPageData struct {
 // reportPage shows a template computed for a unit: every item with its
 // value (a link to its ledger), warnings, burden, downloads, and the
 // community's sign-off — or, above the communities, which have signed.
-func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
 		return
 	}
-	id, _ := pathID(r)
-	d := reportPageData{Q: q, Query: template.URL(q.values().Encode()), CanLedger: rq.viewer.CanAt(access.RegisterRead, rq.place)}
+	id, _ := PathID(r)
+	d := reportPageData{Q: q, Query: template.URL(q.values().Encode()), CanLedger: rq.Viewer.CanAt(access.RegisterRead, rq.Place)}
 	opt := reports.Options{Departments: departmentsFor(rq)}
 	d.Restricted = opt.Departments != nil
 	u, err := h.Org.Get(ctx, id)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Community = u.Level == orgtree.LevelCommunity
@@ -258,26 +258,26 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *request
 		}
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.CanSign = d.Community && rq.viewer.CanAt(permReportsSignoff, rq.place)
-	d.CanManual = d.Community && rq.viewer.CanAt(permReportsManual, rq.place)
-	d.Future = q.Period.End() >= time.Now().In(china).Format("2006-01-02")
-	h.render(w, r, http.StatusOK, "reports_report", newPage(rq, d.R.Unit.Name+" "+q.Period.Label()+" 报表", "reports", d))
+	d.CanSign = d.Community && rq.Viewer.CanAt(permReportsSignoff, rq.Place)
+	d.CanManual = d.Community && rq.Viewer.CanAt(permReportsManual, rq.Place)
+	d.Future = q.Period.End() >= time.Now().In(China).Format("2006-01-02")
+	h.tmpl.Render(w, r, http.StatusOK, "reports_report", NewPage(rq, d.R.Unit.Name+" "+q.Period.Label()+" 报表", "reports", d))
 }
 
 // reportExport downloads the report as xlsx (in the department's blank
 // form, else the template's layout), pdf or csv.
-func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
 		return
 	}
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	rep, err := h.Reports.Compute(r.Context(), q.Template.Code, id, q.Period, reports.Options{Departments: departmentsFor(rq)})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -294,11 +294,11 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *reque
 		err = rep.WriteCSV(&buf)
 		ctype, ext = "text/csv; charset=utf-8", "csv"
 	default:
-		h.errorPage(w, r, rq, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	name := fmt.Sprintf("%s-%s-%s.%s", q.Template.Code, rep.Unit.Name, q.Period, ext)
@@ -330,43 +330,43 @@ const ledgerPage = 50
 // reportLedger lists the records behind one number (台账), scoped and
 // masked as the viewer's register role says, with the number in each
 // unit below.
-func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
 		return
 	}
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	code := r.URL.Query().Get("item")
 	ind, err := h.Reports.Indicator(ctx, code)
 	if errors.Is(err, reports.ErrNotFound) || !h.itemAllowed(rq, q.Template, code) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pg = max(pg, 1)
-	d := ledgerData{Q: q, Page: pg, Item: code, CanSave: rq.viewer.CanAt(access.RegisterExport, rq.place)}
+	d := ledgerData{Q: q, Page: pg, Item: code, CanSave: rq.Viewer.CanAt(access.RegisterExport, rq.Place)}
 	v := q.values()
 	v.Set("item", code)
 	d.Query = template.URL(v.Encode())
 	if d.Path, err = h.Org.Ancestors(ctx, id); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Unit = d.Path[len(d.Path)-1]
 	p := q.Period.Of(itemFrequency(q.Template, code))
-	l, err := h.Reports.Ledger(ctx, rq.read(), code, id, p, (pg-1)*ledgerPage, ledgerPage)
+	l, err := h.Reports.Ledger(ctx, rq.Read(), code, id, p, (pg-1)*ledgerPage, ledgerPage)
 	if errors.Is(err, reports.ErrNoLedger) {
 		d.Heading, d.Message = ind.Name, "该项为手工填报,由社区填写,没有台账。"
-		h.render(w, r, http.StatusOK, "reports_ledger", newPage(rq, ind.Name+" 台账", "reports", d))
+		h.tmpl.Render(w, r, http.StatusOK, "reports_ledger", NewPage(rq, ind.Name+" 台账", "reports", d))
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.L, d.Heading = l, ind.Name
@@ -379,13 +379,13 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	reg, err := h.Reports.Registry(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Definite = ind.Definition(reg)
-	rq.audit.rows = len(l.Rows)
-	rq.audit.detail = "report ledger " + code
-	h.render(w, r, http.StatusOK, "reports_ledger", newPage(rq, ind.Name+" 台账", "reports", d))
+	rq.Audit.Rows = len(l.Rows)
+	rq.Audit.Detail = "report ledger " + code
+	h.tmpl.Render(w, r, http.StatusOK, "reports_ledger", NewPage(rq, ind.Name+" 台账", "reports", d))
 }
 
 // itemFrequency is how often an item of the template is due (the template's
@@ -401,7 +401,7 @@ func itemFrequency(t *reports.Template, code string) string {
 
 // itemAllowed says whether a viewer restricted to some departments may see
 // an item.
-func (h *handler) itemAllowed(rq *request, t *reports.Template, code string) bool {
+func (h *handler) itemAllowed(rq *Request, t *reports.Template, code string) bool {
 	depts := departmentsFor(rq)
 	if depts == nil {
 		return true
@@ -425,35 +425,35 @@ const ledgerLimit = 50000
 
 // reportLedgerExport downloads a ledger as xlsx or csv; the export and its
 // row count are in the audit log before the file goes out.
-func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
 		return
 	}
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	code := r.URL.Query().Get("item")
-	if !rq.viewer.CanAt(permReportsRead, rq.place) || !h.itemAllowed(rq, q.Template, code) {
-		h.errorPage(w, r, rq, http.StatusForbidden)
+	if !rq.Viewer.CanAt(permReportsRead, rq.Place) || !h.itemAllowed(rq, q.Template, code) {
+		h.kit.ErrorPage(w, r, rq, http.StatusForbidden)
 		return
 	}
 	format := r.URL.Query().Get("format")
 	if format != "xlsx" && format != "csv" {
-		h.errorPage(w, r, rq, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 		return
 	}
 	p := q.Period.Of(itemFrequency(q.Template, code))
-	l, err := h.Reports.Ledger(ctx, rq.viewer.Scope(access.RegisterExport), code, id, p, 0, 1)
+	l, err := h.Reports.Ledger(ctx, rq.Viewer.Scope(access.RegisterExport), code, id, p, 0, 1)
 	if errors.Is(err, reports.ErrNotFound) || errors.Is(err, reports.ErrNoLedger) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if l.Total > ledgerLimit {
-		h.render(w, r, http.StatusUnprocessableEntity, "error", newPage(rq, "台账过大", "reports", errorData{Status: 422,
+		h.tmpl.Render(w, r, http.StatusUnprocessableEntity, "error", NewPage(rq, "台账过大", "reports", errorData{Status: 422,
 			Heading: "台账过大", Message: fmt.Sprintf("该台账有 %d 条记录,超过一次导出的上限 %d 条。请在下级单位分别导出。", l.Total, ledgerLimit)}))
 		return
 	}
@@ -465,14 +465,14 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 		n, err = l.WriteCSV(ctx, &buf)
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.user.ID, UserName: rq.user.Name, Addr: clientAddr(r),
-		Action: audit.Export, Entity: "unit", EntityID: id, CommunityID: rq.place.Community,
+	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r),
+		Action: audit.Export, Entity: "unit", EntityID: id, CommunityID: rq.Place.Community,
 		Route: "GET /reports/units/{id}/ledger/export", Status: http.StatusOK, Rows: n,
 		Detail: "report ledger " + code + " " + p.String()}); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	ctype := "text/csv; charset=utf-8"
@@ -487,45 +487,45 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 
 // reportSignoff confirms (or withdraws the confirmation of) a community's
 // report for a period.
-func (h *handler) reportSignoff(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportSignoff(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	t, err := h.Reports.Template(ctx, r.PostFormValue("t"))
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	p, err := indicators.ParsePeriod(r.PostFormValue("period"))
 	if err != nil {
-		h.errorPage(w, r, rq, http.StatusBadRequest)
+		h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 		return
 	}
 	back := fmt.Sprintf("/reports/units/%d?%s", id, url.Values{"t": {t.Code}, "period": {p.String()}}.Encode())
 	switch r.PostFormValue("action") {
 	case "revoke":
-		err = h.Reports.Revoke(ctx, actorName(rq.user), t.ID, id, p)
+		err = h.Reports.Revoke(ctx, actorName(rq.User), t.ID, id, p)
 		if errors.Is(err, reports.ErrNotFound) {
 			err = nil
 		}
 		if err == nil {
-			h.setFlash(w, "report_revoked")
+			h.kit.SetFlash(w, "report_revoked")
 		}
 	default:
-		_, err = h.Reports.Sign(ctx, actorName(rq.user), rq.user.ID, t.Code, id, p, r.PostFormValue("note"))
+		_, err = h.Reports.Sign(ctx, actorName(rq.User), rq.User.ID, t.Code, id, p, r.PostFormValue("note"))
 		if errors.Is(err, reports.ErrNotCommunity) {
-			h.errorPage(w, r, rq, http.StatusBadRequest)
+			h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 			return
 		}
 		if err == nil {
-			h.setFlash(w, "report_signed")
+			h.kit.SetFlash(w, "report_signed")
 		}
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
@@ -542,7 +542,7 @@ type manualData struct {
 }
 
 // reportManualForm shows the manual items due for a community and period.
-func (h *handler) reportManualForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportManualForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q, ok := h.reportQuery(w, r, rq)
 	if !ok {
 		return
@@ -550,21 +550,21 @@ func (h *handler) reportManualForm(w http.ResponseWriter, r *http.Request, rq *r
 	h.renderManual(w, r, rq, q, nil, nil, "")
 }
 
-func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *request, q reportQuery, errs, vals map[string]string, notice string) {
-	id, _ := pathID(r)
+func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *Request, q reportQuery, errs, vals map[string]string, notice string) {
+	id, _ := PathID(r)
 	u, err := h.Org.Get(r.Context(), id)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if u.Level != orgtree.LevelCommunity {
-		h.render(w, r, http.StatusBadRequest, "error", newPage(rq, "请选择社区", "reports", errorData{Status: 400,
+		h.tmpl.Render(w, r, http.StatusBadRequest, "error", NewPage(rq, "请选择社区", "reports", errorData{Status: 400,
 			Heading: "请选择社区", Message: "手工项由社区填报;街道、区县的数值是所辖社区的合计。"}))
 		return
 	}
 	rep, err := h.Reports.Compute(r.Context(), q.Template.Code, id, q.Period, reports.Options{Departments: departmentsFor(rq)})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: template.URL(q.values().Encode())}
@@ -583,22 +583,22 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *reque
 	if len(errs) > 0 || notice != "" {
 		status = http.StatusUnprocessableEntity
 	}
-	h.render(w, r, status, "reports_manual", newPage(rq, u.Name+" 手工填报", "reports", d))
+	h.tmpl.Render(w, r, status, "reports_manual", NewPage(rq, u.Name+" 手工填报", "reports", d))
 }
 
 // reportManualSave stores the manual values typed, item by item; errors
 // are shown at their field, and a value someone else changed meanwhile is
 // not overwritten.
-func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q, ok := h.reportQueryPost(w, r, rq)
 	if !ok {
 		return
 	}
-	id, _ := pathID(r)
+	id, _ := PathID(r)
 	rep, err := h.Reports.Compute(ctx, q.Template.Code, id, q.Period, reports.Options{Departments: departmentsFor(rq)})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	errs, vals := map[string]string{}, map[string]string{}
@@ -623,7 +623,7 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *r
 		if same {
 			continue
 		}
-		err := h.Reports.SetManual(ctx, actorName(rq.user), id, row.Period, row.Indicator, value, "", version)
+		err := h.Reports.SetManual(ctx, actorName(rq.User), id, row.Period, row.Indicator, value, "", version)
 		var fe register.FieldErrors
 		var ce *reports.ConflictError
 		switch {
@@ -635,7 +635,7 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *r
 			errs[row.Indicator] = ce.Error()
 			conflict = "有的项目已被他人修改,未覆盖;请核对后重新填写。"
 		case err != nil:
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
@@ -643,27 +643,27 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *r
 		h.renderManual(w, r, rq, q, errs, vals, conflict)
 		return
 	}
-	h.setFlash(w, "manual_saved")
+	h.kit.SetFlash(w, "manual_saved")
 	http.Redirect(w, r, fmt.Sprintf("/reports/units/%d?%s", id, q.values().Encode()), http.StatusSeeOther)
 }
 
 // reportQueryPost reads t and period from a posted form.
-func (h *handler) reportQueryPost(w http.ResponseWriter, r *http.Request, rq *request) (reportQuery, bool) {
+func (h *handler) reportQueryPost(w http.ResponseWriter, r *http.Request, rq *Request) (reportQuery, bool) {
 	r.URL.RawQuery = url.Values{"t": {r.PostFormValue("t")}, "period": {r.PostFormValue("period")}}.Encode()
 	return h.reportQuery(w, r, rq)
 }
 
 // reportInstallSample installs the sample template.
-func (h *handler) reportInstallSample(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportInstallSample(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ok, err := h.Reports.InstallSample(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if ok {
-		h.setFlash(w, "sample_installed")
+		h.kit.SetFlash(w, "sample_installed")
 	} else {
-		h.setFlash(w, "sample_exists")
+		h.kit.SetFlash(w, "sample_exists")
 	}
 	http.Redirect(w, r, "/reports", http.StatusSeeOther)
 }
@@ -681,21 +681,21 @@ type indicatorItem struct {
 }
 
 // indicatorList lists the indicators with their definitions.
-func (h *handler) indicatorList(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) indicatorList(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	inds, err := h.Reports.Indicators(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	uses, err := h.Reports.IndicatorUse(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	reg, err := h.Reports.Registry(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d := indicatorListData{Q: strings.TrimSpace(r.URL.Query().Get("q")), Total: len(inds)}
@@ -706,8 +706,8 @@ func (h *handler) indicatorList(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 		d.Items = append(d.Items, indicatorItem{I: ind, Def: def, Uses: uses[ind.Code]})
 	}
-	rq.audit.detail = ""
-	h.render(w, r, http.StatusOK, "reports_indicators", newPage(rq, "指标", "reports", d))
+	rq.Audit.Detail = ""
+	h.tmpl.Render(w, r, http.StatusOK, "reports_indicators", NewPage(rq, "指标", "reports", d))
 }
 
 type indicatorFormData struct {
@@ -731,16 +731,16 @@ var measureChoices = [][2]string{{"count", "计数"}, {"distinct", "去重计数
 var ruleChoices = [][2]string{{"end", "期末"}, {"during", "期内"}, {"new", "期内新增"}, {"left", "期内减少"}}
 
 // indicatorForm shows the editor of an indicator.
-func (h *handler) indicatorForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) indicatorForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	d := indicatorFormData{New: r.PathValue("code") == "", I: indicators.Indicator{Measure: "count", Rule: "end"}}
 	if !d.New {
 		ind, err := h.Reports.Indicator(r.Context(), r.PathValue("code"))
 		if errors.Is(err, reports.ErrNotFound) {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		}
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.I = ind
@@ -763,15 +763,15 @@ func (h *handler) entityLabel(r *http.Request, name string) (string, error) {
 	return name, nil
 }
 
-func (h *handler) renderIndicator(w http.ResponseWriter, r *http.Request, rq *request, d indicatorFormData, status int) {
+func (h *handler) renderIndicator(w http.ResponseWriter, r *http.Request, rq *Request, d indicatorFormData, status int) {
 	ctx := r.Context()
 	var err error
 	if d.Help, err = h.Reports.Help(ctx); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Depts, err = h.Reports.Departments(ctx); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Measures, d.Rules = measureChoices, ruleChoices
@@ -795,12 +795,12 @@ func (h *handler) renderIndicator(w http.ResponseWriter, r *http.Request, rq *re
 	if !d.New {
 		title = "修改指标 " + d.I.Code
 	}
-	h.render(w, r, status, "reports_indicator_form", newPage(rq, title, "reports", d))
+	h.tmpl.Render(w, r, status, "reports_indicator_form", NewPage(rq, title, "reports", d))
 }
 
 // indicatorSave creates or changes an indicator, or computes it for a unit
 // without saving (试算).
-func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	d := indicatorFormData{New: r.PathValue("code") == ""}
 	f := r.PostFormValue
@@ -823,7 +823,7 @@ func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *requ
 		h.indicatorPreview(w, r, rq, d)
 		return
 	}
-	err := h.Reports.SaveIndicator(ctx, actorName(rq.user), &d.I)
+	err := h.Reports.SaveIndicator(ctx, actorName(rq.User), &d.I)
 	var fe register.FieldErrors
 	var ce *reports.ConflictError
 	switch {
@@ -836,20 +836,20 @@ func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *requ
 		h.renderIndicator(w, r, rq, d, http.StatusConflict)
 		return
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.detail = "indicator " + d.I.Code
-	h.setFlash(w, "indicator_saved")
+	rq.Audit.Detail = "indicator " + d.I.Code
+	h.kit.SetFlash(w, "indicator_saved")
 	http.Redirect(w, r, "/reports/indicators?q="+url.QueryEscape(d.I.Code), http.StatusSeeOther)
 }
 
 // indicatorPreview computes the definition on the form for a unit and a
 // period, without saving, so that an administrator sees what it gives.
-func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *request, d indicatorFormData) {
+func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *Request, d indicatorFormData) {
 	ctx := r.Context()
 	c, err := h.Reports.ValidateIndicator(ctx, withPreviewCode(d.I))
 	var fe register.FieldErrors
@@ -861,7 +861,7 @@ func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *r
 			return
 		}
 	} else if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if c == nil || c.Measure == indicators.Manual {
@@ -875,7 +875,7 @@ func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *r
 		h.renderIndicator(w, r, rq, d, http.StatusOK)
 		return
 	}
-	p := indicators.Current(indicators.Monthly, time.Now().In(china)).Previous()
+	p := indicators.Current(indicators.Monthly, time.Now().In(China)).Previous()
 	if d.Period != "" {
 		if p, err = indicators.ParsePeriod(d.Period); err != nil {
 			d.PreviewErr = err.Error()
@@ -905,7 +905,7 @@ func withPreviewCode(ind indicators.Indicator) indicators.Indicator {
 
 // previewUnit finds the unit a preview computes for: the one named, else
 // the first top of the tree.
-func (h *handler) previewUnit(r *http.Request, rq *request, ref string) (orgtree.Unit, error) {
+func (h *handler) previewUnit(r *http.Request, rq *Request, ref string) (orgtree.Unit, error) {
 	if ref != "" {
 		u, err := h.Org.Find(r.Context(), ref)
 		if err != nil {
@@ -921,21 +921,21 @@ func (h *handler) previewUnit(r *http.Request, rq *request, ref string) (orgtree
 }
 
 // indicatorDelete removes an indicator nothing uses.
-func (h *handler) indicatorDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) indicatorDelete(w http.ResponseWriter, r *http.Request, rq *Request) {
 	code := r.PathValue("code")
 	err := h.Reports.DeleteIndicator(r.Context(), code)
 	var refused *reports.RefusedError
 	switch {
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	case errors.As(err, &refused):
-		h.setFlash(w, "indicator_in_use")
+		h.kit.SetFlash(w, "indicator_in_use")
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	default:
-		h.setFlash(w, "indicator_deleted")
+		h.kit.SetFlash(w, "indicator_deleted")
 	}
 	http.Redirect(w, r, "/reports/indicators", http.StatusSeeOther)
 }
@@ -948,20 +948,20 @@ type rulesData struct {
 }
 
 // ruleList lists the validation rules with a form for a new one.
-func (h *handler) ruleList(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) ruleList(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderRules(w, r, rq, rulesData{}, http.StatusOK)
 }
 
-func (h *handler) renderRules(w http.ResponseWriter, r *http.Request, rq *request, d rulesData, status int) {
+func (h *handler) renderRules(w http.ResponseWriter, r *http.Request, rq *Request, d rulesData, status int) {
 	ctx := r.Context()
 	var err error
 	if d.Rules, err = h.Reports.Rules(ctx); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	inds, err := h.Reports.Indicators(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Names = map[string]string{}
@@ -979,15 +979,15 @@ func (h *handler) renderRules(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 	}
 	sort.SliceStable(d.Rules, func(i, j int) bool { return d.Rules[i].ID < d.Rules[j].ID })
-	h.render(w, r, status, "reports_rules", newPage(rq, "校验规则", "reports", d))
+	h.tmpl.Render(w, r, status, "reports_rules", NewPage(rq, "校验规则", "reports", d))
 }
 
 // ruleSave creates or changes a rule.
-func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request, rq *Request) {
 	id, _ := strconv.ParseInt(r.PostFormValue("id"), 10, 64)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	rl := reports.Rule{ID: id, Version: version, Expr: r.PostFormValue("expr"), Message: r.PostFormValue("message")}
-	err := h.Reports.SaveRule(r.Context(), actorName(rq.user), &rl)
+	err := h.Reports.SaveRule(r.Context(), actorName(rq.User), &rl)
 	var fe register.FieldErrors
 	var ce *reports.ConflictError
 	switch {
@@ -998,31 +998,31 @@ func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request, rq *request) 
 		h.renderRules(w, r, rq, rulesData{Edit: rl, Errors: map[string]string{"expr": ce.Error()}}, http.StatusConflict)
 		return
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.setFlash(w, "rule_saved")
+	h.kit.SetFlash(w, "rule_saved")
 	http.Redirect(w, r, "/reports/rules", http.StatusSeeOther)
 }
 
 // ruleDelete removes a rule.
-func (h *handler) ruleDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) ruleDelete(w http.ResponseWriter, r *http.Request, rq *Request) {
 	id, err := strconv.ParseInt(r.PathValue("rid"), 10, 64)
 	if err != nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err := h.Reports.DeleteRule(r.Context(), id); errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	} else if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.setFlash(w, "rule_deleted")
+	h.kit.SetFlash(w, "rule_deleted")
 	http.Redirect(w, r, "/reports/rules", http.StatusSeeOther)
 }
 
@@ -1057,21 +1057,21 @@ func templateItem(t *reports.Template, itemID, sectionID int64) (*reports.Item, 
 
 // itemForm shows the editor of one item of a template (or of a new item
 // of a 小类).
-func (h *handler) itemForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) itemForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, err := h.Reports.Template(r.Context(), r.PathValue("tid"))
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	iid, _ := strconv.ParseInt(r.PathValue("iid"), 10, 64)
 	sid, _ := strconv.ParseInt(r.PathValue("sid"), 10, 64)
 	it, sub := templateItem(t, iid, sid)
 	if sub == nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	d := itemFormData{T: t, Section: sub.ID, SubName: sub.Name, New: it == nil}
@@ -1083,10 +1083,10 @@ func (h *handler) itemForm(w http.ResponseWriter, r *http.Request, rq *request) 
 	h.renderItem(w, r, rq, d, http.StatusOK)
 }
 
-func (h *handler) renderItem(w http.ResponseWriter, r *http.Request, rq *request, d itemFormData, status int) {
+func (h *handler) renderItem(w http.ResponseWriter, r *http.Request, rq *Request, d itemFormData, status int) {
 	var err error
 	if d.Depts, err = h.Reports.Departments(r.Context()); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	if d.Errors == nil {
@@ -1097,26 +1097,26 @@ func (h *handler) renderItem(w http.ResponseWriter, r *http.Request, rq *request
 			d.Def = ind.Name + ":" + ind.Definition(reg)
 		}
 	}
-	h.render(w, r, status, "reports_item_form", newPage(rq, d.T.Name+" 报表项", "reports", d))
+	h.tmpl.Render(w, r, status, "reports_item_form", NewPage(rq, d.T.Name+" 报表项", "reports", d))
 }
 
 // itemSave changes or adds an item.
-func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	t, err := h.Reports.Template(ctx, r.PathValue("tid"))
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	iid, _ := strconv.ParseInt(r.PathValue("iid"), 10, 64)
 	sid, _ := strconv.ParseInt(r.PathValue("sid"), 10, 64)
 	it, sub := templateItem(t, iid, sid)
 	if sub == nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	f := r.PostFormValue
@@ -1128,9 +1128,9 @@ func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	d := itemFormData{T: t, Section: sub.ID, SubName: sub.Name, New: it == nil, Item: item}
 	if r.PostFormValue("action") == "delete" && it != nil {
-		err = h.Reports.DeleteItem(ctx, actorName(rq.user), t.ID, version, it.ID)
+		err = h.Reports.DeleteItem(ctx, actorName(rq.User), t.ID, version, it.ID)
 	} else {
-		_, err = h.Reports.SaveItem(ctx, actorName(rq.user), t.ID, version, sub.ID, item)
+		_, err = h.Reports.SaveItem(ctx, actorName(rq.User), t.ID, version, sub.ID, item)
 	}
 	var fe register.FieldErrors
 	var ce *reports.ConflictError
@@ -1148,12 +1148,12 @@ func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *request) 
 		h.renderItem(w, r, rq, d, http.StatusConflict)
 		return
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.setFlash(w, "saved")
+	h.kit.SetFlash(w, "saved")
 	http.Redirect(w, r, fmt.Sprintf("/reports/templates/%d?open=%d#s-%d", t.ID, sub.ID, sub.ID), http.StatusSeeOther)
 }

@@ -41,33 +41,33 @@ func init() {
 }
 
 func (h *handler) reportTemplateRoutes(rt *Routes, manage access.Rule) {
-	h.page(rt, "GET /reports/templates/new", manage, h.reportTemplateForm)
-	h.page(rt, "POST /reports/templates/new", manage, h.reportTemplateSave)
-	h.page(rt, "GET /reports/templates/{tid}/edit", manage, h.reportTemplateForm)
-	h.page(rt, "POST /reports/templates/{tid}/edit", manage, h.reportTemplateSave)
-	h.page(rt, "POST /reports/templates/{tid}/delete", manage, h.reportTemplateDelete)
-	h.page(rt, "POST /reports/templates/{tid}/sections", manage, h.sectionAdd)
-	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/edit", manage, h.sectionRename)
-	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/move", manage, h.sectionMove)
-	h.page(rt, "POST /reports/templates/{tid}/sections/{sid}/delete", manage, h.sectionDelete)
-	h.page(rt, "POST /reports/templates/{tid}/items/{iid}/delete", manage, h.itemDelete)
-	h.page(rt, "GET /reports/templates/{tid}/form", manage, h.blankFormDownload)
+	h.kit.Handle(rt, "GET /reports/templates/new", manage, h.reportTemplateForm)
+	h.kit.Handle(rt, "POST /reports/templates/new", manage, h.reportTemplateSave)
+	h.kit.Handle(rt, "GET /reports/templates/{tid}/edit", manage, h.reportTemplateForm)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/edit", manage, h.reportTemplateSave)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/delete", manage, h.reportTemplateDelete)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/sections", manage, h.sectionAdd)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/sections/{sid}/edit", manage, h.sectionRename)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/sections/{sid}/move", manage, h.sectionMove)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/sections/{sid}/delete", manage, h.sectionDelete)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/items/{iid}/delete", manage, h.itemDelete)
+	h.kit.Handle(rt, "GET /reports/templates/{tid}/form", manage, h.blankFormDownload)
 	// The body may be well over the form's limit, so that a file too big is
 	// told at its field rather than by a bare error page.
-	h.pageWithBody(rt, "POST /reports/templates/{tid}/form", manage, 4*reports.MaxFormBytes, h.blankFormUpload)
-	h.page(rt, "POST /reports/templates/{tid}/form/delete", manage, h.blankFormDelete)
+	h.kit.HandleWithBody(rt, "POST /reports/templates/{tid}/form", manage, 4*reports.MaxFormBytes, h.blankFormUpload)
+	h.kit.Handle(rt, "POST /reports/templates/{tid}/form/delete", manage, h.blankFormDelete)
 }
 
 // templateOf reads the template of the path's {tid} (an id or a code); ok
 // is false when the page was answered.
-func (h *handler) templateOf(w http.ResponseWriter, r *http.Request, rq *request) (*reports.Template, bool) {
+func (h *handler) templateOf(w http.ResponseWriter, r *http.Request, rq *Request) (*reports.Template, bool) {
 	t, err := h.Reports.Template(r.Context(), r.PathValue("tid"))
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return nil, false
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return nil, false
 	}
 	return t, true
@@ -97,38 +97,38 @@ type templatePageData struct {
 // reportTemplate shows a template's structure, each item's definition,
 // department, frequency and cell, and its burden; to administrators, the
 // forms that change it.
-func (h *handler) reportTemplate(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportTemplate(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
 	d := templatePageData{}
-	if id, ok := queryID(r, "open"); ok {
+	if id, ok := QueryID(r, "open"); ok {
 		d.Open = map[int64]bool{id: true}
 	}
 	h.renderTemplatePage(w, r, rq, t, d, http.StatusOK)
 }
 
-func (h *handler) renderTemplatePage(w http.ResponseWriter, r *http.Request, rq *request, t *reports.Template, d templatePageData, status int) {
+func (h *handler) renderTemplatePage(w http.ResponseWriter, r *http.Request, rq *Request, t *reports.Template, d templatePageData, status int) {
 	ctx := r.Context()
 	d.T, d.Defs, d.Names, d.Depts = t, map[string]string{}, map[string]string{}, map[string]string{}
-	d.Manage, d.MaxMB = rq.viewer.Can(permReportsManage), reports.MaxFormBytes>>20
+	d.Manage, d.MaxMB = rq.Viewer.Can(permReportsManage), reports.MaxFormBytes>>20
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
 	}
 	var err error
 	if d.Burden, err = h.Reports.TemplateBurden(ctx, t); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	inds, err := h.Reports.Indicators(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	reg, err := h.Reports.Registry(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, ind := range inds {
@@ -136,7 +136,7 @@ func (h *handler) renderTemplatePage(w http.ResponseWriter, r *http.Request, rq 
 	}
 	depts, err := h.Reports.Departments(ctx)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, dp := range depts {
@@ -170,7 +170,7 @@ func (h *handler) renderTemplatePage(w http.ResponseWriter, r *http.Request, rq 
 			d.Open[c.ID] = true
 		}
 	}
-	h.render(w, r, status, "reports_template", newPage(rq, t.Name, "reports", d))
+	h.tmpl.Render(w, r, status, "reports_template", NewPage(rq, t.Name, "reports", d))
 }
 
 // categoryOf is the 大类 holding a section or item (itself for a 大类), 0
@@ -198,7 +198,7 @@ func categoryOf(t *reports.Template, id int64) int64 {
 // the template's page, unfolded at section show; else the page again, as
 // it now stands, with the conflict, refusal or field errors where they
 // belong (back says which form sent what).
-func (h *handler) templateChanged(w http.ResponseWriter, r *http.Request, rq *request, t *reports.Template, err error,
+func (h *handler) templateChanged(w http.ResponseWriter, r *http.Request, rq *Request, t *reports.Template, err error,
 	back templatePageData, flash string, show int64) {
 	var fe register.FieldErrors
 	var ce *reports.ConflictError
@@ -206,8 +206,8 @@ func (h *handler) templateChanged(w http.ResponseWriter, r *http.Request, rq *re
 	status := 0
 	switch {
 	case err == nil:
-		rq.audit.detail = "report template " + t.Code
-		h.setFlash(w, flash)
+		rq.Audit.Detail = "report template " + t.Code
+		h.kit.SetFlash(w, flash)
 		to := "/reports/templates/" + strconv.FormatInt(t.ID, 10)
 		if show != 0 {
 			to += fmt.Sprintf("?open=%d#s-%d", show, show)
@@ -221,21 +221,21 @@ func (h *handler) templateChanged(w http.ResponseWriter, r *http.Request, rq *re
 	case errors.As(err, &re):
 		back.Refusal, status = re.Reason, http.StatusConflict
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	default:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	// The page as it now stands, with its current version, so that the
 	// administrator sees what changed and can do it again.
 	cur, err := h.Reports.Template(r.Context(), strconv.FormatInt(t.ID, 10))
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	h.renderTemplatePage(w, r, rq, cur, back, status)
@@ -248,14 +248,14 @@ func pathInt(r *http.Request, name string) int64 {
 }
 
 // sectionAdd adds a 大类 (no parent) or a 小类 under the 大类 parent.
-func (h *handler) sectionAdd(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) sectionAdd(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
 	parent, _ := strconv.ParseInt(r.PostFormValue("parent"), 10, 64)
 	name := r.PostFormValue("name")
-	_, sec, err := h.Reports.AddSection(r.Context(), actorName(rq.user), t.ID, formVersion(r), parent, name)
+	_, sec, err := h.Reports.AddSection(r.Context(), actorName(rq.User), t.ID, formVersion(r), parent, name)
 	show := int64(0)
 	if sec != nil {
 		show = sec.ID
@@ -264,18 +264,18 @@ func (h *handler) sectionAdd(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 // sectionRename changes the name of a 大类 or 小类.
-func (h *handler) sectionRename(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) sectionRename(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
 	sid, name := pathInt(r, "sid"), r.PostFormValue("name")
-	_, err := h.Reports.RenameSection(r.Context(), actorName(rq.user), t.ID, formVersion(r), sid, name)
+	_, err := h.Reports.RenameSection(r.Context(), actorName(rq.User), t.ID, formVersion(r), sid, name)
 	h.templateChanged(w, r, rq, t, err, templatePageData{Form: "rename", At: sid, Name: name}, "section_saved", sid)
 }
 
 // sectionMove moves a 大类 or 小类 up (step -1) or down (step 1).
-func (h *handler) sectionMove(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) sectionMove(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
@@ -285,34 +285,34 @@ func (h *handler) sectionMove(w http.ResponseWriter, r *http.Request, rq *reques
 		step = -1
 	}
 	sid := pathInt(r, "sid")
-	_, err := h.Reports.MoveSection(r.Context(), actorName(rq.user), t.ID, formVersion(r), sid, step)
+	_, err := h.Reports.MoveSection(r.Context(), actorName(rq.User), t.ID, formVersion(r), sid, step)
 	h.templateChanged(w, r, rq, t, err, templatePageData{At: sid}, "section_moved", sid)
 }
 
 // sectionDelete removes an empty 大类 or 小类.
-func (h *handler) sectionDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) sectionDelete(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
 	sid := pathInt(r, "sid")
-	_, err := h.Reports.DeleteSection(r.Context(), actorName(rq.user), t.ID, formVersion(r), sid)
+	_, err := h.Reports.DeleteSection(r.Context(), actorName(rq.User), t.ID, formVersion(r), sid)
 	h.templateChanged(w, r, rq, t, err, templatePageData{At: sid}, "section_deleted", categoryOf(t, sid))
 }
 
 // itemDelete removes an item, from the template's page.
-func (h *handler) itemDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) itemDelete(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
 	iid := pathInt(r, "iid")
-	err := h.Reports.DeleteItem(r.Context(), actorName(rq.user), t.ID, formVersion(r), iid)
+	err := h.Reports.DeleteItem(r.Context(), actorName(rq.User), t.ID, formVersion(r), iid)
 	h.templateChanged(w, r, rq, t, err, templatePageData{At: iid}, "item_deleted", categoryOf(t, iid))
 }
 
 // blankFormUpload stores the department's blank form of a template.
-func (h *handler) blankFormUpload(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) blankFormUpload(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
@@ -322,12 +322,12 @@ func (h *handler) blankFormUpload(w http.ResponseWriter, r *http.Request, rq *re
 	if file, header, err := r.FormFile("file"); err == nil {
 		defer file.Close()
 		if data, err = io.ReadAll(file); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		name = uploadName(header.Filename)
 	}
-	err := h.Reports.SaveBlankForm(r.Context(), actorName(rq.user), t.ID, formVersion(r), name, data)
+	err := h.Reports.SaveBlankForm(r.Context(), actorName(rq.User), t.ID, formVersion(r), name, data)
 	if err == nil {
 		h.Log.Info("report blank form uploaded", "template", t.ID, "bytes", len(data))
 	}
@@ -348,28 +348,28 @@ func uploadName(name string) string {
 }
 
 // blankFormDelete removes a template's blank form.
-func (h *handler) blankFormDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) blankFormDelete(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
-	err := h.Reports.DeleteBlankForm(r.Context(), actorName(rq.user), t.ID, formVersion(r))
+	err := h.Reports.DeleteBlankForm(r.Context(), actorName(rq.User), t.ID, formVersion(r))
 	h.templateChanged(w, r, rq, t, err, templatePageData{Form: "upload"}, "form_deleted", 0)
 }
 
 // blankFormDownload sends the stored blank form as it was uploaded.
-func (h *handler) blankFormDownload(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) blankFormDownload(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
 	}
 	fi, data, err := h.Reports.BlankForm(r.Context(), t.ID)
 	if errors.Is(err, reports.ErrNotFound) {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -395,7 +395,7 @@ var frequencyOptions = []option{{"month", "月报"}, {"quarter", "季报"}, {"ye
 
 // templateForm shows the form of a new template, or of an existing one's
 // header fields.
-func (h *handler) reportTemplateForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportTemplateForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	d := reportTemplateFormData{New: r.PathValue("tid") == ""}
 	if d.New {
 		d.T = reports.Template{Frequency: "month", Sheet: "报表", TitleCell: "A1", UnitCell: "A2", PeriodCell: "D2"}
@@ -409,10 +409,10 @@ func (h *handler) reportTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 	h.renderReportTemplateForm(w, r, rq, d, http.StatusOK)
 }
 
-func (h *handler) renderReportTemplateForm(w http.ResponseWriter, r *http.Request, rq *request, d reportTemplateFormData, status int) {
+func (h *handler) renderReportTemplateForm(w http.ResponseWriter, r *http.Request, rq *Request, d reportTemplateFormData, status int) {
 	depts, err := h.Reports.Departments(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, dp := range depts {
@@ -434,11 +434,11 @@ func (h *handler) renderReportTemplateForm(w http.ResponseWriter, r *http.Reques
 	if !d.New {
 		title = "修改报表模板 " + d.Original
 	}
-	h.render(w, r, status, "reports_template_form", newPage(rq, title, "reports", d))
+	h.tmpl.Render(w, r, status, "reports_template_form", NewPage(rq, title, "reports", d))
 }
 
 // templateSave creates a template or changes its header fields.
-func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	f := r.PostFormValue
 	d := reportTemplateFormData{New: r.PathValue("tid") == ""}
@@ -447,7 +447,7 @@ func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq 
 		TitleCell: f("title_cell"), UnitCell: f("unit_cell"), PeriodCell: f("period_cell"), Version: formVersion(r)}
 	var err error
 	if d.New {
-		err = h.Reports.CreateTemplate(ctx, actorName(rq.user), &d.T)
+		err = h.Reports.CreateTemplate(ctx, actorName(rq.User), &d.T)
 	} else {
 		t, ok := h.templateOf(w, r, rq)
 		if !ok {
@@ -458,7 +458,7 @@ func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq 
 			d.T.Code = t.Code // not on the form: the sample keeps its code
 		}
 		var saved *reports.Template
-		if saved, err = h.Reports.SaveTemplateHeader(ctx, actorName(rq.user), &d.T); err == nil {
+		if saved, err = h.Reports.SaveTemplateHeader(ctx, actorName(rq.User), &d.T); err == nil {
 			d.T = *saved
 		}
 	}
@@ -474,24 +474,24 @@ func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq 
 		h.renderReportTemplateForm(w, r, rq, d, http.StatusConflict)
 		return
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.detail = "report template " + d.T.Code
+	rq.Audit.Detail = "report template " + d.T.Code
 	if d.New {
-		h.setFlash(w, "report_template_created")
+		h.kit.SetFlash(w, "report_template_created")
 	} else {
-		h.setFlash(w, "report_template_saved")
+		h.kit.SetFlash(w, "report_template_saved")
 	}
 	http.Redirect(w, r, "/reports/templates/"+strconv.FormatInt(d.T.ID, 10), http.StatusSeeOther)
 }
 
 // templateDelete removes a template that is not the sample and that no
 // community has signed off; a refusal is shown on the template's form.
-func (h *handler) reportTemplateDelete(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) reportTemplateDelete(w http.ResponseWriter, r *http.Request, rq *Request) {
 	t, ok := h.templateOf(w, r, rq)
 	if !ok {
 		return
@@ -502,8 +502,8 @@ func (h *handler) reportTemplateDelete(w http.ResponseWriter, r *http.Request, r
 	d := reportTemplateFormData{T: *t}
 	switch {
 	case err == nil:
-		rq.audit.detail = "report template " + t.Code
-		h.setFlash(w, "report_template_deleted")
+		rq.Audit.Detail = "report template " + t.Code
+		h.kit.SetFlash(w, "report_template_deleted")
 		http.Redirect(w, r, "/reports", http.StatusSeeOther)
 	case errors.As(err, &ce):
 		d.Notice = ce.Error()
@@ -512,8 +512,8 @@ func (h *handler) reportTemplateDelete(w http.ResponseWriter, r *http.Request, r
 		d.Refusal = re.Reason
 		h.renderReportTemplateForm(w, r, rq, d, http.StatusConflict)
 	case errors.Is(err, reports.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 	default:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 	}
 }

@@ -14,15 +14,15 @@ import (
 // The role editor: a role's permissions and its field set, as data a
 // deployment adjusts without a new release.
 
-func (h *handler) adminRoles(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) adminRoles(w http.ResponseWriter, r *http.Request, rq *Request) {
 	roles, err := h.Access.Roles(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	perms, err := h.Access.Permissions(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	names := map[string]string{}
@@ -41,7 +41,7 @@ func (h *handler) adminRoles(w http.ResponseWriter, r *http.Request, rq *request
 		}
 		rows[i] = roleRow{Role: ro, PermNames: strings.Join(ns, "、")}
 	}
-	h.render(w, r, http.StatusOK, "admin_roles", newPage(rq, "角色", "users", rows))
+	h.tmpl.Render(w, r, http.StatusOK, "admin_roles", NewPage(rq, "角色", "users", rows))
 }
 
 // fieldCell is one field of the field-set table.
@@ -96,37 +96,37 @@ func (h *handler) entities(r *http.Request) (map[string][]string, []fieldGroup, 
 	return known, append(groups, tags), nil
 }
 
-func (h *handler) roleForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) roleForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	code := r.PathValue("code")
 	ro, err := h.Access.Role(r.Context(), code)
 	d := roleFormData{R: ro}
 	if errors.Is(err, access.ErrUnknownRole) {
 		if code != "new" {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		}
 		d.New, d.R = true, access.Role{Place: access.PlaceCommunity}
 	} else if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	h.renderRoleForm(w, r, rq, http.StatusOK, d)
 }
 
-func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *request, status int, d roleFormData) {
+func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, d roleFormData) {
 	perms, err := h.Access.Permissions(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	depts, err := h.Access.Departments(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	_, groups, err := h.entities(r)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Perms = perms
@@ -169,16 +169,16 @@ func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *req
 	if d.New {
 		title = "新建角色"
 	}
-	h.render(w, r, status, "admin_role", newPage(rq, title, "users", d))
+	h.tmpl.Render(w, r, status, "admin_role", NewPage(rq, title, "users", d))
 }
 
 // saveRole stores the role as the form lists it: every field named
 // explicitly (the form shows no wildcard), so what the page shows is what
 // the role gets.
-func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *Request) {
 	known, groups, err := h.entities(r)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	code := r.PathValue("code")
@@ -196,7 +196,7 @@ func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *request) 
 			return
 		}
 	} else if _, err := h.Access.Role(r.Context(), code); err != nil {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	} else {
 		// A missing or garbled version is never the current one: the save
@@ -232,10 +232,10 @@ func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *request) 
 		d.Errors = formErrors(err)
 		h.renderRoleForm(w, r, rq, http.StatusUnprocessableEntity, d)
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 	default:
-		rq.audit.entity, rq.audit.detail = "role", "角色 "+ro.Code
-		h.setFlash(w, "saved")
+		rq.Audit.Entity, rq.Audit.Detail = "role", "角色 "+ro.Code
+		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/admin/roles", http.StatusSeeOther)
 	}
 }

@@ -62,7 +62,7 @@ type searchData struct {
 // search finds persons (by name, part of an ID number, phone or address),
 // households or organisations in the user's scope. Nothing here is logged:
 // the query string holds names and ID numbers.
-func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := searchData{Tab: q.Get("tab"), Q: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"), Kind: q.Get("kind"),
@@ -81,39 +81,39 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
 	// a bare /search shows only the form.
 	d.Searched = q.Has("q")
 	if !d.Searched {
-		h.render(w, r, http.StatusOK, "search", newPage(rq, "查询", "search", d))
+		h.tmpl.Render(w, r, http.StatusOK, "search", NewPage(rq, "查询", "search", d))
 		return
 	}
 	// The audit log keeps what was searched for; the application log never does.
-	rq.audit.detail = truncate(d.Tab+": "+d.Q, 200)
+	rq.Audit.Detail = truncate(d.Tab+": "+d.Q, 200)
 	offset := (d.Page - 1) * pageSize
 	var err error
 	switch d.Tab {
 	case "persons":
 		var ps []register.Person
-		ps, d.More, err = h.Register.SearchPersons(ctx, rq.read(), register.PersonQuery{
+		ps, d.More, err = h.Register.SearchPersons(ctx, rq.Read(), register.PersonQuery{
 			Text: d.Q, Residence: d.Residence, Limit: pageSize, Offset: offset})
 		if err == nil {
 			d.Persons, err = h.personRows(r, rq, ps)
-			rq.audit.rows = len(ps)
+			rq.Audit.Rows = len(ps)
 		}
 	case "households":
 		if _, ok := register.HouseholdKindNames[d.Kind]; !ok {
 			d.Kind = ""
 		}
 		var hs []register.Household
-		hs, d.More, err = h.Register.SearchHouseholds(ctx, rq.read(), register.HouseholdQuery{
+		hs, d.More, err = h.Register.SearchHouseholds(ctx, rq.Read(), register.HouseholdQuery{
 			Text: d.Q, Kind: d.Kind, Limit: pageSize, Offset: offset})
 		if err == nil {
 			d.Households, err = h.householdRows(r, rq, hs)
-			rq.audit.rows = len(hs)
+			rq.Audit.Rows = len(hs)
 		}
 	case "organisations":
 		if _, ok := register.OrganisationKindNames[d.Kind]; !ok {
 			d.Kind = ""
 		}
-		d.Organisations, d.More, err = h.Register.SearchOrganisations(ctx, rq.read(), d.Q, d.Kind, pageSize, offset)
-		rq.audit.rows = len(d.Organisations)
+		d.Organisations, d.More, err = h.Register.SearchOrganisations(ctx, rq.Read(), d.Q, d.Kind, pageSize, offset)
+		rq.Audit.Rows = len(d.Organisations)
 	}
 	status := http.StatusOK
 	var fe register.FieldErrors
@@ -126,10 +126,10 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
 		d.More = false
 		status = http.StatusUnprocessableEntity
 	case err != nil:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if d.Tab == "persons" && len(d.Persons) > 0 && rq.viewer.Can(access.RegisterExport) {
+	if d.Tab == "persons" && len(d.Persons) > 0 && rq.Viewer.Can(access.RegisterExport) {
 		v := url.Values{"q": {d.Q}}
 		if d.Residence != "" {
 			v.Set("residence", d.Residence)
@@ -142,7 +142,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *request) {
 	if d.More && d.Page < maxPage {
 		d.NextURL = d.pageURL(d.Page + 1)
 	}
-	h.render(w, r, status, "search", newPage(rq, "查询", "search", d))
+	h.tmpl.Render(w, r, status, "search", NewPage(rq, "查询", "search", d))
 }
 
 func (d searchData) pageURL(page int) string {
@@ -168,13 +168,13 @@ func (d searchData) TabURL(tab string) string {
 	return "/search?" + v.Encode()
 }
 
-func (h *handler) personRows(r *http.Request, rq *request, ps []register.Person) ([]personRow, error) {
+func (h *handler) personRows(r *http.Request, rq *Request, ps []register.Person) ([]personRow, error) {
 	var hhIDs, gridIDs []int64
 	for _, p := range ps {
 		hhIDs = append(hhIDs, p.HouseholdID)
 		gridIDs = append(gridIDs, p.GridID)
 	}
-	hhs, err := h.Register.HouseholdBriefs(r.Context(), rq.read(), hhIDs)
+	hhs, err := h.Register.HouseholdBriefs(r.Context(), rq.Read(), hhIDs)
 	if err != nil {
 		return nil, err
 	}
@@ -189,13 +189,13 @@ func (h *handler) personRows(r *http.Request, rq *request, ps []register.Person)
 	return rows, nil
 }
 
-func (h *handler) householdRows(r *http.Request, rq *request, hs []register.Household) ([]householdRow, error) {
+func (h *handler) householdRows(r *http.Request, rq *Request, hs []register.Household) ([]householdRow, error) {
 	var heads, gridIDs []int64
 	for _, x := range hs {
 		heads = append(heads, x.HeadID)
 		gridIDs = append(gridIDs, x.GridID)
 	}
-	names, err := h.Register.PersonNames(r.Context(), rq.read(), heads)
+	names, err := h.Register.PersonNames(r.Context(), rq.Read(), heads)
 	if err != nil {
 		return nil, err
 	}

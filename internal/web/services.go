@@ -57,19 +57,19 @@ func (h *handler) servicesRoutes(rt *Routes) {
 	app := func(perm, action string) access.Rule {
 		return access.Rule{Perm: perm, Object: "application", Audit: action}
 	}
-	h.addNav("services", "办事", "/services", services.PermRead)
-	h.page(rt, "GET /services", read, h.servicesHome)
-	h.page(rt, "GET /services/find", access.Rule{Perm: services.PermRead, Audit: audit.Search}, h.findApplication)
-	h.page(rt, "GET /services/queue", read, h.serviceQueue)
-	h.page(rt, "GET /services/agent", access.Rule{Perm: services.PermIntake}, h.agentCases)
-	h.page(rt, "GET /services/applications/{id}", app(services.PermRead, audit.View), h.application)
-	h.page(rt, "GET /services/applications/{id}/receipt.pdf", app(services.PermRead, audit.Export), h.receiptPDF)
-	h.page(rt, "POST /services/applications/{id}/supply", app(services.PermIntake, ""), h.supplyMaterials)
-	h.page(rt, "POST /services/applications/{id}/refuse", app(services.PermIntake, ""), h.refuseAtWindow)
+	h.kit.AddNav("services", "办事", "/services", services.PermRead)
+	h.kit.Handle(rt, "GET /services", read, h.servicesHome)
+	h.kit.Handle(rt, "GET /services/find", access.Rule{Perm: services.PermRead, Audit: audit.Search}, h.findApplication)
+	h.kit.Handle(rt, "GET /services/queue", read, h.serviceQueue)
+	h.kit.Handle(rt, "GET /services/agent", access.Rule{Perm: services.PermIntake}, h.agentCases)
+	h.kit.Handle(rt, "GET /services/applications/{id}", app(services.PermRead, audit.View), h.application)
+	h.kit.Handle(rt, "GET /services/applications/{id}/receipt.pdf", app(services.PermRead, audit.Export), h.receiptPDF)
+	h.kit.Handle(rt, "POST /services/applications/{id}/supply", app(services.PermIntake, ""), h.supplyMaterials)
+	h.kit.Handle(rt, "POST /services/applications/{id}/refuse", app(services.PermIntake, ""), h.refuseAtWindow)
 	// One route per level, each needing that level's permission, so the
 	// central check decides who may act on the stage a case is at.
 	for _, level := range []string{services.LevelCommunity, services.LevelStreet, services.LevelDistrict} {
-		h.page(rt, "POST /services/applications/{id}/handle/"+level, app(services.HandlePerm(level), ""), h.handleStage(level))
+		h.kit.Handle(rt, "POST /services/applications/{id}/handle/"+level, app(services.HandlePerm(level), ""), h.handleStage(level))
 	}
 	h.intakeRoutes(rt)
 	h.catalogueRoutes(rt)
@@ -108,56 +108,56 @@ var queueNames = map[string]string{
 	services.LevelDistrict:  "区县审批",
 }
 
-func (h *handler) servicesHome(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) servicesHome(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderServicesHome(w, r, rq, http.StatusOK, "")
 }
 
-func (h *handler) renderServicesHome(w http.ResponseWriter, r *http.Request, rq *request, status int, notFound string) {
+func (h *handler) renderServicesHome(w http.ResponseWriter, r *http.Request, rq *Request, status int, notFound string) {
 	ctx := r.Context()
-	scope := rq.viewer.Scope(services.PermRead)
+	scope := rq.Viewer.Scope(services.PermRead)
 	counts, err := h.Services.Queues(ctx, scope)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d := servicesHomeData{CanIntake: rq.viewer.Can(services.PermIntake), CanCertify: rq.viewer.Can(services.PermCertify),
-		CanManage: rq.viewer.Can(services.PermManage), CanCards: rq.viewer.Can(access.RegisterExport),
+	d := servicesHomeData{CanIntake: rq.Viewer.Can(services.PermIntake), CanCertify: rq.Viewer.Can(services.PermCertify),
+		CanManage: rq.Viewer.Can(services.PermManage), CanCards: rq.Viewer.Can(access.RegisterExport),
 		NotFound: notFound, Today: h.Services.Today()}
 	for _, c := range counts {
 		d.Queues = append(d.Queues, queueTile{QueueCount: c, Name: queueNames[c.Queue], Href: "/services/queue?level=" + c.Queue})
 	}
 	overdue, more, err := h.Services.List(ctx, scope, services.Filter{Overdue: true, Limit: 10})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.OverdueRows, d.OverdueMore = h.rows(overdue), more
 	if d.CanIntake {
-		mine, more, err := h.Services.List(ctx, scope, services.Filter{Agent: rq.user.ID, Open: true, Limit: 10})
+		mine, more, err := h.Services.List(ctx, scope, services.Filter{Agent: rq.User.ID, Open: true, Limit: 10})
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.AgentRows, d.AgentMore = h.rows(mine), more
 	}
-	h.render(w, r, status, "services_home", newPage(rq, "办事大厅", "services", d))
+	h.tmpl.Render(w, r, status, "services_home", NewPage(rq, "办事大厅", "services", d))
 }
 
 // findApplication opens a case by its tracking number (受理编号), as a
 // resident hands it over at the window.
-func (h *handler) findApplication(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) findApplication(w http.ResponseWriter, r *http.Request, rq *Request) {
 	no := strings.TrimSpace(r.URL.Query().Get("no"))
-	rq.audit.detail = truncate("tracking: "+no, 60)
-	a, err := h.Services.ByTrackingNo(r.Context(), rq.viewer.Scope(services.PermRead), no)
+	rq.Audit.Detail = truncate("tracking: "+no, 60)
+	a, err := h.Services.ByTrackingNo(r.Context(), rq.Viewer.Scope(services.PermRead), no)
 	if errors.Is(err, services.ErrNotFound) {
 		h.renderServicesHome(w, r, rq, http.StatusNotFound, no)
 		return
 	}
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	rq.audit.rows = 1
+	rq.Audit.Rows = 1
 	http.Redirect(w, r, applicationURL(a.ID), http.StatusSeeOther)
 }
 
@@ -192,27 +192,27 @@ type applicationData struct {
 	Form    url.Values           // what was typed
 }
 
-func (h *handler) application(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) application(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.showApplication(w, r, rq, http.StatusOK, applicationData{})
 }
 
-func (h *handler) showApplication(w http.ResponseWriter, r *http.Request, rq *request, status int, d applicationData) {
+func (h *handler) showApplication(w http.ResponseWriter, r *http.Request, rq *Request, status int, d applicationData) {
 	ctx := r.Context()
-	id, ok := pathID(r)
+	id, ok := PathID(r)
 	if !ok {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
-	a, err := h.Services.Application(ctx, rq.viewer.Scope(services.PermRead), id)
+	a, err := h.Services.Application(ctx, rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
 	}
 	place := a.Place()
-	f := rq.viewer.Scope(services.PermRead).Fields(place)
+	f := rq.Viewer.Scope(services.PermRead).Fields(place)
 	d.A = a
 	d.Phone = f.Phone("person", "phone", a.Phone)
-	d.PersonLink = rq.read().Contains(place)
+	d.PersonLink = rq.Read().Contains(place)
 	d.ArchiveLink = a.HouseholdID != 0 && d.PersonLink
 	d.Row = h.rows([]services.Application{a})[0]
 	if a.DueOn != "" && !a.Finished() {
@@ -231,21 +231,21 @@ func (h *handler) showApplication(w http.ResponseWriter, r *http.Request, rq *re
 		d.Stages = append(d.Stages, sv)
 	}
 	if d.Steps, err = h.Services.Steps(ctx, a); err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	switch a.Status {
 	case services.StatusIncomplete, services.StatusReturned:
-		d.CanSupply = rq.viewer.CanAt(services.PermIntake, place)
+		d.CanSupply = rq.Viewer.CanAt(services.PermIntake, place)
 	case services.StatusProcessing:
-		if l := a.CurrentStage().Level; rq.viewer.CanAt(services.HandlePerm(l), place) {
+		if l := a.CurrentStage().Level; rq.Viewer.CanAt(services.HandlePerm(l), place) {
 			d.HandleLevel = l
 		}
 	case services.StatusApproved:
-		if a.Certificate == 0 && rq.viewer.CanAt(services.PermCertify, place) {
+		if a.Certificate == 0 && rq.Viewer.CanAt(services.PermCertify, place) {
 			it, err := h.Services.Item(ctx, a.ItemCode)
 			if err != nil && !errors.Is(err, services.ErrNotFound) {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			d.Template = it.Certificate
@@ -253,46 +253,46 @@ func (h *handler) showApplication(w http.ResponseWriter, r *http.Request, rq *re
 		}
 	}
 	if a.Certificate != 0 {
-		c, err := h.Services.Certificate(ctx, rq.viewer.Scope(services.PermRead), a.Certificate)
+		c, err := h.Services.Certificate(ctx, rq.Viewer.Scope(services.PermRead), a.Certificate)
 		if err == nil {
 			d.Certificate = &c
 		} else if !errors.Is(err, services.ErrNotFound) {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 	}
 	if d.Form == nil {
 		d.Form = url.Values{}
 	}
-	h.render(w, r, status, "services_application", newPage(rq, a.ItemName+" "+a.TrackingNo, "services", d))
+	h.tmpl.Render(w, r, status, "services_application", NewPage(rq, a.ItemName+" "+a.TrackingNo, "services", d))
 }
 
 // serviceFail answers a services error outside a form: not found (or out
 // of scope) is the 404 page, a refused permission the 403 page.
-func (h *handler) serviceFail(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+func (h *handler) serviceFail(w http.ResponseWriter, r *http.Request, rq *Request, err error) {
 	switch {
 	case errors.Is(err, services.ErrNotFound), errors.Is(err, register.ErrNotFound):
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 	case errors.Is(err, services.ErrNotAllowed), errors.Is(err, access.ErrForbidden):
-		h.errorPage(w, r, rq, http.StatusForbidden)
+		h.kit.ErrorPage(w, r, rq, http.StatusForbidden)
 	default:
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 	}
 }
 
 // actionResult turns the outcome of a transition into the page's answer:
 // a redirect with a flash message on success, the page again with the
 // messages at the fields (422), the conflict or state message (409).
-func (h *handler) actionResult(w http.ResponseWriter, r *http.Request, rq *request, action, flash string, err error) {
+func (h *handler) actionResult(w http.ResponseWriter, r *http.Request, rq *Request, action, flash string, err error) {
 	var fe register.FieldErrors
 	var ce *services.ConflictError
 	var se *services.StateError
 	d := applicationData{Action: action, Form: r.PostForm}
 	switch {
 	case err == nil:
-		id, _ := pathID(r)
-		h.Log.Info("application "+action, "application", id, "user", rq.user.ID)
-		h.setFlash(w, flash)
+		id, _ := PathID(r)
+		h.Log.Info("application "+action, "application", id, "user", rq.User.ID)
+		h.kit.SetFlash(w, flash)
 		http.Redirect(w, r, applicationURL(id), http.StatusSeeOther)
 		return
 	case errors.As(err, &fe):
@@ -317,18 +317,18 @@ func formVersion(r *http.Request) int {
 
 // supplyMaterials records materials handed in at the window later: an
 // incomplete case is then accepted, a returned one goes back to its stage.
-func (h *handler) supplyMaterials(w http.ResponseWriter, r *http.Request, rq *request) {
-	id, _ := pathID(r)
+func (h *handler) supplyMaterials(w http.ResponseWriter, r *http.Request, rq *Request) {
+	id, _ := PathID(r)
 	_, err := h.Services.Supply(r.Context(), rq.staff(), id, formVersion(r), r.PostForm["received"])
 	h.actionResult(w, r, rq, "supply", "supplied", err)
 }
 
 // refuseAtWindow refuses a case still waiting at the window (不予受理).
 // Cases in progress are refused by their stage's handler instead.
-func (h *handler) refuseAtWindow(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) refuseAtWindow(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	a, err := h.Services.Application(ctx, rq.viewer.Scope(services.PermIntake), id)
+	id, _ := PathID(r)
+	a, err := h.Services.Application(ctx, rq.Viewer.Scope(services.PermIntake), id)
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
@@ -343,11 +343,11 @@ func (h *handler) refuseAtWindow(w http.ResponseWriter, r *http.Request, rq *req
 
 // handleStage takes the decision of a level on a case at that level's
 // stage: approve (pass on or finish), return for materials, or reject.
-func (h *handler) handleStage(level string) func(http.ResponseWriter, *http.Request, *request) {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) handleStage(level string) func(http.ResponseWriter, *http.Request, *Request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *Request) {
 		ctx := r.Context()
-		id, _ := pathID(r)
-		a, err := h.Services.Application(ctx, rq.viewer.Scope(services.HandlePerm(level)), id)
+		id, _ := PathID(r)
+		a, err := h.Services.Application(ctx, rq.Viewer.Scope(services.HandlePerm(level)), id)
 		if err != nil {
 			h.serviceFail(w, r, rq, err)
 			return
@@ -384,10 +384,10 @@ func (h *handler) handleStage(level string) func(http.ResponseWriter, *http.Requ
 // notice (一次性告知书) while materials are missing. It names the
 // applicant, so it is an export of personal data: recorded before it goes
 // out.
-func (h *handler) receiptPDF(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) receiptPDF(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
-	id, _ := pathID(r)
-	a, err := h.Services.Application(ctx, rq.viewer.Scope(services.PermRead), id)
+	id, _ := PathID(r)
+	a, err := h.Services.Application(ctx, rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
@@ -414,8 +414,8 @@ func (h *handler) receiptPDF(w http.ResponseWriter, r *http.Request, rq *request
 // staff is the caller as the service hall records them on every step,
 // receipt and certificate: by their display name (窗口小刘), not their
 // login name.
-func (rq *request) staff() *access.Viewer {
-	v := *rq.viewer
-	v.Name = rq.actor.Name
+func (rq *Request) staff() *access.Viewer {
+	v := *rq.Viewer
+	v.Name = rq.Actor.Name
 	return &v
 }

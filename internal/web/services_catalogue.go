@@ -20,12 +20,12 @@ import (
 func (h *handler) catalogueRoutes(rt *Routes) {
 	read := access.Rule{Perm: services.PermRead}
 	manage := access.Rule{Perm: services.PermManage}
-	h.page(rt, "GET /services/items", read, h.catalogue)
-	h.page(rt, "GET /services/items/new", manage, h.newItemForm)
-	h.page(rt, "POST /services/items/new", manage, h.saveItem(true))
-	h.page(rt, "GET /services/items/{code}", read, h.catalogueItem)
-	h.page(rt, "GET /services/items/{code}/edit", manage, h.editItemForm)
-	h.page(rt, "POST /services/items/{code}/edit", manage, h.saveItem(false))
+	h.kit.Handle(rt, "GET /services/items", read, h.catalogue)
+	h.kit.Handle(rt, "GET /services/items/new", manage, h.newItemForm)
+	h.kit.Handle(rt, "POST /services/items/new", manage, h.saveItem(true))
+	h.kit.Handle(rt, "GET /services/items/{code}", read, h.catalogueItem)
+	h.kit.Handle(rt, "GET /services/items/{code}/edit", manage, h.editItemForm)
+	h.kit.Handle(rt, "POST /services/items/{code}/edit", manage, h.saveItem(false))
 }
 
 type categoryGroup struct {
@@ -55,14 +55,14 @@ type catalogueData struct {
 	CanManage bool
 }
 
-func (h *handler) catalogue(w http.ResponseWriter, r *http.Request, rq *request) {
-	canManage := rq.viewer.Can(services.PermManage)
+func (h *handler) catalogue(w http.ResponseWriter, r *http.Request, rq *Request) {
+	canManage := rq.Viewer.Can(services.PermManage)
 	items, err := h.Services.Items(r.Context(), canManage)
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, "services_catalogue", newPage(rq, "服务事项", "services",
+	h.tmpl.Render(w, r, http.StatusOK, "services_catalogue", NewPage(rq, "服务事项", "services",
 		catalogueData{Groups: groupItems(items), CanManage: canManage}))
 }
 
@@ -72,21 +72,21 @@ type itemData struct {
 	Template  string // the name of the certificate it issues
 }
 
-func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *Request) {
 	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
 		return
 	}
-	d := itemData{It: it, CanManage: rq.viewer.Can(services.PermManage)}
+	d := itemData{It: it, CanManage: rq.Viewer.Can(services.PermManage)}
 	if !it.Active && !d.CanManage {
-		h.errorPage(w, r, rq, http.StatusNotFound)
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if it.Certificate != "" {
 		ts, err := h.Services.Templates(r.Context())
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		for _, t := range ts {
@@ -95,7 +95,7 @@ func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *requ
 			}
 		}
 	}
-	h.render(w, r, http.StatusOK, "services_item", newPage(rq, it.Name, "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_item", NewPage(rq, it.Name, "services", d))
 }
 
 // materialRow and stageRow are the editable rows of the item form; the
@@ -189,7 +189,7 @@ func readItemForm(r *http.Request) (services.Item, itemForm) {
 	return it, f
 }
 
-func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *request, status int, f itemForm) {
+func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f itemForm) {
 	for i := 0; i < spareRows; i++ {
 		f.Materials = append(f.Materials, materialRow{})
 	}
@@ -203,7 +203,7 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *req
 		{"tag:unemployed", "标签:失业"}, {"certificate:residence", "社区当场出具:居住证明"}}
 	ts, err := h.Services.Templates(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, t := range ts {
@@ -211,7 +211,7 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	depts, err := h.Access.Departments(r.Context())
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, d := range depts {
@@ -222,15 +222,15 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *req
 	if f.New {
 		title = "新增服务事项"
 	}
-	h.render(w, r, status, "services_item_form", newPage(rq, title, "services", f))
+	h.tmpl.Render(w, r, status, "services_item_form", NewPage(rq, title, "services", f))
 }
 
-func (h *handler) newItemForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) newItemForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(services.Item{Active: true,
 		Chain: []services.Stage{{Level: services.LevelCommunity, Name: "社区受理", Days: 1}}}, true))
 }
 
-func (h *handler) editItemForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) editItemForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.serviceFail(w, r, rq, err)
@@ -239,8 +239,8 @@ func (h *handler) editItemForm(w http.ResponseWriter, r *http.Request, rq *reque
 	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(it, false))
 }
 
-func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *request) {
-	return func(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *Request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *Request) {
 		ctx := r.Context()
 		it, f := readItemForm(r)
 		f.New = isNew
@@ -267,8 +267,8 @@ func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, 
 		var ce *services.ConflictError
 		switch {
 		case err == nil:
-			h.Log.Info("service item saved", "item", it.Code, "user", rq.user.ID)
-			h.setFlash(w, "saved")
+			h.Log.Info("service item saved", "item", it.Code, "user", rq.User.ID)
+			h.kit.SetFlash(w, "saved")
 			http.Redirect(w, r, "/services/items/"+it.Code, http.StatusSeeOther)
 		case errors.As(err, &fe):
 			f.Errors = fe

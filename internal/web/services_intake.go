@@ -20,9 +20,9 @@ import (
 // JavaScript as three short steps on one page, each a plain form.
 
 func (h *handler) intakeRoutes(rt *Routes) {
-	h.page(rt, "GET /services/intake", access.Rule{Perm: services.PermIntake, Audit: audit.Search}, h.intakeForm)
-	h.page(rt, "POST /services/intake", access.Rule{Perm: services.PermIntake}, h.intake)
-	h.page(rt, "POST /services/intake/person", access.Rule{Perm: access.RegisterWrite}, h.intakeNewPerson)
+	h.kit.Handle(rt, "GET /services/intake", access.Rule{Perm: services.PermIntake, Audit: audit.Search}, h.intakeForm)
+	h.kit.Handle(rt, "POST /services/intake", access.Rule{Perm: services.PermIntake}, h.intake)
+	h.kit.Handle(rt, "POST /services/intake/person", access.Rule{Perm: access.RegisterWrite}, h.intakeNewPerson)
 }
 
 // intakeForm is what the clerk typed and ticked.
@@ -75,7 +75,7 @@ type intakeData struct {
 
 var intakeFields = []string{"person", "item", "materials", "phone", "name", "id_number", "relation", "residence"}
 
-func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q := r.URL.Query()
 	d := intakeData{Q: strings.TrimSpace(q.Get("q")), HQ: strings.TrimSpace(q.Get("hq")),
 		Form: intakeForm{Item: q.Get("item"), Received: map[string]bool{}}}
@@ -89,34 +89,34 @@ func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, rq *request
 
 // renderIntake fills the page for the applicant (person), or the household
 // a new person is being registered in, and the searches asked for.
-func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *request, status int, d intakeData, person, household int64) {
+func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Request, status int, d intakeData, person, household int64) {
 	ctx := r.Context()
-	scope := rq.viewer.Scope(services.PermIntake)
-	d.CanAdd = rq.viewer.Can(access.RegisterWrite)
+	scope := rq.Viewer.Scope(services.PermIntake)
+	d.CanAdd = rq.Viewer.Can(access.RegisterWrite)
 	d.Relations, d.Residents = formOptions.Relations, residenceOptions
 	q := r.URL.Query()
 	var err error
 	if person != 0 {
 		p, err := h.Register.Person(ctx, scope, person)
 		if errors.Is(err, register.ErrNotFound) {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		} else if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.Person, d.PersonF = &p, scope.Fields(p.Place())
-		rq.place, rq.audit.entity, rq.audit.id = p.Place(), "person", p.ID
+		rq.Place, rq.Audit.Entity, rq.Audit.ID = p.Place(), "person", p.ID
 		if p.HouseholdID != 0 {
 			hb, err := h.Register.HouseholdBriefs(ctx, scope, []int64{p.HouseholdID})
 			if err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			d.Household = hb[p.HouseholdID]
 		}
 		if d.Items, err = h.Services.Items(ctx, false); err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		for i := range d.Items {
@@ -125,26 +125,26 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *reque
 			}
 		}
 	} else if household != 0 && d.CanAdd {
-		hh, err := h.Register.Household(ctx, rq.write(), household)
+		hh, err := h.Register.Household(ctx, rq.Write(), household)
 		if errors.Is(err, register.ErrNotFound) {
-			h.errorPage(w, r, rq, http.StatusNotFound)
+			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
 		} else if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		if d.NewPerson == nil {
 			d.NewPerson = &newPersonForm{}
 		}
 		d.NewPerson.Household = hh
-		names, err := h.Register.PersonNames(ctx, rq.read(), []int64{hh.HeadID})
+		names, err := h.Register.PersonNames(ctx, rq.Read(), []int64{hh.HeadID})
 		if err != nil {
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.NewPerson.Head = names[hh.HeadID]
 	} else if d.Searched = q.Has("q"); d.Searched {
-		rq.audit.detail = truncate("intake persons: "+d.Q, 200)
+		rq.Audit.Detail = truncate("intake persons: "+d.Q, 200)
 		var ps []register.Person
 		ps, d.More, err = h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
 		var fe register.FieldErrors
@@ -156,42 +156,42 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *reque
 			}
 			status = http.StatusUnprocessableEntity
 		case err != nil:
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		default:
-			rq.audit.rows = len(ps)
+			rq.Audit.Rows = len(ps)
 			if d.Persons, err = h.personRows(r, rq, ps); err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	} else if d.HSearched = q.Has("hq") && d.CanAdd; d.HSearched {
-		rq.audit.detail = truncate("intake households: "+d.HQ, 200)
+		rq.Audit.Detail = truncate("intake households: "+d.HQ, 200)
 		var hs []register.Household
-		hs, _, err = h.Register.SearchHouseholds(ctx, rq.write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
+		hs, _, err = h.Register.SearchHouseholds(ctx, rq.Write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
 		var fe register.FieldErrors
 		switch {
 		case errors.As(err, &fe):
 			d.SearchErr = fe.Error()
 			status = http.StatusUnprocessableEntity
 		case err != nil:
-			h.serverError(w, r, rq, err)
+			h.kit.ServerError(w, r, rq, err)
 			return
 		default:
-			rq.audit.rows = len(hs)
+			rq.Audit.Rows = len(hs)
 			if d.Households, err = h.householdRows(r, rq, hs); err != nil {
-				h.serverError(w, r, rq, err)
+				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	}
 	d.Summary = summarize(d.Errors, intakeFields)
-	h.render(w, r, status, "services_intake", newPage(rq, "窗口收件", "services", d))
+	h.tmpl.Render(w, r, status, "services_intake", NewPage(rq, "窗口收件", "services", d))
 }
 
 // intake takes the case in. Missing materials leave it waiting at the
 // window with the one-time complete list; the page then offers that notice.
-func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *Request) {
 	person, _ := strconv.ParseInt(r.PostFormValue("person"), 10, 64)
 	f := intakeForm{Item: r.PostFormValue("item"), Received: map[string]bool{}, Proxy: r.PostFormValue("proxy") != "",
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), Note: strings.TrimSpace(r.PostFormValue("note"))}
@@ -204,7 +204,7 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *request) {
 		return
 	}
 	var station int64
-	if p, err := h.Register.Person(r.Context(), rq.viewer.Scope(services.PermIntake), person); err == nil {
+	if p, err := h.Register.Person(r.Context(), rq.Viewer.Scope(services.PermIntake), person); err == nil {
 		if st, err := h.Services.StationOf(r.Context(), p.CommunityID); err == nil {
 			station = st.ID
 		}
@@ -214,9 +214,9 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *request) {
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
-		rq.place, rq.audit.entity, rq.audit.id = a.Place(), "application", a.ID
-		h.Log.Info("application taken in", "application", a.ID, "user", rq.user.ID)
-		h.setFlash(w, "intake")
+		rq.Place, rq.Audit.Entity, rq.Audit.ID = a.Place(), "application", a.ID
+		h.Log.Info("application taken in", "application", a.ID, "user", rq.User.ID)
+		h.kit.SetFlash(w, "intake")
 		http.Redirect(w, r, applicationURL(a.ID), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		if fe["person"] != "" {
@@ -231,15 +231,15 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *request) {
 // intakeNewPerson registers an applicant in a household through the
 // register's own validation, then continues the intake with them. Other
 // documents than the resident ID card go through the register's full form.
-func (h *handler) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *Request) {
 	ctx := r.Context()
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
-	hh, err := h.Register.Household(ctx, rq.write(), hid)
+	hh, err := h.Register.Household(ctx, rq.Write(), hid)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
 	}
-	rq.place, rq.audit.entity, rq.audit.id = hh.Place(), "household", hh.ID
+	rq.Place, rq.Audit.Entity, rq.Audit.ID = hh.Place(), "household", hh.ID
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	np := &newPersonForm{Name: v("name"), IDNumber: v("id_number"), Phone: v("phone"), Relation: v("relation"),
 		Residence: v("residence")}
@@ -248,12 +248,12 @@ func (h *handler) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *re
 	if p.Residence == "" {
 		p.Residence = register.ResidenceRegistered
 	}
-	err = h.Register.CreatePerson(ctx, rq.actor, rq.write(), &p)
+	err = h.Register.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
-		h.Log.Info("person added at intake", "person", p.ID, "household", hh.ID, "user", rq.user.ID)
-		h.setFlash(w, "added")
+		h.Log.Info("person added at intake", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
+		h.kit.SetFlash(w, "added")
 		http.Redirect(w, r, "/services/intake?"+url.Values{"person": {strconv.FormatInt(p.ID, 10)}}.Encode(), http.StatusSeeOther)
 	case errors.As(err, &fe):
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{NewPerson: np, Errors: fe,

@@ -57,11 +57,11 @@ func (h *handler) rows(as []services.Application) []applicationRow {
 
 // serviceQueue lists one queue: the cases waiting at a level, the oldest
 // deadline first, with overdue ones marked (and ?overdue=1 for only those).
-func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *Request) {
 	q := r.URL.Query()
 	d := queueData{Level: q.Get("level"), Overdue: q.Get("overdue") == "1", Today: h.Services.Today()}
 	if _, ok := queueNames[d.Level]; !ok && d.Level != services.QueueDone {
-		d.Level = h.defaultQueue(rq.viewer)
+		d.Level = h.defaultQueue(rq.Viewer)
 	}
 	d.Name = queueNames[d.Level]
 	if d.Level == services.QueueDone {
@@ -76,14 +76,14 @@ func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = min(max(d.Page, 1), maxPage)
-	as, more, err := h.Services.List(r.Context(), rq.viewer.Scope(services.PermRead), services.Filter{Queue: d.Level,
+	as, more, err := h.Services.List(r.Context(), rq.Viewer.Scope(services.PermRead), services.Filter{Queue: d.Level,
 		Overdue: d.Overdue, Limit: pageSize, Offset: (d.Page - 1) * pageSize})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Rows = h.rows(as)
-	rq.audit.rows = len(as)
+	rq.Audit.Rows = len(as)
 	link := func(page int) string {
 		v := url.Values{"level": {d.Level}}
 		if d.Overdue {
@@ -100,7 +100,7 @@ func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *reque
 	if more && d.Page < maxPage {
 		d.NextURL = link(d.Page + 1)
 	}
-	h.render(w, r, http.StatusOK, "services_queue", newPage(rq, d.Name, "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_queue", NewPage(rq, d.Name, "services", d))
 }
 
 // defaultQueue is the queue a viewer works in: the highest level they
@@ -125,15 +125,15 @@ type agentData struct {
 
 // agentCases lists the cases the viewer carries as 代办员, at whatever
 // level they wait.
-func (h *handler) agentCases(w http.ResponseWriter, r *http.Request, rq *request) {
+func (h *handler) agentCases(w http.ResponseWriter, r *http.Request, rq *Request) {
 	d := agentData{Done: r.URL.Query().Get("done") == "1"}
-	as, more, err := h.Services.List(r.Context(), rq.viewer.Scope(services.PermRead),
-		services.Filter{Agent: rq.user.ID, Open: !d.Done, Limit: 200})
+	as, more, err := h.Services.List(r.Context(), rq.Viewer.Scope(services.PermRead),
+		services.Filter{Agent: rq.User.ID, Open: !d.Done, Limit: 200})
 	if err != nil {
-		h.serverError(w, r, rq, err)
+		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	d.Rows, d.More = h.rows(as), more
-	rq.audit.rows = len(as)
-	h.render(w, r, http.StatusOK, "services_agent", newPage(rq, "我的代办", "services", d))
+	rq.Audit.Rows = len(as)
+	h.tmpl.Render(w, r, http.StatusOK, "services_agent", NewPage(rq, "我的代办", "services", d))
 }

@@ -226,7 +226,9 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	testlog.Secret(t, fx.secrets...)
 	log := slog.New(slog.NewTextHandler(testlog.Writer(t, fx.logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	fx.audit = audit.New(db, log)
-	Pages(rt, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
+	kit := NewKit(Config{Accounts: fx.acc, Access: fx.acs, Org: fx.org, Audit: fx.audit, Log: log, SecureCookies: secure})
+	kit.Routes(rt)
+	Pages(rt, kit, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
 	fx.srv = httptest.NewServer(rt)
 	t.Cleanup(fx.srv.Close)
 	t.Cleanup(fx.audit.Close)
@@ -560,7 +562,7 @@ func TestPages(t *testing.T) {
 
 	// A person: labels from the code lists, masked numbers, tags, history.
 	r = c.get("/persons/" + id(fx.spouse.ID))
-	contains(t, "person", r.body, "王秀兰", "回族", "妻", "户籍", "居民身份证", mask("id", fx.spouse.IDNumber),
+	contains(t, "person", r.body, "王秀兰", "回族", "妻", "户籍", "居民身份证", Mask("id", fx.spouse.IDNumber),
 		"139****0002", `href="/households/`+id(fx.hh.ID)+`"`, `href="/organisations/`+id(fx.school.ID)+`"`, "城北小学",
 		"教师", "第1网格", "3号楼", "变更记录", "新建", "测试装载", "命令行")
 	r = c.get("/persons/" + id(fx.head.ID))
@@ -678,7 +680,7 @@ func TestSearch(t *testing.T) {
 	part := fx.spouse.IDNumber[6:14]
 	r = c.get("/search?q=" + part)
 	row := between(r.body, `href="/persons/`+id(fx.spouse.ID)+`"`, "</tr>")
-	contains(t, "search by ID part", row, "王秀兰", "女", age(fx.spouse.BirthDate), mask("id", fx.spouse.IDNumber),
+	contains(t, "search by ID part", row, "王秀兰", "女", Age(fx.spouse.BirthDate), Mask("id", fx.spouse.IDNumber),
 		"139****0002", "户籍", "CB0001", "城北路12号3号楼1-301", "第1网格")
 	lacks(t, "search by ID part", r.body, "李建国")
 
@@ -688,7 +690,7 @@ func TestSearch(t *testing.T) {
 	if csvFile.status != http.StatusOK || !strings.HasPrefix(csvFile.header.Get("Content-Type"), "text/csv") {
 		t.Errorf("export: %d %s", csvFile.status, csvFile.header.Get("Content-Type"))
 	}
-	contains(t, "export", csvFile.body, "姓名,性别", "王秀兰", mask("id", fx.spouse.IDNumber), "139****0002")
+	contains(t, "export", csvFile.body, "姓名,性别", "王秀兰", Mask("id", fx.spouse.IDNumber), "139****0002")
 	lacks(t, "export", csvFile.body, fx.spouse.IDNumber, "13909110002", "李建国")
 	fx.audit.Flush()
 	var rows int
@@ -973,8 +975,8 @@ func TestEditHousehold(t *testing.T) {
 
 func TestPanicRecovered(t *testing.T) {
 	var logs syncBuffer
-	h := &handler{Deps: Deps{Log: slog.New(slog.NewTextHandler(&logs, nil))}, tmpl: mustParseTemplates()}
-	srv := httptest.NewServer(h.recover(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	k := NewKit(Config{Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	srv := httptest.NewServer(k.Recover(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("person 李建国 610624196803091312 13909110001")
 	})))
 	defer srv.Close()
