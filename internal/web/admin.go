@@ -72,7 +72,7 @@ type userForm struct {
 	grantForm
 	Roles   []access.Role
 	Errors  map[string]string
-	Summary []errItem
+	Summary []ErrItem
 }
 
 var userFormFields = []string{"name", "display_name", "password", "role", "units"}
@@ -84,7 +84,7 @@ func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, rq *Req
 		return
 	}
 	f.Roles = roles
-	f.Summary = summarize(f.Errors, userFormFields)
+	f.Summary = Summarize(f.Errors, userFormFields)
 	h.tmpl.Render(w, r, status, "admin_user_new", NewPage(rq, "新建账号", "users", f))
 }
 
@@ -163,7 +163,7 @@ type adminUserData struct {
 	Roles   []access.Role
 	Form    grantForm
 	Errors  map[string]string
-	Summary []errItem
+	Summary []ErrItem
 	Secret  string // a token just created, shown this once
 }
 
@@ -198,7 +198,7 @@ func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *Re
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.Summary = summarize(d.Errors, []string{"role", "units", "password", "name", "grant"})
+	d.Summary = Summarize(d.Errors, []string{"role", "units", "password", "name", "grant"})
 	title := u.Name
 	if u.DisplayName != "" {
 		title = u.DisplayName + "(" + u.Name + ")"
@@ -366,7 +366,7 @@ func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *Reques
 type accountData struct {
 	Grants  []access.Grant
 	Errors  map[string]string
-	Summary []errItem
+	Summary []ErrItem
 }
 
 func (h *handler) account(w http.ResponseWriter, r *http.Request, rq *Request) {
@@ -379,7 +379,7 @@ func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, rq *Requ
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.Summary = summarize(d.Errors, []string{"old_password", "password"})
+	d.Summary = Summarize(d.Errors, []string{"old_password", "password"})
 	h.tmpl.Render(w, r, status, "account", NewPage(rq, "我的账号", "", d))
 }
 

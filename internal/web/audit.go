@@ -13,7 +13,7 @@ import (
 type auditData struct {
 	F       audit.Filter
 	Entries []audit.Entry
-	Actions []option
+	Actions []Option
 	NextURL string
 	Error   string
 }
@@ -26,7 +26,7 @@ func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *Request) 
 		Entity: q.Get("entity"), From: q.Get("from"), To: q.Get("to"), Limit: 100}}
 	for _, a := range []string{audit.Login, audit.LoginFailed, audit.LoginLocked, audit.Logout, audit.View, audit.Reveal,
 		audit.Search, audit.Export, audit.Change, audit.Denied} {
-		d.Actions = append(d.Actions, option{a, audit.ActionNames[a]})
+		d.Actions = append(d.Actions, Option{a, audit.ActionNames[a]})
 	}
 	if _, ok := audit.ActionNames[d.F.Action]; !ok {
 		d.F.Action = ""

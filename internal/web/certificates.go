@@ -83,7 +83,7 @@ type certificateForm struct {
 	Purpose     string
 	Application int64
 	Errors      register.FieldErrors
-	Summary     []errItem
+	Summary     []ErrItem
 }
 
 var certificateFormFields = []string{"person", "template", "relative", "purpose", "application"}
@@ -171,7 +171,7 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			}
 		}
 	}
-	f.Summary = summarize(f.Errors, certificateFormFields)
+	f.Summary = Summarize(f.Errors, certificateFormFields)
 	h.tmpl.Render(w, r, status, "services_certificate_form", NewPage(rq, "出具证明", "services", f))
 }
 

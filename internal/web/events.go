@@ -144,14 +144,14 @@ func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *Request
 
 type optGroup struct {
 	Label   string
-	Options []option
+	Options []Option
 }
 
 type eventListData struct {
 	Rows       []eventRow
 	Total      int
 	Q          url.Values
-	Statuses   []option
+	Statuses   []Option
 	Categories []optGroup
 	Prev, Next string
 	Page       int
@@ -196,7 +196,7 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *Request)
 	rq.Audit.Rows = len(rows)
 	d := eventListData{Rows: rows, Total: total, Q: q, Page: page}
 	for _, s := range events.Statuses {
-		d.Statuses = append(d.Statuses, option{s, events.StatusNames[s]})
+		d.Statuses = append(d.Statuses, Option{s, events.StatusNames[s]})
 	}
 	if d.Categories, err = h.categoryGroups(ctx, false, true); err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -219,8 +219,8 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *Request)
 	h.tmpl.Render(w, r, http.StatusOK, "events_list", NewPage(rq, "事件列表", "events", d))
 }
 
-// categoryGroups lists the categories as option groups by 大类; with
-// groups, each 大类 is itself an option (for filters).
+// categoryGroups lists the categories as Option groups by 大类; with
+// groups, each 大类 is itself an Option (for filters).
 func (h *handler) categoryGroups(ctx context.Context, publicOnly, groups bool) ([]optGroup, error) {
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
@@ -233,11 +233,11 @@ func (h *handler) categoryGroups(ctx context.Context, publicOnly, groups bool) (
 		}
 		g := optGroup{Label: p.Name}
 		if groups {
-			g.Options = append(g.Options, option{p.Code, p.Name + "(全部)"})
+			g.Options = append(g.Options, Option{p.Code, p.Name + "(全部)"})
 		}
 		for _, c := range cat.Children(p.Code) {
 			if c.Active && (!publicOnly || c.Public) {
-				g.Options = append(g.Options, option{c.Code, c.Name})
+				g.Options = append(g.Options, Option{c.Code, c.Name})
 			}
 		}
 		if len(g.Options) > 0 {
@@ -254,16 +254,16 @@ type eventReportForm struct {
 	ReporterName, ReporterPhone, Level                           string
 	Org                                                          string
 	Errors                                                       map[string]string
-	Summary                                                      []errItem
+	Summary                                                      []ErrItem
 }
 
 type eventReportData struct {
 	F          eventReportForm
 	Categories []optGroup
 	Places     []optGroup
-	Urgencies  []option
-	Sources    []option
-	Levels     []option
+	Urgencies  []Option
+	Sources    []Option
+	Levels     []Option
 	Office     bool // an office user: sources, reporter and 12345 number
 }
 
@@ -288,16 +288,16 @@ func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *R
 		return
 	}
 	for _, u := range []string{events.UrgencyNormal, events.UrgencyUrgent, events.UrgencyCritical} {
-		d.Urgencies = append(d.Urgencies, option{u, events.UrgencyNames[u]})
+		d.Urgencies = append(d.Urgencies, Option{u, events.UrgencyNames[u]})
 	}
 	for _, s := range []string{events.SourceGrid, events.SourcePhone, events.SourceHotline, events.SourceOffice} {
-		d.Sources = append(d.Sources, option{s, events.SourceNames[s]})
+		d.Sources = append(d.Sources, Option{s, events.SourceNames[s]})
 	}
 	if rq.Viewer.Can(events.PermDispatch) {
-		d.Levels = []option{{events.LevelCommunity, "交社区受理"}, {events.LevelStreet, "街道平台直接立案"}, {events.LevelDistrict, "区县平台直接立案"}}
+		d.Levels = []Option{{events.LevelCommunity, "交社区受理"}, {events.LevelStreet, "街道平台直接立案"}, {events.LevelDistrict, "区县平台直接立案"}}
 	}
 	if f.Errors != nil {
-		d.F.Summary = summarize(f.Errors, reportFields)
+		d.F.Summary = Summarize(f.Errors, reportFields)
 	}
 	h.tmpl.Render(w, r, status, "events_report", NewPage(rq, "上报事件", "events", d))
 }
@@ -331,11 +331,11 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 		if len(communities) > 1 {
 			g := optGroup{Label: c.Name}
 			if sc.Contains(UnitPlace(c)) {
-				g.Options = append(g.Options, option{strconv.FormatInt(c.ID, 10), c.Name + "(社区)"})
+				g.Options = append(g.Options, Option{strconv.FormatInt(c.ID, 10), c.Name + "(社区)"})
 			}
 			for _, gr := range grids {
 				if sc.Contains(UnitPlace(gr)) {
-					g.Options = append(g.Options, option{strconv.FormatInt(gr.ID, 10), c.Name + " " + gr.Name})
+					g.Options = append(g.Options, Option{strconv.FormatInt(gr.ID, 10), c.Name + " " + gr.Name})
 				}
 			}
 			if len(g.Options) > 0 {
@@ -346,7 +346,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 		for _, gr := range grids {
 			g := optGroup{Label: gr.Name}
 			if sc.Contains(UnitPlace(gr)) {
-				g.Options = append(g.Options, option{strconv.FormatInt(gr.ID, 10), gr.Name + "(整个网格)"})
+				g.Options = append(g.Options, Option{strconv.FormatInt(gr.ID, 10), gr.Name + "(整个网格)"})
 			}
 			buildings, err := h.Org.Descendants(ctx, gr.ID, orgtree.LevelBuilding)
 			if err != nil {
@@ -354,7 +354,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 			}
 			for _, b := range buildings {
 				if sc.Contains(UnitPlace(b)) {
-					g.Options = append(g.Options, option{strconv.FormatInt(b.ID, 10), b.Name})
+					g.Options = append(g.Options, Option{strconv.FormatInt(b.ID, 10), b.Name})
 				}
 			}
 			if len(g.Options) > 0 {
@@ -362,7 +362,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 			}
 		}
 		if sc.Contains(UnitPlace(c)) {
-			out = append([]optGroup{{Label: c.Name, Options: []option{{strconv.FormatInt(c.ID, 10), c.Name + "(不限网格)"}}}}, out...)
+			out = append([]optGroup{{Label: c.Name, Options: []Option{{strconv.FormatInt(c.ID, 10), c.Name + "(不限网格)"}}}}, out...)
 		}
 	}
 	return out, nil
@@ -493,13 +493,13 @@ type eventData struct {
 	// Choices for the action forms.
 	DefaultRoute string // accept: street when the category is handled above the community
 	DefaultDept  string // dispatch: the category's department
-	Departments  []option
+	Departments  []Option
 	Categories   []optGroup
-	Units        []option // for 改地点: the grids and buildings of the event's community
+	Units        []Option // for 改地点: the grids and buildings of the event's community
 	Transfer     []optGroup
-	Grades       []option
-	Sides        []option
-	Outcomes     []option
+	Grades       []Option
+	Sides        []Option
+	Outcomes     []Option
 	Disputes     []string
 
 	Failed string // the action that was refused, whose form shows Error and Errors
@@ -582,14 +582,14 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *Reques
 	}
 	if len(d.Actions) > 0 {
 		for _, code := range sortedKeys(depts) {
-			d.Departments = append(d.Departments, option{code, depts[code]})
+			d.Departments = append(d.Departments, Option{code, depts[code]})
 		}
 		if d.Categories, err = h.categoryGroups(ctx, false, false); err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		for _, g := range []string{events.GradeNormal, events.GradeYellow, events.GradeRed} {
-			d.Grades = append(d.Grades, option{g, events.GradeNames[g]})
+			d.Grades = append(d.Grades, Option{g, events.GradeNames[g]})
 		}
 		if slices.Contains(d.Actions, events.ActReroute) {
 			if d.Units, err = h.communityUnits(ctx, e.CommunityID); err != nil {
@@ -611,10 +611,10 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *Reques
 	if d.Mediation != nil {
 		d.CanMediate = events.CanMediate(rq.Viewer, e)
 		for _, s := range []string{"applicant", "respondent", "third"} {
-			d.Sides = append(d.Sides, option{s, events.SideNames[s]})
+			d.Sides = append(d.Sides, Option{s, events.SideNames[s]})
 		}
 		for _, o := range []string{"", "success", "partial", "failed", "withdrawn", "referred"} {
-			d.Outcomes = append(d.Outcomes, option{o, events.OutcomeNames[o]})
+			d.Outcomes = append(d.Outcomes, Option{o, events.OutcomeNames[o]})
 		}
 		d.Disputes = events.DisputeTypes
 		// Room for one more party and mediator on the form.
@@ -661,7 +661,7 @@ func stepDetails(cat *events.Catalogue, depts map[string]string, st events.Step)
 }
 
 // communityUnits lists the grids and buildings of a community, for 改地点.
-func (h *handler) communityUnits(ctx context.Context, community int64) ([]option, error) {
+func (h *handler) communityUnits(ctx context.Context, community int64) ([]Option, error) {
 	units, err := h.Org.Descendants(ctx, community, "")
 	if err != nil {
 		return nil, err
@@ -670,10 +670,10 @@ func (h *handler) communityUnits(ctx context.Context, community int64) ([]option
 	if err != nil {
 		return nil, err
 	}
-	out := []option{{strconv.FormatInt(c.ID, 10), c.Name + "(社区)"}}
+	out := []Option{{strconv.FormatInt(c.ID, 10), c.Name + "(社区)"}}
 	for _, u := range units {
 		if u.Level == orgtree.LevelGrid || u.Level == orgtree.LevelBuilding {
-			out = append(out, option{strconv.FormatInt(u.ID, 10), u.Name})
+			out = append(out, Option{strconv.FormatInt(u.ID, 10), u.Name})
 		}
 	}
 	return out, nil

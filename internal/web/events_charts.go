@@ -105,7 +105,7 @@ func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *Request) 
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	sortUnits(grids)
+	orgtree.Sort(grids)
 	open, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Unit: unit.ID, Open: true, Limit: 500})
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -207,7 +207,7 @@ type eventKPIData struct {
 	Unit     orgtree.Unit
 	From, To string
 	By       string
-	Bys      []option
+	Bys      []Option
 	Rows     []events.KPIRow
 	Total    events.KPIRow
 	Charts   []barChart
@@ -223,7 +223,7 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *Request) 
 	if d.By == "" {
 		d.By = events.ByDepartment
 	}
-	for _, b := range []option{{events.ByDepartment, "按部门"}, {events.ByGrid, "按网格"}, {events.ByCommunity, "按社区"},
+	for _, b := range []Option{{events.ByDepartment, "按部门"}, {events.ByGrid, "按网格"}, {events.ByCommunity, "按社区"},
 		{events.ByCategory, "按大类"}, {events.ByMonth, "按月份"}} {
 		d.Bys = append(d.Bys, b)
 	}

@@ -38,11 +38,11 @@ type eventManageData struct {
 	New         bool
 	LimitsOf    string
 	Limits      [][]eventLimitCell // by step, then urgency
-	Steps       []option
-	Urgencies   []option
-	Units       []option
-	Levels      []option
-	Departments []option
+	Steps       []Option
+	Urgencies   []Option
+	Units       []Option
+	Levels      []Option
+	Departments []Option
 	Settings    map[string]string
 	ContactUnit int64
 	Contacts    []events.Contact
@@ -85,22 +85,22 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *Reque
 				Inherited: cat.Limit(d.LimitsOf, step, u).String()})
 		}
 		d.Limits = append(d.Limits, row)
-		d.Steps = append(d.Steps, option{step, events.StepNames[step]})
+		d.Steps = append(d.Steps, Option{step, events.StepNames[step]})
 	}
 	for _, u := range []string{events.UrgencyNormal, events.UrgencyUrgent, events.UrgencyCritical} {
-		d.Urgencies = append(d.Urgencies, option{u, events.UrgencyNames[u]})
+		d.Urgencies = append(d.Urgencies, Option{u, events.UrgencyNames[u]})
 	}
 	for _, u := range []string{events.UnitMinutes, events.UnitHours, events.UnitDays, events.UnitWorkHours, events.UnitWorkDays} {
-		d.Units = append(d.Units, option{u, events.UnitNames[u]})
+		d.Units = append(d.Units, Option{u, events.UnitNames[u]})
 	}
-	d.Levels = []option{{"", "同大类"}, {events.LevelCommunity, "社区自办"}, {events.LevelStreet, "街道"}, {events.LevelDistrict, "区县"}}
+	d.Levels = []Option{{"", "同大类"}, {events.LevelCommunity, "社区自办"}, {events.LevelStreet, "街道"}, {events.LevelDistrict, "区县"}}
 	depts, err := h.Events.Departments(ctx)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, c := range sortedKeys(depts) {
-		d.Departments = append(d.Departments, option{c, depts[c]})
+		d.Departments = append(d.Departments, Option{c, depts[c]})
 	}
 	d.Settings = map[string]string{}
 	for _, k := range []string{"warn_percent", "red_after", "red_after_unit"} {

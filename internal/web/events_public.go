@@ -80,7 +80,7 @@ func (h *handler) renderPublicReport(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	if d.F.Errors != nil {
-		d.F.Summary = summarize(d.F.Errors, []string{"category", "org", "description", "photos", "address", "reporter_name", "reporter_phone"})
+		d.F.Summary = Summarize(d.F.Errors, []string{"category", "org", "description", "photos", "address", "reporter_name", "reporter_phone"})
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.tmpl.Render(w, r, status, "events_public_report", &Page{Title: "反映问题", CSRF: h.publicToken(w, r), Data: d})

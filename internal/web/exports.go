@@ -46,7 +46,7 @@ func scopeFor(v *access.Viewer, t *exports.Template) access.Scope {
 type exportsData struct {
 	Templates   []*exports.Template
 	Labels      map[string]string
-	Departments []option
+	Departments []Option
 }
 
 func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
@@ -120,11 +120,11 @@ func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *Req
 type templateFormData struct {
 	T           *exports.Template
 	Rows        []exports.Column
-	Fields      []option
-	Tags        []option
-	Departments []option
+	Fields      []Option
+	Tags        []Option
+	Departments []Option
 	Errors      map[string]string
-	Summary     []errItem
+	Summary     []ErrItem
 }
 
 // blankColumns is how many empty column rows the form offers for adding.
@@ -150,9 +150,9 @@ func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *Reque
 func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, t *exports.Template, errs map[string]string) {
 	d := templateFormData{T: t, Rows: append(append([]exports.Column{}, t.Columns...), make([]exports.Column, blankColumns)...),
 		Errors: errs}
-	d.Fields = append(d.Fields, option{"", "(不用此行)"})
+	d.Fields = append(d.Fields, Option{"", "(不用此行)"})
 	for _, f := range exports.Fields {
-		d.Fields = append(d.Fields, option{f.Key, f.Label})
+		d.Fields = append(d.Fields, Option{f.Key, f.Label})
 	}
 	kinds, err := h.Register.TagKinds(r.Context())
 	if err != nil {
@@ -160,7 +160,7 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 		return
 	}
 	for _, k := range kinds {
-		d.Tags = append(d.Tags, option{k.Code, k.Name})
+		d.Tags = append(d.Tags, Option{k.Code, k.Name})
 	}
 	all, err := h.departmentOptions(r.Context())
 	if err != nil {
@@ -173,7 +173,7 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 			d.Departments = append(d.Departments, o)
 		}
 	}
-	d.Summary = summarize(errs, []string{"name", "department", "tag", "columns", "version"})
+	d.Summary = Summarize(errs, []string{"name", "department", "tag", "columns", "version"})
 	title := "新建导出模板"
 	if t.ID != 0 {
 		title = "修改导出模板"

@@ -12,6 +12,7 @@ import (
 	"shequ/internal/codes"
 	"shequ/internal/database"
 	"shequ/internal/ident"
+	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
 
@@ -19,13 +20,23 @@ import (
 // needs no time zone database on the server.
 var China = time.FixedZone("CST", 8*3600)
 
-// baseLabels are the names of codes the kit's own pages and every
-// capability show: who made a change and how, what the audit log records.
+// baseLabels are the names of codes that pages of every capability show:
+// the register's enumerations, who made a change and how, what the audit
+// log records.
 var baseLabels = map[string]map[string]string{
-	"source": {"web": "网页", "api": "接口", "cli": "命令行", "demo": "演示数据", "import": "导入"},
-	"op":     {"create": "新建", "update": "修改", "delete": "删除"},
-	"action": audit.ActionNames,
-	"place":  access.PlaceNames,
+	"source":    {"web": "网页", "api": "接口", "cli": "命令行", "demo": "演示数据", "import": "导入"},
+	"op":        {"create": "新建", "update": "修改", "delete": "删除"},
+	"action":    audit.ActionNames,
+	"place":     access.PlaceNames,
+	"residence": register.ResidenceNames,
+	"hhkind":    register.HouseholdKindNames,
+	"use":       register.HouseUseNames,
+	"orgkind":   register.OrganisationKindNames,
+	"building":  register.BuildingKindNames,
+	"gender":    register.GenderNames,
+	"status":    register.PersonStatusNames,
+	"staff":     orgtree.StaffRoleNames,
+	"hhstatus":  {"active": "在册", "dissolved": "已注销"},
 	// Kinds of records the audit log names besides the register's own.
 	"entity": {"unit": "组织单元", "user": "账号", "role": "角色"},
 }

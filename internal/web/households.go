@@ -106,9 +106,9 @@ type householdForm struct {
 	CurrentPhone string
 	Members      []register.Person // the choices for 户主
 	Errors       register.FieldErrors
-	Summary      []errItem
+	Summary      []ErrItem
 	Conflict     *conflictView
-	Kinds        []option
+	Kinds        []Option
 	F            access.Fields
 }
 
@@ -151,7 +151,7 @@ func (f householdForm) apply(hh *register.Household, ed access.Fields) {
 
 func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f householdForm) {
 	f.Kinds = householdKindOptions
-	f.Summary = summarize(f.Errors, householdFormFields)
+	f.Summary = Summarize(f.Errors, householdFormFields)
 	h.tmpl.Render(w, r, status, "household_form", NewPage(rq, "修改户信息", "search", f))
 }
 

@@ -41,12 +41,12 @@ func (h *handler) importRoutes(rt *Routes) {
 
 type importsIndexData struct {
 	Imports     []*imports.Import
-	Departments []option
-	Units       []option
+	Departments []Option
+	Units       []Option
 	Department  string
 	Unit        string
 	Errors      map[string]string
-	Summary     []errItem
+	Summary     []ErrItem
 	Open        int
 	MaxMB       int64
 	MaxRows     int
@@ -54,7 +54,7 @@ type importsIndexData struct {
 
 // targets are the units v may import into: the communities of v's scope
 // and, for a viewer of the whole tree, the units above them.
-func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]option, error) {
+func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]Option, error) {
 	sc := v.Scope(imports.PermImport)
 	var units []orgtree.Unit
 	if sc.Whole() {
@@ -89,7 +89,7 @@ func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]option
 			units = append(units, below...)
 		}
 	}
-	var out []option
+	var out []Option
 	seen := map[int64]bool{}
 	for _, u := range units {
 		if !seen[u.ID] {
@@ -98,21 +98,21 @@ func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]option
 			if u.Level != orgtree.LevelCommunity {
 				name += "(所辖全部社区,名册须有“所属社区”列)"
 			}
-			out = append(out, option{Value: strconv.FormatInt(u.ID, 10), Label: name})
+			out = append(out, Option{Value: strconv.FormatInt(u.ID, 10), Label: name})
 		}
 	}
 	return out, nil
 }
 
-func (h *handler) departmentOptions(ctx context.Context) ([]option, error) {
+func (h *handler) departmentOptions(ctx context.Context) ([]Option, error) {
 	rows, err := h.DB.QueryContext(ctx, `SELECT code, name FROM departments ORDER BY sort, code`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []option
+	var out []Option
 	for rows.Next() {
-		var o option
+		var o Option
 		if err := rows.Scan(&o.Value, &o.Label); err != nil {
 			return nil, err
 		}
@@ -143,7 +143,7 @@ func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq 
 		d.Unit = strconv.FormatInt(rq.Home.ID, 10)
 	}
 	d.MaxMB, d.MaxRows = h.Imports.Limits.MaxBytes>>20, h.Imports.Limits.MaxRows
-	d.Summary = summarize(d.Errors, []string{"file", "department", "unit"})
+	d.Summary = Summarize(d.Errors, []string{"file", "department", "unit"})
 	h.tmpl.Render(w, r, status, "imports", NewPage(rq, "导入部门名册", "imports", d))
 }
 
@@ -215,13 +215,13 @@ type mappingData struct {
 	Unit       string
 	Columns    []mappingColumn
 	Sheets     []imports.SheetLayout
-	Fields     []option
-	Tags       []option
+	Fields     []Option
+	Tags       []Option
 	Tag        string
-	Residences []option
+	Residences []Option
 	Residence  string
 	Errors     map[string]string
-	Summary    []errItem
+	Summary    []ErrItem
 }
 
 func (h *handler) mappingForm(w http.ResponseWriter, r *http.Request, rq *Request) {
@@ -286,9 +286,9 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Requ
 		}
 		d.Tag, d.Residence = form.Get("tag"), form.Get("residence")
 	}
-	d.Fields = append(d.Fields, option{"", "不导入"})
+	d.Fields = append(d.Fields, Option{"", "不导入"})
 	for _, f := range imports.Fields {
-		d.Fields = append(d.Fields, option{f.Key, f.Label})
+		d.Fields = append(d.Fields, Option{f.Key, f.Label})
 	}
 	kinds, err := h.Register.TagKinds(ctx)
 	if err != nil {
@@ -296,10 +296,10 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Requ
 		return
 	}
 	for _, k := range kinds {
-		d.Tags = append(d.Tags, option{k.Code, k.Name})
+		d.Tags = append(d.Tags, Option{k.Code, k.Name})
 	}
 	d.Residences = residenceOptions
-	d.Summary = summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
+	d.Summary = Summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
 	h.tmpl.Render(w, r, status, "import_mapping", NewPage(rq, "核对列对应", "imports", d))
 }
 
@@ -494,7 +494,7 @@ type conflictData struct {
 	Rows     []conflictRow
 	Decision string
 	Errors   map[string]string
-	Summary  []errItem
+	Summary  []ErrItem
 }
 
 func (h *handler) conflictPage(w http.ResponseWriter, r *http.Request, rq *Request) {
@@ -539,7 +539,7 @@ func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *Req
 	for _, fd := range c.Fields {
 		fields = append(fields, "choice_"+fd.Field)
 	}
-	d.Summary = summarize(d.Errors, append([]string{"decision", "version"}, fields...))
+	d.Summary = Summarize(d.Errors, append([]string{"decision", "version"}, fields...))
 	h.tmpl.Render(w, r, status, "conflict", NewPage(rq, "核实:"+c.Incoming.Person.Name, "imports", d))
 }
 

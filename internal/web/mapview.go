@@ -69,7 +69,7 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
 				return
 			}
 			if len(roots) != 1 {
-				sortUnits(roots)
+				orgtree.Sort(roots)
 				h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "地图", "map", rootsData{Purpose: "map", Roots: roots}))
 				return
 			}
@@ -95,7 +95,7 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
 			return
 		}
 	}
-	sortUnits(grids)
+	orgtree.Sort(grids)
 	scope, err := h.Access.Narrow(ctx, rq.Read(), unit.ID)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)

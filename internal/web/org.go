@@ -38,7 +38,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *Request) {
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		sortUnits(roots)
+		orgtree.Sort(roots)
 		d.Roots = roots
 	case rq.Home != nil:
 		d.ShowMap = hasMap(*rq.Home)
@@ -80,7 +80,7 @@ func (h *handler) places(r *http.Request, rq *Request) ([]orgtree.Unit, error) {
 		}
 		out = append(out, u)
 	}
-	sortUnits(out)
+	orgtree.Sort(out)
 	return out, nil
 }
 
@@ -109,7 +109,7 @@ func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *Request) 
 		http.Redirect(w, r, "/org/"+strconv.FormatInt(roots[0].ID, 10), http.StatusSeeOther)
 		return
 	}
-	sortUnits(roots)
+	orgtree.Sort(roots)
 	h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
 }
 
@@ -192,7 +192,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	sortUnits(children)
+	orgtree.Sort(children)
 	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !h.visible(ctx, rq, c) })
 	cc, err := h.childCounts(ctx, unit, children)
 	if err != nil {
@@ -277,10 +277,10 @@ func (h *handler) buildingParts(r *http.Request, rq *Request, scope access.Scope
 		houses = slices.DeleteFunc(houses, func(x register.House) bool { return x.OrgID != unit.ID })
 	}
 	slices.SortStableFunc(houses, func(a, b register.House) int {
-		if naturalLess(a.Number, b.Number) {
+		if orgtree.NaturalLess(a.Number, b.Number) {
 			return -1
 		}
-		if naturalLess(b.Number, a.Number) {
+		if orgtree.NaturalLess(b.Number, a.Number) {
 			return 1
 		}
 		return 0

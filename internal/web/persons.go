@@ -3,8 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -155,7 +153,7 @@ type personForm struct {
 	CurrentPhone string
 	F            access.Fields // which fields the form shows and lets the viewer change
 	Errors       register.FieldErrors
-	Summary      []errItem // every message, in form order, for the box above the form
+	Summary      []ErrItem // every message, in form order, for the box above the form
 	Conflict     *conflictView
 }
 
@@ -172,29 +170,29 @@ var personFormFields = []string{"name", "doc_type", "id_number", "gender", "birt
 
 // Options for the form's selects, shared by every request.
 type personOptions struct {
-	DocTypes    []option
-	Genders     []option
-	Ethnicities []option
-	Relations   []option
-	Residences  []option
-	Statuses    []option
+	DocTypes    []Option
+	Genders     []Option
+	Ethnicities []Option
+	Relations   []Option
+	Residences  []Option
+	Statuses    []Option
 }
 
 var formOptions = func() personOptions {
 	o := personOptions{Ethnicities: codeOptions(codes.Ethnicities()), Relations: codeOptions(codes.Relations()),
 		Residences: residenceOptions,
-		Genders:    []option{{"M", "男"}, {"F", "女"}},
-		Statuses:   []option{{"active", "在册"}, {"moved_out", "迁出"}, {"deceased", "死亡"}}}
+		Genders:    []Option{{"M", "男"}, {"F", "女"}},
+		Statuses:   []Option{{"active", "在册"}, {"moved_out", "迁出"}, {"deceased", "死亡"}}}
 	for _, t := range ident.DocTypes() {
-		o.DocTypes = append(o.DocTypes, option{string(t), t.Label()})
+		o.DocTypes = append(o.DocTypes, Option{string(t), t.Label()})
 	}
 	return o
 }()
 
-func codeOptions(cs []codes.Code) []option {
-	out := make([]option, len(cs))
+func codeOptions(cs []codes.Code) []Option {
+	out := make([]Option, len(cs))
 	for i, c := range cs {
-		out[i] = option{c.Code, c.Name}
+		out[i] = Option{c.Code, c.Name}
 	}
 	return out
 }
@@ -264,39 +262,12 @@ func (h *handler) renderPersonForm(w http.ResponseWriter, r *http.Request, rq *R
 	if f.ID == 0 {
 		title = "添加人员"
 	}
-	f.Summary = summarize(f.Errors, personFormFields)
+	f.Summary = Summarize(f.Errors, personFormFields)
 	h.tmpl.Render(w, r, status, "person_form", NewPage(rq, title, "search", personFormData{F: f, Options: formOptions}))
 }
 
-// errItem is one line of the error box above a form; Anchor links to the
+// ErrItem is one line of the error box above a form; Anchor links to the
 // field on a long form (empty for a field the form does not show).
-type errItem struct {
-	Anchor string
-	Msg    string
-}
-
-// summarize lists the messages in the order of the form's fields, then those
-// for fields the form does not show.
-func summarize(fe register.FieldErrors, fields []string) []errItem {
-	var out []errItem
-	for _, f := range fields {
-		if m := fe[f]; m != "" {
-			out = append(out, errItem{Anchor: "f-" + f, Msg: m})
-		}
-	}
-	var rest []string
-	for k := range fe {
-		if !slices.Contains(fields, k) {
-			rest = append(rest, k)
-		}
-	}
-	sort.Strings(rest)
-	for _, k := range rest {
-		out = append(out, errItem{Msg: fe[k]})
-	}
-	return out
-}
-
 func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *Request) {
 	id, ok := PathID(r)
 	if !ok {

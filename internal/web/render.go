@@ -4,9 +4,6 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
-
-	"shequ/internal/orgtree"
-	"shequ/internal/register"
 )
 
 //go:embed templates/*.html
@@ -21,18 +18,7 @@ func pageFS() fs.FS {
 }
 
 // labels maps a kind of code to the Chinese name of each code.
-var labels = map[string]map[string]string{
-	"residence": register.ResidenceNames,
-	"hhkind":    register.HouseholdKindNames,
-	"use":       register.HouseUseNames,
-	"orgkind":   register.OrganisationKindNames,
-	"building":  register.BuildingKindNames,
-	"gender":    register.GenderNames,
-	"status":    register.PersonStatusNames,
-	"staff":     orgtree.StaffRoleNames,
-	"entity":    {},
-	"hhstatus":  {"active": "在册", "dissolved": "已注销"},
-}
+var labels = map[string]map[string]string{"entity": {}}
 
 // label returns the Chinese name of a code.
 func label(kind, code string) string { return labelKit.Label(kind, code) }

@@ -206,7 +206,7 @@ func (h *handler) reportsIndex(w http.ResponseWriter, r *http.Request, rq *Reque
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	sortUnits(d.Units)
+	orgtree.Sort(d.Units)
 	h.tmpl.Render(w, r, http.StatusOK, "reports_index", NewPage(rq, "报表", "reports", d))
 }
 

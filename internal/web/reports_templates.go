@@ -381,17 +381,17 @@ func (h *handler) blankFormDownload(w http.ResponseWriter, r *http.Request, rq *
 type reportTemplateFormData struct {
 	New      bool
 	T        reports.Template
-	Depts    []option
-	Freqs    []option
+	Depts    []Option
+	Freqs    []Option
 	Errors   map[string]string
-	Summary  []errItem
+	Summary  []ErrItem
 	Notice   string // a conflict
 	Refusal  string // a deletion refused
 	Sample   bool
 	Original string // the template's name before the edit, for the heading
 }
 
-var frequencyOptions = []option{{"month", "月报"}, {"quarter", "季报"}, {"year", "年报"}}
+var frequencyOptions = []Option{{"month", "月报"}, {"quarter", "季报"}, {"year", "年报"}}
 
 // templateForm shows the form of a new template, or of an existing one's
 // header fields.
@@ -416,13 +416,13 @@ func (h *handler) renderReportTemplateForm(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	for _, dp := range depts {
-		d.Depts = append(d.Depts, option{Value: dp.Code, Label: dp.Name})
+		d.Depts = append(d.Depts, Option{Value: dp.Code, Label: dp.Name})
 	}
 	d.Freqs = frequencyOptions
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
 	}
-	d.Summary = summarize(d.Errors, []string{"code", "name", "frequency", "department", "description", "sheet",
+	d.Summary = Summarize(d.Errors, []string{"code", "name", "frequency", "department", "description", "sheet",
 		"title_cell", "unit_cell", "period_cell"})
 	if !d.New {
 		// What the form cannot change is read from the template as stored.

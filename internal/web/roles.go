@@ -62,12 +62,12 @@ type roleFormData struct {
 	New      bool
 	Perms    []access.Permission
 	Has      map[string]bool
-	Places   []option
-	Depts    []option
+	Places   []Option
+	Depts    []Option
 	Groups   []fieldGroup
-	Views    []option
+	Views    []Option
 	Errors   map[string]string
-	Summary  []errItem
+	Summary  []ErrItem
 	Conflict bool
 }
 
@@ -135,13 +135,13 @@ func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *Req
 		d.Has[p] = true
 	}
 	for k, v := range access.PlaceNames {
-		d.Places = append(d.Places, option{k, v})
+		d.Places = append(d.Places, Option{k, v})
 	}
-	slices.SortFunc(d.Places, func(a, b option) int { return strings.Compare(a.Value, b.Value) })
+	slices.SortFunc(d.Places, func(a, b Option) int { return strings.Compare(a.Value, b.Value) })
 	for _, dp := range depts {
-		d.Depts = append(d.Depts, option{dp.Code, dp.Name})
+		d.Depts = append(d.Depts, Option{dp.Code, dp.Name})
 	}
-	d.Views = []option{{"hidden", "不可见"}, {"masked", "脱敏"}, {"full", "完整"}}
+	d.Views = []Option{{"hidden", "不可见"}, {"masked", "脱敏"}, {"full", "完整"}}
 	rules := map[string]access.FieldRule{}
 	for _, f := range d.R.Fields {
 		rules[f.Entity+"."+f.Field] = f
@@ -164,7 +164,7 @@ func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *Req
 		}
 	}
 	d.Groups = groups
-	d.Summary = summarize(d.Errors, []string{"code", "name", "place", "permissions", "fields"})
+	d.Summary = Summarize(d.Errors, []string{"code", "name", "place", "permissions", "fields"})
 	title := "角色:" + d.R.Name
 	if d.New {
 		title = "新建角色"

@@ -16,14 +16,12 @@ const (
 	maxPage  = 250 // deeper pages mean a narrower search, not more paging
 )
 
-type option struct{ Value, Label string }
-
-var residenceOptions = []option{
+var residenceOptions = []Option{
 	{register.ResidenceRegistered, "户籍"}, {register.ResidenceResident, "常住"},
 	{register.ResidenceFloating, "流动"}, {register.ResidenceOverseas, "境外"},
 }
 
-var householdKindOptions = []option{
+var householdKindOptions = []Option{
 	{register.HouseholdRegistered, "户籍户"}, {register.HouseholdFloating, "流动户"}, {register.HouseholdCollective, "集体户"},
 }
 
@@ -54,9 +52,9 @@ type searchData struct {
 	PrevURL       string
 	NextURL       string
 	ExportURL     string // the same search as a CSV file, for those who may export
-	Residences    []option
-	HouseholdKind []option
-	OrgKinds      []option
+	Residences    []Option
+	HouseholdKind []Option
+	OrgKinds      []Option
 }
 
 // search finds persons (by name, part of an ID number, phone or address),
@@ -210,10 +208,10 @@ func (h *handler) householdRows(r *http.Request, rq *Request, hs []register.Hous
 	return rows, nil
 }
 
-func orgKindOptions() []option {
-	var out []option
+func orgKindOptions() []Option {
+	var out []Option
 	for _, k := range []string{"unit", "social", "property", "enterprise", "shop", "school", "medical"} {
-		out = append(out, option{k, register.OrganisationKindNames[k]})
+		out = append(out, Option{k, register.OrganisationKindNames[k]})
 	}
 	return out
 }

@@ -118,13 +118,13 @@ type itemForm struct {
 	TimeLimit string
 	Sort      string
 	Errors    register.FieldErrors
-	Summary   []errItem
+	Summary   []ErrItem
 	Conflict  string
 	Yours     []fieldView // what the user typed that differs from the item now
-	Levels    []option
-	Registers []option
-	Templates []option
-	Depts     []option
+	Levels    []Option
+	Registers []Option
+	Templates []Option
+	Depts     []Option
 }
 
 var itemFormFields = []string{"code", "name", "category", "department", "conditions", "materials", "chain", "time_limit",
@@ -196,8 +196,8 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *Req
 	for i := 0; i < 2; i++ {
 		f.Stages = append(f.Stages, stageRow{})
 	}
-	f.Levels = []option{{services.LevelCommunity, "社区"}, {services.LevelStreet, "街道"}, {services.LevelDistrict, "区县"}}
-	f.Registers = []option{{"person", "基础信息库:身份信息"}, {"household", "基础信息库:户信息"},
+	f.Levels = []Option{{services.LevelCommunity, "社区"}, {services.LevelStreet, "街道"}, {services.LevelDistrict, "区县"}}
+	f.Registers = []Option{{"person", "基础信息库:身份信息"}, {"household", "基础信息库:户信息"},
 		{"tag:dibao", "标签:低保"}, {"tag:tekun", "标签:特困"}, {"tag:disabled", "标签:残疾"},
 		{"tag:very_old", "标签:高龄"}, {"tag:veteran", "标签:退役军人"}, {"tag:preferential", "标签:优抚对象"},
 		{"tag:unemployed", "标签:失业"}, {"certificate:residence", "社区当场出具:居住证明"}}
@@ -207,7 +207,7 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *Req
 		return
 	}
 	for _, t := range ts {
-		f.Templates = append(f.Templates, option{t.Code, t.Name})
+		f.Templates = append(f.Templates, Option{t.Code, t.Name})
 	}
 	depts, err := h.Access.Departments(r.Context())
 	if err != nil {
@@ -215,9 +215,9 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *Req
 		return
 	}
 	for _, d := range depts {
-		f.Depts = append(f.Depts, option{d.Code, d.Name})
+		f.Depts = append(f.Depts, Option{d.Code, d.Name})
 	}
-	f.Summary = summarize(f.Errors, itemFormFields)
+	f.Summary = Summarize(f.Errors, itemFormFields)
 	title := "修改服务事项"
 	if f.New {
 		title = "新增服务事项"

@@ -68,9 +68,9 @@ type intakeData struct {
 	Form      intakeForm
 
 	Errors    register.FieldErrors
-	Summary   []errItem
-	Relations []option
-	Residents []option
+	Summary   []ErrItem
+	Relations []Option
+	Residents []Option
 }
 
 var intakeFields = []string{"person", "item", "materials", "phone", "name", "id_number", "relation", "residence"}
@@ -185,7 +185,7 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 			}
 		}
 	}
-	d.Summary = summarize(d.Errors, intakeFields)
+	d.Summary = Summarize(d.Errors, intakeFields)
 	h.tmpl.Render(w, r, status, "services_intake", NewPage(rq, "窗口收件", "services", d))
 }
 

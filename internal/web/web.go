@@ -127,7 +127,6 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, rq *Request, err 
 	h.kit.ServerError(w, r, rq, err)
 }
 
-
 // visible reports whether the org unit lies where the caller may read the
 // register.
 func (h *handler) visible(ctx context.Context, rq *Request, u orgtree.Unit) bool {
