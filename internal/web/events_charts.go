@@ -39,7 +39,7 @@ type eventMapData struct {
 	Grids         []eventMapGrid
 	All           []eventMapGrid
 	Points        []eventPoint
-	Legend        []legendItem
+	Legend        []LegendItem
 	Outside       events.GridCount // open events in no grid
 	TotalOpen     int
 	TotalOverdue  int
@@ -125,7 +125,7 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 	for _, g := range grids {
 		maxOpen = max(maxOpen, counts[g.ID].Open)
 	}
-	step := niceStep(maxOpen)
+	step := NiceStep(maxOpen)
 	type parsed struct {
 		i   int
 		geo orgtree.Geometry
@@ -134,11 +134,11 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, g := range grids {
 		c := counts[g.ID]
-		mg := eventMapGrid{Unit: g, Open: c.Open, Overdue: c.Overdue, Red: c.Red, Fill: emptyFill, TextFill: "#222",
+		mg := eventMapGrid{Unit: g, Open: c.Open, Overdue: c.Overdue, Red: c.Red, Fill: MapEmptyFill, TextFill: "#222",
 			Stroke: "#ffffff", StrokeWidth: 3}
 		if c.Open > 0 {
-			k := min((c.Open-1)/step, len(scale)-1)
-			mg.Fill, mg.TextFill = scale[k].Fill, scale[k].Text
+			k := min((c.Open-1)/step, len(MapScale)-1)
+			mg.Fill, mg.TextFill = MapScale[k].Fill, MapScale[k].Text
 		}
 		if c.Overdue > 0 {
 			mg.Stroke, mg.StrokeWidth = "#b3261e", 6
@@ -153,19 +153,19 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 		drawn = append(drawn, parsed{len(d.All) - 1, geo})
 	}
 	if maxOpen > 0 {
-		for c := range scale {
+		for c := range MapScale {
 			from, to := c*step+1, (c+1)*step
 			if from > maxOpen {
 				break
 			}
-			d.Legend = append(d.Legend, legendItem{scale[c].Fill, strconv.Itoa(from) + "–" + strconv.Itoa(to) + "件"})
+			d.Legend = append(d.Legend, LegendItem{MapScale[c].Fill, strconv.Itoa(from) + "–" + strconv.Itoa(to) + "件"})
 		}
 	}
-	d.Legend = append(d.Legend, legendItem{emptyFill, "无在办事件"})
+	d.Legend = append(d.Legend, LegendItem{MapEmptyFill, "无在办事件"})
 	if len(drawn) == 0 {
 		return
 	}
-	p := orgtree.NewProjection(minX, minY, maxX, maxY, mapWidth)
+	p := orgtree.NewProjection(minX, minY, maxX, maxY, MapWidth)
 	d.Width, d.Height = p.Width, math.Ceil(p.Height)
 	for _, x := range drawn {
 		mg := d.All[x.i]
@@ -174,7 +174,7 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 		x0, y0 := p.Point(a, e)
 		x1, y1 := p.Point(c, b)
 		mg.X, mg.Y = (x0+x1)/2, (y0+y1)/2
-		mg.FontSize, _ = labelSize(mg.Unit.Name, strconv.Itoa(mg.Open)+"件", x1-x0, y1-y0)
+		mg.FontSize, _ = LabelSize(mg.Unit.Name, strconv.Itoa(mg.Open)+"件", x1-x0, y1-y0)
 		d.Grids = append(d.Grids, mg)
 	}
 	for _, e := range open {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"unicode/utf8"
 
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -15,16 +14,6 @@ import (
 // The grid map is an SVG drawn on the server from the grids' GeoJSON
 // boundaries: no tiles from the internet, no script, a few kilobytes. Each
 // grid is a link to its page, filled by how many households it holds.
-
-const mapWidth = 1000 // viewBox units; the SVG scales to the screen
-
-// scale is ColorBrewer's 5-class YlOrRd, light to dark, with the text colour
-// that reads on each.
-var scale = []struct{ Fill, Text string }{
-	{"#ffffb2", "#222"}, {"#fecc5c", "#222"}, {"#fd8d3c", "#222"}, {"#e6550d", "#fff"}, {"#a63603", "#fff"},
-}
-
-const emptyFill = "#eeeeee"
 
 type mapGrid struct {
 	Unit       orgtree.Unit
@@ -38,8 +27,6 @@ type mapGrid struct {
 	Persons    int
 }
 
-type legendItem struct{ Fill, Label string }
-
 type mapData struct {
 	Unit    orgtree.Unit
 	Width   float64
@@ -47,7 +34,7 @@ type mapData struct {
 	Grids   []mapGrid // drawn
 	Missing []mapGrid // without a usable boundary
 	All     []mapGrid // every grid, for the table under the map
-	Legend  []legendItem
+	Legend  []LegendItem
 	Below   bool // the unit lies below the grids (a building): nothing to draw
 }
 
@@ -117,7 +104,7 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 	for _, g := range grids {
 		maxHH = max(maxHH, loads[g.ID].Households)
 	}
-	step := niceStep(maxHH)
+	step := NiceStep(maxHH)
 	type parsed struct {
 		i   int
 		geo orgtree.Geometry
@@ -126,10 +113,10 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, g := range grids {
 		l := loads[g.ID]
-		mg := mapGrid{Unit: g, Households: l.Households, Persons: l.Persons, Fill: emptyFill, TextFill: "#222"}
+		mg := mapGrid{Unit: g, Households: l.Households, Persons: l.Persons, Fill: MapEmptyFill, TextFill: "#222"}
 		if l.Households > 0 {
-			c := min((l.Households-1)/step, len(scale)-1)
-			mg.Fill, mg.TextFill = scale[c].Fill, scale[c].Text
+			c := min((l.Households-1)/step, len(MapScale)-1)
+			mg.Fill, mg.TextFill = MapScale[c].Fill, MapScale[c].Text
 		}
 		d.All = append(d.All, mg)
 		if g.Boundary == "" {
@@ -146,21 +133,21 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 		drawn = append(drawn, parsed{len(d.All) - 1, geo})
 	}
 	if maxHH > 0 {
-		for c := range scale {
+		for c := range MapScale {
 			from, to := c*step+1, (c+1)*step
 			if from > maxHH {
 				break
 			}
-			d.Legend = append(d.Legend, legendItem{scale[c].Fill, fmt.Sprintf("%d–%d户", from, to)})
+			d.Legend = append(d.Legend, LegendItem{MapScale[c].Fill, fmt.Sprintf("%d–%d户", from, to)})
 		}
 	}
 	if len(grids) > 0 {
-		d.Legend = append(d.Legend, legendItem{emptyFill, "无住户"})
+		d.Legend = append(d.Legend, LegendItem{MapEmptyFill, "无住户"})
 	}
 	if len(drawn) == 0 {
 		return
 	}
-	p := orgtree.NewProjection(minX, minY, maxX, maxY, mapWidth)
+	p := orgtree.NewProjection(minX, minY, maxX, maxY, MapWidth)
 	d.Width, d.Height = p.Width, math.Ceil(p.Height)
 	for _, x := range drawn {
 		mg := d.All[x.i]
@@ -169,7 +156,7 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 		x0, y0 := p.Point(a, e)
 		x1, y1 := p.Point(c, b)
 		mg.X, mg.Y = (x0+x1)/2, (y0+y1)/2
-		mg.FontSize, mg.NameShown = labelSize(mg.Unit.Name, strconv.Itoa(mg.Households)+"户", x1-x0, y1-y0)
+		mg.FontSize, mg.NameShown = LabelSize(mg.Unit.Name, strconv.Itoa(mg.Households)+"户", x1-x0, y1-y0)
 		d.Grids = append(d.Grids, mg)
 	}
 	// One size for every full label reads calmer than sizes that vary with
@@ -185,34 +172,4 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 			d.Grids[i].FontSize = size
 		}
 	}
-}
-
-// labelSize picks a font size that fits the name and the count inside the
-// grid's box; a grid too small for its name shows only the count.
-func labelSize(name, count string, w, h float64) (float64, bool) {
-	const maxSize, minSize = 44, 24
-	n := float64(utf8.RuneCountInString(name))
-	fs := math.Min(maxSize, math.Min(w*0.85/n, h/3))
-	if fs >= minSize {
-		return math.Round(fs*10) / 10, true
-	}
-	c := float64(len(count)) * 0.6
-	fs = math.Min(maxSize, math.Min(w*0.85/c, h/1.5))
-	return math.Round(math.Max(fs, 8)*10) / 10, false
-}
-
-// niceStep is the width of each colour class: max/5 rounded up to 1, 2 or 5
-// times a power of ten, so the legend reads 1–100, 101–200 ….
-func niceStep(maxHH int) int {
-	if maxHH <= len(scale) {
-		return 1
-	}
-	raw := float64(maxHH) / float64(len(scale))
-	pow := math.Pow(10, math.Floor(math.Log10(raw)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*pow >= raw {
-			return int(m * pow)
-		}
-	}
-	return int(10 * pow)
 }
