@@ -12,6 +12,9 @@ const (
 	ResidenceOverseas   = "overseas"   // 境外人员
 )
 
+// Residences are the residence types in the order forms list them.
+var Residences = []string{ResidenceRegistered, ResidenceResident, ResidenceFloating, ResidenceOverseas}
+
 // ResidenceNames gives the Chinese name of each residence type.
 var ResidenceNames = map[string]string{
 	ResidenceRegistered: "户籍",

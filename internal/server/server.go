@@ -22,7 +22,9 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/events"
 	"shequ/internal/exports"
+	"shequ/internal/exports/exportsweb"
 	"shequ/internal/imports"
+	"shequ/internal/imports/importsweb"
 	"shequ/internal/notify"
 	"shequ/internal/open311"
 	"shequ/internal/orgtree"
@@ -122,7 +124,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp, Reports: rep})
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Reports: rep})
+	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
+	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }

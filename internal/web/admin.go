@@ -99,7 +99,7 @@ func readGrantForm(r *http.Request) grantForm {
 
 // grant turns the form into a Grant, resolving the units people typed.
 func (h *handler) grant(r *http.Request, rq *Request, userID int64, f grantForm) (access.Grant, error) {
-	g := access.Grant{UserID: userID, Role: f.Role, Note: truncate(f.Note, 100), CreatedBy: rq.User.Name}
+	g := access.Grant{UserID: userID, Role: f.Role, Note: Truncate(f.Note, 100), CreatedBy: rq.User.Name}
 	if f.Role == "" {
 		return g, access.FieldErrors{"role": "请选择角色"}
 	}

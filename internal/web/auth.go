@@ -64,7 +64,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 	}
 	addr := ClientAddr(r)
 	if err := k.Throttle.Check(d.Name, addr); err != nil {
-		k.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginLocked, Route: "POST /login",
+		k.Audit.Record(audit.Entry{UserName: Truncate(d.Name, 60), Addr: addr, Action: audit.LoginLocked, Route: "POST /login",
 			Status: http.StatusTooManyRequests})
 		d.Error = err.Error()
 		k.renderLogin(w, r, http.StatusTooManyRequests, d)
@@ -74,7 +74,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, accounts.ErrBadLogin) {
 		k.Throttle.Failed(d.Name, addr)
 		k.Log.Info("login failed", "path", r.URL.Path)
-		k.Audit.Record(audit.Entry{UserName: truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
+		k.Audit.Record(audit.Entry{UserName: Truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
 			Status: http.StatusUnauthorized})
 		d.Error = accounts.ErrBadLogin.Error()
 		k.renderLogin(w, r, http.StatusUnauthorized, d)
@@ -123,16 +123,6 @@ func ClientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// truncate cuts s to at most n characters, for names typed into the login
-// form that are recorded in the audit log.
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) > n {
-		return string(r[:n])
-	}
-	return s
 }
 
 // safeNext keeps a post-login destination only if it is a path on this site:

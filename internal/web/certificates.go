@@ -150,7 +150,7 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			}
 		}
 	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
-		rq.Audit.Detail = truncate("certificate persons: "+f.Q, 200)
+		rq.Audit.Detail = Truncate("certificate persons: "+f.Q, 200)
 		ps, _, err := h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
 		var fe register.FieldErrors
 		switch {

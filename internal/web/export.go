@@ -62,7 +62,7 @@ func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *Requ
 	}
 	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r),
 		Action: audit.Export, Entity: "person", Route: "GET /search/export", Status: http.StatusOK, Rows: len(persons),
-		Detail: truncate("persons: "+query.Text, 200)}); err != nil {
+		Detail: Truncate("persons: "+query.Text, 200)}); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"slices"
 	"sort"
 )
@@ -35,4 +36,37 @@ func Summarize(fe map[string]string, fields []string) []ErrItem {
 		out = append(out, ErrItem{Msg: fe[k]})
 	}
 	return out
+}
+
+// Options are the choices of a select field listing codes of one kind, by
+// their labels (AddLabels), in the order given.
+func (k *Kit) Options(kind string, codes []string) []Option {
+	out := make([]Option, len(codes))
+	for i, c := range codes {
+		out[i] = Option{Value: c, Label: k.Label(kind, c)}
+	}
+	return out
+}
+
+// DepartmentOptions are the functional departments, for a select field.
+func (k *Kit) DepartmentOptions(ctx context.Context) ([]Option, error) {
+	depts, err := k.Access.Departments(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Option, len(depts))
+	for i, d := range depts {
+		out[i] = Option{Value: d.Code, Label: d.Name}
+	}
+	return out, nil
+}
+
+// Truncate cuts s to at most n characters, for text typed by a user that
+// goes into an audit entry or a sample shown on a page.
+func Truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
 }

@@ -183,7 +183,7 @@ func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *Request) 
 	}
 	code := r.PathValue("code")
 	ro := access.Role{Code: code, Name: strings.TrimSpace(r.PostFormValue("name")),
-		Description: truncate(strings.TrimSpace(r.PostFormValue("description")), 200),
+		Description: Truncate(strings.TrimSpace(r.PostFormValue("description")), 200),
 		Place:       r.PostFormValue("place"), Department: r.PostFormValue("department"),
 		Permissions: r.PostForm["perm"], AllFields: r.PostFormValue("all_fields") != ""}
 	d := roleFormData{R: ro}

@@ -83,7 +83,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	// The audit log keeps what was searched for; the application log never does.
-	rq.Audit.Detail = truncate(d.Tab+": "+d.Q, 200)
+	rq.Audit.Detail = Truncate(d.Tab+": "+d.Q, 200)
 	offset := (d.Page - 1) * pageSize
 	var err error
 	switch d.Tab {

@@ -147,7 +147,7 @@ func (h *handler) renderServicesHome(w http.ResponseWriter, r *http.Request, rq 
 // resident hands it over at the window.
 func (h *handler) findApplication(w http.ResponseWriter, r *http.Request, rq *Request) {
 	no := strings.TrimSpace(r.URL.Query().Get("no"))
-	rq.Audit.Detail = truncate("tracking: "+no, 60)
+	rq.Audit.Detail = Truncate("tracking: "+no, 60)
 	a, err := h.Services.ByTrackingNo(r.Context(), rq.Viewer.Scope(services.PermRead), no)
 	if errors.Is(err, services.ErrNotFound) {
 		h.renderServicesHome(w, r, rq, http.StatusNotFound, no)

@@ -144,7 +144,7 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 		}
 		d.NewPerson.Head = names[hh.HeadID]
 	} else if d.Searched = q.Has("q"); d.Searched {
-		rq.Audit.Detail = truncate("intake persons: "+d.Q, 200)
+		rq.Audit.Detail = Truncate("intake persons: "+d.Q, 200)
 		var ps []register.Person
 		ps, d.More, err = h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
 		var fe register.FieldErrors
@@ -166,7 +166,7 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 			}
 		}
 	} else if d.HSearched = q.Has("hq") && d.CanAdd; d.HSearched {
-		rq.Audit.Detail = truncate("intake households: "+d.HQ, 200)
+		rq.Audit.Detail = Truncate("intake households: "+d.HQ, 200)
 		var hs []register.Household
 		hs, _, err = h.Register.SearchHouseholds(ctx, rq.Write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
 		var fe register.FieldErrors

@@ -24,8 +24,6 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
-	"shequ/internal/exports"
-	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -51,10 +49,6 @@ type Deps struct {
 	Services *services.Service
 	Archive  *archive.Registry
 	Lookups  *services.Limiter
-	// Imports and department exports; without them their pages are not
-	// served.
-	Imports *imports.Service
-	Exports *exports.Service
 }
 
 type handler struct {
@@ -108,12 +102,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)
-	if d.Imports != nil {
-		h.importRoutes(rt)
-	}
-	if d.Exports != nil {
-		h.exportRoutes(rt)
-	}
 
 }
 

@@ -1,4 +1,4 @@
-package web
+package exportsweb
 
 import (
 	"errors"
@@ -6,28 +6,19 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/exports"
+	"shequ/internal/fault"
 	"shequ/internal/sheets"
 )
 
 // Exports (按部门导出): a department takes the register back in its own
 // layout, with only the fields its role may see.
-
-func (h *handler) exportRoutes(rt *Routes) {
-	rule := access.Rule{Perm: exports.Perm}
-	h.kit.AddNav("exports", "部门导出", "/exports", exports.Perm)
-	h.kit.Handle(rt, "GET /exports", rule, h.exportsIndex)
-	h.kit.Handle(rt, "GET /exports/new", rule, h.templateForm)
-	h.kit.Handle(rt, "POST /exports/new", rule, h.saveTemplate)
-	h.kit.Handle(rt, "GET /exports/{template}/edit", rule, h.templateForm)
-	h.kit.Handle(rt, "POST /exports/{template}/edit", rule, h.saveTemplate)
-	h.kit.Handle(rt, "GET /exports/{template}/download", access.Rule{Perm: exports.Perm, Audit: audit.Export}, h.downloadExport)
-}
 
 // exportDepartments are the departments whose templates v may use; nil for
 // all (a viewer of the whole tree).
@@ -46,10 +37,10 @@ func scopeFor(v *access.Viewer, t *exports.Template) access.Scope {
 type exportsData struct {
 	Templates   []*exports.Template
 	Labels      map[string]string
-	Departments []Option
+	Departments []web.Option
 }
 
-func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ts, err := h.Exports.Templates(r.Context(), exportDepartments(rq.Viewer))
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -67,7 +58,7 @@ func (h *handler) exportsIndex(w http.ResponseWriter, r *http.Request, rq *Reque
 	for _, k := range kinds {
 		d.Labels["tag:"+k.Code] = k.Name
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "exports", NewPage(rq, "按部门模板导出", "exports", d))
+	h.tmpl.Render(w, r, http.StatusOK, "exports", web.NewPage(rq, "按部门模板导出", "exports", d))
 }
 
 // template reads the {template} of the path if v may use it.
@@ -88,7 +79,7 @@ func (h *handler) template(r *http.Request, v *access.Viewer) (*exports.Template
 
 // downloadExport fills a template for the viewer's scope. The file and its
 // row count are in the audit log before it is sent.
-func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	t, err := h.template(r, rq.Viewer)
 	if errors.Is(err, exports.ErrNotFound) {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
@@ -102,15 +93,15 @@ func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *Req
 	if format != "csv" {
 		format = "xlsx"
 	}
-	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name,
-		Addr: ClientAddr(r), Route: "GET /exports/{template}/download", Status: http.StatusOK},
+	f, n, err := h.Exports.Download(r.Context(), h.kit.Audit, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name,
+		Addr: web.ClientAddr(r), Route: "GET /exports/{template}/download", Status: http.StatusOK},
 		scopeFor(rq.Viewer, t), t, format)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	defer f.Close()
-	h.Log.Info("department export", "user", rq.User.ID, "template", t.ID, "rows", n)
+	h.kit.Log.Info("department export", "user", rq.User.ID, "template", t.ID, "rows", n)
 	w.Header().Set("Content-Type", sheets.ContentType(format))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"export.%s\"; filename*=UTF-8''%s",
 		format, url.PathEscape(t.Name+"."+format)))
@@ -120,17 +111,17 @@ func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *Req
 type templateFormData struct {
 	T           *exports.Template
 	Rows        []exports.Column
-	Fields      []Option
-	Tags        []Option
-	Departments []Option
+	Fields      []web.Option
+	Tags        []web.Option
+	Departments []web.Option
 	Errors      map[string]string
-	Summary     []ErrItem
+	Summary     []web.ErrItem
 }
 
 // blankColumns is how many empty column rows the form offers for adding.
 const blankColumns = 4
 
-func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	t := &exports.Template{}
 	if r.PathValue("template") != "" {
 		var err error
@@ -147,12 +138,12 @@ func (h *handler) templateForm(w http.ResponseWriter, r *http.Request, rq *Reque
 	h.renderTemplateForm(w, r, rq, http.StatusOK, t, nil)
 }
 
-func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, t *exports.Template, errs map[string]string) {
+func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, t *exports.Template, errs map[string]string) {
 	d := templateFormData{T: t, Rows: append(append([]exports.Column{}, t.Columns...), make([]exports.Column, blankColumns)...),
 		Errors: errs}
-	d.Fields = append(d.Fields, Option{"", "(不用此行)"})
+	d.Fields = append(d.Fields, web.Option{Value: "", Label: "(不用此行)"})
 	for _, f := range exports.Fields {
-		d.Fields = append(d.Fields, Option{f.Key, f.Label})
+		d.Fields = append(d.Fields, web.Option{Value: f.Key, Label: f.Label})
 	}
 	kinds, err := h.Register.TagKinds(r.Context())
 	if err != nil {
@@ -160,9 +151,9 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 		return
 	}
 	for _, k := range kinds {
-		d.Tags = append(d.Tags, Option{k.Code, k.Name})
+		d.Tags = append(d.Tags, web.Option{Value: k.Code, Label: k.Name})
 	}
-	all, err := h.departmentOptions(r.Context())
+	all, err := h.kit.DepartmentOptions(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
@@ -173,12 +164,12 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 			d.Departments = append(d.Departments, o)
 		}
 	}
-	d.Summary = Summarize(errs, []string{"name", "department", "tag", "columns", "version"})
+	d.Summary = web.Summarize(errs, []string{"name", "department", "tag", "columns", "version"})
 	title := "新建导出模板"
 	if t.ID != 0 {
 		title = "修改导出模板"
 	}
-	h.tmpl.Render(w, r, status, "export_template", NewPage(rq, title, "exports", d))
+	h.tmpl.Render(w, r, status, "export_template", web.NewPage(rq, title, "exports", d))
 }
 
 func hasString(list []string, s string) bool {
@@ -190,7 +181,7 @@ func hasString(list []string, s string) bool {
 	return false
 }
 
-func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	t := &exports.Template{}
 	if r.PathValue("template") != "" {
 		var err error
@@ -219,7 +210,7 @@ func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *Reque
 		t.Columns = append(t.Columns, exports.Column{Field: field, Header: header})
 	}
 	err := h.Exports.SaveTemplate(r.Context(), rq.User.Name, t)
-	if fe := importErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		h.renderTemplateForm(w, r, rq, http.StatusUnprocessableEntity, t, fe)
 		return
 	}

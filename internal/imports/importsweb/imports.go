@@ -1,4 +1,4 @@
-package web
+package importsweb
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 
@@ -23,30 +24,14 @@ import (
 // import running in the background, download the rows it could not take,
 // and decide the conflict queue.
 
-func (h *handler) importRoutes(rt *Routes) {
-	imp := access.Rule{Perm: imports.PermImport}
-	obj := access.Rule{Perm: imports.PermImport, Object: "import"}
-	h.kit.AddNav("imports", "导入", "/imports", imports.PermImport)
-	h.kit.Handle(rt, "GET /imports", imp, h.importsIndex)
-	h.kit.HandleWithBody(rt, "POST /imports", imp, h.Imports.Limits.MaxBytes+1<<20, h.uploadImport)
-	h.kit.Handle(rt, "GET /uploads/{token}", imp, h.mappingForm)
-	h.kit.Handle(rt, "POST /uploads/{token}", imp, h.startImport)
-	h.kit.Handle(rt, "GET /imports/{id}", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.View}, h.importPage)
-	h.kit.Handle(rt, "POST /imports/{id}/resume", obj, h.resumeImport)
-	h.kit.Handle(rt, "GET /imports/{id}/rejects", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.Export}, h.importRejects)
-	h.kit.Handle(rt, "GET /conflicts", access.Rule{Perm: imports.PermResolve}, h.conflictList)
-	h.kit.Handle(rt, "GET /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict", Audit: audit.View}, h.conflictPage)
-	h.kit.Handle(rt, "POST /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict"}, h.resolveConflict)
-}
-
 type importsIndexData struct {
 	Imports     []*imports.Import
-	Departments []Option
-	Units       []Option
+	Departments []web.Option
+	Units       []web.Option
 	Department  string
 	Unit        string
 	Errors      map[string]string
-	Summary     []ErrItem
+	Summary     []web.ErrItem
 	Open        int
 	MaxMB       int64
 	MaxRows     int
@@ -54,18 +39,18 @@ type importsIndexData struct {
 
 // targets are the units v may import into: the communities of v's scope
 // and, for a viewer of the whole tree, the units above them.
-func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]Option, error) {
+func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]web.Option, error) {
 	sc := v.Scope(imports.PermImport)
 	var units []orgtree.Unit
 	if sc.Whole() {
-		roots, err := h.Org.Roots(ctx)
+		roots, err := h.kit.Org.Roots(ctx)
 		if err != nil {
 			return nil, err
 		}
 		for _, root := range roots {
 			units = append(units, root)
 			for _, level := range []string{orgtree.LevelDistrict, orgtree.LevelStreet, orgtree.LevelCommunity} {
-				below, err := h.Org.Descendants(ctx, root.ID, level)
+				below, err := h.kit.Org.Descendants(ctx, root.ID, level)
 				if err != nil {
 					return nil, err
 				}
@@ -74,7 +59,7 @@ func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]Option
 		}
 	} else {
 		for _, id := range sc.Units() {
-			u, err := h.Org.Get(ctx, id)
+			u, err := h.kit.Org.Get(ctx, id)
 			if err != nil {
 				return nil, err
 			}
@@ -82,14 +67,14 @@ func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]Option
 				units = append(units, u)
 				continue
 			}
-			below, err := h.Org.Descendants(ctx, id, orgtree.LevelCommunity)
+			below, err := h.kit.Org.Descendants(ctx, id, orgtree.LevelCommunity)
 			if err != nil {
 				return nil, err
 			}
 			units = append(units, below...)
 		}
 	}
-	var out []Option
+	var out []web.Option
 	seen := map[int64]bool{}
 	for _, u := range units {
 		if !seen[u.ID] {
@@ -98,38 +83,21 @@ func (h *handler) importTargets(ctx context.Context, v *access.Viewer) ([]Option
 			if u.Level != orgtree.LevelCommunity {
 				name += "(所辖全部社区,名册须有“所属社区”列)"
 			}
-			out = append(out, Option{Value: strconv.FormatInt(u.ID, 10), Label: name})
+			out = append(out, web.Option{Value: strconv.FormatInt(u.ID, 10), Label: name})
 		}
 	}
 	return out, nil
 }
 
-func (h *handler) departmentOptions(ctx context.Context) ([]Option, error) {
-	rows, err := h.DB.QueryContext(ctx, `SELECT code, name FROM departments ORDER BY sort, code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Option
-	for rows.Next() {
-		var o Option
-		if err := rows.Scan(&o.Value, &o.Label); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
-}
-
-func (h *handler) importsIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) importsIndex(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderImportsIndex(w, r, rq, http.StatusOK, importsIndexData{})
 }
 
-func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq *Request, status int, d importsIndexData) {
+func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d importsIndexData) {
 	ctx := r.Context()
 	var err error
 	if d.Imports, err = h.Imports.Imports(ctx, rq.Viewer, imports.ListQuery{Limit: 30}); err == nil {
-		if d.Departments, err = h.departmentOptions(ctx); err == nil {
+		if d.Departments, err = h.kit.DepartmentOptions(ctx); err == nil {
 			if d.Units, err = h.importTargets(ctx, rq.Viewer); err == nil {
 				d.Open, err = h.Imports.CountConflicts(ctx, rq.Viewer.Scope(imports.PermResolve))
 			}
@@ -143,12 +111,12 @@ func (h *handler) renderImportsIndex(w http.ResponseWriter, r *http.Request, rq 
 		d.Unit = strconv.FormatInt(rq.Home.ID, 10)
 	}
 	d.MaxMB, d.MaxRows = h.Imports.Limits.MaxBytes>>20, h.Imports.Limits.MaxRows
-	d.Summary = Summarize(d.Errors, []string{"file", "department", "unit"})
-	h.tmpl.Render(w, r, status, "imports", NewPage(rq, "导入部门名册", "imports", d))
+	d.Summary = web.Summarize(d.Errors, []string{"file", "department", "unit"})
+	h.tmpl.Render(w, r, status, "imports", web.NewPage(rq, "导入部门名册", "imports", d))
 }
 
 // uploadImport keeps the file sent and goes on to its column mapping.
-func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	d := importsIndexData{Department: r.PostFormValue("department"), Unit: r.PostFormValue("unit"), Errors: map[string]string{}}
 	unit, err := strconv.ParseInt(d.Unit, 10, 64)
 	if err != nil {
@@ -167,7 +135,7 @@ func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *Reque
 	}
 	defer file.Close()
 	up, _, err := h.Imports.SaveUpload(rq.User.ID, d.Department, unit, header.Filename, file)
-	if fe := importErrors(err); fe != nil {
+	if fe := ImportErrors(err); fe != nil {
 		d.Errors = fe
 		h.renderImportsIndex(w, r, rq, http.StatusUnprocessableEntity, d)
 		return
@@ -176,12 +144,12 @@ func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *Reque
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.Log.Info("import uploaded", "user", rq.User.ID, "bytes", up.Size)
+	h.kit.Log.Info("import uploaded", "user", rq.User.ID, "bytes", up.Size)
 	http.Redirect(w, r, "/uploads/"+up.Token, http.StatusSeeOther)
 }
 
-// importErrors turns a refusal of the imports package into form messages.
-func importErrors(err error) map[string]string {
+// ImportErrors turns a refusal of the imports package into form messages.
+func ImportErrors(err error) map[string]string {
 	var fe register.FieldErrors
 	var se *sheets.Error
 	switch {
@@ -215,23 +183,23 @@ type mappingData struct {
 	Unit       string
 	Columns    []mappingColumn
 	Sheets     []imports.SheetLayout
-	Fields     []Option
-	Tags       []Option
+	Fields     []web.Option
+	Tags       []web.Option
 	Tag        string
-	Residences []Option
+	Residences []web.Option
 	Residence  string
 	Errors     map[string]string
-	Summary    []ErrItem
+	Summary    []web.ErrItem
 }
 
-func (h *handler) mappingForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) mappingForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderMapping(w, r, rq, http.StatusOK, nil, nil)
 }
 
 // renderMapping shows how the file will be read: each sheet's header and
 // each column's field, for the person to correct; form carries their
 // choices when a submission is sent back.
-func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Request, status int, form url.Values, errs map[string]string) {
+func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, form url.Values, errs map[string]string) {
 	ctx := r.Context()
 	token := r.PathValue("token")
 	up, path, err := h.Imports.Upload(token, rq.User.ID)
@@ -240,7 +208,7 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Requ
 		return
 	}
 	a, err := h.Imports.Analyse(ctx, path, up.FileName, up.Department)
-	if fe := importErrors(err); fe != nil {
+	if fe := ImportErrors(err); fe != nil {
 		h.Imports.ForgetUpload(token, false)
 		h.renderImportsIndex(w, r, rq, http.StatusUnprocessableEntity, importsIndexData{Errors: fe,
 			Department: up.Department, Unit: strconv.FormatInt(up.UnitID, 10)})
@@ -271,7 +239,7 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Requ
 			var vals []string
 			for _, s := range sl.Samples {
 				if c < len(s) && strings.TrimSpace(s[c]) != "" && len(vals) < 2 {
-					vals = append(vals, truncate(s[c], 20))
+					vals = append(vals, web.Truncate(s[c], 20))
 				}
 			}
 			if col.Samples == "" {
@@ -286,9 +254,9 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Requ
 		}
 		d.Tag, d.Residence = form.Get("tag"), form.Get("residence")
 	}
-	d.Fields = append(d.Fields, Option{"", "不导入"})
+	d.Fields = append(d.Fields, web.Option{Value: "", Label: "不导入"})
 	for _, f := range imports.Fields {
-		d.Fields = append(d.Fields, Option{f.Key, f.Label})
+		d.Fields = append(d.Fields, web.Option{Value: f.Key, Label: f.Label})
 	}
 	kinds, err := h.Register.TagKinds(ctx)
 	if err != nil {
@@ -296,16 +264,16 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *Requ
 		return
 	}
 	for _, k := range kinds {
-		d.Tags = append(d.Tags, Option{k.Code, k.Name})
+		d.Tags = append(d.Tags, web.Option{Value: k.Code, Label: k.Name})
 	}
-	d.Residences = residenceOptions
-	d.Summary = Summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
-	h.tmpl.Render(w, r, status, "import_mapping", NewPage(rq, "核对列对应", "imports", d))
+	d.Residences = h.kit.Options("residence", register.Residences)
+	d.Summary = web.Summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
+	h.tmpl.Render(w, r, status, "import_mapping", web.NewPage(rq, "核对列对应", "imports", d))
 }
 
 // startImport records the import with the mapping chosen and starts it in
 // the background.
-func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	token := r.PathValue("token")
 	up, path, err := h.Imports.Upload(token, rq.User.ID)
@@ -335,7 +303,7 @@ func (h *handler) startImport(w http.ResponseWriter, r *http.Request, rq *Reques
 	opt.Tag, opt.Residence = r.PostFormValue("tag"), r.PostFormValue("residence")
 	im, how, err := h.Imports.Create(ctx, rq.Viewer, imports.Request{UnitID: up.UnitID, Department: up.Department,
 		Path: path, FileName: up.FileName, Spool: true, Mapping: mapping, Options: &opt})
-	if fe := importErrors(err); fe != nil {
+	if fe := ImportErrors(err); fe != nil {
 		h.renderMapping(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
 		return
 	}
@@ -364,9 +332,9 @@ type importPageData struct {
 	Conflict int
 }
 
-func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, _ := PathID(r)
+	id, _ := web.PathID(r)
 	im, err := h.Imports.Import(ctx, rq.Viewer.Scope(imports.PermImport), id)
 	if errors.Is(err, imports.ErrNotFound) {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
@@ -399,15 +367,15 @@ func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *Request
 		}
 		d.Conflict = len(cs)
 	}
-	p := NewPage(rq, "导入 "+im.FileName, "imports", d)
+	p := web.NewPage(rq, "导入 "+im.FileName, "imports", d)
 	if d.Active {
 		p.Refresh = 2
 	}
 	h.tmpl.Render(w, r, http.StatusOK, "import", p)
 }
 
-func (h *handler) resumeImport(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, _ := PathID(r)
+func (h *handler) resumeImport(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, _ := web.PathID(r)
 	if _, err := h.Imports.Import(r.Context(), rq.Viewer.Scope(imports.PermImport), id); err != nil {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -418,9 +386,9 @@ func (h *handler) resumeImport(w http.ResponseWriter, r *http.Request, rq *Reque
 
 // importRejects downloads the rows an import did not take, with reasons:
 // personal data, so the download is audited with its row count first.
-func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, _ := PathID(r)
+	id, _ := web.PathID(r)
 	sc := rq.Viewer.Scope(imports.PermImport)
 	im, err := h.Imports.Import(ctx, sc, id)
 	if err != nil {
@@ -444,7 +412,7 @@ func (h *handler) importRejects(w http.ResponseWriter, r *http.Request, rq *Requ
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r),
+	if err := h.kit.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: web.ClientAddr(r),
 		Action: audit.Export, Entity: "import", EntityID: im.ID, CommunityID: im.CommunityID,
 		Route: "GET /imports/{id}/rejects", Status: http.StatusOK, Rows: n, Detail: "未导入的行"}); err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -463,7 +431,7 @@ type conflictListData struct {
 	ImportID  int64
 }
 
-func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	q := r.URL.Query()
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	importID, _ := strconv.ParseInt(q.Get("import"), 10, 64)
@@ -474,7 +442,7 @@ func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *Reque
 		return
 	}
 	rq.Audit.Rows = len(cs)
-	h.tmpl.Render(w, r, http.StatusOK, "conflicts", NewPage(rq, "待核实", "imports",
+	h.tmpl.Render(w, r, http.StatusOK, "conflicts", web.NewPage(rq, "待核实", "imports",
 		conflictListData{Conflicts: cs, More: more, Next: max(offset, 0) + len(cs), ImportID: importID}))
 }
 
@@ -494,16 +462,16 @@ type conflictData struct {
 	Rows     []conflictRow
 	Decision string
 	Errors   map[string]string
-	Summary  []ErrItem
+	Summary  []web.ErrItem
 }
 
-func (h *handler) conflictPage(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) conflictPage(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderConflict(w, r, rq, http.StatusOK, nil, nil)
 }
 
-func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *Request, status int, form url.Values, errs map[string]string) {
+func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, form url.Values, errs map[string]string) {
 	ctx := r.Context()
-	id, _ := PathID(r)
+	id, _ := web.PathID(r)
 	sc := rq.Viewer.Scope(imports.PermResolve)
 	c, err := h.Imports.Conflict(ctx, sc, id)
 	if errors.Is(err, imports.ErrNotFound) {
@@ -539,13 +507,13 @@ func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *Req
 	for _, fd := range c.Fields {
 		fields = append(fields, "choice_"+fd.Field)
 	}
-	d.Summary = Summarize(d.Errors, append([]string{"decision", "version"}, fields...))
-	h.tmpl.Render(w, r, status, "conflict", NewPage(rq, "核实:"+c.Incoming.Person.Name, "imports", d))
+	d.Summary = web.Summarize(d.Errors, append([]string{"decision", "version"}, fields...))
+	h.tmpl.Render(w, r, status, "conflict", web.NewPage(rq, "核实:"+c.Incoming.Person.Name, "imports", d))
 }
 
-func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, _ := PathID(r)
+	id, _ := web.PathID(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	res := imports.Resolution{Version: version, Decision: r.PostFormValue("decision"), Choices: map[string]string{}}
 	for k, v := range r.PostForm {
@@ -554,7 +522,7 @@ func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *Re
 		}
 	}
 	err := h.Imports.Resolve(ctx, rq.Viewer, id, res)
-	if fe := importErrors(err); fe != nil {
+	if fe := ImportErrors(err); fe != nil {
 		h.renderConflict(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
 		return
 	}
