@@ -46,8 +46,8 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/events"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
-	"shequ/internal/register"
 	"shequ/internal/workdays"
 )
 
@@ -313,7 +313,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := h.Events.ReportFromClient(ctx, v, rep)
-	var fe register.FieldErrors
+	var fe fault.Fields
 	switch {
 	case errors.As(err, &fe):
 		var out []string

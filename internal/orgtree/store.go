@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // ErrNotFound is returned for a unit id that does not exist.
-var ErrNotFound = errors.New("组织单元不存在")
+var ErrNotFound = fault.New(fault.NotFound, "组织单元不存在")
 
 // Store reads and writes the org tree.
 type Store struct {
