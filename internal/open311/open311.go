@@ -38,6 +38,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,7 @@ import (
 	"shequ/internal/events"
 	"shequ/internal/fault"
 	"shequ/internal/orgtree"
+	"shequ/internal/web"
 	"shequ/internal/workdays"
 )
 
@@ -313,16 +315,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := h.Events.ReportFromClient(ctx, v, rep)
-	var fe fault.Fields
-	switch {
-	case errors.As(err, &fe):
-		var out []string
-		for k, m := range fe {
-			out = append(out, fieldName(k)+": "+m)
-		}
-		writeErrors(w, format, http.StatusBadRequest, out...)
-		return
-	case err != nil:
+	if err != nil {
 		h.fail(w, r, format, err)
 		return
 	}
@@ -640,12 +633,33 @@ func (h *handler) media(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
+// fail answers err by its fault kind (web.Status), in Open311's terms:
+// bad input is 400 and a refused key 403, as the GeoReport v2 spec has
+// clients expect, each field's message named by its Open311 parameter.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, format string, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	h.Log.Error("open311", "method", r.Method, "path", r.URL.Path, "err", err)
-	writeErrors(w, format, http.StatusInternalServerError, "服务器内部错误")
+	status := web.Status(err)
+	switch fault.KindOf(err) {
+	case fault.Invalid:
+		var out []string
+		for k, m := range fault.FieldsOf(err) {
+			out = append(out, fieldName(k)+": "+m)
+		}
+		if len(out) == 0 {
+			out = append(out, fault.Message(err))
+		}
+		sort.Strings(out)
+		writeErrors(w, format, http.StatusBadRequest, out...)
+	case fault.Unauthorized:
+		writeErrors(w, format, http.StatusForbidden, fault.Message(err))
+	case fault.Internal:
+		h.Log.Error("open311", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeErrors(w, format, status, "服务器内部错误")
+	default:
+		writeErrors(w, format, status, fault.Message(err))
+	}
 }
 
 func clientAddr(r *http.Request) string {
