@@ -146,12 +146,11 @@ func (h *handler) jurisdiction(ctx context.Context, r *http.Request) (int64, err
 			return id, nil
 		}
 	}
-	var id int64
-	err := h.Events.DB().QueryRowContext(ctx, `SELECT id FROM org_units WHERE code = $1 ORDER BY id LIMIT 1`, j).Scan(&id)
+	u, err := h.Org.ByCode(ctx, j)
 	if err != nil {
 		return 0, errors.New("jurisdiction_id 不存在")
 	}
-	return id, nil
+	return u.ID, nil
 }
 
 func (h *handler) services(w http.ResponseWriter, r *http.Request, format string) {

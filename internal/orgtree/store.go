@@ -92,6 +92,19 @@ func (s *Store) Get(ctx context.Context, id int64) (Unit, error) {
 	return us[0], nil
 }
 
+// ByCode returns the unit with a division code (区划代码); of two sharing
+// one, the older.
+func (s *Store) ByCode(ctx context.Context, code string) (Unit, error) {
+	us, err := s.queryUnits(ctx, s.db, `WHERE u.code = $1 ORDER BY u.id LIMIT 1`, code)
+	if err != nil {
+		return Unit{}, err
+	}
+	if len(us) == 0 {
+		return Unit{}, ErrNotFound
+	}
+	return us[0], nil
+}
+
 // Roots returns the units without a parent.
 func (s *Store) Roots(ctx context.Context) ([]Unit, error) {
 	return s.queryUnits(ctx, s.db, `WHERE u.parent_id IS NULL ORDER BY u.sort, u.name`)
