@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/database"
-	"shequ/internal/orgtree"
 )
 
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -55,7 +53,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err != nil {
 			return err
 		}
-		g, err := newGrant(ctx, db, u.ID, *role, *org)
+		g, err := acs.ResolveGrant(ctx, grantRequest(u.ID, *role, *org))
 		if err != nil {
 			return err
 		}
@@ -126,28 +124,13 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 }
 
-// addUser creates an account with its first grant, both or neither.
-func addUser(ctx context.Context, db *database.DB, u *accounts.User, password, role, units string) error {
-	return db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := accounts.NewStore(db).AddUser(ctx, tx, u, password); err != nil {
-			return err
-		}
-		g, err := newGrant(ctx, db, u.ID, role, units)
-		if err != nil {
-			return err
-		}
-		return access.NewService(db).AddGrant(ctx, tx, &g)
-	})
+// grantRequest is the grant the command line asks for.
+func grantRequest(userID int64, role, units string) access.GrantRequest {
+	return access.GrantRequest{UserID: userID, Role: role, Units: units, By: "命令行"}
 }
 
-func newGrant(ctx context.Context, db *database.DB, userID int64, role, units string) (access.Grant, error) {
-	g := access.Grant{UserID: userID, Role: role, CreatedBy: "命令行"}
-	us, err := orgtree.NewStore(db).FindAll(ctx, units)
-	if err != nil {
-		return g, err
-	}
-	for _, u := range us {
-		g.Units = append(g.Units, u.ID)
-	}
-	return g, nil
+// addUser creates an account with its first grant, both or neither.
+func addUser(ctx context.Context, db *database.DB, u *accounts.User, password, role, units string) error {
+	_, err := access.NewService(db).AddUser(ctx, accounts.NewStore(db), u, password, grantRequest(0, role, units))
+	return err
 }

@@ -6,14 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // ErrUnknownRole is returned for a role code that is not in the roles table.
-var ErrUnknownRole = errors.New("角色不存在")
+var ErrUnknownRole = fault.New(fault.NotFound, "角色不存在")
 
 // Roles returns every role with its permissions and field set, in display
 // order. They are read from the database on each call; Viewer building uses
@@ -149,25 +149,14 @@ func (s *Service) Departments(ctx context.Context) ([]Department, error) {
 	return out, rows.Err()
 }
 
-// FieldErrors maps a form field to a message in Chinese.
-type FieldErrors map[string]string
-
-func (fe FieldErrors) Error() string {
-	keys := make([]string, 0, len(fe))
-	for k := range fe {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fe[k])
-	}
-	return strings.Join(parts, ";")
-}
+// FieldErrors is access's old name for field errors.
+//
+// Deprecated: use fault.Fields.
+type FieldErrors = fault.Fields
 
 // ErrConflict is returned when a role was changed by someone else since it
 // was read.
-var ErrConflict = errors.New("该角色已被他人修改,请刷新后重试")
+var ErrConflict = fault.New(fault.Conflict, "该角色已被他人修改,请刷新后重试")
 
 // SaveRole creates or replaces a role's name, description, place,
 // permissions and field set. To replace, r.Version must be the version the

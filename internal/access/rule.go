@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
+
+	"shequ/internal/fault"
 )
 
 // Rule is what a route requires. Every route is registered with one (see
@@ -33,7 +35,7 @@ type Rule struct {
 type Resolver func(ctx context.Context, id int64) (Place, error)
 
 // ErrNoObject is what a Resolver returns for an id that names nothing.
-var ErrNoObject = errors.New("记录不存在")
+var ErrNoObject = fault.New(fault.NotFound, "记录不存在")
 
 // Resolve registers how to place records of a kind ("person", "event" …).
 // Capabilities register theirs when the server is assembled.
@@ -45,10 +47,10 @@ func (s *Service) Resolve(kind string, fn Resolver) {
 
 // Decision errors of Authorize.
 var (
-	ErrLogin     = errors.New("请先登录")
-	ErrForbidden = errors.New("没有权限")
-	ErrNotFound  = errors.New("记录不存在")
-	ErrBadID     = errors.New("id 应为正整数")
+	ErrLogin     = fault.New(fault.Unauthorized, "请先登录")
+	ErrForbidden = fault.New(fault.Forbidden, "没有权限")
+	ErrNotFound  = fault.New(fault.NotFound, "记录不存在")
+	ErrBadID     = fault.New(fault.Invalid, "id 应为正整数")
 )
 
 // Authorize applies a rule to a request by v: nil when it may proceed,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // Session lifetimes: a session ends after IdleTimeout without a request, and
@@ -24,7 +25,7 @@ type Session struct {
 }
 
 // ErrNoSession means the cookie names no live session.
-var ErrNoSession = errors.New("会话已过期,请重新登录")
+var ErrNoSession = fault.New(fault.Unauthorized, "会话已过期,请重新登录")
 
 // StartSession opens a new session for u; a fresh token at every login
 // rotates the session identifier.

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // APIToken describes a token without its secret.
@@ -93,7 +94,7 @@ func (s *Store) RevokeToken(ctx context.Context, idOrPrefix string) error {
 }
 
 // ErrBadToken is the answer to an unknown, revoked or disabled user's token.
-var ErrBadToken = errors.New("API 令牌无效或已吊销")
+var ErrBadToken = fault.New(fault.Unauthorized, "API 令牌无效或已吊销")
 
 // UserForToken returns the user a live token acts for, and the one grant it
 // is limited to (0: all the user's grants).

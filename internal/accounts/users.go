@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // User is an account.
@@ -29,7 +30,7 @@ type User struct {
 
 // ErrBadLogin is the one answer to a wrong name or password, so that the
 // answer does not tell which was wrong.
-var ErrBadLogin = errors.New("用户名或密码错误")
+var ErrBadLogin = fault.New(fault.Unauthorized, "用户名或密码错误")
 
 // Store keeps accounts.
 type Store struct {
@@ -42,20 +43,10 @@ func NewStore(db *database.DB) *Store { return &Store{db: db, now: time.Now} }
 
 var userName = regexp.MustCompile(`^[A-Za-z0-9_.\-\p{Han}]{2,40}$`)
 
-// FieldErrors maps a form field to a message in Chinese.
-type FieldErrors map[string]string
-
-func (fe FieldErrors) Error() string {
-	for _, k := range []string{"name", "password", "display_name", "org_id"} {
-		if m, ok := fe[k]; ok {
-			return m
-		}
-	}
-	for _, m := range fe {
-		return m
-	}
-	return ""
-}
+// FieldErrors is accounts' old name for field errors.
+//
+// Deprecated: use fault.Fields.
+type FieldErrors = fault.Fields
 
 // AddUser creates an account, in q (a transaction that also grants roles)
 // or, when q is nil, on its own. A user without grants sees nothing.

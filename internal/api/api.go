@@ -21,6 +21,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/events"
 	"shequ/internal/exports"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -222,7 +223,7 @@ func unitPlace(u orgtree.Unit) access.Place {
 	return access.Place{Community: u.CommunityID, Grid: u.GridID, Org: u.ID}
 }
 
-func fieldError(field, msg string) error { return register.FieldErrors{field: msg} }
+func fieldError(field, msg string) error { return fault.Fields{field: msg} }
 
 type errorBody struct {
 	Error  string            `json:"error"`
@@ -243,24 +244,36 @@ func writeError(w http.ResponseWriter, status int, msg string, fields map[string
 	writeJSON(w, status, errorBody{Error: msg, Fields: fields})
 }
 
-// fail maps store errors onto HTTP answers.
+// fail answers err by its fault kind (web.Status). status is only for
+// field errors: a handler that could not read the request at all passes
+// 400 (and one whose parameter names nothing, 404), where field errors
+// from a capability answer 422. A conflict carries
+// the changes made meanwhile when the capability's error lists them.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
-	var fe register.FieldErrors
-	var ce *register.ConflictError
-	switch {
-	case errors.As(err, &fe):
-		if status == 0 || status >= 500 {
-			status = http.StatusUnprocessableEntity
+	code := web.Status(err)
+	body := errorBody{Error: fault.Message(err)}
+	switch fault.KindOf(err) {
+	case fault.Invalid:
+		if status != 0 && status < 500 {
+			code = status
 		}
-		writeError(w, status, fe.Error(), fe)
-	case errors.As(err, &ce):
-		writeJSON(w, http.StatusConflict, errorBody{Error: ce.Error(), Changes: ce.Since})
-	case errors.Is(err, register.ErrNotFound), errors.Is(err, orgtree.ErrNotFound):
-		writeError(w, http.StatusNotFound, "记录不存在", nil)
-	default:
+		body.Fields = fault.FieldsOf(err)
+	case fault.Conflict:
+		var ce *register.ConflictError
+		if errors.As(err, &ce) {
+			body.Changes = ce.Since
+		}
+	case fault.NotFound:
+		// A record outside the caller's part of the tree is answered as
+		// one that is not there, in the same words.
+		if body.Error == "" {
+			body.Error = "记录不存在"
+		}
+	case fault.Internal:
 		h.Log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
-		writeError(w, http.StatusInternalServerError, "服务器内部错误", nil)
+		body.Error = "服务器内部错误"
 	}
+	writeJSON(w, code, body)
 }
 
 // pathID reads the {id} path value.

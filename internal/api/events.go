@@ -13,7 +13,6 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/events"
-	"shequ/internal/register"
 	"shequ/internal/workdays"
 )
 
@@ -38,25 +37,14 @@ func (h *handler) eventRoutes(rt *web.Routes) {
 	h.auth(rt, "GET /api/v1/calendar", login, h.calendar)
 }
 
-// eventFail maps the events store's errors onto HTTP answers.
+// eventFail is fail with the steps taken meanwhile on a conflict.
 func (h *handler) eventFail(w http.ResponseWriter, r *http.Request, err error) {
-	var fe register.FieldErrors
-	var ie *events.IllegalError
 	var ce *events.ConflictError
-	switch {
-	case errors.As(err, &fe):
-		writeError(w, http.StatusUnprocessableEntity, fe.Error(), fe)
-	case errors.As(err, &ie):
-		writeError(w, http.StatusConflict, ie.Error(), nil)
-	case errors.As(err, &ce):
-		writeJSON(w, http.StatusConflict, map[string]any{"error": ce.Error(), "steps": ce.Since})
-	case errors.Is(err, events.ErrForbidden):
-		writeError(w, http.StatusForbidden, err.Error(), nil)
-	case errors.Is(err, events.ErrNotFound):
-		writeError(w, http.StatusNotFound, "记录不存在", nil)
-	default:
-		h.fail(w, r, 0, err)
+	if errors.As(err, &ce) {
+		writeJSON(w, web.Status(err), map[string]any{"error": ce.Error(), "steps": ce.Since})
+		return
 	}
+	h.fail(w, r, 0, err)
 }
 
 // eventJSON is an event as the caller may see it: the reporter's name and

@@ -164,25 +164,10 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, c *caller
 		h.fail(w, r, 0, err)
 		return
 	}
-	var item *reports.Item
-	for _, it := range tpl.Items() {
-		if it.Indicator == code {
-			item = it
-		}
-	}
-	if item == nil {
-		h.fail(w, r, http.StatusNotFound, fieldError("item", "报表中没有这一项"))
+	item, err := h.Reports.LedgerItem(c.viewer, c.place, tpl, code)
+	if err != nil {
+		h.fail(w, r, 0, err)
 		return
-	}
-	if d := departments(c); d != nil {
-		allowed := false
-		for _, x := range d {
-			allowed = allowed || x == item.Department
-		}
-		if !allowed {
-			writeError(w, http.StatusNotFound, "记录不存在", nil)
-			return
-		}
 	}
 	offset, _ := strconv.Atoi(r.URL.Query().Get("offset"))
 	limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/workdays"
 )
 
@@ -262,7 +262,7 @@ var categoryCode = regexp.MustCompile(`^[a-z][a-z0-9_]{0,19}(\.[a-z0-9_]{1,30})?
 // SaveCategory creates or changes a category (events.manage). A change must
 // carry the version it was read at; a stale one is refused.
 func (s *Store) SaveCategory(ctx context.Context, p Category) error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	p.Code = strings.TrimSpace(p.Code)
 	p.Name = strings.TrimSpace(p.Name)
 	if !categoryCode.MatchString(p.Code) {
@@ -328,7 +328,7 @@ func (s *Store) SaveCategory(ctx context.Context, p Category) error {
 			return err
 		}
 		if p.Version != version {
-			return register.FieldErrors{"version": fmt.Sprintf("该分类已被他人修改(当前第 %d 版),请刷新后再改", version)}
+			return fault.Fields{"version": fmt.Sprintf("该分类已被他人修改(当前第 %d 版),请刷新后再改", version)}
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE event_categories SET name = $1, description = $2, level = $3, department = $4,
 			kind = $5, public = $6, active = $7, sort = $8, version = version + 1, updated_at = $9 WHERE code = $10`,
@@ -342,7 +342,7 @@ func (s *Store) SaveCategory(ctx context.Context, p Category) error {
 // SetLimit sets (or, with Amount 0, removes) a category's time limit for a
 // step and urgency; category "*" is the default.
 func (s *Store) SetLimit(ctx context.Context, category, step, urgency string, l Limit) error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	if StepNames[step] == "" {
 		fe["step"] = "环节无效"
 	}
@@ -387,14 +387,14 @@ func (s *Store) SetSetting(ctx context.Context, name, value string) error {
 	case "warn_percent", "red_after":
 		n, err := strconv.Atoi(value)
 		if err != nil || n < 1 || (name == "warn_percent" && n > 99) || n > 1000 {
-			return register.FieldErrors{name: "应为正整数(预警百分比在 1 到 99 之间)"}
+			return fault.Fields{name: "应为正整数(预警百分比在 1 到 99 之间)"}
 		}
 	case "red_after_unit":
 		if UnitNames[value] == "" {
-			return register.FieldErrors{name: "时限单位无效"}
+			return fault.Fields{name: "时限单位无效"}
 		}
 	default:
-		return register.FieldErrors{name: "未知的设置项"}
+		return fault.Fields{name: "未知的设置项"}
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO event_settings (name, value) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)

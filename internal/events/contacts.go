@@ -7,8 +7,8 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
-	"shequ/internal/register"
 )
 
 // Contact is who receives notices for a unit's office (Department "") or
@@ -47,7 +47,7 @@ func (s *Store) Contacts(ctx context.Context, v *access.Viewer, unit int64) ([]C
 
 // AddContact adds a contact (events.manage).
 func (s *Store) AddContact(ctx context.Context, q database.Querier, c *Contact) error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > 40 {
 		fe["name"] = "请填写联系人或值班岗位名称(40字以内)"

@@ -24,7 +24,7 @@
 // (IllegalError), actors without the capacity (ErrForbidden: the community
 // office, the street or district platform, the department dispatched to,
 // the grid worker), stale actions (ConflictError, listing the steps taken
-// meanwhile) and bad fields (register.FieldErrors); it records who, when,
+// meanwhile) and bad fields (fault.Fields); it records who, when,
 // in what capacity, with what note and photos; and it starts the next
 // step's clock and enqueues the notifications, in one transaction.
 //

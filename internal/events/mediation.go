@@ -12,8 +12,8 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
-	"shequ/internal/register"
 	"shequ/internal/workdays"
 )
 
@@ -160,12 +160,12 @@ func (s *Store) SaveMediation(ctx context.Context, v *access.Viewer, id int64, m
 			return err
 		}
 		if old == nil {
-			return register.FieldErrors{"mediation": "该事件不是矛盾纠纷,没有调解记录"}
+			return fault.Fields{"mediation": "该事件不是矛盾纠纷,没有调解记录"}
 		}
 		if m.Version != old.Version {
-			return register.FieldErrors{"version": fmt.Sprintf("调解记录已被 %s 修改,请刷新后再改", old.UpdatedBy)}
+			return fault.Fields{"version": fmt.Sprintf("调解记录已被 %s 修改,请刷新后再改", old.UpdatedBy)}
 		}
-		fe := register.FieldErrors{}
+		fe := fault.Fields{}
 		m.DisputeType = strings.TrimSpace(m.DisputeType)
 		if m.DisputeType != "" && !hasString(DisputeTypes, m.DisputeType) {
 			fe["dispute_type"] = "纠纷类型无效"
@@ -278,9 +278,9 @@ func (s *Store) AddSession(ctx context.Context, v *access.Viewer, id int64, ss S
 			return err
 		}
 		if m == nil {
-			return register.FieldErrors{"mediation": "该事件不是矛盾纠纷,没有调解记录"}
+			return fault.Fields{"mediation": "该事件不是矛盾纠纷,没有调解记录"}
 		}
-		fe := register.FieldErrors{}
+		fe := fault.Fields{}
 		held, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(ss.HeldOn), workdays.Shanghai)
 		if err != nil {
 			fe["held_on"] = "请填写调解日期(年-月-日)"

@@ -11,9 +11,9 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
-	"shequ/internal/register"
 	"shequ/internal/workdays"
 )
 
@@ -102,7 +102,7 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 	if err != nil {
 		return nil, err
 	}
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	c, ok := cat.Get(r.Category)
 	switch {
 	case r.Category == "":
@@ -238,7 +238,7 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 			return nil, err
 		}
 		if !ok {
-			return nil, register.FieldErrors{"level": "您不能在" + LevelNames[r.Level] + "平台直接立案"}
+			return nil, fault.Fields{"level": "您不能在" + LevelNames[r.Level] + "平台直接立案"}
 		}
 		p, err := s.placeOf(ctx, e.CommunityID)
 		if err != nil {

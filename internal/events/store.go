@@ -11,6 +11,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/workdays"
 )
@@ -220,8 +221,8 @@ func (p *placeInfo) UnitName(level string) string {
 
 // Errors of the store.
 var (
-	ErrNotFound  = errors.New("事件不存在")
-	ErrForbidden = errors.New("您没有办理该事件这一环节的权限")
+	ErrNotFound  = fault.New(fault.NotFound, "事件不存在")
+	ErrForbidden = fault.New(fault.Forbidden, "您没有办理该事件这一环节的权限")
 )
 
 // IllegalError is an action the event's status does not allow.
@@ -566,3 +567,9 @@ func (s *Store) commitBatch(batch []*txReq) {
 		r.done <- results[i]
 	}
 }
+
+// FaultKind makes an action the status does not allow a fault.Illegal.
+func (e *IllegalError) FaultKind() fault.Kind { return fault.Illegal }
+
+// FaultKind makes a stale action a fault.Conflict.
+func (e *ConflictError) FaultKind() fault.Kind { return fault.Conflict }

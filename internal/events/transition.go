@@ -11,7 +11,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/workdays"
 )
 
@@ -52,7 +52,7 @@ const (
 func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (*Event, error) {
 	d, ok := machine[a.Name]
 	if !ok {
-		return nil, register.FieldErrors{"action": "未知的办理操作"}
+		return nil, fault.Fields{"action": "未知的办理操作"}
 	}
 	cat, err := s.Catalogue(ctx)
 	if err != nil {
@@ -63,7 +63,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 		return nil, err
 	}
 	if len(a.Photos) > MaxPhotos {
-		return nil, register.FieldErrors{"photos": "照片最多6张"}
+		return nil, fault.Fields{"photos": "照片最多6张"}
 	}
 	// Warm the caches the transaction reads (the event's place, the
 	// departments), so that it needs no second connection.
@@ -108,7 +108,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 		if a.actorName != "" {
 			st.ActorName, st.ActorUnit = a.actorName, ""
 		}
-		fe := register.FieldErrors{}
+		fe := fault.Fields{}
 		if d.needNote && st.Note == "" {
 			fe["note"] = "请填写" + ActionNames[a.Name] + "的理由"
 		}
@@ -207,7 +207,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 // the status and the clock), adding bad fields to fe. It may return work
 // to do once the event row is updated.
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat *Catalogue, cal *workdays.Calendar,
-	e *Event, st *Step, a *Action, fe register.FieldErrors, now time.Time) (func() error, error) {
+	e *Event, st *Step, a *Action, fe fault.Fields, now time.Time) (func() error, error) {
 	switch a.Name {
 	case ActAccept:
 		switch a.Route {
@@ -341,7 +341,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat *Ca
 	return nil, nil
 }
 
-func (s *Store) rate(e *Event, rating int, comment string, fe register.FieldErrors, now time.Time) error {
+func (s *Store) rate(e *Event, rating int, comment string, fe fault.Fields, now time.Time) error {
 	if rating < 1 || rating > 5 {
 		fe["rating"] = "请选择1到5星"
 	}
@@ -384,7 +384,7 @@ func (s *Store) findForMerge(ctx context.Context, tx *sql.Tx, v *access.Viewer, 
 // transfer hands an event to another community (转办): a new event there,
 // reported afresh with a note of where it came from; this one ends.
 func (s *Store) transfer(ctx context.Context, tx *sql.Tx, v *access.Viewer, cat *Catalogue, cal *workdays.Calendar,
-	e *Event, st *Step, a *Action, fe register.FieldErrors, now time.Time) (func() error, error) {
+	e *Event, st *Step, a *Action, fe fault.Fields, now time.Time) (func() error, error) {
 	p, _, err := s.resolvePlace(ctx, tx, a.OrgID)
 	switch {
 	case errors.Is(err, ErrNotFound):

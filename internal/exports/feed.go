@@ -7,6 +7,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 )
 
@@ -33,7 +34,7 @@ func (s *Service) Pull(ctx context.Context, sub Subscriber, sc access.Scope, ack
 	}
 	if ack != nil {
 		if *ack < 0 || *ack > sent {
-			return nil, 0, FieldErrors{"ack": "ack 应为之前某次返回的 cursor"}
+			return nil, 0, fault.Fields{"ack": "ack 应为之前某次返回的 cursor"}
 		}
 		acked = max(acked, *ack)
 	}

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
@@ -79,12 +80,9 @@ func fieldOf(key string) (Field, bool) {
 	return Field{}, false
 }
 
-// FieldErrors are problems with a template, by form field.
-type FieldErrors = register.FieldErrors
-
 // ErrNotFound is returned for a template that does not exist or that the
 // viewer may not use.
-var ErrNotFound = errors.New("导出模板不存在")
+var ErrNotFound = fault.New(fault.NotFound, "导出模板不存在")
 
 // Service keeps templates, runs exports and keeps feed cursors.
 type Service struct {
@@ -157,7 +155,7 @@ func (s *Service) Template(ctx context.Context, id int64) (*Template, error) {
 // SaveTemplate creates a template (ID 0) or changes one at the version it
 // was read at, checking its name, columns and tag.
 func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" || utf8.RuneCountInString(t.Name) > 40 {
 		fe["name"] = "模板名称不能为空,且不超过40字"
@@ -212,7 +210,7 @@ func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) erro
 		_, err := s.db.ExecContext(ctx, `INSERT INTO export_templates (id, department, name, tag, columns, version,
 			updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)`, t.ID, t.Department, t.Name, t.Tag, string(cj), now, by)
 		if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
-			return FieldErrors{"name": "该部门已有同名模板"}
+			return fault.Fields{"name": "该部门已有同名模板"}
 		}
 		return err
 	}
@@ -221,12 +219,12 @@ func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) erro
 		t.Name, t.Tag, string(cj), now, by, t.ID, t.Version, t.Department)
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
-			return FieldErrors{"name": "该部门已有同名模板"}
+			return fault.Fields{"name": "该部门已有同名模板"}
 		}
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return FieldErrors{"version": "该模板在您打开后已被修改,请刷新后重新编辑"}
+		return fault.Fields{"version": "该模板在您打开后已被修改,请刷新后重新编辑"}
 	}
 	t.Version++
 	t.UpdatedAt, t.UpdatedBy = now, by

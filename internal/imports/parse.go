@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/sheets"
@@ -294,7 +295,7 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 	q.OrgID = 1
 	givenBirth, givenGender := p.BirthDate, p.Gender
 	err := register.ValidatePerson(&q, ps.today)
-	var fe register.FieldErrors
+	var fe fault.Fields
 	if err != nil && !errors.As(err, &fe) {
 		in.reasons = append(in.reasons, err.Error())
 		return

@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 )
 
@@ -167,23 +168,23 @@ func (s *Service) Resolve(ctx context.Context, v *access.Viewer, id int64, res R
 		return err
 	}
 	if c.Status != ConflictOpen {
-		return FieldErrors{"version": "该条已处理(" + c.ResolvedBy + " " + c.ResolvedAt + "),无需再处理"}
+		return fault.Fields{"version": "该条已处理(" + c.ResolvedBy + " " + c.ResolvedAt + "),无需再处理"}
 	}
 	if res.Version != c.Version {
-		return FieldErrors{"version": "该条在您打开后已有变动,请刷新后重新处理"}
+		return fault.Fields{"version": "该条在您打开后已有变动,请刷新后重新处理"}
 	}
 	switch {
 	case c.Kind == KindFields && res.Decision == "":
 		res.Decision = DecideFields
 	case c.Kind == KindFields && res.Decision != DecideFields,
 		c.Kind == KindIdentity && res.Decision != DecideSame && res.Decision != DecideNew && res.Decision != DecideIgnore:
-		return FieldErrors{"decision": "请选择处理方式"}
+		return fault.Fields{"decision": "请选择处理方式"}
 	}
 	if res.Decision == DecideSame || res.Decision == DecideFields {
 		for _, d := range c.Fields {
 			ch := res.Choices[d.Field]
 			if ch != ChooseIncoming && ch != ChooseRegister {
-				return FieldErrors{"choice_" + d.Field: "请为“" + d.Label + "”选择采用哪个值"}
+				return fault.Fields{"choice_" + d.Field: "请为“" + d.Label + "”选择采用哪个值"}
 			}
 		}
 	}
@@ -211,7 +212,7 @@ func (s *Service) Resolve(ctx context.Context, v *access.Viewer, id int64, res R
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
 		l.Rollback()
-		return FieldErrors{"version": "该条在您打开后已被他人处理,请刷新"}
+		return fault.Fields{"version": "该条在您打开后已被他人处理,请刷新"}
 	}
 	return l.Commit(ctx)
 }
@@ -232,7 +233,7 @@ func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewe
 		return err
 	}
 	if len(ps) == 0 {
-		return FieldErrors{"decision": "登记册中的该人员已不存在"}
+		return fault.Fields{"decision": "登记册中的该人员已不存在"}
 	}
 	old := ps[0]
 	if !v.Scope(PermResolve).Contains(old.Place()) {
@@ -260,7 +261,7 @@ func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewe
 	}
 	if _, err := l.UpdatePerson(ctx, now, &old, &p); err != nil {
 		if errors.Is(err, register.ErrStale) {
-			return FieldErrors{"version": "该人员刚被他人修改,请刷新后重新处理"}
+			return fault.Fields{"version": "该人员刚被他人修改,请刷新后重新处理"}
 		}
 		return err
 	}
@@ -327,7 +328,7 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 		}
 		if _, err := l.UpdateTag(ctx, now, open, &t); err != nil {
 			if errors.Is(err, register.ErrStale) {
-				return FieldErrors{"version": "该人员的标签刚被他人修改,请刷新后重新处理"}
+				return fault.Fields{"version": "该人员的标签刚被他人修改,请刷新后重新处理"}
 			}
 			return err
 		}
@@ -343,13 +344,13 @@ func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v 
 	p := c.Incoming.Person
 	community := c.Incoming.CommunityID
 	if community == 0 {
-		return FieldErrors{"decision": "无法确定新登记人员所属的社区,请在登记册中手工登记"}
+		return fault.Fields{"decision": "无法确定新登记人员所属的社区,请在登记册中手工登记"}
 	}
 	if p.Residence == "" {
 		p.Residence = c.Incoming.Residence
 	}
 	if p.Residence == "" {
-		return FieldErrors{"decision": "新登记须有人口类别,该行没有;请在登记册中手工登记"}
+		return fault.Fields{"decision": "新登记须有人口类别,该行没有;请在登记册中手工登记"}
 	}
 	hi, err := s.householdIndex(ctx, community)
 	if err != nil {
@@ -370,7 +371,7 @@ func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v 
 		return err
 	}
 	if len(others) > 0 {
-		return FieldErrors{"decision": "该证件号码已登记在册,不能再新建"}
+		return fault.Fields{"decision": "该证件号码已登记在册,不能再新建"}
 	}
 	p.ID = database.NewID()
 	p.Status = "active"

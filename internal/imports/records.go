@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // Import statuses.
@@ -100,7 +101,7 @@ func (im *Import) Percent() int {
 
 // ErrNotFound is returned for an import or conflict that does not exist or
 // lies outside the viewer's scope.
-var ErrNotFound = errors.New("记录不存在")
+var ErrNotFound = fault.New(fault.NotFound, "记录不存在")
 
 const importColumns = `i.id, i.unit_id, COALESCE(u.name, ''), COALESCE(i.community_id, 0), i.department, COALESCE(d.name, i.department),
 	i.file_name, i.file_hash, i.file_size, i.format, i.encoding, i.spool_path, i.layout, i.options, i.status, i.message,

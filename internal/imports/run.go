@@ -11,6 +11,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/sheets"
@@ -72,7 +73,7 @@ func (s *Service) Run(ctx context.Context, v *access.Viewer, id int64, path stri
 	}
 	msg := "导入中断:内部错误,请重试;如仍失败请联系管理员"
 	var se *sheets.Error
-	var fe register.FieldErrors
+	var fe fault.Fields
 	var ue *userError
 	switch {
 	case errors.As(err, &se):

@@ -26,6 +26,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/sheets"
@@ -60,9 +61,6 @@ func NewService(db *database.DB) *Service {
 	return &Service{db: db, reg: register.NewStore(db), org: orgtree.NewStore(db), now: time.Now,
 		Limits: sheets.DefaultLimits, SpoolDir: filepath.Join(os.TempDir(), "shequ-imports"), running: map[int64]context.CancelFunc{}, hashes: map[string]string{}}
 }
-
-// FieldErrors are problems with a request, by form field, in Chinese.
-type FieldErrors = register.FieldErrors
 
 // Analysis is what a file holds and how it would be read.
 type Analysis struct {
@@ -109,7 +107,7 @@ func (s *Service) profile(ctx context.Context, department string) (Options, erro
 	var name string
 	err := s.db.QueryRowContext(ctx, `SELECT name FROM departments WHERE code = $1`, department).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, FieldErrors{"department": fmt.Sprintf("部门 %q 不存在", department)}
+		return o, fault.Fields{"department": fmt.Sprintf("部门 %q 不存在", department)}
 	}
 	if err != nil {
 		return o, err
@@ -291,12 +289,12 @@ func (s *Service) Create(ctx context.Context, v *access.Viewer, req Request) (*I
 			return nil, 0, err
 		}
 		if n == 0 {
-			return nil, 0, FieldErrors{"tag": fmt.Sprintf("标签 %q 不存在", opt.Tag)}
+			return nil, 0, fault.Fields{"tag": fmt.Sprintf("标签 %q 不存在", opt.Tag)}
 		}
 	}
 	if opt.Residence != "" {
 		if _, ok := register.ResidenceNames[opt.Residence]; !ok {
-			return nil, 0, FieldErrors{"residence": "人口类别应为 registered、resident、floating 或 overseas"}
+			return nil, 0, fault.Fields{"residence": "人口类别应为 registered、resident、floating 或 overseas"}
 		}
 	}
 	if opt.BatchRows <= 0 {
@@ -304,7 +302,7 @@ func (s *Service) Create(ctx context.Context, v *access.Viewer, req Request) (*I
 	}
 	for label, f := range req.Mapping {
 		if _, ok := fieldByKey(f); f != "" && !ok {
-			return nil, 0, FieldErrors{"mapping": fmt.Sprintf("列“%s”对应的字段 %q 不存在", label, f)}
+			return nil, 0, fault.Fields{"mapping": fmt.Sprintf("列“%s”对应的字段 %q 不存在", label, f)}
 		}
 	}
 	want := map[int]bool{}
@@ -341,7 +339,7 @@ func (s *Service) Create(ctx context.Context, v *access.Viewer, req Request) (*I
 		imported++
 	}
 	if imported == 0 {
-		return nil, 0, FieldErrors{"mapping": "没有可导入的工作表:请指定身份证号码(证件号码)所在的列"}
+		return nil, 0, fault.Fields{"mapping": "没有可导入的工作表:请指定身份证号码(证件号码)所在的列"}
 	}
 	im := &Import{ID: database.NewID(), UnitID: unit.ID, UnitName: unit.Name, CommunityID: unit.CommunityID,
 		Department: req.Department, FileName: a.FileName, FileHash: a.Hash, FileSize: a.Size, Format: a.Format,
@@ -394,7 +392,7 @@ func checkMapping(sl *SheetLayout) error {
 			continue
 		}
 		if other, ok := seen[f]; ok {
-			return FieldErrors{"mapping": fmt.Sprintf("工作表“%s”中“%s”和“%s”两列都对应%s,请只保留一列",
+			return fault.Fields{"mapping": fmt.Sprintf("工作表“%s”中“%s”和“%s”两列都对应%s,请只保留一列",
 				sl.Name, other, sl.Labels[c], FieldLabel(f))}
 		}
 		seen[f] = sl.Labels[c]
@@ -474,20 +472,20 @@ func (s *Service) saveMapping(ctx context.Context, v *access.Viewer, im *Import)
 func (s *Service) checkUnit(ctx context.Context, v *access.Viewer, unitID int64) (orgtree.Unit, error) {
 	u, err := s.org.Get(ctx, unitID)
 	if errors.Is(err, orgtree.ErrNotFound) {
-		return u, FieldErrors{"unit": "导入到的单元不存在"}
+		return u, fault.Fields{"unit": "导入到的单元不存在"}
 	}
 	if err != nil {
 		return u, err
 	}
 	if u.CommunityID != 0 && u.Level != orgtree.LevelCommunity {
-		return u, FieldErrors{"unit": "请选择社区或其上级单元作为导入范围"}
+		return u, fault.Fields{"unit": "请选择社区或其上级单元作为导入范围"}
 	}
 	ok, err := s.unitInScope(ctx, v.Scope(PermImport), u)
 	if err != nil {
 		return u, err
 	}
 	if !ok {
-		return u, FieldErrors{"unit": "您没有向“" + u.Name + "”导入数据的权限"}
+		return u, fault.Fields{"unit": "您没有向“" + u.Name + "”导入数据的权限"}
 	}
 	return u, nil
 }

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"shequ/internal/fault"
 )
 
 // Upload is a file sent from the web, kept in the spool directory while a
@@ -30,7 +31,7 @@ type Upload struct {
 
 // ErrNoUpload is returned for an upload that does not exist, has expired or
 // belongs to someone else.
-var ErrNoUpload = errors.New("上传的文件已过期或不存在,请重新上传")
+var ErrNoUpload = fault.New(fault.NotFound, "上传的文件已过期或不存在,请重新上传")
 
 var tokenPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
 
@@ -58,10 +59,10 @@ func (s *Service) SaveUpload(userID int64, department string, unitID int64, file
 		err = cerr
 	}
 	if err == nil && n > s.Limits.MaxBytes {
-		err = FieldErrors{"file": fmt.Sprintf("文件超过 %d MB 的上限,请分成几个文件导入", s.Limits.MaxBytes>>20)}
+		err = fault.Fields{"file": fmt.Sprintf("文件超过 %d MB 的上限,请分成几个文件导入", s.Limits.MaxBytes>>20)}
 	}
 	if err == nil && n == 0 {
-		err = FieldErrors{"file": "请选择要导入的文件"}
+		err = fault.Fields{"file": "请选择要导入的文件"}
 	}
 	if err != nil {
 		os.Remove(path)

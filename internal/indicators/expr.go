@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"shequ/internal/fault"
 )
 
 // The filter of an indicator is a small expression over its entity's
@@ -590,3 +592,7 @@ func conds(n Node, out []*Cond) []*Cond {
 func Conds(n Node) []*Cond { return conds(n, nil) }
 
 var nan = math.NaN()
+
+// FaultKind makes a bad expression a fault.Invalid: it is the editor's
+// input, answered next to the expression field.
+func (e *ExprError) FaultKind() fault.Kind { return fault.Invalid }

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // Measures: what an indicator does with the records its filter selects.
@@ -112,7 +112,7 @@ func (c *Compiled) Matches(v *Values) bool {
 // in Chinese. known reports whether another indicator code exists, for
 // shares; it may be nil when shares are checked elsewhere.
 func Compile(r *Registry, ind Indicator, known func(code string) (Indicator, bool)) (*Compiled, error) {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	ind.Code = strings.TrimSpace(ind.Code)
 	ind.Name = strings.TrimSpace(ind.Name)
 	if !codePattern.MatchString(ind.Code) {

@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 )
 
@@ -39,7 +40,7 @@ type tree struct {
 }
 
 // ErrUnknownUnit is returned for a root that does not exist.
-var ErrUnknownUnit = errors.New("组织单元不存在")
+var ErrUnknownUnit = fault.New(fault.NotFound, "组织单元不存在")
 
 func loadTree(ctx context.Context, db *database.DB, root int64) (*tree, error) {
 	var gridRank int

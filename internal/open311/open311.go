@@ -38,7 +38,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
-	"shequ/internal/web"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -47,8 +47,9 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/events"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
-	"shequ/internal/register"
+	"shequ/internal/web"
 	"shequ/internal/workdays"
 )
 
@@ -145,12 +146,11 @@ func (h *handler) jurisdiction(ctx context.Context, r *http.Request) (int64, err
 			return id, nil
 		}
 	}
-	var id int64
-	err := h.Events.DB().QueryRowContext(ctx, `SELECT id FROM org_units WHERE code = $1 ORDER BY id LIMIT 1`, j).Scan(&id)
+	u, err := h.Org.ByCode(ctx, j)
 	if err != nil {
 		return 0, errors.New("jurisdiction_id 不存在")
 	}
-	return id, nil
+	return u.ID, nil
 }
 
 func (h *handler) services(w http.ResponseWriter, r *http.Request, format string) {
@@ -314,16 +314,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := h.Events.ReportFromClient(ctx, v, rep)
-	var fe register.FieldErrors
-	switch {
-	case errors.As(err, &fe):
-		var out []string
-		for k, m := range fe {
-			out = append(out, fieldName(k)+": "+m)
-		}
-		writeErrors(w, format, http.StatusBadRequest, out...)
-		return
-	case err != nil:
+	if err != nil {
 		h.fail(w, r, format, err)
 		return
 	}
@@ -641,12 +632,33 @@ func (h *handler) media(w http.ResponseWriter, r *http.Request) {
 	w.Write(data)
 }
 
+// fail answers err by its fault kind (web.Status), in Open311's terms:
+// bad input is 400 and a refused key 403, as the GeoReport v2 spec has
+// clients expect, each field's message named by its Open311 parameter.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, format string, err error) {
 	if errors.Is(err, context.Canceled) {
 		return
 	}
-	h.Log.Error("open311", "method", r.Method, "path", r.URL.Path, "err", err)
-	writeErrors(w, format, http.StatusInternalServerError, "服务器内部错误")
+	status := web.Status(err)
+	switch fault.KindOf(err) {
+	case fault.Invalid:
+		var out []string
+		for k, m := range fault.FieldsOf(err) {
+			out = append(out, fieldName(k)+": "+m)
+		}
+		if len(out) == 0 {
+			out = append(out, fault.Message(err))
+		}
+		sort.Strings(out)
+		writeErrors(w, format, http.StatusBadRequest, out...)
+	case fault.Unauthorized:
+		writeErrors(w, format, http.StatusForbidden, fault.Message(err))
+	case fault.Internal:
+		h.Log.Error("open311", "method", r.Method, "path", r.URL.Path, "err", err)
+		writeErrors(w, format, status, "服务器内部错误")
+	default:
+		writeErrors(w, format, status, fault.Message(err))
+	}
 }
 
 func clientAddr(r *http.Request) string {

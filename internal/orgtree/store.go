@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // ErrNotFound is returned for a unit id that does not exist.
-var ErrNotFound = errors.New("组织单元不存在")
+var ErrNotFound = fault.New(fault.NotFound, "组织单元不存在")
 
 // Store reads and writes the org tree.
 type Store struct {
@@ -82,6 +83,19 @@ func (s *Store) SetLevel(ctx context.Context, l Level) error {
 // Get returns one unit.
 func (s *Store) Get(ctx context.Context, id int64) (Unit, error) {
 	us, err := s.queryUnits(ctx, s.db, `WHERE u.id = $1`, id)
+	if err != nil {
+		return Unit{}, err
+	}
+	if len(us) == 0 {
+		return Unit{}, ErrNotFound
+	}
+	return us[0], nil
+}
+
+// ByCode returns the unit with a division code (区划代码); of two sharing
+// one, the older.
+func (s *Store) ByCode(ctx context.Context, code string) (Unit, error) {
+	us, err := s.queryUnits(ctx, s.db, `WHERE u.code = $1 ORDER BY u.id LIMIT 1`, code)
 	if err != nil {
 		return Unit{}, err
 	}

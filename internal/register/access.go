@@ -246,10 +246,10 @@ func applyEdit[T any](entity string, f access.Fields, old T, in *T) error {
 			}
 		}
 		if !reflect.DeepEqual(normalJSON(iv), normalJSON(ov)) && !f.CanEdit(entity, k) {
-			fe.add(k, FieldLabel(entity, k)+":您无权修改此项")
+			fe.Add(k, FieldLabel(entity, k)+":您无权修改此项")
 		}
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	b, err := json.Marshal(im)
@@ -280,10 +280,10 @@ func checkCreate(entity string, f access.Fields, row any) error {
 			continue
 		}
 		if !f.CanEdit(entity, k) {
-			fe.add(k, FieldLabel(entity, k)+":您无权填写此项")
+			fe.Add(k, FieldLabel(entity, k)+":您无权填写此项")
 		}
 	}
-	return fe.err()
+	return fe.Err()
 }
 
 func isZero(v any) bool {

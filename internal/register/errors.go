@@ -1,45 +1,19 @@
 package register
 
 import (
-	"errors"
 	"fmt"
-	"sort"
 	"strings"
+
+	"shequ/internal/fault"
 )
 
 // ErrNotFound is returned when a register row does not exist.
-var ErrNotFound = errors.New("记录不存在")
+var ErrNotFound = fault.New(fault.NotFound, "记录不存在")
 
-// FieldErrors maps a field name (the JSON and form name) to a message in
-// Chinese, so each message can be shown next to the field that caused it.
-type FieldErrors map[string]string
-
-func (fe FieldErrors) Error() string {
-	keys := make([]string, 0, len(fe))
-	for k := range fe {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fe[k])
-	}
-	return strings.Join(parts, ";")
-}
-
-// add records the first message for a field.
-func (fe FieldErrors) add(field, msg string) {
-	if _, ok := fe[field]; !ok {
-		fe[field] = msg
-	}
-}
-
-func (fe FieldErrors) err() error {
-	if len(fe) == 0 {
-		return nil
-	}
-	return fe
-}
+// FieldErrors is the register's name for field errors.
+//
+// Deprecated: use fault.Fields.
+type FieldErrors = fault.Fields
 
 // ConflictError is returned when a row changed after the editor read it: the
 // save is refused and the changes made meanwhile are shown instead.
@@ -66,3 +40,6 @@ func (e *ConflictError) Error() string {
 	b.WriteString("请查看最新内容后重新修改。")
 	return b.String()
 }
+
+// FaultKind makes a conflict a fault.Conflict, answered 409.
+func (e *ConflictError) FaultKind() fault.Kind { return fault.Conflict }

@@ -93,12 +93,12 @@ func (s *Store) CreateBuilding(ctx context.Context, actor Actor, scope access.Sc
 	b.Name = checkText(fe, "building", "name", b.Name, true, 60)
 	b.Address = checkText(fe, "building", "address", b.Address, false, 200)
 	if _, ok := BuildingKindNames[b.Kind]; !ok {
-		fe.add("kind", "楼栋类别无效")
+		fe.Add("kind", "楼栋类别无效")
 	}
 	if b.Floors < 0 || b.Floors > 200 {
-		fe.add("floors", "层数无效")
+		fe.Add("floors", "层数无效")
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	now := s.now()
@@ -225,12 +225,12 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 	r.StartedOn = checkDate(fe, "started_on", r.StartedOn, true)
 	r.EndedOn = checkDate(fe, "ended_on", r.EndedOn, false)
 	if r.EndedOn != "" && r.EndedOn < r.StartedOn {
-		fe.add("ended_on", "结束日期不能早于开始日期")
+		fe.Add("ended_on", "结束日期不能早于开始日期")
 	}
 	if r.MonthlyRent < 0 {
-		fe.add("monthly_rent", "租金不能为负")
+		fe.Add("monthly_rent", "租金不能为负")
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	now := s.now()

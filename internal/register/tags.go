@@ -70,13 +70,13 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 	t.StartedOn = checkDate(fe, "started_on", t.StartedOn, true)
 	t.EndedOn = checkDate(fe, "ended_on", t.EndedOn, false)
 	if t.EndedOn != "" && t.EndedOn < t.StartedOn {
-		fe.add("ended_on", "结束日期不能早于开始日期")
+		fe.Add("ended_on", "结束日期不能早于开始日期")
 	}
 	t.Note = checkText(fe, "tag", "note", t.Note, false, 200)
 	if strings.TrimSpace(t.Tag) == "" {
-		fe.add("tag", "请选择标签")
+		fe.Add("tag", "请选择标签")
 	}
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	now := s.now()
@@ -123,7 +123,7 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
 	fe := FieldErrors{}
 	endedOn = checkDate(fe, "ended_on", endedOn, true)
-	if err := fe.err(); err != nil {
+	if err := fe.Err(); err != nil {
 		return err
 	}
 	now := s.now()

@@ -60,13 +60,13 @@ func isoDate(s string) bool {
 func checkDate(fe FieldErrors, field, value string, required bool) string {
 	if strings.TrimSpace(value) == "" {
 		if required {
-			fe.add(field, FieldLabel("", field)+"不能为空")
+			fe.Add(field, FieldLabel("", field)+"不能为空")
 		}
 		return ""
 	}
 	d, ok := ParseDate(value)
 	if !ok {
-		fe.add(field, FieldLabel("", field)+"不是有效日期,应为 年-月-日,如 2024-03-01")
+		fe.Add(field, FieldLabel("", field)+"不是有效日期,应为 年-月-日,如 2024-03-01")
 	}
 	return d
 }
@@ -74,14 +74,14 @@ func checkDate(fe FieldErrors, field, value string, required bool) string {
 func checkText(fe FieldErrors, entity, field, value string, required bool, max int) string {
 	v := strings.TrimSpace(value)
 	if v == "" && required {
-		fe.add(field, FieldLabel(entity, field)+"不能为空")
+		fe.Add(field, FieldLabel(entity, field)+"不能为空")
 	}
 	// No more bytes than max, no more runes either.
 	if len(v) > max && utf8.RuneCountInString(v) > max {
-		fe.add(field, FieldLabel(entity, field)+"过长")
+		fe.Add(field, FieldLabel(entity, field)+"过长")
 	}
 	if !utf8.ValidString(v) || strings.ContainsAny(v, "\x00") {
-		fe.add(field, FieldLabel(entity, field)+"包含无效字符")
+		fe.Add(field, FieldLabel(entity, field)+"包含无效字符")
 	}
 	return v
 }
@@ -92,7 +92,7 @@ func checkPhone(fe FieldErrors, field, value string) string {
 	}
 	p, err := ident.ParsePhone(value)
 	if err != nil {
-		fe.add(field, err.Error())
+		fe.Add(field, err.Error())
 		return value
 	}
 	return p
@@ -108,14 +108,14 @@ func validatePerson(p *Person, today time.Time) error {
 	}
 	dt, err := ident.ParseDocType(p.DocType)
 	if err != nil {
-		fe.add("doc_type", err.Error())
+		fe.Add("doc_type", err.Error())
 	}
 	if strings.TrimSpace(p.IDNumber) == "" {
-		fe.add("id_number", "证件号码不能为空")
+		fe.Add("id_number", "证件号码不能为空")
 	} else if dt == ident.DocResidentID {
 		id, err := ident.ParseResidentID(p.IDNumber, today)
 		if err != nil {
-			fe.add("id_number", err.Error())
+			fe.Add("id_number", err.Error())
 		} else {
 			// The ID number is authoritative for birth date and sex.
 			p.IDNumber = id.Number
@@ -128,7 +128,7 @@ func validatePerson(p *Person, today time.Time) error {
 	} else if err == nil {
 		n, err := ident.ParseDocument(dt, p.IDNumber, today)
 		if err != nil {
-			fe.add("id_number", err.Error())
+			fe.Add("id_number", err.Error())
 		} else {
 			p.IDNumber = n
 		}
@@ -136,10 +136,10 @@ func validatePerson(p *Person, today time.Time) error {
 	if dt != ident.DocResidentID {
 		p.BirthDate = checkDate(fe, "birth_date", p.BirthDate, true)
 		if p.BirthDate > today.Format("2006-01-02") {
-			fe.add("birth_date", "出生日期不能晚于今天")
+			fe.Add("birth_date", "出生日期不能晚于今天")
 		}
 		if p.Gender != "M" && p.Gender != "F" {
-			fe.add("gender", "请选择性别")
+			fe.Add("gender", "请选择性别")
 		}
 	}
 	if p.Ethnicity != "" {
@@ -147,7 +147,7 @@ func validatePerson(p *Person, today time.Time) error {
 			if c, ok := codes.EthnicityByName(p.Ethnicity); ok {
 				p.Ethnicity = c
 			} else {
-				fe.add("ethnicity", "民族代码无效(GB/T 3304)")
+				fe.Add("ethnicity", "民族代码无效(GB/T 3304)")
 			}
 		}
 	}
@@ -156,19 +156,19 @@ func validatePerson(p *Person, today time.Time) error {
 			if c, ok := codes.RelationByName(p.Relation); ok {
 				p.Relation = c
 			} else {
-				fe.add("relation", "与户主关系代码无效(GB/T 4761)")
+				fe.Add("relation", "与户主关系代码无效(GB/T 4761)")
 			}
 		}
 	}
 	if p.Residence == "" {
-		fe.add("residence", "请选择人口类别")
+		fe.Add("residence", "请选择人口类别")
 	} else if _, ok := ResidenceNames[p.Residence]; !ok {
-		fe.add("residence", "人口类别应为 户籍、常住、流动 或 境外")
+		fe.Add("residence", "人口类别应为 户籍、常住、流动 或 境外")
 	}
 	if p.Status == "" {
 		p.Status = "active"
 	} else if _, ok := PersonStatusNames[p.Status]; !ok {
-		fe.add("status", "状态无效")
+		fe.Add("status", "状态无效")
 	}
 	p.Phone = checkPhone(fe, "phone", p.Phone)
 	p.HukouAddress = checkText(fe, "person", "hukou_address", p.HukouAddress, false, 200)
@@ -176,40 +176,40 @@ func validatePerson(p *Person, today time.Time) error {
 	p.Occupation = checkText(fe, "person", "occupation", p.Occupation, false, 50)
 	p.MovedInOn = checkDate(fe, "moved_in_on", p.MovedInOn, false)
 	if p.HouseholdID == 0 && p.OrgID == 0 {
-		fe.add("household_id", "请选择所属户或所属单元")
+		fe.Add("household_id", "请选择所属户或所属单元")
 	}
-	return fe.err()
+	return fe.Err()
 }
 
 func validateHousehold(h *Household) error {
 	fe := FieldErrors{}
 	h.Number = checkText(fe, "household", "number", h.Number, true, 40)
 	if _, ok := HouseholdKindNames[h.Kind]; !ok {
-		fe.add("kind", "户类别应为 户籍户、流动户 或 集体户")
+		fe.Add("kind", "户类别应为 户籍户、流动户 或 集体户")
 	}
 	if h.Status == "" {
 		h.Status = "active"
 	} else if h.Status != "active" && h.Status != "dissolved" {
-		fe.add("status", "状态无效")
+		fe.Add("status", "状态无效")
 	}
 	h.Address = checkText(fe, "household", "address", h.Address, false, 200)
 	h.Phone = checkPhone(fe, "phone", h.Phone)
 	if h.HouseID == 0 && h.OrgID == 0 {
-		fe.add("house_id", "请选择房屋或所属单元")
+		fe.Add("house_id", "请选择房屋或所属单元")
 	}
-	return fe.err()
+	return fe.Err()
 }
 
 func validateOrganisation(o *Organisation) error {
 	fe := FieldErrors{}
 	o.Name = checkText(fe, "organisation", "name", o.Name, true, 100)
 	if _, ok := OrganisationKindNames[o.Kind]; !ok {
-		fe.add("kind", "单位类别无效")
+		fe.Add("kind", "单位类别无效")
 	}
 	if strings.TrimSpace(o.USCC) != "" {
 		c, err := ident.ParseUSCC(o.USCC)
 		if err != nil {
-			fe.add("uscc", err.Error())
+			fe.Add("uscc", err.Error())
 		} else {
 			o.USCC = c
 		}
@@ -218,30 +218,30 @@ func validateOrganisation(o *Organisation) error {
 	o.Phone = checkPhone(fe, "phone", o.Phone)
 	o.Address = checkText(fe, "organisation", "address", o.Address, false, 200)
 	if o.StaffCount < 0 {
-		fe.add("staff_count", "从业人数不能为负")
+		fe.Add("staff_count", "从业人数不能为负")
 	}
 	if o.Status == "" {
 		o.Status = "active"
 	}
 	if o.OrgID == 0 {
-		fe.add("org_id", "请选择所属单元")
+		fe.Add("org_id", "请选择所属单元")
 	}
-	return fe.err()
+	return fe.Err()
 }
 
 func validateHouse(h *House) error {
 	fe := FieldErrors{}
 	h.Number = checkText(fe, "house", "number", h.Number, true, 40)
 	if _, ok := HouseUseNames[h.Use]; !ok {
-		fe.add("use", "房屋用途应为 自住、出租 或 空置")
+		fe.Add("use", "房屋用途应为 自住、出租 或 空置")
 	}
 	if h.AreaM2 < 0 || h.AreaM2 > 100000 {
-		fe.add("area_m2", "面积无效")
+		fe.Add("area_m2", "面积无效")
 	}
 	h.OwnerName = checkText(fe, "house", "owner_name", h.OwnerName, false, 50)
 	h.OwnerPhone = checkPhone(fe, "owner_phone", h.OwnerPhone)
 	if h.BuildingID == 0 {
-		fe.add("building_id", "请选择楼栋")
+		fe.Add("building_id", "请选择楼栋")
 	}
-	return fe.err()
+	return fe.Err()
 }

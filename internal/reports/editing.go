@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // Editing a template piece by piece, as the administrators' pages do: the
@@ -54,14 +54,14 @@ func (s *Service) CreateTemplate(ctx context.Context, by string, t *Template) er
 // with a blank form keeps to the form's sheets.
 func (s *Service) SaveTemplateHeader(ctx context.Context, by string, h *Template) (*Template, error) {
 	return s.editTemplate(ctx, by, h.ID, h.Version, func(t *Template) error {
-		fe := register.FieldErrors{}
+		fe := fault.Fields{}
 		if t.Sample && strings.TrimSpace(h.Code) != t.Code {
 			fe["code"] = "示例模板的编码不能修改"
 		}
 		t.Code, t.Name, t.Frequency, t.Department, t.Description = h.Code, h.Name, h.Frequency, h.Department, h.Description
 		t.Sheet, t.TitleCell, t.UnitCell, t.PeriodCell = h.Sheet, h.TitleCell, h.UnitCell, h.PeriodCell
 		err := s.validate(ctx, t)
-		if bad, ok := err.(register.FieldErrors); ok {
+		if bad, ok := err.(fault.Fields); ok {
 			for k, v := range bad {
 				if fe[k] == "" {
 					fe[k] = v
@@ -112,13 +112,13 @@ func checkSectionName(name, kind string, siblings []*Section, self int64) (strin
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
-		return name, register.FieldErrors{"name": "请填写" + kind + "名称"}
+		return name, fault.Fields{"name": "请填写" + kind + "名称"}
 	case utf8.RuneCountInString(name) > 60:
-		return name, register.FieldErrors{"name": kind + "名称不超过 60 个字"}
+		return name, fault.Fields{"name": kind + "名称不超过 60 个字"}
 	}
 	for _, o := range siblings {
 		if o.ID != self && o.Name == name {
-			return name, register.FieldErrors{"name": fmt.Sprintf("已有%s「%s」", kind, name)}
+			return name, fault.Fields{"name": fmt.Sprintf("已有%s「%s」", kind, name)}
 		}
 	}
 	return name, nil
@@ -210,3 +210,6 @@ func (s *Service) DeleteSection(ctx context.Context, by string, templateID int64
 		return nil
 	})
 }
+
+// FaultKind makes a refused change a fault.Refused.
+func (e *RefusedError) FaultKind() fault.Kind { return fault.Refused }

@@ -13,7 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/database"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // The department's own blank form (空白报表): the xlsx a department hands
@@ -82,7 +82,7 @@ var openOptions = excelize.Options{UnzipSizeLimit: 200 << 20, UnzipXMLSizeLimit:
 // with the sheet named; errors are at "file", in words an administrator
 // can act on.
 func checkForm(data []byte, sheet string) ([]string, error) {
-	refuse := func(msg string) ([]string, error) { return nil, register.FieldErrors{"file": msg} }
+	refuse := func(msg string) ([]string, error) { return nil, fault.Fields{"file": msg} }
 	switch {
 	case len(data) == 0:
 		return refuse("请选择部门的空白报表文件(xlsx)")

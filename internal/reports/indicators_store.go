@@ -8,13 +8,13 @@ import (
 	"strings"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
-	"shequ/internal/register"
 )
 
 // ErrNotFound is returned for an indicator, template or rule that does not
 // exist.
-var ErrNotFound = errors.New("记录不存在")
+var ErrNotFound = fault.New(fault.NotFound, "记录不存在")
 
 // ConflictError is returned when a definition changed after the editor
 // read it.
@@ -88,7 +88,7 @@ func (s *Service) indicatorMap(ctx context.Context, q database.Querier) (map[str
 }
 
 // ValidateIndicator checks a definition as the editor would save it,
-// returning register.FieldErrors in Chinese keyed by form field.
+// returning fault.Fields in Chinese keyed by form field.
 func (s *Service) ValidateIndicator(ctx context.Context, ind indicators.Indicator) (*indicators.Compiled, error) {
 	reg, err := s.Registry(ctx)
 	if err != nil {
@@ -98,7 +98,7 @@ func (s *Service) ValidateIndicator(ctx context.Context, ind indicators.Indicato
 	if err != nil {
 		return nil, err
 	}
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	if ind.Department != "" {
 		ok, err := s.departmentExists(ctx, ind.Department)
 		if err != nil {
@@ -113,7 +113,7 @@ func (s *Service) ValidateIndicator(ctx context.Context, ind indicators.Indicato
 		return o, ok
 	})
 	if err != nil {
-		var cfe register.FieldErrors
+		var cfe fault.Fields
 		if !errors.As(err, &cfe) {
 			return nil, err
 		}
@@ -179,7 +179,7 @@ func (s *Service) SaveIndicator(ctx context.Context, by string, ind *indicators.
 		}
 		if ind.Version == 0 {
 			if exists {
-				return register.FieldErrors{"code": fmt.Sprintf("编码 %s 已被指标「%s」使用", ind.Code, cur.Name)}
+				return fault.Fields{"code": fmt.Sprintf("编码 %s 已被指标「%s」使用", ind.Code, cur.Name)}
 			}
 			ind.Version = 1
 			_, err := tx.ExecContext(ctx, `INSERT INTO indicators (code, name, entity, filter_expr, measure, field,
@@ -324,3 +324,6 @@ func (s *Service) Help(ctx context.Context) ([]EntityHelp, error) {
 	}
 	return out, nil
 }
+
+// FaultKind makes a stale save a fault.Conflict.
+func (e *ConflictError) FaultKind() fault.Kind { return fault.Conflict }

@@ -2,11 +2,11 @@ package reports
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
 )
 
@@ -40,7 +40,7 @@ type Ledger struct {
 
 // ErrNoLedger is returned for a value without records behind it (a manual
 // item).
-var ErrNoLedger = errors.New("该项为手工填报,没有台账")
+var ErrNoLedger = fault.New(fault.NotFound, "该项为手工填报,没有台账")
 
 // Ledger computes the records behind an indicator's value in a unit and
 // period and returns one page of them (limit 0: the first 100), masked as

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
-	"shequ/internal/register"
 )
 
 // ManualValue is a value a community typed for a manual indicator (手工填报)
@@ -69,34 +69,34 @@ func (s *Service) manualValues(ctx context.Context, communities []int64, period 
 func (s *Service) SetManual(ctx context.Context, by string, community int64, period indicators.Period, code string, value *float64, note string, version int) error {
 	ind, err := s.Indicator(ctx, code)
 	if errors.Is(err, ErrNotFound) {
-		return register.FieldErrors{"indicator": fmt.Sprintf("指标 %s 不存在", code)}
+		return fault.Fields{"indicator": fmt.Sprintf("指标 %s 不存在", code)}
 	}
 	if err != nil {
 		return err
 	}
 	if ind.Measure != indicators.Manual {
-		return register.FieldErrors{"value": fmt.Sprintf("「%s」由系统自动计算,不能手工填报", ind.Name)}
+		return fault.Fields{"value": fmt.Sprintf("「%s」由系统自动计算,不能手工填报", ind.Name)}
 	}
 	if value != nil {
 		if math.IsNaN(*value) || math.IsInf(*value, 0) {
-			return register.FieldErrors{"value": "请填写数字"}
+			return fault.Fields{"value": "请填写数字"}
 		}
 		if *value < 0 {
-			return register.FieldErrors{"value": "数值不能为负"}
+			return fault.Fields{"value": "数值不能为负"}
 		}
 		if *value > 1e12 {
-			return register.FieldErrors{"value": "数值过大"}
+			return fault.Fields{"value": "数值过大"}
 		}
 	}
 	if len([]rune(note)) > 200 {
-		return register.FieldErrors{"note": "备注不能超过 200 字"}
+		return fault.Fields{"note": "备注不能超过 200 字"}
 	}
 	u, err := s.org.Get(ctx, community)
 	if err != nil {
 		return err
 	}
 	if u.Level != "community" {
-		return register.FieldErrors{"unit": "手工项由社区填报,请选择社区"}
+		return fault.Fields{"unit": "手工项由社区填报,请选择社区"}
 	}
 	now := database.FormatTime(s.now())
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {

@@ -11,7 +11,7 @@ import (
 	"unicode"
 
 	"shequ/internal/database"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // Rule is a validation rule (校验规则): two sums of indicator values
@@ -217,7 +217,7 @@ func (s *Service) rulesTx(ctx context.Context, q database.Querier) ([]*Rule, err
 // SaveRule creates (ID 0) or changes a rule after checking its expression
 // names existing indicators.
 func (s *Service) SaveRule(ctx context.Context, by string, r *Rule) error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	r.Expr, r.Message = strings.TrimSpace(r.Expr), strings.TrimSpace(r.Message)
 	if err := r.parse(); err != nil {
 		fe["expr"] = err.Error()

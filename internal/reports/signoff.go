@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 )
@@ -43,7 +44,7 @@ type SignedItem struct {
 
 // ErrNotCommunity is returned when a sign-off is asked for a unit that is
 // not a community.
-var ErrNotCommunity = errors.New("只有社区可以确认报表")
+var ErrNotCommunity = fault.New(fault.Forbidden, "只有社区可以确认报表")
 
 func snapshotOf(rows []*Row) []SignedItem {
 	out := make([]SignedItem, 0, len(rows))

@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
-	"shequ/internal/register"
 )
 
 // Template is a report form: 大类 (Sections) > 小类 (Subs) > 项 (Items).
@@ -189,7 +189,7 @@ var cellPattern = regexp.MustCompile(`^[A-Z]{1,3}[1-9][0-9]{0,6}$`)
 // validateTemplate checks a template and its items against the indicators;
 // errors are keyed by form field ("items.3.cell" for the fourth item).
 func validateTemplate(t *Template, inds map[string]indicators.Indicator, depts map[string]bool) error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	t.Code, t.Name = strings.TrimSpace(t.Code), strings.TrimSpace(t.Name)
 	if !regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_.-]{0,39}$`).MatchString(t.Code) {
 		fe["code"] = "模板编码应以字母开头,由字母、数字、点、横线或下划线组成"
@@ -340,7 +340,7 @@ func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string
 			return err
 		}
 		if n > 0 {
-			return register.FieldErrors{"code": fmt.Sprintf("模板编码 %s 已存在", t.Code)}
+			return fault.Fields{"code": fmt.Sprintf("模板编码 %s 已存在", t.Code)}
 		}
 		t.ID = database.NewID()
 		t.Version = 1
@@ -372,7 +372,7 @@ func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string
 			return err
 		}
 		if n > 0 {
-			return register.FieldErrors{"code": fmt.Sprintf("模板编码 %s 已存在", t.Code)}
+			return fault.Fields{"code": fmt.Sprintf("模板编码 %s 已存在", t.Code)}
 		}
 		// The version in the WHERE: of two editors saving at once on
 		// PostgreSQL, the second finds the row changed and conflicts.

@@ -12,6 +12,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 )
@@ -245,7 +246,7 @@ type IntakeRequest struct {
 // otherwise it waits as incomplete and Missing gives the one-time complete
 // list for the resident.
 func (s *Service) Intake(ctx context.Context, v *access.Viewer, req IntakeRequest) (*Application, error) {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	it, err := s.Item(ctx, req.Item)
 	if errors.Is(err, ErrNotFound) || (err == nil && !it.Active) {
 		fe["item"] = "请选择服务事项"
@@ -260,27 +261,27 @@ func (s *Service) Intake(ctx context.Context, v *access.Viewer, req IntakeReques
 	}
 	p, err := s.reg.Person(ctx, access.Everything, req.PersonID)
 	if errors.Is(err, register.ErrNotFound) {
-		return nil, register.FieldErrors{"person": "申请人不在基础信息库中,请先登记"}
+		return nil, fault.Fields{"person": "申请人不在基础信息库中,请先登记"}
 	}
 	if err != nil {
 		return nil, err
 	}
 	place := access.Place{Community: p.CommunityID, Grid: p.GridID, Org: p.OrgID}
 	if !v.Scope(PermIntake).Contains(place) {
-		return nil, register.FieldErrors{"person": "申请人不在您所服务的社区,不能在此受理"}
+		return nil, fault.Fields{"person": "申请人不在您所服务的社区,不能在此受理"}
 	}
 	if p.Status != "active" {
-		return nil, register.FieldErrors{"person": "申请人在基础信息库中的状态为" + register.PersonStatusNames[p.Status] + ",不能受理"}
+		return nil, fault.Fields{"person": "申请人在基础信息库中的状态为" + register.PersonStatusNames[p.Status] + ",不能受理"}
 	}
 	phone := strings.TrimSpace(req.Phone)
 	if phone == "" {
 		phone = p.Phone
 	}
 	if phone == "" {
-		return nil, register.FieldErrors{"phone": "请填写申请人手机号码,用于短信通知和进度查询"}
+		return nil, fault.Fields{"phone": "请填写申请人手机号码,用于短信通知和进度查询"}
 	}
 	if phone, err = ident.ParseMobile(phone); err != nil {
-		return nil, register.FieldErrors{"phone": err.Error()}
+		return nil, fault.Fields{"phone": err.Error()}
 	}
 	mats, err := s.checklist(ctx, it, p, req.Received)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // Levels of the handling chain and their queues.
@@ -93,7 +93,7 @@ func (it Item) ChainText() string {
 
 // ErrNotFound is returned for an item, application or certificate that does
 // not exist or lies outside the caller's scope.
-var ErrNotFound = errors.New("记录不存在")
+var ErrNotFound = fault.New(fault.NotFound, "记录不存在")
 
 const itemColumns = `code, name, category, COALESCE(department, ''), conditions, materials, chain, time_limit,
 	fee, forms, basis, certificate, active, sort, version, updated_at, updated_by`
@@ -159,7 +159,7 @@ var itemCode = regexp.MustCompile(`^[a-z][a-z0-9_]{1,31}$`)
 
 // validate checks an item as edited; messages are keyed by form field.
 func (it *Item) validate() error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	it.Name = strings.TrimSpace(it.Name)
 	it.Category = strings.TrimSpace(it.Category)
 	if !itemCode.MatchString(it.Code) {
@@ -283,7 +283,7 @@ func validRegisterSource(s string) bool { return registerSource.MatchString(s) }
 // checkReferences checks the department and certificate template an item
 // names, so that a typo is a message at the field, not a refused row.
 func (s *Service) checkReferences(ctx context.Context, it *Item) error {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	var n int
 	if it.Department != "" {
 		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM departments WHERE code = $1`, it.Department).Scan(&n); err != nil {
@@ -343,3 +343,6 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// FaultKind makes a stale save a fault.Conflict.
+func (e *ConflictError) FaultKind() fault.Kind { return fault.Conflict }

@@ -15,6 +15,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/codes"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 )
@@ -192,7 +193,7 @@ func (s *Service) CertificatePlace(ctx context.Context, id int64) (access.Place,
 // Issue fills a template from the register and records the certificate
 // with its number (per community and year) and verification code.
 func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest) (*Certificate, error) {
-	fe := register.FieldErrors{}
+	fe := fault.Fields{}
 	t, err := s.template(ctx, req.Template)
 	if errors.Is(err, ErrNotFound) {
 		fe["template"] = "请选择证明类型"
@@ -213,16 +214,16 @@ func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest)
 	}
 	p, err := s.reg.Person(ctx, access.Everything, req.PersonID)
 	if errors.Is(err, register.ErrNotFound) {
-		return nil, register.FieldErrors{"person": "证明对象不在基础信息库中"}
+		return nil, fault.Fields{"person": "证明对象不在基础信息库中"}
 	} else if err != nil {
 		return nil, err
 	}
 	place := access.Place{Community: p.CommunityID, Grid: p.GridID, Org: p.OrgID}
 	if !v.Scope(PermCertify).Contains(place) {
-		return nil, register.FieldErrors{"person": "证明对象不在您所服务的社区,不能出具证明"}
+		return nil, fault.Fields{"person": "证明对象不在您所服务的社区,不能出具证明"}
 	}
 	if p.Status != "active" {
-		return nil, register.FieldErrors{"person": "证明对象在基础信息库中的状态为" + register.PersonStatusNames[p.Status] + ",不能出具证明"}
+		return nil, fault.Fields{"person": "证明对象在基础信息库中的状态为" + register.PersonStatusNames[p.Status] + ",不能出具证明"}
 	}
 	data, err := s.certificateData(ctx, t, p, req)
 	if err != nil {
@@ -275,10 +276,10 @@ func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest)
 		}
 		a, err := s.applicationTx(ctx, tx, access.Everything, c.ApplicationID)
 		if err != nil || a.PersonID != c.PersonID {
-			return register.FieldErrors{"application": "关联的办件不存在或不是该居民的"}
+			return fault.Fields{"application": "关联的办件不存在或不是该居民的"}
 		}
 		if a.Status != StatusApproved {
-			return register.FieldErrors{"application": "办件办结(审核通过)后才能出具证明"}
+			return fault.Fields{"application": "办件办结(审核通过)后才能出具证明"}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE service_applications SET certificate_id = $1 WHERE community_id = $2 AND id = $3`,
 			c.ID, a.CommunityID, a.ID); err != nil {
@@ -324,17 +325,17 @@ func (s *Service) certificateData(ctx context.Context, t Template, p register.Pe
 		}
 	}
 	if d.Address == "" {
-		return d, register.FieldErrors{"person": "基础信息库中没有该居民的住址,请先补充后再出具证明"}
+		return d, fault.Fields{"person": "基础信息库中没有该居民的住址,请先补充后再出具证明"}
 	}
 	if !t.NeedsRelative {
 		return d, nil
 	}
 	if req.RelativeID == 0 || req.RelativeID == p.ID {
-		return d, register.FieldErrors{"relative": "请选择同户的另一位家庭成员"}
+		return d, fault.Fields{"relative": "请选择同户的另一位家庭成员"}
 	}
 	r, err := s.reg.Person(ctx, access.Everything, req.RelativeID)
 	if err != nil || r.CommunityID != p.CommunityID || r.HouseholdID == 0 || r.HouseholdID != p.HouseholdID {
-		return d, register.FieldErrors{"relative": "亲属关系只能依据同一户的登记出具,所选人员不在该户"}
+		return d, fault.Fields{"relative": "亲属关系只能依据同一户的登记出具,所选人员不在该户"}
 	}
 	d.Relative.Name, d.Relative.IDNumber = r.Name, r.IDNumber
 	d.Relation = relationText(p, r, hh)
@@ -371,10 +372,10 @@ func chineseDate(d string) string {
 func (s *Service) Revoke(ctx context.Context, v *access.Viewer, id int64, version int, reason string) (*Certificate, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, register.FieldErrors{"reason": "请填写作废原因"}
+		return nil, fault.Fields{"reason": "请填写作废原因"}
 	}
 	if len([]rune(reason)) > 200 {
-		return nil, register.FieldErrors{"reason": "作废原因请不超过200字"}
+		return nil, fault.Fields{"reason": "作废原因请不超过200字"}
 	}
 	c, err := s.Certificate(ctx, v.Scope(PermCertify), id)
 	if err != nil {
@@ -417,7 +418,7 @@ type Verification struct {
 
 // ErrBadCode is the answer to a verification code that is malformed or
 // whose check characters do not match (a typo or a tampered code).
-var ErrBadCode = errors.New("验证码无效:请核对证明上的验证码(可能输入有误或证明被篡改)")
+var ErrBadCode = fault.New(fault.NotFound, "验证码无效:请核对证明上的验证码(可能输入有误或证明被篡改)")
 
 // Verify checks a verification code. A code whose check part does not
 // match is refused before the database is asked.

@@ -4,14 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/notify"
-	"shequ/internal/register"
 )
 
 // Step actions (service_steps.action).
@@ -40,7 +39,7 @@ var ActionNames = map[string]string{
 
 // ErrNotAllowed is returned when the caller lacks the permission for the
 // stage a case is at (the case itself is visible to them).
-var ErrNotAllowed = errors.New("您没有办理该环节的权限")
+var ErrNotAllowed = fault.New(fault.Forbidden, "您没有办理该环节的权限")
 
 // StateError refuses an action the case's state does not allow.
 type StateError struct{ Msg string }
@@ -279,7 +278,7 @@ func (s *Service) Supply(ctx context.Context, v *access.Viewer, id int64, versio
 			}
 		}
 		if missing := a.Missing(); len(missing) > 0 {
-			return step{}, register.FieldErrors{"materials": "仍缺少:" + materialNames(missing)}
+			return step{}, fault.Fields{"materials": "仍缺少:" + materialNames(missing)}
 		}
 		if a.Status == StatusIncomplete {
 			s.accept(a, today)
@@ -307,7 +306,7 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 	return s.act(ctx, v, id, version, handling("审核通过"), func(a *Application, today string) (step, error) {
 		from := a.Stage
 		if len([]rune(note)) > 500 {
-			return step{}, register.FieldErrors{"note": "审核意见请不超过500字"}
+			return step{}, fault.Fields{"note": "审核意见请不超过500字"}
 		}
 		s.pass(a, today)
 		return step{Action: ActApprove, Note: strings.TrimSpace(note), from: &from}, nil
@@ -345,7 +344,7 @@ func (s *Service) finish(a *Application, status, today string) {
 // clock pauses with the working days that were left.
 func (s *Service) Return(ctx context.Context, v *access.Viewer, id int64, version int, reason string, codes []string, other string) (*Application, error) {
 	return s.act(ctx, v, id, version, handling("退回"), func(a *Application, today string) (step, error) {
-		fe := register.FieldErrors{}
+		fe := fault.Fields{}
 		reason = strings.TrimSpace(reason)
 		other = strings.TrimSpace(other)
 		if reason == "" {
@@ -422,10 +421,10 @@ func (s *Service) Reject(ctx context.Context, v *access.Viewer, id int64, versio
 	}, func(a *Application, today string) (step, error) {
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
-			return step{}, register.FieldErrors{"reason": "请填写不予批准的理由"}
+			return step{}, fault.Fields{"reason": "请填写不予批准的理由"}
 		}
 		if len([]rune(reason)) > 500 {
-			return step{}, register.FieldErrors{"reason": "理由请不超过500字"}
+			return step{}, fault.Fields{"reason": "理由请不超过500字"}
 		}
 		s.finish(a, StatusRejected, today)
 		return step{Action: ActReject, Note: reason}, nil
@@ -434,3 +433,7 @@ func (s *Service) Reject(ctx context.Context, v *access.Viewer, id int64, versio
 
 // NotifyRef is the outbox reference of an application's messages.
 func NotifyRef(id int64) string { return fmt.Sprintf("application:%d", id) }
+
+// FaultKind makes a step the application's state does not allow a
+// fault.Illegal.
+func (e *StateError) FaultKind() fault.Kind { return fault.Illegal }

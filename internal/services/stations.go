@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"shequ/internal/database"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // Station is a service station (便民服务站) and the communities it serves
@@ -27,10 +27,10 @@ type Station struct {
 func (s *Service) CreateStation(ctx context.Context, q database.Querier, st *Station) error {
 	st.Name = strings.TrimSpace(st.Name)
 	if st.Name == "" {
-		return register.FieldErrors{"name": "请填写服务站名称"}
+		return fault.Fields{"name": "请填写服务站名称"}
 	}
 	if len(st.Communities) == 0 {
-		return register.FieldErrors{"communities": "请选择服务站所服务的社区"}
+		return fault.Fields{"communities": "请选择服务站所服务的社区"}
 	}
 	if q == nil {
 		q = s.db

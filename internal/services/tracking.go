@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"shequ/internal/access"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // ErrNoMatch is the one answer of the public lookup to anything but a
 // tracking number with the right phone digits: a wrong number, wrong digits,
 // a number locked after failed attempts, a malformed input.
-var ErrNoMatch = errors.New("未查到该办件:请核对受理编号和手机号后四位")
+var ErrNoMatch = fault.New(fault.NotFound, "未查到该办件:请核对受理编号和手机号后四位")
 
 // Progress is what the public lookup shows: the item, the state, the dates
 // and the public steps; nothing about the applicant.
@@ -115,12 +115,12 @@ func (s *Service) Rate(ctx context.Context, trackingNo, last4 string, score int,
 		return PermRead, nil
 	}, func(a *Application, today string) (step, error) {
 		if score < 1 || score > 5 {
-			return step{}, register.FieldErrors{"score": "请选择1到5星"}
+			return step{}, fault.Fields{"score": "请选择1到5星"}
 		}
 		a.Rating = score
 		a.RatingNote = strings.TrimSpace(note)
 		if len([]rune(a.RatingNote)) > 200 {
-			return step{}, register.FieldErrors{"note": "评价内容请不超过200字"}
+			return step{}, fault.Fields{"note": "评价内容请不超过200字"}
 		}
 		return step{Action: ActRate, Note: a.RatingNote, silent: true, actor: "居民"}, nil
 	})

@@ -99,34 +99,16 @@ func readGrantForm(r *http.Request) grantForm {
 
 // grant turns the form into a Grant, resolving the units people typed.
 func (h *handler) grant(r *http.Request, rq *Request, userID int64, f grantForm) (access.Grant, error) {
-	g := access.Grant{UserID: userID, Role: f.Role, Note: Truncate(f.Note, 100), CreatedBy: rq.User.Name}
-	if f.Role == "" {
-		return g, access.FieldErrors{"role": "请选择角色"}
-	}
-	units, err := h.Org.FindAll(r.Context(), f.Units)
-	if err != nil {
-		return g, access.FieldErrors{"units": err.Error()}
-	}
-	for _, u := range units {
-		g.Units = append(g.Units, u.ID)
-	}
-	return g, nil
+	return h.Access.ResolveGrant(r.Context(), access.GrantRequest{UserID: userID, Role: f.Role, Units: f.Units,
+		Note: f.Note, By: rq.User.Name})
 }
 
 func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *Request) {
 	f := userForm{Name: strings.TrimSpace(r.PostFormValue("name")), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
 		grantForm: readGrantForm(r)}
 	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName}
-	err := h.DB.InTx(r.Context(), func(tx *sql.Tx) error {
-		if err := h.Accounts.AddUser(r.Context(), tx, u, r.PostFormValue("password")); err != nil {
-			return err
-		}
-		g, err := h.grant(r, rq, u.ID, f.grantForm)
-		if err != nil {
-			return err
-		}
-		return h.Access.AddGrant(r.Context(), tx, &g)
-	})
+	_, err := h.Access.AddUser(r.Context(), h.Accounts, u, r.PostFormValue("password"),
+		access.GrantRequest{Role: f.Role, Units: f.Units, Note: f.Note, By: rq.User.Name})
 	if fe := formErrors(err); fe != nil {
 		f.Errors = fe
 		h.renderUserForm(w, r, rq, http.StatusUnprocessableEntity, f)

@@ -399,25 +399,11 @@ func itemFrequency(t *reports.Template, code string) string {
 	return t.Frequency
 }
 
-// itemAllowed says whether a viewer restricted to some departments may see
-// an item.
+// itemAllowed says whether the viewer may read the ledger of the item
+// computing code (see reports.Service.LedgerItem).
 func (h *handler) itemAllowed(rq *Request, t *reports.Template, code string) bool {
-	depts := departmentsFor(rq)
-	if depts == nil {
-		return true
-	}
-	for _, it := range t.Items() {
-		if it.Indicator != code {
-			continue
-		}
-		dept := it.Department
-		for _, d := range depts {
-			if d == dept {
-				return true
-			}
-		}
-	}
-	return false
+	_, err := h.Reports.LedgerItem(rq.Viewer, rq.Place, t, code)
+	return err == nil
 }
 
 // ledgerLimit bounds one ledger download: a community's largest list fits.
