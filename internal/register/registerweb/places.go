@@ -1,10 +1,11 @@
-package web
+package registerweb
 
 import (
 	"errors"
 	"net/http"
 
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 type rentalView struct {
@@ -23,9 +24,9 @@ type houseData struct {
 }
 
 // house shows a dwelling, who lives there and its lettings (以房管人).
-func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -85,7 +86,7 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *Request) {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "house", NewPage(rq, "房屋 "+house.Number, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "house", web.NewPage(rq, "房屋 "+house.Number, "search", d))
 }
 
 type organisationData struct {
@@ -96,9 +97,9 @@ type organisationData struct {
 }
 
 // organisation shows a unit or company and the residents working there (以业管人).
-func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -128,5 +129,5 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *Reque
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "organisation", NewPage(rq, o.Name, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "organisation", web.NewPage(rq, o.Name, "search", d))
 }

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 type homeData struct {
@@ -17,17 +18,17 @@ type homeData struct {
 	Roots   []orgtree.Unit // the tops of the tree, for a viewer of the whole tree
 	Stats   register.Stats
 	ShowMap bool
-	Menu    []NavItem // what the user may do, for a user without the register
-	NoGrant bool      // the account has no grant at all
+	Menu    []web.NavItem // what the user may do, for a user without the register
+	NoGrant bool          // the account has no grant at all
 }
 
 // home shows the user's places in the tree and what the register holds there.
-func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	d := homeData{Unit: rq.Home, Menu: h.kit.NavFor(rq.Viewer)}
 	if !rq.Viewer.Can(access.RegisterRead) {
 		d.Unit = nil
 		d.NoGrant = len(rq.Viewer.Grants()) == 0
-		h.tmpl.Render(w, r, http.StatusOK, "home", NewPage(rq, "首页", "home", d))
+		h.tmpl.Render(w, r, http.StatusOK, "home", web.NewPage(rq, "首页", "home", d))
 		return
 	}
 	switch {
@@ -56,7 +57,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	d.Stats = st
-	h.tmpl.Render(w, r, http.StatusOK, "home", NewPage(rq, "首页", "home", d))
+	h.tmpl.Render(w, r, http.StatusOK, "home", web.NewPage(rq, "首页", "home", d))
 }
 
 // hasMap reports whether a unit has grids to draw: grids themselves and
@@ -71,7 +72,7 @@ type rootsData struct {
 }
 
 // places are the units of the user's grants that let them read the register.
-func (h *handler) places(r *http.Request, rq *Request) ([]orgtree.Unit, error) {
+func (h *handler) places(r *http.Request, rq *web.Request) ([]orgtree.Unit, error) {
 	var out []orgtree.Unit
 	for _, id := range rq.Read().Units() {
 		u, err := h.Org.Get(r.Context(), id)
@@ -86,7 +87,7 @@ func (h *handler) places(r *http.Request, rq *Request) ([]orgtree.Unit, error) {
 
 // orgIndex opens the user's own unit, or lets the user choose among their
 // places (the tops of the tree, for a viewer of all of it).
-func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	if rq.Home != nil {
 		http.Redirect(w, r, "/org/"+strconv.FormatInt(rq.Home.ID, 10), http.StatusSeeOther)
 		return
@@ -97,7 +98,7 @@ func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *Request) 
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: places}))
+		h.tmpl.Render(w, r, http.StatusOK, "roots", web.NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: places}))
 		return
 	}
 	roots, err := h.Org.Roots(r.Context())
@@ -110,7 +111,7 @@ func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *Request) 
 		return
 	}
 	orgtree.Sort(roots)
-	h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
+	h.tmpl.Render(w, r, http.StatusOK, "roots", web.NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
 }
 
 type crumb struct {
@@ -157,9 +158,9 @@ const staffShown = 100
 
 // orgUnit is the org-tree browser: where the unit sits, what lies below it
 // with its weight, who works there and, for a building, its houses.
-func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -176,7 +177,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	for _, u := range path {
-		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: u.ID != id && h.visible(ctx, rq, u)})
+		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: u.ID != id && visible(rq, u)})
 	}
 	scope, err := h.Access.Narrow(ctx, rq.Read(), id)
 	if err != nil {
@@ -193,7 +194,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	orgtree.Sort(children)
-	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !h.visible(ctx, rq, c) })
+	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !visible(rq, c) })
 	cc, err := h.childCounts(ctx, unit, children)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -212,7 +213,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 			return
 		}
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "org", NewPage(rq, unit.Name, "org", d))
+	h.tmpl.Render(w, r, http.StatusOK, "org", web.NewPage(rq, unit.Name, "org", d))
 }
 
 // staffSection lists the staff of the unit's subtree with their workload,
@@ -250,7 +251,7 @@ func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) e
 
 // buildingParts loads a building's record, houses and households; for a
 // 单元 only those of the 单元.
-func (h *handler) buildingParts(r *http.Request, rq *Request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
+func (h *handler) buildingParts(r *http.Request, rq *web.Request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
 	ctx := r.Context()
 	buildingID := unit.ID
 	if unit.Level == orgtree.LevelUnit {

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 type householdData struct {
@@ -25,22 +26,22 @@ type householdData struct {
 	History   []changeView
 }
 
-func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.showHousehold(w, r, rq, rq.Read())
 }
 
 // revealHousehold shows the household with its members' full numbers, an
 // audited action like revealPerson.
-func (h *handler) revealHousehold(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) revealHousehold(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	if !h.recordReveal(w, r, rq, "household", "POST /households/{id}/reveal", "户及成员的证件号码、联系电话") {
 		return
 	}
 	h.showHousehold(w, r, rq, rq.Viewer.Scope(access.RegisterReveal).Revealing())
 }
 
-func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *Request, scope access.Scope) {
+func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *web.Request, scope access.Scope) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -91,7 +92,7 @@ func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *Requ
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "household", NewPage(rq, "户 "+hh.Number, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "household", web.NewPage(rq, "户 "+hh.Number, "search", d))
 }
 
 type householdForm struct {
@@ -106,9 +107,9 @@ type householdForm struct {
 	CurrentPhone string
 	Members      []register.Person // the choices for 户主
 	Errors       register.FieldErrors
-	Summary      []ErrItem
+	Summary      []web.ErrItem
 	Conflict     *conflictView
-	Kinds        []Option
+	Kinds        []web.Option
 	F            access.Fields
 }
 
@@ -149,14 +150,14 @@ func (f householdForm) apply(hh *register.Household, ed access.Fields) {
 	}
 }
 
-func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f householdForm) {
+func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f householdForm) {
 	f.Kinds = householdKindOptions
-	f.Summary = Summarize(f.Errors, householdFormFields)
-	h.tmpl.Render(w, r, status, "household_form", NewPage(rq, "修改户信息", "search", f))
+	f.Summary = web.Summarize(f.Errors, householdFormFields)
+	h.tmpl.Render(w, r, status, "household_form", web.NewPage(rq, "修改户信息", "search", f))
 }
 
-func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, ok := PathID(r)
+func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -174,9 +175,9 @@ func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *
 	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members, rq.Write().Fields(hh.Place())))
 }
 
-func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -224,7 +225,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Re
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		cv.Yours = householdDifferences(f, now, members)
+		cv.Yours = h.householdDifferences(f, now, members)
 		nf.Conflict = cv
 		h.Log.Info("household edit conflict", "household", id, "user", rq.User.ID)
 		h.renderHouseholdForm(w, r, rq, http.StatusConflict, nf)
@@ -233,7 +234,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Re
 	}
 }
 
-func householdDifferences(f householdForm, now register.Household, members []register.Person) []fieldView {
+func (h *handler) householdDifferences(f householdForm, now register.Household, members []register.Person) []fieldView {
 	var out []fieldView
 	add := func(field string, differs bool, shown string) {
 		if differs {
@@ -241,7 +242,7 @@ func householdDifferences(f householdForm, now register.Household, members []reg
 		}
 	}
 	add("number", f.Number != now.Number, f.Number)
-	add("kind", f.Kind != now.Kind, label("hhkind", f.Kind))
+	add("kind", f.Kind != now.Kind, h.kit.Label("hhkind", f.Kind))
 	add("address", f.Address != now.Address, f.Address)
 	if f.PhoneClear {
 		add("phone", now.Phone != "", "(清空)")
