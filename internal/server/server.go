@@ -29,6 +29,7 @@ import (
 	"shequ/internal/open311"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/register/registerweb"
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/web"
@@ -122,9 +123,11 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Throttle: throttle, Log: log,
 		SecureCookies: cfg.SecureCookies})
 	kit.Routes(rt)
+	registerweb.Routes(rt, kit, registerweb.Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
+		Services: svc, Archive: arch})
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Reports: rep})
+		Services: svc, Lookups: cfg.Lookups, Events: ev, Reports: rep})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,

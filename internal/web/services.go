@@ -74,7 +74,6 @@ func (h *handler) servicesRoutes(rt *Routes) {
 	h.intakeRoutes(rt)
 	h.catalogueRoutes(rt)
 	h.certificateRoutes(rt)
-	h.archiveRoutes(rt)
 	h.portalRoutes(rt)
 }
 

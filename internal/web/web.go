@@ -13,14 +13,12 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
-	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
@@ -47,7 +45,6 @@ type Deps struct {
 	// the public lookup's limiter (nil: services.DefaultLimiter); without
 	// Services the hall's pages are not served.
 	Services *services.Service
-	Archive  *archive.Registry
 	Lookups  *services.Limiter
 }
 
@@ -66,38 +63,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	k.AddLabels(labels)
 	labelKit = k
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(pageFS(), funcs)}
-	login := access.Rule{Login: true}
-	read := func(object string) access.Rule {
-		return access.Rule{Perm: access.RegisterRead, Object: object, Audit: audit.View}
-	}
-	write := func(object string) access.Rule { return access.Rule{Perm: access.RegisterWrite, Object: object} }
-
-	h.kit.Handle(rt, "GET /{$}", login, h.home)
-
-	h.kit.AddNav("org", "组织", "/org", access.RegisterRead)
-	h.kit.Handle(rt, "GET /org", access.Rule{Perm: access.RegisterRead}, h.orgIndex)
-	h.kit.Handle(rt, "GET /org/{id}", access.Rule{Perm: access.RegisterRead, Object: "unit"}, h.orgUnit)
-	h.kit.AddNav("search", "查询", "/search", access.RegisterRead)
-	h.kit.Handle(rt, "GET /search", access.Rule{Perm: access.RegisterRead, Audit: audit.Search}, h.search)
-	h.kit.Handle(rt, "GET /search/export", access.Rule{Perm: access.RegisterExport, Audit: audit.Export}, h.exportPersons)
-	h.kit.AddNav("map", "地图", "/map", access.RegisterRead)
-	h.kit.Handle(rt, "GET /map", access.Rule{Perm: access.RegisterRead}, h.mapView)
-
-	h.kit.Handle(rt, "GET /persons/new", access.Rule{Perm: access.RegisterWrite}, h.newPersonForm)
-	h.kit.Handle(rt, "POST /persons/new", access.Rule{Perm: access.RegisterWrite}, h.createPerson)
-	h.kit.Handle(rt, "GET /persons/{id}", read("person"), h.person)
-	h.kit.Handle(rt, "POST /persons/{id}/reveal", access.Rule{Perm: access.RegisterReveal, Object: "person", Audit: audit.Reveal}, h.revealPerson)
-	h.kit.Handle(rt, "GET /persons/{id}/edit", write("person"), h.editPersonForm)
-	h.kit.Handle(rt, "POST /persons/{id}/edit", write("person"), h.updatePerson)
-
-	h.kit.Handle(rt, "GET /households/{id}", read("household"), h.household)
-	h.kit.Handle(rt, "POST /households/{id}/reveal", access.Rule{Perm: access.RegisterReveal, Object: "household", Audit: audit.Reveal}, h.revealHousehold)
-	h.kit.Handle(rt, "GET /households/{id}/edit", write("household"), h.editHouseholdForm)
-	h.kit.Handle(rt, "POST /households/{id}/edit", write("household"), h.updateHousehold)
-
-	h.kit.Handle(rt, "GET /houses/{id}", read("house"), h.house)
-	h.kit.Handle(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
-
 	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
@@ -113,10 +78,4 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, rq *Request, err 
 		return
 	}
 	h.kit.ServerError(w, r, rq, err)
-}
-
-// visible reports whether the org unit lies where the caller may read the
-// register.
-func (h *handler) visible(ctx context.Context, rq *Request, u orgtree.Unit) bool {
-	return rq.Read().Contains(UnitPlace(u))
 }

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"errors"
@@ -7,123 +7,11 @@ import (
 	"strings"
 
 	"shequ/internal/access"
-	"shequ/internal/audit"
 	"shequ/internal/codes"
 	"shequ/internal/ident"
-	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
-
-type personData struct {
-	P            register.Person
-	F            access.Fields // what the viewer may see and edit of the person
-	CanEdit      bool
-	CanReveal    bool // some number is masked and the viewer may reveal it
-	Revealed     bool // this page shows the full numbers after an audited reveal
-	Household    *register.Household
-	Employer     *register.Organisation
-	EmployerLink bool
-	Grid         string
-	Place        []orgtree.Unit // where in the grid the person lives (楼栋, 单元)
-	Tags         []register.Tag
-	History      []changeView
-}
-
-func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *Request) {
-	h.showPerson(w, r, rq, rq.Read())
-}
-
-// revealPerson shows the person with the full ID and phone numbers: an
-// explicit action (a POST with the session's token), recorded in the audit
-// log before the numbers are sent.
-func (h *handler) revealPerson(w http.ResponseWriter, r *http.Request, rq *Request) {
-	if !h.recordReveal(w, r, rq, "person", "POST /persons/{id}/reveal", "证件号码、联系电话") {
-		return
-	}
-	h.showPerson(w, r, rq, rq.Viewer.Scope(access.RegisterReveal).Revealing())
-}
-
-// recordReveal writes the audit entry of a reveal before the numbers are
-// sent; false when it could not be written (and the 500 page is shown).
-func (h *handler) recordReveal(w http.ResponseWriter, r *http.Request, rq *Request, entity, route, what string) bool {
-	if err := h.Audit.RecordNow(r.Context(), audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name,
-		Addr: ClientAddr(r), Action: audit.Reveal, Entity: entity, EntityID: rq.Audit.ID,
-		CommunityID: rq.Place.Community, Route: route, Status: http.StatusOK, Detail: what}); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return false
-	}
-	return true
-}
-
-func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *Request, scope access.Scope) {
-	ctx := r.Context()
-	id, ok := PathID(r)
-	if !ok {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	p, err := h.Register.Person(ctx, scope, id)
-	if err != nil {
-		h.fail(w, r, rq, err)
-		return
-	}
-	f := scope.Fields(p.Place())
-	d := personData{P: p, F: f, CanEdit: rq.Write().Contains(p.Place()),
-		CanReveal: f.IsMasked("person", "id_number", "phone") && rq.Viewer.CanAt(access.RegisterReveal, p.Place()),
-		Revealed:  r.Method == http.MethodPost}
-	if p.HouseholdID != 0 {
-		hh, err := h.Register.Household(ctx, rq.Read(), p.HouseholdID)
-		if err == nil {
-			d.Household = &hh
-		} else if !errors.Is(err, register.ErrNotFound) {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-	}
-	if p.EmployerID != 0 {
-		// The employer may lie in another community: name it, but link only
-		// to what the user may open.
-		o, err := h.Register.Organisation(ctx, rq.Read(), p.EmployerID)
-		d.EmployerLink = err == nil
-		if errors.Is(err, register.ErrNotFound) {
-			// An employer's name is not personal data; its other fields
-			// stay out of the page.
-			o, err = h.Register.Organisation(ctx, access.Everything, p.EmployerID)
-			o = register.Organisation{ID: o.ID, Name: o.Name}
-		}
-		if err != nil && !errors.Is(err, register.ErrNotFound) {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-		if err == nil {
-			d.Employer = &o
-		}
-	}
-	units, err := h.Org.Names(ctx, []int64{p.GridID})
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	d.Grid = units[p.GridID]
-	if d.Place, err = h.placeBelowGrid(ctx, p.OrgID); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	if d.Tags, err = h.Register.TagsOf(ctx, scope, p, ""); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	hist, err := h.Register.History(ctx, f, "person", p.ID)
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	h.tmpl.Render(w, r, http.StatusOK, "person", NewPage(rq, p.Name, "search", d))
-}
 
 // personForm is the edit and add form: the values as typed, so that a form
 // sent back with errors shows exactly what the user entered.
@@ -153,7 +41,7 @@ type personForm struct {
 	CurrentPhone string
 	F            access.Fields // which fields the form shows and lets the viewer change
 	Errors       register.FieldErrors
-	Summary      []ErrItem // every message, in form order, for the box above the form
+	Summary      []web.ErrItem // every message, in form order, for the box above the form
 	Conflict     *conflictView
 }
 
@@ -170,29 +58,29 @@ var personFormFields = []string{"name", "doc_type", "id_number", "gender", "birt
 
 // Options for the form's selects, shared by every request.
 type personOptions struct {
-	DocTypes    []Option
-	Genders     []Option
-	Ethnicities []Option
-	Relations   []Option
-	Residences  []Option
-	Statuses    []Option
+	DocTypes    []web.Option
+	Genders     []web.Option
+	Ethnicities []web.Option
+	Relations   []web.Option
+	Residences  []web.Option
+	Statuses    []web.Option
 }
 
 var formOptions = func() personOptions {
 	o := personOptions{Ethnicities: codeOptions(codes.Ethnicities()), Relations: codeOptions(codes.Relations()),
 		Residences: residenceOptions,
-		Genders:    []Option{{"M", "男"}, {"F", "女"}},
-		Statuses:   []Option{{"active", "在册"}, {"moved_out", "迁出"}, {"deceased", "死亡"}}}
+		Genders:    []web.Option{{Value: "M", Label: "男"}, {Value: "F", Label: "女"}},
+		Statuses:   []web.Option{{Value: "active", Label: "在册"}, {Value: "moved_out", Label: "迁出"}, {Value: "deceased", Label: "死亡"}}}
 	for _, t := range ident.DocTypes() {
-		o.DocTypes = append(o.DocTypes, Option{string(t), t.Label()})
+		o.DocTypes = append(o.DocTypes, web.Option{Value: string(t), Label: t.Label()})
 	}
 	return o
 }()
 
-func codeOptions(cs []codes.Code) []Option {
-	out := make([]Option, len(cs))
+func codeOptions(cs []codes.Code) []web.Option {
+	out := make([]web.Option, len(cs))
 	for i, c := range cs {
-		out[i] = Option{c.Code, c.Name}
+		out[i] = web.Option{Value: c.Code, Label: c.Name}
 	}
 	return out
 }
@@ -257,19 +145,18 @@ func (f personForm) apply(p *register.Person, ed access.Fields) {
 	}
 }
 
-func (h *handler) renderPersonForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f personForm) {
+func (h *handler) renderPersonForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f personForm) {
 	title := "修改人员信息"
 	if f.ID == 0 {
 		title = "添加人员"
 	}
-	f.Summary = Summarize(f.Errors, personFormFields)
-	h.tmpl.Render(w, r, status, "person_form", NewPage(rq, title, "search", personFormData{F: f, Options: formOptions}))
+	f.Summary = web.Summarize(f.Errors, personFormFields)
+	h.tmpl.Render(w, r, status, "person_form", web.NewPage(rq, title, "search", personFormData{F: f, Options: formOptions}))
 }
 
-// ErrItem is one line of the error box above a form; Anchor links to the
-// field on a long form (empty for a field the form does not show).
-func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, ok := PathID(r)
+// editPersonForm shows the person as the viewer may change them.
+func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -282,9 +169,9 @@ func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *Req
 	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p, rq.Write().Fields(p.Place())))
 }
 
-func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -329,7 +216,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *Reque
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		cv.Yours = personDifferences(f, now)
+		cv.Yours = h.personDifferences(f, now)
 		nf.Conflict = cv
 		h.Log.Info("person edit conflict", "person", id, "user", rq.User.ID)
 		h.renderPersonForm(w, r, rq, http.StatusConflict, nf)
@@ -338,7 +225,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *Reque
 	}
 }
 
-func (h *handler) conflictView(r *http.Request, rq *Request, ce *register.ConflictError) (*conflictView, error) {
+func (h *handler) conflictView(r *http.Request, rq *web.Request, ce *register.ConflictError) (*conflictView, error) {
 	changes, err := h.changeViews(r.Context(), rq, ce.Since)
 	if err != nil {
 		return nil, err
@@ -350,7 +237,7 @@ func (h *handler) conflictView(r *http.Request, rq *Request, ce *register.Confli
 // personDifferences lists what the user typed that differs from the record
 // as it now stands, so nothing they entered is lost from view. The user's
 // own input is shown as typed.
-func personDifferences(f personForm, now register.Person) []fieldView {
+func (h *handler) personDifferences(f personForm, now register.Person) []fieldView {
 	var out []fieldView
 	add := func(field, typed, stored, shown string) {
 		if typed != stored {
@@ -359,13 +246,13 @@ func personDifferences(f personForm, now register.Person) []fieldView {
 	}
 	text := func(field, typed, stored string) { add(field, typed, stored, typed) }
 	text("name", f.Name, now.Name)
-	add("doc_type", f.DocType, now.DocType, label("doc", f.DocType))
+	add("doc_type", f.DocType, now.DocType, h.kit.Label("doc", f.DocType))
 	if f.IDNumber != "" {
 		text("id_number", f.IDNumber, now.IDNumber)
 	}
-	add("ethnicity", f.Ethnicity, now.Ethnicity, label("ethnicity", f.Ethnicity))
-	add("relation", f.Relation, now.Relation, label("relation", f.Relation))
-	add("residence", f.Residence, now.Residence, label("residence", f.Residence))
+	add("ethnicity", f.Ethnicity, now.Ethnicity, h.kit.Label("ethnicity", f.Ethnicity))
+	add("relation", f.Relation, now.Relation, h.kit.Label("relation", f.Relation))
+	add("residence", f.Residence, now.Residence, h.kit.Label("residence", f.Residence))
 	if f.PhoneClear {
 		add("phone", "", now.Phone, "(清空)")
 	} else if f.Phone != "" {
@@ -375,13 +262,13 @@ func personDifferences(f personForm, now register.Person) []fieldView {
 	text("address", f.Address, now.Address)
 	text("occupation", f.Occupation, now.Occupation)
 	text("moved_in_on", f.MovedInOn, now.MovedInOn)
-	add("status", f.Status, now.Status, label("status", f.Status))
+	add("status", f.Status, now.Status, h.kit.Label("status", f.Status))
 	return out
 }
 
 // newPersonForm adds a member to a household.
-func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *Request) {
-	hid, ok := QueryID(r, "household")
+func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	hid, ok := web.QueryID(r, "household")
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -399,7 +286,7 @@ func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *Requ
 	h.renderPersonForm(w, r, rq, http.StatusOK, f)
 }
 
-func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
 	hh, err := h.Register.Household(ctx, rq.Write(), hid)

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 // changeView is one change event as the history and conflict boxes show it.
@@ -39,7 +40,7 @@ var refFields = map[string]string{
 // changeViews turns change events into display rows: codes become their
 // Chinese names and ids become names. The register has already masked or
 // dropped what the viewer may not see.
-func (h *handler) changeViews(ctx context.Context, rq *Request, cs []register.Change) ([]changeView, error) {
+func (h *handler) changeViews(ctx context.Context, rq *web.Request, cs []register.Change) ([]changeView, error) {
 	ids := map[string][]int64{}
 	for _, c := range cs {
 		for _, f := range c.Fields {
@@ -77,10 +78,10 @@ func (h *handler) changeViews(ctx context.Context, rq *Request, cs []register.Ch
 	}
 	out := make([]changeView, 0, len(cs))
 	for _, c := range cs {
-		v := changeView{At: c.At, Actor: c.Actor, Source: label("source", c.Source), Op: label("op", c.Op)}
+		v := changeView{At: c.At, Actor: c.Actor, Source: h.kit.Label("source", c.Source), Op: h.kit.Label("op", c.Op)}
 		for _, f := range c.Fields {
 			fv := fieldView{Field: f.Field, Label: register.FieldLabel(c.Entity, f.Field),
-				Before: displayValue(c.Entity, f.Field, f.Before, names), After: displayValue(c.Entity, f.Field, f.After, names)}
+				Before: h.displayValue(c.Entity, f.Field, f.Before, names), After: h.displayValue(c.Entity, f.Field, f.After, names)}
 			if c.Op == "create" && fv.After == "" {
 				continue // a new record's empty fields say nothing
 			}
@@ -92,12 +93,12 @@ func (h *handler) changeViews(ctx context.Context, rq *Request, cs []register.Ch
 }
 
 // displayValue renders one recorded value (as decoded from JSON).
-func displayValue(entity, field string, v any, names map[string]map[int64]string) string {
+func (h *handler) displayValue(entity, field string, v any, names map[string]map[int64]string) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
-		return displayText(entity, field, x)
+		return h.displayText(entity, field, x)
 	case bool:
 		if x {
 			return "是"
@@ -123,7 +124,7 @@ func displayValue(entity, field string, v any, names map[string]map[int64]string
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = displayValue(entity, field, e, names)
+			parts[i] = h.displayValue(entity, field, e, names)
 		}
 		return strings.Join(parts, "、")
 	default:
@@ -132,25 +133,25 @@ func displayValue(entity, field string, v any, names map[string]map[int64]string
 }
 
 // displayText names a coded value.
-func displayText(entity, field, s string) string {
+func (h *handler) displayText(entity, field, s string) string {
 	switch field {
 	case "ethnicity", "relation", "residence", "gender", "use":
-		return label(field, s)
+		return h.kit.Label(field, s)
 	case "doc_type":
-		return label("doc", s)
+		return h.kit.Label("doc", s)
 	case "status":
 		if entity == "household" {
-			return label("hhstatus", s)
+			return h.kit.Label("hhstatus", s)
 		}
-		return label("status", s)
+		return h.kit.Label("status", s)
 	case "kind":
 		switch entity {
 		case "household":
-			return label("hhkind", s)
+			return h.kit.Label("hhkind", s)
 		case "organisation":
-			return label("orgkind", s)
+			return h.kit.Label("orgkind", s)
 		case "building":
-			return label("building", s)
+			return h.kit.Label("building", s)
 		}
 	}
 	return s

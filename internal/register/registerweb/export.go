@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"encoding/csv"
@@ -9,6 +9,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 // exportLimit bounds one export: a community's register fits, a district's
@@ -18,7 +19,7 @@ const exportLimit = 5000
 // exportPersons downloads the persons a search finds as CSV (台账), with
 // the fields the viewer may see, masked as on the page. The export and its
 // row count are in the audit log before the file is sent.
-func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	query := register.PersonQuery{Text: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"), Limit: 200}
@@ -60,9 +61,9 @@ func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *Requ
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r),
+	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: web.ClientAddr(r),
 		Action: audit.Export, Entity: "person", Route: "GET /search/export", Status: http.StatusOK, Rows: len(persons),
-		Detail: Truncate("persons: "+query.Text, 200)}); err != nil {
+		Detail: web.Truncate("persons: "+query.Text, 200)}); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
@@ -74,8 +75,8 @@ func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *Requ
 	cw.Write([]string{"姓名", "性别", "出生日期", "人口类别", "证件类型", "证件号码", "联系电话", "网格", "户号", "地址", "状态"})
 	for _, p := range persons {
 		hh := hhs[p.HouseholdID]
-		cw.Write([]string{p.Name, label("gender", p.Gender), p.BirthDate, label("residence", p.Residence), label("doc", p.DocType),
-			p.IDNumber, p.Phone, grids[p.GridID], hh.Number, hh.Address, label("status", p.Status)})
+		cw.Write([]string{p.Name, h.kit.Label("gender", p.Gender), p.BirthDate, h.kit.Label("residence", p.Residence), h.kit.Label("doc", p.DocType),
+			p.IDNumber, p.Phone, grids[p.GridID], hh.Number, hh.Address, h.kit.Label("status", p.Status)})
 	}
 	cw.Flush()
 }

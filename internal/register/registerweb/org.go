@@ -1,117 +1,15 @@
-package web
+package registerweb
 
 import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"shequ/internal/access"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
-
-type homeData struct {
-	Unit    *orgtree.Unit  // the user's unit; nil for a viewer of the whole tree
-	Places  []orgtree.Unit // every place the user's grants cover, when there are several
-	Roots   []orgtree.Unit // the tops of the tree, for a viewer of the whole tree
-	Stats   register.Stats
-	ShowMap bool
-	Menu    []NavItem // what the user may do, for a user without the register
-	NoGrant bool      // the account has no grant at all
-}
-
-// home shows the user's places in the tree and what the register holds there.
-func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *Request) {
-	d := homeData{Unit: rq.Home, Menu: h.kit.NavFor(rq.Viewer)}
-	if !rq.Viewer.Can(access.RegisterRead) {
-		d.Unit = nil
-		d.NoGrant = len(rq.Viewer.Grants()) == 0
-		h.tmpl.Render(w, r, http.StatusOK, "home", NewPage(rq, "首页", "home", d))
-		return
-	}
-	switch {
-	case rq.Read().Whole():
-		d.Unit = nil
-		roots, err := h.Org.Roots(r.Context())
-		if err != nil {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-		orgtree.Sort(roots)
-		d.Roots = roots
-	case rq.Home != nil:
-		d.ShowMap = hasMap(*rq.Home)
-	default:
-		places, err := h.places(r, rq)
-		if err != nil {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-		d.Places = places
-	}
-	st, err := h.Register.Stats(r.Context(), rq.Read())
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	d.Stats = st
-	h.tmpl.Render(w, r, http.StatusOK, "home", NewPage(rq, "首页", "home", d))
-}
-
-// hasMap reports whether a unit has grids to draw: grids themselves and
-// everything above them.
-func hasMap(u orgtree.Unit) bool {
-	return u.Level != orgtree.LevelBuilding && u.Level != orgtree.LevelUnit
-}
-
-type rootsData struct {
-	Purpose string // "org" or "map": where each root links to
-	Roots   []orgtree.Unit
-}
-
-// places are the units of the user's grants that let them read the register.
-func (h *handler) places(r *http.Request, rq *Request) ([]orgtree.Unit, error) {
-	var out []orgtree.Unit
-	for _, id := range rq.Read().Units() {
-		u, err := h.Org.Get(r.Context(), id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	orgtree.Sort(out)
-	return out, nil
-}
-
-// orgIndex opens the user's own unit, or lets the user choose among their
-// places (the tops of the tree, for a viewer of all of it).
-func (h *handler) orgIndex(w http.ResponseWriter, r *http.Request, rq *Request) {
-	if rq.Home != nil {
-		http.Redirect(w, r, "/org/"+strconv.FormatInt(rq.Home.ID, 10), http.StatusSeeOther)
-		return
-	}
-	if !rq.Read().Whole() {
-		places, err := h.places(r, rq)
-		if err != nil {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-		h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: places}))
-		return
-	}
-	roots, err := h.Org.Roots(r.Context())
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	if len(roots) == 1 {
-		http.Redirect(w, r, "/org/"+strconv.FormatInt(roots[0].ID, 10), http.StatusSeeOther)
-		return
-	}
-	orgtree.Sort(roots)
-	h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "组织", "org", rootsData{Purpose: "org", Roots: roots}))
-}
 
 type crumb struct {
 	Unit orgtree.Unit
@@ -157,9 +55,9 @@ const staffShown = 100
 
 // orgUnit is the org-tree browser: where the unit sits, what lies below it
 // with its weight, who works there and, for a building, its houses.
-func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -176,7 +74,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	for _, u := range path {
-		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: u.ID != id && h.visible(ctx, rq, u)})
+		d.Crumbs = append(d.Crumbs, crumb{Unit: u, Link: u.ID != id && visible(rq, u)})
 	}
 	scope, err := h.Access.Narrow(ctx, rq.Read(), id)
 	if err != nil {
@@ -193,7 +91,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	orgtree.Sort(children)
-	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !h.visible(ctx, rq, c) })
+	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !visible(rq, c) })
 	cc, err := h.childCounts(ctx, unit, children)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -212,7 +110,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *Request) {
 			return
 		}
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "org", NewPage(rq, unit.Name, "org", d))
+	h.tmpl.Render(w, r, http.StatusOK, "org", web.NewPage(rq, unit.Name, "org", d))
 }
 
 // staffSection lists the staff of the unit's subtree with their workload,
@@ -250,7 +148,7 @@ func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) e
 
 // buildingParts loads a building's record, houses and households; for a
 // 单元 only those of the 单元.
-func (h *handler) buildingParts(r *http.Request, rq *Request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
+func (h *handler) buildingParts(r *http.Request, rq *web.Request, scope access.Scope, unit orgtree.Unit, path []orgtree.Unit, d *orgData) error {
 	ctx := r.Context()
 	buildingID := unit.ID
 	if unit.Level == orgtree.LevelUnit {

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 const (
@@ -16,13 +17,13 @@ const (
 	maxPage  = 250 // deeper pages mean a narrower search, not more paging
 )
 
-var residenceOptions = []Option{
-	{register.ResidenceRegistered, "户籍"}, {register.ResidenceResident, "常住"},
-	{register.ResidenceFloating, "流动"}, {register.ResidenceOverseas, "境外"},
+var residenceOptions = []web.Option{
+	{Value: register.ResidenceRegistered, Label: "户籍"}, {Value: register.ResidenceResident, Label: "常住"},
+	{Value: register.ResidenceFloating, Label: "流动"}, {Value: register.ResidenceOverseas, Label: "境外"},
 }
 
-var householdKindOptions = []Option{
-	{register.HouseholdRegistered, "户籍户"}, {register.HouseholdFloating, "流动户"}, {register.HouseholdCollective, "集体户"},
+var householdKindOptions = []web.Option{
+	{Value: register.HouseholdRegistered, Label: "户籍户"}, {Value: register.HouseholdFloating, Label: "流动户"}, {Value: register.HouseholdCollective, Label: "集体户"},
 }
 
 type personRow struct {
@@ -52,15 +53,15 @@ type searchData struct {
 	PrevURL       string
 	NextURL       string
 	ExportURL     string // the same search as a CSV file, for those who may export
-	Residences    []Option
-	HouseholdKind []Option
-	OrgKinds      []Option
+	Residences    []web.Option
+	HouseholdKind []web.Option
+	OrgKinds      []web.Option
 }
 
 // search finds persons (by name, part of an ID number, phone or address),
 // households or organisations in the user's scope. Nothing here is logged:
 // the query string holds names and ID numbers.
-func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := searchData{Tab: q.Get("tab"), Q: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"), Kind: q.Get("kind"),
@@ -79,11 +80,11 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *Request) {
 	// a bare /search shows only the form.
 	d.Searched = q.Has("q")
 	if !d.Searched {
-		h.tmpl.Render(w, r, http.StatusOK, "search", NewPage(rq, "查询", "search", d))
+		h.tmpl.Render(w, r, http.StatusOK, "search", web.NewPage(rq, "查询", "search", d))
 		return
 	}
 	// The audit log keeps what was searched for; the application log never does.
-	rq.Audit.Detail = Truncate(d.Tab+": "+d.Q, 200)
+	rq.Audit.Detail = web.Truncate(d.Tab+": "+d.Q, 200)
 	offset := (d.Page - 1) * pageSize
 	var err error
 	switch d.Tab {
@@ -140,7 +141,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *Request) {
 	if d.More && d.Page < maxPage {
 		d.NextURL = d.pageURL(d.Page + 1)
 	}
-	h.tmpl.Render(w, r, status, "search", NewPage(rq, "查询", "search", d))
+	h.tmpl.Render(w, r, status, "search", web.NewPage(rq, "查询", "search", d))
 }
 
 func (d searchData) pageURL(page int) string {
@@ -166,7 +167,7 @@ func (d searchData) TabURL(tab string) string {
 	return "/search?" + v.Encode()
 }
 
-func (h *handler) personRows(r *http.Request, rq *Request, ps []register.Person) ([]personRow, error) {
+func (h *handler) personRows(r *http.Request, rq *web.Request, ps []register.Person) ([]personRow, error) {
 	var hhIDs, gridIDs []int64
 	for _, p := range ps {
 		hhIDs = append(hhIDs, p.HouseholdID)
@@ -187,7 +188,7 @@ func (h *handler) personRows(r *http.Request, rq *Request, ps []register.Person)
 	return rows, nil
 }
 
-func (h *handler) householdRows(r *http.Request, rq *Request, hs []register.Household) ([]householdRow, error) {
+func (h *handler) householdRows(r *http.Request, rq *web.Request, hs []register.Household) ([]householdRow, error) {
 	var heads, gridIDs []int64
 	for _, x := range hs {
 		heads = append(heads, x.HeadID)
@@ -208,10 +209,10 @@ func (h *handler) householdRows(r *http.Request, rq *Request, hs []register.Hous
 	return rows, nil
 }
 
-func orgKindOptions() []Option {
-	var out []Option
+func orgKindOptions() []web.Option {
+	var out []web.Option
 	for _, k := range []string{"unit", "social", "property", "enterprise", "shop", "school", "medical"} {
-		out = append(out, Option{k, register.OrganisationKindNames[k]})
+		out = append(out, web.Option{Value: k, Label: register.OrganisationKindNames[k]})
 	}
 	return out
 }

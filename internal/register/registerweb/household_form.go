@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"errors"
@@ -7,92 +7,9 @@ import (
 	"strings"
 
 	"shequ/internal/access"
-	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
-
-type householdData struct {
-	H         register.Household
-	F         access.Fields
-	CanEdit   bool
-	CanReveal bool
-	Revealed  bool
-	House     *register.House
-	Head      *register.Person
-	Members   []register.Person
-	Grid      string
-	Place     []orgtree.Unit
-	History   []changeView
-}
-
-func (h *handler) household(w http.ResponseWriter, r *http.Request, rq *Request) {
-	h.showHousehold(w, r, rq, rq.Read())
-}
-
-// revealHousehold shows the household with its members' full numbers, an
-// audited action like revealPerson.
-func (h *handler) revealHousehold(w http.ResponseWriter, r *http.Request, rq *Request) {
-	if !h.recordReveal(w, r, rq, "household", "POST /households/{id}/reveal", "户及成员的证件号码、联系电话") {
-		return
-	}
-	h.showHousehold(w, r, rq, rq.Viewer.Scope(access.RegisterReveal).Revealing())
-}
-
-func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *Request, scope access.Scope) {
-	ctx := r.Context()
-	id, ok := PathID(r)
-	if !ok {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	hh, err := h.Register.Household(ctx, scope, id)
-	if err != nil {
-		h.fail(w, r, rq, err)
-		return
-	}
-	f := scope.Fields(hh.Place())
-	d := householdData{H: hh, F: f, CanEdit: rq.Write().Contains(hh.Place()), Revealed: r.Method == http.MethodPost,
-		CanReveal: (f.IsMasked("household", "phone") || f.IsMasked("person", "id_number", "phone")) &&
-			rq.Viewer.CanAt(access.RegisterReveal, hh.Place())}
-	if d.Members, err = h.Register.Members(ctx, scope, hh); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	for i := range d.Members {
-		if d.Members[i].ID == hh.HeadID {
-			d.Head = &d.Members[i]
-		}
-	}
-	if hh.HouseID != 0 {
-		house, err := h.Register.House(ctx, rq.Read(), hh.HouseID)
-		if err == nil {
-			d.House = &house
-		} else if !errors.Is(err, register.ErrNotFound) {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-	}
-	units, err := h.Org.Names(ctx, []int64{hh.GridID})
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	d.Grid = units[hh.GridID]
-	if d.Place, err = h.placeBelowGrid(ctx, hh.OrgID); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	hist, err := h.Register.History(ctx, f, "household", hh.ID)
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	h.tmpl.Render(w, r, http.StatusOK, "household", NewPage(rq, "户 "+hh.Number, "search", d))
-}
 
 type householdForm struct {
 	ID           int64
@@ -106,9 +23,9 @@ type householdForm struct {
 	CurrentPhone string
 	Members      []register.Person // the choices for 户主
 	Errors       register.FieldErrors
-	Summary      []ErrItem
+	Summary      []web.ErrItem
 	Conflict     *conflictView
-	Kinds        []Option
+	Kinds        []web.Option
 	F            access.Fields
 }
 
@@ -149,14 +66,14 @@ func (f householdForm) apply(hh *register.Household, ed access.Fields) {
 	}
 }
 
-func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f householdForm) {
+func (h *handler) renderHouseholdForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f householdForm) {
 	f.Kinds = householdKindOptions
-	f.Summary = Summarize(f.Errors, householdFormFields)
-	h.tmpl.Render(w, r, status, "household_form", NewPage(rq, "修改户信息", "search", f))
+	f.Summary = web.Summarize(f.Errors, householdFormFields)
+	h.tmpl.Render(w, r, status, "household_form", web.NewPage(rq, "修改户信息", "search", f))
 }
 
-func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, ok := PathID(r)
+func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -174,9 +91,9 @@ func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *
 	h.renderHouseholdForm(w, r, rq, http.StatusOK, formFromHousehold(hh, members, rq.Write().Fields(hh.Place())))
 }
 
-func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -224,7 +141,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Re
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
-		cv.Yours = householdDifferences(f, now, members)
+		cv.Yours = h.householdDifferences(f, now, members)
 		nf.Conflict = cv
 		h.Log.Info("household edit conflict", "household", id, "user", rq.User.ID)
 		h.renderHouseholdForm(w, r, rq, http.StatusConflict, nf)
@@ -233,7 +150,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *Re
 	}
 }
 
-func householdDifferences(f householdForm, now register.Household, members []register.Person) []fieldView {
+func (h *handler) householdDifferences(f householdForm, now register.Household, members []register.Person) []fieldView {
 	var out []fieldView
 	add := func(field string, differs bool, shown string) {
 		if differs {
@@ -241,7 +158,7 @@ func householdDifferences(f householdForm, now register.Household, members []reg
 		}
 	}
 	add("number", f.Number != now.Number, f.Number)
-	add("kind", f.Kind != now.Kind, label("hhkind", f.Kind))
+	add("kind", f.Kind != now.Kind, h.kit.Label("hhkind", f.Kind))
 	add("address", f.Address != now.Address, f.Address)
 	if f.PhoneClear {
 		add("phone", now.Phone != "", "(清空)")

@@ -1,12 +1,14 @@
-package web
+package registerweb
 
 import (
 	"errors"
 	"net/http"
 
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
+// rentalView is a letting of the house with the tenants the user may see.
 type rentalView struct {
 	register.Rental
 	Tenants []register.Person
@@ -23,9 +25,9 @@ type houseData struct {
 }
 
 // house shows a dwelling, who lives there and its lettings (以房管人).
-func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -85,48 +87,5 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *Request) {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "house", NewPage(rq, "房屋 "+house.Number, "search", d))
-}
-
-type organisationData struct {
-	O         register.Organisation
-	Grid      string
-	Employees []register.Person
-	History   []changeView
-}
-
-// organisation shows a unit or company and the residents working there (以业管人).
-func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *Request) {
-	ctx := r.Context()
-	id, ok := PathID(r)
-	if !ok {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	o, err := h.Register.Organisation(ctx, rq.Read(), id)
-	if err != nil {
-		h.fail(w, r, rq, err)
-		return
-	}
-	d := organisationData{O: o}
-	units, err := h.Org.Names(ctx, []int64{o.GridID})
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	d.Grid = units[o.GridID]
-	if d.Employees, err = h.Register.Employees(ctx, rq.Read(), o.ID); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	hist, err := h.Register.History(ctx, rq.Read().Fields(o.Place()), "organisation", o.ID)
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	if d.History, err = h.changeViews(ctx, rq, hist); err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	h.tmpl.Render(w, r, http.StatusOK, "organisation", NewPage(rq, o.Name, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "house", web.NewPage(rq, "房屋 "+house.Number, "search", d))
 }

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // The household archive (户档案) and index cards (户档卡). The archive page
@@ -29,7 +30,7 @@ import (
 // which measures it) so that one request cannot hold hundreds of MB.
 const maxCardBatch = 2000
 
-func (h *handler) archiveRoutes(rt *Routes) {
+func (h *handler) archiveRoutes(rt *web.Routes) {
 	h.kit.Handle(rt, "GET /households/{id}/archive", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.View}, h.householdArchive)
 	h.kit.Handle(rt, "GET /households/{id}/card.pdf", access.Rule{Perm: access.RegisterRead, Object: "household", Audit: audit.Export}, h.householdCard)
 	h.kit.Handle(rt, "GET /services/cards", access.Rule{Perm: access.RegisterExport}, h.cardBatches)
@@ -53,9 +54,9 @@ type archiveData struct {
 	Today    string
 }
 
-func (h *handler) householdArchive(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) householdArchive(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, _ := PathID(r)
+	id, _ := web.PathID(r)
 	hh, err := h.Register.Household(ctx, rq.Read(), id)
 	if err != nil {
 		h.fail(w, r, rq, err)
@@ -106,24 +107,24 @@ func (h *handler) householdArchive(w http.ResponseWriter, r *http.Request, rq *R
 		}
 	}
 	rq.Audit.Rows = len(ms)
-	h.tmpl.Render(w, r, http.StatusOK, "services_archive", NewPage(rq, "户档案 "+hh.Number, "search", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_archive", web.NewPage(rq, "户档案 "+hh.Number, "search", d))
 }
 
 // householdCard prints one household's index card (A6).
-func (h *handler) householdCard(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, _ := PathID(r)
+func (h *handler) householdCard(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, _ := web.PathID(r)
 	c, err := h.Services.HouseholdCard(r.Context(), rq.Read(), id)
 	if err != nil {
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 		return
 	}
 	var buf bytes.Buffer
 	if err := h.Services.WriteCards(&buf, []services.Card{c}, services.CardsA6); err != nil {
-		h.servicePDFFail(w, r, rq, err)
+		h.kit.PDFFail(w, r, rq, err)
 		return
 	}
-	h.sendServicePDF(w, r, rq, "GET /households/{id}/card.pdf", "household", id, c.CommunityID, 1, "户档卡",
-		"card-"+strconv.FormatInt(id, 10)+".pdf", buf.Bytes())
+	h.kit.SendPDF(w, r, rq, web.PDF{Route: "GET /households/{id}/card.pdf", Entity: "household", ID: id,
+		Community: c.CommunityID, Rows: 1, Detail: "户档卡", Filename: "card-" + strconv.FormatInt(id, 10) + ".pdf", Body: buf.Bytes()})
 }
 
 // cardGrid is a grid whose cards may be printed in one batch.
@@ -139,7 +140,7 @@ type cardBatchesData struct {
 }
 
 // cardBatches lists the grids the viewer may print index cards for.
-func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	scope := rq.Viewer.Scope(access.RegisterExport)
 	loads, err := h.Register.GridLoads(ctx, scope)
@@ -183,14 +184,14 @@ func (h *handler) cardBatches(w http.ResponseWriter, r *http.Request, rq *Reques
 		}
 		return a.ID < b.ID // the order they were set up in: 第2网格 before 第10网格
 	})
-	h.tmpl.Render(w, r, http.StatusOK, "services_cards", NewPage(rq, "户档卡打印", "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_cards", web.NewPage(rq, "户档卡打印", "services", d))
 }
 
 // cardBatch prints the index cards of a unit's households (a grid, a
 // building): one per A6 page, or four to an A4 sheet with cut lines.
-func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, _ := PathID(r)
+	id, _ := web.PathID(r)
 	layout := r.URL.Query().Get("layout")
 	if layout != services.CardsA6 {
 		layout = services.CardsA4Sheet
@@ -202,10 +203,8 @@ func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *Request)
 		return
 	}
 	if n > maxCardBatch {
-		w.Header().Set("Cache-Control", "no-store")
-		h.tmpl.Render(w, r, http.StatusUnprocessableEntity, "error", NewPage(rq, "户数过多", "",
-			errorData{Status: http.StatusUnprocessableEntity, Heading: "户数过多,请按网格分批打印",
-				Message: "所选范围有 " + strconv.Itoa(n) + " 户,一次最多打印 " + strconv.Itoa(maxCardBatch) + " 户。请在“户档卡打印”页按网格打印。"}))
+		h.kit.ErrorMessage(w, r, rq, http.StatusUnprocessableEntity, "户数过多", "", "户数过多,请按网格分批打印",
+			"所选范围有 "+strconv.Itoa(n)+" 户,一次最多打印 "+strconv.Itoa(maxCardBatch)+" 户。请在“户档卡打印”页按网格打印。")
 		return
 	}
 	cards, err := h.Services.Cards(ctx, scope, id)
@@ -215,9 +214,10 @@ func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *Request)
 	}
 	var buf bytes.Buffer
 	if err := h.Services.WriteCards(&buf, cards, layout); err != nil {
-		h.servicePDFFail(w, r, rq, err)
+		h.kit.PDFFail(w, r, rq, err)
 		return
 	}
-	h.sendServicePDF(w, r, rq, "GET /org/{id}/cards.pdf", "unit", id, rq.Place.Community, len(cards), "户档卡("+layout+")",
-		"cards-"+strconv.FormatInt(id, 10)+"-"+layout+".pdf", buf.Bytes())
+	h.kit.SendPDF(w, r, rq, web.PDF{Route: "GET /org/{id}/cards.pdf", Entity: "unit", ID: id, Community: rq.Place.Community,
+		Rows: len(cards), Detail: "户档卡(" + layout + ")", Filename: "cards-" + strconv.FormatInt(id, 10) + "-" + layout + ".pdf",
+		Body: buf.Bytes()})
 }

@@ -1,4 +1,4 @@
-package web
+package registerweb
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 // The grid map is an SVG drawn on the server from the grids' GeoJSON
@@ -34,13 +35,13 @@ type mapData struct {
 	Grids   []mapGrid // drawn
 	Missing []mapGrid // without a usable boundary
 	All     []mapGrid // every grid, for the table under the map
-	Legend  []LegendItem
+	Legend  []web.LegendItem
 	Below   bool // the unit lies below the grids (a building): nothing to draw
 }
 
-func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
-	id, ok := QueryID(r, "org")
+	id, ok := web.QueryID(r, "org")
 	if !ok {
 		if r.URL.Query().Has("org") {
 			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
@@ -57,7 +58,7 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
 			}
 			if len(roots) != 1 {
 				orgtree.Sort(roots)
-				h.tmpl.Render(w, r, http.StatusOK, "roots", NewPage(rq, "地图", "map", rootsData{Purpose: "map", Roots: roots}))
+				h.tmpl.Render(w, r, http.StatusOK, "roots", web.NewPage(rq, "地图", "map", rootsData{Purpose: "map", Roots: roots}))
 				return
 			}
 			id = roots[0].ID
@@ -68,7 +69,7 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
 		h.fail(w, r, rq, err)
 		return
 	}
-	if !h.visible(ctx, rq, unit) {
+	if !visible(rq, unit) {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
@@ -88,14 +89,14 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *Request) {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	grids = slices.DeleteFunc(grids, func(g orgtree.Unit) bool { return !h.visible(ctx, rq, g) })
+	grids = slices.DeleteFunc(grids, func(g orgtree.Unit) bool { return !visible(rq, g) })
 	loads, err := h.Register.GridLoads(ctx, scope)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	drawMap(&d, grids, loads)
-	h.tmpl.Render(w, r, http.StatusOK, "map", NewPage(rq, unit.Name+"网格地图", "map", d))
+	h.tmpl.Render(w, r, http.StatusOK, "map", web.NewPage(rq, unit.Name+"网格地图", "map", d))
 }
 
 // drawMap projects the grids onto the canvas, colours them and places labels.
@@ -104,7 +105,7 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 	for _, g := range grids {
 		maxHH = max(maxHH, loads[g.ID].Households)
 	}
-	step := NiceStep(maxHH)
+	step := web.NiceStep(maxHH)
 	type parsed struct {
 		i   int
 		geo orgtree.Geometry
@@ -113,10 +114,10 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
 	for _, g := range grids {
 		l := loads[g.ID]
-		mg := mapGrid{Unit: g, Households: l.Households, Persons: l.Persons, Fill: MapEmptyFill, TextFill: "#222"}
+		mg := mapGrid{Unit: g, Households: l.Households, Persons: l.Persons, Fill: web.MapEmptyFill, TextFill: "#222"}
 		if l.Households > 0 {
-			c := min((l.Households-1)/step, len(MapScale)-1)
-			mg.Fill, mg.TextFill = MapScale[c].Fill, MapScale[c].Text
+			c := min((l.Households-1)/step, len(web.MapScale)-1)
+			mg.Fill, mg.TextFill = web.MapScale[c].Fill, web.MapScale[c].Text
 		}
 		d.All = append(d.All, mg)
 		if g.Boundary == "" {
@@ -133,21 +134,21 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 		drawn = append(drawn, parsed{len(d.All) - 1, geo})
 	}
 	if maxHH > 0 {
-		for c := range MapScale {
+		for c := range web.MapScale {
 			from, to := c*step+1, (c+1)*step
 			if from > maxHH {
 				break
 			}
-			d.Legend = append(d.Legend, LegendItem{MapScale[c].Fill, fmt.Sprintf("%d–%d户", from, to)})
+			d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapScale[c].Fill, Label: fmt.Sprintf("%d–%d户", from, to)})
 		}
 	}
 	if len(grids) > 0 {
-		d.Legend = append(d.Legend, LegendItem{MapEmptyFill, "无住户"})
+		d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapEmptyFill, Label: "无住户"})
 	}
 	if len(drawn) == 0 {
 		return
 	}
-	p := orgtree.NewProjection(minX, minY, maxX, maxY, MapWidth)
+	p := orgtree.NewProjection(minX, minY, maxX, maxY, web.MapWidth)
 	d.Width, d.Height = p.Width, math.Ceil(p.Height)
 	for _, x := range drawn {
 		mg := d.All[x.i]
@@ -156,7 +157,7 @@ func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad
 		x0, y0 := p.Point(a, e)
 		x1, y1 := p.Point(c, b)
 		mg.X, mg.Y = (x0+x1)/2, (y0+y1)/2
-		mg.FontSize, mg.NameShown = LabelSize(mg.Unit.Name, strconv.Itoa(mg.Households)+"户", x1-x0, y1-y0)
+		mg.FontSize, mg.NameShown = web.LabelSize(mg.Unit.Name, strconv.Itoa(mg.Households)+"户", x1-x0, y1-y0)
 		d.Grids = append(d.Grids, mg)
 	}
 	// One size for every full label reads calmer than sizes that vary with
