@@ -28,7 +28,6 @@ import (
 	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
-	"shequ/internal/reports"
 	"shequ/internal/services"
 )
 
@@ -42,7 +41,6 @@ type Deps struct {
 	Events        *events.Store
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
-	Reports       *reports.Service
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
 	// The one-stop service hall, the household archive's contributors and
@@ -104,7 +102,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	h.kit.Handle(rt, "GET /houses/{id}", read("house"), h.house)
 	h.kit.Handle(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
-	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)
