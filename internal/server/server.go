@@ -31,6 +31,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/register/registerweb"
 	"shequ/internal/reports"
+	"shequ/internal/reports/reportsweb"
 	"shequ/internal/services"
 	"shequ/internal/web"
 )
@@ -125,9 +126,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	registerweb.Routes(rt, kit, registerweb.Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch})
+	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Lookups: cfg.Lookups, Events: ev, Reports: rep})
+		Services: svc, Lookups: cfg.Lookups, Events: ev})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,

@@ -24,7 +24,6 @@ import (
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
-	"shequ/internal/reports"
 	"shequ/internal/services"
 )
 
@@ -38,7 +37,6 @@ type Deps struct {
 	Events        *events.Store
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
-	Reports       *reports.Service
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
 	// The one-stop service hall, the household archive's contributors and
@@ -63,7 +61,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	k.AddLabels(labels)
 	labelKit = k
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(pageFS(), funcs)}
-	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)

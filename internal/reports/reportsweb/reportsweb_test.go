@@ -1,4 +1,4 @@
-package web
+package reportsweb_test
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ import (
 // types a manual value (a wrong one refused at its field), signs the month
 // off, and a street cannot be signed for.
 func TestReportPages(t *testing.T) {
-	fx := newFixture(t, false)
+	fx := newFixture(t)
 	ctx := context.Background()
 	if _, err := reports.New(fx.db, nil).InstallSample(ctx); err != nil {
 		t.Fatal(err)
@@ -162,7 +162,7 @@ func (c *client) postFile(path string, form url.Values, field, name string, data
 // value in its cell; refusals and conflicts are shown where they belong,
 // and nobody else may change templates.
 func TestReportTemplateAdmin(t *testing.T) {
-	fx := newFixture(t, false)
+	fx := newFixture(t)
 	ctx := context.Background()
 	svc := reports.New(fx.db, nil)
 	if _, err := svc.InstallSample(ctx); err != nil {
