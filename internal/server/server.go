@@ -29,6 +29,8 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
+	"shequ/internal/services/hallweb"
+	"shequ/internal/services/portalweb"
 	"shequ/internal/web"
 )
 
@@ -122,7 +124,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp, Reports: rep})
+		Services: svc, Archive: arch, Events: ev, Imports: imp, Exports: exp, Reports: rep})
+	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
+	portalweb.Routes(rt, kit, portalweb.Deps{Services: svc, Lookups: cfg.Lookups})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }

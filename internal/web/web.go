@@ -45,12 +45,10 @@ type Deps struct {
 	Reports       *reports.Service
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
-	// The one-stop service hall, the household archive's contributors and
-	// the public lookup's limiter (nil: services.DefaultLimiter); without
-	// Services the hall's pages are not served.
+	// The one-stop service hall and the household archive's contributors;
+	// without Services the archive's pages are not served.
 	Services *services.Service
 	Archive  *archive.Registry
-	Lookups  *services.Limiter
 	// Imports and department exports; without them their pages are not
 	// served.
 	Imports *imports.Service
@@ -105,7 +103,9 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	h.kit.Handle(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
 	h.reportRoutes(rt)
-	h.servicesRoutes(rt)
+	if d.Services != nil { // the household archive lists the hall's cases and prints its cards
+		h.archiveRoutes(rt)
+	}
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 	if d.Imports != nil {
