@@ -18,7 +18,7 @@ import (
 
 // Certificates (证明) for staff: issue one from a template and the
 // register, see it, print it, revoke it. The public verify page is in
-// portal.go.
+// portalweb.
 //
 // A certificate states the holder's (and a relative's) ID number in full:
 // that is what makes it usable at a school or a bank. Pages show those

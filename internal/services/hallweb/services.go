@@ -16,9 +16,9 @@ import (
 
 // The one-stop service hall (一站式服务大厅) for staff: the hall's overview,
 // the queue of each level, the application page with the actions of the
-// viewer's level, and the agent's (代办员) cases. Intake, the catalogue,
-// certificates, household archives and the public portal have files of
-// their own. Handlers call the services package, which checks each
+// viewer's level, and the agent's (代办员) cases. Intake, the catalogue and
+// certificates have files of their own; the household archive stays with
+// the register's pages and the public portal is portalweb. Handlers call the services package, which checks each
 // transition against the viewer's permissions at the case's place; the
 // route rules check the same first, so a refusal is the usual 403/404.
 
