@@ -33,6 +33,8 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/reports/reportsweb"
 	"shequ/internal/services"
+	"shequ/internal/services/hallweb"
+	"shequ/internal/services/portalweb"
 	"shequ/internal/web"
 )
 
@@ -127,9 +129,11 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	registerweb.Routes(rt, kit, registerweb.Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
+	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
+	portalweb.Routes(rt, kit, portalweb.Deps{Services: svc, Lookups: cfg.Lookups})
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Lookups: cfg.Lookups, Events: ev})
+		Services: svc, Events: ev})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,

@@ -38,16 +38,6 @@ func Summarize(fe map[string]string, fields []string) []ErrItem {
 	return out
 }
 
-// Options are the choices of a select field listing codes of one kind, by
-// their labels (AddLabels), in the order given.
-func (k *Kit) Options(kind string, codes []string) []Option {
-	out := make([]Option, len(codes))
-	for i, c := range codes {
-		out[i] = Option{Value: c, Label: k.Label(kind, c)}
-	}
-	return out
-}
-
 // DepartmentOptions are the functional departments, for a select field.
 func (k *Kit) DepartmentOptions(ctx context.Context) ([]Option, error) {
 	depts, err := k.Access.Departments(ctx)

@@ -39,11 +39,9 @@ type Deps struct {
 	Throttle      *accounts.Throttle
 	Log           *slog.Logger
 	SecureCookies bool // set the Secure flag (behind HTTPS)
-	// The one-stop service hall, the household archive's contributors and
-	// the public lookup's limiter (nil: services.DefaultLimiter); without
-	// Services the hall's pages are not served.
+	// The one-stop service hall and the household archive's contributors;
+	// without Services the archive's pages are not served.
 	Services *services.Service
-	Lookups  *services.Limiter
 }
 
 type handler struct {
@@ -61,7 +59,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	k.AddLabels(labels)
 	labelKit = k
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(pageFS(), funcs)}
-	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 

@@ -266,7 +266,7 @@ func (h *handler) renderMapping(w http.ResponseWriter, r *http.Request, rq *web.
 	for _, k := range kinds {
 		d.Tags = append(d.Tags, web.Option{Value: k.Code, Label: k.Name})
 	}
-	d.Residences = h.kit.Options("residence", register.Residences)
+	d.Residences = web.ResidenceOptions()
 	d.Summary = web.Summarize(d.Errors, []string{"mapping", "tag", "residence", "unit", "file"})
 	h.tmpl.Render(w, r, status, "import_mapping", web.NewPage(rq, "核对列对应", "imports", d))
 }

@@ -19,7 +19,7 @@ type houseData struct {
 	H          register.House
 	Building   string
 	Place      string
-	Households []householdRow
+	Households []web.HouseholdRow
 	Rentals    []rentalView
 	History    []changeView
 }
@@ -53,7 +53,7 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *web.Request)
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	if d.Households, err = h.householdRows(r, rq, hs); err != nil {
+	if d.Households, err = web.HouseholdRows(r.Context(), h.Register, h.Org, rq.Read(), hs); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}

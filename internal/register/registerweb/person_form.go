@@ -67,8 +67,8 @@ type personOptions struct {
 }
 
 var formOptions = func() personOptions {
-	o := personOptions{Ethnicities: codeOptions(codes.Ethnicities()), Relations: codeOptions(codes.Relations()),
-		Residences: residenceOptions,
+	o := personOptions{Ethnicities: codeOptions(codes.Ethnicities()), Relations: web.RelationOptions(),
+		Residences: web.ResidenceOptions(),
 		Genders:    []web.Option{{Value: "M", Label: "男"}, {Value: "F", Label: "女"}},
 		Statuses:   []web.Option{{Value: "active", Label: "在册"}, {Value: "moved_out", Label: "迁出"}, {Value: "deceased", Label: "死亡"}}}
 	for _, t := range ident.DocTypes() {

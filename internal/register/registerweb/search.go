@@ -17,25 +17,8 @@ const (
 	maxPage  = 250 // deeper pages mean a narrower search, not more paging
 )
 
-var residenceOptions = []web.Option{
-	{Value: register.ResidenceRegistered, Label: "户籍"}, {Value: register.ResidenceResident, Label: "常住"},
-	{Value: register.ResidenceFloating, Label: "流动"}, {Value: register.ResidenceOverseas, Label: "境外"},
-}
-
 var householdKindOptions = []web.Option{
 	{Value: register.HouseholdRegistered, Label: "户籍户"}, {Value: register.HouseholdFloating, Label: "流动户"}, {Value: register.HouseholdCollective, Label: "集体户"},
-}
-
-type personRow struct {
-	register.Person
-	Household register.HouseholdBrief
-	Grid      string
-}
-
-type householdRow struct {
-	register.Household
-	Head string
-	Grid string
 }
 
 type searchData struct {
@@ -46,8 +29,8 @@ type searchData struct {
 	Page          int
 	Searched      bool
 	Error         string // the message for the search box
-	Persons       []personRow
-	Households    []householdRow
+	Persons       []web.PersonRow
+	Households    []web.HouseholdRow
 	Organisations []register.Organisation
 	More          bool
 	PrevURL       string
@@ -65,7 +48,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *web.Request
 	ctx := r.Context()
 	q := r.URL.Query()
 	d := searchData{Tab: q.Get("tab"), Q: strings.TrimSpace(q.Get("q")), Residence: q.Get("residence"), Kind: q.Get("kind"),
-		Residences: residenceOptions, HouseholdKind: householdKindOptions, OrgKinds: orgKindOptions()}
+		Residences: web.ResidenceOptions(), HouseholdKind: householdKindOptions, OrgKinds: orgKindOptions()}
 	switch d.Tab {
 	case "households", "organisations":
 	default:
@@ -93,7 +76,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *web.Request
 		ps, d.More, err = h.Register.SearchPersons(ctx, rq.Read(), register.PersonQuery{
 			Text: d.Q, Residence: d.Residence, Limit: pageSize, Offset: offset})
 		if err == nil {
-			d.Persons, err = h.personRows(r, rq, ps)
+			d.Persons, err = web.PersonRows(r.Context(), h.Register, h.Org, rq.Read(), ps)
 			rq.Audit.Rows = len(ps)
 		}
 	case "households":
@@ -104,7 +87,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *web.Request
 		hs, d.More, err = h.Register.SearchHouseholds(ctx, rq.Read(), register.HouseholdQuery{
 			Text: d.Q, Kind: d.Kind, Limit: pageSize, Offset: offset})
 		if err == nil {
-			d.Households, err = h.householdRows(r, rq, hs)
+			d.Households, err = web.HouseholdRows(r.Context(), h.Register, h.Org, rq.Read(), hs)
 			rq.Audit.Rows = len(hs)
 		}
 	case "organisations":
@@ -165,48 +148,6 @@ func (d searchData) TabURL(tab string) string {
 		v.Set("q", d.Q)
 	}
 	return "/search?" + v.Encode()
-}
-
-func (h *handler) personRows(r *http.Request, rq *web.Request, ps []register.Person) ([]personRow, error) {
-	var hhIDs, gridIDs []int64
-	for _, p := range ps {
-		hhIDs = append(hhIDs, p.HouseholdID)
-		gridIDs = append(gridIDs, p.GridID)
-	}
-	hhs, err := h.Register.HouseholdBriefs(r.Context(), rq.Read(), hhIDs)
-	if err != nil {
-		return nil, err
-	}
-	grids, err := h.Org.Names(r.Context(), gridIDs)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]personRow, len(ps))
-	for i, p := range ps {
-		rows[i] = personRow{Person: p, Household: hhs[p.HouseholdID], Grid: grids[p.GridID]}
-	}
-	return rows, nil
-}
-
-func (h *handler) householdRows(r *http.Request, rq *web.Request, hs []register.Household) ([]householdRow, error) {
-	var heads, gridIDs []int64
-	for _, x := range hs {
-		heads = append(heads, x.HeadID)
-		gridIDs = append(gridIDs, x.GridID)
-	}
-	names, err := h.Register.PersonNames(r.Context(), rq.Read(), heads)
-	if err != nil {
-		return nil, err
-	}
-	grids, err := h.Org.Names(r.Context(), gridIDs)
-	if err != nil {
-		return nil, err
-	}
-	rows := make([]householdRow, len(hs))
-	for i, x := range hs {
-		rows[i] = householdRow{Household: x, Head: names[x.HeadID], Grid: grids[x.GridID]}
-	}
-	return rows, nil
 }
 
 func orgKindOptions() []web.Option {

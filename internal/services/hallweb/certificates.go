@@ -1,4 +1,4 @@
-package web
+package hallweb
 
 import (
 	"bytes"
@@ -13,11 +13,12 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // Certificates (证明) for staff: issue one from a template and the
 // register, see it, print it, revoke it. The public verify page is in
-// portal.go.
+// portalweb.
 //
 // A certificate states the holder's (and a relative's) ID number in full:
 // that is what makes it usable at a school or a bank. Pages show those
@@ -28,7 +29,7 @@ import (
 // the audit log as an export saying so. Anyone else gets the PDF with the
 // numbers masked.
 
-func (h *handler) certificateRoutes(rt *Routes) {
+func (h *pages) certificateRoutes(rt *web.Routes) {
 	certify := access.Rule{Perm: services.PermCertify}
 	cert := func(perm, action string) access.Rule {
 		return access.Rule{Perm: perm, Object: "certificate", Audit: action}
@@ -58,14 +59,14 @@ type certificatesData struct {
 	CanCertify bool
 }
 
-func (h *handler) certificates(w http.ResponseWriter, r *http.Request, rq *Request) {
-	cs, err := h.Services.Certificates(r.Context(), rq.Viewer.Scope(services.PermRead), 0, 100)
+func (h *pages) certificates(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	cs, err := h.svc.Certificates(r.Context(), rq.Viewer.Scope(services.PermRead), 0, 100)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	rq.Audit.Rows = len(cs)
-	h.tmpl.Render(w, r, http.StatusOK, "services_certificates", NewPage(rq, "证明", "services",
+	h.tmpl.Render(w, r, http.StatusOK, "services_certificates", web.NewPage(rq, "证明", "services",
 		certificatesData{Rows: cs, CanCertify: rq.Viewer.Can(services.PermCertify)}))
 }
 
@@ -73,7 +74,7 @@ type certificateForm struct {
 	Q           string
 	Searched    bool
 	SearchErr   string
-	Persons     []personRow
+	Persons     []web.PersonRow
 	Person      *register.Person
 	PersonF     access.Fields
 	Members     []register.Person // the household's other members, for 亲属关系证明
@@ -83,35 +84,35 @@ type certificateForm struct {
 	Purpose     string
 	Application int64
 	Errors      register.FieldErrors
-	Summary     []ErrItem
+	Summary     []web.ErrItem
 }
 
 var certificateFormFields = []string{"person", "template", "relative", "purpose", "application"}
 
-func (h *handler) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	q := r.URL.Query()
 	f := certificateForm{Q: strings.TrimSpace(q.Get("q")), Template: q.Get("template")}
 	person, _ := strconv.ParseInt(q.Get("person"), 10, 64)
 	f.Application, _ = strconv.ParseInt(q.Get("application"), 10, 64)
 	if f.Application != 0 {
-		a, err := h.Services.Application(r.Context(), rq.Viewer.Scope(services.PermCertify), f.Application)
+		a, err := h.svc.Application(r.Context(), rq.Viewer.Scope(services.PermCertify), f.Application)
 		if err != nil {
-			h.serviceFail(w, r, rq, err)
+			h.fail(w, r, rq, err)
 			return
 		}
 		person = a.PersonID
-		if it, err := h.Services.Item(r.Context(), a.ItemCode); err == nil && f.Template == "" {
+		if it, err := h.svc.Item(r.Context(), a.ItemCode); err == nil && f.Template == "" {
 			f.Template = it.Certificate
 		}
 	}
 	h.renderCertificateForm(w, r, rq, http.StatusOK, f, person)
 }
 
-func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f certificateForm, person int64) {
+func (h *pages) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f certificateForm, person int64) {
 	ctx := r.Context()
 	scope := rq.Viewer.Scope(services.PermCertify)
 	var err error
-	if f.Templates, err = h.Services.Templates(ctx); err != nil {
+	if f.Templates, err = h.svc.Templates(ctx); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
@@ -123,7 +124,7 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 	}
 	f.Templates = active
 	if person != 0 {
-		p, err := h.Register.Person(ctx, scope, person)
+		p, err := h.reg.Person(ctx, scope, person)
 		if err != nil {
 			h.fail(w, r, rq, err)
 			return
@@ -131,13 +132,13 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 		f.Person, f.PersonF = &p, scope.Fields(p.Place())
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = p.Place(), "person", p.ID
 		if p.HouseholdID != 0 {
-			hh, err := h.Register.Household(ctx, scope, p.HouseholdID)
+			hh, err := h.reg.Household(ctx, scope, p.HouseholdID)
 			if err != nil && !errors.Is(err, register.ErrNotFound) {
 				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			if err == nil {
-				ms, err := h.Register.Members(ctx, scope, hh)
+				ms, err := h.reg.Members(ctx, scope, hh)
 				if err != nil {
 					h.kit.ServerError(w, r, rq, err)
 					return
@@ -150,8 +151,8 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			}
 		}
 	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
-		rq.Audit.Detail = Truncate("certificate persons: "+f.Q, 200)
-		ps, _, err := h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
+		rq.Audit.Detail = web.Truncate("certificate persons: "+f.Q, 200)
+		ps, _, err := h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
 		var fe register.FieldErrors
 		switch {
 		case errors.As(err, &fe):
@@ -165,28 +166,28 @@ func (h *handler) renderCertificateForm(w http.ResponseWriter, r *http.Request, 
 			return
 		default:
 			rq.Audit.Rows = len(ps)
-			if f.Persons, err = h.personRows(r, rq, ps); err != nil {
+			if f.Persons, err = web.PersonRows(r.Context(), h.reg, h.org, rq.Read(), ps); err != nil {
 				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	}
-	f.Summary = Summarize(f.Errors, certificateFormFields)
-	h.tmpl.Render(w, r, status, "services_certificate_form", NewPage(rq, "出具证明", "services", f))
+	f.Summary = web.Summarize(f.Errors, certificateFormFields)
+	h.tmpl.Render(w, r, status, "services_certificate_form", web.NewPage(rq, "出具证明", "services", f))
 }
 
-func (h *handler) issueCertificate(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) issueCertificate(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	person, _ := strconv.ParseInt(v("person"), 10, 64)
 	relative, _ := strconv.ParseInt(v("relative"), 10, 64)
 	application, _ := strconv.ParseInt(v("application"), 10, 64)
-	c, err := h.Services.Issue(r.Context(), rq.staff(), services.IssueRequest{Template: v("template"), PersonID: person,
+	c, err := h.svc.Issue(r.Context(), staff(rq), services.IssueRequest{Template: v("template"), PersonID: person,
 		RelativeID: relative, Purpose: v("purpose"), ApplicationID: application})
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = c.Place(), "certificate", c.ID
-		h.Log.Info("certificate issued", "certificate", c.ID, "user", rq.User.ID)
+		h.kit.Log.Info("certificate issued", "certificate", c.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "issued")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
@@ -196,7 +197,7 @@ func (h *handler) issueCertificate(w http.ResponseWriter, r *http.Request, rq *R
 		}
 		h.renderCertificateForm(w, r, rq, http.StatusUnprocessableEntity, f, person)
 	default:
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 	}
 }
 
@@ -212,32 +213,32 @@ type certificateData struct {
 	Reason     string
 }
 
-func (h *handler) certificate(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) certificate(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.showCertificate(w, r, rq, http.StatusOK, certificateData{})
 }
 
-func (h *handler) showCertificate(w http.ResponseWriter, r *http.Request, rq *Request, status int, d certificateData) {
-	id, _ := PathID(r)
-	c, err := h.Services.Certificate(r.Context(), rq.Viewer.Scope(services.PermRead), id)
+func (h *pages) showCertificate(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d certificateData) {
+	id, _ := web.PathID(r)
+	c, err := h.svc.Certificate(r.Context(), rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 		return
 	}
 	f := rq.Viewer.Scope(services.PermRead).Fields(c.Place())
 	d.C = c
 	d.Body = strings.Split(maskIDs(f, c.Body), "\n")
 	d.VerifyCode = services.FormatVerifyCode(c.VerifyCode)
-	d.VerifyURL = h.Services.VerifyURL(c.VerifyCode)
+	d.VerifyURL = h.svc.VerifyURL(c.VerifyCode)
 	d.CanCertify = rq.Viewer.CanAt(services.PermCertify, c.Place())
 	d.FullPDF = rq.Viewer.CanAt(access.RegisterReveal, c.Place())
-	h.tmpl.Render(w, r, status, "services_certificate", NewPage(rq, c.Title+" "+c.Number, "services", d))
+	h.tmpl.Render(w, r, status, "services_certificate", web.NewPage(rq, c.Title+" "+c.Number, "services", d))
 }
 
-func (h *handler) certificatePDF(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, _ := PathID(r)
-	c, err := h.Services.Certificate(r.Context(), rq.Viewer.Scope(services.PermCertify), id)
+func (h *pages) certificatePDF(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, _ := web.PathID(r)
+	c, err := h.svc.Certificate(r.Context(), rq.Viewer.Scope(services.PermCertify), id)
 	if err != nil {
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 		return
 	}
 	detail := "证明 " + c.Number
@@ -247,24 +248,25 @@ func (h *handler) certificatePDF(w http.ResponseWriter, r *http.Request, rq *Req
 		c.Body = maskIDs(access.Fields{}, c.Body)
 	}
 	var buf bytes.Buffer
-	if err := h.Services.WriteCertificate(&buf, c); err != nil {
-		h.servicePDFFail(w, r, rq, err)
+	if err := h.svc.WriteCertificate(&buf, c); err != nil {
+		h.kit.PDFFail(w, r, rq, err)
 		return
 	}
-	h.sendServicePDF(w, r, rq, "GET /services/certificates/{id}/pdf", "certificate", c.ID, c.CommunityID, 1, detail,
-		"certificate-"+strconv.FormatInt(c.ID, 10)+".pdf", buf.Bytes())
+	h.kit.SendPDF(w, r, rq, web.PDF{Route: "GET /services/certificates/{id}/pdf", Entity: "certificate", ID: c.ID,
+		Community: c.CommunityID, Rows: 1, Detail: detail, Filename: "certificate-" + strconv.FormatInt(c.ID, 10) + ".pdf",
+		Body: buf.Bytes()})
 }
 
-func (h *handler) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *Request) {
-	id, _ := PathID(r)
+func (h *pages) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, _ := web.PathID(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
-	_, err := h.Services.Revoke(r.Context(), rq.staff(), id, formVersion(r), reason)
+	_, err := h.svc.Revoke(r.Context(), staff(rq), id, web.FormVersion(r), reason)
 	var fe register.FieldErrors
 	var ce *services.ConflictError
 	var se *services.StateError
 	switch {
 	case err == nil:
-		h.Log.Info("certificate revoked", "certificate", id, "user", rq.User.ID)
+		h.kit.Log.Info("certificate revoked", "certificate", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "cert_revoked")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 	case errors.As(err, &fe):
@@ -274,6 +276,6 @@ func (h *handler) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *
 	case errors.As(err, &se):
 		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: se.Error()})
 	default:
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 	}
 }

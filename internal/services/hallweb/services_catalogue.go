@@ -1,4 +1,4 @@
-package web
+package hallweb
 
 import (
 	"errors"
@@ -10,6 +10,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/register"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // The catalogue of service items (服务事项目录) for staff: every item with
@@ -17,7 +18,7 @@ import (
 // form for those who keep the catalogue (services.manage). Edits send the
 // version they read; a stale save is refused with who changed the item.
 
-func (h *handler) catalogueRoutes(rt *Routes) {
+func (h *pages) catalogueRoutes(rt *web.Routes) {
 	read := access.Rule{Perm: services.PermRead}
 	manage := access.Rule{Perm: services.PermManage}
 	h.kit.Handle(rt, "GET /services/items", read, h.catalogue)
@@ -28,42 +29,20 @@ func (h *handler) catalogueRoutes(rt *Routes) {
 	h.kit.Handle(rt, "POST /services/items/{code}/edit", manage, h.saveItem(false))
 }
 
-type categoryGroup struct {
-	Name  string
-	Items []services.Item
-}
-
-// groupItems keeps the catalogue's order and groups items by category in
-// order of first appearance.
-func groupItems(items []services.Item) []categoryGroup {
-	var out []categoryGroup
-	at := map[string]int{}
-	for _, it := range items {
-		i, ok := at[it.Category]
-		if !ok {
-			i = len(out)
-			at[it.Category] = i
-			out = append(out, categoryGroup{Name: it.Category})
-		}
-		out[i].Items = append(out[i].Items, it)
-	}
-	return out
-}
-
 type catalogueData struct {
-	Groups    []categoryGroup
+	Groups    []services.Category
 	CanManage bool
 }
 
-func (h *handler) catalogue(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) catalogue(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	canManage := rq.Viewer.Can(services.PermManage)
-	items, err := h.Services.Items(r.Context(), canManage)
+	items, err := h.svc.Items(r.Context(), canManage)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "services_catalogue", NewPage(rq, "服务事项", "services",
-		catalogueData{Groups: groupItems(items), CanManage: canManage}))
+	h.tmpl.Render(w, r, http.StatusOK, "services_catalogue", web.NewPage(rq, "服务事项", "services",
+		catalogueData{Groups: services.Categories(items), CanManage: canManage}))
 }
 
 type itemData struct {
@@ -72,10 +51,10 @@ type itemData struct {
 	Template  string // the name of the certificate it issues
 }
 
-func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *Request) {
-	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
+func (h *pages) catalogueItem(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 		return
 	}
 	d := itemData{It: it, CanManage: rq.Viewer.Can(services.PermManage)}
@@ -84,7 +63,7 @@ func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *Requ
 		return
 	}
 	if it.Certificate != "" {
-		ts, err := h.Services.Templates(r.Context())
+		ts, err := h.svc.Templates(r.Context())
 		if err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
@@ -95,7 +74,7 @@ func (h *handler) catalogueItem(w http.ResponseWriter, r *http.Request, rq *Requ
 			}
 		}
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "services_item", NewPage(rq, it.Name, "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_item", web.NewPage(rq, it.Name, "services", d))
 }
 
 // materialRow and stageRow are the editable rows of the item form; the
@@ -118,13 +97,13 @@ type itemForm struct {
 	TimeLimit string
 	Sort      string
 	Errors    register.FieldErrors
-	Summary   []ErrItem
+	Summary   []web.ErrItem
 	Conflict  string
 	Yours     []fieldView // what the user typed that differs from the item now
-	Levels    []Option
-	Registers []Option
-	Templates []Option
-	Depts     []Option
+	Levels    []web.Option
+	Registers []web.Option
+	Templates []web.Option
+	Depts     []web.Option
 }
 
 var itemFormFields = []string{"code", "name", "category", "department", "conditions", "materials", "chain", "time_limit",
@@ -189,72 +168,72 @@ func readItemForm(r *http.Request) (services.Item, itemForm) {
 	return it, f
 }
 
-func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f itemForm) {
+func (h *pages) renderItemForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f itemForm) {
 	for i := 0; i < spareRows; i++ {
 		f.Materials = append(f.Materials, materialRow{})
 	}
 	for i := 0; i < 2; i++ {
 		f.Stages = append(f.Stages, stageRow{})
 	}
-	f.Levels = []Option{{services.LevelCommunity, "社区"}, {services.LevelStreet, "街道"}, {services.LevelDistrict, "区县"}}
-	f.Registers = []Option{{"person", "基础信息库:身份信息"}, {"household", "基础信息库:户信息"},
-		{"tag:dibao", "标签:低保"}, {"tag:tekun", "标签:特困"}, {"tag:disabled", "标签:残疾"},
-		{"tag:very_old", "标签:高龄"}, {"tag:veteran", "标签:退役军人"}, {"tag:preferential", "标签:优抚对象"},
-		{"tag:unemployed", "标签:失业"}, {"certificate:residence", "社区当场出具:居住证明"}}
-	ts, err := h.Services.Templates(r.Context())
+	f.Levels = []web.Option{{Value: services.LevelCommunity, Label: "社区"}, {Value: services.LevelStreet, Label: "街道"}, {Value: services.LevelDistrict, Label: "区县"}}
+	f.Registers = []web.Option{{Value: "person", Label: "基础信息库:身份信息"}, {Value: "household", Label: "基础信息库:户信息"},
+		{Value: "tag:dibao", Label: "标签:低保"}, {Value: "tag:tekun", Label: "标签:特困"}, {Value: "tag:disabled", Label: "标签:残疾"},
+		{Value: "tag:very_old", Label: "标签:高龄"}, {Value: "tag:veteran", Label: "标签:退役军人"}, {Value: "tag:preferential", Label: "标签:优抚对象"},
+		{Value: "tag:unemployed", Label: "标签:失业"}, {Value: "certificate:residence", Label: "社区当场出具:居住证明"}}
+	ts, err := h.svc.Templates(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, t := range ts {
-		f.Templates = append(f.Templates, Option{t.Code, t.Name})
+		f.Templates = append(f.Templates, web.Option{Value: t.Code, Label: t.Name})
 	}
-	depts, err := h.Access.Departments(r.Context())
+	depts, err := h.access.Departments(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, d := range depts {
-		f.Depts = append(f.Depts, Option{d.Code, d.Name})
+		f.Depts = append(f.Depts, web.Option{Value: d.Code, Label: d.Name})
 	}
-	f.Summary = Summarize(f.Errors, itemFormFields)
+	f.Summary = web.Summarize(f.Errors, itemFormFields)
 	title := "修改服务事项"
 	if f.New {
 		title = "新增服务事项"
 	}
-	h.tmpl.Render(w, r, status, "services_item_form", NewPage(rq, title, "services", f))
+	h.tmpl.Render(w, r, status, "services_item_form", web.NewPage(rq, title, "services", f))
 }
 
-func (h *handler) newItemForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) newItemForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(services.Item{Active: true,
 		Chain: []services.Stage{{Level: services.LevelCommunity, Name: "社区受理", Days: 1}}}, true))
 }
 
-func (h *handler) editItemForm(w http.ResponseWriter, r *http.Request, rq *Request) {
-	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
+func (h *pages) editItemForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 		return
 	}
 	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(it, false))
 }
 
-func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *Request) {
-	return func(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *web.Request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 		ctx := r.Context()
 		it, f := readItemForm(r)
 		f.New = isNew
 		if isNew {
 			it.Version = 0
-			if _, err := h.Services.Item(ctx, it.Code); err == nil {
+			if _, err := h.svc.Item(ctx, it.Code); err == nil {
 				f.Errors = register.FieldErrors{"code": "该编码已被其他事项使用"}
 				h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
 				return
 			}
 		} else {
 			it.Code = r.PathValue("code")
-			if _, err := h.Services.Item(ctx, it.Code); err != nil {
-				h.serviceFail(w, r, rq, err)
+			if _, err := h.svc.Item(ctx, it.Code); err != nil {
+				h.fail(w, r, rq, err)
 				return
 			}
 			if it.Version == 0 {
@@ -262,12 +241,12 @@ func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, 
 			}
 		}
 		f.It.Code = it.Code
-		err := h.Services.SaveItem(ctx, rq.staff(), &it)
+		err := h.svc.SaveItem(ctx, staff(rq), &it)
 		var fe register.FieldErrors
 		var ce *services.ConflictError
 		switch {
 		case err == nil:
-			h.Log.Info("service item saved", "item", it.Code, "user", rq.User.ID)
+			h.kit.Log.Info("service item saved", "item", it.Code, "user", rq.User.ID)
 			h.kit.SetFlash(w, "saved")
 			http.Redirect(w, r, "/services/items/"+it.Code, http.StatusSeeOther)
 		case errors.As(err, &fe):
@@ -276,9 +255,9 @@ func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, 
 		case errors.As(err, &ce):
 			// Load the item as it is now; show what the user typed that
 			// differs, so nothing they entered is lost from view.
-			now, err := h.Services.Item(ctx, it.Code)
+			now, err := h.svc.Item(ctx, it.Code)
 			if err != nil {
-				h.serviceFail(w, r, rq, err)
+				h.fail(w, r, rq, err)
 				return
 			}
 			nf := formFromItem(now, false)
@@ -286,7 +265,7 @@ func (h *handler) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, 
 			nf.Yours = itemDifferences(f.It, now)
 			h.renderItemForm(w, r, rq, http.StatusConflict, nf)
 		default:
-			h.serviceFail(w, r, rq, err)
+			h.fail(w, r, rq, err)
 		}
 	}
 }
@@ -325,4 +304,11 @@ func chainText(ss []services.Stage) string {
 		parts = append(parts, fmt.Sprintf("%s(%s,%d个工作日)", s.Name, services.LevelNames[s.Level], s.Days))
 	}
 	return strings.Join(parts, " → ")
+}
+
+// fieldView is a field of the form whose typed value differs from the
+// item as it is now.
+type fieldView struct {
+	Label string
+	After string
 }

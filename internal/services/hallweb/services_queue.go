@@ -1,4 +1,4 @@
-package web
+package hallweb
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // The queues of the service hall: the cases waiting at each level (and at
@@ -36,15 +37,15 @@ type queueData struct {
 	ShowDone bool
 }
 
-func (h *handler) rows(as []services.Application) []applicationRow {
-	today, tomorrow := h.Services.Today(), h.Services.Tomorrow()
+func (h *pages) rows(as []services.Application) []applicationRow {
+	today, tomorrow := h.svc.Today(), h.svc.Tomorrow()
 	out := make([]applicationRow, len(as))
 	for i, a := range as {
 		row := applicationRow{Application: a, Overdue: a.Overdue(today), DueSoon: a.DueSoon(today, tomorrow)}
 		switch a.Status {
 		case services.StatusProcessing:
 			row.StageName = a.CurrentStage().Name
-			row.DaysLeft = h.Services.DaysLeft(a.StageDue)
+			row.DaysLeft = h.svc.DaysLeft(a.StageDue)
 		case services.StatusIncomplete, services.StatusReturned:
 			row.StageName = "窗口"
 		default:
@@ -57,9 +58,9 @@ func (h *handler) rows(as []services.Application) []applicationRow {
 
 // serviceQueue lists one queue: the cases waiting at a level, the oldest
 // deadline first, with overdue ones marked (and ?overdue=1 for only those).
-func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) serviceQueue(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	q := r.URL.Query()
-	d := queueData{Level: q.Get("level"), Overdue: q.Get("overdue") == "1", Today: h.Services.Today()}
+	d := queueData{Level: q.Get("level"), Overdue: q.Get("overdue") == "1", Today: h.svc.Today()}
 	if _, ok := queueNames[d.Level]; !ok && d.Level != services.QueueDone {
 		d.Level = h.defaultQueue(rq.Viewer)
 	}
@@ -76,7 +77,7 @@ func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *Reque
 	}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = min(max(d.Page, 1), maxPage)
-	as, more, err := h.Services.List(r.Context(), rq.Viewer.Scope(services.PermRead), services.Filter{Queue: d.Level,
+	as, more, err := h.svc.List(r.Context(), rq.Viewer.Scope(services.PermRead), services.Filter{Queue: d.Level,
 		Overdue: d.Overdue, Limit: pageSize, Offset: (d.Page - 1) * pageSize})
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -100,12 +101,12 @@ func (h *handler) serviceQueue(w http.ResponseWriter, r *http.Request, rq *Reque
 	if more && d.Page < maxPage {
 		d.NextURL = link(d.Page + 1)
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "services_queue", NewPage(rq, d.Name, "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_queue", web.NewPage(rq, d.Name, "services", d))
 }
 
 // defaultQueue is the queue a viewer works in: the highest level they
 // handle, else the window's.
-func (h *handler) defaultQueue(v *access.Viewer) string {
+func (h *pages) defaultQueue(v *access.Viewer) string {
 	for _, l := range []string{services.LevelDistrict, services.LevelStreet, services.LevelCommunity} {
 		if v.Can(services.HandlePerm(l)) && !v.Can(services.PermIntake) {
 			return l
@@ -125,9 +126,9 @@ type agentData struct {
 
 // agentCases lists the cases the viewer carries as 代办员, at whatever
 // level they wait.
-func (h *handler) agentCases(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) agentCases(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	d := agentData{Done: r.URL.Query().Get("done") == "1"}
-	as, more, err := h.Services.List(r.Context(), rq.Viewer.Scope(services.PermRead),
+	as, more, err := h.svc.List(r.Context(), rq.Viewer.Scope(services.PermRead),
 		services.Filter{Agent: rq.User.ID, Open: !d.Done, Limit: 200})
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -135,5 +136,5 @@ func (h *handler) agentCases(w http.ResponseWriter, r *http.Request, rq *Request
 	}
 	d.Rows, d.More = h.rows(as), more
 	rq.Audit.Rows = len(as)
-	h.tmpl.Render(w, r, http.StatusOK, "services_agent", NewPage(rq, "我的代办", "services", d))
+	h.tmpl.Render(w, r, http.StatusOK, "services_agent", web.NewPage(rq, "我的代办", "services", d))
 }

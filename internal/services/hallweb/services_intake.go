@@ -1,4 +1,4 @@
-package web
+package hallweb
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // Intake at the window (窗口收件): find the applicant in the register (or
@@ -19,7 +20,7 @@ import (
 // handed in, choose 代办, and take the case in. It works without
 // JavaScript as three short steps on one page, each a plain form.
 
-func (h *handler) intakeRoutes(rt *Routes) {
+func (h *pages) intakeRoutes(rt *web.Routes) {
 	h.kit.Handle(rt, "GET /services/intake", access.Rule{Perm: services.PermIntake, Audit: audit.Search}, h.intakeForm)
 	h.kit.Handle(rt, "POST /services/intake", access.Rule{Perm: services.PermIntake}, h.intake)
 	h.kit.Handle(rt, "POST /services/intake/person", access.Rule{Perm: access.RegisterWrite}, h.intakeNewPerson)
@@ -51,11 +52,11 @@ type intakeData struct {
 	Q          string
 	Searched   bool
 	SearchErr  string
-	Persons    []personRow
+	Persons    []web.PersonRow
 	More       bool
 	HQ         string // households searched for, to register a new person
 	HSearched  bool
-	Households []householdRow
+	Households []web.HouseholdRow
 	NewPerson  *newPersonForm
 	CanAdd     bool // the viewer may register persons
 
@@ -68,14 +69,14 @@ type intakeData struct {
 	Form      intakeForm
 
 	Errors    register.FieldErrors
-	Summary   []ErrItem
-	Relations []Option
-	Residents []Option
+	Summary   []web.ErrItem
+	Relations []web.Option
+	Residents []web.Option
 }
 
 var intakeFields = []string{"person", "item", "materials", "phone", "name", "id_number", "relation", "residence"}
 
-func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) intakeForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	q := r.URL.Query()
 	d := intakeData{Q: strings.TrimSpace(q.Get("q")), HQ: strings.TrimSpace(q.Get("hq")),
 		Form: intakeForm{Item: q.Get("item"), Received: map[string]bool{}}}
@@ -89,15 +90,15 @@ func (h *handler) intakeForm(w http.ResponseWriter, r *http.Request, rq *Request
 
 // renderIntake fills the page for the applicant (person), or the household
 // a new person is being registered in, and the searches asked for.
-func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Request, status int, d intakeData, person, household int64) {
+func (h *pages) renderIntake(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d intakeData, person, household int64) {
 	ctx := r.Context()
 	scope := rq.Viewer.Scope(services.PermIntake)
 	d.CanAdd = rq.Viewer.Can(access.RegisterWrite)
-	d.Relations, d.Residents = formOptions.Relations, residenceOptions
+	d.Relations, d.Residents = web.RelationOptions(), web.ResidenceOptions()
 	q := r.URL.Query()
 	var err error
 	if person != 0 {
-		p, err := h.Register.Person(ctx, scope, person)
+		p, err := h.reg.Person(ctx, scope, person)
 		if errors.Is(err, register.ErrNotFound) {
 			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
@@ -108,14 +109,14 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 		d.Person, d.PersonF = &p, scope.Fields(p.Place())
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = p.Place(), "person", p.ID
 		if p.HouseholdID != 0 {
-			hb, err := h.Register.HouseholdBriefs(ctx, scope, []int64{p.HouseholdID})
+			hb, err := h.reg.HouseholdBriefs(ctx, scope, []int64{p.HouseholdID})
 			if err != nil {
 				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 			d.Household = hb[p.HouseholdID]
 		}
-		if d.Items, err = h.Services.Items(ctx, false); err != nil {
+		if d.Items, err = h.svc.Items(ctx, false); err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
@@ -125,7 +126,7 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 			}
 		}
 	} else if household != 0 && d.CanAdd {
-		hh, err := h.Register.Household(ctx, rq.Write(), household)
+		hh, err := h.reg.Household(ctx, rq.Write(), household)
 		if errors.Is(err, register.ErrNotFound) {
 			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 			return
@@ -137,16 +138,16 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 			d.NewPerson = &newPersonForm{}
 		}
 		d.NewPerson.Household = hh
-		names, err := h.Register.PersonNames(ctx, rq.Read(), []int64{hh.HeadID})
+		names, err := h.reg.PersonNames(ctx, rq.Read(), []int64{hh.HeadID})
 		if err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
 		}
 		d.NewPerson.Head = names[hh.HeadID]
 	} else if d.Searched = q.Has("q"); d.Searched {
-		rq.Audit.Detail = Truncate("intake persons: "+d.Q, 200)
+		rq.Audit.Detail = web.Truncate("intake persons: "+d.Q, 200)
 		var ps []register.Person
-		ps, d.More, err = h.Register.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
+		ps, d.More, err = h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
 		var fe register.FieldErrors
 		switch {
 		case errors.As(err, &fe):
@@ -160,15 +161,15 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 			return
 		default:
 			rq.Audit.Rows = len(ps)
-			if d.Persons, err = h.personRows(r, rq, ps); err != nil {
+			if d.Persons, err = web.PersonRows(r.Context(), h.reg, h.org, rq.Read(), ps); err != nil {
 				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	} else if d.HSearched = q.Has("hq") && d.CanAdd; d.HSearched {
-		rq.Audit.Detail = Truncate("intake households: "+d.HQ, 200)
+		rq.Audit.Detail = web.Truncate("intake households: "+d.HQ, 200)
 		var hs []register.Household
-		hs, _, err = h.Register.SearchHouseholds(ctx, rq.Write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
+		hs, _, err = h.reg.SearchHouseholds(ctx, rq.Write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
 		var fe register.FieldErrors
 		switch {
 		case errors.As(err, &fe):
@@ -179,19 +180,19 @@ func (h *handler) renderIntake(w http.ResponseWriter, r *http.Request, rq *Reque
 			return
 		default:
 			rq.Audit.Rows = len(hs)
-			if d.Households, err = h.householdRows(r, rq, hs); err != nil {
+			if d.Households, err = web.HouseholdRows(r.Context(), h.reg, h.org, rq.Read(), hs); err != nil {
 				h.kit.ServerError(w, r, rq, err)
 				return
 			}
 		}
 	}
-	d.Summary = Summarize(d.Errors, intakeFields)
-	h.tmpl.Render(w, r, status, "services_intake", NewPage(rq, "窗口收件", "services", d))
+	d.Summary = web.Summarize(d.Errors, intakeFields)
+	h.tmpl.Render(w, r, status, "services_intake", web.NewPage(rq, "窗口收件", "services", d))
 }
 
 // intake takes the case in. Missing materials leave it waiting at the
 // window with the one-time complete list; the page then offers that notice.
-func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) intake(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	person, _ := strconv.ParseInt(r.PostFormValue("person"), 10, 64)
 	f := intakeForm{Item: r.PostFormValue("item"), Received: map[string]bool{}, Proxy: r.PostFormValue("proxy") != "",
 		Phone: strings.TrimSpace(r.PostFormValue("phone")), Note: strings.TrimSpace(r.PostFormValue("note"))}
@@ -204,18 +205,18 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *Request) {
 		return
 	}
 	var station int64
-	if p, err := h.Register.Person(r.Context(), rq.Viewer.Scope(services.PermIntake), person); err == nil {
-		if st, err := h.Services.StationOf(r.Context(), p.CommunityID); err == nil {
+	if p, err := h.reg.Person(r.Context(), rq.Viewer.Scope(services.PermIntake), person); err == nil {
+		if st, err := h.svc.StationOf(r.Context(), p.CommunityID); err == nil {
 			station = st.ID
 		}
 	}
-	a, err := h.Services.Intake(r.Context(), rq.staff(), services.IntakeRequest{PersonID: person, Item: f.Item,
+	a, err := h.svc.Intake(r.Context(), staff(rq), services.IntakeRequest{PersonID: person, Item: f.Item,
 		Received: r.PostForm["received"], Proxy: f.Proxy, Phone: f.Phone, StationID: station, Note: f.Note})
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = a.Place(), "application", a.ID
-		h.Log.Info("application taken in", "application", a.ID, "user", rq.User.ID)
+		h.kit.Log.Info("application taken in", "application", a.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "intake")
 		http.Redirect(w, r, applicationURL(a.ID), http.StatusSeeOther)
 	case errors.As(err, &fe):
@@ -224,17 +225,17 @@ func (h *handler) intake(w http.ResponseWriter, r *http.Request, rq *Request) {
 		}
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f, Errors: fe}, person, 0)
 	default:
-		h.serviceFail(w, r, rq, err)
+		h.fail(w, r, rq, err)
 	}
 }
 
 // intakeNewPerson registers an applicant in a household through the
 // register's own validation, then continues the intake with them. Other
 // documents than the resident ID card go through the register's full form.
-func (h *handler) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *pages) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
-	hh, err := h.Register.Household(ctx, rq.Write(), hid)
+	hh, err := h.reg.Household(ctx, rq.Write(), hid)
 	if err != nil {
 		h.fail(w, r, rq, err)
 		return
@@ -248,11 +249,11 @@ func (h *handler) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *Re
 	if p.Residence == "" {
 		p.Residence = register.ResidenceRegistered
 	}
-	err = h.Register.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
+	err = h.reg.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
-		h.Log.Info("person added at intake", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
+		h.kit.Log.Info("person added at intake", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "added")
 		http.Redirect(w, r, "/services/intake?"+url.Values{"person": {strconv.FormatInt(p.ID, 10)}}.Encode(), http.StatusSeeOther)
 	case errors.As(err, &fe):

@@ -1,4 +1,4 @@
-package web
+package portalweb
 
 import (
 	"bytes"
@@ -8,12 +8,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/register"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // The resident portal (居民服务): public pages for a phone, no login and no
@@ -32,21 +32,35 @@ import (
 // The portal has its own small layout (templates/portal/), so that no staff
 // navigation or session appears on it; it uses the same stylesheet.
 
-//go:embed templates/portal/*.html
-var portalFS embed.FS
+//go:embed templates/*.html
+var templateFS embed.FS
 
-type portalTemplates map[string]*template.Template
+// Deps are what the portal needs.
+type Deps struct {
+	Services *services.Service // without it the portal is not served
+	// Lookups limits the progress lookup and the verify page per client
+	// and per tracking number; nil is services.DefaultLimiter.
+	Lookups *services.Limiter
+}
 
-// portalPages parses the portal's templates once, on first use (after
-// init has added the template functions they use).
-var portalPages = sync.OnceValue(mustParsePortal)
+type pages struct {
+	kit     *web.Kit
+	svc     *services.Service
+	lookups *services.Limiter
+	tmpl    map[string]*template.Template
+}
 
-func mustParsePortal() portalTemplates {
-	names := []string{"home", "items", "item", "track", "verify"}
-	out := portalTemplates{}
-	for _, n := range names {
-		out[n] = template.Must(template.New(n).Funcs(funcs).ParseFS(portalFS, "templates/portal/layout.html",
-			"templates/portal/"+n+".html"))
+// funcs are the portal's template functions.
+var funcs = template.FuncMap{
+	"svcStars": func() []int { return []int{5, 4, 3, 2, 1} },
+}
+
+// parse parses the portal's pages, each into its own layout.
+func parse() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, n := range []string{"home", "items", "item", "track", "verify"} {
+		out[n] = template.Must(template.New(n).Funcs(funcs).ParseFS(templateFS, "templates/layout.html",
+			"templates/"+n+".html"))
 	}
 	return out
 }
@@ -60,8 +74,16 @@ type portalPage struct {
 	Data    any
 }
 
-func (h *handler) portalRoutes(rt *Routes) {
-	portalPages() // a template error stops the server at start, not at a resident's request
+// Routes registers the portal's public pages. A template error stops the
+// server at start, not at a resident's request.
+func Routes(rt *web.Routes, k *web.Kit, d Deps) {
+	if d.Services == nil {
+		return
+	}
+	if d.Lookups == nil {
+		d.Lookups = services.DefaultLimiter()
+	}
+	h := &pages{kit: k, svc: d.Services, lookups: d.Lookups, tmpl: parse()}
 	public := access.Rule{Public: true}
 	for pattern, fn := range map[string]http.HandlerFunc{
 		"GET /portal":              h.portalHome,
@@ -72,7 +94,7 @@ func (h *handler) portalRoutes(rt *Routes) {
 		"POST /portal/rate":        h.portalRate,
 		"GET /portal/verify":       h.portalVerify,
 	} {
-		rt.Handle(pattern, public, h.kit.Recover(portalHeaders(fn)))
+		rt.Handle(pattern, public, k.Recover(portalHeaders(fn)))
 	}
 }
 
@@ -88,16 +110,16 @@ func portalHeaders(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (h *handler) renderPortal(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
-	p := &portalPage{Title: title, CSS: cssURL, Data: data}
+func (h *pages) renderPortal(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	p := &portalPage{Title: title, CSS: web.StylesheetURL(), Data: data}
 	if c, err := strconv.ParseInt(r.FormValue("c"), 10, 64); err == nil && c > 0 {
-		if st, err := h.Services.StationOf(r.Context(), c); err == nil {
+		if st, err := h.svc.StationOf(r.Context(), c); err == nil {
 			p.Station, p.C = &st, c
 		}
 	}
 	var buf bytes.Buffer
-	if err := portalPages()[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		h.Log.Error("web: portal template", "name", name, "err", err)
+	if err := h.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		h.kit.Log.Error("web: portal template", "name", name, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
@@ -106,28 +128,28 @@ func (h *handler) renderPortal(w http.ResponseWriter, r *http.Request, status in
 	w.Write(buf.Bytes())
 }
 
-func (h *handler) portalHome(w http.ResponseWriter, r *http.Request) {
+func (h *pages) portalHome(w http.ResponseWriter, r *http.Request) {
 	h.renderPortal(w, r, http.StatusOK, "home", "居民服务", nil)
 }
 
-func (h *handler) portalItems(w http.ResponseWriter, r *http.Request) {
-	items, err := h.Services.Items(r.Context(), false)
+func (h *pages) portalItems(w http.ResponseWriter, r *http.Request) {
+	items, err := h.svc.Items(r.Context(), false)
 	if err != nil {
-		h.Log.Error("portal: items", "err", err)
+		h.kit.Log.Error("portal: items", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
-	h.renderPortal(w, r, http.StatusOK, "items", "办事指南", groupItems(items))
+	h.renderPortal(w, r, http.StatusOK, "items", "办事指南", services.Categories(items))
 }
 
-func (h *handler) portalItem(w http.ResponseWriter, r *http.Request) {
-	it, err := h.Services.Item(r.Context(), r.PathValue("code"))
+func (h *pages) portalItem(w http.ResponseWriter, r *http.Request) {
+	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if errors.Is(err, services.ErrNotFound) || (err == nil && !it.Active) {
 		h.renderPortal(w, r, http.StatusNotFound, "items", "办事指南", nil)
 		return
 	}
 	if err != nil {
-		h.Log.Error("portal: item", "err", err)
+		h.kit.Log.Error("portal: item", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
@@ -144,11 +166,11 @@ type trackData struct {
 	Rated    bool
 	RateErr  string
 	Score    int
-	Stages   []stageView
+	Stages   []services.StageState
 	Finished bool
 }
 
-func (h *handler) portalTrackForm(w http.ResponseWriter, r *http.Request) {
+func (h *pages) portalTrackForm(w http.ResponseWriter, r *http.Request) {
 	no := strings.TrimSpace(r.URL.Query().Get("no"))
 	if !utf8.ValidString(no) || len(no) > 40 {
 		no = ""
@@ -158,49 +180,32 @@ func (h *handler) portalTrackForm(w http.ResponseWriter, r *http.Request) {
 
 // lookup applies the limiter and the lookup; the page for every failure is
 // the same.
-func (h *handler) lookup(w http.ResponseWriter, r *http.Request, no, last4 string) (*services.Progress, bool) {
+func (h *pages) lookup(w http.ResponseWriter, r *http.Request, no, last4 string) (*services.Progress, bool) {
 	d := trackData{No: no}
-	if !h.Lookups.Allow(ClientAddr(r), no) {
+	if !h.lookups.Allow(web.ClientAddr(r), no) {
 		d.Limited, d.Error = true, "查询次数过多,请30分钟后再试,或携带回执到服务站窗口查询。"
 		h.renderPortal(w, r, http.StatusTooManyRequests, "track", "办件进度查询", d)
 		return nil, false
 	}
-	p, err := h.Services.Lookup(r.Context(), no, last4)
+	p, err := h.svc.Lookup(r.Context(), no, last4)
 	if errors.Is(err, services.ErrNoMatch) {
-		h.Lookups.Failed(no)
+		h.lookups.Failed(no)
 		d.Error = services.ErrNoMatch.Error()
 		h.renderPortal(w, r, http.StatusOK, "track", "办件进度查询", d)
 		return nil, false
 	}
 	if err != nil {
-		h.Log.Error("portal: lookup", "err", err)
+		h.kit.Log.Error("portal: lookup", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return nil, false
 	}
 	return &p, true
 }
 
-func portalStages(p *services.Progress) []stageView {
-	var out []stageView
-	for i, st := range p.Stages {
-		sv := stageView{Stage: st, State: "todo"}
-		switch {
-		case p.Status == services.StatusApproved || i < p.Stage:
-			sv.State = "done"
-		case i == p.Stage && p.Status == services.StatusProcessing:
-			sv.State = "current"
-		case i == p.Stage && p.Status == services.StatusRejected:
-			sv.State = "rejected"
-		}
-		out = append(out, sv)
-	}
-	return out
-}
-
 // portalTrack answers the lookup. Nothing of it is logged: the tracking
 // number and the digits are what an attacker would want in a log.
-func (h *handler) portalTrack(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !cleanForm(r) {
+func (h *pages) portalTrack(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || !web.CleanForm(r) {
 		h.renderPortal(w, r, http.StatusBadRequest, "track", "办件进度查询", trackData{Error: "提交的内容无法识别,请重新输入。"})
 		return
 	}
@@ -209,14 +214,14 @@ func (h *handler) portalTrack(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.renderPortal(w, r, http.StatusOK, "track", "办件进度查询", trackData{No: no, Last4: last4, P: p, Stages: portalStages(p),
+	h.renderPortal(w, r, http.StatusOK, "track", "办件进度查询", trackData{No: no, Last4: last4, P: p, Stages: services.ChainStates(p.Stages, p.Stage, p.Status),
 		Finished: p.Status == services.StatusApproved || p.Status == services.StatusRejected})
 }
 
 // portalRate records the resident's rating of a finished case; it needs
 // the same proof as the lookup.
-func (h *handler) portalRate(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil || !cleanForm(r) {
+func (h *pages) portalRate(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil || !web.CleanForm(r) {
 		h.renderPortal(w, r, http.StatusBadRequest, "track", "办件进度查询", trackData{Error: "提交的内容无法识别,请重新输入。"})
 		return
 	}
@@ -228,13 +233,13 @@ func (h *handler) portalRate(w http.ResponseWriter, r *http.Request) {
 	}
 	d := trackData{No: no, Last4: last4, Score: score, Finished: p.Status == services.StatusApproved || p.Status == services.StatusRejected}
 	status := http.StatusOK
-	err := h.Services.Rate(r.Context(), no, last4, score, r.PostFormValue("note"))
+	err := h.svc.Rate(r.Context(), no, last4, score, r.PostFormValue("note"))
 	var se *services.StateError
 	var fe register.FieldErrors
 	switch {
 	case err == nil:
 		d.Rated = true
-		h.Log.Info("portal: application rated")
+		h.kit.Log.Info("portal: application rated")
 	case errors.As(err, &se):
 		d.RateErr = se.Error()
 		status = http.StatusConflict
@@ -244,15 +249,15 @@ func (h *handler) portalRate(w http.ResponseWriter, r *http.Request) {
 		d.RateErr = fe.Error()
 		status = http.StatusUnprocessableEntity
 	default:
-		h.Log.Error("portal: rate", "err", err)
+		h.kit.Log.Error("portal: rate", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
 	}
 	// Show the progress as it now stands.
-	if now, err := h.Services.Lookup(r.Context(), no, last4); err == nil {
+	if now, err := h.svc.Lookup(r.Context(), no, last4); err == nil {
 		p = &now
 	}
-	d.P, d.Stages = p, portalStages(p)
+	d.P, d.Stages = p, services.ChainStates(p.Stages, p.Stage, p.Status)
 	h.renderPortal(w, r, status, "track", "办件进度查询", d)
 }
 
@@ -266,7 +271,7 @@ type verifyData struct {
 // portalVerify checks a certificate's verification code: whether it is
 // valid or revoked, what it is, who issued it when, and the holder's
 // masked name — nothing the paper in hand does not show.
-func (h *handler) portalVerify(w http.ResponseWriter, r *http.Request) {
+func (h *pages) portalVerify(w http.ResponseWriter, r *http.Request) {
 	code := strings.TrimSpace(r.URL.Query().Get("code"))
 	d := verifyData{Code: code}
 	if !utf8.ValidString(code) || len(code) > 40 {
@@ -276,17 +281,17 @@ func (h *handler) portalVerify(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	if code != "" {
 		d.Checked = true
-		if !h.Lookups.Allow("verify "+ClientAddr(r), "verify") { // a budget of its own
+		if !h.lookups.Allow("verify "+web.ClientAddr(r), "verify") { // a budget of its own
 			d.Error = "核验次数过多,请稍后再试。"
 			h.renderPortal(w, r, http.StatusTooManyRequests, "verify", "证明核验", d)
 			return
 		}
-		v, err := h.Services.Verify(r.Context(), code)
+		v, err := h.svc.Verify(r.Context(), code)
 		switch {
 		case errors.Is(err, services.ErrBadCode):
 			d.Error = err.Error()
 		case err != nil:
-			h.Log.Error("portal: verify", "err", err)
+			h.kit.Log.Error("portal: verify", "err", err)
 			http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 			return
 		default:
