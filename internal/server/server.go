@@ -21,6 +21,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/events/eventsweb"
 	"shequ/internal/exports"
 	"shequ/internal/imports"
 	"shequ/internal/notify"
@@ -122,7 +123,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Archive: arch, Lookups: cfg.Lookups, Events: ev, Imports: imp, Exports: exp, Reports: rep})
+		Services: svc, Archive: arch, Lookups: cfg.Lookups, Imports: imp, Exports: exp, Reports: rep})
+	eventsweb.Routes(rt, kit, eventsweb.Deps{Events: ev, Org: org, Log: log})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }

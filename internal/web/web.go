@@ -23,7 +23,6 @@ import (
 	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
-	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/imports"
 	"shequ/internal/orgtree"
@@ -39,7 +38,6 @@ type Deps struct {
 	Org           *orgtree.Store
 	Accounts      *accounts.Store
 	Access        *access.Service
-	Events        *events.Store
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
 	Reports       *reports.Service
@@ -106,7 +104,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 
 	h.reportRoutes(rt)
 	h.servicesRoutes(rt)
-	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 	if d.Imports != nil {
 		h.importRoutes(rt)
