@@ -63,21 +63,12 @@ func (h *handler) eventView(r *http.Request, c *caller, e *events.Event, full bo
 	if err != nil {
 		return eventJSON{}, err
 	}
-	f := c.viewer.Scope(events.PermRead).Fields(e.Place())
-	if !c.viewer.Scope(events.PermRead).Contains(e.Place()) {
-		f = c.viewer.Scope(events.PermHandle).Fields(e.Place())
-	}
 	cp := *e
-	cp.ReporterName = f.Text("event", "reporter_name", e.ReporterName)
-	cp.ReporterPhone = f.Phone("event", "reporter_phone", e.ReporterPhone)
+	cp.ReporterName, cp.ReporterPhone = events.Reporter(c.viewer, e)
 	out := eventJSON{Event: &cp, CategoryName: cat.Name(e.Category), StatusName: events.StatusNames[e.Status],
 		Overdue: e.Overdue(h.Events.Now())}
 	if full {
-		for _, a := range events.Actions(e.Status) {
-			if h.Events.May(r.Context(), c.viewer, a, e) {
-				out.Actions = append(out.Actions, a)
-			}
-		}
+		out.Actions = h.Events.Allowed(r.Context(), c.viewer, e)
 		if out.Steps, err = h.Events.Steps(r.Context(), e); err != nil {
 			return out, err
 		}

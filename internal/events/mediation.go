@@ -75,8 +75,10 @@ func createMediation(ctx context.Context, q database.Querier, e *Event, now time
 	return err
 }
 
-// mediationFields is what v may see of the parties of e's mediation.
-func mediationFields(v *access.Viewer, e *Event) access.Fields {
+// personalFields is what v may see of the people named in e (its reporter,
+// the parties of its mediation): v's field set for events where v reads
+// events, or else where v handles them.
+func personalFields(v *access.Viewer, e *Event) access.Fields {
 	if v.Scope(PermRead).Contains(e.Place()) {
 		return v.Scope(PermRead).Fields(e.Place())
 	}
@@ -96,7 +98,7 @@ func (s *Store) Mediation(ctx context.Context, v *access.Viewer, e *Event) (*Med
 	if err != nil || m == nil {
 		return m, err
 	}
-	f := mediationFields(v, e)
+	f := personalFields(v, e)
 	for i := range m.Parties {
 		p := &m.Parties[i]
 		p.Name = f.Text("mediation", "party_name", p.Name)
@@ -186,7 +188,7 @@ func (s *Store) SaveMediation(ctx context.Context, v *access.Viewer, id int64, m
 		if utf8.RuneCountInString(m.Agreement) > 5000 {
 			fe["agreement"] = "协议内容不能超过5000字"
 		}
-		f := mediationFields(v, e)
+		f := personalFields(v, e)
 		var parties []Party
 		for i, p := range m.Parties {
 			p.Name, p.Phone, p.IDNumber = strings.TrimSpace(p.Name), strings.TrimSpace(p.Phone), strings.TrimSpace(p.IDNumber)

@@ -21,6 +21,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/events"
+	"shequ/internal/events/eventsweb"
 	"shequ/internal/exports"
 	"shequ/internal/exports/exportsweb"
 	"shequ/internal/imports"
@@ -131,9 +132,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
 	portalweb.Routes(rt, kit, portalweb.Deps{Services: svc, Lookups: cfg.Lookups})
+	eventsweb.Routes(rt, kit, eventsweb.Deps{Events: ev, Org: org, Log: log})
 	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
 		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc, Events: ev})
+		Services: svc})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,

@@ -65,7 +65,7 @@ func (k *Kit) HandleWithBody(rt *Routes, pattern string, rule access.Rule, maxBo
 			} else {
 				err = r.ParseForm()
 			}
-			if err != nil || !cleanForm(r) {
+			if err != nil || !CleanForm(r) {
 				var tooBig *http.MaxBytesError
 				if errors.As(err, &tooBig) && maxBody > 64<<10 {
 					k.ErrorPage(w, r, rq, http.StatusRequestEntityTooLarge)
@@ -138,9 +138,9 @@ func (k *Kit) Recover(next http.Handler) http.Handler {
 	})
 }
 
-// cleanForm reports whether every value of a posted form is valid UTF-8
+// CleanForm reports whether every value of a posted form is valid UTF-8
 // without NUL characters; no form of ours sends anything else.
-func cleanForm(r *http.Request) bool {
+func CleanForm(r *http.Request) bool {
 	for _, vs := range r.PostForm {
 		for _, v := range vs {
 			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {

@@ -21,7 +21,6 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
-	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/services"
@@ -34,7 +33,6 @@ type Deps struct {
 	Org           *orgtree.Store
 	Accounts      *accounts.Store
 	Access        *access.Service
-	Events        *events.Store
 	Audit         *audit.Log
 	Throttle      *accounts.Throttle
 	Log           *slog.Logger
@@ -59,7 +57,6 @@ func Pages(rt *Routes, k *Kit, d Deps) {
 	k.AddLabels(labels)
 	labelKit = k
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(pageFS(), funcs)}
-	h.eventRoutes(rt)
 	h.adminRoutes(rt)
 
 }

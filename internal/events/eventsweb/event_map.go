@@ -1,0 +1,185 @@
+package eventsweb
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"shequ/internal/events"
+	"shequ/internal/orgtree"
+	"shequ/internal/web"
+)
+
+// The map of open events by grid, drawn as SVG on the server from the
+// grids' GeoJSON boundaries: no script, no tiles, a few kilobytes.
+
+type eventMapGrid struct {
+	Unit               orgtree.Unit
+	Path               string
+	Fill, TextFill     string
+	Stroke             string
+	StrokeWidth        float64
+	X, Y, FontSize     float64
+	Open, Overdue, Red int
+}
+
+type eventPoint struct {
+	X, Y    float64
+	Href    string
+	Title   string
+	Overdue bool
+}
+
+type eventMapData struct {
+	Unit          orgtree.Unit
+	Width, Height float64
+	Grids         []eventMapGrid
+	All           []eventMapGrid
+	Points        []eventPoint
+	Legend        []web.LegendItem
+	Outside       events.GridCount // open events in no grid
+	TotalOpen     int
+	TotalOverdue  int
+}
+
+// eventUnit is the unit an events page starts from: ?org=, or the one unit
+// the viewer's events.read scope is bound to, or the top of the tree.
+func (h *handler) eventUnit(ctx context.Context, r *http.Request, rq *web.Request) (orgtree.Unit, error) {
+	if id, ok := web.QueryID(r, "org"); ok {
+		u, err := h.Org.Get(ctx, id)
+		if err != nil {
+			return u, events.ErrNotFound
+		}
+		sc := rq.Viewer.Scope(events.PermRead)
+		if !sc.Whole() && !sc.Contains(web.UnitPlace(u)) && !h.unitAbove(ctx, sc.Units(), u.ID) {
+			return u, events.ErrNotFound
+		}
+		return u, nil
+	} else if r.URL.Query().Has("org") {
+		return orgtree.Unit{}, events.ErrNotFound
+	}
+	if units := rq.Viewer.Scope(events.PermRead).Units(); len(units) == 1 {
+		return h.Org.Get(ctx, units[0])
+	}
+	roots, err := h.Org.Roots(ctx)
+	if err != nil || len(roots) == 0 {
+		return orgtree.Unit{}, err
+	}
+	return roots[0], nil
+}
+
+// unitAbove reports whether u lies within one of the units (a street
+// operator looking at their street).
+func (h *handler) unitAbove(ctx context.Context, units []int64, u int64) bool {
+	for _, a := range units {
+		if ok, _ := h.Org.IsWithin(ctx, u, a); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	ctx := r.Context()
+	unit, err := h.eventUnit(ctx, r, rq)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	counts, err := h.Events.GridCounts(ctx, rq.Viewer, unit.ID)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	var grids []orgtree.Unit
+	if unit.Level == orgtree.LevelGrid {
+		grids = []orgtree.Unit{unit}
+	} else if grids, err = h.Org.Descendants(ctx, unit.ID, orgtree.LevelGrid); err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	orgtree.Sort(grids)
+	open, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Unit: unit.ID, Open: true, Limit: 500})
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	d := eventMapData{Unit: unit, Outside: counts[0]}
+	for _, c := range counts {
+		d.TotalOpen += c.Open
+		d.TotalOverdue += c.Overdue
+	}
+	drawEventMap(&d, grids, counts, open, h.Events.Now(), rq)
+	h.tmpl.Render(w, r, http.StatusOK, "events_map", web.NewPage(rq, unit.Name+"事件地图", "events", d))
+}
+
+// drawEventMap colours each grid by its open events, outlines grids with
+// overdue ones, and places the open events that have a position.
+func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events.GridCount, open []*events.Event, now time.Time, rq *web.Request) {
+	maxOpen := 0
+	for _, g := range grids {
+		maxOpen = max(maxOpen, counts[g.ID].Open)
+	}
+	step := web.NiceStep(maxOpen)
+	type parsed struct {
+		i   int
+		geo orgtree.Geometry
+	}
+	var drawn []parsed
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, g := range grids {
+		c := counts[g.ID]
+		mg := eventMapGrid{Unit: g, Open: c.Open, Overdue: c.Overdue, Red: c.Red, Fill: web.MapEmptyFill, TextFill: "#222",
+			Stroke: "#ffffff", StrokeWidth: 3}
+		if c.Open > 0 {
+			k := min((c.Open-1)/step, len(web.MapScale)-1)
+			mg.Fill, mg.TextFill = web.MapScale[k].Fill, web.MapScale[k].Text
+		}
+		if c.Overdue > 0 {
+			mg.Stroke, mg.StrokeWidth = "#b3261e", 6
+		}
+		d.All = append(d.All, mg)
+		geo, err := orgtree.ParseGeometry(g.Boundary)
+		if g.Boundary == "" || err != nil {
+			continue
+		}
+		a, b, cc, e := geo.Bounds()
+		minX, minY, maxX, maxY = math.Min(minX, a), math.Min(minY, b), math.Max(maxX, cc), math.Max(maxY, e)
+		drawn = append(drawn, parsed{len(d.All) - 1, geo})
+	}
+	if maxOpen > 0 {
+		for c := range web.MapScale {
+			from, to := c*step+1, (c+1)*step
+			if from > maxOpen {
+				break
+			}
+			d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapScale[c].Fill, Label: strconv.Itoa(from) + "–" + strconv.Itoa(to) + "件"})
+		}
+	}
+	d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapEmptyFill, Label: "无在办事件"})
+	if len(drawn) == 0 {
+		return
+	}
+	p := orgtree.NewProjection(minX, minY, maxX, maxY, web.MapWidth)
+	d.Width, d.Height = p.Width, math.Ceil(p.Height)
+	for _, x := range drawn {
+		mg := d.All[x.i]
+		mg.Path = p.SVGPath(x.geo)
+		a, b, c, e := x.geo.Bounds()
+		x0, y0 := p.Point(a, e)
+		x1, y1 := p.Point(c, b)
+		mg.X, mg.Y = (x0+x1)/2, (y0+y1)/2
+		mg.FontSize, _ = web.LabelSize(mg.Unit.Name, strconv.Itoa(mg.Open)+"件", x1-x0, y1-y0)
+		d.Grids = append(d.Grids, mg)
+	}
+	for _, e := range open {
+		if e.Lat == nil || *e.Lon < minX || *e.Lon > maxX || *e.Lat < minY || *e.Lat > maxY {
+			continue
+		}
+		x, y := p.Point(*e.Lon, *e.Lat)
+		d.Points = append(d.Points, eventPoint{X: x, Y: y, Href: eventBase(rq.Viewer, e), Title: e.Title + " " + e.TrackingNo,
+			Overdue: e.Overdue(now)})
+	}
+}

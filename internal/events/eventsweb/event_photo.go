@@ -1,0 +1,29 @@
+package eventsweb
+
+import (
+	"net/http"
+	"strconv"
+
+	"shequ/internal/web"
+)
+
+// eventPhoto serves one photo of an event to staff who may see the event.
+func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	e, ok := h.loadEvent(w, r, rq)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("photo"), 10, 64)
+	if err != nil {
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	a, data, err := h.Events.AttachmentData(r.Context(), e, id)
+	if err != nil {
+		h.fail(w, r, rq, err)
+		return
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Cache-Control", "private, max-age=86400")
+	w.Write(data)
+}
