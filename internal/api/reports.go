@@ -8,8 +8,10 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/events"
 	"shequ/internal/indicators"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 )
 
 // Reports as JSON, for department systems that take the numbers instead of
@@ -19,7 +21,7 @@ import (
 
 func (h *handler) reportRoutes(rt *access.Routes) {
 	if h.Reports == nil {
-		h.Reports = reports.New(h.DB, h.Audit)
+		h.Reports = reports.New(h.DB, h.Audit, events.NewIndicatorSource, services.NewIndicatorSource)
 	}
 	read := access.Rule{Perm: "reports.read"}
 	unit := access.Rule{Perm: "reports.read", Object: "unit"}

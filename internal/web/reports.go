@@ -14,10 +14,12 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/events"
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 )
 
 // Reports (报表): a template computed for a unit and a period, each number
@@ -54,7 +56,7 @@ func init() {
 
 func (h *handler) reportRoutes(rt *access.Routes) {
 	if h.Reports == nil {
-		h.Reports = reports.New(h.DB, h.Audit)
+		h.Reports = reports.New(h.DB, h.Audit, events.NewIndicatorSource, services.NewIndicatorSource)
 	}
 	read := access.Rule{Perm: permReportsRead}
 	unit := func(perm, auditAction string) access.Rule {
