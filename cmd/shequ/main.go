@@ -33,6 +33,7 @@ const usage = `shequ — 社区治理与便民服务平台
   shequ bench   [--db …] [--persons N] [--only events|reports]            性能测量(每行一个 JSON)
 
 --db 默认为 ./shequ.db(SQLite);以 postgres:// 开头时使用 PostgreSQL。
+环境变量 SHEQU_NODE=0…30 指定本进程的 id 节点号(默认打开数据库时自动租用)。
 `
 
 func main() {
@@ -44,6 +45,18 @@ func main() {
 		p = strings.ReplaceAll(p, "%p", strconv.Itoa(os.Getpid()))
 		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
 			defer pprof.StopCPUProfile()
+		}
+	}
+	// SHEQU_NODE=n gives the process id node n instead of one leased
+	// from the database (README, "Several processes on one database").
+	if v := os.Getenv("SHEQU_NODE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err == nil {
+			err = database.UseNode(n)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "错误: SHEQU_NODE:", err)
+			os.Exit(2)
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

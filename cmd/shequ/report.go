@@ -14,6 +14,7 @@ import (
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 	"shequ/internal/reports"
+	"shequ/internal/server"
 )
 
 func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -32,7 +33,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	s := reports.New(db, nil)
+	s := reports.New(db, nil, server.IndicatorSources()...)
 	if *install {
 		ok, err := s.InstallSample(ctx)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"shequ/internal/database/dbtest"
 	"shequ/internal/indicators"
 	"shequ/internal/reports"
+	"shequ/internal/server"
 )
 
 // The reports' pages need a template: the world installs the sample (a
@@ -25,7 +26,7 @@ import (
 func init() {
 	sample := func(t *testing.T, w *world) *reports.Template {
 		t.Helper()
-		s := reports.New(w.db, nil)
+		s := reports.New(w.db, nil, server.IndicatorSources()...)
 		if _, err := s.InstallSample(context.Background()); err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,8 @@ import (
 	"shequ/internal/register"
 )
 
-func init() { groups["access"] = accessBench }
+// Access is the group of accessBench.
+var Access = Group{Name: "access", run: accessBench}
 
 // accessBench measures what the scope check and the field set add to person
 // search: the same queries run with the system's unrestricted scope and as

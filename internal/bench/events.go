@@ -25,14 +25,11 @@ import (
 	"shequ/internal/orgtree"
 )
 
-func init() {
-	// The events group starts its own server on a database of its own (a
-	// throwaway SQLite file): it runs only when asked for.
-	groups["events"] = func(v env) error {
-		return RunEvents(v.ctx, EventOptions{Binary: v.opt.Binary, Duration: v.opt.Duration, Workers: v.opt.Workers}, v.e.w, v.logw)
-	}
-	hidden["events"] = true
-}
+// Events starts its own server on a database of its own (a throwaway
+// SQLite file): it runs only when asked for.
+var Events = Group{Name: "events", Hidden: true, run: func(v env) error {
+	return RunEvents(v.ctx, EventOptions{Binary: v.opt.Binary, Duration: v.opt.Duration, Workers: v.opt.Workers}, v.e.w, v.logw)
+}}
 
 // EventOptions sizes the events benchmark.
 type EventOptions struct {

@@ -31,11 +31,8 @@ import (
 // then the same list again with nothing to change, then the time the
 // sqlite3 shell takes to .import the same csv into an empty table, and a
 // 100,000-row xlsx. It changes the database: run it on a copy.
-func init() {
-	groups["import"] = importBench
-	// It changes the database: only when asked for.
-	hidden["import"] = true
-}
+// Import changes the database: it runs only when asked for.
+var Import = Group{Name: "import", Hidden: true, run: importBench}
 
 func importBench(v env) error {
 	ctx, e, db, opt, logw := v.ctx, v.e, v.db, v.opt, v.logw

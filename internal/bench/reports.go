@@ -18,11 +18,9 @@ import (
 	"shequ/internal/reports"
 )
 
-func init() {
-	groups["reports"] = reportsBench
-	// It runs for minutes (the naive way is slow by design): only when asked.
-	hidden["reports"] = true
-}
+// Reports runs for minutes (the naive way is slow by design): only when
+// asked for.
+var Reports = Group{Name: "reports", Hidden: true, run: reportsBench}
 
 // reportsBench measures issue 5's figure (shequ bench --only reports): the
 // whole sample template (358 items) computed for every org unit of the
@@ -40,7 +38,7 @@ func init() {
 // a ratio that would say more about the planner than about the design.
 func reportsBench(v env) error {
 	ctx, db := v.ctx, v.db
-	svc := reports.New(db, nil)
+	svc := reports.New(db, nil, v.opt.Sources...)
 	if _, err := svc.InstallSample(ctx); err != nil {
 		return err
 	}

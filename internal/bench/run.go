@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/demo"
+	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/server"
@@ -33,12 +35,16 @@ type Options struct {
 	Load    bool     // load the city preset first (the database must be empty)
 	Queries int      // operations per latency figure
 	Binary  string   // the shequ executable, for the start-up measurement
-	Only    []string // the groups to run (see groups); all when empty
+	Groups  []Group  // the groups there are, as the command lists them
+	Only    []string // the names of the groups to run; all not Hidden when empty
 	Layout  string   // index cards: a4sheet or a6 (the cards group)
 	// The events group: how long events are created and by how many
 	// clients at once.
 	Duration time.Duration
 	Workers  int
+	// Sources make the entities reports count beside the register's
+	// (the reports group), as the server's reports do.
+	Sources []indicators.SourceFunc
 }
 
 // env is what every group of measurements works with.
@@ -78,22 +84,26 @@ func (v env) persons() (int, []sampled, error) {
 	return r.persons, r.sample, r.err
 }
 
-// groups are the sets of measurements, by the name --only selects them.
-// Each capability adds its own in a file of its own, from an init function.
-// Groups named in hidden run only when asked for (child processes of other
-// groups, groups that need a database of their own).
-var (
-	groups = map[string]func(env) error{
-		"register": registerBench,
-	}
-	hidden = map[string]bool{}
-)
+// Group is a set of measurements, selected by its name with --only. Each
+// capability declares its own in a file of its own; the bench command lists
+// the groups it offers.
+type Group struct {
+	Name string
+	// Hidden groups run only when asked for: child processes of other
+	// groups, groups that need a database of their own or change it.
+	Hidden bool
+	run    func(env) error
+}
 
-// Groups lists the names of the groups of measurements.
-func Groups() []string {
+// Register measures the register: person search and detail, subtree
+// queries, and the server's start-up.
+var Register = Group{Name: "register", run: registerBench}
+
+// Names lists the names of groups, sorted.
+func Names(groups []Group) []string {
 	var out []string
-	for k := range groups {
-		out = append(out, k)
+	for _, g := range groups {
+		out = append(out, g.Name)
 	}
 	sort.Strings(out)
 	return out
@@ -122,30 +132,31 @@ func Run(ctx context.Context, opt Options, out, logw io.Writer) error {
 		}
 		e.emit(Result{Bench: "demo_load_city", Value: time.Since(start).Seconds(), Unit: "s", N: sum.Persons})
 	}
-	run := opt.Only
-	if len(run) == 0 {
-		for _, g := range Groups() {
-			if !hidden[g] {
+	var run []Group
+	if len(opt.Only) == 0 {
+		for _, g := range opt.Groups {
+			if !g.Hidden {
 				run = append(run, g)
 			}
 		}
 	}
-	v := env{ctx: ctx, db: db, e: e, opt: opt, logw: logw, reg: &registerSample{}}
-	for _, name := range run {
-		g, ok := groups[name]
-		if !ok {
-			return fmt.Errorf("没有名为 %q 的测量组(可选: %s)", name, strings.Join(Groups(), ", "))
+	for _, name := range opt.Only {
+		i := slices.IndexFunc(opt.Groups, func(g Group) bool { return g.Name == name })
+		if i < 0 {
+			return fmt.Errorf("没有名为 %q 的测量组(可选: %s)", name, strings.Join(Names(opt.Groups), ", "))
 		}
-		fmt.Fprintf(logw, "bench: %s\n", name)
-		if err := g(v); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		run = append(run, opt.Groups[i])
+	}
+	v := env{ctx: ctx, db: db, e: e, opt: opt, logw: logw, reg: &registerSample{}}
+	for _, g := range run {
+		fmt.Fprintf(logw, "bench: %s\n", g.Name)
+		if err := g.run(v); err != nil {
+			return fmt.Errorf("%s: %w", g.Name, err)
 		}
 	}
 	return nil
 }
 
-// registerBench measures the register: person search and detail, subtree
-// queries, and the server's start-up.
 func registerBench(v env) error {
 	persons, sample, err := v.persons()
 	if err != nil {

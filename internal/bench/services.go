@@ -22,13 +22,15 @@ import (
 	"shequ/internal/services"
 )
 
-func init() {
-	groups["services"] = func(v env) error { return servicesBench(v.ctx, v.opt, v.db, v.e, v.logw) }
-	groups["cards"] = func(v env) error { return cardsBench(v.ctx, v.db, v.e, v.opt.Layout) }
-	// The service hall works on 城北 (an empty database is loaded with it),
-	// not on the city the other groups measure; cards is its child process.
-	hidden["services"], hidden["cards"] = true, true
-}
+// Services and Cards work on 城北 (an empty database is loaded with it),
+// not on the city the other groups measure; Cards is the child process of
+// Services. They run only when asked for.
+var (
+	Services = Group{Name: "services", Hidden: true, run: func(v env) error {
+		return servicesBench(v.ctx, v.opt, v.db, v.e, v.logw)
+	}}
+	Cards = Group{Name: "cards", Hidden: true, run: func(v env) error { return cardsBench(v.ctx, v.db, v.e, v.opt.Layout) }}
+)
 
 // servicesBench measures the service hall (shequ bench --only services):
 // batch index cards for every household of 城北 as one PDF (time and peak

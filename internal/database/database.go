@@ -67,8 +67,21 @@ type Tuning struct {
 	MapBytes int64
 }
 
-// OpenTuned is Open with the given tuning.
+// OpenTuned is Open with the given tuning. On a migrated database it leases
+// the process's id node (lease.go); Close frees it.
 func OpenTuned(ctx context.Context, dsn string, t Tuning) (*DB, error) {
+	db, err := openEngine(ctx, dsn, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.leaseIfMigrated(ctx); err != nil {
+		db.DB.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openEngine(ctx context.Context, dsn string, t Tuning) (*DB, error) {
 	if IsPostgresDSN(dsn) {
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {

@@ -63,7 +63,8 @@ func (db *DB) migrations() ([]migration, error) {
 }
 
 // Migrate applies every migration not yet applied, each in its own
-// transaction, and reports how many it applied.
+// transaction, and reports how many it applied. Then it leases the
+// process's id node, as Open does on a migrated database.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
@@ -114,7 +115,9 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		}
 		n++
 	}
-	return n, nil
+	// The schema now has id_nodes: a process that opened the database
+	// before it was migrated leases its id node here.
+	return n, db.leaseNode(ctx)
 }
 
 // SchemaVersion is the highest applied migration, 0 on an empty database.

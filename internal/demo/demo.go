@@ -45,6 +45,7 @@ import (
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 )
 
 // Options selects and sizes a preset.
@@ -211,8 +212,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		return sum, loadErr
 	}
 	// The sample monthly report (示例, 358 items), so that the demo shows a
-	// computed report; installing it again is a no-op.
-	if _, err := reports.New(db, nil).InstallSample(ctx); err != nil {
+	// computed report; installing it again is a no-op. It counts 事件 and
+	// 办件, whose sources it compiles its indicators against.
+	if _, err := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource).InstallSample(ctx); err != nil {
 		return sum, fmt.Errorf("示例报表: %w", err)
 	}
 	return sum, nil

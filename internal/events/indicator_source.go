@@ -19,7 +19,7 @@ import (
 // An event exists from the day it was reported (Beijing time). Its status
 // on a day is replayed from its steps, so 在办 and 已结案 hold for past
 // periods; the level, department, 按期 and the rating are today's.
-func init() { indicators.Provide(newIndicatorSource) }
+var _ indicators.SourceFunc = NewIndicatorSource
 
 type indicatorSource struct {
 	db  *database.DB
@@ -35,7 +35,9 @@ type indicatorSource struct {
 // eventKinds name the categories' kinds.
 var eventKinds = []indicators.Value{{Code: "general", Name: "一般事件"}, {Code: "dispute", Name: "矛盾纠纷"}}
 
-func newIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source, error) {
+// NewIndicatorSource makes the source of 事件 on db, reading the categories
+// and departments its values come from.
+func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source, error) {
 	s := &indicatorSource{db: db, groupOf: map[string]string{}, kindOf: map[string]string{}}
 	var groups, cats, depts []indicators.Value
 	rows, err := db.QueryContext(ctx, `SELECT code, COALESCE(parent, ''), name, kind FROM event_categories ORDER BY sort, code`)

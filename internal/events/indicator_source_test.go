@@ -32,7 +32,7 @@ func TestIndicatorSource(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		reg, err := indicators.NewRegistry(ctx, db)
+		reg, err := indicators.NewRegistry(ctx, db, NewIndicatorSource)
 		if err != nil {
 			t.Fatal(err)
 		}

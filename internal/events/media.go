@@ -9,7 +9,6 @@ import (
 	_ "image/gif" // decoders for the accepted formats
 	"image/jpeg"
 	_ "image/png"
-	"net/http"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -43,6 +42,28 @@ var (
 	ErrPhotoHuge  = errors.New("照片像素过大(超过5000万像素)")
 )
 
+// photoSignatures are the first bytes of the formats photos are accepted
+// in, as net/http's content sniffing knows them.
+var photoSignatures = []struct {
+	format string
+	magic  string
+}{
+	{"jpeg", "\xFF\xD8\xFF"},
+	{"png", "\x89PNG\r\n\x1A\n"},
+	{"gif", "GIF87a"},
+	{"gif", "GIF89a"},
+}
+
+// photoFormat names the accepted format data starts like, "" for any other.
+func photoFormat(data []byte) string {
+	for _, s := range photoSignatures {
+		if bytes.HasPrefix(data, []byte(s.magic)) {
+			return s.format
+		}
+	}
+	return ""
+}
+
 // decoding a photo takes tens of megabytes; two at a time is plenty for a
 // small server
 var photoSlots = make(chan struct{}, 2)
@@ -58,9 +79,7 @@ func PreparePhoto(name string, data []byte) (Photo, error) {
 	case len(data) > MaxUpload:
 		return Photo{}, ErrPhotoSize
 	}
-	switch http.DetectContentType(data) {
-	case "image/jpeg", "image/png", "image/gif":
-	default:
+	if photoFormat(data) == "" {
 		return Photo{}, ErrPhotoType
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))

@@ -9,6 +9,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -132,4 +133,30 @@ func pngHeader(w, h uint32) []byte {
 	b = append(b, ihdr...)
 	b = binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
 	return b
+}
+
+// TestPhotoFormat holds photoFormat to what net/http's content sniffing,
+// which it replaces, said about the same bytes.
+func TestPhotoFormat(t *testing.T) {
+	for _, data := range [][]byte{
+		[]byte("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00"),
+		[]byte("\xFF\xD8\xFF\xE1\x00\x10Exif\x00\x00"),
+		[]byte("\x89PNG\r\n\x1A\n\x00\x00\x00\rIHDR"),
+		[]byte("GIF87a\x01\x00\x01\x00"),
+		[]byte("GIF89a\x01\x00\x01\x00"),
+		[]byte("\xFF\xD8"),        // cut short
+		[]byte("\x89PNG\r\n\x1A"), // cut short
+		[]byte("GIF88a\x01\x00"),  // no such version
+		[]byte("RIFF\x00\x00\x00\x00WEBPVP8 "),
+		[]byte("BM\x00\x00\x00\x00"), // bmp
+		[]byte("<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>"),
+		[]byte("%PDF-1.7\n"),
+		[]byte("hello"),
+		{},
+	} {
+		want := map[string]string{"image/jpeg": "jpeg", "image/png": "png", "image/gif": "gif"}[http.DetectContentType(data)]
+		if got := photoFormat(data); got != want {
+			t.Errorf("photoFormat(%q) = %q, net/http sniffs %q", data, got, want)
+		}
+	}
 }

@@ -3,7 +3,6 @@ package indicators
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -185,8 +184,8 @@ type Record struct {
 // Source supplies the records of one or more entities, one community at a
 // time. The register's source reads its tables and change events; other
 // capabilities (events, applications, visits) supply their own records by
-// implementing Source and registering it with Provide, without touching the
-// engine.
+// implementing Source, without touching the engine; whoever builds the
+// reports (server.New, the report command) lists their SourceFuncs.
 type Source interface {
 	// Entities lists the entities the source supplies. They are built
 	// (slots assigned) when the registry is made.
@@ -265,17 +264,22 @@ type Registry struct {
 	source   map[string]Source
 }
 
+// SourceFunc makes another capability's Source on db, reading the
+// catalogues its entities' values come from (categories, service items):
+// internal/events.NewIndicatorSource for 事件, internal/services' for 办件.
+type SourceFunc func(ctx context.Context, db *database.DB) (Source, error)
+
 // NewRegistry builds a registry from sources: the register's and the org
-// tree's, then those given, then those provided by other packages through
-// Provide. It reads the catalogues the entities' values come from (tag
-// kinds, org levels), so make a new one when those change.
-func NewRegistry(ctx context.Context, db *database.DB, sources ...Source) (*Registry, error) {
+// tree's, then those made by the given functions. It reads the catalogues
+// the entities' values come from (tag kinds, org levels), so make a new one
+// when those change.
+func NewRegistry(ctx context.Context, db *database.DB, sources ...SourceFunc) (*Registry, error) {
 	return NewRegistryCached(ctx, db, nil, sources...)
 }
 
 // NewRegistryCached is NewRegistry with the register's rows kept in cache
 // (nil: none) from one computation to the next.
-func NewRegistryCached(ctx context.Context, db *database.DB, cache *RowCache, sources ...Source) (*Registry, error) {
+func NewRegistryCached(ctx context.Context, db *database.DB, cache *RowCache, sources ...SourceFunc) (*Registry, error) {
 	r := &Registry{entities: map[string]*Entity{}, source: map[string]Source{}}
 	reg, err := NewRegisterSource(ctx, db)
 	if err != nil {
@@ -286,12 +290,9 @@ func NewRegistryCached(ctx context.Context, db *database.DB, cache *RowCache, so
 	if err != nil {
 		return nil, err
 	}
-	all := append([]Source{reg, org}, sources...)
-	providedMu.Lock()
-	ctors := append([]func(context.Context, *database.DB) (Source, error){}, provided...)
-	providedMu.Unlock()
-	for _, ctor := range ctors {
-		s, err := ctor(ctx, db)
+	all := []Source{reg, org}
+	for _, newSource := range sources {
+		s, err := newSource(ctx, db)
 		if err != nil {
 			return nil, err
 		}
@@ -354,21 +355,6 @@ func (r *Registry) sources() []Source {
 		}
 	}
 	return out
-}
-
-var (
-	providedMu sync.Mutex
-	provided   []func(ctx context.Context, db *database.DB) (Source, error)
-)
-
-// Provide lets another capability plug its records in: call it from the
-// package's init with a constructor (which may read the catalogues its
-// entities' values come from), and every registry made afterwards includes
-// the source. internal/events does so for 事件, internal/services for 办件.
-func Provide(ctor func(ctx context.Context, db *database.DB) (Source, error)) {
-	providedMu.Lock()
-	defer providedMu.Unlock()
-	provided = append(provided, ctor)
 }
 
 // fieldNames lists an entity's field labels, for error messages.

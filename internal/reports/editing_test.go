@@ -52,7 +52,7 @@ func newTemplate(t *testing.T, s *Service) *Template {
 func TestCreateTemplateChecksFields(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		s := New(db, nil)
+		s := New(db, nil, sources...)
 		if _, err := s.InstallSample(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestCreateTemplateChecksFields(t *testing.T) {
 func TestTemplateSectionsAndItems(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		s := New(db, nil)
+		s := New(db, nil, sources...)
 		if _, err := s.InstallSample(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -9,13 +9,19 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/events"
 	"shequ/internal/ident"
+	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
-	_ "shequ/internal/services" // the sample counts its applications (办件), as the server does
+	"shequ/internal/services"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
+
+// sources are the server's (server.IndicatorSources, which this package
+// cannot import): the sample counts applications (办件).
+var sources = []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource}
 
 // town is a random register over a street of two communities with three
 // grids each, every row dated between 2015 and mid-2026.

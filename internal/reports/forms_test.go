@@ -33,7 +33,7 @@ func blankForm(t *testing.T, sheet string, fill func(f *excelize.File)) []byte {
 func TestBlankFormChecks(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		s := New(db, nil)
+		s := New(db, nil, sources...)
 		if _, err := s.InstallSample(ctx); err != nil {
 			t.Fatal(err)
 		}

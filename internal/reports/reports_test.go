@@ -22,7 +22,7 @@ import (
 
 func setup(t *testing.T, db *database.DB, seed uint64) (*Service, *town, indicators.Period) {
 	t.Helper()
-	s := New(db, nil)
+	s := New(db, nil, sources...)
 	if _, err := s.InstallSample(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func TestReportExports(t *testing.T) {
 func TestIndicatorEditing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		s := New(db, nil)
+		s := New(db, nil, sources...)
 		if _, err := s.InstallSample(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -38,7 +38,7 @@ func TestSampleShape(t *testing.T) {
 func TestInstallSample(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		s := New(db, nil)
+		s := New(db, nil, sources...)
 		ok, err := s.InstallSample(ctx)
 		if err != nil || !ok {
 			t.Fatalf("install: %v %v", ok, err)
@@ -86,7 +86,7 @@ func TestInstallSample(t *testing.T) {
 func TestEngineAgreesWithNaiveAndAdds(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		s := New(db, nil)
+		s := New(db, nil, sources...)
 		if _, err := s.InstallSample(ctx); err != nil {
 			t.Fatal(err)
 		}

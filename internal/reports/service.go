@@ -15,7 +15,7 @@ type Service struct {
 	db      *database.DB
 	org     *orgtree.Store
 	audit   *audit.Log
-	sources []indicators.Source
+	sources []indicators.SourceFunc
 	cache   *indicators.RowCache
 	now     func() time.Time
 	// Workers limits the communities read at once (0: one per core).
@@ -23,9 +23,9 @@ type Service struct {
 }
 
 // New returns a Service on db. audit may be nil (command-line use, where
-// exports are the operator's own); sources are extra entities beyond the
-// register's and those plugged in through indicators.Provide.
-func New(db *database.DB, log *audit.Log, sources ...indicators.Source) *Service {
+// exports are the operator's own); sources make the entities of other
+// capabilities (事件, 办件) beside the register's and the org tree's.
+func New(db *database.DB, log *audit.Log, sources ...indicators.SourceFunc) *Service {
 	return &Service{db: db, org: orgtree.NewStore(db), audit: log, sources: sources, now: time.Now,
 		cache: indicators.NewRowCache(CacheBytes)}
 }

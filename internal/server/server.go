@@ -26,6 +26,7 @@ import (
 	"shequ/internal/exports/exportsweb"
 	"shequ/internal/imports"
 	"shequ/internal/imports/importsweb"
+	"shequ/internal/indicators"
 	"shequ/internal/notify"
 	"shequ/internal/open311"
 	"shequ/internal/orgtree"
@@ -71,6 +72,13 @@ type App struct {
 
 	stopNotify func() // stops the notification dispatcher and waits for it
 	stopEvents func() // stops the 督办 scheduler and waits for it
+}
+
+// IndicatorSources make the entities of the capabilities whose records
+// reports count beside the register's and the org tree's: 事件 and 办件.
+// The server's reports, `shequ report` and the reports benchmark use them.
+func IndicatorSources() []indicators.SourceFunc {
+	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource}
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -119,7 +127,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	}))
-	rep := reports.New(db, aud)
+	rep := reports.New(db, aud, IndicatorSources()...)
 	api.Routes(rt, api.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep})
 	open311.Routes(rt, open311.Deps{Events: ev, Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})

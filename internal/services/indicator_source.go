@@ -29,7 +29,7 @@ import (
 // returns hold for past periods; a rating counts from the day it was given.
 // The item's name, category and department are today's catalogue; 代办 and
 // the approving level are fixed at intake.
-func init() { indicators.Provide(newIndicatorSource) }
+var _ indicators.SourceFunc = NewIndicatorSource
 
 type indicatorSource struct {
 	db  *database.DB
@@ -61,7 +61,9 @@ var levelValues = []indicators.Value{
 	{Code: QueueDone, Name: "办结"},
 }
 
-func newIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source, error) {
+// NewIndicatorSource makes the source of 办件 on db, reading the service
+// items and departments its values come from.
+func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source, error) {
 	s := &indicatorSource{db: db, categoryOf: map[string]string{}, departmentOf: map[string]string{}}
 	var items, categories, depts []indicators.Value
 	// Inactive items too: their applications are still counted.

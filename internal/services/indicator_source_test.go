@@ -83,7 +83,7 @@ func TestIndicatorSource(t *testing.T) {
 		intake(f.southResident.ID, "linshi", true, "hukou", "hardship", "evidence", "form") // 临时救助, 代办: stage due 11-24
 		f.now = friday
 
-		reg, err := indicators.NewRegistry(ctx, db)
+		reg, err := indicators.NewRegistry(ctx, db, NewIndicatorSource)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +203,7 @@ func TestReplayMatchesRows(t *testing.T) {
 		if _, err := LoadDemo(ctx, db, DemoOptions{Seed: 3, Today: friday, PerCommunity: 60}); err != nil {
 			t.Fatal(err)
 		}
-		src, err := newIndicatorSource(ctx, db)
+		src, err := NewIndicatorSource(ctx, db)
 		if err != nil {
 			t.Fatal(err)
 		}

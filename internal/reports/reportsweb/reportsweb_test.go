@@ -14,8 +14,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"shequ/internal/events"
 	"shequ/internal/indicators"
 	"shequ/internal/reports"
+	"shequ/internal/services"
 )
 
 // TestReportPages: an administrator edits indicators (errors at the field,
@@ -25,7 +27,7 @@ import (
 func TestReportPages(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
-	if _, err := reports.New(fx.db, nil).InstallSample(ctx); err != nil {
+	if _, err := reports.New(fx.db, nil, events.NewIndicatorSource, services.NewIndicatorSource).InstallSample(ctx); err != nil {
 		t.Fatal(err)
 	}
 	fx.addUser("boss", "管理员", "admin")
@@ -71,7 +73,7 @@ func TestReportPages(t *testing.T) {
 	}
 
 	// A template item: a cell another item uses is refused at the field.
-	tpl, err := reports.New(fx.db, nil).Template(ctx, reports.SampleCode)
+	tpl, err := reports.New(fx.db, nil, events.NewIndicatorSource, services.NewIndicatorSource).Template(ctx, reports.SampleCode)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +91,7 @@ func TestReportPages(t *testing.T) {
 	if r = admin.post(itemPath, itemForm); r.status != http.StatusSeeOther {
 		t.Fatalf("item save: %d\n%s", r.status, r.body)
 	}
-	if tpl, _ = reports.New(fx.db, nil).Template(ctx, reports.SampleCode); tpl.Items()[1].Cell != "H200" ||
+	if tpl, _ = reports.New(fx.db, nil, events.NewIndicatorSource, services.NewIndicatorSource).Template(ctx, reports.SampleCode); tpl.Items()[1].Cell != "H200" ||
 		tpl.Items()[1].Frequency != "quarter" || tpl.Items()[1].Department != "civil" || tpl.Version != 2 {
 		t.Errorf("item after the edit: %+v (template version %d)", tpl.Items()[1], tpl.Version)
 	}
@@ -164,7 +166,7 @@ func (c *client) postFile(path string, form url.Values, field, name string, data
 func TestReportTemplateAdmin(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
-	svc := reports.New(fx.db, nil)
+	svc := reports.New(fx.db, nil, events.NewIndicatorSource, services.NewIndicatorSource)
 	if _, err := svc.InstallSample(ctx); err != nil {
 		t.Fatal(err)
 	}
