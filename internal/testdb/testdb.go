@@ -16,8 +16,11 @@
 //	}
 //
 // PostgreSQL comes from SHEQU_TEST_POSTGRES (the DSN of a cluster's admin
-// database, as scripts/test exports for the whole run) or else from a cluster
-// this package starts on first use and stops when the tests end.
+// database, as scripts/test exports for the whole run) or else from the
+// cluster all test processes of the user share (shared.go): the first
+// process to need it starts it, the others attach, and it stops itself a
+// little while after the last one has ended. Every test gets a database of
+// its own in it. The machine's own PostgreSQL server is never used.
 package testdb
 
 import (
@@ -44,33 +47,33 @@ const (
 var (
 	mainCalled atomic.Bool
 
-	pgOnce    sync.Once
-	pgAdmin   *sql.DB  // connection to the admin database, for CREATE/DROP DATABASE
-	pgDSN     string   // admin DSN
-	pgCluster *Cluster // non-nil when we started the cluster ourselves
-	pgDir     string   // pgCluster's directory
-	pgErr     error
+	pgOnce  sync.Once
+	pgAdmin *sql.DB // connection to the admin database, for CREATE/DROP DATABASE
+	pgDSN   string  // admin DSN
+	pgErr   error
 
 	dbCounter atomic.Int64
 )
 
-// Main runs the package's tests and then stops the PostgreSQL cluster if
-// one was started for them. Call it from TestMain; it does not return.
+// Main runs the package's tests and then lets go of the shared PostgreSQL
+// cluster. Call it from TestMain; it does not return.
+//
+// Started as the supervisor of the shared cluster (by another test process
+// of the user), the test binary runs no tests: Main supervises instead.
 func Main(m *testing.M) {
+	if dir := os.Getenv(envSupervise); dir != "" {
+		if err := supervise(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "testdb supervisor:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	mainCalled.Store(true)
 	code := m.Run()
 	if pgAdmin != nil {
 		pgAdmin.Close()
 	}
-	if pgCluster != nil {
-		if err := pgCluster.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "testdb: stopping PostgreSQL:", err)
-			if code == 0 {
-				code = 1
-			}
-		}
-		os.RemoveAll(pgDir)
-	}
+	detach()
 	os.Exit(code)
 }
 
@@ -126,11 +129,11 @@ func PostgresDSN(t testing.TB) string {
 
 // setupPostgres finds or starts the cluster, once per test process.
 func setupPostgres() {
-	// Without Main nobody would stop a cluster we start. Demand it even
-	// when SHEQU_TEST_POSTGRES is set, so that a package passing under
-	// scripts/test does not fail when run alone.
+	// Without Main the test binary could not serve as the shared cluster's
+	// supervisor. Demand it even when SHEQU_TEST_POSTGRES is set, so that a
+	// package passing under scripts/test does not fail when run alone.
 	if !mainCalled.Load() {
-		pgErr = errors.New("call testdb.Main(m) from this package's TestMain, so the PostgreSQL cluster is stopped after the tests")
+		pgErr = errors.New("call testdb.Main(m) from this package's TestMain, so that its test binary can run the shared PostgreSQL cluster")
 		return
 	}
 	pgDSN = os.Getenv(EnvPostgres)
@@ -139,18 +142,9 @@ func setupPostgres() {
 			pgErr = fmt.Errorf("%w; run the project's test command, scripts/test, which installs Debian's postgresql (or set %s=1 to skip)", err, EnvSkipPostgres)
 			return
 		}
-		dir, err := os.MkdirTemp("", "shequ-testpg-")
-		if err != nil {
-			pgErr = err
+		if pgDSN, pgErr = attachShared(); pgErr != nil {
 			return
 		}
-		c, err := StartCluster(dir)
-		if err != nil {
-			os.RemoveAll(dir)
-			pgErr = err
-			return
-		}
-		pgCluster, pgDir, pgDSN = c, dir, c.DSN()
 	}
 	if _, err := databaseDSN(pgDSN, "x"); err != nil {
 		pgErr = fmt.Errorf("%s: %w", EnvPostgres, err)
