@@ -35,6 +35,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"shequ/internal/testwait"
 )
 
 // Environment variables that steer the package.
@@ -106,13 +108,13 @@ func PostgresDSN(t testing.TB) string {
 	}
 	name += suffix
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := untilDeadline(t)
 	defer cancel()
 	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("testdb: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := untilDeadline(t)
 		defer cancel()
 		// FORCE: a test that forgot to close its pool must not keep its
 		// database alive (and the shared cluster's connection slots busy).
@@ -125,6 +127,17 @@ func PostgresDSN(t testing.TB) string {
 		t.Fatalf("testdb: %s: %v", EnvPostgres, err)
 	}
 	return dsn
+}
+
+// untilDeadline returns a context that ends at t's deadline (see testwait),
+// when t has one.
+func untilDeadline(t testing.TB) (context.Context, context.CancelFunc) {
+	if tt, ok := t.(*testing.T); ok {
+		if d, ok := testwait.Deadline(tt); ok {
+			return context.WithDeadline(context.Background(), d)
+		}
+	}
+	return context.WithCancel(context.Background())
 }
 
 // setupPostgres finds or starts the cluster, once per test process.

@@ -149,9 +149,7 @@ func open(t *testing.T, dsn string) *sql.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := db.PingContext(ctx); err != nil {
+	if err := db.PingContext(testwait.Context(t, context.Background())); err != nil {
 		t.Fatal(err)
 	}
 	return db
