@@ -34,6 +34,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -90,7 +91,9 @@ func attachShared() (string, error) {
 		// A supervisor killed before it could clean up; its postgres
 		// stopped with it (Pdeathsig).
 		os.Remove(filepath.Join(base, "state"))
-		os.RemoveAll(st.Dir)
+		if filepath.Dir(st.Dir) == base && strings.HasPrefix(filepath.Base(st.Dir), "cluster-") {
+			os.RemoveAll(st.Dir) // only ever one of ours, whatever the file says
+		}
 		st = nil
 	}
 	if st == nil {
