@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"shequ/internal/accounts"
+	"shequ/internal/testwait"
 )
 
 func TestMain(m *testing.M) {
@@ -87,16 +87,13 @@ func TestServeStatsContract(t *testing.T) {
 	var stdout lockedBuffer
 	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", addr}, &stdout, io.Discard) }()
 	var base string
-	for i := 0; i < 200 && base == ""; i++ {
-		time.Sleep(20 * time.Millisecond)
+	testwait.Until(t, "serve to print its address", func() bool {
 		if s := stdout.String(); strings.Contains(s, "http://") {
 			base = strings.TrimSpace(s[strings.Index(s, "http://"):])
 			base = strings.TrimSuffix(base, "/")
 		}
-	}
-	if base == "" {
-		t.Fatal("server did not start")
-	}
+		return base != ""
+	})
 	req, _ := http.NewRequest("GET", base+"/api/v1/stats", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -120,7 +117,7 @@ func TestServeStatsContract(t *testing.T) {
 		if err != nil {
 			t.Errorf("serve ended with %v", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Error("serve did not stop")
+	case <-testwait.Done(t):
+		t.Error("serve did not stop by the test's deadline")
 	}
 }

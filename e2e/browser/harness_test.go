@@ -19,18 +19,30 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shequ/internal/testlog"
+	"shequ/internal/testwait"
 )
 
-// Environment variable that turns a missing Chromium into a skip.
-const envSkipBrowser = "SHEQU_TEST_SKIP_BROWSER"
+// Environment variables that steer the harness.
+const (
+	envSkipBrowser = "SHEQU_TEST_SKIP_BROWSER" // "1": a missing Chromium skips, not fails
+	envScreenshots = "SHEQU_SCREENSHOTS"       // a directory to keep every screenshot in
+)
 
-// testTimeout bounds each browser test, so that a page waiting for an element
-// that never comes fails that test instead of hanging the whole run.
-const testTimeout = 60 * time.Second
+// TestMain removes the shequ binary the tests built, so that a run leaves
+// nothing behind.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
 
 // Chromium starts a headless Chromium with a phone-sized window (375×812)
-// and returns a context for chromedp.Run, which expires after testTimeout.
-// The browser is closed when t ends.
+// and returns a context for chromedp.Run, which ends shortly before the
+// test's deadline: a page waiting for an element that never comes fails
+// its test with the step it was at, instead of go test panicking the whole
+// binary. The browser is closed when t ends.
 func Chromium(t *testing.T) context.Context {
 	return ChromiumSize(t, 375, 812)
 }
@@ -85,8 +97,19 @@ func ChromiumSize(t *testing.T, width, height int) context.Context {
 	if err := chromedp.Do(browserCtx, chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulatePortrait)); err != nil {
 		t.Fatalf("start Chromium %s: %v", bin, err)
 	}
-	ctx, cancelTimeout := context.WithTimeout(browserCtx, testTimeout)
-	t.Cleanup(cancelTimeout)
+	return testwait.Context(t, browserCtx)
+}
+
+// lastLook returns ctx's browser tab without ctx's deadline, bounded by
+// t's own: a failure is often ctx expiring, and its screenshot and last
+// reading of the page must still be taken.
+func lastLook(t *testing.T, ctx context.Context) context.Context {
+	ctx = context.WithoutCancel(ctx)
+	if d, ok := t.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, d)
+		t.Cleanup(cancel)
+	}
 	return ctx
 }
 
@@ -102,22 +125,60 @@ func findChromium() string {
 	return ""
 }
 
-// Screenshot saves the whole page as testdata/out/<test>-<name>.png, for
-// people to look at; tests never compare screenshots.
+// Screenshot saves the whole page as <test>-<name>.png (see saveScreenshot),
+// for people to look at; tests never compare screenshots. A screenshot that
+// cannot be taken fails the test but does not stop it, so that the failure
+// a test is photographing is still reported.
 func Screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG, not JPEG
+	png, err := chromedp.Run(lastLook(t, ctx), chromedp.FullScreenshot(100)) // 100: PNG, not JPEG
 	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
+		t.Errorf("screenshot %s: %v", name, err)
+		return
 	}
-	dir := filepath.Join("testdata", "out") // tests run in the package directory
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, fileName(t.Name())+"-"+fileName(name)+".png")
+	saveScreenshot(t, name, png)
+}
+
+// saveScreenshot writes png as <test>-<name>.png into the directory named
+// by SHEQU_SCREENSHOTS when it is set (relative to e2e/browser, where tests
+// run). Otherwise it goes to a temporary directory of t's, removed when t
+// passes and kept, its path logged, when t fails.
+func saveScreenshot(t *testing.T, name string, png []byte) {
+	t.Helper()
+	file := filepath.Join(screenshotDir(t), fileName(t.Name())+"-"+fileName(name)+".png")
 	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Errorf("screenshot %s: %v", name, err)
+	}
+}
+
+var shotDirs sync.Map // *testing.T → its temporary screenshot directory
+
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	if keep := os.Getenv(envScreenshots); keep != "" {
+		if err := os.MkdirAll(keep, 0o755); err != nil {
+			t.Fatalf("%s: %v", envScreenshots, err)
+		}
+		return keep
+	}
+	if dir, ok := shotDirs.Load(t); ok {
+		return dir.(string)
+	}
+	// Not t.TempDir: that is removed whether t passes or fails.
+	dir, err := os.MkdirTemp("", "shequ-screenshots-")
+	if err != nil {
 		t.Fatal(err)
 	}
+	shotDirs.Store(t, dir)
+	t.Cleanup(func() {
+		shotDirs.Delete(t)
+		if t.Failed() {
+			t.Logf("screenshots kept in %s", dir)
+			return
+		}
+		os.RemoveAll(dir)
+	})
+	return dir
 }
 
 // fileName keeps letters (Chinese included), digits, '-' and '.'; the rest,
@@ -131,14 +192,16 @@ func fileName(s string) string {
 	}, s)
 }
 
-// The shequ binary, built once per test process by shequBinary.
+// The shequ binary, built once per test process by shequBinary into
+// buildDir, which TestMain removes.
 var (
 	buildOnce sync.Once
+	buildDir  string
 	buildPath string
 	buildErr  error
 )
 
-// shequBinary builds ./cmd/shequ into <module root>/tmp/shequ on first use.
+// shequBinary builds ./cmd/shequ into a temporary directory on first use.
 func shequBinary(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
@@ -147,7 +210,11 @@ func shequBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		buildPath = filepath.Join(root, "tmp", "shequ")
+		if buildDir, err = os.MkdirTemp("", "shequ-browser-"); err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(buildDir, "shequ")
 		cmd := exec.Command("go", "build", "-o", buildPath, "./cmd/shequ")
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -205,9 +272,7 @@ func RunShequ(t *testing.T, args ...string) string {
 
 func run(t *testing.T, bin string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(testwait.Context(t, context.Background()), bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -220,7 +285,8 @@ func run(t *testing.T, bin string, args ...string) string {
 // args appended (so a later --db or --addr in args wins, if the command uses
 // the standard flag package), and returns its base URL, such as
 // http://127.0.0.1:40123. The server's output is shown if the test fails.
-// When t ends the server gets SIGTERM and must exit cleanly within 10 s.
+// When t ends the server gets SIGTERM and must exit cleanly (before the
+// test's deadline).
 func StartServer(t *testing.T, args ...string) string {
 	t.Helper()
 	// -v logs every request: the run's log scan (e2e/logscan) reads it all.
@@ -274,34 +340,45 @@ func serve(t *testing.T, bin string, args ...string) string {
 			if waitErr != nil {
 				t.Errorf("%s serve did not exit cleanly on SIGTERM: %v", name, waitErr)
 			}
-		case <-time.After(10 * time.Second):
+		case <-testwait.Done(t):
 			cmd.Process.Kill()
 			<-exited
-			t.Errorf("%s serve did not exit within 10s of SIGTERM", name)
+			t.Errorf("%s serve had not exited on SIGTERM by the test's deadline", name)
 		}
 	})
 
 	base := "http://" + addr
-	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(30 * time.Second)
+	ctx := testwait.Context(t, context.Background())
 	for {
-		resp, err := client.Get(base + "/healthz")
+		err := healthy(ctx, base)
 		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base
-			}
-			err = errors.New(resp.Status)
+			return base
 		}
 		select {
 		case <-exited:
 			t.Fatalf("%s serve exited while starting: %v", name, waitErr)
+		case <-ctx.Done():
+			t.Fatalf("%s serve not healthy by the test's deadline: GET /healthz: %v", name, err)
 		case <-time.After(50 * time.Millisecond):
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s serve not healthy after 30s: GET /healthz: %v", name, err)
-		}
 	}
+}
+
+// healthy asks base's /healthz once.
+func healthy(ctx context.Context, base string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status)
+	}
+	return nil
 }
 
 func freeAddr() (string, error) {

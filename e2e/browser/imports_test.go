@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
@@ -17,6 +16,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/sheets"
 	"shequ/internal/testlog"
+	"shequ/internal/testwait"
 )
 
 // TestImportWorkbook is a community worker taking 公安's list on a phone:
@@ -123,9 +123,7 @@ func TestImportWorkbook(t *testing.T) {
 		chromedp.Click(sel(`form[action^="/uploads/"] button[type="submit"]`)),
 		chromedp.WaitVisible(sel(`#progress`)))
 	// The page reloads itself every 2 s until the import is done.
-	waitCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	if err := chromedp.Do(waitCtx, chromedp.WaitVisible(sel(`a[href$="/rejects"]`))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(sel(`a[href$="/rejects"]`))); err != nil {
 		Screenshot(t, ctx, "failed")
 		t.Fatalf("the import did not finish: %v", err)
 	}
@@ -145,18 +143,15 @@ func TestImportWorkbook(t *testing.T) {
 	})
 	step("download the rejected rows", chromedp.Click(sel(`a[href$="/rejects"]`)))
 	var file string
-	for i := 0; i < 100 && file == ""; i++ {
-		time.Sleep(100 * time.Millisecond)
+	testwait.Until(t, "the rejected rows to be downloaded", func() bool {
 		entries, _ := os.ReadDir(downloads)
 		for _, e := range entries {
 			if strings.HasSuffix(e.Name(), ".xlsx") {
 				file = filepath.Join(downloads, e.Name())
 			}
 		}
-	}
-	if file == "" {
-		t.Fatal("no file was downloaded")
-	}
+		return file != ""
+	})
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)

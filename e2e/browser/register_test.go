@@ -2,8 +2,6 @@ package browser
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -75,8 +73,8 @@ func TestRegister(t *testing.T) {
 		return v
 	}
 
-	// phoneShot saves the whole page as a 375 px phone shows it, in
-	// testdata/out like Screenshot. (Screenshot's full-page capture of a
+	// phoneShot saves the whole page as a 375 px phone shows it, where
+	// Screenshot saves. (Screenshot's full-page capture of a
 	// page taller than the window can come out 15 px narrower, the
 	// scrollbar's gutter, with the right edge cut off; so the window is
 	// grown to the page's height and the window captured instead.)
@@ -109,13 +107,7 @@ func TestRegister(t *testing.T) {
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		dir := filepath.Join("testdata", "out")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, fileName(t.Name())+"-"+fileName(name)+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		saveScreenshot(t, name, png)
 		step("restore the window", chromedp.EmulateViewport(375, 812, chromedp.EmulatePortrait))
 	}
 

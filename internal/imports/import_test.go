@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -19,6 +18,7 @@ import (
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/sheets"
+	"shequ/internal/testwait"
 )
 
 // policeWorkbook is 公安's list of 城北 as a messy spreadsheet: a title, a
@@ -452,9 +452,7 @@ func TestLostUploadResumes(t *testing.T) {
 		if !f.svc.Go(access.System, im.ID) {
 			t.Fatal("not started")
 		}
-		for i := 0; i < 500 && f.svc.Running(im.ID); i++ {
-			time.Sleep(10 * time.Millisecond)
-		}
+		testwait.Until(t, "the import to end", func() bool { return !f.svc.Running(im.ID) })
 		im, _ = f.svc.Import(ctx, access.Everything, im.ID)
 		if im.Status != StatusDone || counts(im) != "created 1 merged 2 queued 4 rejected 4 unchanged 3" {
 			t.Errorf("after sending again: %s %s", im.Status, counts(im))

@@ -18,6 +18,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/testwait"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
@@ -248,8 +249,8 @@ func TestRunWakesAndStops(t *testing.T) {
 			if k != "wake" {
 				t.Errorf("sent %q", k)
 			}
-		case <-time.After(20 * time.Second):
-			t.Fatal("Wake did not send the message")
+		case <-testwait.Done(t):
+			t.Fatal("Wake did not send the message by the test's deadline")
 		}
 		cancel()
 		<-stopped

@@ -2,10 +2,13 @@ package sheets
 
 import (
 	"bytes"
+	"fmt"
+	"runtime/debug"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"shequ/internal/testwait"
 )
 
 // FuzzOpen feeds arbitrary bytes to the reader: it may refuse them, never
@@ -24,27 +27,39 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf\"a\"\"b,c"))
 	lim := Limits{MaxBytes: 1 << 20, MaxRows: 1000, MaxUncompressed: 8 << 20, MaxRatio: 200}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Read in a goroutine so that an input that hangs the reader fails
+		// this input (the subtest names it) at the test's deadline rather than
+		// panicking the whole binary on go test's timeout.
 		done := make(chan struct{})
+		var panicked string // the panic and its stack, for the test's goroutine to report
 		go func() {
-			select {
-			case <-done:
-			case <-time.After(5 * time.Second):
-				panic("slow input")
+			defer close(done)
+			defer func() {
+				if r := recover(); r != nil {
+					panicked = fmt.Sprintf("%v\n%s", r, debug.Stack())
+				}
+			}()
+			b, err := Open(bytes.NewReader(data), int64(len(data)), "fuzz", lim)
+			if err != nil {
+				return
+			}
+			for i := range b.Sheets {
+				rows, err := b.Rows(i)
+				if err != nil {
+					continue
+				}
+				for n := 0; rows.Next() && n < 2000; n++ {
+				}
+				rows.Close()
 			}
 		}()
-		defer close(done)
-		b, err := Open(bytes.NewReader(data), int64(len(data)), "fuzz", lim)
-		if err != nil {
-			return
-		}
-		for i := range b.Sheets {
-			rows, err := b.Rows(i)
-			if err != nil {
-				continue
+		select {
+		case <-done:
+			if panicked != "" {
+				t.Fatalf("reading %d bytes panicked: %s", len(data), panicked)
 			}
-			for n := 0; rows.Next() && n < 2000; n++ {
-			}
-			rows.Close()
+		case <-testwait.Done(t):
+			t.Fatalf("reading %d bytes did not end by the test's deadline", len(data))
 		}
 	})
 }

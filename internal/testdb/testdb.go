@@ -16,8 +16,11 @@
 //	}
 //
 // PostgreSQL comes from SHEQU_TEST_POSTGRES (the DSN of a cluster's admin
-// database, as scripts/test exports for the whole run) or else from a cluster
-// this package starts on first use and stops when the tests end.
+// database, as scripts/test exports for the whole run) or else from the
+// cluster all test processes of the user share (shared.go): the first
+// process to need it starts it, the others attach, and it stops itself a
+// little while after the last one has ended. Every test gets a database of
+// its own in it. The machine's own PostgreSQL server is never used.
 package testdb
 
 import (
@@ -32,6 +35,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"shequ/internal/testwait"
 )
 
 // Environment variables that steer the package.
@@ -44,33 +49,33 @@ const (
 var (
 	mainCalled atomic.Bool
 
-	pgOnce    sync.Once
-	pgAdmin   *sql.DB  // connection to the admin database, for CREATE/DROP DATABASE
-	pgDSN     string   // admin DSN
-	pgCluster *Cluster // non-nil when we started the cluster ourselves
-	pgDir     string   // pgCluster's directory
-	pgErr     error
+	pgOnce  sync.Once
+	pgAdmin *sql.DB // connection to the admin database, for CREATE/DROP DATABASE
+	pgDSN   string  // admin DSN
+	pgErr   error
 
 	dbCounter atomic.Int64
 )
 
-// Main runs the package's tests and then stops the PostgreSQL cluster if
-// one was started for them. Call it from TestMain; it does not return.
+// Main runs the package's tests and then lets go of the shared PostgreSQL
+// cluster. Call it from TestMain; it does not return.
+//
+// Started as the supervisor of the shared cluster (by another test process
+// of the user), the test binary runs no tests: Main supervises instead.
 func Main(m *testing.M) {
+	if dir := os.Getenv(envSupervise); dir != "" {
+		if err := supervise(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "testdb supervisor:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	mainCalled.Store(true)
 	code := m.Run()
 	if pgAdmin != nil {
 		pgAdmin.Close()
 	}
-	if pgCluster != nil {
-		if err := pgCluster.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "testdb: stopping PostgreSQL:", err)
-			if code == 0 {
-				code = 1
-			}
-		}
-		os.RemoveAll(pgDir)
-	}
+	detach()
 	os.Exit(code)
 }
 
@@ -103,13 +108,13 @@ func PostgresDSN(t testing.TB) string {
 	}
 	name += suffix
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := untilDeadline(t)
 	defer cancel()
 	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("testdb: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := untilDeadline(t)
 		defer cancel()
 		// FORCE: a test that forgot to close its pool must not keep its
 		// database alive (and the shared cluster's connection slots busy).
@@ -124,13 +129,24 @@ func PostgresDSN(t testing.TB) string {
 	return dsn
 }
 
+// untilDeadline returns a context that ends at t's deadline (see testwait),
+// when t has one.
+func untilDeadline(t testing.TB) (context.Context, context.CancelFunc) {
+	if tt, ok := t.(*testing.T); ok {
+		if d, ok := testwait.Deadline(tt); ok {
+			return context.WithDeadline(context.Background(), d)
+		}
+	}
+	return context.WithCancel(context.Background())
+}
+
 // setupPostgres finds or starts the cluster, once per test process.
 func setupPostgres() {
-	// Without Main nobody would stop a cluster we start. Demand it even
-	// when SHEQU_TEST_POSTGRES is set, so that a package passing under
-	// scripts/test does not fail when run alone.
+	// Without Main the test binary could not serve as the shared cluster's
+	// supervisor. Demand it even when SHEQU_TEST_POSTGRES is set, so that a
+	// package passing under scripts/test does not fail when run alone.
 	if !mainCalled.Load() {
-		pgErr = errors.New("call testdb.Main(m) from this package's TestMain, so the PostgreSQL cluster is stopped after the tests")
+		pgErr = errors.New("call testdb.Main(m) from this package's TestMain, so that its test binary can run the shared PostgreSQL cluster")
 		return
 	}
 	pgDSN = os.Getenv(EnvPostgres)
@@ -139,18 +155,9 @@ func setupPostgres() {
 			pgErr = fmt.Errorf("%w; run the project's test command, scripts/test, which installs Debian's postgresql (or set %s=1 to skip)", err, EnvSkipPostgres)
 			return
 		}
-		dir, err := os.MkdirTemp("", "shequ-testpg-")
-		if err != nil {
-			pgErr = err
+		if pgDSN, pgErr = attachShared(); pgErr != nil {
 			return
 		}
-		c, err := StartCluster(dir)
-		if err != nil {
-			os.RemoveAll(dir)
-			pgErr = err
-			return
-		}
-		pgCluster, pgDir, pgDSN = c, dir, c.DSN()
 	}
 	if _, err := databaseDSN(pgDSN, "x"); err != nil {
 		pgErr = fmt.Errorf("%s: %w", EnvPostgres, err)
