@@ -47,6 +47,7 @@ var layers = map[string]layer{
 	"internal/database/dbtest": infrastructure,
 	"internal/testdb":          infrastructure,
 	"internal/testlog":         infrastructure,
+	"internal/testwait":        infrastructure,
 
 	"internal/access":         domain,
 	"internal/accounts":       domain,
