@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/access"
+	"shequ/internal/access/adminweb"
 	"shequ/internal/accounts"
 	"shequ/internal/api"
 	"shequ/internal/archive"
@@ -141,9 +142,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
 	portalweb.Routes(rt, kit, portalweb.Deps{Services: svc, Lookups: cfg.Lookups})
 	eventsweb.Routes(rt, kit, eventsweb.Deps{Events: ev, Org: org, Log: log})
-	web.Pages(rt, kit, web.Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: aud,
-		Throttle: throttle, Log: log, SecureCookies: cfg.SecureCookies,
-		Services: svc})
+	adminweb.Routes(rt, kit, adminweb.Deps{Accounts: acc, Access: acs, Register: reg})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,

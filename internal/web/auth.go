@@ -190,3 +190,10 @@ func (k *Kit) takeFlash(w http.ResponseWriter, r *http.Request) string {
 	k.ClearCookie(w, flashCookie)
 	return k.flashes[c.Value]
 }
+
+// SessionEnded sends the browser to the login form after a change that
+// ended every session of its user (a new password), this one too.
+func (k *Kit) SessionEnded(w http.ResponseWriter, r *http.Request) {
+	k.ClearCookie(w, sessionCookie)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}

@@ -230,7 +230,6 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	kit := NewKit(Config{Accounts: fx.acc, Access: fx.acs, Org: fx.org, Audit: fx.audit, Log: log, SecureCookies: secure})
 	kit.Routes(rt)
 	notePages(rt, kit)
-	Pages(rt, kit, Deps{DB: db, Register: fx.reg, Org: fx.org, Accounts: fx.acc, Access: fx.acs, Audit: fx.audit, Log: log, SecureCookies: secure})
 	fx.srv = httptest.NewServer(rt)
 	t.Cleanup(fx.srv.Close)
 	t.Cleanup(fx.audit.Close)

@@ -1,8 +1,9 @@
-package web
+package adminweb
 
 import (
 	"errors"
 	"net/http"
+	"shequ/internal/web"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // The role editor: a role's permissions and its field set, as data a
 // deployment adjusts without a new release.
 
-func (h *handler) adminRoles(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) adminRoles(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	roles, err := h.Access.Roles(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -41,7 +42,7 @@ func (h *handler) adminRoles(w http.ResponseWriter, r *http.Request, rq *Request
 		}
 		rows[i] = roleRow{Role: ro, PermNames: strings.Join(ns, "、")}
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "admin_roles", NewPage(rq, "角色", "users", rows))
+	h.tmpl.Render(w, r, http.StatusOK, "admin_roles", web.NewPage(rq, "角色", "users", rows))
 }
 
 // fieldCell is one field of the field-set table.
@@ -62,12 +63,12 @@ type roleFormData struct {
 	New      bool
 	Perms    []access.Permission
 	Has      map[string]bool
-	Places   []Option
-	Depts    []Option
+	Places   []web.Option
+	Depts    []web.Option
 	Groups   []fieldGroup
-	Views    []Option
+	Views    []web.Option
 	Errors   map[string]string
-	Summary  []ErrItem
+	Summary  []web.ErrItem
 	Conflict bool
 }
 
@@ -96,7 +97,7 @@ func (h *handler) entities(r *http.Request) (map[string][]string, []fieldGroup, 
 	return known, append(groups, tags), nil
 }
 
-func (h *handler) roleForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) roleForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	code := r.PathValue("code")
 	ro, err := h.Access.Role(r.Context(), code)
 	d := roleFormData{R: ro}
@@ -113,7 +114,7 @@ func (h *handler) roleForm(w http.ResponseWriter, r *http.Request, rq *Request) 
 	h.renderRoleForm(w, r, rq, http.StatusOK, d)
 }
 
-func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, d roleFormData) {
+func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d roleFormData) {
 	perms, err := h.Access.Permissions(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -135,13 +136,13 @@ func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *Req
 		d.Has[p] = true
 	}
 	for k, v := range access.PlaceNames {
-		d.Places = append(d.Places, Option{k, v})
+		d.Places = append(d.Places, web.Option{Value: k, Label: v})
 	}
-	slices.SortFunc(d.Places, func(a, b Option) int { return strings.Compare(a.Value, b.Value) })
+	slices.SortFunc(d.Places, func(a, b web.Option) int { return strings.Compare(a.Value, b.Value) })
 	for _, dp := range depts {
-		d.Depts = append(d.Depts, Option{dp.Code, dp.Name})
+		d.Depts = append(d.Depts, web.Option{Value: dp.Code, Label: dp.Name})
 	}
-	d.Views = []Option{{"hidden", "不可见"}, {"masked", "脱敏"}, {"full", "完整"}}
+	d.Views = []web.Option{{Value: "hidden", Label: "不可见"}, {Value: "masked", Label: "脱敏"}, {Value: "full", Label: "完整"}}
 	rules := map[string]access.FieldRule{}
 	for _, f := range d.R.Fields {
 		rules[f.Entity+"."+f.Field] = f
@@ -164,18 +165,18 @@ func (h *handler) renderRoleForm(w http.ResponseWriter, r *http.Request, rq *Req
 		}
 	}
 	d.Groups = groups
-	d.Summary = Summarize(d.Errors, []string{"code", "name", "place", "permissions", "fields"})
+	d.Summary = web.Summarize(d.Errors, []string{"code", "name", "place", "permissions", "fields"})
 	title := "角色:" + d.R.Name
 	if d.New {
 		title = "新建角色"
 	}
-	h.tmpl.Render(w, r, status, "admin_role", NewPage(rq, title, "users", d))
+	h.tmpl.Render(w, r, status, "admin_role", web.NewPage(rq, title, "users", d))
 }
 
 // saveRole stores the role as the form lists it: every field named
 // explicitly (the form shows no wildcard), so what the page shows is what
 // the role gets.
-func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	known, groups, err := h.entities(r)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -183,7 +184,7 @@ func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *Request) 
 	}
 	code := r.PathValue("code")
 	ro := access.Role{Code: code, Name: strings.TrimSpace(r.PostFormValue("name")),
-		Description: Truncate(strings.TrimSpace(r.PostFormValue("description")), 200),
+		Description: web.Truncate(strings.TrimSpace(r.PostFormValue("description")), 200),
 		Place:       r.PostFormValue("place"), Department: r.PostFormValue("department"),
 		Permissions: r.PostForm["perm"], AllFields: r.PostFormValue("all_fields") != ""}
 	d := roleFormData{R: ro}

@@ -1,9 +1,10 @@
-package web
+package adminweb
 
 import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 
@@ -14,35 +15,12 @@ import (
 
 // Accounts, grants, roles and API tokens (账号与授权) for administrators.
 
-func (h *handler) adminRoutes(rt *Routes) {
-	manage := access.Rule{Perm: access.AccountsManage}
-	h.kit.AddNav("users", "账号", "/admin/users", access.AccountsManage)
-	h.kit.Handle(rt, "GET /admin/users", manage, h.adminUsers)
-	h.kit.Handle(rt, "GET /admin/users/new", manage, h.newUserForm)
-	h.kit.Handle(rt, "POST /admin/users/new", manage, h.createUser)
-	h.kit.Handle(rt, "GET /admin/users/{id}", manage, h.adminUser)
-	h.kit.Handle(rt, "POST /admin/users/{id}/grants", manage, h.addGrant)
-	h.kit.Handle(rt, "POST /admin/users/{id}/grants/{grant}/revoke", manage, h.revokeGrant)
-	h.kit.Handle(rt, "POST /admin/users/{id}/disable", manage, h.setUserDisabled(true))
-	h.kit.Handle(rt, "POST /admin/users/{id}/enable", manage, h.setUserDisabled(false))
-	h.kit.Handle(rt, "POST /admin/users/{id}/password", manage, h.resetPassword)
-	h.kit.Handle(rt, "POST /admin/users/{id}/tokens", manage, h.createToken)
-	h.kit.Handle(rt, "POST /admin/users/{id}/tokens/{token}/revoke", manage, h.revokeToken)
-	h.kit.Handle(rt, "GET /admin/roles", manage, h.adminRoles)
-	h.kit.Handle(rt, "GET /admin/roles/{code}", manage, h.roleForm)
-	h.kit.Handle(rt, "POST /admin/roles/{code}", manage, h.saveRole)
-	h.kit.AddNav("audit", "审计", "/audit", access.AuditRead)
-	h.kit.Handle(rt, "GET /audit", access.Rule{Perm: access.AuditRead}, h.auditLog)
-	h.kit.Handle(rt, "GET /account", access.Rule{Login: true}, h.account)
-	h.kit.Handle(rt, "POST /account/password", access.Rule{Login: true}, h.changeOwnPassword)
-}
-
 type userRow struct {
 	accounts.User
 	Grants []access.Grant
 }
 
-func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	users, err := h.Accounts.Users(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -56,7 +34,7 @@ func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request, rq *Request
 			return
 		}
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "admin_users", NewPage(rq, "账号", "users", rows))
+	h.tmpl.Render(w, r, http.StatusOK, "admin_users", web.NewPage(rq, "账号", "users", rows))
 }
 
 // grantForm is the part of a form that grants a role at some units.
@@ -72,23 +50,23 @@ type userForm struct {
 	grantForm
 	Roles   []access.Role
 	Errors  map[string]string
-	Summary []ErrItem
+	Summary []web.ErrItem
 }
 
 var userFormFields = []string{"name", "display_name", "password", "role", "units"}
 
-func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, rq *Request, status int, f userForm) {
+func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f userForm) {
 	roles, err := h.Access.Roles(r.Context())
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	f.Roles = roles
-	f.Summary = Summarize(f.Errors, userFormFields)
-	h.tmpl.Render(w, r, status, "admin_user_new", NewPage(rq, "新建账号", "users", f))
+	f.Summary = web.Summarize(f.Errors, userFormFields)
+	h.tmpl.Render(w, r, status, "admin_user_new", web.NewPage(rq, "新建账号", "users", f))
 }
 
-func (h *handler) newUserForm(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) newUserForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderUserForm(w, r, rq, http.StatusOK, userForm{})
 }
 
@@ -98,12 +76,12 @@ func readGrantForm(r *http.Request) grantForm {
 }
 
 // grant turns the form into a Grant, resolving the units people typed.
-func (h *handler) grant(r *http.Request, rq *Request, userID int64, f grantForm) (access.Grant, error) {
+func (h *handler) grant(r *http.Request, rq *web.Request, userID int64, f grantForm) (access.Grant, error) {
 	return h.Access.ResolveGrant(r.Context(), access.GrantRequest{UserID: userID, Role: f.Role, Units: f.Units,
 		Note: f.Note, By: rq.User.Name})
 }
 
-func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	f := userForm{Name: strings.TrimSpace(r.PostFormValue("name")), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
 		grantForm: readGrantForm(r)}
 	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName}
@@ -119,7 +97,7 @@ func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *Request
 		return
 	}
 	rq.Audit.Entity, rq.Audit.ID = "user", u.ID
-	h.Log.Info("user created", "user", u.ID, "by", rq.User.ID)
+	h.kit.Log.Info("user created", "user", u.ID, "by", rq.User.ID)
 	h.kit.SetFlash(w, "added")
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
 }
@@ -145,17 +123,17 @@ type adminUserData struct {
 	Roles   []access.Role
 	Form    grantForm
 	Errors  map[string]string
-	Summary []ErrItem
+	Summary []web.ErrItem
 	Secret  string // a token just created, shown this once
 }
 
-func (h *handler) adminUser(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) adminUser(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderAdminUser(w, r, rq, http.StatusOK, adminUserData{})
 }
 
-func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *Request, status int, d adminUserData) {
+func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d adminUserData) {
 	ctx := r.Context()
-	id, ok := PathID(r)
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -180,17 +158,17 @@ func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *Re
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.Summary = Summarize(d.Errors, []string{"role", "units", "password", "name", "grant"})
+	d.Summary = web.Summarize(d.Errors, []string{"role", "units", "password", "name", "grant"})
 	title := u.Name
 	if u.DisplayName != "" {
 		title = u.DisplayName + "(" + u.Name + ")"
 	}
-	h.tmpl.Render(w, r, status, "admin_user", NewPage(rq, title, "users", d))
+	h.tmpl.Render(w, r, status, "admin_user", web.NewPage(rq, title, "users", d))
 }
 
 // target reads the user a POST under /admin/users/{id} is about.
-func (h *handler) target(w http.ResponseWriter, r *http.Request, rq *Request) (accounts.User, bool) {
-	id, ok := PathID(r)
+func (h *handler) target(w http.ResponseWriter, r *http.Request, rq *web.Request) (accounts.User, bool) {
+	id, ok := web.PathID(r)
 	if !ok {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return accounts.User{}, false
@@ -213,7 +191,7 @@ func (h *handler) backToUser(w http.ResponseWriter, r *http.Request, u accounts.
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
 }
 
-func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -235,7 +213,7 @@ func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *Request) 
 	h.backToUser(w, r, u, "granted")
 }
 
-func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -262,8 +240,8 @@ func (h *handler) revokeGrant(w http.ResponseWriter, r *http.Request, rq *Reques
 	h.backToUser(w, r, u, "revoked")
 }
 
-func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *Request) {
-	return func(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http.Request, *web.Request) {
+	return func(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 		u, ok := h.target(w, r, rq)
 		if !ok {
 			return
@@ -282,7 +260,7 @@ func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http
 	}
 }
 
-func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -299,7 +277,7 @@ func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *Requ
 	h.backToUser(w, r, u, "saved")
 }
 
-func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -319,7 +297,7 @@ func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *Reques
 	h.renderAdminUser(w, r, rq, http.StatusOK, adminUserData{Secret: secret})
 }
 
-func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	u, ok := h.target(w, r, rq)
 	if !ok {
 		return
@@ -348,32 +326,32 @@ func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, rq *Reques
 type accountData struct {
 	Grants  []access.Grant
 	Errors  map[string]string
-	Summary []ErrItem
+	Summary []web.ErrItem
 }
 
-func (h *handler) account(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) account(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	h.renderAccount(w, r, rq, http.StatusOK, accountData{})
 }
 
-func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, rq *Request, status int, d accountData) {
+func (h *handler) renderAccount(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d accountData) {
 	var err error
 	if d.Grants, err = h.Access.Grants(r.Context(), rq.User.ID); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.Summary = Summarize(d.Errors, []string{"old_password", "password"})
-	h.tmpl.Render(w, r, status, "account", NewPage(rq, "我的账号", "", d))
+	d.Summary = web.Summarize(d.Errors, []string{"old_password", "password"})
+	h.tmpl.Render(w, r, status, "account", web.NewPage(rq, "我的账号", "", d))
 }
 
-func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *Request) {
-	addr := ClientAddr(r)
-	if err := h.Throttle.Check(rq.User.Name, addr); err != nil {
+func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	addr := web.ClientAddr(r)
+	if err := h.kit.Throttle.Check(rq.User.Name, addr); err != nil {
 		h.renderAccount(w, r, rq, http.StatusTooManyRequests, accountData{Errors: map[string]string{"old_password": err.Error()}})
 		return
 	}
 	if _, err := h.Accounts.Authenticate(r.Context(), rq.User.Name, r.PostFormValue("old_password")); err != nil {
-		h.Throttle.Failed(rq.User.Name, addr)
-		h.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: addr, Action: audit.LoginFailed,
+		h.kit.Throttle.Failed(rq.User.Name, addr)
+		h.kit.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: addr, Action: audit.LoginFailed,
 			Route: "POST /account/password", Status: http.StatusUnprocessableEntity})
 		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"old_password": "原密码不正确"}})
 		return
@@ -386,7 +364,5 @@ func (h *handler) changeOwnPassword(w http.ResponseWriter, r *http.Request, rq *
 		h.renderAccount(w, r, rq, http.StatusUnprocessableEntity, accountData{Errors: map[string]string{"password": err.Error()}})
 		return
 	}
-	// A new password ends every session, this one too: log in again.
-	h.kit.ClearCookie(w, sessionCookie)
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	h.kit.SessionEnded(w, r)
 }

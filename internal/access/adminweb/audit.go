@@ -1,8 +1,9 @@
-package web
+package adminweb
 
 import (
 	"net/http"
 	"net/url"
+	"shequ/internal/web"
 	"strconv"
 	"strings"
 
@@ -13,20 +14,20 @@ import (
 type auditData struct {
 	F       audit.Filter
 	Entries []audit.Entry
-	Actions []Option
+	Actions []web.Option
 	NextURL string
 	Error   string
 }
 
 // auditLog lets administrators and auditors query the audit log. Nothing
 // on the page changes it: the log is append-only.
-func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *Request) {
+func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	q := r.URL.Query()
 	d := auditData{F: audit.Filter{UserName: strings.TrimSpace(q.Get("user")), Action: q.Get("action"),
 		Entity: q.Get("entity"), From: q.Get("from"), To: q.Get("to"), Limit: 100}}
 	for _, a := range []string{audit.Login, audit.LoginFailed, audit.LoginLocked, audit.Logout, audit.View, audit.Reveal,
 		audit.Search, audit.Export, audit.Change, audit.Denied} {
-		d.Actions = append(d.Actions, Option{a, audit.ActionNames[a]})
+		d.Actions = append(d.Actions, web.Option{Value: a, Label: audit.ActionNames[a]})
 	}
 	if _, ok := audit.ActionNames[d.F.Action]; !ok {
 		d.F.Action = ""
@@ -53,7 +54,7 @@ func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *Request) 
 	} else {
 		var more bool
 		var err error
-		d.Entries, more, err = h.Audit.Query(r.Context(), d.F)
+		d.Entries, more, err = h.kit.Audit.Query(r.Context(), d.F)
 		if err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
@@ -68,5 +69,5 @@ func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *Request) 
 		}
 	}
 	rq.Audit.Rows = len(d.Entries)
-	h.tmpl.Render(w, r, status, "audit", NewPage(rq, "审计日志", "audit", d))
+	h.tmpl.Render(w, r, status, "audit", web.NewPage(rq, "审计日志", "audit", d))
 }
