@@ -330,7 +330,7 @@ func (l *Log) insert(ctx context.Context, q database.Querier, batch []Entry) err
 	var b strings.Builder
 	b.WriteString(`INSERT INTO audit_log (id, writer, at, user_id, user_name, addr, action, entity, entity_id,
 		community_id, route, status, rows, detail) VALUES `)
-	a := l.db.Args()
+	a := l.db.InOrder()
 	for i, e := range batch {
 		if i > 0 {
 			b.WriteString(", ")

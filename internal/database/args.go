@@ -9,37 +9,39 @@ import "strings"
 //	where := "status = " + q.Arg(status)  // the second parameter
 //	rows, err := db.QueryContext(ctx, query+where, q.Values()...)
 //
-// A placeholder stays right wherever it sits in the statement, beside $N
-// written by hand, and may be written more than once for the same value.
+// From Args a placeholder names its argument by number: it stays right
+// wherever it sits in the statement, beside $N written by hand, and may be
+// written more than once. From InOrder it does not, and costs nothing to
+// bind however many there are.
 type Args struct {
-	d    dialect
-	list []any
+	place func(n int) string
+	list  []any
 }
 
 // Args starts the arguments of a statement on db; first are those its
 // hand-written part already numbers $1, $2 ….
-func (db *DB) Args(first ...any) *Args { return &Args{d: db.d, list: first} }
+func (db *DB) Args(first ...any) *Args { return &Args{place: numbered, list: first} }
+
+// InOrder starts the arguments of a statement whose placeholders all come
+// from it and appear in the statement in the order they were made, each
+// once: a multi-row INSERT or a long IN list. SQLite binds these in time
+// proportional to their number; numbered ones take time that grows with
+// its square.
+func (db *DB) InOrder() *Args { return &Args{place: db.d.positional} }
 
 // ArgsAfter starts arguments for a fragment that joins a statement whose
 // first n-1 parameters are already written; its placeholders are $n,
-// $n+1 …, which both engines read. Values returns only the fragment's.
-// It is for code that builds conditions without a database at hand.
+// $n+1 …. Values returns only the fragment's. It is for code that builds
+// conditions without a database at hand.
 func ArgsAfter(n int) *Args {
-	return &Args{d: portable{offset: n - 1}}
+	off := n - 1
+	return &Args{place: func(k int) string { return numbered(k + off) }}
 }
-
-// portable numbers $N from an offset: the form both engines accept.
-type portable struct {
-	postgresDialect
-	offset int
-}
-
-func (p portable) placeholder(n int) string { return postgresDialect{}.placeholder(n + p.offset) }
 
 // Arg adds v and returns its placeholder.
 func (a *Args) Arg(v any) string {
 	a.list = append(a.list, v)
-	return a.d.placeholder(len(a.list))
+	return a.place(len(a.list))
 }
 
 // Row adds values and returns them as one row of a VALUES list: "(…, …)".

@@ -129,7 +129,7 @@ func (l *Loader) flush(ctx context.Context, b *batch) error {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "INSERT INTO %s (%s) VALUES ", b.table, strings.Join(b.columns, ", "))
-	q := l.db.Args()
+	q := l.db.InOrder()
 	cols := len(b.columns)
 	for i := 0; i < b.n; i++ {
 		if i > 0 {

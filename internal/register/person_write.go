@@ -135,7 +135,7 @@ func (t txSink) exec(ctx context.Context, query string, args ...any) (sql.Result
 func (t txSink) querier() database.Querier { return t.tx }
 
 func (t txSink) changeEvent(ctx context.Context, values []any) error {
-	q := t.db.Args()
+	q := t.db.InOrder()
 	_, err := t.db.PreparedExec(ctx, t.tx, `INSERT INTO change_events (`+changeEventColumns+`) VALUES `+q.Row(values...),
 		q.Values()...)
 	if err != nil {
