@@ -50,9 +50,9 @@ type sqliteDialect struct{}
 // as ?NNN, 1.2 s as $N, 6 ms as ?). A bare ? has no name; it is the
 // parameter one past the highest before it.
 func (sqliteDialect) positional(int) string { return "?" }
-func (sqliteDialect) overlapping() bool        { return true }
-func (sqliteDialect) groupCommits() bool       { return true }
-func (sqliteDialect) blobType() string         { return "BLOB" }
+func (sqliteDialect) overlapping() bool     { return true }
+func (sqliteDialect) groupCommits() bool    { return true }
+func (sqliteDialect) blobType() string      { return "BLOB" }
 
 type postgresDialect struct{}
 

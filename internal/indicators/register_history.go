@@ -248,8 +248,6 @@ func chunks(ids []int64, n int) [][]int64 {
 	return out
 }
 
-
-
 func itoa(n int) string {
 	if n == 0 {
 		return "0"

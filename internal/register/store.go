@@ -9,9 +9,9 @@ import (
 
 // Store reads and writes the register.
 type Store struct {
-	db    *database.DB
-	org   *orgtree.Store
-	now   func() time.Time
+	db  *database.DB
+	org *orgtree.Store
+	now func() time.Time
 }
 
 // NewStore returns a Store on db.
@@ -21,4 +21,3 @@ func NewStore(db *database.DB) *Store {
 
 // DB returns the database the store works on.
 func (s *Store) DB() *database.DB { return s.db }
-

@@ -416,4 +416,3 @@ func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p 
 	}
 	return out, nil
 }
-
