@@ -1,9 +1,9 @@
 package access
 
 import (
-	"fmt"
 	"strings"
 
+	"shequ/internal/database"
 	"shequ/internal/orgtree"
 )
 
@@ -46,19 +46,17 @@ func (g *region) contains(p Place) bool {
 	return g.communities[p.Community] || g.orgs[p.Org]
 }
 
-// filter is the SQL condition selecting rows of alias inside the region, its
-// placeholders numbered from arg.
-func (g *region) filter(alias string, arg int) (string, []any) {
+// filter is the SQL condition selecting rows of alias inside the region,
+// its arguments added to q.
+func (g *region) filter(q *database.Args, alias string) string {
 	var conds []string
-	var args []any
 	for _, u := range g.units {
-		conds = append(conds, orgtree.ScopeFilter(u, alias, arg+len(args)))
-		args = append(args, u.ID)
+		conds = append(conds, orgtree.ScopeFilter(q, u, alias))
 	}
 	if len(conds) == 1 {
-		return conds[0], args
+		return conds[0]
 	}
-	return "(" + strings.Join(conds, " OR ") + ")", args
+	return "(" + strings.Join(conds, " OR ") + ")"
 }
 
 // covers reports whether a unit, given as the ids of its ancestors and
@@ -73,5 +71,3 @@ func (g *region) covers(ancestors []int64) bool {
 	}
 	return false
 }
-
-func placeholder(n int) string { return fmt.Sprintf("$%d", n) }

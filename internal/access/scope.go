@@ -3,6 +3,8 @@ package access
 import (
 	"slices"
 	"strings"
+
+	"shequ/internal/database"
 )
 
 // Scope is the part of a viewer's grants that carry one permission: the
@@ -41,49 +43,53 @@ func (s Scope) Whole() bool {
 // And returns " AND <condition>" restricting rows of alias — which carry
 // community_id, grid_id and org_id — to the scope, numbering placeholders
 // from arg; "" for the whole tree, and a condition nothing meets for an
-// empty scope.
+// empty scope. It is Where for a statement whose parameters are written
+// by hand.
 func (s Scope) And(alias string, arg int) (string, []any) {
+	q := database.ArgsAfter(arg)
+	return s.Where(q, alias), q.Values()
+}
+
+// Where is And with the arguments added to q.
+func (s Scope) Where(q *database.Args, alias string) string {
 	if s.Whole() {
-		return "", nil
+		return ""
 	}
 	if len(s.parts) == 0 {
-		return " AND 1 = 0", nil
+		return " AND 1 = 0"
 	}
 	var conds []string
-	var args []any
 	for _, p := range s.parts {
-		c, a := p.region.filter(alias, arg+len(args))
-		conds = append(conds, c)
-		args = append(args, a...)
+		conds = append(conds, p.region.filter(q, alias))
 	}
 	if len(conds) == 1 {
-		return " AND " + conds[0], args
+		return " AND " + conds[0]
 	}
-	return " AND (" + strings.Join(conds, " OR ") + ")", args
+	return " AND (" + strings.Join(conds, " OR ") + ")"
 }
 
 // CommunityAnd is And for tables that carry only community_id (change
 // events, report snapshots): rows of the communities the scope touches. A
 // part finer than a community touches its community.
 func (s Scope) CommunityAnd(alias string, arg int) (string, []any) {
+	q := database.ArgsAfter(arg)
+	return s.CommunityWhere(q, alias), q.Values()
+}
+
+// CommunityWhere is CommunityAnd with the arguments added to q.
+func (s Scope) CommunityWhere(q *database.Args, alias string) string {
 	if s.Whole() {
-		return "", nil
+		return ""
 	}
 	ids := s.Communities()
 	if len(ids) == 0 {
-		return " AND 1 = 0", nil
+		return " AND 1 = 0"
 	}
 	col := "community_id"
 	if alias != "" {
 		col = alias + "." + col
 	}
-	var ph []string
-	var args []any
-	for _, id := range ids {
-		args = append(args, id)
-		ph = append(ph, placeholder(arg+len(args)-1))
-	}
-	return " AND " + col + " IN (" + strings.Join(ph, ", ") + ")", args
+	return " AND " + q.In(col, database.AnyOf(ids)...)
 }
 
 // Communities lists the communities the scope touches (wholly or in part);

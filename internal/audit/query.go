@@ -26,31 +26,28 @@ func (l *Log) Query(ctx context.Context, f Filter) ([]Entry, bool, error) {
 		f.Limit = 100
 	}
 	var conds []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, fmt.Sprintf(cond, len(args)))
-	}
+	a := l.db.Args()
+	add := func(cond string, v any) { conds = append(conds, cond+a.Arg(v)) }
 	if f.UserName != "" {
-		add("user_name = $%d", f.UserName)
+		add("user_name = ", f.UserName)
 	}
 	if f.Action != "" {
-		add("action = $%d", f.Action)
+		add("action = ", f.Action)
 	}
 	if f.Entity != "" {
-		add("entity = $%d", f.Entity)
+		add("entity = ", f.Entity)
 	}
 	if f.EntityID != 0 {
-		add("entity_id = $%d", f.EntityID)
+		add("entity_id = ", f.EntityID)
 	}
 	if f.From != "" {
-		add("at >= $%d", f.From)
+		add("at >= ", f.From)
 	}
 	if f.To != "" {
-		add("at <= $%d", database.EndOfDay(f.To))
+		add("at <= ", database.EndOfDay(f.To))
 	}
 	if f.Before != 0 {
-		add("id < $%d", f.Before)
+		add("id < ", f.Before)
 	}
 	where := ""
 	if len(conds) > 0 {
@@ -58,7 +55,7 @@ func (l *Log) Query(ctx context.Context, f Filter) ([]Entry, bool, error) {
 	}
 	rows, err := l.db.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, addr, action, entity,
 		COALESCE(entity_id, 0), COALESCE(community_id, 0), route, status, COALESCE(rows, -1), detail
-		FROM audit_log`+where+fmt.Sprintf(" ORDER BY id DESC LIMIT %d", f.Limit+1), args...)
+		FROM audit_log`+where+fmt.Sprintf(" ORDER BY id DESC LIMIT %d", f.Limit+1), a.Values()...)
 	if err != nil {
 		return nil, false, err
 	}

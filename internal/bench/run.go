@@ -200,11 +200,11 @@ func samplePersonsWhere(ctx context.Context, db *database.DB, n int, cond string
 	}
 	r := newRand(42)
 	var out []sampled
-	at := len(args) + 1
 	for len(out) < n {
 		var s sampled
-		err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT id, name, id_number, phone FROM persons WHERE %s AND id >= $%d ORDER BY id LIMIT 1`, cond, at),
-			append(args, lo+r.Int64N(hi-lo+1))...).Scan(&s.id, &s.name, &s.idNumber, &s.phone)
+		q := db.Args(args...) // cond numbers them
+		err := db.QueryRowContext(ctx, `SELECT id, name, id_number, phone FROM persons WHERE `+cond+` AND id >= `+
+			q.Arg(lo+r.Int64N(hi-lo+1))+` ORDER BY id LIMIT 1`, q.Values()...).Scan(&s.id, &s.name, &s.idNumber, &s.phone)
 		if err == sql.ErrNoRows {
 			continue
 		}

@@ -1,8 +1,9 @@
 // Package database opens the register's store — an embedded SQLite file by
 // default, PostgreSQL when given a postgres:// DSN — and applies the numbered
 // schema migrations. The two engines run the same SQL ($N placeholders,
-// ON CONFLICT upserts, TEXT dates); the few places where they differ (full-text
-// search, bulk settings) ask DB.Engine.
+// ON CONFLICT upserts, TEXT dates); where they differ (placeholders in long
+// statements, full-text search, bulk settings, index listing, group commit)
+// the dialect chosen at Open answers (dialect.go), through methods of DB.
 package database
 
 import (
@@ -12,7 +13,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -32,20 +32,13 @@ const (
 // DB is a database handle that knows which engine it talks to.
 type DB struct {
 	*sql.DB
-	Engine Engine
+	Engine Engine // for messages; code asks the DB's methods, not the engine
+	d      dialect
 	stmts  sync.Map // query → *sql.Stmt (prepared.go)
+	group  groupCommit
 }
 
-// Placeholder is the nth parameter of a statement. SQLite (modernc) finds
-// each $N by a linear search of the statement's parameter names, which is
-// quadratic over a multi-row INSERT or an IN list of hundreds; its plain ?
-// is positional, numbered one past the highest before it.
-func (e Engine) Placeholder(n int) string {
-	if e == SQLite {
-		return "?"
-	}
-	return "$" + strconv.Itoa(n)
-}
+func newDB(db *sql.DB, e Engine) *DB { return &DB{DB: db, Engine: e, d: dialectOf(e)} }
 
 // IsPostgresDSN reports whether dsn selects PostgreSQL rather than a SQLite file.
 func IsPostgresDSN(dsn string) bool {
@@ -94,7 +87,7 @@ func openEngine(ctx context.Context, dsn string, t Tuning) (*DB, error) {
 			db.Close()
 			return nil, fmt.Errorf("连接 PostgreSQL 失败: %w", err)
 		}
-		return &DB{DB: db, Engine: Postgres}, nil
+		return newDB(db, Postgres), nil
 	}
 	return openSQLite(ctx, dsn, t)
 }
@@ -135,7 +128,7 @@ func openSQLite(ctx context.Context, path string, t Tuning) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("打开数据库文件 %s 失败: %w", path, err)
 	}
-	return &DB{DB: db, Engine: SQLite}, nil
+	return newDB(db, SQLite), nil
 }
 
 // InTx runs fn in a transaction, committing when fn returns nil.

@@ -273,15 +273,15 @@ func write(ctx context.Context, db *database.DB, store *orgtree.Store, p *plan, 
 	if err != nil {
 		return err
 	}
-	analyze := first && db.Engine == database.Postgres
-	if err := writeRows(ctx, l, store, p, analyze, progress); err != nil {
+	if err := writeRows(ctx, db, l, store, p, first, progress); err != nil {
 		l.Rollback()
 		return err
 	}
 	return l.Commit(ctx)
 }
 
-func writeRows(ctx context.Context, l *register.Loader, store *orgtree.Store, p *plan, analyze bool, progress func(int)) error {
+func writeRows(ctx context.Context, db *database.DB, l *register.Loader, store *orgtree.Store, p *plan, analyze bool,
+	progress func(int)) error {
 	tx := l.Tx()
 	for i := range p.units {
 		if err := store.Create(ctx, tx, &p.units[i]); err != nil {
@@ -335,10 +335,12 @@ func writeRows(ctx context.Context, l *register.Loader, store *orgtree.Store, p 
 			// tables and then scans whole communities for each row (城北
 			// took 43 s instead of 5 s). Statistics taken once the first
 			// rows are in fix the plans. The Loader on PostgreSQL runs its
-			// statements synchronously, so its transaction is free here.
+			// statements synchronously, so its transaction is free here
+			// (SQLite, whose Loader writes on its own goroutine, plans
+			// without statistics: Analyze does nothing there).
 			// TODO: remove once register.Loader does this itself.
 			analyze = false
-			if _, err := l.Tx().ExecContext(ctx, `ANALYZE buildings, houses, households, persons, rentals`); err != nil {
+			if err := db.Analyze(ctx, l.Tx(), "buildings", "houses", "households", "persons", "rentals"); err != nil {
 				return err
 			}
 		}

@@ -70,12 +70,9 @@ func dimensionSQL(dim string, b *q, at time.Time) (string, error) {
 	case "day":
 		return "e.reported_on", nil
 	case "open", "overdue":
-		ph, args := inList(OpenStatuses, len(b.args)+1)
-		b.args = append(b.args, args...)
-		cond := "e.status IN (" + ph + ")"
+		cond := b.in("e.status", OpenStatuses)
 		if dim == "overdue" {
-			cond += " AND " + OverdueSQL("e", len(b.args)+1)
-			b.args = append(b.args, fmtT(at))
+			cond += " AND " + OverdueSQL("e", b.arg(fmtT(at)))
 		}
 		return "CASE WHEN " + cond + " THEN '1' ELSE '0' END", nil
 	}
@@ -83,10 +80,8 @@ func dimensionSQL(dim string, b *q, at time.Time) (string, error) {
 }
 
 func (s *Store) countSQL(ctx context.Context, scope access.Scope, cq CountQuery) (*q, error) {
-	b := &q{}
-	where, args := scope.And("e", 1)
-	b.args = append(b.args, args...)
-	if where != "" {
+	b := s.newQ()
+	if where := scope.Where(b.Args, "e"); where != "" {
 		b.where = append(b.where, strings.TrimPrefix(where, " AND "))
 	}
 	if cq.Unit != 0 {
@@ -94,8 +89,7 @@ func (s *Store) countSQL(ctx context.Context, scope access.Scope, cq CountQuery)
 		if err != nil {
 			return nil, err
 		}
-		b.where = append(b.where, orgtree.ScopeFilter(u, "e", len(b.args)+1))
-		b.args = append(b.args, u.ID)
+		b.where = append(b.where, orgtree.ScopeFilter(b.Args, u, "e"))
 	}
 	if !cq.From.IsZero() {
 		b.add("e.created_at >= ?", fmtT(cq.From))
@@ -144,7 +138,7 @@ func (s *Store) Counts(ctx context.Context, scope access.Scope, cq CountQuery) (
 		}
 		group = " GROUP BY " + strings.Join(ns, ", ") + " ORDER BY " + strings.Join(ns, ", ")
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+sel+`COUNT(*) FROM events e WHERE 1 = 1`+b.sql()+group, b.args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+sel+`COUNT(*) FROM events e WHERE 1 = 1`+b.sql()+group, b.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -176,14 +170,14 @@ func (s *Store) Matching(ctx context.Context, scope access.Scope, cq CountQuery,
 		return nil, 0, err
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE 1 = 1`+b.sql(), b.args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE 1 = 1`+b.sql(), b.Values()...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
 	list, err := s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+b.sql()+
-		` ORDER BY e.created_at DESC, e.id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, offset)), b.args...)
+		` ORDER BY e.created_at DESC, e.id DESC LIMIT `+strconv.Itoa(limit)+` OFFSET `+strconv.Itoa(max(0, offset)), b.Values()...)
 	return list, total, err
 }
 

@@ -14,9 +14,9 @@ func overdue(due, now time.Time) bool { return workdays.Overdue(due, now) }
 
 // OverdueSQL is the SQL form of overdue for an events alias: the event is
 // open and its current step's deadline lies before the instant bound to
-// placeholder $arg (pass fmtT(now)).
-func OverdueSQL(alias string, arg int) string {
-	return "(" + alias + ".due_at <> '' AND " + alias + ".due_at < $" + strconv.Itoa(arg) + ")"
+// placeholder now (whose argument is fmtT of the present).
+func OverdueSQL(alias, now string) string {
+	return "(" + alias + ".due_at <> '' AND " + alias + ".due_at < " + now + ")"
 }
 
 // Supervision grades (督办).

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"shequ/internal/access"
+	"shequ/internal/database"
 )
 
 // What outside clients (Open311) may read and create.
@@ -68,37 +69,26 @@ func (s *Store) Feed(ctx context.Context, v *access.Viewer, fq FeedQuery) ([]*Ev
 		return nil, 0, err
 	}
 	if len(fq.IDs) > 0 {
-		var ph string
-		for i, id := range fq.IDs {
-			if i > 0 {
-				ph += ", "
-			}
-			ph += b.arg(id)
-		}
-		b.where = append(b.where, "e.id IN ("+ph+")")
+		b.where = append(b.where, b.In("e.id", database.AnyOf(fq.IDs)...))
 	}
 	if len(fq.Categories) > 0 {
-		ph, args := inList(fq.Categories, len(b.args)+1)
-		b.args = append(b.args, args...)
-		b.where = append(b.where, "e.category IN ("+ph+")")
+		b.where = append(b.where, b.in("e.category", fq.Categories))
 	}
 	if fq.Open != nil {
-		ph, args := inList(OpenStatuses, len(b.args)+1)
-		b.args = append(b.args, args...)
-		not := ""
-		if !*fq.Open {
-			not = "NOT "
+		if *fq.Open {
+			b.where = append(b.where, b.in("e.status", OpenStatuses))
+		} else {
+			b.where = append(b.where, b.NotIn("e.status", database.AnyOf(OpenStatuses)...))
 		}
-		b.where = append(b.where, "e.status "+not+"IN ("+ph+")")
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE 1 = 1`+b.sql(), b.args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE 1 = 1`+b.sql(), b.Values()...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if fq.Limit <= 0 || fq.Limit > 1000 {
 		fq.Limit = 50
 	}
 	list, err := s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+b.sql()+
-		` ORDER BY e.created_at DESC, e.id DESC LIMIT `+strconv.Itoa(fq.Limit)+` OFFSET `+strconv.Itoa(max(0, fq.Offset)), b.args...)
+		` ORDER BY e.created_at DESC, e.id DESC LIMIT `+strconv.Itoa(fq.Limit)+` OFFSET `+strconv.Itoa(max(0, fq.Offset)), b.Values()...)
 	return list, total, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"math"
-	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -138,13 +137,11 @@ func cutoffs(p indicators.Period) (start, end string) {
 func (s *indicatorSource) statusesAt(ctx context.Context, community int64, p indicators.Period, ids []int64) (map[int64][2]string, error) {
 	startCut, endCut := cutoffs(p)
 	q := `SELECT event_id, to_status, created_at FROM event_steps WHERE community_id = $1 AND created_at < $2`
-	args := []any{community, endCut}
+	a := s.db.Args(community, endCut)
 	if ids != nil {
-		ph, in := idList(ids, 3)
-		q += ` AND event_id IN (` + ph + `)`
-		args = append(args, in...)
+		q += ` AND ` + a.In("event_id", database.AnyOf(ids)...)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY event_id, id`, args...)
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY event_id, id`, a.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -263,11 +260,11 @@ func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p 
 		if err != nil {
 			return nil, err
 		}
-		ph, in := idList(chunk, 2)
+		a := s.db.Args(community)
 		rows, err := s.db.QueryContext(ctx, `SELECT e.id, COALESCE(e.grid_id, 0), e.org_id, e.tracking_no, COALESCE(c.name, e.category),
 				e.source, e.reported_on, COALESCE(d.name, '')
 			FROM events e LEFT JOIN event_categories c ON c.code = e.category LEFT JOIN departments d ON d.code = e.department
-			WHERE e.community_id = $1 AND e.id IN (`+ph+`) ORDER BY e.reported_on, e.id`, append([]any{community}, in...)...)
+			WHERE e.community_id = $1 AND `+a.In("e.id", database.AnyOf(chunk)...)+` ORDER BY e.reported_on, e.id`, a.Values()...)
 		if err != nil {
 			return nil, err
 		}
@@ -291,15 +288,4 @@ func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p 
 		}
 	}
 	return out, nil
-}
-
-// idList makes placeholders $from… for ids.
-func idList(ids []int64, from int) (string, []any) {
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i] = "$" + itoa(int64(from+i))
-		args[i] = id
-	}
-	return strings.Join(ph, ", "), args
 }

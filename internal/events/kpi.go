@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shequ/internal/access"
+	"shequ/internal/database"
 )
 
 // KPI groupings.
@@ -93,10 +94,8 @@ func (s *Store) KPIs(ctx context.Context, v *access.Viewer, kq KPIQuery) ([]KPIR
 		key = "SUBSTR(e.reported_on, 1, 7)"
 	}
 	nowArg := b.arg(fmtT(now))
-	final, fargs := inList([]string{StatusRejected, StatusMerged, StatusTransferred}, len(b.args)+1)
-	b.args = append(b.args, fargs...)
-	open, oargs := inList(OpenStatuses, len(b.args)+1)
-	b.args = append(b.args, oargs...)
+	final := b.List(database.AnyOf([]string{StatusRejected, StatusMerged, StatusTransferred})...)
+	open := b.List(database.AnyOf(OpenStatuses)...)
 	closed := b.arg(StatusClosed)
 	group := ""
 	if kq.By != "" {
@@ -113,8 +112,8 @@ func (s *Store) KPIs(ctx context.Context, v *access.Viewer, kq KPIQuery) ([]KPIR
 		sum("e.rating >= 4")+`,
 		COALESCE(SUM(e.rating), 0),
 		COALESCE(SUM(CASE WHEN e.feedback_at <> '' THEN e.handling_minutes ELSE 0 END), 0), `+
-		sum("e.status IN ("+open+") AND "+OverdueSQL("e", argNum(nowArg)))+`
-		FROM events e WHERE 1 = 1`+b.sql()+group, b.args...)
+		sum("e.status IN ("+open+") AND "+OverdueSQL("e", nowArg))+`
+		FROM events e WHERE 1 = 1`+b.sql()+group, b.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -132,14 +131,6 @@ func (s *Store) KPIs(ctx context.Context, v *access.Viewer, kq KPIQuery) ([]KPIR
 		return nil, err
 	}
 	return out, s.labelKPIs(ctx, kq.By, out)
-}
-
-func argNum(ph string) int {
-	n := 0
-	for _, c := range ph[1:] {
-		n = n*10 + int(c-'0')
-	}
-	return n
 }
 
 // labelKPIs names each group and orders them by name.

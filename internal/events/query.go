@@ -4,38 +4,35 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"shequ/internal/access"
+	"shequ/internal/database"
 	"shequ/internal/orgtree"
 )
 
 // visibleSQL restricts rows of alias to the events v may see (CanSee):
 // events.read at their place, or events.handle at their place for the
-// viewer's departments. Placeholders are numbered from arg.
-func visibleSQL(v *access.Viewer, alias string, arg int) (string, []any) {
-	read, args := v.Scope(PermRead).And(alias, arg)
-	depts := departmentSQL(v, alias, arg+len(args))
-	if read == "" || depts.cond == "" {
-		return read, args
+// viewer's departments.
+func visibleSQL(a *database.Args, v *access.Viewer, alias string) string {
+	read := v.Scope(PermRead).Where(a, alias)
+	if read == "" {
+		return ""
 	}
-	return " AND ((1 = 1" + read + ") OR " + depts.cond + ")", append(args, depts.args...)
-}
-
-// deptCond is a condition and its arguments.
-type deptCond struct {
-	cond string
-	args []any
+	depts := departmentSQL(a, v, alias)
+	if depts == "" {
+		return read
+	}
+	return " AND ((1 = 1" + read + ") OR " + depts + ")"
 }
 
 // departmentSQL selects events dispatched to one of the viewer's
 // departments at a place where the viewer acts for that department; ""
 // for a viewer of no department.
-func departmentSQL(v *access.Viewer, alias string, arg int) deptCond {
+func departmentSQL(a *database.Args, v *access.Viewer, alias string) string {
 	scopes := v.DepartmentScopes(PermHandle)
 	depts := make([]string, 0, len(scopes))
 	for d := range scopes {
@@ -43,27 +40,15 @@ func departmentSQL(v *access.Viewer, alias string, arg int) deptCond {
 	}
 	sort.Strings(depts)
 	var parts []string
-	var args []any
 	for _, d := range depts {
-		where, wargs := scopes[d].And(alias, arg+len(args))
-		args = append(args, wargs...)
-		args = append(args, d)
-		parts = append(parts, fmt.Sprintf("(%s.department = $%d%s)", alias, arg+len(args)-1, where))
+		// The scope's placeholders come first, as they always have.
+		where := scopes[d].Where(a, alias)
+		parts = append(parts, "("+alias+".department = "+a.Arg(d)+where+")")
 	}
 	if len(parts) == 0 {
-		return deptCond{}
+		return ""
 	}
-	return deptCond{cond: "(" + strings.Join(parts, " OR ") + ")", args: args}
-}
-
-func inList(vals []string, arg int) (string, []any) {
-	var ph []string
-	var args []any
-	for i, v := range vals {
-		ph = append(ph, "$"+strconv.Itoa(arg+i))
-		args = append(args, v)
-	}
-	return strings.Join(ph, ", "), args
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 // Filter selects events for a list.
@@ -83,22 +68,33 @@ type Filter struct {
 	NewestFirst bool // by report time; otherwise most urgent deadline first
 }
 
-// q builds SQL conditions with numbered placeholders.
+// q builds SQL conditions and their arguments.
 type q struct {
 	where []string
-	args  []any
+	*database.Args
 }
 
-func (b *q) arg(v any) string {
-	b.args = append(b.args, v)
-	return "$" + strconv.Itoa(len(b.args))
-}
+func (s *Store) newQ() *q { return &q{Args: s.db.Args()} }
 
-func (b *q) add(cond string, args ...any) {
+func (b *q) arg(v any) string { return b.Arg(v) }
+
+// in is "column IN (…)" over strings.
+func (b *q) in(column string, vals []string) string { return b.In(column, database.AnyOf(vals)...) }
+
+func (b *q) add(cond string, args ...any) { b.where = append(b.where, b.fill(cond, args...)) }
+
+// fill puts the placeholders of args in place of the first ? marks of
+// cond, one each.
+func (b *q) fill(cond string, args ...any) string {
+	var out strings.Builder
 	for _, a := range args {
-		cond = strings.Replace(cond, "?", b.arg(a), 1)
+		i := strings.IndexByte(cond, '?')
+		out.WriteString(cond[:i])
+		out.WriteString(b.arg(a))
+		cond = cond[i+1:]
 	}
-	b.where = append(b.where, cond)
+	out.WriteString(cond)
+	return out.String()
 }
 
 func (b *q) sql() string {
@@ -110,10 +106,8 @@ func (b *q) sql() string {
 
 // filterSQL turns the filter and v's visibility into conditions on alias e.
 func (s *Store) filterSQL(ctx context.Context, v *access.Viewer, f Filter, now time.Time) (*q, error) {
-	b := &q{}
-	vis, vargs := visibleSQL(v, "e", 1)
-	b.args = append(b.args, vargs...)
-	if vis != "" {
+	b := s.newQ()
+	if vis := visibleSQL(b.Args, v, "e"); vis != "" {
 		b.where = append(b.where, strings.TrimPrefix(vis, " AND "))
 	}
 	if f.Unit != 0 {
@@ -124,22 +118,16 @@ func (s *Store) filterSQL(ctx context.Context, v *access.Viewer, f Filter, now t
 		if err != nil {
 			return nil, err
 		}
-		b.where = append(b.where, orgtree.ScopeFilter(u, "e", len(b.args)+1))
-		b.args = append(b.args, u.ID)
+		b.where = append(b.where, orgtree.ScopeFilter(b.Args, u, "e"))
 	}
 	if len(f.Statuses) > 0 {
-		ph, args := inList(f.Statuses, len(b.args)+1)
-		b.args = append(b.args, args...)
-		b.where = append(b.where, "e.status IN ("+ph+")")
+		b.where = append(b.where, b.in("e.status", f.Statuses))
 	}
 	if f.Open || f.Overdue {
-		ph, args := inList(OpenStatuses, len(b.args)+1)
-		b.args = append(b.args, args...)
-		b.where = append(b.where, "e.status IN ("+ph+")")
+		b.where = append(b.where, b.in("e.status", OpenStatuses))
 	}
 	if f.Overdue {
-		b.where = append(b.where, OverdueSQL("e", len(b.args)+1))
-		b.args = append(b.args, fmtT(now))
+		b.where = append(b.where, OverdueSQL("e", b.arg(fmtT(now))))
 	}
 	if f.Category != "" {
 		b.add("(e.category = ? OR e.category LIKE ?)", f.Category, f.Category+".%")
@@ -178,7 +166,7 @@ func (s *Store) List(ctx context.Context, v *access.Viewer, f Filter) ([]*Event,
 		return nil, 0, err
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE 1 = 1`+b.sql(), b.args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE 1 = 1`+b.sql(), b.Values()...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
@@ -189,7 +177,7 @@ func (s *Store) List(ctx context.Context, v *access.Viewer, f Filter) ([]*Event,
 		order = ` ORDER BY e.created_at DESC, e.id DESC`
 	}
 	limit := " LIMIT " + strconv.Itoa(f.Limit) + " OFFSET " + strconv.Itoa(max(0, f.Offset))
-	list, err := s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+b.sql()+order+limit, b.args...)
+	list, err := s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+b.sql()+order+limit, b.Values()...)
 	return list, total, err
 }
 
@@ -216,27 +204,25 @@ func (s *Store) scanList(ctx context.Context, query string, args ...any) ([]*Eve
 // 派遣, 退回 decisions and 结案; for a department 签收 and 反馈; for
 // grid workers 核查. unit narrows it to a unit's subtree.
 func (s *Store) Queue(ctx context.Context, v *access.Viewer, unit int64, limit int) ([]*Event, error) {
-	b := &q{}
+	b := s.newQ()
 	var parts []string
 	part := func(perm string, cond string, args ...any) {
 		sc := v.Scope(perm)
 		if sc.Empty() {
 			return
 		}
-		where, sargs := sc.And("e", len(b.args)+1)
-		b.args = append(b.args, sargs...)
-		for _, a := range args {
-			cond = strings.Replace(cond, "?", b.arg(a), 1)
-		}
+		where := sc.Where(b.Args, "e")
+		cond = b.fill(cond, args...)
 		parts = append(parts, "(1 = 1"+where+" AND "+cond+")")
 	}
 	part(PermAccept, "(e.status IN (?, ?) OR (e.status = ? AND e.level = ?))",
 		StatusReported, StatusCommunity, StatusVerified, LevelCommunity)
 	part(PermDispatch, "(e.status IN (?, ?, ?, ?) OR (e.status = ? AND e.level <> ?))",
 		StatusEscalated, StatusFiled, StatusDistrict, StatusReturnRequested, StatusVerified, LevelCommunity)
-	if d := departmentSQL(v, "e", len(b.args)+1); d.cond != "" {
-		b.args = append(b.args, d.args...)
-		part(PermHandle, "e.status IN (?, ?) AND "+d.cond, StatusDispatched, StatusHandling)
+	if !v.Scope(PermHandle).Empty() {
+		if d := departmentSQL(b.Args, v, "e"); d != "" {
+			part(PermHandle, "e.status IN (?, ?) AND "+d, StatusDispatched, StatusHandling)
+		}
 	}
 	part(PermVerify, "e.status = ?", StatusVerifying)
 	if len(parts) == 0 {
@@ -251,14 +237,13 @@ func (s *Store) Queue(ctx context.Context, v *access.Viewer, unit int64, limit i
 		if err != nil {
 			return nil, err
 		}
-		cond += " AND " + orgtree.ScopeFilter(u, "e", len(b.args)+1)
-		b.args = append(b.args, u.ID)
+		cond += " AND " + orgtree.ScopeFilter(b.Args, u, "e")
 	}
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
 	return s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+cond+
-		` ORDER BY CASE WHEN e.due_at = '' THEN 1 ELSE 0 END, e.due_at, e.id LIMIT `+strconv.Itoa(limit), b.args...)
+		` ORDER BY CASE WHEN e.due_at = '' THEN 1 ELSE 0 END, e.due_at, e.id LIMIT `+strconv.Itoa(limit), b.Values()...)
 }
 
 // GridCount is what the map shows of one grid.
@@ -276,12 +261,11 @@ func (s *Store) GridCounts(ctx context.Context, v *access.Viewer, unit int64) (m
 	if err != nil {
 		return nil, err
 	}
-	b.args = append(b.args, fmtT(s.now()))
-	overdue := OverdueSQL("e", len(b.args))
+	overdue := OverdueSQL("e", b.arg(fmtT(s.now())))
 	red := b.arg(GradeRed)
 	rows, err := s.db.QueryContext(ctx, `SELECT COALESCE(e.grid_id, 0), COUNT(*),
 		SUM(CASE WHEN `+overdue+` THEN 1 ELSE 0 END), SUM(CASE WHEN e.supervision = `+red+` THEN 1 ELSE 0 END)
-		FROM events e WHERE 1 = 1`+b.sql()+` GROUP BY COALESCE(e.grid_id, 0)`, b.args...)
+		FROM events e WHERE 1 = 1`+b.sql()+` GROUP BY COALESCE(e.grid_id, 0)`, b.Values()...)
 	if err != nil {
 		return nil, err
 	}

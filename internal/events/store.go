@@ -26,18 +26,16 @@ type Store struct {
 	org *orgtree.Store
 	now func() time.Time
 
-	pmu       sync.Mutex
-	public    map[string]publicEntry // tracking number → public view (see Public)
-	committer sync.Once
-	txq       chan *txReq // SQLite: write transactions for the committer (see tx)
-	mu        sync.Mutex
-	cat       *Catalogue
-	cal       *workdays.Calendar
-	calAt     time.Time
-	places    map[int64]*placeInfo // community id → its ancestors and names
-	depts     map[string]string    // department code → name
-	gridIdx   *gridIndex
-	names     map[int64]nameEntry // user id → display name, for steps
+	pmu     sync.Mutex
+	public  map[string]publicEntry // tracking number → public view (see Public)
+	mu      sync.Mutex
+	cat     *Catalogue
+	cal     *workdays.Calendar
+	calAt   time.Time
+	places  map[int64]*placeInfo // community id → its ancestors and names
+	depts   map[string]string    // department code → name
+	gridIdx *gridIndex
+	names   map[int64]nameEntry // user id → display name, for steps
 }
 
 // cacheFor bounds how long another process's change to the catalogue or the
@@ -467,105 +465,11 @@ func (s *Store) actorName(ctx context.Context, v *access.Viewer) string {
 	return display
 }
 
-// tx runs fn in a transaction. On SQLite, which has one writer at a time,
-// the store's write transactions go to one committer goroutine that runs
-// those waiting together in one transaction, each in its own savepoint (so
-// one failing is rolled back alone), and commits them at once: a group
-// commit. fn returns only after the commit, so an acknowledged report is
-// on disk (in the WAL) before its answer is sent. On PostgreSQL each runs
-// in its own transaction.
+// tx runs fn in a write transaction, grouped with others waiting on a
+// single-writer engine (database.DB.GroupTx): fn returns only after the
+// commit, so an acknowledged report is on disk before its answer is sent.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	if s.db.Engine != database.SQLite {
-		return s.db.InTx(ctx, fn)
-	}
-	s.committer.Do(func() {
-		s.txq = make(chan *txReq, 256)
-		go s.commitLoop()
-	})
-	r := &txReq{fn: fn, done: make(chan error, 1)}
-	select {
-	case s.txq <- r:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	// fn may already be running: wait for it whatever ctx does, as it
-	// writes to its caller's variables.
-	return <-r.done
-}
-
-type txReq struct {
-	fn   func(tx *sql.Tx) error
-	done chan error
-}
-
-// maxBatch bounds a group commit.
-const maxBatch = 64
-
-func (s *Store) commitLoop() {
-	for r := range s.txq {
-		batch := []*txReq{r}
-	more:
-		for len(batch) < maxBatch {
-			select {
-			case r := <-s.txq:
-				batch = append(batch, r)
-			default:
-				break more
-			}
-		}
-		s.commitBatch(batch)
-	}
-}
-
-func (s *Store) commitBatch(batch []*txReq) {
-	ctx := context.Background()
-	fail := func(err error) {
-		for _, r := range batch {
-			r.done <- err
-		}
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		fail(err)
-		return
-	}
-	results := make([]error, len(batch))
-	for i, r := range batch {
-		if len(batch) == 1 {
-			results[i] = r.fn(tx)
-			break
-		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT item`); err != nil {
-			tx.Rollback()
-			fail(err)
-			return
-		}
-		results[i] = r.fn(tx)
-		if results[i] != nil {
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO item`); err != nil {
-				tx.Rollback()
-				fail(err)
-				return
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `RELEASE item`); err != nil {
-			tx.Rollback()
-			fail(err)
-			return
-		}
-	}
-	if len(batch) == 1 && results[0] != nil {
-		tx.Rollback()
-		batch[0].done <- results[0]
-		return
-	}
-	if err := tx.Commit(); err != nil {
-		fail(err)
-		return
-	}
-	for i, r := range batch {
-		r.done <- results[i]
-	}
+	return s.db.GroupTx(ctx, fn)
 }
 
 // FaultKind makes an action the status does not allow a fault.Illegal.

@@ -114,19 +114,14 @@ func scanTemplate(row interface{ Scan(...any) error }) (*Template, error) {
 // department), by department and name.
 func (s *Service) Templates(ctx context.Context, departments []string) ([]*Template, error) {
 	q := `SELECT ` + templateColumns + ` FROM export_templates t LEFT JOIN departments d ON d.code = t.department`
-	var args []any
+	a := s.db.Args()
 	if departments != nil {
 		if len(departments) == 0 {
 			return nil, nil
 		}
-		ph := make([]string, len(departments))
-		for i, d := range departments {
-			args = append(args, d)
-			ph[i] = fmt.Sprintf("$%d", i+1)
-		}
-		q += ` WHERE t.department IN (` + strings.Join(ph, ", ") + `)`
+		q += ` WHERE ` + a.In("t.department", database.AnyOf(departments)...)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY COALESCE(d.sort, 0), t.name`, args...)
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY COALESCE(d.sort, 0), t.name`, a.Values()...)
 	if err != nil {
 		return nil, err
 	}

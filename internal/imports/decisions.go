@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"strings"
 
 	"shequ/internal/database"
 )
@@ -10,9 +9,10 @@ import (
 // readLinks finds the identity decisions people took about numbers the
 // register does not hold.
 func (r *run) readLinks(ctx context.Context, keys []string, lk *lookups) error {
-	return chunked(r.s.db.Engine, keys, func(args []any, ph string) error {
+	return chunked(r.s.db, keys, func(in []any) error {
+		q := r.s.db.Args(r.im.Department)
 		rows, err := r.s.db.QueryContext(ctx, `SELECT id_number, community_id, person_id FROM import_links
-			WHERE department = $1 AND id_number IN (`+ph+`)`, append([]any{r.im.Department}, args...)...)
+			WHERE department = $1 AND `+q.In("id_number", in...), q.Values()...)
 		if err != nil {
 			return err
 		}
@@ -26,16 +26,17 @@ func (r *run) readLinks(ctx context.Context, keys []string, lk *lookups) error {
 			lk.links[k] = &l
 		}
 		return rows.Err()
-	}, 2)
+	})
 }
 
 // readDecisions reads the values people declined for the persons, and the
 // conflicts of this department still open about them or about the
 // unknown numbers.
 func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []string, lk *lookups) error {
-	err := chunked(r.s.db.Engine, persons, func(args []any, ph string) error {
+	err := chunked(r.s.db, persons, func(in []any) error {
+		q := r.s.db.Args()
 		rows, err := r.s.db.QueryContext(ctx, `SELECT person_id, field, value FROM import_declined
-			WHERE person_id IN (`+ph+`)`, args...)
+			WHERE `+q.In("person_id", in...), q.Values()...)
 		if err != nil {
 			return err
 		}
@@ -49,13 +50,13 @@ func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []stri
 			lk.declined[declinedKey(id, f, v)] = true
 		}
 		return rows.Err()
-	}, 1)
+	})
 	if err != nil {
 		return err
 	}
-	err = chunked(r.s.db.Engine, persons, func(args []any, ph string) error {
-		return r.readOpen(ctx, lk, `person_id IN (`+ph+`)`, args)
-	}, 2)
+	err = chunked(r.s.db, persons, func(in []any) error {
+		return r.readOpen(ctx, lk, "person_id", in)
+	})
 	if err != nil {
 		return err
 	}
@@ -63,18 +64,19 @@ func (r *run) readDecisions(ctx context.Context, persons []int64, unknown []stri
 	for i, k := range unknown {
 		keys[i] = identityKey(r.im.Department, k)
 	}
-	return chunked(r.s.db.Engine, keys, func(args []any, ph string) error {
-		return r.readOpen(ctx, lk, `key IN (`+ph+`)`, args)
-	}, 2)
+	return chunked(r.s.db, keys, func(in []any) error {
+		return r.readOpen(ctx, lk, "key", in)
+	})
 }
 
-// readOpen reads the conflicts of this department matching cond and keeps
-// the open ones. The status is checked here rather than in SQL: with it
-// there, SQLite walks every open conflict instead of using the index of
-// cond's column.
-func (r *run) readOpen(ctx context.Context, lk *lookups, cond string, args []any) error {
+// readOpen reads the conflicts of this department whose column holds one
+// of in and keeps the open ones. The status is checked here rather than in
+// SQL: with it there, SQLite walks every open conflict instead of using
+// the index of column.
+func (r *run) readOpen(ctx context.Context, lk *lookups, column string, in []any) error {
+	q := r.s.db.Args(r.im.Department)
 	rows, err := r.s.db.QueryContext(ctx, `SELECT community_id, id, person_id, kind, key, status FROM import_conflicts
-		WHERE department = $1 AND `+cond, append([]any{r.im.Department}, args...)...)
+		WHERE department = $1 AND `+q.In(column, in...), q.Values()...)
 	if err != nil {
 		return err
 	}
@@ -95,19 +97,12 @@ func (r *run) readOpen(ctx context.Context, lk *lookups, cond string, args []any
 	return rows.Err()
 }
 
-// chunked runs fn over keys in groups, with placeholders numbered from
-// first (on SQLite plain ?, which follow a $1 before them).
-func chunked[K any](engine database.Engine, keys []K, fn func(args []any, placeholders string) error, first int) error {
+// chunked runs fn over keys in groups of a size that keeps each statement
+// quick to prepare.
+func chunked[K any](db *database.DB, keys []K, fn func(in []any) error) error {
 	const size = 400
 	for start := 0; start < len(keys); start += size {
-		end := min(start+size, len(keys))
-		args := make([]any, 0, end-start)
-		ph := make([]string, 0, end-start)
-		for i, k := range keys[start:end] {
-			args = append(args, k)
-			ph = append(ph, engine.Placeholder(first+i))
-		}
-		if err := fn(args, strings.Join(ph, ", ")); err != nil {
+		if err := fn(database.AnyOf(keys[start:min(start+size, len(keys))])); err != nil {
 			return err
 		}
 	}

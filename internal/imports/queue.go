@@ -58,17 +58,15 @@ func (s *Service) Conflicts(ctx context.Context, sc access.Scope, q ConflictQuer
 	if q.Status == "" {
 		q.Status = ConflictOpen
 	}
-	args := []any{q.Status}
-	cond := "c.status = $1"
+	a := s.db.Args()
+	cond := "c.status = " + a.Arg(q.Status)
 	if q.ImportID != 0 {
-		args = append(args, q.ImportID)
-		cond += fmt.Sprintf(" AND c.import_id = $%d", len(args))
+		cond += " AND c.import_id = " + a.Arg(q.ImportID)
 	}
-	where, sargs := sc.And("c", len(args)+1)
-	args = append(args, sargs...)
+	where := sc.Where(a, "c")
 	rows, err := s.db.QueryContext(ctx, `SELECT `+conflictColumns+` FROM import_conflicts c
 		LEFT JOIN departments d ON d.code = c.department WHERE `+cond+where+
-		fmt.Sprintf(` ORDER BY c.created_at, c.id LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), args...)
+		fmt.Sprintf(` ORDER BY c.created_at, c.id LIMIT %d OFFSET %d`, q.Limit+1, q.Offset), a.Values()...)
 	if err != nil {
 		return nil, false, err
 	}

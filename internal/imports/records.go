@@ -176,28 +176,23 @@ func (s *Service) list(ctx context.Context, q ListQuery) ([]*Import, error) {
 		q.Limit = 50
 	}
 	var conds []string
-	var args []any
+	a := s.db.Args()
 	if q.Units != nil {
 		if len(q.Units) == 0 {
 			return nil, nil
 		}
-		ph := make([]string, len(q.Units))
-		for i, u := range q.Units {
-			args = append(args, u)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		conds = append(conds, `i.unit_id IN (SELECT c.unit_id FROM org_closure c WHERE c.ancestor_id IN (`+strings.Join(ph, ", ")+`))`)
+		conds = append(conds, `i.unit_id IN (SELECT c.unit_id FROM org_closure c WHERE `+
+			a.In("c.ancestor_id", database.AnyOf(q.Units)...)+`)`)
 	}
 	if q.Status != "" {
-		args = append(args, q.Status)
-		conds = append(conds, fmt.Sprintf("i.status = $%d", len(args)))
+		conds = append(conds, "i.status = "+a.Arg(q.Status))
 	}
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+importColumns+importFrom+where+
-		fmt.Sprintf(` ORDER BY i.created_at DESC, i.id DESC LIMIT %d OFFSET %d`, q.Limit, q.Offset), args...)
+		fmt.Sprintf(` ORDER BY i.created_at DESC, i.id DESC LIMIT %d OFFSET %d`, q.Limit, q.Offset), a.Values()...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"shequ/internal/database"
@@ -87,7 +88,7 @@ func (r *run) writeConflicts(ctx context.Context, tx *sql.Tx, w *work) error {
 		}
 	}
 	const cols = 18
-	return inserts(ctx, tx, r.s.db.Engine, `INSERT INTO import_conflicts (community_id, id, grid_id, org_id, import_id, department, kind,
+	return inserts(ctx, tx, r.s.db, `INSERT INTO import_conflicts (community_id, id, grid_id, org_id, import_id, department, kind,
 		person_id, score, key, incoming, fields, sheet, row_num, status, resolution, version, created_at) VALUES `,
 		cols, len(w.conflicts), func(i int) ([]any, error) {
 			c := w.conflicts[i]
@@ -105,7 +106,7 @@ func (r *run) writeConflicts(ctx context.Context, tx *sql.Tx, w *work) error {
 }
 
 func (r *run) writeRejects(ctx context.Context, tx *sql.Tx, rows []*incoming) error {
-	return inserts(ctx, tx, r.s.db.Engine, `INSERT INTO import_rejects (import_id, seq, sheet, row_num, cells, columns, reason) VALUES `,
+	return inserts(ctx, tx, r.s.db, `INSERT INTO import_rejects (import_id, seq, sheet, row_num, cells, columns, reason) VALUES `,
 		7, len(rows), func(i int) ([]any, error) {
 			in := rows[i]
 			cells, err := json.Marshal(in.cells)
@@ -125,32 +126,27 @@ func (r *run) writeRejects(ctx context.Context, tx *sql.Tx, rows []*incoming) er
 }
 
 // inserts writes n rows of cols values each in multi-row statements.
-func inserts(ctx context.Context, tx *sql.Tx, engine database.Engine, head string, cols, n int, row func(i int) ([]any, error)) error {
+func inserts(ctx context.Context, tx *sql.Tx, db *database.DB, head string, cols, n int, row func(i int) ([]any, error)) error {
 	const per = 200
 	for start := 0; start < n; start += per {
 		end := min(start+per, n)
 		var b strings.Builder
 		b.WriteString(head)
-		args := make([]any, 0, (end-start)*cols)
+		q := db.InOrder()
 		for i := start; i < end; i++ {
 			vals, err := row(i)
 			if err != nil {
 				return err
 			}
+			if len(vals) != cols {
+				return fmt.Errorf("inserts: %d values for %d columns", len(vals), cols)
+			}
 			if i > start {
 				b.WriteString(", ")
 			}
-			b.WriteByte('(')
-			for j := range vals {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(engine.Placeholder(len(args) + j + 1))
-			}
-			b.WriteByte(')')
-			args = append(args, vals...)
+			b.WriteString(q.Row(vals...))
 		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, b.String(), q.Values()...); err != nil {
 			return err
 		}
 	}

@@ -50,7 +50,7 @@ func NaiveSQL(c *Compiled, u orgtree.Unit, p Period) (string, error) {
 		return "", fmt.Errorf("实体 %s 不支持逐条查询", e.Name)
 	}
 	if place == "" {
-		place = orgtree.ScopeFilter(u, alias, 1)
+		place = orgtree.ScopeFilter(database.ArgsAfter(1), u, alias) // u.ID is $1
 	}
 	where := []string{place}
 	if presence != "" {

@@ -2,7 +2,6 @@ package indicators
 
 import (
 	"context"
-	"strings"
 
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
@@ -149,13 +148,8 @@ func (s *OrgSource) Columns(e *Entity) []Column {
 func (s *OrgSource) Describe(ctx context.Context, e *Entity, p Period, community int64, ids []int64) ([]LedgerRow, error) {
 	var out []LedgerRow
 	for _, chunk := range chunks(ids, 400) {
-		args := []any{community}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = placeholder(len(args))
-		}
-		in := strings.Join(ph, ", ")
+		a := s.db.Args(community)
+		in := a.List(database.AnyOf(chunk)...)
 		var q string
 		if e == s.staff {
 			q = `SELECT st.id, st.unit_id, COALESCE(u.grid_id, 0), st.name, st.role, u.name, st.phone, st.started_on
@@ -164,7 +158,7 @@ func (s *OrgSource) Describe(ctx context.Context, e *Entity, p Period, community
 			q = `SELECT u.id, u.id, COALESCE(u.grid_id, 0), u.name, l.name, u.code, '', ''
 				FROM org_units u JOIN org_levels l ON l.kind = u.level WHERE u.community_id = $1 AND u.id IN (` + in + `)`
 		}
-		rows, err := s.db.QueryContext(ctx, q, args...)
+		rows, err := s.db.QueryContext(ctx, q, a.Values()...)
 		if err != nil {
 			return nil, err
 		}

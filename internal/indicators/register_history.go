@@ -2,7 +2,6 @@ package indicators
 
 import (
 	"context"
-	"strings"
 
 	"shequ/internal/database"
 )
@@ -44,15 +43,13 @@ func loadHistories(ctx context.Context, db *database.DB, community int64, p Peri
 	}
 	startAt := database.EndOfDay(p.Before())
 	endAt := database.EndOfDay(p.End())
-	args := []any{community, startAt}
-	var ph []string
 	for _, e := range entities {
-		args = append(args, e)
-		ph = append(ph, placeholder(len(args)))
 		out[e] = map[int64]*history{}
 	}
+	q := db.Args()
 	rows, err := db.QueryContext(ctx, `SELECT entity, entity_id, id, at, op FROM change_events
-		WHERE community_id = $1 AND entity IN (`+strings.Join(ph, ", ")+`) AND at > $2`, args...)
+		WHERE community_id = `+q.Arg(community)+` AND `+q.In("entity", database.AnyOf(entities)...)+
+		` AND at > `+q.Arg(startAt), q.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,14 +95,10 @@ func loadHistories(ctx context.Context, db *database.DB, community int64, p Peri
 	}
 	for e, ids := range needBefore {
 		for _, chunk := range chunks(ids, 400) {
-			args := []any{e, startAt}
-			var ph []string
-			for _, id := range chunk {
-				args = append(args, id)
-				ph = append(ph, placeholder(len(args)))
-			}
+			q := db.Args()
 			rows, err := db.QueryContext(ctx, `SELECT entity_id, id, at, op, snapshot FROM change_events
-				WHERE entity = $1 AND entity_id IN (`+strings.Join(ph, ", ")+`) AND at <= $2`, args...)
+				WHERE entity = `+q.Arg(e)+` AND `+q.In("entity_id", database.AnyOf(chunk)...)+` AND at <= `+q.Arg(startAt),
+				q.Values()...)
 			if err != nil {
 				return nil, err
 			}
@@ -131,14 +124,9 @@ func loadHistories(ctx context.Context, db *database.DB, community int64, p Peri
 	if len(needIDs) > 0 {
 		snaps := map[int64]string{}
 		for _, chunk := range chunks(needIDs, 400) {
-			args := []any{community}
-			var ph []string
-			for _, id := range chunk {
-				args = append(args, id)
-				ph = append(ph, placeholder(len(args)))
-			}
+			q := db.Args(community)
 			rows, err := db.QueryContext(ctx, `SELECT id, snapshot FROM change_events
-				WHERE community_id = $1 AND id IN (`+strings.Join(ph, ", ")+`)`, args...)
+				WHERE community_id = $1 AND `+q.In("id", database.AnyOf(chunk)...), q.Values()...)
 			if err != nil {
 				return nil, err
 			}
@@ -259,8 +247,6 @@ func chunks(ids []int64, n int) [][]int64 {
 	}
 	return out
 }
-
-func placeholder(n int) string { return "$" + itoa(n) }
 
 func itoa(n int) string {
 	if n == 0 {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/codes"
@@ -133,14 +132,8 @@ func (s *RegisterSource) Describe(ctx context.Context, e *Entity, p Period, comm
 	byID := map[int64]any{}
 	changed := map[int64]bool{}
 	for _, chunk := range chunks(ids, 400) {
-		args := []any{community}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = placeholder(len(args))
-		}
-		in := strings.Join(ph, ", ")
-		rows, err := s.db.QueryContext(ctx, q+` WHERE community_id = $1 AND id IN (`+in+`)`, args...)
+		a := s.db.Args(community)
+		rows, err := s.db.QueryContext(ctx, q+` WHERE community_id = $1 AND `+a.In("id", database.AnyOf(chunk)...), a.Values()...)
 		if err != nil {
 			return nil, err
 		}
@@ -157,13 +150,9 @@ func (s *RegisterSource) Describe(ctx context.Context, e *Entity, p Period, comm
 			return nil, err
 		}
 		// Records changed after the period, or gone: their snapshot then.
-		args2 := append([]any{e.Name, endAt}, args[1:]...)
-		ph2 := make([]string, len(chunk))
-		for i := range chunk {
-			ph2[i] = placeholder(i + 3)
-		}
+		a = s.db.Args(e.Name, endAt)
 		rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT entity_id FROM change_events
-			WHERE entity = $1 AND at > $2 AND entity_id IN (`+strings.Join(ph2, ", ")+`)`, args2...)
+			WHERE entity = $1 AND at > $2 AND `+a.In("entity_id", database.AnyOf(chunk)...), a.Values()...)
 		if err != nil {
 			return nil, err
 		}
@@ -184,14 +173,9 @@ func (s *RegisterSource) Describe(ctx context.Context, e *Entity, p Period, comm
 		}
 	}
 	for _, chunk := range chunks(need, 400) {
-		args := []any{e.Name, endAt}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = placeholder(len(args))
-		}
+		a := s.db.Args(e.Name, endAt)
 		rows, err := s.db.QueryContext(ctx, `SELECT entity_id, id, op, snapshot FROM change_events
-			WHERE entity = $1 AND at <= $2 AND entity_id IN (`+strings.Join(ph, ", ")+`) ORDER BY id`, args...)
+			WHERE entity = $1 AND at <= $2 AND `+a.In("entity_id", database.AnyOf(chunk)...)+` ORDER BY id`, a.Values()...)
 		if err != nil {
 			return nil, err
 		}
@@ -275,13 +259,8 @@ func (s *RegisterSource) lookupNames(ctx context.Context, entity string, communi
 		}
 	}
 	for _, chunk := range chunks(refs, 400) {
-		args := []any{community}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = placeholder(len(args))
-		}
-		r, err := s.db.QueryContext(ctx, q+` WHERE community_id = $1 AND id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		a := s.db.Args(community)
+		r, err := s.db.QueryContext(ctx, q+` WHERE community_id = $1 AND `+a.In("id", database.AnyOf(chunk)...), a.Values()...)
 		if err != nil {
 			return nil, nil, err
 		}

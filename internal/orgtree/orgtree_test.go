@@ -97,8 +97,12 @@ func TestScopeFilter(t *testing.T) {
 		{Unit{ID: 4, Level: LevelBuilding, CommunityID: 1, GridID: 2}, "p.org_id IN (SELECT"},
 	}
 	for _, tt := range tests {
-		if got := ScopeFilter(tt.u, "p", 3); !strings.HasPrefix(got, tt.want) {
+		q := database.ArgsAfter(3)
+		if got := ScopeFilter(q, tt.u, "p"); !strings.HasPrefix(got, tt.want) {
 			t.Errorf("ScopeFilter(%s) = %s", tt.u.Level, got)
+		}
+		if v := q.Values(); len(v) != 1 || v[0] != tt.u.ID {
+			t.Errorf("ScopeFilter(%s) adds %v, want the unit's id", tt.u.Level, v)
 		}
 	}
 }

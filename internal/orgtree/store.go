@@ -255,19 +255,18 @@ func nullID(id int64) any {
 func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	seen := map[int64]bool{}
-	var ph []string
-	var args []any
+	var in []any
 	for _, id := range ids {
 		if id != 0 && !seen[id] {
 			seen[id] = true
-			args = append(args, id)
-			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+			in = append(in, id)
 		}
 	}
-	if len(args) == 0 {
+	if len(in) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM org_units WHERE id IN (`+strings.Join(ph, ", ")+`)`, args...)
+	a := s.db.Args()
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM org_units WHERE `+a.In("id", in...), a.Values()...)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,6 @@ package register
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -62,17 +61,15 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	// Only SQLite gets the writer goroutine: its connection may run an
 	// insert while the caller's org-unit query on the same transaction is
 	// open, a PostgreSQL connection may not (pgx reports a busy connection).
-	if db.Engine == database.SQLite {
+	if db.StatementsOverlap() {
 		l.jobs, l.done = make(chan statement, 8), make(chan struct{})
 		go l.write(ctx)
 	}
-	if db.Engine == database.SQLite {
-		// A bigger page cache (1 GiB) for this connection keeps the indexes being
-		// filled in memory; Commit puts the usual size back.
-		if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -1048576`); err != nil {
-			tx.Rollback()
-			return nil, err
-		}
+	// Commit puts the ordinary settings back.
+	if err := db.Bulk(ctx, tx, database.BulkFill); err != nil {
+		l.drain()
+		tx.Rollback()
+		return nil, err
 	}
 	l.define("buildings", "community_id, id, grid_id, name, address, kind, floors, built_year, version, created_at, updated_at")
 	l.define("houses", "community_id, id, building_id, org_id, grid_id, number, address, area_m2, use, owner_name, owner_phone, version, created_at, updated_at")
@@ -82,11 +79,11 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	l.define("rentals", "community_id, id, house_id, landlord, landlord_phone, started_on, ended_on, monthly_rent, version, created_at, updated_at")
 	l.define("rental_tenants", "community_id, rental_id, person_id")
 	l.define("person_tags", "community_id, id, person_id, tag, started_on, ended_on, note, version, created_at, updated_at")
-	l.define("change_events", "community_id, id, at, actor_id, actor, source, entity, entity_id, op, version, changes, snapshot")
-	if db.Engine == database.SQLite {
-		l.define("persons_fts", "rowid, search")
-		l.define("households_fts", "rowid, search")
-		l.define("organisations_fts", "rowid, search")
+	l.define("change_events", changeEventColumns)
+	for _, t := range []string{"persons", "households", "organisations"} {
+		if ft := db.Search().Table(t); ft != "" {
+			l.define(ft, "rowid, search")
+		}
 	}
 	return l, nil
 }
@@ -132,20 +129,13 @@ func (l *Loader) flush(ctx context.Context, b *batch) error {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "INSERT INTO %s (%s) VALUES ", b.table, strings.Join(b.columns, ", "))
-	k := 1
+	q := l.db.InOrder()
+	cols := len(b.columns)
 	for i := 0; i < b.n; i++ {
 		if i > 0 {
 			sb.WriteString(", ")
 		}
-		sb.WriteByte('(')
-		for j := range b.columns {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			sb.WriteString(l.db.Engine.Placeholder(k))
-			k++
-		}
-		sb.WriteByte(')')
+		sb.WriteString(q.Row(b.values[i*cols : (i+1)*cols]...))
 	}
 	if err := l.failed(); err != nil {
 		return err
@@ -212,9 +202,7 @@ func (l *Loader) Commit(ctx context.Context) error {
 		l.tx.Rollback()
 		return err
 	}
-	if l.db.Engine == database.SQLite {
-		l.tx.ExecContext(ctx, `PRAGMA cache_size = -16000`)
-	}
+	l.db.Bulk(ctx, l.tx, database.BulkOff)
 	return l.tx.Commit()
 }
 
@@ -225,36 +213,26 @@ func (l *Loader) Rollback() {
 }
 
 func (l *Loader) event(ctx context.Context, at time.Time, community int64, entity string, id int64, row any) error {
-	snap, err := json.Marshal(row)
+	// A create event's snapshot already holds every field; its changes
+	// stay empty rather than repeating them (see Change.Fields).
+	values, err := changeRow(l.actor, at, community, entity, id, "create", 1, nil, row)
 	if err != nil {
 		return err
 	}
-	// A create event's snapshot already holds every field; its changes
-	// stay empty rather than repeating them (see Change.Fields).
-	cj := "{}"
-	var actorID any
-	if l.actor.UserID != 0 {
-		actorID = l.actor.UserID
-	}
-	return l.add(ctx, "change_events", community, database.NewID(), database.FormatTime(at), actorID,
-		l.actor.Name, l.actor.Source, entity, id, "create", 1, cj, string(snap))
+	return l.add(ctx, "change_events", values...)
 }
 
-// column is what goes into a row's own search column: the tokens on
-// PostgreSQL, which indexes that column; nothing on SQLite, whose FTS table
-// holds them.
-func (l *Loader) column(text string) string {
-	if l.db.Engine == database.SQLite {
-		return ""
-	}
-	return text
-}
+// column is what goes into a row's own search column (database.SearchIndex).
+func (l *Loader) column(text string) string { return l.db.Search().Column(text) }
 
+// index queues a row's tokens for the search index's own table, where it
+// has one.
 func (l *Loader) index(ctx context.Context, table string, id int64, text string) error {
-	if l.db.Engine != database.SQLite {
+	ft := l.db.Search().Table(table)
+	if ft == "" {
 		return nil
 	}
-	return l.add(ctx, table+"_fts", id, text)
+	return l.add(ctx, ft, id, text)
 }
 
 // Building adds a building whose org unit already exists.

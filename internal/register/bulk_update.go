@@ -3,10 +3,8 @@ package register
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"shequ/internal/database"
@@ -61,64 +59,32 @@ var personColumnList = []personColumn{
 }
 
 // UpdatePerson saves p over old — the row as read, at old.Version — with
-// an update event naming the fields that changed. It writes only the
-// columns that changed (so only their indexes are touched) and does nothing
-// when none did. Unlike Store.UpdatePerson it does not validate: the caller
-// has (with ValidatePerson). The update runs at once on the Loader's
-// transaction; its event joins the Loader's batches.
+// an update event naming the fields that changed, through the same write
+// as Store.UpdatePerson. It writes only the columns that changed (so only
+// their indexes are touched) and does nothing when none did. Unlike
+// Store.UpdatePerson it does not validate: the caller has (with
+// ValidatePerson). The update runs at once on the Loader's transaction; its
+// event joins the Loader's batches.
 func (l *Loader) UpdatePerson(ctx context.Context, at time.Time, old, p *Person) (bool, error) {
-	p.ID, p.CommunityID = old.ID, old.CommunityID
-	var changes []FieldChange
-	var set []string
-	var args []any
-	for _, c := range personColumnList {
-		before, after := c.event(old), c.event(p)
-		if before == after {
-			continue
-		}
-		changes = append(changes, FieldChange{Field: c.field, Before: before, After: after})
-		args = append(args, c.value(p))
-		set = append(set, fmt.Sprintf("%s = $%d", c.field, len(args)))
-	}
-	if len(changes) == 0 {
-		return false, nil
-	}
-	p.Version = old.Version + 1
-	p.CreatedAt = old.CreatedAt
-	p.UpdatedAt = database.FormatTime(at)
-	// The search text is made of three fields; most updates (an address,
-	// a note) leave them alone.
-	var search string
-	searchChanged := p.Name != old.Name || p.IDNumber != old.IDNumber || p.Phone != old.Phone
-	if searchChanged {
-		search = SearchText(p.Name, p.IDNumber, p.Phone)
-		searchChanged = SearchText(old.Name, old.IDNumber, old.Phone) != search
-	}
-	if searchChanged && l.db.Engine != database.SQLite {
-		args = append(args, search)
-		set = append(set, fmt.Sprintf("search = $%d", len(args)))
-	}
-	args = append(args, p.Version, p.UpdatedAt, p.CommunityID, p.ID, old.Version)
-	n := len(args)
-	query := fmt.Sprintf(`UPDATE persons SET %s, version = $%d, updated_at = $%d
-		WHERE community_id = $%d AND id = $%d AND version = $%d`, strings.Join(set, ", "), n-4, n-3, n-2, n-1, n)
-	st, err := l.prepared(ctx, query)
+	return writePersonUpdate(ctx, l.db, loaderSink{l}, l.actor, at, old, p, false)
+}
+
+// loaderSink writes updates on the Loader's transaction, each distinct
+// statement prepared once, and batches their events.
+type loaderSink struct{ l *Loader }
+
+func (s loaderSink) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.l.prepared(ctx, query)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	res, err := st.ExecContext(ctx, args...)
-	if err != nil {
-		return false, fmt.Errorf("update person: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return false, ErrStale
-	}
-	if searchChanged && l.db.Engine == database.SQLite {
-		if err := (sqliteIndex{}).put(ctx, l.tx, "persons", p.ID, search); err != nil {
-			return false, err
-		}
-	}
-	return true, l.changeEvent(ctx, at, p.CommunityID, "person", p.ID, p.Version, changes, p)
+	return st.ExecContext(ctx, args...)
+}
+
+func (s loaderSink) querier() database.Querier { return s.l.tx }
+
+func (s loaderSink) changeEvent(ctx context.Context, values []any) error {
+	return s.l.add(ctx, "change_events", values...)
 }
 
 // prepared returns a statement of the Loader's transaction, preparing it on
@@ -165,35 +131,16 @@ func (l *Loader) changeEvent(ctx context.Context, at time.Time, community int64,
 	for _, c := range changes {
 		m[c.Field] = [2]any{c.Before, c.After}
 	}
-	cj, err := json.Marshal(m)
+	values, err := changeRow(l.actor, at, community, entity, id, "update", version, m, row)
 	if err != nil {
 		return err
 	}
-	snap, err := json.Marshal(row)
-	if err != nil {
-		return err
-	}
-	var actorID any
-	if l.actor.UserID != 0 {
-		actorID = l.actor.UserID
-	}
-	return l.add(ctx, "change_events", community, database.NewID(), database.FormatTime(at), actorID,
-		l.actor.Name, l.actor.Source, entity, id, "update", version, string(cj), string(snap))
+	return l.add(ctx, "change_events", values...)
 }
 
 // ForUpdates fits the Loader to one of many batches that change rows
-// spread over a big register (an import's): SQLite's ordinary page cache
-// rather than the 1 GiB NewLoader takes for filling empty tables, and the
-// write-ahead log checkpointed every 64 MiB rather than every 4 MiB, so
-// that the pages each batch touches again (the ends of the change log and
-// of each community's rows) are written back once, not once per batch.
+// spread over a big register (an import's) rather than filling empty
+// tables: database.BulkUpdate.
 func (l *Loader) ForUpdates(ctx context.Context) error {
-	if l.db.Engine != database.SQLite {
-		return nil
-	}
-	if _, err := l.tx.ExecContext(ctx, `PRAGMA cache_size = -16000`); err != nil {
-		return err
-	}
-	_, err := l.tx.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 16384`)
-	return err
+	return l.db.Bulk(ctx, l.tx, database.BulkUpdate)
 }

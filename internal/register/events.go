@@ -3,7 +3,6 @@ package register
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"sort"
 	"time"
@@ -81,7 +80,7 @@ func diff(entity string, before, after any) []FieldChange {
 
 // record appends a change event inside the caller's transaction. after is the
 // row as it now stands (nil after a delete).
-func record(ctx context.Context, q database.Querier, actor Actor, at time.Time, communityID int64,
+func (s *Store) record(ctx context.Context, q database.Querier, actor Actor, at time.Time, communityID int64,
 	entity string, entityID int64, op string, version int, before, after any) error {
 	changes := map[string][2]any{}
 	for _, f := range diff(entity, before, after) {
@@ -90,35 +89,11 @@ func record(ctx context.Context, q database.Querier, actor Actor, at time.Time, 
 	if op == "update" && len(changes) == 0 {
 		return nil
 	}
-	cj, err := json.Marshal(changes)
+	row, err := changeRow(actor, at, communityID, entity, entityID, op, version, changes, after)
 	if err != nil {
 		return err
 	}
-	snapshot := ""
-	if after != nil {
-		sj, err := json.Marshal(after)
-		if err != nil {
-			return err
-		}
-		snapshot = string(sj)
-	}
-	source := actor.Source
-	if source == "" {
-		source = "web"
-	}
-	var actorID any
-	if actor.UserID != 0 {
-		actorID = actor.UserID
-	}
-	_, err = q.ExecContext(ctx, `INSERT INTO change_events
-		(community_id, id, at, actor_id, actor, source, entity, entity_id, op, version, changes, snapshot)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		communityID, database.NewID(), database.FormatTime(at), actorID, actor.Name, source,
-		entity, entityID, op, version, string(cj), snapshot)
-	if err != nil {
-		return fmt.Errorf("record change: %w", err)
-	}
-	return nil
+	return txSink{s.db, q}.changeEvent(ctx, row)
 }
 
 const changeColumns = `community_id, id, at, COALESCE(actor_id, 0), actor, source, entity, entity_id, op, version, changes, snapshot`

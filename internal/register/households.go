@@ -92,11 +92,10 @@ func (s *Store) SearchHouseholds(ctx context.Context, scope access.Scope, q Hous
 		q.Limit = 20
 	}
 	var conds []string
-	var args []any
-	arg := func(v any) int { args = append(args, v); return len(args) }
+	a := s.db.Args()
 	conds = append(conds, "h.status = 'active'")
 	if q.Kind != "" {
-		conds = append(conds, fmt.Sprintf("h.kind = $%d", arg(q.Kind)))
+		conds = append(conds, "h.kind = "+a.Arg(q.Kind))
 	}
 	for _, term := range strings.Fields(normalise(q.Text)) {
 		tokens, short := queryTokens(term)
@@ -106,15 +105,12 @@ func (s *Store) SearchHouseholds(ctx context.Context, scope access.Scope, q Hous
 		if len(tokens) == 0 {
 			continue
 		}
-		m, margs := s.index.match("households", "h", tokens, len(args)+1)
-		args = append(args, margs...)
-		conds = append(conds, m)
+		conds = append(conds, s.db.Search().Match(a, "households", "h", tokens))
 	}
-	where, sargs := scope.And("h", len(args)+1)
-	args = append(args, sargs...)
+	where := scope.Where(a, "h")
 	query := `SELECT ` + householdColumns + ` FROM households h WHERE ` + strings.Join(conds, " AND ") + where +
 		fmt.Sprintf(" ORDER BY h.id LIMIT %d OFFSET %d", q.Limit+1, max(q.Offset, 0))
-	hs, err := s.queryHouseholds(ctx, s.db, query, args...)
+	hs, err := s.queryHouseholds(ctx, s.db, query, a.Values()...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -189,17 +185,17 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, scope access.S
 			head_id, address, phone, status, search, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			h.CommunityID, h.ID, h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nil,
-			h.Address, h.Phone, h.Status, s.index.column(search), h.Version, h.CreatedAt, h.UpdatedAt)
+			h.Address, h.Phone, h.Status, s.db.Search().Column(search), h.Version, h.CreatedAt, h.UpdatedAt)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return FieldErrors{"number": "户号在本社区已存在"}
 			}
 			return err
 		}
-		if err := s.index.put(ctx, tx, "households", h.ID, search); err != nil {
+		if err := s.db.Search().Put(ctx, tx, "households", h.ID, search); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "create", h.Version, nil, h)
+		return s.record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "create", h.Version, nil, h)
 	})
 }
 
@@ -242,7 +238,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope access.S
 			grid_id = $5, head_id = $6, address = $7, phone = $8, status = $9, search = $10, version = $11, updated_at = $12
 			WHERE community_id = $13 AND id = $14 AND version = $15`,
 			h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nullID(h.HeadID), h.Address, h.Phone,
-			h.Status, s.index.column(search), h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
+			h.Status, s.db.Search().Column(search), h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return FieldErrors{"number": "户号在本社区已存在"}
@@ -259,10 +255,10 @@ func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope access.S
 				return err
 			}
 		}
-		if err := s.index.put(ctx, tx, "households", h.ID, search); err != nil {
+		if err := s.db.Search().Put(ctx, tx, "households", h.ID, search); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "update", h.Version, old, h)
+		return s.record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "update", h.Version, old, h)
 	})
 }
 

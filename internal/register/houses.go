@@ -122,7 +122,7 @@ func (s *Store) CreateBuilding(ctx context.Context, actor Actor, scope access.Sc
 			b.CommunityID, b.ID, nullID(b.GridID), b.Name, b.Address, b.Kind, b.Floors, b.BuiltYear, ts); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, b.CommunityID, "building", b.ID, "create", 1, nil, b)
+		return s.record(ctx, tx, actor, now, b.CommunityID, "building", b.ID, "create", 1, nil, b)
 	})
 }
 
@@ -177,7 +177,7 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, scope access.Scope
 			}
 			return err
 		}
-		return record(ctx, tx, actor, now, h.CommunityID, "house", h.ID, "create", 1, nil, h)
+		return s.record(ctx, tx, actor, now, h.CommunityID, "house", h.ID, "create", 1, nil, h)
 	})
 }
 
@@ -212,7 +212,7 @@ func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope access.Scope
 		if n, _ := res.RowsAffected(); n == 0 {
 			return s.conflict(ctx, fields, "house", h.ID, old.Version, old.Version+1)
 		}
-		return record(ctx, tx, actor, now, h.CommunityID, "house", h.ID, "update", h.Version, old, h)
+		return s.record(ctx, tx, actor, now, h.CommunityID, "house", h.ID, "update", h.Version, old, h)
 	})
 }
 
@@ -279,11 +279,11 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 				WHERE community_id = $2 AND id = $3`, ts, house.CommunityID, house.ID); err != nil {
 				return err
 			}
-			if err := record(ctx, tx, actor, now, house.CommunityID, "house", house.ID, "update", house.Version, before, house); err != nil {
+			if err := s.record(ctx, tx, actor, now, house.CommunityID, "house", house.ID, "update", house.Version, before, house); err != nil {
 				return err
 			}
 		}
-		return record(ctx, tx, actor, now, r.CommunityID, "rental", r.ID, "create", 1, nil, r)
+		return s.record(ctx, tx, actor, now, r.CommunityID, "rental", r.ID, "create", 1, nil, r)
 	})
 }
 

@@ -2,8 +2,6 @@ package register
 
 import (
 	"context"
-	"fmt"
-	"strings"
 
 	"shequ/internal/access"
 )
@@ -12,36 +10,31 @@ import (
 // head, a person's household). These look them up for a whole list in one
 // query, within the scope and as the scope may see them.
 
-// inList returns "$n, $n+1, …" for the ids and the ids as arguments.
-func inList(ids []int64, arg int) (string, []any) {
-	var b strings.Builder
-	args := make([]any, 0, len(ids))
+// distinctIDs are the ids without zeros and repeats, for an IN list.
+func distinctIDs(ids []int64) []any {
+	out := make([]any, 0, len(ids))
 	seen := map[int64]bool{}
 	for _, id := range ids {
 		if id == 0 || seen[id] {
 			continue
 		}
 		seen[id] = true
-		if len(args) > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", arg+len(args))
-		args = append(args, id)
+		out = append(out, id)
 	}
-	return b.String(), args
+	return out
 }
 
 // PersonNames returns id → name of the persons among ids that lie in scope
 // and whose name the scope may see.
 func (s *Store) PersonNames(ctx context.Context, scope access.Scope, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
-	in, args := inList(ids, 1)
-	if len(args) == 0 {
+	in := distinctIDs(ids)
+	if len(in) == 0 {
 		return out, nil
 	}
-	where, sargs := scope.And("p", len(args)+1)
+	a := s.db.Args()
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.community_id, COALESCE(p.grid_id, 0), p.org_id, p.name
-		FROM persons p WHERE p.id IN (`+in+`)`+where, append(args, sargs...)...)
+		FROM persons p WHERE `+a.In("p.id", in...)+scope.Where(a, "p"), a.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -70,13 +63,13 @@ type HouseholdBrief struct {
 // ids that lie in scope, as the scope may see them.
 func (s *Store) HouseholdBriefs(ctx context.Context, scope access.Scope, ids []int64) (map[int64]HouseholdBrief, error) {
 	out := map[int64]HouseholdBrief{}
-	in, args := inList(ids, 1)
-	if len(args) == 0 {
+	in := distinctIDs(ids)
+	if len(in) == 0 {
 		return out, nil
 	}
-	where, sargs := scope.And("h", len(args)+1)
+	a := s.db.Args()
 	rows, err := s.db.QueryContext(ctx, `SELECT h.id, h.community_id, COALESCE(h.grid_id, 0), h.org_id, h.number, h.address
-		FROM households h WHERE h.id IN (`+in+`)`+where, append(args, sargs...)...)
+		FROM households h WHERE `+a.In("h.id", in...)+scope.Where(a, "h"), a.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +91,12 @@ func (s *Store) HouseholdBriefs(ctx context.Context, scope access.Scope, ids []i
 // organisation's name is public; it is shown even outside the scope.
 func (s *Store) OrganisationNames(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
-	in, args := inList(ids, 1)
-	if len(args) == 0 {
+	in := distinctIDs(ids)
+	if len(in) == 0 {
 		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM organisations WHERE id IN (`+in+`)`, args...)
+	a := s.db.Args()
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM organisations WHERE `+a.In("id", in...), a.Values()...)
 	if err != nil {
 		return nil, err
 	}

@@ -62,24 +62,20 @@ func (s *Store) SearchOrganisations(ctx context.Context, scope access.Scope, tex
 		limit = 50
 	}
 	conds := []string{"o.status = 'active'"}
-	var args []any
+	a := s.db.Args()
 	if kind != "" {
-		args = append(args, kind)
-		conds = append(conds, fmt.Sprintf("o.kind = $%d", len(args)))
+		conds = append(conds, "o.kind = "+a.Arg(kind))
 	}
 	for _, term := range strings.Fields(normalise(text)) {
 		tokens, _ := queryTokens(term)
 		if len(tokens) == 0 {
 			continue
 		}
-		m, margs := s.index.match("organisations", "o", tokens, len(args)+1)
-		args = append(args, margs...)
-		conds = append(conds, m)
+		conds = append(conds, s.db.Search().Match(a, "organisations", "o", tokens))
 	}
-	where, sargs := scope.And("o", len(args)+1)
-	args = append(args, sargs...)
+	where := scope.Where(a, "o")
 	os, err := s.queryOrganisations(ctx, s.db, `SELECT `+organisationColumns+` FROM organisations o WHERE `+
-		strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY o.name LIMIT %d OFFSET %d", limit+1, max(offset, 0)), args...)
+		strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY o.name LIMIT %d OFFSET %d", limit+1, max(offset, 0)), a.Values()...)
 	if err != nil {
 		return nil, false, err
 	}
@@ -127,13 +123,13 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, scope acces
 			address, org_id, grid_id, staff_count, status, search, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)`,
 			o.CommunityID, o.ID, o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address, o.OrgID, nullID(o.GridID),
-			o.StaffCount, o.Status, s.index.column(search), ts); err != nil {
+			o.StaffCount, o.Status, s.db.Search().Column(search), ts); err != nil {
 			return err
 		}
-		if err := s.index.put(ctx, tx, "organisations", o.ID, search); err != nil {
+		if err := s.db.Search().Put(ctx, tx, "organisations", o.ID, search); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, o.CommunityID, "organisation", o.ID, "create", 1, nil, o)
+		return s.record(ctx, tx, actor, now, o.CommunityID, "organisation", o.ID, "create", 1, nil, o)
 	})
 }
 
@@ -172,16 +168,16 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope acces
 			phone = $5, address = $6, org_id = $7, grid_id = $8, staff_count = $9, status = $10, search = $11,
 			version = $12, updated_at = $13 WHERE community_id = $14 AND id = $15 AND version = $16`,
 			o.Name, o.Kind, o.USCC, o.LegalRep, o.Phone, o.Address, o.OrgID, nullID(o.GridID), o.StaffCount, o.Status,
-			s.index.column(search), o.Version, database.FormatTime(now), o.CommunityID, o.ID, old.Version)
+			s.db.Search().Column(search), o.Version, database.FormatTime(now), o.CommunityID, o.ID, old.Version)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return s.conflict(ctx, fields, "organisation", o.ID, old.Version, old.Version+1)
 		}
-		if err := s.index.put(ctx, tx, "organisations", o.ID, search); err != nil {
+		if err := s.db.Search().Put(ctx, tx, "organisations", o.ID, search); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, o.CommunityID, "organisation", o.ID, "update", o.Version, old, o)
+		return s.record(ctx, tx, actor, now, o.CommunityID, "organisation", o.ID, "update", o.Version, old, o)
 	})
 }

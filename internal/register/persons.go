@@ -176,13 +176,13 @@ func (s *Store) CreatePerson(ctx context.Context, actor Actor, scope access.Scop
 		p.Version = 1
 		p.CreatedAt = database.FormatTime(now)
 		p.UpdatedAt = p.CreatedAt
-		if err := insertPerson(ctx, tx, p, s.index.column(s.personSearchText(*p))); err != nil {
+		if err := insertPerson(ctx, tx, p, s.db.Search().Column(s.personSearchText(*p))); err != nil {
 			return err
 		}
-		if err := s.index.put(ctx, tx, "persons", p.ID, s.personSearchText(*p)); err != nil {
+		if err := s.db.Search().Put(ctx, tx, "persons", p.ID, s.personSearchText(*p)); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "create", p.Version, nil, p)
+		return s.record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "create", p.Version, nil, p)
 	})
 }
 
@@ -247,28 +247,11 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope access.Scop
 		if err := s.checkEmployer(ctx, tx, p); err != nil {
 			return err
 		}
-		p.Version = old.Version + 1
-		p.CreatedAt = old.CreatedAt
-		p.UpdatedAt = database.FormatTime(now)
-		search := s.personSearchText(*p)
-		res, err := tx.ExecContext(ctx, `UPDATE persons SET household_id = $1, org_id = $2, grid_id = $3, name = $4,
-			doc_type = $5, id_number = $6, gender = $7, birth_date = $8, ethnicity = $9, relation = $10,
-			residence = $11, phone = $12, hukou_address = $13, address = $14, employer_id = $15, occupation = $16,
-			moved_in_on = $17, status = $18, search = $19, version = $20, updated_at = $21
-			WHERE community_id = $22 AND id = $23 AND version = $24`,
-			nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name, p.DocType, p.IDNumber, p.Gender, p.BirthDate,
-			p.Ethnicity, p.Relation, p.Residence, p.Phone, p.HukouAddress, p.Address, nullID(p.EmployerID),
-			p.Occupation, p.MovedInOn, p.Status, s.index.column(search), p.Version, p.UpdatedAt, p.CommunityID, p.ID, old.Version)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		_, err = writePersonUpdate(ctx, s.db, txSink{s.db, tx}, actor, now, &old, p, true)
+		if errors.Is(err, ErrStale) {
 			return s.conflict(ctx, fields, "person", p.ID, old.Version, old.Version+1)
 		}
-		if err := s.index.put(ctx, tx, "persons", p.ID, search); err != nil {
-			return err
-		}
-		return record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "update", p.Version, old, p)
+		return err
 	})
 }
 
@@ -321,35 +304,29 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 		likes = append(likes, "%"+strings.NewReplacer("%", "", "_", "").Replace(term)+"%")
 	}
 	want := q.Offset + q.Limit + 1
-	base := func() ([]string, []any) {
+	base := func() ([]string, *database.Args) {
 		var conds []string
-		var args []any
+		a := s.db.Args()
 		status := q.Status
 		if status == "" {
 			status = "active"
 		}
 		if status != "all" {
-			args = append(args, status)
-			conds = append(conds, fmt.Sprintf("p.status = $%d", len(args)))
+			conds = append(conds, "p.status = "+a.Arg(status))
 		}
 		if q.Residence != "" {
-			args = append(args, q.Residence)
-			conds = append(conds, fmt.Sprintf("p.residence = $%d", len(args)))
+			conds = append(conds, "p.residence = "+a.Arg(q.Residence))
 		}
-		return conds, args
+		return conds, a
 	}
-	run := func(conds []string, args []any) ([]Person, error) {
-		where, sargs := scope.And("p", len(args)+1)
-		args = append(args, sargs...)
+	if len(terms) == 0 {
+		conds, a := base()
 		query := `SELECT ` + personColumns + ` FROM persons p WHERE 1 = 1`
 		for _, c := range conds {
 			query += " AND " + c
 		}
-		return s.queryPersons(ctx, s.db, query+where+fmt.Sprintf(" ORDER BY p.id LIMIT %d", want), args...)
-	}
-	if len(terms) == 0 {
-		conds, args := base()
-		persons, err = run(conds, args)
+		query += scope.Where(a, "p")
+		persons, err = s.queryPersons(ctx, s.db, query+fmt.Sprintf(" ORDER BY p.id LIMIT %d", want), a.Values()...)
 	} else {
 		// By the person's own name, ID number and phone: one index lookup
 		// for the tokens of all terms; LIKE then drops rows whose tokens
@@ -357,7 +334,7 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 		// own index instead: a common name or four digits match thousands
 		// of persons in the city, of whom the search index would have to
 		// skip all but a handful, while the grid holds a thousand or two.
-		conds, args := base()
+		conds, a := base()
 		var all []string
 		for _, tokens := range terms {
 			all = append(all, tokens...)
@@ -366,20 +343,15 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 		from, order := "persons p", "p.id"
 		if !byScope {
 			var match string
-			var margs []any
-			from, match, order, margs = s.index.source("persons", "p", all, len(args)+1)
-			args = append(args, margs...)
+			from, match, order = s.db.Search().Source(a, "persons", "p", all)
 			conds = append(conds, match)
 		}
 		for _, like := range likes {
-			args = append(args, like)
-			l := len(args)
-			conds = append(conds, ownFieldsLike(like, l))
+			conds = append(conds, ownFieldsLike(like, a.Arg(like)))
 		}
-		where, sargs := scope.And("p", len(args)+1)
-		args = append(args, sargs...)
+		where := scope.Where(a, "p")
 		own, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM `+from+` WHERE `+
-			strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY %s LIMIT %d", order, want), args...)
+			strings.Join(conds, " AND ")+where+fmt.Sprintf(" ORDER BY %s LIMIT %d", order, want), a.Values()...)
 		if err != nil {
 			return nil, false, err
 		}
@@ -389,21 +361,16 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 		// address costs more than the whole search should.
 		persons = own
 		if looksLikeAddress(likes) {
-			conds, args = base()
+			conds, a = base()
 			var hconds []string
 			for i, tokens := range terms {
-				args = append(args, likes[i])
-				hconds = append(hconds, fmt.Sprintf("h.address LIKE $%d", len(args)))
+				hconds = append(hconds, "h.address LIKE "+a.Arg(likes[i]))
 				if !byScope {
-					m, margs := s.index.match("households", "h", tokens, len(args)+1)
-					args = append(args, margs...)
-					hconds = append(hconds, m)
+					hconds = append(hconds, s.db.Search().Match(a, "households", "h", tokens))
 				}
 			}
 			if byScope {
-				hw, hargs := scope.And("h", len(args)+1)
-				args = append(args, hargs...)
-				hconds = append(hconds, "1 = 1"+hw)
+				hconds = append(hconds, "1 = 1"+scope.Where(a, "h"))
 			}
 			// Driven from the households the address matches: written as
 			// "p.household_id IN (…) ORDER BY p.id" SQLite walks all persons in
@@ -416,12 +383,11 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 				// scope, and so are their members, who live where their
 				// household does; a second limit on the persons would
 				// have the engine start from the grid's persons.)
-				where, sargs = scope.And("p", len(args)+1)
-				args = append(args, sargs...)
+				where = scope.Where(a, "p")
 			}
 			byAddress, err := s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM households h
 			JOIN persons p ON p.community_id = h.community_id AND p.household_id = h.id
-			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), args...)
+			WHERE `+strings.Join(conds, " AND ")+where+fmt.Sprintf(" LIMIT %d", want), a.Values()...)
 			if err != nil {
 				return nil, false, err
 			}
@@ -443,25 +409,25 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 }
 
 // ownFieldsLike is the condition that a person's name, ID number or phone
-// contains the term (the LIKE pattern in placeholder arg). Numbers hold only
+// contains the term (the LIKE pattern in placeholder ph). Numbers hold only
 // digits (and the X of an ID), names none: a term of one kind is compared
 // with the fields that can hold it, which saves a grid's scan two thirds of
 // its comparisons.
-func ownFieldsLike(like string, arg int) string {
+func ownFieldsLike(like string, ph string) string {
 	term := strings.Trim(like, "%")
 	digits := strings.Trim(strings.ToUpper(term), "0123456789X") == ""
 	hasDigit := strings.ContainsAny(term, "0123456789")
 	switch {
 	case digits && !strings.ContainsAny(term, "xX"):
-		return fmt.Sprintf("(p.id_number LIKE $%d OR p.phone LIKE $%d)", arg, arg)
+		return "(p.id_number LIKE " + ph + " OR p.phone LIKE " + ph + ")"
 	case digits:
-		return fmt.Sprintf("(UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", arg, arg)
+		return "(UPPER(p.id_number) LIKE UPPER(" + ph + ") OR p.phone LIKE " + ph + ")"
 	case !hasDigit:
 		// A name may be foreign (John), but an ID or phone number has no
 		// letter but X: letters alone are a name.
-		return fmt.Sprintf("p.name LIKE $%d", arg)
+		return "p.name LIKE " + ph
 	}
-	return fmt.Sprintf("(p.name LIKE $%d OR UPPER(p.id_number) LIKE UPPER($%d) OR p.phone LIKE $%d)", arg, arg, arg)
+	return "(p.name LIKE " + ph + " OR UPPER(p.id_number) LIKE UPPER(" + ph + ") OR p.phone LIKE " + ph + ")"
 }
 
 // addressRunes are characters found in addresses and almost never in names.

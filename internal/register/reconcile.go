@@ -65,9 +65,11 @@ func (s *Store) ScanRoster(ctx context.Context, communities []int64, fields []st
 	if communities != nil && len(communities) == 0 {
 		return nil
 	}
-	where, args := inCommunities(communities, rosterSeparator)
+	// The separator is $1, written above.
+	q := s.db.Args(rosterSeparator)
+	where := inCommunities(q, communities)
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.community_id, p.version, p.doc_type, p.id_number, p.name,
-		p.birth_date, `+concat+` FROM persons p`+where, args...)
+		p.birth_date, `+concat+` FROM persons p`+where, q.Values()...)
 	if err != nil {
 		return err
 	}
@@ -95,50 +97,45 @@ func (s *Store) CountRoster(ctx context.Context, communities []int64) (int, erro
 	if communities != nil && len(communities) == 0 {
 		return 0, nil
 	}
-	where, args := inCommunities(communities)
+	q := s.db.Args()
+	where := inCommunities(q, communities)
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons p`+where, args...).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons p`+where, q.Values()...).Scan(&n)
 	return n, err
 }
 
 // inCommunities is the WHERE clause for the persons of communities (none
-// for all), with its arguments after the ones given.
-func inCommunities(communities []int64, args ...any) (string, []any) {
+// for all), its arguments added to q.
+func inCommunities(q *database.Args, communities []int64) string {
 	if communities == nil {
-		return "", args
+		return ""
 	}
-	ph := make([]string, len(communities))
-	for i, c := range communities {
-		args = append(args, c)
-		ph[i] = fmt.Sprintf("$%d", len(args))
-	}
-	return " WHERE p.community_id IN (" + strings.Join(ph, ", ") + ")", args
+	return " WHERE " + q.In("p.community_id", database.AnyOf(communities)...)
 }
 
 // PersonsByDocument returns the persons, in any community, holding one of
 // the given resident ID numbers (or other document numbers).
 func (s *Store) PersonsByDocument(ctx context.Context, numbers []string) ([]Person, error) {
-	return inChunks(s.db.Engine, numbers, func(chunk []any, ph string) ([]Person, error) {
-		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE p.id_number IN (`+ph+`)`, chunk...)
+	return inChunks(s.db, numbers, func(q *database.Args, in []any) ([]Person, error) {
+		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE `+q.In("p.id_number", in...), q.Values()...)
 	})
 }
 
 // PersonsByID returns the persons with the given ids.
 func (s *Store) PersonsByID(ctx context.Context, ids []int64) ([]Person, error) {
-	return inChunks(s.db.Engine, ids, func(chunk []any, ph string) ([]Person, error) {
-		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE p.id IN (`+ph+`)`, chunk...)
+	return inChunks(s.db, ids, func(q *database.Args, in []any) ([]Person, error) {
+		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE `+q.In("p.id", in...), q.Values()...)
 	})
 }
 
 // TagsOfPersons returns the tags of one kind held by the given persons,
 // ended ones included.
 func (s *Store) TagsOfPersons(ctx context.Context, tag string, personIDs []int64) ([]Tag, error) {
-	return inChunks(s.db.Engine, personIDs, func(chunk []any, ph string) ([]Tag, error) {
-		// The kind is the last argument, after the chunk's ids.
+	return inChunks(s.db, personIDs, func(a *database.Args, in []any) ([]Tag, error) {
 		q := `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on, COALESCE(t.ended_on, ''), t.note,
 			k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
-			WHERE t.person_id IN (` + ph + `) AND t.tag = ` + s.db.Engine.Placeholder(len(chunk)+1) + ` ORDER BY t.person_id, t.started_on`
-		rows, err := s.db.QueryContext(ctx, q, append(chunk, tag)...)
+			WHERE ` + a.In("t.person_id", in...) + ` AND t.tag = ` + a.Arg(tag) + ` ORDER BY t.person_id, t.started_on`
+		rows, err := s.db.QueryContext(ctx, q, a.Values()...)
 		if err != nil {
 			return nil, err
 		}
@@ -187,20 +184,14 @@ func (s *Store) HouseholdsOf(ctx context.Context, communities []int64, fn func(h
 	return nil
 }
 
-// inChunks runs query over keys in groups small enough for one statement's
-// placeholders, and gathers the results.
-func inChunks[K any, R any](engine database.Engine, keys []K, query func(chunk []any, placeholders string) ([]R, error)) ([]R, error) {
+// inChunks runs query over keys in groups of a size that keeps a statement
+// quick to prepare, each with a fresh argument list, and gathers the results.
+func inChunks[K any, R any](db *database.DB, keys []K, query func(q *database.Args, chunk []any) ([]R, error)) ([]R, error) {
 	const size = 500
 	var out []R
 	for start := 0; start < len(keys); start += size {
 		end := min(start+size, len(keys))
-		chunk := make([]any, 0, end-start)
-		ph := make([]string, 0, end-start)
-		for i, k := range keys[start:end] {
-			chunk = append(chunk, k)
-			ph = append(ph, engine.Placeholder(i+1))
-		}
-		rs, err := query(chunk, strings.Join(ph, ", "))
+		rs, err := query(db.Args(), database.AnyOf(keys[start:end]))
 		if err != nil {
 			return nil, err
 		}

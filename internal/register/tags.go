@@ -115,7 +115,7 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 			t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, ts); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "create", 1, nil, t)
+		return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "create", 1, nil, t)
 	})
 }
 
@@ -162,7 +162,7 @@ func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tag
 			WHERE community_id = $4 AND id = $5`, endedOn, t.Version, database.FormatTime(now), t.CommunityID, t.ID); err != nil {
 			return err
 		}
-		return record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "update", t.Version, before, t)
+		return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "update", t.Version, before, t)
 	})
 }
 

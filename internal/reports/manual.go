@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
@@ -31,19 +30,14 @@ type ManualValue struct {
 func (s *Service) manualValues(ctx context.Context, communities []int64, period string) (map[int64]map[string]ManualValue, error) {
 	q := `SELECT community_id, period, indicator, value, note, version, entered_by, entered_at
 		FROM report_manual_values WHERE period = $1`
-	args := []any{period}
+	a := s.db.Args(period)
 	if communities != nil {
 		if len(communities) == 0 {
 			return map[int64]map[string]ManualValue{}, nil
 		}
-		var ph []string
-		for _, c := range communities {
-			args = append(args, c)
-			ph = append(ph, fmt.Sprintf("$%d", len(args)))
-		}
-		q += ` AND community_id IN (` + strings.Join(ph, ", ") + `)`
+		q += ` AND ` + a.In("community_id", database.AnyOf(communities)...)
 	}
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := s.db.QueryContext(ctx, q, a.Values()...)
 	if err != nil {
 		return nil, err
 	}

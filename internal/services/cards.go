@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"shequ/internal/access"
+	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/pdfdoc"
 )
@@ -35,8 +36,9 @@ func (s *Service) Cards(ctx context.Context, scope access.Scope, unit int64) ([]
 		if err != nil {
 			return nil, err
 		}
-		cond = ` AND ` + orgtree.ScopeFilter(u, "h", 1)
-		args = append(args, unit)
+		a := database.ArgsAfter(1)
+		cond = ` AND ` + orgtree.ScopeFilter(a, u, "h")
+		args = a.Values()
 	}
 	return s.cards(ctx, scope, cond, args)
 }
@@ -60,10 +62,10 @@ func (s *Service) CountCards(ctx context.Context, scope access.Scope, unit int64
 	if err != nil {
 		return 0, err
 	}
-	where, args := scope.And("h", 2)
+	a := s.db.Args()
 	var n int
 	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM households h WHERE h.status = 'active' AND `+
-		orgtree.ScopeFilter(u, "h", 1)+where, append([]any{unit}, args...)...).Scan(&n)
+		orgtree.ScopeFilter(a, u, "h")+scope.Where(a, "h"), a.Values()...).Scan(&n)
 	return n, err
 }
 

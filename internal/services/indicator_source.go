@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"math"
-	"strings"
 	"sync"
 
 	"shequ/internal/access"
@@ -169,13 +168,11 @@ type pastStep struct {
 func (s *indicatorSource) stepsBefore(ctx context.Context, community int64, cutoff string, ids []int64) (map[int64][]pastStep, error) {
 	q := `SELECT application_id, at, stage, action, CASE WHEN materials = '' THEN 0 ELSE 1 END
 		FROM service_steps WHERE community_id = $1 AND at < $2`
-	args := []any{community, cutoff}
+	a := s.db.Args(community, cutoff)
 	if ids != nil {
-		ph, in := idList(ids, 3)
-		q += ` AND application_id IN (` + ph + `)`
-		args = append(args, in...)
+		q += ` AND ` + a.In("application_id", database.AnyOf(ids)...)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` ORDER BY application_id, id`, args...)
+	rows, err := s.db.QueryContext(ctx, q+` ORDER BY application_id, id`, a.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -381,11 +378,11 @@ func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p 
 		if err != nil {
 			return nil, err
 		}
-		ph, in := idList(chunk, 2)
+		a := s.db.Args(community)
 		rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(grid_id, 0), org_id, tracking_no, item_name, chain, time_limit,
 				proxy, created_at
-			FROM service_applications WHERE community_id = $1 AND id IN (`+ph+`) ORDER BY created_at, id`,
-			append([]any{community}, in...)...)
+			FROM service_applications WHERE community_id = $1 AND `+a.In("id", database.AnyOf(chunk)...)+` ORDER BY created_at, id`,
+			a.Values()...)
 		if err != nil {
 			return nil, err
 		}
@@ -420,15 +417,4 @@ func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p 
 		}
 	}
 	return out, nil
-}
-
-// idList makes placeholders $from… for ids.
-func idList(ids []int64, from int) (string, []any) {
-	ph := make([]string, len(ids))
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		ph[i] = "$" + itoa(from+i)
-		args[i] = id
-	}
-	return strings.Join(ph, ", "), args
 }

@@ -31,11 +31,8 @@ type Filter struct {
 // queues, the newest first otherwise; more reports whether there are more.
 func (s *Service) List(ctx context.Context, scope access.Scope, f Filter) (as []Application, more bool, err error) {
 	q := `SELECT ` + appColumns + ` FROM service_applications a WHERE 1 = 1`
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
+	a := s.db.Args()
+	arg := a.Arg
 	order := ` ORDER BY a.created_at DESC, a.id DESC`
 	switch f.Queue {
 	case "":
@@ -68,15 +65,13 @@ func (s *Service) List(ctx context.Context, scope access.Scope, f Filter) (as []
 	if f.Community != 0 {
 		q += ` AND a.community_id = ` + arg(f.Community)
 	}
-	where, sargs := scope.And("a", len(args)+1)
-	q += where
-	args = append(args, sargs...)
+	q += scope.Where(a, "a")
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
 	q += order + fmt.Sprintf(" LIMIT %d OFFSET %d", limit+1, max(f.Offset, 0))
-	as, err = s.queryApplications(ctx, s.db, q, args...)
+	as, err = s.queryApplications(ctx, s.db, q, a.Values()...)
 	if err != nil {
 		return nil, false, err
 	}
