@@ -59,9 +59,9 @@ type groupReq struct {
 // maxGroup bounds a group commit.
 const maxGroup = 64
 
-// Close finishes the transactions waiting for a group commit, then closes
-// the database.
-func (db *DB) Close() error {
+// finishGroups commits the transactions waiting for a group commit and
+// refuses new ones.
+func (db *DB) finishGroups() {
 	g := &db.group
 	g.mu.Lock()
 	g.closed = true
@@ -74,7 +74,6 @@ func (db *DB) Close() error {
 	if done != nil {
 		<-done
 	}
-	return db.DB.Close()
 }
 
 func (db *DB) commitLoop(queue <-chan *groupReq, done chan<- struct{}) {

@@ -115,9 +115,11 @@ func (db *DB) leaseNode(ctx context.Context) error {
 	return nil
 }
 
-// Close frees the node this handle holds (when it is the process's last)
-// and closes the database.
+// Close commits the transactions waiting for a group commit, frees the id
+// node this handle holds (when it is the process's last) and closes the
+// database.
 func (db *DB) Close() error {
+	db.finishGroups()
 	db.releaseNode()
 	return db.DB.Close()
 }

@@ -1,9 +1,0 @@
-package database
-
-import (
-	"testing"
-
-	"shequ/internal/testdb"
-)
-
-func TestMain(m *testing.M) { testdb.Main(m) }
