@@ -77,7 +77,7 @@ func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *web.
 		return
 	}
 	d.Grid = units[hh.GridID]
-	if d.Place, err = h.placeBelowGrid(ctx, hh.OrgID); err != nil {
+	if d.Place, err = h.Org.BelowGrid(ctx, hh.OrgID); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}

@@ -16,14 +16,9 @@ type crumb struct {
 	Link bool // false above the user's own unit, which they may not open
 }
 
-type roleCount struct {
-	Role string
-	N    int
-}
-
 type childRow struct {
 	Unit orgtree.Unit
-	counts
+	register.Counts
 }
 
 type orgData struct {
@@ -33,8 +28,8 @@ type orgData struct {
 	Children   []childRow
 	Staff      []orgtree.Staff
 	StaffTotal int
-	StaffRoles []roleCount // how many of each role, for the summary line
-	StaffMore  int         // staff left off the list
+	StaffRoles []orgtree.RoleCount // how many of each role, for the summary line
+	StaffMore  int                 // staff left off the list
 	// Above the communities only the number of staff per role is shown:
 	// working out each person's workload over a district's register is slow
 	// and a list of thousands helps nobody.
@@ -92,13 +87,13 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *web.Reques
 	}
 	orgtree.Sort(children)
 	children = slices.DeleteFunc(children, func(c orgtree.Unit) bool { return !visible(rq, c) })
-	cc, err := h.childCounts(ctx, unit, children)
+	cc, err := h.Register.ChildCounts(ctx, unit, children)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
 	for _, c := range children {
-		d.Children = append(d.Children, childRow{Unit: c, counts: cc[c.ID]})
+		d.Children = append(d.Children, childRow{Unit: c, Counts: cc[c.ID]})
 	}
 	if err := h.staffSection(r, unit, &d); err != nil {
 		h.kit.ServerError(w, r, rq, err)
@@ -120,7 +115,7 @@ func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) e
 	if unit.CommunityID == 0 {
 		d.StaffSummaryOnly = true
 		var err error
-		d.StaffRoles, d.StaffTotal, err = h.staffByRole(ctx, unit.ID)
+		d.StaffRoles, d.StaffTotal, err = h.Org.StaffByRole(ctx, unit.ID)
 		return err
 	}
 	staff, err := h.Org.StaffWithin(ctx, unit.ID)
@@ -131,7 +126,7 @@ func (h *handler) staffSection(r *http.Request, unit orgtree.Unit, d *orgData) e
 	byRole := map[string]int{}
 	for _, st := range staff {
 		if byRole[st.Role] == 0 {
-			d.StaffRoles = append(d.StaffRoles, roleCount{Role: st.Role})
+			d.StaffRoles = append(d.StaffRoles, orgtree.RoleCount{Role: st.Role})
 		}
 		byRole[st.Role]++
 	}

@@ -229,7 +229,7 @@ func newFixture(t *testing.T) *fixture {
 	fx.audit = audit.New(db, log)
 	kit := web.NewKit(web.Config{Accounts: fx.acc, Access: fx.acs, Org: fx.org, Audit: fx.audit, Log: log})
 	kit.Routes(rt)
-	Routes(rt, kit, Deps{DB: db, Register: fx.reg, Org: fx.org, Access: fx.acs, Audit: fx.audit, Log: log})
+	Routes(rt, kit, Deps{Register: fx.reg, Org: fx.org, Access: fx.acs, Audit: fx.audit, Log: log})
 	fx.srv = httptest.NewServer(rt)
 	t.Cleanup(fx.srv.Close)
 	t.Cleanup(fx.audit.Close)

@@ -102,7 +102,7 @@ func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *web.Req
 		return
 	}
 	d.Grid = units[p.GridID]
-	if d.Place, err = h.placeBelowGrid(ctx, p.OrgID); err != nil {
+	if d.Place, err = h.Org.BelowGrid(ctx, p.OrgID); err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}

@@ -16,7 +16,6 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/archive"
 	"shequ/internal/audit"
-	"shequ/internal/database"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/services"
@@ -28,7 +27,6 @@ var templateFS embed.FS
 
 // Deps are what the register's pages need.
 type Deps struct {
-	DB       *database.DB
 	Register *register.Store
 	Org      *orgtree.Store
 	Access   *access.Service

@@ -1,4 +1,4 @@
-package registerweb
+package register
 
 import (
 	"context"
@@ -7,58 +7,16 @@ import (
 	"shequ/internal/orgtree"
 )
 
-// Lists show, beside each row, the name of a related row (a person's grid,
-// a household's head). These helpers fetch all of them in one query per
-// list instead of one per row. The ids come from rows already read within
-// the caller's scope.
+// Counts is the active households and persons under one unit.
+type Counts struct{ Households, Persons int }
 
-// placeBelowGrid returns the units between a row's grid and its own unit
-// (楼栋, 单元), to say where in the grid the row lives.
-func (h *handler) placeBelowGrid(ctx context.Context, id int64) ([]orgtree.Unit, error) {
-	path, err := h.Org.Ancestors(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	for i, u := range path {
-		if u.Level == orgtree.LevelGrid {
-			return path[i+1:], nil
-		}
-	}
-	return nil, nil
-}
-
-// staffByRole counts the current staff of a subtree by role.
-func (h *handler) staffByRole(ctx context.Context, unit int64) ([]roleCount, int, error) {
-	rows, err := h.DB.QueryContext(ctx, `SELECT st.role, COUNT(*) FROM org_staff st
-		JOIN org_closure c ON c.unit_id = st.unit_id
-		WHERE c.ancestor_id = $1 AND st.ended_on IS NULL GROUP BY st.role ORDER BY st.role`, unit)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []roleCount
-	total := 0
-	for rows.Next() {
-		var rc roleCount
-		if err := rows.Scan(&rc.Role, &rc.N); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, rc)
-		total += rc.N
-	}
-	return out, total, rows.Err()
-}
-
-// counts is the active households and persons under one unit.
-type counts struct{ Households, Persons int }
-
-// childCounts counts active households and persons under each child of
+// ChildCounts counts active households and persons under each child of
 // parent with one grouped query per table, using the cheapest column for the
 // children's level: community_id or grid_id directly, otherwise the closure
 // table (through the community for units above communities, so each row
 // joins once).
-func (h *handler) childCounts(ctx context.Context, parent orgtree.Unit, children []orgtree.Unit) (map[int64]counts, error) {
-	out := map[int64]counts{}
+func (s *Store) ChildCounts(ctx context.Context, parent orgtree.Unit, children []orgtree.Unit) (map[int64]Counts, error) {
+	out := map[int64]Counts{}
 	if len(children) == 0 {
 		return out, nil
 	}
@@ -93,7 +51,7 @@ func (h *handler) childCounts(ctx context.Context, parent orgtree.Unit, children
 		}
 	}
 	for _, table := range []string{"households", "persons"} {
-		rows, err := h.DB.QueryContext(ctx, query(table), parent.ID)
+		rows, err := s.db.QueryContext(ctx, query(table), parent.ID)
 		if err != nil {
 			return nil, err
 		}
