@@ -11,7 +11,7 @@ import (
 
 // An event in the side's building, reported and dispatched to 城管, so
 // that the department routes have something of 城管's to show.
-func init() {
+func eventMakers(makers map[string]func(t *testing.T, w *world, s side) int64) {
 	makers["event"] = func(t *testing.T, w *world, s side) int64 {
 		t.Helper()
 		ctx := context.Background()

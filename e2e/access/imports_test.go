@@ -14,7 +14,7 @@ import (
 // near: an import lies at its community) or into 紫南 (out), and a conflict
 // about each side's person, carrying their ID and phone numbers so that the
 // pages' masking is checked too.
-func init() {
+func importMakers(makers map[string]func(t *testing.T, w *world, s side) int64) {
 	makers["import"] = func(t *testing.T, w *world, s side) int64 {
 		t.Helper()
 		unit := [...]int64{w.cb.ID, w.cb.ID, w.zn.ID}[s]

@@ -1,7 +1,6 @@
 package access
 
 import (
-	"shequ/internal/web"
 	"context"
 	"fmt"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/web"
 )
 
 // TestAccessMatrix walks every route the server registers, for every role

@@ -23,7 +23,7 @@ import (
 // {sid} and {iid}. The matrix sends no version with its forms, so each
 // change it asks for is refused as a conflict and the sample stays whole
 // for every role.
-func init() {
+func reportMakers(makers map[string]func(t *testing.T, w *world, s side) int64) {
 	sample := func(t *testing.T, w *world) *reports.Template {
 		t.Helper()
 		s := reports.New(w.db, nil, server.IndicatorSources()...)

@@ -22,7 +22,7 @@ import (
 // The service hall's records for the matrix: an application (办件) and a
 // certificate (证明) of the person on each side, so that every route naming
 // them is walked inside, near and outside each role's place.
-func init() {
+func serviceMakers(makers map[string]func(t *testing.T, w *world, s side) int64) {
 	makers["application"] = func(t *testing.T, w *world, s side) int64 {
 		t.Helper()
 		svc := services.New(w.db, register.NewStore(w.db), services.Options{Quiet: true})

@@ -56,9 +56,17 @@ func (w *world) building(s side) orgtree.Unit { return [...]orgtree.Unit{w.b1, w
 // makers create one record of a capability's object kind on a side (at
 // w.building(s)) and return its id. The register's kinds are made by
 // newWorld; each capability that names a new object kind in a route rule
-// adds its maker here, in a file of its own, so that the matrix can reach
-// the route.
-var makers = map[string]func(t *testing.T, w *world, s side) int64{}
+// lists its makers in a file of its own, added here, so that the matrix can
+// reach the route (a route whose kind has no maker fails the matrix).
+var makers = func() map[string]func(t *testing.T, w *world, s side) int64 {
+	m := map[string]func(t *testing.T, w *world, s side) int64{}
+	for _, add := range []func(map[string]func(t *testing.T, w *world, s side) int64){
+		eventMakers, importMakers, reportMakers, serviceMakers,
+	} {
+		add(m)
+	}
+	return m
+}()
 
 func newWorld(t *testing.T, db *database.DB) *world {
 	t.Helper()
