@@ -76,41 +76,74 @@ func (k *Kit) HandleWithBody(rt *Routes, pattern string, rule access.Rule, maxBo
 			}
 			if !sameToken(r.PostFormValue("csrf"), rq.Session.CSRF) {
 				k.Log.Warn("csrf token mismatch", "method", r.Method, "path", r.URL.Path, "user", rq.User.ID)
-				k.record(r, rq, pattern, rule, audit.Denied, http.StatusForbidden, "CSRF 校验失败")
+				k.record(r, rq, pattern, audit.Denied, http.StatusForbidden, "CSRF 校验失败")
 				k.ErrorPage(w, r, rq, http.StatusForbidden)
 				return
 			}
 		}
-		place, id, err := k.Access.Authorize(r.Context(), rq.Viewer, rule, r.PathValue)
-		rq.Place, rq.Audit.Entity, rq.Audit.ID = place, rule.Object, id
-		switch {
-		case errors.Is(err, access.ErrForbidden):
-			k.record(r, rq, pattern, rule, audit.Denied, http.StatusForbidden, "")
-			k.ErrorPage(w, r, rq, http.StatusForbidden)
-			return
-		case errors.Is(err, access.ErrNotFound), errors.Is(err, access.ErrBadID):
-			if id != 0 {
-				k.record(r, rq, pattern, rule, audit.Denied, http.StatusNotFound, "")
+		if status, err := k.Authorize(r, pattern, rule, rq); status != 0 {
+			switch status {
+			case http.StatusInternalServerError:
+				k.ServerError(w, r, rq, err)
+			case http.StatusBadRequest:
+				k.ErrorPage(w, r, rq, http.StatusNotFound) // a malformed id names nothing
+			default:
+				k.ErrorPage(w, r, rq, status)
 			}
-			k.ErrorPage(w, r, rq, http.StatusNotFound)
-			return
-		case err != nil:
-			k.ServerError(w, r, rq, err)
 			return
 		}
 		rq.Flash = k.takeFlash(w, r)
 		sw := &StatusWriter{ResponseWriter: w}
 		fn(sw, r, rq)
-		action := rule.Audit
-		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			action = audit.Change
-		}
 		// Reveals and exports are recorded by their handlers, before the
-		// data goes out.
-		if action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" {
-			k.record(r, rq, pattern, rule, action, sw.Status, rq.Audit.Detail)
+		// data goes out; logging out by the logout.
+		if action := AuditAction(r, rule); action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" {
+			k.Record(r, rq, pattern, action, sw.Status)
 		}
 	})))
+}
+
+// Authorize applies a route's rule to a caller, however they proved who
+// they are (a session in the pages, an API token in the API): 0 when the
+// request may proceed, else the status to answer — 403, 404 for a record
+// that does not exist or lies outside the caller's scope (a URL cannot tell
+// the two apart), 400 for a malformed id, 500 with the error. A refusal
+// of a named record or permission is recorded in the audit log first. It
+// notes in rq where the record lies, for the request's audit entry.
+func (k *Kit) Authorize(r *http.Request, pattern string, rule access.Rule, rq *Request) (int, error) {
+	place, id, err := k.Access.Authorize(r.Context(), rq.Viewer, rule, r.PathValue)
+	rq.Place, rq.Audit.Entity, rq.Audit.ID = place, rule.Object, id
+	switch {
+	case err == nil:
+		return 0, nil
+	case errors.Is(err, access.ErrForbidden):
+		k.record(r, rq, pattern, audit.Denied, http.StatusForbidden, "")
+		return http.StatusForbidden, err
+	case errors.Is(err, access.ErrBadID):
+		return http.StatusBadRequest, err
+	case errors.Is(err, access.ErrNotFound):
+		if id != 0 {
+			k.record(r, rq, pattern, audit.Denied, http.StatusNotFound, "")
+		}
+		return http.StatusNotFound, err
+	}
+	return http.StatusInternalServerError, err
+}
+
+// AuditAction is what a request is recorded as in the audit log: the
+// action its rule names, else a change for any method but GET and HEAD;
+// "" when it is not recorded.
+func AuditAction(r *http.Request, rule access.Rule) string {
+	if rule.Audit == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return audit.Change
+	}
+	return rule.Audit
+}
+
+// Record adds the audit entry of a request after its handler ran, with the
+// status it answered and what the handler noted (rows, detail).
+func (k *Kit) Record(r *http.Request, rq *Request, pattern, action string, status int) {
+	k.record(r, rq, pattern, action, status, rq.Audit.Detail)
 }
 
 // HandlePublic registers a page anyone may open: the residents' pages.
@@ -152,7 +185,7 @@ func CleanForm(r *http.Request) bool {
 }
 
 // record adds the audit entry of a request.
-func (k *Kit) record(r *http.Request, rq *Request, pattern string, rule access.Rule, action string, status int, detail string) {
+func (k *Kit) record(r *http.Request, rq *Request, pattern, action string, status int, detail string) {
 	k.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r), Action: action,
 		Entity: rq.Audit.Entity, EntityID: rq.Audit.ID, CommunityID: rq.Place.Community, Route: pattern,
 		Status: status, Rows: rq.Audit.Rows, Detail: detail})

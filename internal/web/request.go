@@ -10,11 +10,13 @@ import (
 	"shequ/internal/register"
 )
 
-// Request is what an authenticated handler knows about its caller.
+// Request is what an authenticated handler knows about its caller, however
+// they proved who they are: a session in the pages, an API token in the API.
 type Request struct {
-	Session accounts.Session
+	Session accounts.Session // the pages' session; empty for a token
 	User    accounts.User
 	Viewer  *access.Viewer
+	Grant   int64          // the one grant an API token is limited to; 0 for all the user's
 	Home    *orgtree.Unit  // the one unit where the user reads the register; nil for a viewer of the whole tree or of several places
 	Actor   register.Actor // who the register records as making changes
 	Flash   string         // message carried over a redirect (已保存)
