@@ -1,6 +1,8 @@
 package webtest
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"shequ/internal/access"
@@ -15,10 +17,11 @@ import (
 // routes (login, logout, the stylesheet, the 404 page); the test adds its
 // package's pages to both: pkgweb.Routes(rt, k, …).
 //
-// What c leaves nil is made over db: the account store, the access service
-// (which resolves no kind of record until the test tells it how), the org
-// tree; the log is a Log without secrets, the audit log is closed when the
-// test ends.
+// What c leaves nil is made over db: the account store, the access service,
+// the org tree; the log is a Log without secrets, the audit log is closed
+// when the test ends. As in the server, the access service resolves a unit
+// to its place in the org tree; the test tells it how to resolve its own
+// kinds of record.
 func Kit(t testing.TB, db *database.DB, c web.Config) (*web.Kit, *web.Routes) {
 	t.Helper()
 	if c.Accounts == nil {
@@ -37,6 +40,14 @@ func Kit(t testing.TB, db *database.DB, c web.Config) (*web.Kit, *web.Routes) {
 		c.Audit = audit.New(db, c.Log)
 		t.Cleanup(c.Audit.Close)
 	}
+	org := c.Org
+	c.Access.Resolve("unit", func(ctx context.Context, id int64) (access.Place, error) {
+		community, grid, err := org.Place(ctx, id)
+		if errors.Is(err, orgtree.ErrNotFound) {
+			return access.Place{}, access.ErrNoObject
+		}
+		return access.Place{Community: community, Grid: grid, Org: id}, err
+	})
 	k := web.NewKit(c)
 	rt := web.NewRoutes()
 	k.Routes(rt)
