@@ -6,14 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
-	"shequ/internal/database"
+	"shequ/internal/database/dbtest"
+	"shequ/internal/testdb"
 	"shequ/internal/web"
 	"shequ/internal/web/webtest"
 )
@@ -27,15 +27,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, secure bool) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, testdb.Engine{Name: "sqlite", DSN: testdb.SQLiteDSN})
 	k, rt := webtest.Kit(t, db, web.Config{SecureCookies: secure})
 	webtest.AddUser(t, k, "admin", "系统管理员", "admin")
 	notePages(rt, k)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -14,9 +13,11 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/testdb"
 	"shequ/internal/web"
 	"shequ/internal/web/webtest"
 )
@@ -64,14 +65,7 @@ func f(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, testdb.Engine{Name: "sqlite", DSN: testdb.SQLiteDSN})
 	fx := &fixture{db: db, reg: register.NewStore(db), org: orgtree.NewStore(db)}
 	actor := register.Actor{Name: "测试装载", Source: "cli"}
 	mk := func(u *orgtree.Unit) {

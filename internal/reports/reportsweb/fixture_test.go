@@ -2,18 +2,19 @@ package reportsweb_test
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/reports/reportsweb"
+	"shequ/internal/testdb"
 	"shequ/internal/web"
 	"shequ/internal/web/webtest"
 )
@@ -32,14 +33,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := dbtest.Open(t, testdb.Engine{Name: "sqlite", DSN: testdb.SQLiteDSN})
 	fx := &fixture{t: t, db: db}
 	org := orgtree.NewStore(db)
 	must := func(err error) {
