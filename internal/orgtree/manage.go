@@ -39,8 +39,10 @@ func (m *Manager) Store() *Store { return m.s }
 // today is the day changes take effect, as the register writes dates.
 func (m *Manager) today() string { return m.now().Format(database.DateLayout) }
 
-// lock reads a unit in tx for a change made on version (0: any version)
-// and refuses a retired unit or a stale version.
+// lock reads a unit in tx for a change made on version (anyVersion for a
+// change that does not alter the unit itself) and refuses a retired unit
+// or a stale version. A form that sent no version (0) is stale: it was not
+// filled in on the unit as it stands.
 func (m *Manager) lock(ctx context.Context, tx *sql.Tx, id int64, version int) (Unit, error) {
 	us, err := m.s.queryUnits(ctx, tx, `WHERE u.id = $1`, id)
 	if err != nil {
@@ -53,11 +55,13 @@ func (m *Manager) lock(ctx context.Context, tx *sql.Tx, id int64, version int) (
 	if u.RetiredOn != "" {
 		return u, ErrRetired
 	}
-	if version != 0 && u.Version != version {
+	if version != anyVersion && u.Version != version {
 		return u, ErrStale
 	}
 	return u, nil
 }
+
+const anyVersion = -1
 
 // bump raises the unit's version, refusing the change if it was not at
 // version any more (a concurrent change committed meanwhile).

@@ -3,6 +3,7 @@ package orgtree
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"shequ/internal/fault"
 )
@@ -30,11 +31,11 @@ func (m *Manager) MergeGrids(ctx context.Context, actor Actor, from int64, versi
 		if into == from {
 			return fault.Fields{"into": "不能并入自身"}
 		}
-		dst, err := m.lock(ctx, tx, into, 0)
+		dst, err := m.lock(ctx, tx, into, anyVersion)
 		switch {
-		case err == ErrNotFound:
+		case errors.Is(err, ErrNotFound):
 			return fault.Fields{"into": "要并入的网格不存在"}
-		case err == ErrRetired:
+		case errors.Is(err, ErrRetired):
 			return fault.Fields{"into": "要并入的网格已撤销"}
 		case err != nil:
 			return err

@@ -24,7 +24,7 @@ func (m *Manager) Assign(ctx context.Context, actor Actor, st *Staff) error {
 	st.Name, st.Phone, st.StartedOn = strings.TrimSpace(st.Name), strings.TrimSpace(st.Phone), strings.TrimSpace(st.StartedOn)
 	at := m.now()
 	return m.s.db.InTx(ctx, func(tx *sql.Tx) error {
-		u, err := m.lock(ctx, tx, st.UnitID, 0)
+		u, err := m.lock(ctx, tx, st.UnitID, anyVersion)
 		if err != nil {
 			return err
 		}
@@ -90,7 +90,7 @@ func (m *Manager) EndAssignment(ctx context.Context, actor Actor, unit, staff in
 	}
 	at := m.now()
 	return m.s.db.InTx(ctx, func(tx *sql.Tx) error {
-		u, err := m.lock(ctx, tx, unit, 0)
+		u, err := m.lock(ctx, tx, unit, anyVersion)
 		if err != nil {
 			return err
 		}
