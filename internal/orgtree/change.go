@@ -3,6 +3,7 @@ package orgtree
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"time"
 
@@ -148,4 +149,24 @@ func (s *Store) MovesSince(ctx context.Context, at time.Time) ([]Move, error) {
 		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// RecordCreated records units a loader wrote (the demo data, an import) as
+// created at at, so their pages have a history from the start.
+func (s *Store) RecordCreated(ctx context.Context, q database.Querier, actor Actor, at time.Time, u Unit) error {
+	changes := map[string][2]any{"name": {nil, u.Name}, "level": {nil, u.LevelName}}
+	if u.Code != "" {
+		changes["code"] = [2]any{nil, u.Code}
+	}
+	return record(ctx, q, actor, at, u.ID, "create", u.Version, changes)
+}
+
+// RecordAssigned records an assignment a loader wrote, on the day it began.
+func (s *Store) RecordAssigned(ctx context.Context, q database.Querier, actor Actor, st Staff) error {
+	at, err := time.ParseInLocation(database.DateLayout, st.StartedOn, time.Local)
+	if err != nil {
+		return fmt.Errorf("任职日期 %q: %w", st.StartedOn, err)
+	}
+	return record(ctx, q, actor, at.Add(9*time.Hour), st.UnitID, "assign", 1, map[string][2]any{
+		"staff": {nil, StaffRoleNames[st.Role] + " " + st.Name + "(" + st.StartedOn + "起)"}})
 }

@@ -72,7 +72,7 @@ func newSite(t *testing.T, db *database.DB) *site {
 	hh := register.Household{Number: "CB0001", Kind: register.HouseholdRegistered, HouseID: house.ID}
 	must(s.reg.CreateHousehold(ctx, ra, access.Everything, &hh))
 	must(s.reg.CreatePerson(ctx, ra, access.Everything, &register.Person{HouseholdID: hh.ID, Name: "李建国",
-		IDNumber: ident.MakeResidentID("610624", time.Date(1968, 3, 9, 0, 0, 0, 0, time.UTC), 131),
+		IDNumber:  ident.MakeResidentID("610624", time.Date(1968, 3, 9, 0, 0, 0, 0, time.UTC), 131),
 		Residence: register.ResidenceRegistered, Relation: "02"}))
 
 	acc := accounts.NewStore(db)
