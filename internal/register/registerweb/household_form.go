@@ -80,7 +80,7 @@ func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *
 	}
 	hh, err := h.Register.Household(r.Context(), rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	members, err := h.Register.Members(r.Context(), rq.Read(), hh)
@@ -100,7 +100,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 	}
 	current, err := h.Register.Household(ctx, rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	members, err := h.Register.Members(ctx, rq.Read(), current)
@@ -128,7 +128,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 	case errors.As(err, &ce):
 		now, err := h.Register.Household(ctx, rq.Write(), id)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		if members, err = h.Register.Members(ctx, rq.Read(), now); err != nil {
@@ -146,7 +146,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 		h.Log.Info("household edit conflict", "household", id, "user", rq.User.ID)
 		h.renderHouseholdForm(w, r, rq, http.StatusConflict, nf)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 

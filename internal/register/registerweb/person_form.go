@@ -163,7 +163,7 @@ func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *web
 	}
 	p, err := h.Register.Person(r.Context(), rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p, rq.Write().Fields(p.Place())))
@@ -178,7 +178,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	current, err := h.Register.Person(ctx, rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	fields := rq.Write().Fields(current.Place())
@@ -207,7 +207,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 		// record as it is now, so the user can redo the edit on top of it.
 		now, err := h.Register.Person(ctx, rq.Write(), id)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		nf := formFromPerson(now, fields)
@@ -221,7 +221,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 		h.Log.Info("person edit conflict", "person", id, "user", rq.User.ID)
 		h.renderPersonForm(w, r, rq, http.StatusConflict, nf)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -275,7 +275,7 @@ func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	hh, err := h.Register.Household(r.Context(), rq.Write(), hid)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := personForm{Household: hh, DocType: string(ident.DocResidentID), Residence: register.ResidenceRegistered,
@@ -291,7 +291,7 @@ func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
 	hh, err := h.Register.Household(ctx, rq.Write(), hid)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Place, rq.Audit.Entity, rq.Audit.ID = hh.Place(), "household", hh.ID
@@ -311,6 +311,6 @@ func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *web.R
 		f.Errors = fe
 		h.renderPersonForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }

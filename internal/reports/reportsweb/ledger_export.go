@@ -42,7 +42,7 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if l.Total > ledgerLimit {
@@ -58,14 +58,14 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 		n, err = l.WriteCSV(ctx, &buf)
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: web.ClientAddr(r),
 		Action: audit.Export, Entity: "unit", EntityID: id, CommunityID: rq.Place.Community,
 		Route: "GET /reports/units/{id}/ledger/export", Status: http.StatusOK, Rows: n,
 		Detail: "report ledger " + code + " " + p.String()}); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	ctype := "text/csv; charset=utf-8"

@@ -97,7 +97,7 @@ func (h *pages) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *w
 	if f.Application != 0 {
 		a, err := h.svc.Application(r.Context(), rq.Viewer.Scope(services.PermCertify), f.Application)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		person = a.PersonID
@@ -126,7 +126,7 @@ func (h *pages) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq
 	if person != 0 {
 		p, err := h.reg.Person(ctx, scope, person)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		f.Person, f.PersonF = &p, scope.Fields(p.Place())
@@ -197,7 +197,7 @@ func (h *pages) issueCertificate(w http.ResponseWriter, r *http.Request, rq *web
 		}
 		h.renderCertificateForm(w, r, rq, http.StatusUnprocessableEntity, f, person)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -221,7 +221,7 @@ func (h *pages) showCertificate(w http.ResponseWriter, r *http.Request, rq *web.
 	id, _ := web.PathID(r)
 	c, err := h.svc.Certificate(r.Context(), rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := rq.Viewer.Scope(services.PermRead).Fields(c.Place())
@@ -238,7 +238,7 @@ func (h *pages) certificatePDF(w http.ResponseWriter, r *http.Request, rq *web.R
 	id, _ := web.PathID(r)
 	c, err := h.svc.Certificate(r.Context(), rq.Viewer.Scope(services.PermCertify), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	detail := "证明 " + c.Number
@@ -276,6 +276,6 @@ func (h *pages) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *we
 	case errors.As(err, &se):
 		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: se.Error()})
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }

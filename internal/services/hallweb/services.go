@@ -143,7 +143,7 @@ func (h *pages) showApplication(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	a, err := h.svc.Application(ctx, rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	place := a.Place()
@@ -220,7 +220,7 @@ func (h *pages) actionResult(w http.ResponseWriter, r *http.Request, rq *web.Req
 		d.Message = se.Error()
 		h.showApplication(w, r, rq, http.StatusConflict, d)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -270,7 +270,7 @@ func (h *pages) receiptPDF(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	id, _ := web.PathID(r)
 	a, err := h.svc.Application(ctx, rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	hall := a.ItemName

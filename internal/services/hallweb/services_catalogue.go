@@ -54,7 +54,7 @@ type itemData struct {
 func (h *pages) catalogueItem(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := itemData{It: it, CanManage: rq.Viewer.Can(services.PermManage)}
@@ -212,7 +212,7 @@ func (h *pages) newItemForm(w http.ResponseWriter, r *http.Request, rq *web.Requ
 func (h *pages) editItemForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(it, false))
@@ -233,7 +233,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 		} else {
 			it.Code = r.PathValue("code")
 			if _, err := h.svc.Item(ctx, it.Code); err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 			if it.Version == 0 {
@@ -257,7 +257,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 			// differs, so nothing they entered is lost from view.
 			now, err := h.svc.Item(ctx, it.Code)
 			if err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 			nf := formFromItem(now, false)
@@ -265,7 +265,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 			nf.Yours = itemDifferences(f.It, now)
 			h.renderItemForm(w, r, rq, http.StatusConflict, nf)
 		default:
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 		}
 	}
 }

@@ -225,7 +225,7 @@ func (h *pages) intake(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 		}
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f, Errors: fe}, person, 0)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -237,7 +237,7 @@ func (h *pages) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *web.
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
 	hh, err := h.reg.Household(ctx, rq.Write(), hid)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Place, rq.Audit.Entity, rq.Audit.ID = hh.Place(), "household", hh.ID
@@ -260,6 +260,6 @@ func (h *pages) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *web.
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{NewPerson: np, Errors: fe,
 			Form: intakeForm{Received: map[string]bool{}}}, 0, hh.ID)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
