@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 	"shequ/internal/web"
 )
@@ -115,14 +116,13 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 	f.apply(&hh, fields)
 	hh.Version = f.Version
 	err = h.Register.UpdateHousehold(ctx, rq.Actor, rq.Write(), &hh)
-	var fe register.FieldErrors
 	var ce *register.ConflictError
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.Log.Info("household updated", "household", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/households/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f.ID, f.CurrentPhone, f.Members, f.Errors = id, current.Phone, members, fe
 		h.renderHouseholdForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	case errors.As(err, &ce):

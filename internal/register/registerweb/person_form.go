@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/codes"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/web"
@@ -188,14 +189,13 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	f.apply(&p, fields)
 	p.Version = f.Version
 	err = h.Register.UpdatePerson(ctx, rq.Actor, rq.Write(), &p)
-	var fe register.FieldErrors
 	var ce *register.ConflictError
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.Log.Info("person updated", "person", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f.ID, f.CurrentID, f.CurrentPhone, f.Errors = id, current.IDNumber, current.Phone, fe
 		if f.DocType == string(ident.DocResidentID) && f.IDNumber == "" {
 			// Shown read-only: derived from the stored ID number.
@@ -301,13 +301,12 @@ func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	p := register.Person{HouseholdID: hh.ID, Status: "active"}
 	f.apply(&p, fields)
 	err = h.Register.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.Log.Info("person added", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "added")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f.Errors = fe
 		h.renderPersonForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	default:

@@ -44,7 +44,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *web.R
 	id, _ := web.PathID(r)
 	code := r.URL.Query().Get("item")
 	ind, err := h.Reports.Indicator(ctx, code)
-	if errors.Is(err, reports.ErrNotFound) || !h.itemAllowed(rq, q.Template, code) {
+	if !h.itemAllowed(rq, q.Template, code) {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}

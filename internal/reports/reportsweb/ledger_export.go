@@ -2,7 +2,6 @@ package reportsweb
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,11 +36,7 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 	}
 	p := q.Period.Of(itemFrequency(q.Template, code))
 	l, err := h.Reports.Ledger(ctx, rq.Viewer.Scope(access.RegisterExport), code, id, p, 0, 1)
-	if errors.Is(err, reports.ErrNoLedger) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	if err != nil {
+	if err != nil { // a manual item has no ledger: not found
 		h.kit.Fail(w, r, rq, err)
 		return
 	}

@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/services"
@@ -153,9 +154,8 @@ func (h *pages) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq
 	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
 		rq.Audit.Detail = web.Truncate("certificate persons: "+f.Q, 200)
 		ps, _, err := h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
-		var fe register.FieldErrors
-		switch {
-		case errors.As(err, &fe):
+		switch fe := fault.FieldsOf(err); {
+		case fe != nil:
 			f.SearchErr = fe["q"]
 			if f.SearchErr == "" {
 				f.SearchErr = fe.Error()
@@ -183,14 +183,13 @@ func (h *pages) issueCertificate(w http.ResponseWriter, r *http.Request, rq *web
 	application, _ := strconv.ParseInt(v("application"), 10, 64)
 	c, err := h.svc.Issue(r.Context(), staff(rq), services.IssueRequest{Template: v("template"), PersonID: person,
 		RelativeID: relative, Purpose: v("purpose"), ApplicationID: application})
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = c.Place(), "certificate", c.ID
 		h.kit.Log.Info("certificate issued", "certificate", c.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "issued")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f := certificateForm{Template: v("template"), Relative: relative, Purpose: v("purpose"), Application: application, Errors: fe}
 		if fe["person"] != "" {
 			person = 0
@@ -261,20 +260,16 @@ func (h *pages) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *we
 	id, _ := web.PathID(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	_, err := h.svc.Revoke(r.Context(), staff(rq), id, web.FormVersion(r), reason)
-	var fe register.FieldErrors
-	var ce *services.ConflictError
-	var se *services.StateError
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.kit.Log.Info("certificate revoked", "certificate", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "cert_revoked")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		h.showCertificate(w, r, rq, http.StatusUnprocessableEntity, certificateData{Errors: fe, Reason: reason})
-	case errors.As(err, &ce):
-		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: ce.Error()})
-	case errors.As(err, &se):
-		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: se.Error()})
+	case fault.Is(err, fault.Conflict), fault.Is(err, fault.Illegal):
+		// Revoked meanwhile, or no longer revocable: said on the certificate.
+		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: fault.Message(err)})
 	default:
 		h.kit.Fail(w, r, rq, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 	"shequ/internal/services"
 	"shequ/internal/web"
@@ -198,18 +199,17 @@ func (h *pages) showApplication(w http.ResponseWriter, r *http.Request, rq *web.
 // a redirect with a flash message on success, the page again with the
 // messages at the fields (422), the conflict or state message (409).
 func (h *pages) actionResult(w http.ResponseWriter, r *http.Request, rq *web.Request, action, flash string, err error) {
-	var fe register.FieldErrors
 	var ce *services.ConflictError
 	var se *services.StateError
 	d := applicationData{Action: action, Form: r.PostForm}
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		id, _ := web.PathID(r)
 		h.kit.Log.Info("application "+action, "application", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, flash)
 		http.Redirect(w, r, applicationURL(id), http.StatusSeeOther)
 		return
-	case errors.As(err, &fe):
+	case fe != nil:
 		d.Errors = fe
 		h.showApplication(w, r, rq, http.StatusUnprocessableEntity, d)
 	case errors.As(err, &ce):

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 	"shequ/internal/services"
 	"shequ/internal/web"
@@ -242,14 +243,13 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 		}
 		f.It.Code = it.Code
 		err := h.svc.SaveItem(ctx, staff(rq), &it)
-		var fe register.FieldErrors
 		var ce *services.ConflictError
-		switch {
+		switch fe := fault.FieldsOf(err); {
 		case err == nil:
 			h.kit.Log.Info("service item saved", "item", it.Code, "user", rq.User.ID)
 			h.kit.SetFlash(w, "saved")
 			http.Redirect(w, r, "/services/items/"+it.Code, http.StatusSeeOther)
-		case errors.As(err, &fe):
+		case fe != nil:
 			f.Errors = fe
 			h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
 		case errors.As(err, &ce):
