@@ -23,7 +23,7 @@ type householdForm struct {
 	HeadID       int64
 	CurrentPhone string
 	Members      []register.Person // the choices for 户主
-	Errors       register.FieldErrors
+	Errors       fault.Fields
 	Summary      []web.ErrItem
 	Conflict     *conflictView
 	Kinds        []web.Option

@@ -41,7 +41,7 @@ type personForm struct {
 	CurrentID    string
 	CurrentPhone string
 	F            access.Fields // which fields the form shows and lets the viewer change
-	Errors       register.FieldErrors
+	Errors       fault.Fields
 	Summary      []web.ErrItem // every message, in form order, for the box above the form
 	Conflict     *conflictView
 }

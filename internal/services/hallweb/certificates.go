@@ -84,7 +84,7 @@ type certificateForm struct {
 	Relative    int64
 	Purpose     string
 	Application int64
-	Errors      register.FieldErrors
+	Errors      fault.Fields
 	Summary     []web.ErrItem
 }
 
@@ -207,7 +207,7 @@ type certificateData struct {
 	VerifyURL  string
 	CanCertify bool
 	FullPDF    bool // the PDF will carry the numbers in full
-	Errors     register.FieldErrors
+	Errors     fault.Fields
 	Message    string
 	Reason     string
 }

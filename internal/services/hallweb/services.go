@@ -10,7 +10,6 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/fault"
-	"shequ/internal/register"
 	"shequ/internal/services"
 	"shequ/internal/web"
 )
@@ -125,10 +124,10 @@ type applicationData struct {
 	Certificate *services.Certificate
 	Template    string // the certificate template of the item
 
-	Action  string               // the form that was sent back: supply, refuse, approve, return, reject
-	Errors  register.FieldErrors // its messages, by field
-	Message string               // a conflict or state message
-	Form    url.Values           // what was typed
+	Action  string       // the form that was sent back: supply, refuse, approve, return, reject
+	Errors  fault.Fields // its messages, by field
+	Message string       // a conflict or state message
+	Form    url.Values   // what was typed
 }
 
 func (h *pages) application(w http.ResponseWriter, r *http.Request, rq *web.Request) {

@@ -9,7 +9,6 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/fault"
-	"shequ/internal/register"
 	"shequ/internal/services"
 	"shequ/internal/web"
 )
@@ -97,7 +96,7 @@ type itemForm struct {
 	Stages    []stageRow
 	TimeLimit string
 	Sort      string
-	Errors    register.FieldErrors
+	Errors    fault.Fields
 	Summary   []web.ErrItem
 	Conflict  string
 	Yours     []fieldView // what the user typed that differs from the item now
@@ -227,7 +226,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 		if isNew {
 			it.Version = 0
 			if _, err := h.svc.Item(ctx, it.Code); err == nil {
-				f.Errors = register.FieldErrors{"code": "该编码已被其他事项使用"}
+				f.Errors = fault.Fields{"code": "该编码已被其他事项使用"}
 				h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
 				return
 			}

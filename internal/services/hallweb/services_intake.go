@@ -68,7 +68,7 @@ type intakeData struct {
 	Item      *services.Item
 	Form      intakeForm
 
-	Errors    register.FieldErrors
+	Errors    fault.Fields
 	Summary   []web.ErrItem
 	Relations []web.Option
 	Residents []web.Option
@@ -193,7 +193,7 @@ func (h *pages) intake(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 	}
 	if len([]rune(f.Note)) > 200 {
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f,
-			Errors: register.FieldErrors{"note": "备注请不超过200字"}}, person, 0)
+			Errors: fault.Fields{"note": "备注请不超过200字"}}, person, 0)
 		return
 	}
 	var station int64
