@@ -60,7 +60,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *web.Reques
 	}
 	unit, err := h.Org.Get(ctx, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := orgData{Unit: unit, ShowMap: hasMap(unit), CanManage: rq.Viewer.Can(access.OrgManage)}
