@@ -68,10 +68,11 @@ var layers = map[string]layer{
 	"internal/sheets":         domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
 
-	"internal/web":     transport,
-	"internal/api":     transport,
-	"internal/open311": transport,
-	"internal/server":  transport,
+	"internal/web":         transport,
+	"internal/web/webtest": transport, // test support for the web packages' tests: it builds the kit
+	"internal/api":         transport,
+	"internal/open311":     transport,
+	"internal/server":      transport,
 
 	"cmd/shequ":                     program,
 	"internal/bench":                program, // starts the server and measures it over HTTP

@@ -22,7 +22,7 @@ func TestFaultKinds(t *testing.T) {
 		{"ErrForbidden", access.ErrForbidden, fault.Forbidden},
 		{"ErrNotFound", access.ErrNotFound, fault.NotFound},
 		{"ErrBadID", access.ErrBadID, fault.Invalid},
-		{"FieldErrors", access.FieldErrors{"role": "x"}, fault.Invalid},
+		{"fault.Fields", fault.Fields{"role": "x"}, fault.Invalid},
 	}
 	for _, c := range cases {
 		if got := fault.KindOf(c.err); got != c.want {

@@ -149,11 +149,6 @@ func (s *Service) Departments(ctx context.Context) ([]Department, error) {
 	return out, rows.Err()
 }
 
-// FieldErrors is access's old name for field errors.
-//
-// Deprecated: use fault.Fields.
-type FieldErrors = fault.Fields
-
 // ErrConflict is returned when a role was changed by someone else since it
 // was read.
 var ErrConflict = fault.New(fault.Conflict, "该角色已被他人修改,请刷新后重试")
@@ -164,7 +159,7 @@ var ErrConflict = fault.New(fault.Conflict, "该角色已被他人修改,请刷�
 // user holding it at their next request (in other processes within
 // cacheFor).
 func (s *Service) SaveRole(ctx context.Context, r Role, entities map[string][]string) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	r.Code = strings.TrimSpace(r.Code)
 	r.Name = strings.TrimSpace(r.Name)
 	if !roleCode.MatchString(r.Code) {

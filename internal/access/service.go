@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 )
 
@@ -320,7 +321,7 @@ func (s *Service) AddGrant(ctx context.Context, q database.Querier, g *Grant) er
 	}
 	role, ok := rc.byCode[g.Role]
 	if !ok {
-		return FieldErrors{"role": fmt.Sprintf("角色 %q 不存在", g.Role)}
+		return fault.Fields{"role": fmt.Sprintf("角色 %q 不存在", g.Role)}
 	}
 	if err := s.checkPlace(ctx, q, role, g.Units); err != nil {
 		return err
@@ -353,19 +354,19 @@ func (s *Service) checkPlace(ctx context.Context, q database.Querier, role *Role
 		if role.Place == PlaceAnywhere {
 			return nil
 		}
-		return FieldErrors{"units": fmt.Sprintf("角色“%s”须指定%s", role.Name, PlaceNames[role.Place])}
+		return fault.Fields{"units": fmt.Sprintf("角色“%s”须指定%s", role.Name, PlaceNames[role.Place])}
 	}
 	seen := map[int64]bool{}
 	for _, id := range units {
 		if seen[id] {
-			return FieldErrors{"units": "同一单元重复"}
+			return fault.Fields{"units": "同一单元重复"}
 		}
 		seen[id] = true
 		var level string
 		var community int64
 		err := q.QueryRowContext(ctx, `SELECT level, COALESCE(community_id, 0) FROM org_units WHERE id = $1`, id).Scan(&level, &community)
 		if errors.Is(err, sql.ErrNoRows) {
-			return FieldErrors{"units": fmt.Sprintf("单元 %d 不存在", id)}
+			return fault.Fields{"units": fmt.Sprintf("单元 %d 不存在", id)}
 		}
 		if err != nil {
 			return err
@@ -382,11 +383,11 @@ func (s *Service) checkPlace(ctx context.Context, q database.Querier, role *Role
 			ok = level == orgtree.LevelBuilding || level == orgtree.LevelUnit || level == orgtree.LevelGroup
 		}
 		if !ok {
-			return FieldErrors{"units": fmt.Sprintf("角色“%s”只能授权于%s", role.Name, PlaceNames[role.Place])}
+			return fault.Fields{"units": fmt.Sprintf("角色“%s”只能授权于%s", role.Name, PlaceNames[role.Place])}
 		}
 	}
 	if len(units) > 1 && role.Place != PlaceStation && role.Place != PlaceBuildings && role.Place != PlaceAnywhere {
-		return FieldErrors{"units": fmt.Sprintf("角色“%s”只能授权于%s", role.Name, PlaceNames[role.Place])}
+		return fault.Fields{"units": fmt.Sprintf("角色“%s”只能授权于%s", role.Name, PlaceNames[role.Place])}
 	}
 	return nil
 }
@@ -397,7 +398,7 @@ func (s *Service) RevokeGrant(ctx context.Context, id int64) error {
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT user_id FROM grants WHERE id = $1`, id).Scan(&user); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return FieldErrors{"grant": "授权不存在"}
+				return fault.Fields{"grant": "授权不存在"}
 			}
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 )
 
 func TestMain(m *testing.M) {
@@ -49,7 +50,7 @@ func TestAccounts(t *testing.T) {
 			{"zhang", strings.Repeat("a1", 300), "password"},
 		} {
 			err := s.AddUser(ctx, nil, &User{Name: bad.name}, bad.pw)
-			if fe, ok := err.(FieldErrors); !ok || fe[bad.field] == "" {
+			if fe, ok := err.(fault.Fields); !ok || fe[bad.field] == "" {
 				t.Errorf("AddUser(%q, %d chars) = %v, want an error at %s", bad.name, len(bad.pw), err, bad.field)
 			}
 		}

@@ -18,7 +18,7 @@ func TestFaultKinds(t *testing.T) {
 		{"ErrBadLogin", accounts.ErrBadLogin, fault.Unauthorized},
 		{"ErrNoSession", accounts.ErrNoSession, fault.Unauthorized},
 		{"ErrBadToken", accounts.ErrBadToken, fault.Unauthorized},
-		{"FieldErrors", accounts.FieldErrors{"name": "x"}, fault.Invalid},
+		{"fault.Fields", fault.Fields{"name": "x"}, fault.Invalid},
 	}
 	for _, c := range cases {
 		if got := fault.KindOf(c.err); got != c.want {

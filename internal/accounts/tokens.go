@@ -39,7 +39,7 @@ func (s *Store) CreateToken(ctx context.Context, userName, name string, grantID 
 		return "", APIToken{}, err
 	}
 	if utf8.RuneCountInString(name) > 60 {
-		return "", APIToken{}, FieldErrors{"name": "令牌用途不能超过60个字"}
+		return "", APIToken{}, fault.Fields{"name": "令牌用途不能超过60个字"}
 	}
 	var grant any
 	if grantID != 0 {
@@ -48,7 +48,7 @@ func (s *Store) CreateToken(ctx context.Context, userName, name string, grantID 
 			return "", APIToken{}, err
 		}
 		if n == 0 {
-			return "", APIToken{}, FieldErrors{"grant": "该用户没有这项授权"}
+			return "", APIToken{}, fault.Fields{"grant": "该用户没有这项授权"}
 		}
 		grant = grantID
 	}

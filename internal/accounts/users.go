@@ -43,11 +43,6 @@ func NewStore(db *database.DB) *Store { return &Store{db: db, now: time.Now} }
 
 var userName = regexp.MustCompile(`^[A-Za-z0-9_.\-\p{Han}]{2,40}$`)
 
-// FieldErrors is accounts' old name for field errors.
-//
-// Deprecated: use fault.Fields.
-type FieldErrors = fault.Fields
-
 // AddUser creates an account, in q (a transaction that also grants roles)
 // or, when q is nil, on its own. A user without grants sees nothing.
 func (s *Store) AddUser(ctx context.Context, q database.Querier, u *User, password string) error {
@@ -57,13 +52,13 @@ func (s *Store) AddUser(ctx context.Context, q database.Querier, u *User, passwo
 	u.Name = strings.TrimSpace(u.Name)
 	u.DisplayName = strings.TrimSpace(u.DisplayName)
 	if !userName.MatchString(u.Name) {
-		return FieldErrors{"name": "用户名应为2到40位字母、数字、汉字或 _ . -"}
+		return fault.Fields{"name": "用户名应为2到40位字母、数字、汉字或 _ . -"}
 	}
 	if utf8.RuneCountInString(u.DisplayName) > 40 {
-		return FieldErrors{"display_name": "姓名不能超过40个字"}
+		return fault.Fields{"display_name": "姓名不能超过40个字"}
 	}
 	if err := CheckPolicy(u.Name, password); err != nil {
-		return FieldErrors{"password": err.Error()}
+		return fault.Fields{"password": err.Error()}
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -82,7 +77,7 @@ func (s *Store) AddUser(ctx context.Context, q database.Querier, u *User, passwo
 		return err
 	}
 	if exists > 0 {
-		return FieldErrors{"name": fmt.Sprintf("用户名 %s 已存在", u.Name)}
+		return fault.Fields{"name": fmt.Sprintf("用户名 %s 已存在", u.Name)}
 	}
 	_, err = q.ExecContext(ctx, `INSERT INTO users (id, name, display_name, password_hash, org_id, disabled,
 		version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, 1, $6, $6)`,

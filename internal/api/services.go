@@ -1,9 +1,7 @@
 package api
 
 import (
-	"errors"
 	"net/http"
-	"shequ/internal/web"
 	"strings"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/services"
+	"shequ/internal/web"
 )
 
 // The service hall for outside systems (a district's approval system, the
@@ -82,10 +81,6 @@ func (h *handler) serviceApplications(w http.ResponseWriter, r *http.Request, c 
 func (h *handler) serviceApplication(w http.ResponseWriter, r *http.Request, c *caller) {
 	id, _ := pathID(r)
 	a, err := h.Services.Application(r.Context(), c.viewer.Scope(services.PermRead), id)
-	if errors.Is(err, services.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "记录不存在", nil)
-		return
-	}
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return

@@ -283,13 +283,28 @@ func write(ctx context.Context, db *database.DB, store *orgtree.Store, p *plan, 
 func writeRows(ctx context.Context, db *database.DB, l *register.Loader, store *orgtree.Store, p *plan, analyze bool,
 	progress func(int)) error {
 	tx := l.Tx()
+	// The units were there when the register's history begins: their
+	// pages say so, and show each assignment on the day it began.
+	actor := orgtree.Actor{Name: "演示数据", Source: "demo"}
+	since := time.Now()
+	for _, b := range p.buildings {
+		if b.at.Before(since) {
+			since = b.at
+		}
+	}
 	for i := range p.units {
 		if err := store.Create(ctx, tx, &p.units[i]); err != nil {
 			return fmt.Errorf("%s: %w", p.units[i].Name, err)
 		}
+		if err := store.RecordCreated(ctx, tx, actor, since, p.units[i]); err != nil {
+			return err
+		}
 	}
 	for i := range p.staff {
 		if err := store.AddStaff(ctx, tx, &p.staff[i]); err != nil {
+			return err
+		}
+		if err := store.RecordAssigned(ctx, tx, actor, p.staff[i]); err != nil {
 			return err
 		}
 	}

@@ -120,6 +120,18 @@ func TestChengbei(t *testing.T) {
 		if n := count(t, db, `SELECT COUNT(*) FROM org_staff`); n != sum.StaffRows {
 			t.Errorf("org_staff has %d rows, summary %d", n, sum.StaffRows)
 		}
+		// Each unit's page has its history: its creation, and each
+		// assignment on the day it began, none after today.
+		if n := count(t, db, `SELECT COUNT(*) FROM org_changes WHERE op = 'assign'`); n != sum.StaffRows {
+			t.Errorf("org_changes has %d assignments, org_staff %d rows", n, sum.StaffRows)
+		}
+		if n, units := count(t, db, `SELECT COUNT(*) FROM org_changes WHERE op = 'create'`),
+			count(t, db, `SELECT COUNT(*) FROM org_units WHERE community_id IS NOT NULL`); n != units {
+			t.Errorf("org_changes has %d creations, the community's tree %d units", n, units)
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM org_changes WHERE at > $1`, today.Format("2006-01-02")+" 23:59:59.999999"); n != 0 {
+			t.Errorf("%d changes of the tree after today", n)
+		}
 		for q, want := range map[string]int{
 			`SELECT COUNT(*) FROM buildings`:                             sum.Buildings,
 			`SELECT COUNT(*) FROM houses`:                                sum.Houses,

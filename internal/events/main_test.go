@@ -9,8 +9,8 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
-	"shequ/internal/register"
 	"shequ/internal/workdays"
 )
 
@@ -143,7 +143,7 @@ func (f *fix) act(v *access.Viewer, e *Event, a Action) *Event {
 }
 
 // refused checks that an action fails with an error of the kind want
-// (ErrForbidden, ErrNotFound, *IllegalError, register.FieldErrors).
+// (ErrForbidden, ErrNotFound, *IllegalError, fault.Fields).
 func (f *fix) refused(v *access.Viewer, e *Event, a Action, want any) {
 	f.t.Helper()
 	_, err := f.s.Act(context.Background(), v, e.ID, a)
@@ -152,8 +152,8 @@ func (f *fix) refused(v *access.Viewer, e *Event, a Action, want any) {
 	case *IllegalError:
 		var ie *IllegalError
 		ok = errors.As(err, &ie)
-	case register.FieldErrors:
-		var fe register.FieldErrors
+	case fault.Fields:
+		var fe fault.Fields
 		ok = errors.As(err, &fe)
 		for k := range w {
 			if _, has := fe[k]; !has {

@@ -10,9 +10,9 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
-	"shequ/internal/register"
 )
 
 // A dispute's mediation record: parties shown as each role may see them,
@@ -38,7 +38,7 @@ func TestMediation(t *testing.T) {
 		bad := *m
 		bad.Parties = []Party{{Name: "张三", Side: "applicant", Phone: "123"}}
 		bad.Outcome = "success"
-		var fe register.FieldErrors
+		var fe fault.Fields
 		if err := f.s.SaveMediation(ctx, f.staff, e.ID, bad); !errors.As(err, &fe) || fe["parties.0.phone"] == "" || fe["agreement"] == "" {
 			t.Errorf("bad record: %v", err)
 		}
@@ -146,7 +146,7 @@ func TestPublicReporting(t *testing.T) {
 		ctx := context.Background()
 		f := newFix(t, db)
 		_, err := f.s.ReportPublic(ctx, Report{OrgID: f.grid1.ID, Category: "env", Description: "x"})
-		var fe register.FieldErrors
+		var fe fault.Fields
 		if !errors.As(err, &fe) || fe["category"] == "" {
 			t.Errorf("a 大类 accepted: %v", err)
 		}

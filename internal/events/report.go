@@ -77,7 +77,7 @@ func (s *Store) resolvePlace(ctx context.Context, q database.Querier, orgID int6
 }
 
 // Report records a new event reported by v, who must hold events.report at
-// its place. Bad input is refused with FieldErrors naming each field.
+// its place. Bad input is refused with fault.Fields naming each field.
 func (s *Store) Report(ctx context.Context, v *access.Viewer, r Report) (*Event, error) {
 	return s.report(ctx, v, r, false)
 }

@@ -8,7 +8,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/workdays"
 )
 
@@ -151,7 +151,7 @@ func TestManualSupervision(t *testing.T) {
 		f := newFix(t, db)
 		e := f.report("env.garbage")
 		f.refused(f.staff, e, Action{Name: ActSupervise, Grade: GradeYellow}, ErrForbidden)
-		f.refused(f.head, e, Action{Name: ActSupervise}, register.FieldErrors{"grade": ""})
+		f.refused(f.head, e, Action{Name: ActSupervise}, fault.Fields{"grade": ""})
 		e = f.act(f.head, e, Action{Name: ActSupervise, Grade: GradeYellow, Note: "群众反映强烈,请加快"})
 		if e.Supervision != GradeYellow {
 			t.Errorf("grade %q", e.Supervision)

@@ -46,7 +46,7 @@ const (
 // Act takes an action on an event for v: it checks that the event's status
 // allows the action (IllegalError otherwise), that v may take it in some
 // capacity (ErrForbidden), that the event has not changed since v read it
-// (ConflictError) and the action's own fields (FieldErrors); then it
+// (ConflictError) and the action's own fields (fault.Fields); then it
 // records the step with its photos, moves the clock, and enqueues the
 // notifications, all in one transaction.
 func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (*Event, error) {

@@ -12,7 +12,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/workdays"
 )
 
@@ -41,7 +41,7 @@ func TestStreetPath(t *testing.T) {
 			t.Error("the street platform may accept for its community")
 		}
 		f.refused(f.street2Op, e, Action{Name: ActComment, Note: "看看"}, ErrNotFound)
-		f.refused(f.staff, e, Action{Name: ActAccept}, register.FieldErrors{"route": ""})
+		f.refused(f.staff, e, Action{Name: ActAccept}, fault.Fields{"route": ""})
 
 		f.now = f.now.Add(time.Hour)
 		e = f.act(f.staff, e, Action{Name: ActAccept, Route: LevelStreet, Note: "需城管处理", Version: e.Version})
@@ -52,7 +52,7 @@ func TestStreetPath(t *testing.T) {
 		f.refused(f.gw, e, Action{Name: ActFile}, ErrForbidden)
 		e = f.act(f.streetOp, e, Action{Name: ActFile})
 		f.refused(f.staff, e, Action{Name: ActDispatch, Department: "urban"}, ErrForbidden)
-		f.refused(f.streetOp, e, Action{Name: ActDispatch, Department: "nowhere"}, register.FieldErrors{"department": ""})
+		f.refused(f.streetOp, e, Action{Name: ActDispatch, Department: "nowhere"}, fault.Fields{"department": ""})
 		e = f.act(f.streetOp, e, Action{Name: ActDispatch}) // the category's department: 城管
 		if e.Department != "urban" || e.DispatchedBy != LevelStreet {
 			t.Fatalf("dispatched to %q by %q", e.Department, e.DispatchedBy)
@@ -173,7 +173,7 @@ func TestReturnsAndRework(t *testing.T) {
 		if e.DispatchedBy != LevelDistrict {
 			t.Fatalf("dispatched by %q", e.DispatchedBy)
 		}
-		f.refused(f.urban, e, Action{Name: ActRequestReturn}, register.FieldErrors{"note": ""})
+		f.refused(f.urban, e, Action{Name: ActRequestReturn}, fault.Fields{"note": ""})
 		e = f.act(f.urban, e, Action{Name: ActRequestReturn, Note: "井盖属燃气公司,非城管职责"})
 		f.refused(f.streetOp, e, Action{Name: ActApproveReturn}, ErrForbidden)
 		e = f.act(f.districtOp, e, Action{Name: ActApproveReturn})
@@ -192,7 +192,7 @@ func TestReturnsAndRework(t *testing.T) {
 			t.Fatalf("after a refused return: %s due %s, want the original %s", e.Status, e.DueAt, handleDue)
 		}
 		e = f.act(f.urban, e, Action{Name: ActFeedback, Note: "已更换"})
-		f.refused(f.gw, e, Action{Name: ActRework}, register.FieldErrors{"note": ""})
+		f.refused(f.gw, e, Action{Name: ActRework}, fault.Fields{"note": ""})
 		e = f.act(f.gw, e, Action{Name: ActRework, Note: "井盖松动,未固定"})
 		if e.Status != StatusDispatched || e.ReworkCount != 1 || e.Department != "urban" {
 			t.Fatalf("rework: %s %d %q", e.Status, e.ReworkCount, e.Department)
@@ -227,7 +227,7 @@ func TestCommunityPath(t *testing.T) {
 		f.refused(f.gw, e, Action{Name: ActFeedback}, ErrForbidden)
 		f.refused(f.urban, e, Action{Name: ActFeedback}, ErrNotFound)
 		e = f.act(f.staff, e, Action{Name: ActEscalate, Note: "房东拒不配合"})
-		f.refused(f.streetOp, e, Action{Name: ActSendBack}, register.FieldErrors{"note": ""})
+		f.refused(f.streetOp, e, Action{Name: ActSendBack}, fault.Fields{"note": ""})
 		e = f.act(f.streetOp, e, Action{Name: ActSendBack, Note: "请社区先行登记"})
 		if e.Status != StatusCommunity || e.Level != LevelCommunity {
 			t.Fatalf("sent back: %s %s", e.Status, e.Level)
@@ -256,7 +256,7 @@ func TestCorrections(t *testing.T) {
 		if m, err := f.s.Mediation(ctx, f.staff, e); err != nil || m == nil {
 			t.Errorf("a dispute without a mediation record: %v", err)
 		}
-		f.refused(f.staff, e, Action{Name: ActRecategorise, Category: "env"}, register.FieldErrors{"category": ""})
+		f.refused(f.staff, e, Action{Name: ActRecategorise, Category: "env"}, fault.Fields{"category": ""})
 		steps, _ := f.s.Steps(ctx, e)
 		if len(steps) != 2 || !strings.Contains(steps[1].Data, `"from_category":"env.garbage"`) {
 			t.Errorf("recategorise history: %+v", steps)
@@ -270,10 +270,10 @@ func TestCorrections(t *testing.T) {
 		if _, err := f.s.Get(ctx, f.gw, e.ID); !errors.Is(err, ErrNotFound) {
 			t.Error("the grid 1 worker still sees an event moved to grid 2")
 		}
-		f.refused(f.staff, e, Action{Name: ActReroute, OrgID: f.cnGrid.ID}, register.FieldErrors{"org": ""})
+		f.refused(f.staff, e, Action{Name: ActReroute, OrgID: f.cnGrid.ID}, fault.Fields{"org": ""})
 
 		// Transferred to 城南 by the street: a new event there.
-		f.refused(f.staff, e, Action{Name: ActTransfer, OrgID: f.cnGrid.ID, Note: "属城南"}, register.FieldErrors{"org": ""})
+		f.refused(f.staff, e, Action{Name: ActTransfer, OrgID: f.cnGrid.ID, Note: "属城南"}, fault.Fields{"org": ""})
 		e = f.act(f.streetOp, e, Action{Name: ActTransfer, OrgID: f.cnGrid.ID, Note: "位于城南社区"})
 		var to struct {
 			Tracking string `json:"to_tracking_no"`
@@ -291,8 +291,8 @@ func TestCorrections(t *testing.T) {
 
 		// Duplicates are merged into the event kept.
 		a, b := f.report("env.garbage"), f.report("env.garbage")
-		f.refused(f.staff, b, Action{Name: ActMerge, MergeInto: "E000000XXXXXXXX"}, register.FieldErrors{"merge_into": ""})
-		f.refused(f.staff, b, Action{Name: ActMerge, MergeInto: b.TrackingNo}, register.FieldErrors{"merge_into": ""})
+		f.refused(f.staff, b, Action{Name: ActMerge, MergeInto: "E000000XXXXXXXX"}, fault.Fields{"merge_into": ""})
+		f.refused(f.staff, b, Action{Name: ActMerge, MergeInto: b.TrackingNo}, fault.Fields{"merge_into": ""})
 		b = f.act(f.staff, b, Action{Name: ActMerge, MergeInto: strings.ToLower(a.TrackingNo)})
 		if b.Status != StatusMerged || b.MergedInto != a.ID {
 			t.Fatalf("merged: %s into %d", b.Status, b.MergedInto)
@@ -302,7 +302,7 @@ func TestCorrections(t *testing.T) {
 			t.Error("the kept event does not record the merge")
 		}
 		c := f.report("env.garbage")
-		f.refused(f.staff, c, Action{Name: ActReject}, register.FieldErrors{"note": ""})
+		f.refused(f.staff, c, Action{Name: ActReject}, fault.Fields{"note": ""})
 		c = f.act(f.staff, c, Action{Name: ActReject, Note: "非本社区事务", PublicNote: "请向物业反映"})
 		f.refused(f.staff, c, Action{Name: ActAccept, Route: LevelCommunity}, &IllegalError{})
 	})

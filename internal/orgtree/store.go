@@ -25,12 +25,12 @@ type Store struct {
 func NewStore(db *database.DB) *Store { return &Store{db: db} }
 
 const unitColumns = `u.id, COALESCE(u.parent_id, 0), u.level, l.name, u.name, u.code,
-	COALESCE(u.community_id, 0), COALESCE(u.grid_id, 0), u.boundary, u.sort, u.version`
+	COALESCE(u.community_id, 0), COALESCE(u.grid_id, 0), u.boundary, u.sort, u.version, COALESCE(u.retired_on, '')`
 
 func scanUnit(row interface{ Scan(...any) error }) (Unit, error) {
 	var u Unit
 	err := row.Scan(&u.ID, &u.ParentID, &u.Level, &u.LevelName, &u.Name, &u.Code,
-		&u.CommunityID, &u.GridID, &u.Boundary, &u.Sort, &u.Version)
+		&u.CommunityID, &u.GridID, &u.Boundary, &u.Sort, &u.Version, &u.RetiredOn)
 	return u, err
 }
 
@@ -105,14 +105,15 @@ func (s *Store) ByCode(ctx context.Context, code string) (Unit, error) {
 	return us[0], nil
 }
 
-// Roots returns the units without a parent.
+// Roots returns the units without a parent, retired ones left out.
 func (s *Store) Roots(ctx context.Context) ([]Unit, error) {
-	return s.queryUnits(ctx, s.db, `WHERE u.parent_id IS NULL ORDER BY u.sort, u.name`)
+	return s.queryUnits(ctx, s.db, `WHERE u.parent_id IS NULL AND u.retired_on IS NULL ORDER BY u.sort, u.name`)
 }
 
-// Children returns the direct children of a unit in display order.
+// Children returns the direct children of a unit in display order, retired
+// ones left out.
 func (s *Store) Children(ctx context.Context, id int64) ([]Unit, error) {
-	return s.queryUnits(ctx, s.db, `WHERE u.parent_id = $1 ORDER BY u.sort, u.name, u.id`, id)
+	return s.queryUnits(ctx, s.db, `WHERE u.parent_id = $1 AND u.retired_on IS NULL ORDER BY u.sort, u.name, u.id`, id)
 }
 
 // Ancestors returns the path from the root down to the unit itself.
@@ -122,14 +123,14 @@ func (s *Store) Ancestors(ctx context.Context, id int64) ([]Unit, error) {
 }
 
 // Descendants returns every unit below id (not id itself) of the given level,
-// or of any level when level is "".
+// or of any level when level is "", retired ones left out.
 func (s *Store) Descendants(ctx context.Context, id int64, level string) ([]Unit, error) {
 	if level == "" {
 		return s.queryUnits(ctx, s.db, `JOIN org_closure c ON c.unit_id = u.id
-			WHERE c.ancestor_id = $1 AND c.depth > 0 ORDER BY c.depth, u.sort, u.name`, id)
+			WHERE c.ancestor_id = $1 AND c.depth > 0 AND u.retired_on IS NULL ORDER BY c.depth, u.sort, u.name`, id)
 	}
 	return s.queryUnits(ctx, s.db, `JOIN org_closure c ON c.unit_id = u.id
-		WHERE c.ancestor_id = $1 AND c.depth > 0 AND u.level = $2 ORDER BY u.sort, u.name`, id, level)
+		WHERE c.ancestor_id = $1 AND c.depth > 0 AND u.level = $2 AND u.retired_on IS NULL ORDER BY u.sort, u.name`, id, level)
 }
 
 // CountDescendants counts the units below id, by level kind.

@@ -41,6 +41,8 @@ type Unit struct {
 	Boundary    string `json:"boundary,omitempty"` // GeoJSON geometry
 	Sort        int    `json:"sort"`
 	Version     int    `json:"version"`
+	// RetiredOn is the day the unit was retired (撤销), "" while it serves.
+	RetiredOn string `json:"retired_on,omitempty"`
 }
 
 var digits = regexp.MustCompile(`^[0-9]+$`)

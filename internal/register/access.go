@@ -5,6 +5,7 @@ import (
 	"reflect"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 )
 
@@ -225,7 +226,7 @@ func applyEdit[T any](entity string, f access.Fields, old T, in *T) error {
 	for k := range im {
 		keys[k] = true
 	}
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	for k := range keys {
 		if structural[k] || untracked[k] {
 			continue
@@ -274,7 +275,7 @@ func setOrDelete(m map[string]any, k string, v any) {
 
 // checkCreate refuses values in fields the viewer may not fill in.
 func checkCreate(entity string, f access.Fields, row any) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	for k, v := range toMap(row) {
 		if structural[k] || untracked[k] || isZero(v) {
 			continue

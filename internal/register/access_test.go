@@ -10,6 +10,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 )
 
 // viewer gives a new user one grant and returns the user's viewer.
@@ -147,7 +148,7 @@ func TestWritesFollowFieldSets(t *testing.T) {
 		bh := f.viewer(t, 2, "building_head", f.building.ID)
 		other := f.viewer(t, 3, "grid_worker", f.grid2.ID)
 		fe := func(err error, field string) bool {
-			var e FieldErrors
+			var e fault.Fields
 			return errors.As(err, &e) && e[field] != ""
 		}
 

@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // The register as of a past date is read from the change events: for each
@@ -33,11 +34,11 @@ type AsOfRow struct {
 // after; rows deleted by then are left out.
 func (s *Store) AsOf(ctx context.Context, scope access.Scope, entity, date string, after int64, limit int) ([]AsOfRow, error) {
 	if !asOfEntities[entity] {
-		return nil, FieldErrors{"entity": "entity 应为 person、household、house、building、organisation、tag 或 rental"}
+		return nil, fault.Fields{"entity": "entity 应为 person、household、house、building、organisation、tag 或 rental"}
 	}
 	d, ok := ParseDate(date)
 	if !ok {
-		return nil, FieldErrors{"date": "日期无效,应为 YYYY-MM-DD"}
+		return nil, fault.Fields{"date": "日期无效,应为 YYYY-MM-DD"}
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 100
@@ -96,7 +97,7 @@ func (s *Store) AsOf(ctx context.Context, scope access.Scope, entity, date strin
 func (s *Store) PersonAsOf(ctx context.Context, scope access.Scope, id int64, date string) (Person, bool, error) {
 	d, ok := ParseDate(date)
 	if !ok {
-		return Person{}, false, FieldErrors{"date": "日期无效,应为 YYYY-MM-DD"}
+		return Person{}, false, fault.Fields{"date": "日期无效,应为 YYYY-MM-DD"}
 	}
 	var snap, op string
 	err := s.db.QueryRowContext(ctx, `SELECT op, snapshot FROM change_events WHERE entity = 'person' AND entity_id = $1

@@ -3,16 +3,18 @@ package register
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // ErrStale is returned by the Loader's updates when the row's version is no
 // longer the one read: somebody changed it meanwhile, and nothing was saved.
-var ErrStale = errors.New("记录已被他人修改")
+// It is a Conflict, so that one not turned into a richer error by its
+// caller is still answered as a stale save, not as a server error.
+var ErrStale = fault.New(fault.Conflict, "记录已被他人修改")
 
 // personColumn is a person field as updates write it: the column value and
 // the value its change event records (what the JSON form of Person holds:

@@ -10,11 +10,6 @@ import (
 // ErrNotFound is returned when a register row does not exist.
 var ErrNotFound = fault.New(fault.NotFound, "记录不存在")
 
-// FieldErrors is the register's name for field errors.
-//
-// Deprecated: use fault.Fields.
-type FieldErrors = fault.Fields
-
 // ConflictError is returned when a row changed after the editor read it: the
 // save is refused and the changes made meanwhile are shown instead.
 type ConflictError struct {

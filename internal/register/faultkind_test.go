@@ -16,8 +16,9 @@ func TestFaultKinds(t *testing.T) {
 		want fault.Kind
 	}{
 		{"ErrNotFound", register.ErrNotFound, fault.NotFound},
-		{"FieldErrors", register.FieldErrors{"phone": "x"}, fault.Invalid},
+		{"fault.Fields", fault.Fields{"phone": "x"}, fault.Invalid},
 		{"ConflictError", &register.ConflictError{Entity: "person", ID: 1}, fault.Conflict},
+		{"ErrStale", register.ErrStale, fault.Conflict},
 	}
 	for _, c := range cases {
 		if got := fault.KindOf(c.err); got != c.want {

@@ -9,6 +9,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 const householdColumns = `h.community_id, h.id, h.number, h.kind, COALESCE(h.house_id, 0), h.org_id,
@@ -100,7 +101,7 @@ func (s *Store) SearchHouseholds(ctx context.Context, scope access.Scope, q Hous
 	for _, term := range strings.Fields(normalise(q.Text)) {
 		tokens, short := queryTokens(term)
 		if short && len(tokens) == 0 {
-			return nil, false, FieldErrors{"q": "数字请至少输入4位"}
+			return nil, false, fault.Fields{"q": "数字请至少输入4位"}
 		}
 		if len(tokens) == 0 {
 			continue
@@ -131,7 +132,7 @@ func (s *Store) placeHousehold(ctx context.Context, q database.Querier, h *House
 		err := q.QueryRowContext(ctx, `SELECT community_id, org_id, COALESCE(grid_id, 0), address FROM houses WHERE id = $1`, h.HouseID).
 			Scan(&h.CommunityID, &h.OrgID, &h.GridID, new(string))
 		if errors.Is(err, sql.ErrNoRows) {
-			return FieldErrors{"house_id": "房屋不存在"}
+			return fault.Fields{"house_id": "房屋不存在"}
 		}
 		return err
 	}
@@ -151,7 +152,7 @@ func (s *Store) headName(ctx context.Context, q database.Querier, h Household) (
 	err := q.QueryRowContext(ctx, `SELECT name FROM persons WHERE community_id = $1 AND id = $2 AND household_id = $3`,
 		h.CommunityID, h.HeadID, h.ID).Scan(&name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", FieldErrors{"head_id": "户主必须是本户成员"}
+		return "", fault.Fields{"head_id": "户主必须是本户成员"}
 	}
 	return name, err
 }
@@ -169,7 +170,7 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, scope access.S
 			return err
 		}
 		if !scope.Contains(h.Place()) {
-			return FieldErrors{"house_id": "房屋不在您的管辖范围内"}
+			return fault.Fields{"house_id": "房屋不在您的管辖范围内"}
 		}
 		if err := checkCreate("household", scope.Fields(h.Place()), *h); err != nil {
 			return err
@@ -188,7 +189,7 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, scope access.S
 			h.Address, h.Phone, h.Status, s.db.Search().Column(search), h.Version, h.CreatedAt, h.UpdatedAt)
 		if err != nil {
 			if isUniqueViolation(err) {
-				return FieldErrors{"number": "户号在本社区已存在"}
+				return fault.Fields{"number": "户号在本社区已存在"}
 			}
 			return err
 		}
@@ -221,10 +222,10 @@ func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope access.S
 			return err
 		}
 		if !scope.Contains(h.Place()) {
-			return FieldErrors{"house_id": "房屋不在您的管辖范围内"}
+			return fault.Fields{"house_id": "房屋不在您的管辖范围内"}
 		}
 		if h.CommunityID != old.CommunityID {
-			return FieldErrors{"house_id": "不能把户迁到其他社区的房屋"}
+			return fault.Fields{"house_id": "不能把户迁到其他社区的房屋"}
 		}
 		head, err := s.headName(ctx, tx, *h)
 		if err != nil {
@@ -241,7 +242,7 @@ func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope access.S
 			h.Status, s.db.Search().Column(search), h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
 		if err != nil {
 			if isUniqueViolation(err) {
-				return FieldErrors{"number": "户号在本社区已存在"}
+				return fault.Fields{"number": "户号在本社区已存在"}
 			}
 			return err
 		}

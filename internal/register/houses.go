@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 const houseColumns = `h.community_id, h.id, h.building_id, h.org_id, COALESCE(h.grid_id, 0), h.number, h.address,
@@ -89,7 +90,7 @@ func (s *Store) Building(ctx context.Context, scope access.Scope, id int64) (Bui
 // CreateBuilding records the register attributes of a building that exists
 // as an org unit (b.ID).
 func (s *Store) CreateBuilding(ctx context.Context, actor Actor, scope access.Scope, b *Building) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	b.Name = checkText(fe, "building", "name", b.Name, true, 60)
 	b.Address = checkText(fe, "building", "address", b.Address, false, 200)
 	if _, ok := BuildingKindNames[b.Kind]; !ok {
@@ -107,13 +108,13 @@ func (s *Store) CreateBuilding(ctx context.Context, actor Actor, scope access.Sc
 		err := tx.QueryRowContext(ctx, `SELECT level, COALESCE(community_id, 0), COALESCE(grid_id, 0) FROM org_units WHERE id = $1`, b.ID).
 			Scan(&level, &b.CommunityID, &b.GridID)
 		if errors.Is(err, sql.ErrNoRows) || level != "building" || b.CommunityID == 0 {
-			return FieldErrors{"id": "楼栋必须先作为组织单元(楼栋层级)建立在某个社区内"}
+			return fault.Fields{"id": "楼栋必须先作为组织单元(楼栋层级)建立在某个社区内"}
 		}
 		if err != nil {
 			return err
 		}
 		if !scope.Contains(b.Place()) {
-			return FieldErrors{"id": "该楼栋不在您的管辖范围内"}
+			return fault.Fields{"id": "该楼栋不在您的管辖范围内"}
 		}
 		b.Version = 1
 		ts := database.FormatTime(now)
@@ -138,7 +139,7 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, scope access.Scope
 		err := tx.QueryRowContext(ctx, `SELECT community_id, COALESCE(grid_id, 0), address FROM buildings WHERE id = $1`, h.BuildingID).
 			Scan(&h.CommunityID, &h.GridID, &baddr)
 		if errors.Is(err, sql.ErrNoRows) {
-			return FieldErrors{"building_id": "楼栋不存在"}
+			return fault.Fields{"building_id": "楼栋不存在"}
 		}
 		if err != nil {
 			return err
@@ -149,11 +150,11 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, scope access.Scope
 			var n int
 			tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_closure WHERE ancestor_id = $1 AND unit_id = $2`, h.BuildingID, h.OrgID).Scan(&n)
 			if n == 0 {
-				return FieldErrors{"org_id": "单元不属于该楼栋"}
+				return fault.Fields{"org_id": "单元不属于该楼栋"}
 			}
 		}
 		if !scope.Contains(h.Place()) {
-			return FieldErrors{"building_id": "该楼栋不在您的管辖范围内"}
+			return fault.Fields{"building_id": "该楼栋不在您的管辖范围内"}
 		}
 		if err := checkCreate("house", scope.Fields(h.Place()), *h); err != nil {
 			return err
@@ -173,7 +174,7 @@ func (s *Store) CreateHouse(ctx context.Context, actor Actor, scope access.Scope
 			h.OwnerName, h.OwnerPhone, ts)
 		if err != nil {
 			if isUniqueViolation(err) {
-				return FieldErrors{"number": "该楼栋已有此房号"}
+				return fault.Fields{"number": "该楼栋已有此房号"}
 			}
 			return err
 		}
@@ -219,7 +220,7 @@ func (s *Store) UpdateHouse(ctx context.Context, actor Actor, scope access.Scope
 // CreateRental records that a house is let and who lives in it; the house
 // becomes 出租.
 func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scope, r *Rental) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	r.Landlord = checkText(fe, "rental", "landlord", r.Landlord, true, 50)
 	r.LandlordPhone = checkPhone(fe, "landlord_phone", r.LandlordPhone)
 	r.StartedOn = checkDate(fe, "started_on", r.StartedOn, true)
@@ -237,7 +238,7 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		house, err := s.houseTx(ctx, tx, scope, r.HouseID)
 		if errors.Is(err, ErrNotFound) {
-			return FieldErrors{"house_id": "房屋不存在"}
+			return fault.Fields{"house_id": "房屋不存在"}
 		}
 		if err != nil {
 			return err
@@ -250,7 +251,7 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 			var n int
 			tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons WHERE community_id = $1 AND id = $2`, r.CommunityID, pid).Scan(&n)
 			if n == 0 {
-				return FieldErrors{"tenant_ids": fmt.Sprintf("承租人 %d 不在本社区登记", pid)}
+				return fault.Fields{"tenant_ids": fmt.Sprintf("承租人 %d 不在本社区登记", pid)}
 			}
 		}
 		if r.ID == 0 {

@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 const organisationColumns = `o.community_id, o.id, o.name, o.kind, o.uscc, o.legal_rep, o.phone, o.address,
@@ -101,7 +102,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, scope acces
 		}
 		o.CommunityID, o.GridID = pl.community, pl.grid
 		if !scope.Contains(o.Place()) {
-			return FieldErrors{"org_id": "所属单元不在您的管辖范围内"}
+			return fault.Fields{"org_id": "所属单元不在您的管辖范围内"}
 		}
 		if err := checkCreate("organisation", scope.Fields(o.Place()), *o); err != nil {
 			return err
@@ -110,7 +111,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, scope acces
 			var n int
 			tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE uscc = $1`, o.USCC).Scan(&n)
 			if n > 0 {
-				return FieldErrors{"uscc": "该统一社会信用代码已登记"}
+				return fault.Fields{"uscc": "该统一社会信用代码已登记"}
 			}
 		}
 		if o.ID == 0 {
@@ -156,11 +157,11 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, scope acces
 			return err
 		}
 		if pl.community != old.CommunityID {
-			return FieldErrors{"org_id": "不能把单位移到其他社区"}
+			return fault.Fields{"org_id": "不能把单位移到其他社区"}
 		}
 		o.CommunityID, o.GridID = pl.community, pl.grid
 		if !scope.Contains(o.Place()) {
-			return FieldErrors{"org_id": "所属单元不在您的管辖范围内"}
+			return fault.Fields{"org_id": "所属单元不在您的管辖范围内"}
 		}
 		o.Version = old.Version + 1
 		search := SearchText(o.Name, o.USCC, o.Address)

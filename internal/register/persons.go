@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 const personColumns = `p.community_id, p.id, COALESCE(p.household_id, 0), p.org_id, COALESCE(p.grid_id, 0),
@@ -102,7 +103,7 @@ func placeInUnit(ctx context.Context, q database.Querier, unit int64) (placement
 	err := q.QueryRowContext(ctx, `SELECT COALESCE(community_id, 0), id, COALESCE(grid_id, 0) FROM org_units WHERE id = $1`, unit).
 		Scan(&pl.community, &pl.org, &pl.grid)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && pl.community == 0) {
-		return pl, FieldErrors{"org_id": "所属单元不存在或不在某个社区内"}
+		return pl, fault.Fields{"org_id": "所属单元不存在或不在某个社区内"}
 	}
 	return pl, err
 }
@@ -114,7 +115,7 @@ func (s *Store) placePerson(ctx context.Context, q database.Querier, p *Person) 
 		err := q.QueryRowContext(ctx, `SELECT community_id, org_id, COALESCE(grid_id, 0) FROM households WHERE id = $1`,
 			p.HouseholdID).Scan(&p.CommunityID, &p.OrgID, &p.GridID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return FieldErrors{"household_id": "所属户不存在"}
+			return fault.Fields{"household_id": "所属户不存在"}
 		}
 		return err
 	}
@@ -140,7 +141,7 @@ func (s *Store) checkUniqueDocument(ctx context.Context, q database.Querier, p *
 	}
 	var where string
 	q.QueryRowContext(ctx, `SELECT name FROM org_units WHERE id = $1`, community).Scan(&where)
-	return FieldErrors{"id_number": fmt.Sprintf("该证件号码已登记在册(%s),不能重复登记", where)}
+	return fault.Fields{"id_number": fmt.Sprintf("该证件号码已登记在册(%s),不能重复登记", where)}
 }
 
 func (s *Store) personSearchText(p Person) string {
@@ -207,7 +208,7 @@ func (s *Store) checkEmployer(ctx context.Context, q database.Querier, p *Person
 		return err
 	}
 	if n == 0 {
-		return FieldErrors{"employer_id": "工作单位不存在"}
+		return fault.Fields{"employer_id": "工作单位不存在"}
 	}
 	return nil
 }
@@ -239,7 +240,7 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope access.Scop
 			return err
 		}
 		if p.CommunityID != old.CommunityID {
-			return FieldErrors{"household_id": "跨社区迁移请使用迁出、迁入办理"}
+			return fault.Fields{"household_id": "跨社区迁移请使用迁出、迁入办理"}
 		}
 		if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
 			return err
@@ -295,7 +296,7 @@ func (s *Store) SearchPersons(ctx context.Context, scope access.Scope, q PersonQ
 	for _, term := range strings.Fields(normalise(q.Text)) {
 		tokens, short := queryTokens(term)
 		if short && len(tokens) == 0 {
-			return nil, false, FieldErrors{"q": "数字请至少输入4位"}
+			return nil, false, fault.Fields{"q": "数字请至少输入4位"}
 		}
 		if len(tokens) == 0 {
 			continue
@@ -481,7 +482,7 @@ func checkPlaceInScope(scope access.Scope, p access.Place, byHousehold bool) err
 		return nil
 	}
 	if byHousehold {
-		return FieldErrors{"household_id": "所属户不在您的管辖范围内"}
+		return fault.Fields{"household_id": "所属户不在您的管辖范围内"}
 	}
-	return FieldErrors{"org_id": "所属单元不在您的管辖范围内"}
+	return fault.Fields{"org_id": "所属单元不在您的管辖范围内"}
 }

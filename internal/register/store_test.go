@@ -3,13 +3,14 @@ package register
 import (
 	"context"
 	"errors"
-	"shequ/internal/access"
 	"strings"
 	"testing"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 )
 
@@ -49,7 +50,7 @@ func TestInvalidInputSavesNothing(t *testing.T) {
 			p := tt.p
 			p.HouseholdID = f.household.ID
 			err := f.store.CreatePerson(ctx, f.actor, access.Everything, &p)
-			var fe FieldErrors
+			var fe fault.Fields
 			if !errors.As(err, &fe) || fe[tt.field] == "" {
 				t.Errorf("%s: got %v, want an error at %s", tt.name, err, tt.field)
 			}
@@ -184,7 +185,7 @@ func TestSearch(t *testing.T) {
 			t.Errorf("street scope found %v", got)
 		}
 		_, _, err := f.store.SearchPersons(ctx, access.Everything, PersonQuery{Text: "12"})
-		var fe FieldErrors
+		var fe fault.Fields
 		if !errors.As(err, &fe) || fe["q"] == "" {
 			t.Errorf("two digits should ask for four: %v", err)
 		}

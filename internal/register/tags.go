@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/fault"
 )
 
 // TagKinds lists the tag catalogue.
@@ -66,7 +67,7 @@ func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate
 
 // AddTag gives a person a tag from a date (and, optionally, to a date).
 func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *Tag) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	t.StartedOn = checkDate(fe, "started_on", t.StartedOn, true)
 	t.EndedOn = checkDate(fe, "ended_on", t.EndedOn, false)
 	if t.EndedOn != "" && t.EndedOn < t.StartedOn {
@@ -88,21 +89,21 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 		var sens int
 		err = tx.QueryRowContext(ctx, `SELECT name, sensitive FROM tag_kinds WHERE code = $1`, t.Tag).Scan(&t.Name, &sens)
 		if errors.Is(err, sql.ErrNoRows) {
-			return FieldErrors{"tag": "未知的标签"}
+			return fault.Fields{"tag": "未知的标签"}
 		}
 		if err != nil {
 			return err
 		}
 		t.Sensitive = sens != 0
 		if !scope.Fields(p.Place()).CanEditTag(t.Tag) {
-			return FieldErrors{"tag": "您无权登记此类标签"}
+			return fault.Fields{"tag": "您无权登记此类标签"}
 		}
 		var open int
 		tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE community_id = $1 AND person_id = $2 AND tag = $3
 			AND (ended_on IS NULL OR ended_on >= $4) AND started_on <= $5`,
 			p.CommunityID, p.ID, t.Tag, t.StartedOn, orMax(t.EndedOn)).Scan(&open)
 		if open > 0 {
-			return FieldErrors{"started_on": "该人员在这段时间已有此标签"}
+			return fault.Fields{"started_on": "该人员在这段时间已有此标签"}
 		}
 		t.CommunityID = p.CommunityID
 		if t.ID == 0 {
@@ -121,7 +122,7 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 
 // EndTag closes a tag on a date.
 func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	endedOn = checkDate(fe, "ended_on", endedOn, true)
 	if err := fe.Err(); err != nil {
 		return err
@@ -150,10 +151,10 @@ func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tag
 			return ErrNotFound
 		}
 		if !fields.CanEditTag(t.Tag) {
-			return FieldErrors{"tag": "您无权修改此类标签"}
+			return fault.Fields{"tag": "您无权修改此类标签"}
 		}
 		if endedOn < t.StartedOn {
-			return FieldErrors{"ended_on": "结束日期不能早于开始日期"}
+			return fault.Fields{"ended_on": "结束日期不能早于开始日期"}
 		}
 		before := t
 		t.EndedOn = endedOn

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/codes"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 )
 
@@ -57,7 +58,7 @@ func isoDate(s string) bool {
 	return d <= time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-func checkDate(fe FieldErrors, field, value string, required bool) string {
+func checkDate(fe fault.Fields, field, value string, required bool) string {
 	if strings.TrimSpace(value) == "" {
 		if required {
 			fe.Add(field, FieldLabel("", field)+"不能为空")
@@ -71,7 +72,7 @@ func checkDate(fe FieldErrors, field, value string, required bool) string {
 	return d
 }
 
-func checkText(fe FieldErrors, entity, field, value string, required bool, max int) string {
+func checkText(fe fault.Fields, entity, field, value string, required bool, max int) string {
 	v := strings.TrimSpace(value)
 	if v == "" && required {
 		fe.Add(field, FieldLabel(entity, field)+"不能为空")
@@ -86,7 +87,7 @@ func checkText(fe FieldErrors, entity, field, value string, required bool, max i
 	return v
 }
 
-func checkPhone(fe FieldErrors, field, value string) string {
+func checkPhone(fe fault.Fields, field, value string) string {
 	if strings.TrimSpace(value) == "" {
 		return ""
 	}
@@ -101,7 +102,7 @@ func checkPhone(fe FieldErrors, field, value string) string {
 // validatePerson normalises p in place and reports every problem at its field.
 // today bounds birth dates.
 func validatePerson(p *Person, today time.Time) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	p.Name = checkText(fe, "person", "name", p.Name, true, 50)
 	if p.DocType == "" {
 		p.DocType = string(ident.DocResidentID)
@@ -182,7 +183,7 @@ func validatePerson(p *Person, today time.Time) error {
 }
 
 func validateHousehold(h *Household) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	h.Number = checkText(fe, "household", "number", h.Number, true, 40)
 	if _, ok := HouseholdKindNames[h.Kind]; !ok {
 		fe.Add("kind", "户类别应为 户籍户、流动户 或 集体户")
@@ -201,7 +202,7 @@ func validateHousehold(h *Household) error {
 }
 
 func validateOrganisation(o *Organisation) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	o.Name = checkText(fe, "organisation", "name", o.Name, true, 100)
 	if _, ok := OrganisationKindNames[o.Kind]; !ok {
 		fe.Add("kind", "单位类别无效")
@@ -230,7 +231,7 @@ func validateOrganisation(o *Organisation) error {
 }
 
 func validateHouse(h *House) error {
-	fe := FieldErrors{}
+	fe := fault.Fields{}
 	h.Number = checkText(fe, "house", "number", h.Number, true, 40)
 	if _, ok := HouseUseNames[h.Use]; !ok {
 		fe.Add("use", "房屋用途应为 自住、出租 或 空置")

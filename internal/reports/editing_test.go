@@ -9,14 +9,14 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
-// wantField fails unless err is a FieldErrors with a message at field
+// wantField fails unless err is a fault.Fields with a message at field
 // that contains want.
 func wantField(t *testing.T, what string, err error, field, want string) {
 	t.Helper()
-	var fe register.FieldErrors
+	var fe fault.Fields
 	if !errors.As(err, &fe) || !strings.Contains(fe[field], want) {
 		t.Errorf("%s: got %v, want %q at %s", what, err, want, field)
 	}

@@ -14,6 +14,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/indicators"
 	"shequ/internal/pdfdoc/pdftest"
@@ -61,7 +62,7 @@ func TestManualValuesAndSignOff(t *testing.T) {
 			t.Errorf("a stale entry should conflict, got %v", err)
 		}
 		neg := -1.0
-		var fe register.FieldErrors
+		var fe fault.Fields
 		if err := s.SetManual(ctx, "甲", c1.ID, p, code, &neg, "", 1); !errors.As(err, &fe) || fe["value"] == "" {
 			t.Errorf("a negative value should be refused at the value, got %v", err)
 		}
@@ -402,7 +403,7 @@ func TestIndicatorEditing(t *testing.T) {
 		if _, err := s.InstallSample(ctx); err != nil {
 			t.Fatal(err)
 		}
-		var fe register.FieldErrors
+		var fe fault.Fields
 		bad := indicators.Indicator{Code: "X1", Name: "测试", Entity: "人口", Filter: "性别 = 妇女", Measure: "count", Rule: "end"}
 		if err := s.SaveIndicator(ctx, "管理员", &bad); !errors.As(err, &fe) || !strings.Contains(fe["filter"], "没有取值「妇女」") {
 			t.Errorf("bad value: %v", err)

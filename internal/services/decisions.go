@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"shequ/internal/access"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 )
 
 // The decisions staff take on a case from its page: a level's decision at
@@ -45,7 +45,7 @@ func (s *Service) Decide(ctx context.Context, v *access.Viewer, level string, id
 	case "reject":
 		return s.Reject(ctx, v, id, version, d.Reason)
 	}
-	return nil, register.FieldErrors{"action": "请选择审核结果:通过、退回补正或不予批准"}
+	return nil, fault.Fields{"action": "请选择审核结果:通过、退回补正或不予批准"}
 }
 
 // RefuseAtWindow refuses a case still waiting at the window (不予受理).

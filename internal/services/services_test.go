@@ -12,13 +12,13 @@ import (
 	"shequ/internal/archive"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 	"shequ/internal/pdfdoc/pdftest"
-	"shequ/internal/register"
 )
 
 func fieldErr(t *testing.T, err error, field string) {
 	t.Helper()
-	var fe register.FieldErrors
+	var fe fault.Fields
 	if !errors.As(err, &fe) || fe[field] == "" {
 		t.Fatalf("want a field error on %s, got %v", field, err)
 	}

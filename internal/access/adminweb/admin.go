@@ -4,13 +4,14 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
-	"shequ/internal/web"
 	"strconv"
 	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
+	"shequ/internal/fault"
+	"shequ/internal/web"
 )
 
 // Accounts, grants, roles and API tokens (账号与授权) for administrators.
@@ -87,7 +88,7 @@ func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *web.Req
 	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName}
 	_, err := h.Access.AddUser(r.Context(), h.Accounts, u, r.PostFormValue("password"),
 		access.GrantRequest{Role: f.Role, Units: f.Units, Note: f.Note, By: rq.User.Name})
-	if fe := formErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		f.Errors = fe
 		h.renderUserForm(w, r, rq, http.StatusUnprocessableEntity, f)
 		return
@@ -100,20 +101,6 @@ func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *web.Req
 	h.kit.Log.Info("user created", "user", u.ID, "by", rq.User.ID)
 	h.kit.SetFlash(w, "added")
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
-}
-
-// formErrors returns the field messages of a validation error, nil for
-// anything else.
-func formErrors(err error) map[string]string {
-	var afe access.FieldErrors
-	var ufe accounts.FieldErrors
-	switch {
-	case errors.As(err, &afe):
-		return afe
-	case errors.As(err, &ufe):
-		return ufe
-	}
-	return nil
 }
 
 type adminUserData struct {
@@ -201,7 +188,7 @@ func (h *handler) addGrant(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	if err == nil {
 		err = h.Access.AddGrant(r.Context(), nil, &g)
 	}
-	if fe := formErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Form: f, Errors: fe})
 		return
 	}
@@ -266,7 +253,7 @@ func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *web.
 		return
 	}
 	if err := h.Accounts.SetPassword(r.Context(), u.Name, r.PostFormValue("password")); err != nil {
-		if fe := formErrors(err); fe != nil {
+		if fe := fault.FieldsOf(err); fe != nil {
 			h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: fe})
 			return
 		}
@@ -284,7 +271,7 @@ func (h *handler) createToken(w http.ResponseWriter, r *http.Request, rq *web.Re
 	}
 	grant, _ := strconv.ParseInt(r.PostFormValue("grant"), 10, 64)
 	secret, t, err := h.Accounts.CreateToken(r.Context(), u.Name, strings.TrimSpace(r.PostFormValue("name")), grant)
-	if fe := formErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: fe})
 		return
 	}

@@ -3,13 +3,14 @@ package adminweb
 import (
 	"errors"
 	"net/http"
-	"shequ/internal/web"
 	"slices"
 	"strconv"
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
 // The role editor: a role's permissions and its field set, as data a
@@ -221,7 +222,7 @@ func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	}
 	d.R = ro
 	err = h.Access.SaveRole(r.Context(), ro, known)
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case errors.Is(err, access.ErrConflict):
 		d.Conflict = true
 		d.Errors = map[string]string{"name": err.Error()}
@@ -229,8 +230,8 @@ func (h *handler) saveRole(w http.ResponseWriter, r *http.Request, rq *web.Reque
 			d.R = cur
 		}
 		h.renderRoleForm(w, r, rq, http.StatusConflict, d)
-	case formErrors(err) != nil:
-		d.Errors = formErrors(err)
+	case fe != nil:
+		d.Errors = fe
 		h.renderRoleForm(w, r, rq, http.StatusUnprocessableEntity, d)
 	case err != nil:
 		h.kit.ServerError(w, r, rq, err)

@@ -51,7 +51,6 @@ func (h *handler) eventAct(w http.ResponseWriter, r *http.Request, rq *web.Reque
 // an event changed meanwhile (409), an action the viewer may not take (403).
 // Anything else is the error page of its kind.
 func (h *handler) actFailed(w http.ResponseWriter, r *http.Request, rq *web.Request, e *events.Event, action string, err error) {
-	err = kinded(err)
 	d := eventData{Failed: action}
 	switch fault.KindOf(err) {
 	case fault.Invalid:
@@ -60,7 +59,7 @@ func (h *handler) actFailed(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	case fault.Illegal, fault.Conflict, fault.Forbidden:
 		d.Error = fault.Message(err)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	fresh, gerr := h.Events.Get(r.Context(), rq.Viewer, e.ID)

@@ -68,12 +68,12 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	}
 	rows, err := h.Events.KPIs(ctx, rq.Viewer, kq)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	total, err := h.Events.KPIs(ctx, rq.Viewer, events.KPIQuery{From: kq.From, To: kq.To, Unit: kq.Unit})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Rows = rows
@@ -88,7 +88,7 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	}
 	monthly, err := h.Events.KPIs(ctx, rq.Viewer, events.KPIQuery{From: kq.From, To: kq.To, Unit: kq.Unit, By: events.ByMonth})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Trend = countChart("每月上报与结案", monthly)

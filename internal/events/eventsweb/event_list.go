@@ -44,18 +44,18 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	f.Offset = (page - 1) * f.Limit
 	list, total, err := h.Events.List(ctx, rq.Viewer, f)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rows, err := h.eventRows(ctx, rq, list)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Audit.Rows = len(rows)
 	d := eventListData{Rows: rows, Total: total, Q: q, Page: page, Statuses: options(events.Statuses, events.StatusNames)}
 	if d.Categories, err = h.categoryGroups(ctx, false, true); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	pageURL := func(p int) string {

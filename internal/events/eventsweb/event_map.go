@@ -85,25 +85,25 @@ func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	ctx := r.Context()
 	unit, err := h.eventUnit(ctx, r, rq)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	counts, err := h.Events.GridCounts(ctx, rq.Viewer, unit.ID)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	var grids []orgtree.Unit
 	if unit.Level == orgtree.LevelGrid {
 		grids = []orgtree.Unit{unit}
 	} else if grids, err = h.Org.Descendants(ctx, unit.ID, orgtree.LevelGrid); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	orgtree.Sort(grids)
 	open, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Unit: unit.ID, Open: true, Limit: 500})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := eventMapData{Unit: unit, Outside: counts[0]}

@@ -20,7 +20,7 @@ func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *web.Req
 	}
 	a, data, err := h.Events.AttachmentData(r.Context(), e, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)

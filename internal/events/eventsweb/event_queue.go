@@ -22,21 +22,21 @@ func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *web.Req
 	unit, _ := web.QueryID(r, "org")
 	todo, err := h.Events.Queue(ctx, rq.Viewer, unit, 100)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	mine, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Mine: rq.User.ID, Open: true, Limit: 50})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := eventQueueData{CanReport: rq.Viewer.Can(events.PermReport), CanRead: rq.Viewer.Can(events.PermRead)}
 	if d.Todo, err = h.eventRows(ctx, rq, todo); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if d.Mine, err = h.eventRows(ctx, rq, mine); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.tmpl.Render(w, r, http.StatusOK, "events_queue", web.NewPage(rq, "事件待办", "events", d))

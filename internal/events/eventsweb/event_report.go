@@ -46,11 +46,11 @@ func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *w
 		Sources:   options([]string{events.SourceGrid, events.SourcePhone, events.SourceHotline, events.SourceOffice}, events.SourceNames)}
 	var err error
 	if d.Categories, err = h.categoryGroups(ctx, false, false); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if d.Places, err = h.reportPlaces(ctx, rq.Viewer.Scope(events.PermReport)); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if rq.Viewer.Can(events.PermDispatch) {
@@ -86,13 +86,13 @@ func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *web.Re
 		}
 	}
 	e, err := h.Events.Report(r.Context(), rq.Viewer, rep)
-	if fe := fault.FieldsOf(kinded(err)); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		f.Errors = fe
 		h.renderReportForm(w, r, rq, http.StatusUnprocessableEntity, f)
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Audit.Entity, rq.Audit.ID, rq.Place = "event", e.ID, e.Place()

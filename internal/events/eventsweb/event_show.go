@@ -62,7 +62,7 @@ func (h *handler) loadEvent(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	id, _ := web.PathID(r)
 	e, err := h.Events.Get(r.Context(), rq.Viewer, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return nil, false
 	}
 	return e, true
@@ -80,12 +80,12 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *web.Re
 	ctx := r.Context()
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	depts, err := h.Events.Departments(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.E, d.Base, d.Category, d.Dept = e, eventBase(rq.Viewer, e), cat.Name(e.Category), depts[e.Department]
@@ -104,7 +104,7 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *web.Re
 	d.Reporter, d.Phone = events.Reporter(rq.Viewer, e)
 	steps, err := h.Events.Steps(ctx, e)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	for i := len(steps) - 1; i >= 0; i-- { // newest first
@@ -117,25 +117,25 @@ func (h *handler) renderEvent(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if len(d.Actions) > 0 {
 		d.Departments = departmentOptions(depts)
 		if d.Categories, err = h.categoryGroups(ctx, false, false); err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		d.Grades = options([]string{events.GradeNormal, events.GradeYellow, events.GradeRed}, events.GradeNames)
 		if slices.Contains(d.Actions, events.ActReroute) {
 			if d.Units, err = h.communityUnits(ctx, e.CommunityID); err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 		}
 		if slices.Contains(d.Actions, events.ActTransfer) {
 			if d.Transfer, err = h.reportPlaces(ctx, rq.Viewer.Scope(events.PermReport)); err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 		}
 	}
 	if d.Mediation, err = h.Events.Mediation(ctx, rq.Viewer, e); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if d.Mediation != nil {

@@ -52,7 +52,7 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *web.R
 	ctx := r.Context()
 	cat, err := h.Events.Catalogue(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	q := r.URL.Query()
@@ -87,7 +87,7 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *web.R
 		{Value: events.LevelStreet, Label: "街道"}, {Value: events.LevelDistrict, Label: "区县"}}
 	depts, err := h.Events.Departments(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Departments = departmentOptions(depts)
@@ -100,7 +100,7 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	if d.ContactUnit != 0 {
 		if d.Contacts, err = h.Events.Contacts(ctx, rq.Viewer, d.ContactUnit); err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 	}

@@ -20,11 +20,11 @@ func (h *handler) saveCategory(w http.ResponseWriter, r *http.Request, rq *web.R
 	c.Sort, _ = strconv.Atoi(r.PostFormValue("sort"))
 	c.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	if err := h.Events.SaveCategory(r.Context(), c); err != nil {
-		if fe := fault.FieldsOf(kinded(err)); fe != nil {
+		if fe := fault.FieldsOf(err); fe != nil {
 			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{Edit: c, New: c.Version == 0, Errors: fe, Error: fe.Error()})
 			return
 		}
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.kit.SetFlash(w, "saved")
@@ -51,12 +51,12 @@ func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *web.Req
 				continue // the defaults stay
 			}
 			if err := h.Events.SetLimit(r.Context(), category, step, u, events.Limit{Amount: amount, Unit: r.PostFormValue("unit_" + key)}); err != nil {
-				if fe := fault.FieldsOf(kinded(err)); fe != nil {
+				if fe := fault.FieldsOf(err); fe != nil {
 					h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{LimitsOf: category,
 						Error: events.StepNames[step] + events.UrgencyNames[u] + ":" + fe.Error()})
 					return
 				}
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 		}
@@ -68,11 +68,11 @@ func (h *handler) saveLimits(w http.ResponseWriter, r *http.Request, rq *web.Req
 func (h *handler) saveEventSettings(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	for _, k := range settingKeys {
 		if err := h.Events.SetSetting(r.Context(), k, r.PostFormValue(k)); err != nil {
-			if fe := fault.FieldsOf(kinded(err)); fe != nil {
+			if fe := fault.FieldsOf(err); fe != nil {
 				h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{Errors: fe, Error: fe.Error()})
 				return
 			}
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 	}
@@ -84,11 +84,11 @@ func (h *handler) addContact(w http.ResponseWriter, r *http.Request, rq *web.Req
 	c := events.Contact{Department: r.PostFormValue("department"), Name: r.PostFormValue("name"), Phone: r.PostFormValue("phone")}
 	c.UnitID, _ = strconv.ParseInt(r.PostFormValue("unit"), 10, 64)
 	if err := h.Events.AddContact(r.Context(), nil, &c); err != nil {
-		if fe := fault.FieldsOf(kinded(err)); fe != nil {
+		if fe := fault.FieldsOf(err); fe != nil {
 			h.renderManage(w, r, rq, http.StatusUnprocessableEntity, eventManageData{ContactUnit: c.UnitID, Errors: fe, Error: fe.Error()})
 			return
 		}
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.kit.SetFlash(w, "added")
@@ -98,7 +98,7 @@ func (h *handler) addContact(w http.ResponseWriter, r *http.Request, rq *web.Req
 func (h *handler) deleteContact(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("contact"), 10, 64)
 	if err := h.Events.DeleteContact(r.Context(), id); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.kit.SetFlash(w, "saved")

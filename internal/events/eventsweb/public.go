@@ -24,7 +24,7 @@ func (h *handler) lookupPublic(r *http.Request, no string) (int, *events.PublicE
 		return http.StatusTooManyRequests, nil, "查询过于频繁,请一分钟后再试。"
 	}
 	pe, err := h.Events.Public(r.Context(), no)
-	if fault.Is(kinded(err), fault.NotFound) {
+	if fault.Is(err, fault.NotFound) {
 		h.lookupMisses.Miss(addr)
 		return http.StatusNotFound, nil, "没有找到这个受理号,请核对后重新输入(受理号以 E 开头,共15位)。"
 	}

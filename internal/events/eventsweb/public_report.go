@@ -85,7 +85,7 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 	e, err := h.Events.ReportPublic(r.Context(), events.Report{OrgID: org, Category: d.F.Category,
 		Description: d.F.Description, Address: d.F.Address, ReporterName: d.F.ReporterName,
 		ReporterPhone: d.F.ReporterPhone, Anonymous: d.Anonymous, Photos: photos})
-	if fe := fault.FieldsOf(kinded(err)); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		d.F.Errors = fe
 		h.renderPublicReport(w, r, http.StatusUnprocessableEntity, d)
 		return

@@ -53,7 +53,6 @@ func (h *handler) publicRate(w http.ResponseWriter, r *http.Request) {
 	default:
 		rating, _ := strconv.Atoi(r.PostFormValue("rating"))
 		_, err := h.Events.RatePublic(r.Context(), no, rating, r.PostFormValue("comment"))
-		err = kinded(err)
 		switch {
 		case err == nil:
 			http.Redirect(w, r, "/public/events/track?rated=1&no="+url.QueryEscape(pe.TrackingNo), http.StatusSeeOther)
@@ -80,7 +79,7 @@ func (h *handler) publicPhoto(w http.ResponseWriter, r *http.Request) {
 	}
 	id, _ := strconv.ParseInt(r.PathValue("photo"), 10, 64)
 	a, data, err := h.Events.PublicPhoto(r.Context(), r.PathValue("no"), id)
-	if fault.Is(kinded(err), fault.NotFound) {
+	if fault.Is(err, fault.NotFound) {
 		h.lookupMisses.Miss(addr)
 		http.NotFound(w, r)
 		return

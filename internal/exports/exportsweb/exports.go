@@ -1,12 +1,10 @@
 package exportsweb
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"shequ/internal/web"
 	"strconv"
 	"strings"
 
@@ -15,6 +13,7 @@ import (
 	"shequ/internal/exports"
 	"shequ/internal/fault"
 	"shequ/internal/sheets"
+	"shequ/internal/web"
 )
 
 // Exports (按部门导出): a department takes the register back in its own
@@ -81,12 +80,8 @@ func (h *handler) template(r *http.Request, v *access.Viewer) (*exports.Template
 // row count are in the audit log before it is sent.
 func (h *handler) downloadExport(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	t, err := h.template(r, rq.Viewer)
-	if errors.Is(err, exports.ErrNotFound) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	format := r.URL.Query().Get("format")

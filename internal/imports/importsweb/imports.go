@@ -8,16 +8,17 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"shequ/internal/web"
 	"strconv"
 	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/fault"
 	"shequ/internal/imports"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/sheets"
+	"shequ/internal/web"
 )
 
 // Imports (导入): upload a department's list, map its columns, follow the
@@ -150,12 +151,11 @@ func (h *handler) uploadImport(w http.ResponseWriter, r *http.Request, rq *web.R
 
 // ImportErrors turns a refusal of the imports package into form messages.
 func ImportErrors(err error) map[string]string {
-	var fe register.FieldErrors
 	var se *sheets.Error
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		return nil
-	case errors.As(err, &fe):
+	case fe != nil:
 		return fe
 	case errors.As(err, &se):
 		return map[string]string{"file": se.Msg}
@@ -336,12 +336,8 @@ func (h *handler) importPage(w http.ResponseWriter, r *http.Request, rq *web.Req
 	ctx := r.Context()
 	id, _ := web.PathID(r)
 	im, err := h.Imports.Import(ctx, rq.Viewer.Scope(imports.PermImport), id)
-	if errors.Is(err, imports.ErrNotFound) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := importPageData{Im: im, Active: h.Imports.Running(im.ID)}
@@ -474,12 +470,8 @@ func (h *handler) renderConflict(w http.ResponseWriter, r *http.Request, rq *web
 	id, _ := web.PathID(r)
 	sc := rq.Viewer.Scope(imports.PermResolve)
 	c, err := h.Imports.Conflict(ctx, sc, id)
-	if errors.Is(err, imports.ErrNotFound) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := conflictData{C: c, Errors: errs, Decision: form.Get("decision")}
@@ -526,12 +518,8 @@ func (h *handler) resolveConflict(w http.ResponseWriter, r *http.Request, rq *we
 		h.renderConflict(w, r, rq, http.StatusUnprocessableEntity, r.PostForm, fe)
 		return
 	}
-	if errors.Is(err, imports.ErrNotFound) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
 	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Audit.Detail = "核实:" + res.Decision

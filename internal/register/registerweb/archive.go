@@ -59,7 +59,7 @@ func (h *handler) householdArchive(w http.ResponseWriter, r *http.Request, rq *w
 	id, _ := web.PathID(r)
 	hh, err := h.Register.Household(ctx, rq.Read(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := archiveData{H: hh, F: rq.Read().Fields(hh.Place())}
@@ -115,7 +115,7 @@ func (h *handler) householdCard(w http.ResponseWriter, r *http.Request, rq *web.
 	id, _ := web.PathID(r)
 	c, err := h.Services.HouseholdCard(r.Context(), rq.Read(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -199,7 +199,7 @@ func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	scope := rq.Viewer.Scope(access.RegisterExport)
 	n, err := h.Services.CountCards(ctx, scope, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if n > maxCardBatch {
@@ -209,7 +209,7 @@ func (h *handler) cardBatch(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	}
 	cards, err := h.Services.Cards(ctx, scope, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	var buf bytes.Buffer

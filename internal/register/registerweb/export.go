@@ -2,7 +2,6 @@ package registerweb
 
 import (
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -31,13 +30,8 @@ func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *web.
 	for len(persons) < exportLimit {
 		query.Offset = len(persons)
 		page, more, err := h.Register.SearchPersons(ctx, scope, query)
-		var fe register.FieldErrors
-		if errors.As(err, &fe) {
-			h.kit.ErrorPage(w, r, rq, http.StatusUnprocessableEntity)
-			return
-		}
 		if err != nil {
-			h.kit.ServerError(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		persons = append(persons, page...)

@@ -34,7 +34,7 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *web.Request)
 	}
 	house, err := h.Register.House(ctx, rq.Read(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := rq.Read().Fields(house.Place())

@@ -46,7 +46,7 @@ func (h *handler) showHousehold(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	hh, err := h.Register.Household(ctx, scope, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := scope.Fields(hh.Place())

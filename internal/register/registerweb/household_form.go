@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 	"shequ/internal/web"
 )
@@ -22,7 +23,7 @@ type householdForm struct {
 	HeadID       int64
 	CurrentPhone string
 	Members      []register.Person // the choices for 户主
-	Errors       register.FieldErrors
+	Errors       fault.Fields
 	Summary      []web.ErrItem
 	Conflict     *conflictView
 	Kinds        []web.Option
@@ -80,7 +81,7 @@ func (h *handler) editHouseholdForm(w http.ResponseWriter, r *http.Request, rq *
 	}
 	hh, err := h.Register.Household(r.Context(), rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	members, err := h.Register.Members(r.Context(), rq.Read(), hh)
@@ -100,7 +101,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 	}
 	current, err := h.Register.Household(ctx, rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	members, err := h.Register.Members(ctx, rq.Read(), current)
@@ -115,20 +116,19 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 	f.apply(&hh, fields)
 	hh.Version = f.Version
 	err = h.Register.UpdateHousehold(ctx, rq.Actor, rq.Write(), &hh)
-	var fe register.FieldErrors
 	var ce *register.ConflictError
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.Log.Info("household updated", "household", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/households/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f.ID, f.CurrentPhone, f.Members, f.Errors = id, current.Phone, members, fe
 		h.renderHouseholdForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	case errors.As(err, &ce):
 		now, err := h.Register.Household(ctx, rq.Write(), id)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		if members, err = h.Register.Members(ctx, rq.Read(), now); err != nil {
@@ -146,7 +146,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, rq *we
 		h.Log.Info("household edit conflict", "household", id, "user", rq.User.ID)
 		h.renderHouseholdForm(w, r, rq, http.StatusConflict, nf)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 

@@ -66,7 +66,7 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *web.Reques
 	}
 	unit, err := h.Org.Get(ctx, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if !visible(rq, unit) {

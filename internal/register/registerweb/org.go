@@ -43,6 +43,7 @@ type orgData struct {
 	HouseholdsMore  bool
 	Heads           map[int64]string
 	HouseholdsShown bool
+	CanManage       bool // the viewer keeps the tree: link to the unit's management page
 }
 
 // staffShown bounds the staff list of large units (a district has hundreds).
@@ -59,10 +60,10 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *web.Reques
 	}
 	unit, err := h.Org.Get(ctx, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d := orgData{Unit: unit, ShowMap: hasMap(unit)}
+	d := orgData{Unit: unit, ShowMap: hasMap(unit), CanManage: rq.Viewer.Can(access.OrgManage)}
 	path, err := h.Org.Ancestors(ctx, id)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)

@@ -24,7 +24,7 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	o, err := h.Register.Organisation(ctx, rq.Read(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := organisationData{O: o}

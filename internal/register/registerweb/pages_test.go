@@ -1,31 +1,25 @@
 package registerweb
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"shequ/internal/access"
-	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
-	"shequ/internal/testlog"
+	"shequ/internal/testdb"
 	"shequ/internal/web"
+	"shequ/internal/web/webtest"
 )
 
 // fixture is a small register behind the kit and the register's routes: 城北社区 with three
@@ -34,15 +28,11 @@ import (
 // validation, an organisation, tags and staff; and 城南社区 next door, which
 // a 城北 user must not see.
 type fixture struct {
-	t        *testing.T
 	db       *database.DB
 	reg      *register.Store
 	org      *orgtree.Store
-	acc      *accounts.Store
-	acs      *access.Service
 	audit    *audit.Log
-	srv      *httptest.Server
-	logs     *syncBuffer
+	srv      *webtest.Server
 	street   orgtree.Unit
 	cb, cn   orgtree.Unit
 	grid1    orgtree.Unit
@@ -60,29 +50,6 @@ type fixture struct {
 	other    register.Person // in 城南社区
 	otherHH  register.Household
 	many     []register.Person // 陈 × 25, for paging
-	secrets  []string          // names, ID and phone numbers that must never reach the log
-	numbers  []string          // ID and phone numbers no page may show in full
-}
-
-const password = "correct-horse-42"
-
-var costOnce sync.Once
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -97,18 +64,9 @@ func f(x float64) string { return strconv.FormatFloat(x, 'f', 6, 64) }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	costOnce.Do(func() { accounts.SetCost(accounts.Argon2Params{Time: 1, Memory: 64, Threads: 1}) })
 	ctx := context.Background()
-	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	fx := &fixture{t: t, db: db, reg: register.NewStore(db), org: orgtree.NewStore(db), acc: accounts.NewStore(db),
-		logs: &syncBuffer{}}
+	db := dbtest.Open(t, testdb.Engine{Name: "sqlite", DSN: testdb.SQLiteDSN})
+	fx := &fixture{db: db, reg: register.NewStore(db), org: orgtree.NewStore(db)}
 	actor := register.Actor{Name: "测试装载", Source: "cli"}
 	mk := func(u *orgtree.Unit) {
 		t.Helper()
@@ -199,279 +157,126 @@ func newFixture(t *testing.T) *fixture {
 		Residence: register.ResidenceRegistered, Phone: "13609110006"}
 	must(fx.reg.CreatePerson(ctx, actor, access.Everything, &fx.other))
 
-	fx.acs = access.NewService(db)
-	fx.addUser("admin", "系统管理员", "admin")
-	fx.addUser("cbstaff", "城北小王", "community_staff", fx.cb.ID)
-
+	// Names, ID and phone numbers must never reach the log; no page may show
+	// an ID or phone number in full.
+	var secrets, numbers []string
 	for _, p := range append([]register.Person{fx.head, fx.spouse, fx.tenant, fx.other}, fx.many...) {
-		fx.secrets = append(fx.secrets, p.Name)
-		fx.numbers = append(fx.numbers, p.IDNumber)
+		secrets = append(secrets, p.Name)
+		numbers = append(numbers, p.IDNumber)
 		if p.Phone != "" {
-			fx.numbers = append(fx.numbers, p.Phone)
+			numbers = append(numbers, p.Phone)
 		}
 	}
-	fx.numbers = append(fx.numbers, "13909110009", "13709110004", "09118123456", "13809110005")
-	fx.secrets = append(fx.secrets, fx.numbers...)
+	numbers = append(numbers, "13909110009", "13709110004", "09118123456", "13809110005")
+	secrets = append(secrets, numbers...)
 
+	k, rt := webtest.Kit(t, db, web.Config{Org: fx.org, Log: webtest.NewLog(t, secrets...).Logger()})
 	for _, e := range register.Entities() {
-		fx.acs.Resolve(e, fx.reg.Resolver(e))
+		k.Access.Resolve(e, fx.reg.Resolver(e))
 	}
-	fx.acs.Resolve("unit", func(ctx context.Context, id int64) (access.Place, error) {
-		c, g, err := fx.org.Place(ctx, id)
-		if err != nil {
-			return access.Place{}, access.ErrNoObject
-		}
-		return access.Place{Community: c, Grid: g, Org: id}, nil
-	})
-	rt := web.NewRoutes()
-	testlog.Secret(t, fx.secrets...)
-	log := slog.New(slog.NewTextHandler(testlog.Writer(t, fx.logs), &slog.HandlerOptions{Level: slog.LevelDebug}))
-	fx.audit = audit.New(db, log)
-	kit := web.NewKit(web.Config{Accounts: fx.acc, Access: fx.acs, Org: fx.org, Audit: fx.audit, Log: log})
-	kit.Routes(rt)
-	Routes(rt, kit, Deps{Register: fx.reg, Org: fx.org, Access: fx.acs, Audit: fx.audit, Log: log})
-	fx.srv = httptest.NewServer(rt)
-	t.Cleanup(fx.srv.Close)
-	t.Cleanup(fx.audit.Close)
-	// Whatever a test did, nothing personal may have been logged.
-	t.Cleanup(func() {
-		logs := fx.logs.String()
-		for _, s := range fx.secrets {
-			if strings.Contains(logs, s) {
-				t.Errorf("the log contains personal data %q:\n%s", s, logs)
-			}
-		}
-	})
+	webtest.AddUser(t, k, "admin", "系统管理员", "admin")
+	webtest.AddUser(t, k, "cbstaff", "城北小王", "community_staff", fx.cb.ID)
+	fx.audit = k.Audit
+	Routes(rt, k, Deps{Register: fx.reg, Org: fx.org, Access: k.Access, Audit: k.Audit, Log: k.Log})
+	fx.srv = webtest.Serve(t, rt)
+	fx.srv.Numbers = numbers
 	return fx
-}
-
-// addUser makes an account with one grant.
-func (fx *fixture) addUser(name, display, role string, units ...int64) accounts.User {
-	fx.t.Helper()
-	ctx := context.Background()
-	u := &accounts.User{Name: name, DisplayName: display}
-	if err := fx.acc.AddUser(ctx, nil, u, password); err != nil {
-		fx.t.Fatal(err)
-	}
-	if err := fx.acs.AddGrant(ctx, nil, &access.Grant{UserID: u.ID, Role: role, Units: units}); err != nil {
-		fx.t.Fatal(err)
-	}
-	return *u
-}
-
-// client is a browser without JavaScript: a cookie jar, no automatic
-// redirects, and a check on every HTML page it receives.
-type client struct {
-	t    *testing.T
-	fx   *fixture
-	http *http.Client
-}
-
-type result struct {
-	status int
-	body   string
-	header http.Header
-}
-
-func (r result) location() string { return r.header.Get("Location") }
-
-func (fx *fixture) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: fx.t, fx: fx, http: &http.Client{Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
-
-func (c *client) do(req *http.Request) result {
-	c.t.Helper()
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	r := result{status: resp.StatusCode, body: string(b), header: resp.Header}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") && (resp.StatusCode < 300 || resp.StatusCode >= 400) {
-		checkPage(c.t, req.URL.Path, r.body)
-		// Pages show stored ID and phone numbers masked. (A search box or a
-		// form sent back after a POST echoes what the user typed.)
-		if req.Method == http.MethodGet {
-			for _, n := range c.fx.numbers {
-				if strings.Contains(r.body, n) && !strings.Contains(req.URL.RawQuery, n) {
-					c.t.Errorf("GET %s shows the full number %s", req.URL.Path, n)
-				}
-			}
-		}
-	}
-	return r
-}
-
-var (
-	inlineStyle  = regexp.MustCompile(`(?i)\sstyle\s*=`)
-	inlineScript = regexp.MustCompile(`(?i)<script|\son[a-z]+\s*=|javascript:`)
-)
-
-// checkPage holds every page to the CSP rules: no inline style or script.
-func checkPage(t *testing.T, path, body string) {
-	t.Helper()
-	if inlineStyle.MatchString(body) || inlineScript.MatchString(body) || strings.Contains(body, "<style") {
-		t.Errorf("%s: inline style or script in the page", path)
-	}
-	if !strings.Contains(body, `<html lang="zh-CN">`) {
-		t.Errorf("%s: not a page of the layout", path)
-	}
-}
-
-func (c *client) get(path string) result {
-	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, c.fx.srv.URL+path, nil)
-	return c.do(req)
-}
-
-func (c *client) post(path string, form url.Values) result {
-	c.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, c.fx.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return c.do(req)
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func csrfOf(t *testing.T, body string) string {
-	t.Helper()
-	m := csrfField.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no csrf field in page:\n%s", body)
-	}
-	return m[1]
-}
-
-// login logs in through the form and returns the session's CSRF token.
-func (c *client) login(name string) string {
-	c.t.Helper()
-	page := c.get("/login")
-	r := c.post("/login", url.Values{"csrf": {csrfOf(c.t, page.body)}, "name": {name}, "password": {password}})
-	if r.status != http.StatusSeeOther {
-		c.t.Fatalf("login %s: status %d\n%s", name, r.status, r.body)
-	}
-	home := c.get("/")
-	if home.status != http.StatusOK {
-		c.t.Fatalf("home after login: %d", home.status)
-	}
-	return csrfOf(c.t, home.body)
-}
-
-func contains(t *testing.T, what string, body string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(body, w) {
-			t.Errorf("%s: missing %q", what, w)
-		}
-	}
-}
-
-func lacks(t *testing.T, what string, body string, unwanted ...string) {
-	t.Helper()
-	for _, w := range unwanted {
-		if strings.Contains(body, w) {
-			t.Errorf("%s: should not contain %q", what, w)
-		}
-	}
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestPages(t *testing.T) {
 	fx := newFixture(t)
-	c := fx.client()
-	c.login("admin")
+	c := fx.srv.Client()
+	c.Login("admin")
 
 	// Home: the whole register for an administrator without a unit.
-	r := c.get("/")
-	contains(t, "home", r.body, "全部辖区", "人口", "户籍", "流动", "户数", "出租房", "单位", "网格", "延安市", "系统管理员", "管理员", "退出",
+	r := c.Get("/")
+	webtest.Contains(t, "home", r.Body, "全部辖区", "人口", "户籍", "流动", "户数", "出租房", "单位", "网格", "延安市", "系统管理员", "管理员", "退出",
 		`href="/search"`, `href="/map"`, `aria-current="page">首页`)
 
 	// The org tree: breadcrumb with level names, children with counts.
-	r = c.get("/org/" + id(fx.cb.ID))
-	contains(t, "community", r.body, "延安市", "安塞区", "真武洞街道", `<span class="lvl">街道</span>`, "城北社区",
+	r = c.Get("/org/" + id(fx.cb.ID))
+	webtest.Contains(t, "community", r.Body, "延安市", "安塞区", "真武洞街道", `<span class="lvl">街道</span>`, "城北社区",
 		`href="/org/`+id(fx.grid1.ID)+`"`, `href="/map?org=`+id(fx.cb.ID)+`"`, "刘网格", "网格员", "周楼长", "楼栋长")
 	// Children in natural order, 第10网格 last, each with households and persons.
-	i1, i2, i10 := strings.Index(r.body, "第1网格"), strings.Index(r.body, "第2网格"), strings.Index(r.body, "第10网格")
+	i1, i2, i10 := strings.Index(r.Body, "第1网格"), strings.Index(r.Body, "第2网格"), strings.Index(r.Body, "第10网格")
 	if !(i1 < i2 && i2 < i10) {
 		t.Errorf("grids not in natural order: %d %d %d", i1, i2, i10)
 	}
-	row := between(r.body, `href="/org/`+id(fx.grid2.ID)+`"`, "</tr>")
-	contains(t, "grid 2 row", row, `>1</td>`, `>25</td>`)
+	row := between(r.Body, `href="/org/`+id(fx.grid2.ID)+`"`, "</tr>")
+	webtest.Contains(t, "grid 2 row", row, `>1</td>`, `>25</td>`)
 	// The street lists its communities with their counts.
-	r = c.get("/org/" + id(fx.street.ID))
-	row = between(r.body, `href="/org/`+id(fx.cb.ID)+`"`, "</tr>")
-	contains(t, "城北 row", row, `>3</td>`, `>28</td>`)
+	r = c.Get("/org/" + id(fx.street.ID))
+	row = between(r.Body, `href="/org/`+id(fx.cb.ID)+`"`, "</tr>")
+	webtest.Contains(t, "城北 row", row, `>3</td>`, `>28</td>`)
 	// Above the communities staff are counted by role, not listed.
-	contains(t, "street staff", r.body, "共 2 人", "网格员 1", "楼栋长 1", "请进入各社区查看")
-	lacks(t, "street staff", r.body, "刘网格")
+	webtest.Contains(t, "street staff", r.Body, "共 2 人", "网格员 1", "楼栋长 1", "请进入各社区查看")
+	webtest.Lacks(t, "street staff", r.Body, "刘网格")
 	// The grid lists buildings, counted through the closure table.
-	r = c.get("/org/" + id(fx.grid1.ID))
-	row = between(r.body, `href="/org/`+id(fx.building.ID)+`"`, "</tr>")
-	contains(t, "building row", row, `>2</td>`, `>3</td>`)
-	contains(t, "grid staff workload", between(r.body, "刘网格", "</tr>"), `>2</td>`, `>3</td>`, "138****0005")
+	r = c.Get("/org/" + id(fx.grid1.ID))
+	row = between(r.Body, `href="/org/`+id(fx.building.ID)+`"`, "</tr>")
+	webtest.Contains(t, "building row", row, `>2</td>`, `>3</td>`)
+	webtest.Contains(t, "grid staff workload", between(r.Body, "刘网格", "</tr>"), `>2</td>`, `>3</td>`, "138****0005")
 
 	// A building: its houses and households.
-	r = c.get("/org/" + id(fx.building.ID))
-	contains(t, "building", r.body, "楼栋信息", "城北路12号3号楼", "住宅楼", `href="/houses/`+id(fx.house.ID)+`"`, "1-301", "自住",
+	r = c.Get("/org/" + id(fx.building.ID))
+	webtest.Contains(t, "building", r.Body, "楼栋信息", "城北路12号3号楼", "住宅楼", `href="/houses/`+id(fx.house.ID)+`"`, "1-301", "自住",
 		"1-302", "出租", `href="/households/`+id(fx.hh.ID)+`"`, "CB0001", "李建国", "CB0002")
 
 	// A person: labels from the code lists, masked numbers, tags, history.
-	r = c.get("/persons/" + id(fx.spouse.ID))
-	contains(t, "person", r.body, "王秀兰", "回族", "妻", "户籍", "居民身份证", web.Mask("id", fx.spouse.IDNumber),
+	r = c.Get("/persons/" + id(fx.spouse.ID))
+	webtest.Contains(t, "person", r.Body, "王秀兰", "回族", "妻", "户籍", "居民身份证", web.Mask("id", fx.spouse.IDNumber),
 		"139****0002", `href="/households/`+id(fx.hh.ID)+`"`, `href="/organisations/`+id(fx.school.ID)+`"`, "城北小学",
 		"教师", "第1网格", "3号楼", "变更记录", "新建", "测试装载", "命令行")
-	r = c.get("/persons/" + id(fx.head.ID))
-	contains(t, "tags", r.body, "低保", "社区矫正", "敏感", "2023-02-01", "2024-02-01", "至今")
+	r = c.Get("/persons/" + id(fx.head.ID))
+	webtest.Contains(t, "tags", r.Body, "低保", "社区矫正", "敏感", "2023-02-01", "2024-02-01", "至今")
 
 	// A household: members with relations, house link, history.
-	r = c.get("/households/" + id(fx.hh.ID))
-	contains(t, "household", r.body, "CB0001", "户籍户", "户主", "李建国", "王秀兰", "妻", `href="/houses/`+id(fx.house.ID)+`"`,
+	r = c.Get("/households/" + id(fx.hh.ID))
+	webtest.Contains(t, "household", r.Body, "CB0001", "户籍户", "户主", "李建国", "王秀兰", "妻", `href="/houses/`+id(fx.house.ID)+`"`,
 		`href="/persons/new?household=`+id(fx.hh.ID)+`"`, "091****3456", "变更记录")
 	// The history names the head rather than showing an id.
-	contains(t, "household history", between(r.body, "变更记录", "</section>"), "户主", "李建国")
+	webtest.Contains(t, "household history", between(r.Body, "变更记录", "</section>"), "户主", "李建国")
 
 	// A house with its rental and tenant.
-	r = c.get("/houses/" + id(fx.rented.ID))
-	contains(t, "rented house", r.body, "1-302", "出租", "孙房东", "137****0004", "2024-01-01", "900 元",
+	r = c.Get("/houses/" + id(fx.rented.ID))
+	webtest.Contains(t, "rented house", r.Body, "1-302", "出租", "孙房东", "137****0004", "2024-01-01", "900 元",
 		`href="/persons/`+id(fx.tenant.ID)+`"`, "张伟", "CB0002")
-	r = c.get("/houses/" + id(fx.house.ID))
-	contains(t, "house", r.body, "89.5", "139****0009", "CB0001")
+	r = c.Get("/houses/" + id(fx.house.ID))
+	webtest.Contains(t, "house", r.Body, "89.5", "139****0009", "CB0001")
 
 	// An organisation with its employees.
-	r = c.get("/organisations/" + id(fx.school.ID))
-	contains(t, "organisation", r.body, "城北小学", "学校", fx.school.USCC, "王秀兰", "教师")
+	r = c.Get("/organisations/" + id(fx.school.ID))
+	webtest.Contains(t, "organisation", r.Body, "城北小学", "学校", fx.school.USCC, "王秀兰", "教师")
 
 	// The map: grids as links filled by households, a legend, labels, and
 	// the grid without a boundary listed below.
-	r = c.get("/map?org=" + id(fx.cb.ID))
-	svg := between(r.body, "<svg", "</svg>\n  <figcaption>")
-	contains(t, "map svg", svg, `viewBox="0 0 1000 `, `<a href="/org/`+id(fx.grid1.ID)+`"`, `<a href="/org/`+id(fx.grid2.ID)+`"`,
+	r = c.Get("/map?org=" + id(fx.cb.ID))
+	svg := between(r.Body, "<svg", "</svg>\n  <figcaption>")
+	webtest.Contains(t, "map svg", svg, `viewBox="0 0 1000 `, `<a href="/org/`+id(fx.grid1.ID)+`"`, `<a href="/org/`+id(fx.grid2.ID)+`"`,
 		`<path d="M`, `fill="#`, "第1网格", "2户", "1户")
-	lacks(t, "map svg", svg, "第10网格")
-	contains(t, "map", r.body, "未绘制边界的网格", `href="/org/`+id(fx.grid3.ID)+`"`, "图例", "无住户")
+	webtest.Lacks(t, "map svg", svg, "第10网格")
+	webtest.Contains(t, "map", r.Body, "未绘制边界的网格", `href="/org/`+id(fx.grid3.ID)+`"`, "图例", "无住户")
 	// The street map draws the same grids; a building has none.
-	r = c.get("/map?org=" + id(fx.street.ID))
-	contains(t, "street map", r.body, `<a href="/org/`+id(fx.grid1.ID)+`"`)
-	r = c.get("/map?org=" + id(fx.building.ID))
-	contains(t, "building map", r.body, "没有可显示的网格")
+	r = c.Get("/map?org=" + id(fx.street.ID))
+	webtest.Contains(t, "street map", r.Body, `<a href="/org/`+id(fx.grid1.ID)+`"`)
+	r = c.Get("/map?org=" + id(fx.building.ID))
+	webtest.Contains(t, "building map", r.Body, "没有可显示的网格")
 	// The bare map and org links choose the only root.
-	if r := c.get("/map"); r.status != http.StatusOK || !strings.Contains(r.body, "延安市") {
-		t.Errorf("/map: %d", r.status)
+	if r := c.Get("/map"); r.Status != http.StatusOK || !strings.Contains(r.Body, "延安市") {
+		t.Errorf("/map: %d", r.Status)
 	}
-	if r := c.get("/org"); r.status != http.StatusSeeOther {
-		t.Errorf("/org for an admin with one root: %d", r.status)
+	if r := c.Get("/org"); r.Status != http.StatusSeeOther {
+		t.Errorf("/org for an admin with one root: %d", r.Status)
 	}
 
 	// Errors are Chinese pages that say nothing about internals.
 	for _, p := range []string{"/persons/999", "/persons/abc", "/households/1", "/houses/0", "/organisations/5",
 		"/org/12345", "/map?org=12345", "/map?org=x", "/no/such/page", "/persons/new?household=9"} {
-		r := c.get(p)
-		if r.status != http.StatusNotFound || !strings.Contains(r.body, "找不到该页面") {
-			t.Errorf("%s: %d", p, r.status)
+		r := c.Get(p)
+		if r.Status != http.StatusNotFound || !strings.Contains(r.Body, "找不到该页面") {
+			t.Errorf("%s: %d", p, r.Status)
 		}
 	}
 }
@@ -491,36 +296,36 @@ func between(s, from, to string) string {
 
 func TestScope(t *testing.T) {
 	fx := newFixture(t)
-	c := fx.client()
-	c.login("cbstaff")
+	c := fx.srv.Client()
+	c.Login("cbstaff")
 
-	r := c.get("/")
-	contains(t, "home", r.body, "城北社区", "城北小王", "社区工作者", `href="/map?org=`+id(fx.cb.ID)+`"`)
-	if r := c.get("/org"); r.location() != "/org/"+id(fx.cb.ID) {
-		t.Errorf("/org → %s", r.location())
+	r := c.Get("/")
+	webtest.Contains(t, "home", r.Body, "城北社区", "城北小王", "社区工作者", `href="/map?org=`+id(fx.cb.ID)+`"`)
+	if r := c.Get("/org"); r.Location() != "/org/"+id(fx.cb.ID) {
+		t.Errorf("/org → %s", r.Location())
 	}
 	// Above the user's unit the breadcrumb names places without linking.
-	r = c.get("/org/" + id(fx.grid1.ID))
-	contains(t, "breadcrumb", r.body, "真武洞街道", `href="/org/`+id(fx.cb.ID)+`"`)
-	lacks(t, "breadcrumb", r.body, `href="/org/`+id(fx.street.ID)+`"`)
+	r = c.Get("/org/" + id(fx.grid1.ID))
+	webtest.Contains(t, "breadcrumb", r.Body, "真武洞街道", `href="/org/`+id(fx.cb.ID)+`"`)
+	webtest.Lacks(t, "breadcrumb", r.Body, `href="/org/`+id(fx.street.ID)+`"`)
 
 	// 城南社区 and everything in it does not exist for this user.
 	for _, p := range []string{"/org/" + id(fx.cn.ID), "/org/" + id(fx.street.ID), "/map?org=" + id(fx.cn.ID),
 		"/persons/" + id(fx.other.ID), "/persons/" + id(fx.other.ID) + "/edit", "/households/" + id(fx.otherHH.ID),
 		"/households/" + id(fx.otherHH.ID) + "/edit", "/persons/new?household=" + id(fx.otherHH.ID)} {
-		if r := c.get(p); r.status != http.StatusNotFound {
-			t.Errorf("%s: %d, want 404", p, r.status)
+		if r := c.Get(p); r.Status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, r.Status)
 		}
 	}
-	csrf := csrfOf(t, c.get("/").body)
-	r = c.post("/persons/"+id(fx.other.ID)+"/edit", url.Values{"csrf": {csrf}, "name": {"改名"}, "version": {"1"}})
-	if r.status != http.StatusNotFound {
-		t.Errorf("edit outside scope: %d", r.status)
+	csrf := webtest.CSRFOf(t, c.Get("/").Body)
+	r = c.Post("/persons/"+id(fx.other.ID)+"/edit", url.Values{"csrf": {csrf}, "name": {"改名"}, "version": {"1"}})
+	if r.Status != http.StatusNotFound {
+		t.Errorf("edit outside scope: %d", r.Status)
 	}
-	r = c.get("/search?q=" + url.QueryEscape("赵敏"))
-	contains(t, "search outside scope", r.body, "没有找到")
-	r = c.get("/search?q=" + url.QueryEscape(fx.other.IDNumber[6:14]))
-	lacks(t, "search outside scope", r.body, "赵敏")
+	r = c.Get("/search?q=" + url.QueryEscape("赵敏"))
+	webtest.Contains(t, "search outside scope", r.Body, "没有找到")
+	r = c.Get("/search?q=" + url.QueryEscape(fx.other.IDNumber[6:14]))
+	webtest.Lacks(t, "search outside scope", r.Body, "赵敏")
 	if p, _ := fx.reg.Person(context.Background(), access.Everything, fx.other.ID); p.Name != "赵敏" {
 		t.Error("the out-of-scope person was changed")
 	}
@@ -528,29 +333,29 @@ func TestScope(t *testing.T) {
 
 func TestSearch(t *testing.T) {
 	fx := newFixture(t)
-	c := fx.client()
-	c.login("admin")
+	c := fx.srv.Client()
+	c.Login("admin")
 
-	r := c.get("/search")
-	contains(t, "empty search", r.body, `type="search"`, `name="q"`, "人口类别", `aria-current="page">人员`)
-	lacks(t, "empty search", r.body, "没有找到")
+	r := c.Get("/search")
+	webtest.Contains(t, "empty search", r.Body, `type="search"`, `name="q"`, "人口类别", `aria-current="page">人员`)
+	webtest.Lacks(t, "empty search", r.Body, "没有找到")
 
 	// Part of an ID number: the birth date digits.
 	part := fx.spouse.IDNumber[6:14]
-	r = c.get("/search?q=" + part)
-	row := between(r.body, `href="/persons/`+id(fx.spouse.ID)+`"`, "</tr>")
-	contains(t, "search by ID part", row, "王秀兰", "女", web.Age(fx.spouse.BirthDate), web.Mask("id", fx.spouse.IDNumber),
+	r = c.Get("/search?q=" + part)
+	row := between(r.Body, `href="/persons/`+id(fx.spouse.ID)+`"`, "</tr>")
+	webtest.Contains(t, "search by ID part", row, "王秀兰", "女", web.Age(fx.spouse.BirthDate), web.Mask("id", fx.spouse.IDNumber),
 		"139****0002", "户籍", "CB0001", "城北路12号3号楼1-301", "第1网格")
-	lacks(t, "search by ID part", r.body, "李建国")
+	webtest.Lacks(t, "search by ID part", r.Body, "李建国")
 
 	// The same search as a CSV 台账, masked, its row count audited.
-	contains(t, "export link", r.body, `href="/search/export?q=`+part+`"`)
-	csvFile := c.get("/search/export?q=" + part)
-	if csvFile.status != http.StatusOK || !strings.HasPrefix(csvFile.header.Get("Content-Type"), "text/csv") {
-		t.Errorf("export: %d %s", csvFile.status, csvFile.header.Get("Content-Type"))
+	webtest.Contains(t, "export link", r.Body, `href="/search/export?q=`+part+`"`)
+	csvFile := c.Get("/search/export?q=" + part)
+	if csvFile.Status != http.StatusOK || !strings.HasPrefix(csvFile.Header.Get("Content-Type"), "text/csv") {
+		t.Errorf("export: %d %s", csvFile.Status, csvFile.Header.Get("Content-Type"))
 	}
-	contains(t, "export", csvFile.body, "姓名,性别", "王秀兰", web.Mask("id", fx.spouse.IDNumber), "139****0002")
-	lacks(t, "export", csvFile.body, fx.spouse.IDNumber, "13909110002", "李建国")
+	webtest.Contains(t, "export", csvFile.Body, "姓名,性别", "王秀兰", web.Mask("id", fx.spouse.IDNumber), "139****0002")
+	webtest.Lacks(t, "export", csvFile.Body, fx.spouse.IDNumber, "13909110002", "李建国")
 	fx.audit.Flush()
 	var rows int
 	fx.db.QueryRow(`SELECT rows FROM audit_log WHERE action = 'export'`).Scan(&rows)
@@ -559,62 +364,50 @@ func TestSearch(t *testing.T) {
 	}
 
 	// By name, by phone, by address (through the household).
-	contains(t, "by name", c.get("/search?q="+url.QueryEscape("李建国")).body, `href="/persons/`+id(fx.head.ID)+`"`)
-	contains(t, "by phone", c.get("/search?q=15909110003").body, "张伟")
-	r = c.get("/search?q=" + url.QueryEscape("城北路12号"))
-	contains(t, "by address", r.body, "李建国", "王秀兰", "张伟")
+	webtest.Contains(t, "by name", c.Get("/search?q="+url.QueryEscape("李建国")).Body, `href="/persons/`+id(fx.head.ID)+`"`)
+	webtest.Contains(t, "by phone", c.Get("/search?q=15909110003").Body, "张伟")
+	r = c.Get("/search?q=" + url.QueryEscape("城北路12号"))
+	webtest.Contains(t, "by address", r.Body, "李建国", "王秀兰", "张伟")
 	// With a residence filter.
-	r = c.get("/search?q=" + url.QueryEscape("城北路12号") + "&residence=floating")
-	contains(t, "residence filter", r.body, "张伟", `value="floating" selected`)
-	lacks(t, "residence filter", r.body, "李建国")
+	r = c.Get("/search?q=" + url.QueryEscape("城北路12号") + "&residence=floating")
+	webtest.Contains(t, "residence filter", r.Body, "张伟", `value="floating" selected`)
+	webtest.Lacks(t, "residence filter", r.Body, "李建国")
 
 	// Too few digits: the message at the search box, no results.
-	r = c.get("/search?q=139")
-	if r.status != http.StatusUnprocessableEntity {
-		t.Errorf("short digits: %d", r.status)
+	r = c.Get("/search?q=139")
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Errorf("short digits: %d", r.Status)
 	}
-	contains(t, "short digits", r.body, `id="err-q"`, "数字请至少输入4位", `aria-describedby="err-q"`, `value="139"`)
-	lacks(t, "short digits", r.body, "<table")
+	webtest.Contains(t, "short digits", r.Body, `id="err-q"`, "数字请至少输入4位", `aria-describedby="err-q"`, `value="139"`)
+	webtest.Lacks(t, "short digits", r.Body, "<table")
 
 	// Paging through 25 persons named 陈.
-	r = c.get("/search?q=" + url.QueryEscape("陈"))
-	if n := strings.Count(r.body, `<a href="/persons/`); n != 20 {
+	r = c.Get("/search?q=" + url.QueryEscape("陈"))
+	if n := strings.Count(r.Body, `<a href="/persons/`); n != 20 {
 		t.Errorf("page 1 shows %d persons", n)
 	}
-	contains(t, "page 1", r.body, "下一页", `page=2`)
-	lacks(t, "page 1", r.body, "上一页")
-	next := regexp.MustCompile(`href="([^"]*page=2[^"]*)" rel="next"`).FindStringSubmatch(r.body)
+	webtest.Contains(t, "page 1", r.Body, "下一页", `page=2`)
+	webtest.Lacks(t, "page 1", r.Body, "上一页")
+	next := regexp.MustCompile(`href="([^"]*page=2[^"]*)" rel="next"`).FindStringSubmatch(r.Body)
 	if next == nil {
 		t.Fatal("no next link")
 	}
-	r = c.get(strings.ReplaceAll(next[1], "&amp;", "&"))
-	if n := strings.Count(r.body, `<a href="/persons/`); n != 5 {
+	r = c.Get(strings.ReplaceAll(next[1], "&amp;", "&"))
+	if n := strings.Count(r.Body, `<a href="/persons/`); n != 5 {
 		t.Errorf("page 2 shows %d persons", n)
 	}
-	contains(t, "page 2", r.body, "上一页", "第 2 页")
-	lacks(t, "page 2", r.body, "下一页")
+	webtest.Contains(t, "page 2", r.Body, "上一页", "第 2 页")
+	webtest.Lacks(t, "page 2", r.Body, "下一页")
 
 	// Households and organisations tabs.
-	r = c.get("/search?tab=households&q=CB0002")
-	contains(t, "households tab", r.body, `href="/households/`+id(fx.hhFloat.ID)+`"`, "流动户", `aria-current="page">户`)
-	r = c.get("/search?tab=households&q=" + url.QueryEscape("李建国"))
-	contains(t, "household by head", r.body, "CB0001", "李建国")
-	r = c.get("/search?tab=organisations&q=" + url.QueryEscape("小学"))
-	contains(t, "organisations tab", r.body, `href="/organisations/`+id(fx.school.ID)+`"`, "学校", fx.school.USCC)
-	r = c.get("/search?tab=organisations&q=" + url.QueryEscape("医院"))
-	contains(t, "no organisation", r.body, "没有找到符合条件的单位")
-}
-
-// editForm reads the hidden fields of an edit form.
-var versionField = regexp.MustCompile(`name="version" value="(\d+)"`)
-
-func versionOf(t *testing.T, body string) string {
-	t.Helper()
-	m := versionField.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no version field")
-	}
-	return m[1]
+	r = c.Get("/search?tab=households&q=CB0002")
+	webtest.Contains(t, "households tab", r.Body, `href="/households/`+id(fx.hhFloat.ID)+`"`, "流动户", `aria-current="page">户`)
+	r = c.Get("/search?tab=households&q=" + url.QueryEscape("李建国"))
+	webtest.Contains(t, "household by head", r.Body, "CB0001", "李建国")
+	r = c.Get("/search?tab=organisations&q=" + url.QueryEscape("小学"))
+	webtest.Contains(t, "organisations tab", r.Body, `href="/organisations/`+id(fx.school.ID)+`"`, "学校", fx.school.USCC)
+	r = c.Get("/search?tab=organisations&q=" + url.QueryEscape("医院"))
+	webtest.Contains(t, "no organisation", r.Body, "没有找到符合条件的单位")
 }
 
 func personValues(csrf, version string, p register.Person) url.Values {
@@ -626,27 +419,27 @@ func personValues(csrf, version string, p register.Person) url.Values {
 func TestEditPerson(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
-	c := fx.client()
-	c.login("cbstaff")
+	c := fx.srv.Client()
+	c.Login("cbstaff")
 	path := "/persons/" + id(fx.head.ID)
 
-	r := c.get(path + "/edit")
-	contains(t, "edit form", r.body, `name="version" value="1"`, `value="李建国"`, `<option value="02" selected>户主</option>`,
+	r := c.Get(path + "/edit")
+	webtest.Contains(t, "edit form", r.Body, `name="version" value="1"`, `value="李建国"`, `<option value="02" selected>户主</option>`,
 		`<option value="01" selected>汉族</option>`, `placeholder="139****0001"`, "不修改请留空", "由居民身份证号码自动识别",
 		`for="f-phone"`, `inputmode="tel"`)
-	lacks(t, "edit form", r.body, fx.head.IDNumber, fx.head.Phone, `name="gender"`)
-	csrf, version := csrfOf(t, r.body), versionOf(t, r.body)
+	webtest.Lacks(t, "edit form", r.Body, fx.head.IDNumber, fx.head.Phone, `name="gender"`)
+	csrf, version := webtest.CSRFOf(t, r.Body), webtest.VersionOf(t, r.Body)
 
 	// Field errors: each message under its field, the input kept, nothing saved.
 	form := personValues(csrf, version, fx.head)
 	form.Set("phone", "12345")
 	form.Set("moved_in_on", "2020-02-30")
 	form.Set("occupation", "出租车司机")
-	r = c.post(path+"/edit", form)
-	if r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("bad phone: %d", r.status)
+	r = c.Post(path+"/edit", form)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad phone: %d", r.Status)
 	}
-	contains(t, "field errors", r.body, "内容尚未保存", `id="err-phone"`, "电话号码应为11位手机号", `aria-describedby="hint-phone err-phone"`,
+	webtest.Contains(t, "field errors", r.Body, "内容尚未保存", `id="err-phone"`, "电话号码应为11位手机号", `aria-describedby="hint-phone err-phone"`,
 		`aria-invalid="true"`, `value="12345"`, `id="err-moved_in_on"`, `value="出租车司机"`)
 	if p, _ := fx.reg.Person(ctx, access.Everything, fx.head.ID); p.Version != 1 || p.Occupation != "司机" {
 		t.Errorf("an invalid form was saved: %+v", p)
@@ -654,30 +447,30 @@ func TestEditPerson(t *testing.T) {
 	// A wrong ID number is refused the same way.
 	form = personValues(csrf, version, fx.head)
 	form.Set("id_number", "610624196803091312")
-	r = c.post(path+"/edit", form)
-	contains(t, "bad ID", r.body, `id="err-id_number"`, "校验")
+	r = c.Post(path+"/edit", form)
+	webtest.Contains(t, "bad ID", r.Body, `id="err-id_number"`, "校验")
 
 	// Without the CSRF token: refused, nothing saved.
 	form = personValues("", version, fx.head)
 	form.Set("phone", "13800000000")
-	if r := c.post(path+"/edit", form); r.status != http.StatusForbidden {
-		t.Errorf("no csrf: %d", r.status)
+	if r := c.Post(path+"/edit", form); r.Status != http.StatusForbidden {
+		t.Errorf("no csrf: %d", r.Status)
 	}
 
 	// Success: back to the person page with 已保存 and the change in the
 	// history, masked.
 	form = personValues(csrf, version, fx.head)
 	form.Set("phone", "13900001111")
-	r = c.post(path+"/edit", form)
-	if r.status != http.StatusSeeOther || r.location() != path {
-		t.Fatalf("save: %d %s\n%s", r.status, r.location(), r.body)
+	r = c.Post(path+"/edit", form)
+	if r.Status != http.StatusSeeOther || r.Location() != path {
+		t.Fatalf("save: %d %s\n%s", r.Status, r.Location(), r.Body)
 	}
-	r = c.get(path)
-	contains(t, "saved", r.body, `class="flash"`, "已保存", "139****1111")
-	hist := between(r.body, "变更记录", "</section>")
-	contains(t, "history", hist, "修改", "城北小王", "网页", "联系电话", "<del>139****0001</del>", "<ins>139****1111</ins>")
-	lacks(t, "history", r.body, "13900001111", "13909110001")
-	if r := c.get(path); strings.Contains(r.body, "已保存") {
+	r = c.Get(path)
+	webtest.Contains(t, "saved", r.Body, `class="flash"`, "已保存", "139****1111")
+	hist := between(r.Body, "变更记录", "</section>")
+	webtest.Contains(t, "history", hist, "修改", "城北小王", "网页", "联系电话", "<del>139****0001</del>", "<ins>139****1111</ins>")
+	webtest.Lacks(t, "history", r.Body, "13900001111", "13909110001")
+	if r := c.Get(path); strings.Contains(r.Body, "已保存") {
 		t.Error("the flash message outlived its page")
 	}
 	p, _ := fx.reg.Person(ctx, access.Everything, fx.head.ID)
@@ -687,8 +480,8 @@ func TestEditPerson(t *testing.T) {
 
 	// Conflict: someone else saves first; the stale form is refused with
 	// what changed, and the form comes back with the current values.
-	r = c.get(path + "/edit")
-	stale := versionOf(t, r.body)
+	r = c.Get(path + "/edit")
+	stale := webtest.VersionOf(t, r.Body)
 	other := p
 	other.Occupation = "个体经营"
 	other.Address = "城北路99号"
@@ -697,53 +490,54 @@ func TestEditPerson(t *testing.T) {
 	}
 	form = personValues(csrf, stale, p)
 	form.Set("occupation", "厨师")
-	r = c.post(path+"/edit", form)
-	if r.status != http.StatusConflict {
-		t.Fatalf("conflict: %d", r.status)
+	r = c.Post(path+"/edit", form)
+	if r.Status != http.StatusConflict {
+		t.Fatalf("conflict: %d", r.Status)
 	}
-	box := between(r.body, `class="conflict"`, "</section>")
-	contains(t, "conflict box", box, "王主任", "职业", "<del>司机</del>", "<ins>个体经营</ins>", "现住址", "城北路99号",
+	box := between(r.Body, `class="conflict"`, "</section>")
+	webtest.Contains(t, "conflict box", box, "王主任", "职业", "<del>司机</del>", "<ins>个体经营</ins>", "现住址", "城北路99号",
 		"尚未保存", "厨师")
-	contains(t, "conflict form", r.body, `name="version" value="`+strconv.Itoa(other.Version)+`"`, `value="个体经营"`, `value="城北路99号"`)
+	webtest.Contains(t, "conflict form", r.Body, `name="version" value="`+strconv.Itoa(other.Version)+`"`, `value="个体经营"`, `value="城北路99号"`)
 	if p, _ := fx.reg.Person(ctx, access.Everything, fx.head.ID); p.Occupation != "个体经营" {
 		t.Errorf("the conflicting save overwrote: %q", p.Occupation)
 	}
 	// Redoing the edit on the fresh form saves.
-	form = personValues(csrf, versionOf(t, r.body), other)
+	form = personValues(csrf, webtest.VersionOf(t, r.Body), other)
 	form.Set("occupation", "厨师")
-	if r := c.post(path+"/edit", form); r.status != http.StatusSeeOther {
-		t.Errorf("redo after conflict: %d", r.status)
+	if r := c.Post(path+"/edit", form); r.Status != http.StatusSeeOther {
+		t.Errorf("redo after conflict: %d", r.Status)
 	}
 	if p, _ := fx.reg.Person(ctx, access.Everything, fx.head.ID); p.Occupation != "厨师" || p.Address != "城北路99号" {
 		t.Errorf("after redo: %+v", p)
 	}
 
 	// Clearing the phone needs the checkbox, not an empty field.
-	r = c.get(path + "/edit")
-	form = personValues(csrf, versionOf(t, r.body), other)
+	r = c.Get(path + "/edit")
+	form = personValues(csrf, webtest.VersionOf(t, r.Body), other)
 	form.Set("phone_clear", "1")
-	c.post(path+"/edit", form)
+	c.Post(path+"/edit", form)
 	if p, _ := fx.reg.Person(ctx, access.Everything, fx.head.ID); p.Phone != "" {
 		t.Errorf("phone not cleared: %q", p.Phone)
 	}
 
 	// A passport holder's form asks for gender and birth date.
-	r = c.get(path + "/edit")
-	form = personValues(csrf, versionOf(t, r.body), other)
+	r = c.Get(path + "/edit")
+	form = personValues(csrf, webtest.VersionOf(t, r.Body), other)
 	form.Set("doc_type", "passport")
 	form.Set("id_number", "E12345678")
-	r = c.post(path+"/edit", form)
-	contains(t, "passport", r.body, `name="gender"`, `id="err-gender"`, `id="err-birth_date"`, `value="E12345678"`)
+	r = c.Post(path+"/edit", form)
+	webtest.Contains(t, "passport", r.Body, `name="gender"`, `id="err-gender"`, `id="err-birth_date"`, `value="E12345678"`)
 }
 
 func TestNewPerson(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
-	c := fx.client()
-	csrf := c.login("cbstaff")
+	c := fx.srv.Client()
+	c.Login("cbstaff")
+	csrf := c.CSRF("/")
 
-	r := c.get("/persons/new?household=" + id(fx.hhFloat.ID))
-	contains(t, "new form", r.body, "添加人员到户 CB0002", `name="household" value="`+id(fx.hhFloat.ID)+`"`,
+	r := c.Get("/persons/new?household=" + id(fx.hhFloat.ID))
+	webtest.Contains(t, "new form", r.Body, "添加人员到户 CB0002", `name="household" value="`+id(fx.hhFloat.ID)+`"`,
 		`<option value="floating" selected>流动</option>`, `value="城北路12号3号楼1-302"`)
 	newID := ident.MakeResidentID("620102", day(2015, 9, 1), 21) // odd: a boy
 	form := url.Values{"csrf": {csrf}, "household": {id(fx.hhFloat.ID)}, "name": {"张小明"}, "doc_type": {"resident_id"},
@@ -751,28 +545,28 @@ func TestNewPerson(t *testing.T) {
 	if newID[17] == '0' {
 		form.Set("id_number", newID[:17]+"1")
 	}
-	r = c.post("/persons/new", form)
-	if r.status != http.StatusUnprocessableEntity {
-		t.Fatalf("bad check digit: %d", r.status)
+	r = c.Post("/persons/new", form)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad check digit: %d", r.Status)
 	}
-	contains(t, "bad ID", r.body, `id="err-id_number"`, `value="张小明"`, `<option value="20" selected>子</option>`)
+	webtest.Contains(t, "bad ID", r.Body, `id="err-id_number"`, `value="张小明"`, `<option value="20" selected>子</option>`)
 	// A number already in the register.
 	form.Set("id_number", fx.head.IDNumber)
-	r = c.post("/persons/new", form)
-	contains(t, "duplicate", r.body, "该证件号码已登记在册")
+	r = c.Post("/persons/new", form)
+	webtest.Contains(t, "duplicate", r.Body, "该证件号码已登记在册")
 	// Missing name.
 	form.Set("id_number", newID)
 	form.Set("name", "")
-	r = c.post("/persons/new", form)
-	contains(t, "no name", r.body, `id="err-name"`, "姓名不能为空")
+	r = c.Post("/persons/new", form)
+	webtest.Contains(t, "no name", r.Body, `id="err-name"`, "姓名不能为空")
 
 	form.Set("name", "张小明")
-	r = c.post("/persons/new", form)
-	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/persons/") {
-		t.Fatalf("add: %d %s\n%s", r.status, r.location(), r.body)
+	r = c.Post("/persons/new", form)
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location(), "/persons/") {
+		t.Fatalf("add: %d %s\n%s", r.Status, r.Location(), r.Body)
 	}
-	r = c.get(r.location())
-	contains(t, "added", r.body, "已添加", "张小明", "男", "子", "流动", "CB0002")
+	r = c.Get(r.Location())
+	webtest.Contains(t, "added", r.Body, "已添加", "张小明", "男", "子", "流动", "CB0002")
 	ms, _ := fx.reg.Members(ctx, access.Everything, fx.hhFloat)
 	if len(ms) != 2 {
 		t.Errorf("members: %d", len(ms))
@@ -782,14 +576,15 @@ func TestNewPerson(t *testing.T) {
 func TestEditHousehold(t *testing.T) {
 	fx := newFixture(t)
 	ctx := context.Background()
-	c := fx.client()
-	csrf := c.login("cbstaff")
+	c := fx.srv.Client()
+	c.Login("cbstaff")
+	csrf := c.CSRF("/")
 	path := "/households/" + id(fx.hh.ID)
 
-	r := c.get(path + "/edit")
-	contains(t, "household form", r.body, `value="CB0001"`, `<option value="registered" selected>户籍户</option>`,
+	r := c.Get(path + "/edit")
+	webtest.Contains(t, "household form", r.Body, `value="CB0001"`, `<option value="registered" selected>户籍户</option>`,
 		`<option value="`+id(fx.head.ID)+`" selected>李建国(户主)</option>`, "王秀兰(妻)", `placeholder="091****3456"`)
-	version := versionOf(t, r.body)
+	version := webtest.VersionOf(t, r.Body)
 	values := func(v string) url.Values {
 		return url.Values{"csrf": {csrf}, "version": {v}, "number": {"CB0001"}, "kind": {"registered"},
 			"address": {fx.hh.Address}, "head_id": {id(fx.head.ID)}}
@@ -797,36 +592,36 @@ func TestEditHousehold(t *testing.T) {
 	// Errors: a number taken by another household, a head from elsewhere.
 	form := values(version)
 	form.Set("number", "CB0002")
-	r = c.post(path+"/edit", form)
-	contains(t, "duplicate number", r.body, `id="err-number"`, "户号在本社区已存在", `value="CB0002"`)
+	r = c.Post(path+"/edit", form)
+	webtest.Contains(t, "duplicate number", r.Body, `id="err-number"`, "户号在本社区已存在", `value="CB0002"`)
 	form = values(version)
 	form.Set("head_id", id(fx.tenant.ID))
-	r = c.post(path+"/edit", form)
-	contains(t, "foreign head", r.body, `id="err-head_id"`, "户主必须是本户成员")
+	r = c.Post(path+"/edit", form)
+	webtest.Contains(t, "foreign head", r.Body, `id="err-head_id"`, "户主必须是本户成员")
 	form = values(version)
 	form.Set("phone", "abc")
-	r = c.post(path+"/edit", form)
-	contains(t, "bad phone", r.body, `id="err-phone"`)
+	r = c.Post(path+"/edit", form)
+	webtest.Contains(t, "bad phone", r.Body, `id="err-phone"`)
 
 	// Success: new head and phone.
 	form = values(version)
 	form.Set("head_id", id(fx.spouse.ID))
 	form.Set("phone", "13912345678")
-	r = c.post(path+"/edit", form)
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("save household: %d\n%s", r.status, r.body)
+	r = c.Post(path+"/edit", form)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("save household: %d\n%s", r.Status, r.Body)
 	}
-	r = c.get(path)
-	contains(t, "household saved", r.body, "已保存", "139****5678")
-	hist := between(r.body, "变更记录", "</section>")
-	contains(t, "household history", hist, "户主", "<del>李建国</del>", "<ins>王秀兰</ins>", "<del>091****3456</del>")
+	r = c.Get(path)
+	webtest.Contains(t, "household saved", r.Body, "已保存", "139****5678")
+	hist := between(r.Body, "变更记录", "</section>")
+	webtest.Contains(t, "household history", hist, "户主", "<del>李建国</del>", "<ins>王秀兰</ins>", "<del>091****3456</del>")
 
 	// Conflict on the old version.
-	r = c.post(path+"/edit", values(version))
-	if r.status != http.StatusConflict {
-		t.Fatalf("household conflict: %d", r.status)
+	r = c.Post(path+"/edit", values(version))
+	if r.Status != http.StatusConflict {
+		t.Fatalf("household conflict: %d", r.Status)
 	}
-	contains(t, "household conflict", r.body, "未保存:记录已被他人修改", "城北小王", `<option value="`+id(fx.spouse.ID)+`" selected>`)
+	webtest.Contains(t, "household conflict", r.Body, "未保存:记录已被他人修改", "城北小王", `<option value="`+id(fx.spouse.ID)+`" selected>`)
 	if h, _ := fx.reg.Household(ctx, access.Everything, fx.hh.ID); h.HeadID != fx.spouse.ID {
 		t.Error("the stale save overwrote the head")
 	}

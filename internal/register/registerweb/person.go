@@ -61,7 +61,7 @@ func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *web.Req
 	}
 	p, err := h.Register.Person(ctx, scope, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := scope.Fields(p.Place())

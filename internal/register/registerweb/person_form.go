@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/codes"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/web"
@@ -40,7 +41,7 @@ type personForm struct {
 	CurrentID    string
 	CurrentPhone string
 	F            access.Fields // which fields the form shows and lets the viewer change
-	Errors       register.FieldErrors
+	Errors       fault.Fields
 	Summary      []web.ErrItem // every message, in form order, for the box above the form
 	Conflict     *conflictView
 }
@@ -163,7 +164,7 @@ func (h *handler) editPersonForm(w http.ResponseWriter, r *http.Request, rq *web
 	}
 	p, err := h.Register.Person(r.Context(), rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.renderPersonForm(w, r, rq, http.StatusOK, formFromPerson(p, rq.Write().Fields(p.Place())))
@@ -178,7 +179,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	current, err := h.Register.Person(ctx, rq.Write(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	fields := rq.Write().Fields(current.Place())
@@ -188,14 +189,13 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	f.apply(&p, fields)
 	p.Version = f.Version
 	err = h.Register.UpdatePerson(ctx, rq.Actor, rq.Write(), &p)
-	var fe register.FieldErrors
 	var ce *register.ConflictError
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.Log.Info("person updated", "person", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "saved")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f.ID, f.CurrentID, f.CurrentPhone, f.Errors = id, current.IDNumber, current.Phone, fe
 		if f.DocType == string(ident.DocResidentID) && f.IDNumber == "" {
 			// Shown read-only: derived from the stored ID number.
@@ -207,7 +207,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 		// record as it is now, so the user can redo the edit on top of it.
 		now, err := h.Register.Person(ctx, rq.Write(), id)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		nf := formFromPerson(now, fields)
@@ -221,7 +221,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, rq *web.R
 		h.Log.Info("person edit conflict", "person", id, "user", rq.User.ID)
 		h.renderPersonForm(w, r, rq, http.StatusConflict, nf)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -275,7 +275,7 @@ func (h *handler) newPersonForm(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	hh, err := h.Register.Household(r.Context(), rq.Write(), hid)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := personForm{Household: hh, DocType: string(ident.DocResidentID), Residence: register.ResidenceRegistered,
@@ -291,7 +291,7 @@ func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
 	hh, err := h.Register.Household(ctx, rq.Write(), hid)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Place, rq.Audit.Entity, rq.Audit.ID = hh.Place(), "household", hh.ID
@@ -301,16 +301,15 @@ func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, rq *web.R
 	p := register.Person{HouseholdID: hh.ID, Status: "active"}
 	f.apply(&p, fields)
 	err = h.Register.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.Log.Info("person added", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "added")
 		http.Redirect(w, r, "/persons/"+strconv.FormatInt(p.ID, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f.Errors = fe
 		h.renderPersonForm(w, r, rq, http.StatusUnprocessableEntity, f)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }

@@ -8,10 +8,8 @@ package registerweb
 
 import (
 	"embed"
-	"errors"
 	"io/fs"
 	"log/slog"
-	"net/http"
 
 	"shequ/internal/access"
 	"shequ/internal/archive"
@@ -89,22 +87,6 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 
 	if d.Services != nil {
 		h.archiveRoutes(rt)
-	}
-}
-
-// fail answers an error outside a form by its kind: not found (or out of
-// scope) is the 404 page, a refused permission the 403 page, anything else
-// the kit's answer for its kind.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, rq *web.Request, err error) {
-	// The stores' sentinels do not all carry a fault kind yet; until they
-	// do, they are named here.
-	switch {
-	case errors.Is(err, register.ErrNotFound), errors.Is(err, orgtree.ErrNotFound), errors.Is(err, services.ErrNotFound):
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-	case errors.Is(err, services.ErrNotAllowed), errors.Is(err, access.ErrForbidden):
-		h.kit.ErrorPage(w, r, rq, http.StatusForbidden)
-	default:
-		h.kit.Fail(w, r, rq, err)
 	}
 }
 

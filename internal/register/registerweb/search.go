@@ -1,13 +1,13 @@
 package registerweb
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 	"shequ/internal/web"
 )
@@ -98,9 +98,8 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *web.Request
 		rq.Audit.Rows = len(d.Organisations)
 	}
 	status := http.StatusOK
-	var fe register.FieldErrors
-	switch {
-	case errors.As(err, &fe):
+	switch fe := fault.FieldsOf(err); {
+	case fe != nil:
 		d.Error = fe["q"]
 		if d.Error == "" {
 			d.Error = fe.Error()

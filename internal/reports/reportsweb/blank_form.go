@@ -23,7 +23,7 @@ func (h *handler) blankFormUpload(w http.ResponseWriter, r *http.Request, rq *we
 	if file, header, err := r.FormFile("file"); err == nil {
 		defer file.Close()
 		if data, err = io.ReadAll(file); err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		name = uploadName(header.Filename)
@@ -66,7 +66,7 @@ func (h *handler) blankFormDownload(w http.ResponseWriter, r *http.Request, rq *
 	}
 	fi, data, err := h.Reports.BlankForm(r.Context(), t.ID)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -28,19 +28,19 @@ func (h *handler) reportsIndex(w http.ResponseWriter, r *http.Request, rq *web.R
 	ctx := r.Context()
 	ts, err := h.Reports.Templates(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := reportsIndexData{Manage: rq.Viewer.Can(reports.PermManage)}
 	for _, t := range ts {
 		full, err := h.Reports.Template(ctx, t.Code)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		b, err := h.Reports.TemplateBurden(ctx, full)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		c, s, _ := full.Counts()
@@ -53,14 +53,14 @@ func (h *handler) reportsIndex(w http.ResponseWriter, r *http.Request, rq *web.R
 		for _, id := range scope.Units() {
 			u, err := h.Org.Get(ctx, id)
 			if err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 			d.Units = append(d.Units, u)
 		}
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	orgtree.Sort(d.Units)
@@ -71,7 +71,7 @@ func (h *handler) reportsIndex(w http.ResponseWriter, r *http.Request, rq *web.R
 func (h *handler) reportInstallSample(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ok, err := h.Reports.InstallSample(r.Context())
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if ok {

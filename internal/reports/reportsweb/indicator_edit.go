@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 	"shequ/internal/reports"
@@ -40,7 +41,7 @@ func (h *handler) indicatorForm(w http.ResponseWriter, r *http.Request, rq *web.
 	if !d.New {
 		ind, err := h.Reports.Indicator(r.Context(), r.PathValue("code"))
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		d.I = ind
@@ -67,11 +68,11 @@ func (h *handler) renderIndicator(w http.ResponseWriter, r *http.Request, rq *we
 	ctx := r.Context()
 	var err error
 	if d.Help, err = h.Reports.Help(ctx); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if d.Depts, err = h.Reports.Departments(ctx); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Measures, d.Rules = measureChoices, ruleChoices
@@ -124,7 +125,7 @@ func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	err := h.Reports.SaveIndicator(ctx, rq.Actor.Name, &d.I)
 	var ce *reports.ConflictError
-	if fe := fieldErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		d.Errors = fe
 		h.renderIndicator(w, r, rq, d, http.StatusUnprocessableEntity)
 		return
@@ -135,7 +136,7 @@ func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *web.
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Audit.Detail = "indicator " + d.I.Code
@@ -148,7 +149,7 @@ func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *web.
 func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *web.Request, d indicatorFormData) {
 	ctx := r.Context()
 	c, err := h.Reports.ValidateIndicator(ctx, withPreviewCode(d.I))
-	if fe := fieldErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		delete(fe, "code")
 		if len(fe) > 0 {
 			d.Errors = fe
@@ -156,7 +157,7 @@ func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *w
 			return
 		}
 	} else if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if c == nil || c.Measure == indicators.Manual {
@@ -223,7 +224,7 @@ func (h *handler) indicatorDelete(w http.ResponseWriter, r *http.Request, rq *we
 	case errors.As(err, &refused):
 		h.kit.SetFlash(w, "indicator_in_use")
 	case err != nil:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	default:
 		h.kit.SetFlash(w, "indicator_deleted")

@@ -25,17 +25,17 @@ func (h *handler) indicatorList(w http.ResponseWriter, r *http.Request, rq *web.
 	ctx := r.Context()
 	inds, err := h.Reports.Indicators(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	uses, err := h.Reports.IndicatorUse(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	reg, err := h.Reports.Registry(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := indicatorListData{Q: strings.TrimSpace(r.URL.Query().Get("q")), Total: len(inds)}

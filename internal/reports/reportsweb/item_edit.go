@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"shequ/internal/fault"
 	"shequ/internal/reports"
 	"shequ/internal/web"
 )
@@ -65,7 +66,7 @@ func (h *handler) itemForm(w http.ResponseWriter, r *http.Request, rq *web.Reque
 func (h *handler) renderItem(w http.ResponseWriter, r *http.Request, rq *web.Request, d itemFormData, status int) {
 	var err error
 	if d.Depts, err = h.Reports.Departments(r.Context()); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if d.Errors == nil {
@@ -108,7 +109,7 @@ func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *web.Reque
 		_, err = h.Reports.SaveItem(ctx, rq.Actor.Name, t.ID, version, sub.ID, item)
 	}
 	var ce *reports.ConflictError
-	if fe := fieldErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		// The service keys a field by the item's place in the template (items.3.cell).
 		d.Errors = map[string]string{}
 		for k, v := range fe {
@@ -124,7 +125,7 @@ func (h *handler) itemSave(w http.ResponseWriter, r *http.Request, rq *web.Reque
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.kit.SetFlash(w, "saved")

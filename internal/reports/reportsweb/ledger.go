@@ -44,12 +44,12 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *web.R
 	id, _ := web.PathID(r)
 	code := r.URL.Query().Get("item")
 	ind, err := h.Reports.Indicator(ctx, code)
-	if errors.Is(err, reports.ErrNotFound) || !h.itemAllowed(rq, q.Template, code) {
+	if !h.itemAllowed(rq, q.Template, code) {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
@@ -59,7 +59,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *web.R
 	v.Set("item", code)
 	d.Query = template.URL(v.Encode())
 	if d.Path, err = h.Org.Ancestors(ctx, id); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Unit = d.Path[len(d.Path)-1]
@@ -71,7 +71,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *web.R
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.L, d.Heading = l, ind.Name
@@ -84,7 +84,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	reg, err := h.Reports.Registry(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Definite = ind.Definition(reg)

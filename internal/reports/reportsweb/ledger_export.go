@@ -2,7 +2,6 @@ package reportsweb
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -37,12 +36,8 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 	}
 	p := q.Period.Of(itemFrequency(q.Template, code))
 	l, err := h.Reports.Ledger(ctx, rq.Viewer.Scope(access.RegisterExport), code, id, p, 0, 1)
-	if errors.Is(err, reports.ErrNoLedger) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, rq, err)
+	if err != nil { // a manual item has no ledger: not found
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if l.Total > ledgerLimit {
@@ -58,14 +53,14 @@ func (h *handler) reportLedgerExport(w http.ResponseWriter, r *http.Request, rq 
 		n, err = l.WriteCSV(ctx, &buf)
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if err := h.Audit.RecordNow(ctx, audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: web.ClientAddr(r),
 		Action: audit.Export, Entity: "unit", EntityID: id, CommunityID: rq.Place.Community,
 		Route: "GET /reports/units/{id}/ledger/export", Status: http.StatusOK, Rows: n,
 		Detail: "report ledger " + code + " " + p.String()}); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	ctype := "text/csv; charset=utf-8"

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/reports"
 	"shequ/internal/web"
@@ -36,7 +37,7 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *web.R
 	id, _ := web.PathID(r)
 	u, err := h.Org.Get(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	if u.Level != orgtree.LevelCommunity {
@@ -46,7 +47,7 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	rep, err := h.Reports.Compute(r.Context(), q.Template.Code, id, q.Period, reports.Options{Departments: departmentsFor(rq)})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: template.URL(q.values().Encode())}
@@ -80,7 +81,7 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *w
 	id, _ := web.PathID(r)
 	rep, err := h.Reports.Compute(ctx, q.Template.Code, id, q.Period, reports.Options{Departments: departmentsFor(rq)})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	errs, vals := map[string]string{}, map[string]string{}
@@ -107,7 +108,7 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *w
 		}
 		err := h.Reports.SetManual(ctx, rq.Actor.Name, id, row.Period, row.Indicator, value, "", version)
 		var ce *reports.ConflictError
-		if fe := fieldErrors(err); fe != nil {
+		if fe := fault.FieldsOf(err); fe != nil {
 			for _, m := range fe {
 				errs[row.Indicator] = m
 			}
@@ -115,7 +116,7 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *w
 			errs[row.Indicator] = ce.Error()
 			conflict = "有的项目已被他人修改,未覆盖;请核对后重新填写。"
 		} else if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 	}

@@ -27,7 +27,7 @@ func (h *handler) reportQuery(w http.ResponseWriter, r *http.Request, rq *web.Re
 	if code == "" {
 		ts, err := h.Reports.Templates(ctx)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return q, false
 		}
 		if len(ts) == 0 {
@@ -43,7 +43,7 @@ func (h *handler) reportQuery(w http.ResponseWriter, r *http.Request, rq *web.Re
 	}
 	t, err := h.Reports.Template(ctx, code)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return q, false
 	}
 	q.Template = t

@@ -44,7 +44,7 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *web.Req
 	d.Restricted = opt.Departments != nil
 	u, err := h.Org.Get(ctx, id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Community = u.Level == orgtree.LevelCommunity
@@ -59,7 +59,7 @@ func (h *handler) reportPage(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.CanSign = d.Community && rq.Viewer.CanAt(reports.PermSignoff, rq.Place)

@@ -20,7 +20,7 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *web.R
 	id, _ := web.PathID(r)
 	rep, err := h.Reports.Compute(r.Context(), q.Template.Code, id, q.Period, reports.Options{Departments: departmentsFor(rq)})
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -41,7 +41,7 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *web.R
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	name := fmt.Sprintf("%s-%s-%s.%s", q.Template.Code, rep.Unit.Name, q.Period, ext)

@@ -7,16 +7,13 @@ package reportsweb
 
 import (
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
-	"net/http"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
-	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/web"
 )
@@ -121,25 +118,4 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /reports/rules", manage, h.ruleList)
 	k.Handle(rt, "POST /reports/rules", manage, h.ruleSave)
 	k.Handle(rt, "POST /reports/rules/{rid}/delete", manage, h.ruleDelete)
-}
-
-// fail answers an error no form shows at its fields, by its kind. The
-// reports' not-found is checked by name until it carries its fault kind;
-// then web.Kit.Fail alone answers it.
-func (h *handler) fail(w http.ResponseWriter, r *http.Request, rq *web.Request, err error) {
-	if errors.Is(err, reports.ErrNotFound) {
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-		return
-	}
-	h.kit.Fail(w, r, rq, err)
-}
-
-// fieldErrors is the field errors in err's chain, or nil. The reports still
-// return them as register.FieldErrors.
-func fieldErrors(err error) map[string]string {
-	var fe register.FieldErrors
-	if errors.As(err, &fe) {
-		return fe
-	}
-	return nil
 }

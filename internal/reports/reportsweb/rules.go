@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"shequ/internal/fault"
 	"shequ/internal/reports"
 	"shequ/internal/web"
 )
@@ -26,12 +27,12 @@ func (h *handler) renderRules(w http.ResponseWriter, r *http.Request, rq *web.Re
 	ctx := r.Context()
 	var err error
 	if d.Rules, err = h.Reports.Rules(ctx); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	inds, err := h.Reports.Indicators(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d.Names = map[string]string{}
@@ -58,7 +59,7 @@ func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	rl := reports.Rule{ID: id, Version: web.FormVersion(r), Expr: r.PostFormValue("expr"), Message: r.PostFormValue("message")}
 	err := h.Reports.SaveRule(r.Context(), rq.Actor.Name, &rl)
 	var ce *reports.ConflictError
-	if fe := fieldErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		h.renderRules(w, r, rq, rulesData{Edit: rl, Errors: fe}, http.StatusUnprocessableEntity)
 		return
 	}
@@ -67,7 +68,7 @@ func (h *handler) ruleSave(w http.ResponseWriter, r *http.Request, rq *web.Reque
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.kit.SetFlash(w, "rule_saved")
@@ -82,7 +83,7 @@ func (h *handler) ruleDelete(w http.ResponseWriter, r *http.Request, rq *web.Req
 		return
 	}
 	if err := h.Reports.DeleteRule(r.Context(), id); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.kit.SetFlash(w, "rule_deleted")

@@ -18,7 +18,7 @@ func (h *handler) reportSignoff(w http.ResponseWriter, r *http.Request, rq *web.
 	id, _ := web.PathID(r)
 	t, err := h.Reports.Template(ctx, r.PostFormValue("t"))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	p, err := indicators.ParsePeriod(r.PostFormValue("period"))
@@ -39,7 +39,8 @@ func (h *handler) reportSignoff(w http.ResponseWriter, r *http.Request, rq *web.
 	default:
 		_, err = h.Reports.Sign(ctx, rq.Actor.Name, rq.User.ID, t.Code, id, p, r.PostFormValue("note"))
 		// Only a community signs; a street or district asked for is a bad
-		// request, as the page never offers it.
+		// request, as the page never offers it. Named here because its kind,
+		// Forbidden, would answer 403 where this page has always said 400.
 		if errors.Is(err, reports.ErrNotCommunity) {
 			h.kit.ErrorPage(w, r, rq, http.StatusBadRequest)
 			return
@@ -49,7 +50,7 @@ func (h *handler) reportSignoff(w http.ResponseWriter, r *http.Request, rq *web.
 		}
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"shequ/internal/fault"
 	"shequ/internal/reports"
 	"shequ/internal/web"
 )
@@ -44,7 +45,7 @@ func (h *handler) reportTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 func (h *handler) renderReportTemplateForm(w http.ResponseWriter, r *http.Request, rq *web.Request, d reportTemplateFormData, status int) {
 	depts, err := h.Reports.Departments(r.Context())
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	for _, dp := range depts {
@@ -95,7 +96,7 @@ func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq 
 		}
 	}
 	var ce *reports.ConflictError
-	if fe := fieldErrors(err); fe != nil {
+	if fe := fault.FieldsOf(err); fe != nil {
 		d.Errors = fe
 		h.renderReportTemplateForm(w, r, rq, d, http.StatusUnprocessableEntity)
 		return
@@ -106,7 +107,7 @@ func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq 
 		return
 	}
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Audit.Detail = "report template " + d.T.Code
@@ -141,6 +142,6 @@ func (h *handler) reportTemplateDelete(w http.ResponseWriter, r *http.Request, r
 		d.Refusal = re.Reason
 		h.renderReportTemplateForm(w, r, rq, d, http.StatusConflict)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"shequ/internal/fault"
 	"shequ/internal/reports"
 	"shequ/internal/web"
 )
@@ -22,7 +23,7 @@ import (
 func (h *handler) templateOf(w http.ResponseWriter, r *http.Request, rq *web.Request) (*reports.Template, bool) {
 	t, err := h.Reports.Template(r.Context(), r.PathValue("tid"))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return nil, false
 	}
 	return t, true
@@ -73,17 +74,17 @@ func (h *handler) renderTemplatePage(w http.ResponseWriter, r *http.Request, rq 
 	}
 	var err error
 	if d.Burden, err = h.Reports.TemplateBurden(ctx, t); err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	inds, err := h.Reports.Indicators(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	reg, err := h.Reports.Registry(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	for _, ind := range inds {
@@ -91,7 +92,7 @@ func (h *handler) renderTemplatePage(w http.ResponseWriter, r *http.Request, rq 
 	}
 	depts, err := h.Reports.Departments(ctx)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	for _, dp := range depts {
@@ -157,7 +158,7 @@ func (h *handler) templateChanged(w http.ResponseWriter, r *http.Request, rq *we
 	back templatePageData, flash string, show int64) {
 	var ce *reports.ConflictError
 	var re *reports.RefusedError
-	fe := fieldErrors(err)
+	fe := fault.FieldsOf(err)
 	status := 0
 	switch {
 	case err == nil:
@@ -176,14 +177,14 @@ func (h *handler) templateChanged(w http.ResponseWriter, r *http.Request, rq *we
 	case errors.As(err, &re):
 		back.Refusal, status = re.Reason, http.StatusConflict
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	// The page as it now stands, with its current version, so that the
 	// administrator sees what changed and can do it again.
 	cur, err := h.Reports.Template(r.Context(), strconv.FormatInt(t.ID, 10))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.renderTemplatePage(w, r, rq, cur, back, status)

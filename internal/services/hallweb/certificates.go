@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/services"
@@ -83,7 +84,7 @@ type certificateForm struct {
 	Relative    int64
 	Purpose     string
 	Application int64
-	Errors      register.FieldErrors
+	Errors      fault.Fields
 	Summary     []web.ErrItem
 }
 
@@ -97,7 +98,7 @@ func (h *pages) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *w
 	if f.Application != 0 {
 		a, err := h.svc.Application(r.Context(), rq.Viewer.Scope(services.PermCertify), f.Application)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		person = a.PersonID
@@ -126,7 +127,7 @@ func (h *pages) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq
 	if person != 0 {
 		p, err := h.reg.Person(ctx, scope, person)
 		if err != nil {
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		f.Person, f.PersonF = &p, scope.Fields(p.Place())
@@ -153,9 +154,8 @@ func (h *pages) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq
 	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
 		rq.Audit.Detail = web.Truncate("certificate persons: "+f.Q, 200)
 		ps, _, err := h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
-		var fe register.FieldErrors
-		switch {
-		case errors.As(err, &fe):
+		switch fe := fault.FieldsOf(err); {
+		case fe != nil:
 			f.SearchErr = fe["q"]
 			if f.SearchErr == "" {
 				f.SearchErr = fe.Error()
@@ -183,21 +183,20 @@ func (h *pages) issueCertificate(w http.ResponseWriter, r *http.Request, rq *web
 	application, _ := strconv.ParseInt(v("application"), 10, 64)
 	c, err := h.svc.Issue(r.Context(), staff(rq), services.IssueRequest{Template: v("template"), PersonID: person,
 		RelativeID: relative, Purpose: v("purpose"), ApplicationID: application})
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = c.Place(), "certificate", c.ID
 		h.kit.Log.Info("certificate issued", "certificate", c.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "issued")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		f := certificateForm{Template: v("template"), Relative: relative, Purpose: v("purpose"), Application: application, Errors: fe}
 		if fe["person"] != "" {
 			person = 0
 		}
 		h.renderCertificateForm(w, r, rq, http.StatusUnprocessableEntity, f, person)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -208,7 +207,7 @@ type certificateData struct {
 	VerifyURL  string
 	CanCertify bool
 	FullPDF    bool // the PDF will carry the numbers in full
-	Errors     register.FieldErrors
+	Errors     fault.Fields
 	Message    string
 	Reason     string
 }
@@ -221,7 +220,7 @@ func (h *pages) showCertificate(w http.ResponseWriter, r *http.Request, rq *web.
 	id, _ := web.PathID(r)
 	c, err := h.svc.Certificate(r.Context(), rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	f := rq.Viewer.Scope(services.PermRead).Fields(c.Place())
@@ -238,7 +237,7 @@ func (h *pages) certificatePDF(w http.ResponseWriter, r *http.Request, rq *web.R
 	id, _ := web.PathID(r)
 	c, err := h.svc.Certificate(r.Context(), rq.Viewer.Scope(services.PermCertify), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	detail := "证明 " + c.Number
@@ -261,21 +260,17 @@ func (h *pages) revokeCertificate(w http.ResponseWriter, r *http.Request, rq *we
 	id, _ := web.PathID(r)
 	reason := strings.TrimSpace(r.PostFormValue("reason"))
 	_, err := h.svc.Revoke(r.Context(), staff(rq), id, web.FormVersion(r), reason)
-	var fe register.FieldErrors
-	var ce *services.ConflictError
-	var se *services.StateError
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.kit.Log.Info("certificate revoked", "certificate", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, "cert_revoked")
 		http.Redirect(w, r, "/services/certificates/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		h.showCertificate(w, r, rq, http.StatusUnprocessableEntity, certificateData{Errors: fe, Reason: reason})
-	case errors.As(err, &ce):
-		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: ce.Error()})
-	case errors.As(err, &se):
-		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: se.Error()})
+	case fault.Is(err, fault.Conflict), fault.Is(err, fault.Illegal):
+		// Revoked meanwhile, or no longer revocable: said on the certificate.
+		h.showCertificate(w, r, rq, http.StatusConflict, certificateData{Message: fault.Message(err)})
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }

@@ -6,10 +6,8 @@ package hallweb
 
 import (
 	"embed"
-	"errors"
 	"html/template"
 	"io/fs"
-	"net/http"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
@@ -128,21 +126,6 @@ const (
 	pageSize = 20
 	maxPage  = 250 // deeper pages mean a narrower search, not more paging
 )
-
-// fail answers a services or register error outside a form. The services
-// and register packages' errors carry no fault kind yet, so their
-// sentinels are mapped here: not found (or out of scope) is the 404 page, a
-// refused permission the 403 page; anything else goes by its kind.
-func (h *pages) fail(w http.ResponseWriter, r *http.Request, rq *web.Request, err error) {
-	switch {
-	case errors.Is(err, services.ErrNotFound), errors.Is(err, register.ErrNotFound), errors.Is(err, orgtree.ErrNotFound):
-		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-	case errors.Is(err, services.ErrNotAllowed), errors.Is(err, access.ErrForbidden):
-		h.kit.ErrorPage(w, r, rq, http.StatusForbidden)
-	default:
-		h.kit.Fail(w, r, rq, err)
-	}
-}
 
 // staff is the caller as the service hall records them on every step,
 // receipt and certificate: by their display name (窗口小刘), not their

@@ -2,21 +2,14 @@ package hallweb_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"shequ/internal/access"
-	"shequ/internal/accounts"
-	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
@@ -25,17 +18,15 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/services/hallweb"
 	"shequ/internal/web"
+	"shequ/internal/web/webtest"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m) }
 
-const password = "correct-horse-42"
-
 // hall is the hall's pages alone on the kit, over a community with one
 // household and a window clerk who serves it.
 type hall struct {
-	t   *testing.T
-	srv *httptest.Server
+	srv *webtest.Server
 	svc *services.Service
 	cb  orgtree.Unit
 	who register.Person
@@ -43,9 +34,8 @@ type hall struct {
 
 func newHall(t *testing.T, db *database.DB) *hall {
 	t.Helper()
-	accounts.SetCost(accounts.Argon2Params{Time: 1, Memory: 64, Threads: 1})
 	ctx := context.Background()
-	reg, org, acc, acs := register.NewStore(db), orgtree.NewStore(db), accounts.NewStore(db), access.NewService(db)
+	reg, org := register.NewStore(db), orgtree.NewStore(db)
 	mk := func(u *orgtree.Unit) {
 		t.Helper()
 		if err := org.Create(ctx, db, u); err != nil {
@@ -60,7 +50,7 @@ func newHall(t *testing.T, db *database.DB) *hall {
 	}
 	street := orgtree.Unit{Level: "street", Name: "真武洞街道", Code: "610603100000"}
 	mk(&street)
-	h := &hall{t: t, cb: orgtree.Unit{ParentID: street.ID, Level: "community", Name: "城北社区", Code: "610603100001"}}
+	h := &hall{cb: orgtree.Unit{ParentID: street.ID, Level: "community", Name: "城北社区", Code: "610603100001"}}
 	mk(&h.cb)
 	grid := orgtree.Unit{ParentID: h.cb.ID, Level: "grid", Name: "第1网格"}
 	mk(&grid)
@@ -76,77 +66,14 @@ func newHall(t *testing.T, db *database.DB) *hall {
 		IDNumber: ident.MakeResidentID("610624", time.Date(1968, 3, 9, 0, 0, 0, 0, time.UTC), 131), Phone: "13909110001"}
 	must(reg.CreatePerson(ctx, actor, access.Everything, &h.who))
 
-	u := &accounts.User{Name: "clerk", DisplayName: "窗口小刘"}
-	must(acc.AddUser(ctx, nil, u, password))
-	must(acs.AddGrant(ctx, nil, &access.Grant{UserID: u.ID, Role: "window_clerk", Units: []int64{h.cb.ID}}))
-
 	h.svc = services.New(db, reg, services.Options{Quiet: true})
-	acs.Resolve("application", h.svc.PlaceOf)
-	acs.Resolve("certificate", h.svc.CertificatePlace)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	aud := audit.New(db, log)
-	t.Cleanup(aud.Close)
-	rt := web.NewRoutes()
-	k := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log})
-	k.Routes(rt)
-	hallweb.Routes(rt, k, hallweb.Deps{Services: h.svc, Register: reg, Org: org, Access: acs})
-	h.srv = httptest.NewServer(rt)
-	t.Cleanup(h.srv.Close)
+	k, rt := webtest.Kit(t, db, web.Config{Org: org, Log: webtest.NewLog(t, h.who.Name, h.who.IDNumber, h.who.Phone).Logger()})
+	k.Access.Resolve("application", h.svc.PlaceOf)
+	k.Access.Resolve("certificate", h.svc.CertificatePlace)
+	webtest.AddUser(t, k, "clerk", "窗口小刘", "window_clerk", h.cb.ID)
+	hallweb.Routes(rt, k, hallweb.Deps{Services: h.svc, Register: reg, Org: org, Access: k.Access})
+	h.srv = webtest.Serve(t, rt)
 	return h
-}
-
-// browser is a client without JavaScript that does not follow redirects.
-type browser struct {
-	h *hall
-	c *http.Client
-}
-
-func (h *hall) login(name string) *browser {
-	h.t.Helper()
-	jar, _ := cookiejar.New(nil)
-	b := &browser{h: h, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}}
-	_, page := b.get("/login")
-	if status, _ := b.post("/login", url.Values{"csrf": {csrfOf(h.t, page)}, "name": {name}, "password": {password}}); status != http.StatusSeeOther {
-		h.t.Fatalf("login %s: status %d", name, status)
-	}
-	return b
-}
-
-func (b *browser) do(req *http.Request) (int, string) {
-	b.h.t.Helper()
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
-}
-
-func (b *browser) get(path string) (int, string) {
-	b.h.t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, b.h.srv.URL+path, nil)
-	return b.do(req)
-}
-
-func (b *browser) post(path string, form url.Values) (int, string) {
-	b.h.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, b.h.srv.URL+path, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return b.do(req)
-}
-
-var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
-
-func csrfOf(t *testing.T, body string) string {
-	t.Helper()
-	m := csrfField.FindStringSubmatch(body)
-	if m == nil {
-		t.Fatalf("no csrf field in page:\n%s", body)
-	}
-	return m[1]
 }
 
 // TestApplicationPage opens a case accepted at the window on its page, and
@@ -164,10 +91,12 @@ func TestApplicationPage(t *testing.T) {
 		if a.Status != services.StatusProcessing {
 			t.Fatalf("a complete intake is %s, want processing", a.Status)
 		}
-		clerk := h.login("clerk")
+		clerk := h.srv.Client()
+		clerk.Login("clerk")
 		path := "/services/applications/" + strconv.FormatInt(a.ID, 10)
 
-		status, page := clerk.get(path)
+		r := clerk.Get(path)
+		status, page := r.Status, r.Body
 		if status != http.StatusOK {
 			t.Fatalf("GET %s: %d", path, status)
 		}
@@ -180,8 +109,9 @@ func TestApplicationPage(t *testing.T) {
 			t.Error("the application page shows a number in full")
 		}
 
-		status, page = clerk.post(path+"/refuse", url.Values{"csrf": {csrfOf(t, page)},
+		r = clerk.Post(path+"/refuse", url.Values{"csrf": {webtest.CSRFOf(t, page)},
 			"version": {strconv.Itoa(a.Version)}, "reason": {"材料不实"}})
+		status, page = r.Status, r.Body
 		if status != http.StatusConflict || !strings.Contains(page, "不在窗口,不能作不予受理处理") {
 			t.Errorf("refusing a case under review at the window: %d, want 409 with the reason\n%s", status, page)
 		}
@@ -194,7 +124,7 @@ func TestApplicationPage(t *testing.T) {
 		}
 
 		// A case that does not exist is the 404 page.
-		if status, _ := clerk.get("/services/applications/999999"); status != http.StatusNotFound {
+		if status := clerk.Get("/services/applications/999999").Status; status != http.StatusNotFound {
 			t.Errorf("an unknown case: %d, want 404", status)
 		}
 	})

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/services"
 	"shequ/internal/web"
 )
@@ -124,10 +124,10 @@ type applicationData struct {
 	Certificate *services.Certificate
 	Template    string // the certificate template of the item
 
-	Action  string               // the form that was sent back: supply, refuse, approve, return, reject
-	Errors  register.FieldErrors // its messages, by field
-	Message string               // a conflict or state message
-	Form    url.Values           // what was typed
+	Action  string       // the form that was sent back: supply, refuse, approve, return, reject
+	Errors  fault.Fields // its messages, by field
+	Message string       // a conflict or state message
+	Form    url.Values   // what was typed
 }
 
 func (h *pages) application(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -143,7 +143,7 @@ func (h *pages) showApplication(w http.ResponseWriter, r *http.Request, rq *web.
 	}
 	a, err := h.svc.Application(ctx, rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	place := a.Place()
@@ -198,18 +198,17 @@ func (h *pages) showApplication(w http.ResponseWriter, r *http.Request, rq *web.
 // a redirect with a flash message on success, the page again with the
 // messages at the fields (422), the conflict or state message (409).
 func (h *pages) actionResult(w http.ResponseWriter, r *http.Request, rq *web.Request, action, flash string, err error) {
-	var fe register.FieldErrors
 	var ce *services.ConflictError
 	var se *services.StateError
 	d := applicationData{Action: action, Form: r.PostForm}
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		id, _ := web.PathID(r)
 		h.kit.Log.Info("application "+action, "application", id, "user", rq.User.ID)
 		h.kit.SetFlash(w, flash)
 		http.Redirect(w, r, applicationURL(id), http.StatusSeeOther)
 		return
-	case errors.As(err, &fe):
+	case fe != nil:
 		d.Errors = fe
 		h.showApplication(w, r, rq, http.StatusUnprocessableEntity, d)
 	case errors.As(err, &ce):
@@ -220,7 +219,7 @@ func (h *pages) actionResult(w http.ResponseWriter, r *http.Request, rq *web.Req
 		d.Message = se.Error()
 		h.showApplication(w, r, rq, http.StatusConflict, d)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -270,7 +269,7 @@ func (h *pages) receiptPDF(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	id, _ := web.PathID(r)
 	a, err := h.svc.Application(ctx, rq.Viewer.Scope(services.PermRead), id)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	hall := a.ItemName

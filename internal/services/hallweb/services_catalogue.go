@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/services"
 	"shequ/internal/web"
 )
@@ -54,7 +54,7 @@ type itemData struct {
 func (h *pages) catalogueItem(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	d := itemData{It: it, CanManage: rq.Viewer.Can(services.PermManage)}
@@ -96,7 +96,7 @@ type itemForm struct {
 	Stages    []stageRow
 	TimeLimit string
 	Sort      string
-	Errors    register.FieldErrors
+	Errors    fault.Fields
 	Summary   []web.ErrItem
 	Conflict  string
 	Yours     []fieldView // what the user typed that differs from the item now
@@ -212,7 +212,7 @@ func (h *pages) newItemForm(w http.ResponseWriter, r *http.Request, rq *web.Requ
 func (h *pages) editItemForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	it, err := h.svc.Item(r.Context(), r.PathValue("code"))
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	h.renderItemForm(w, r, rq, http.StatusOK, formFromItem(it, false))
@@ -226,14 +226,14 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 		if isNew {
 			it.Version = 0
 			if _, err := h.svc.Item(ctx, it.Code); err == nil {
-				f.Errors = register.FieldErrors{"code": "该编码已被其他事项使用"}
+				f.Errors = fault.Fields{"code": "该编码已被其他事项使用"}
 				h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
 				return
 			}
 		} else {
 			it.Code = r.PathValue("code")
 			if _, err := h.svc.Item(ctx, it.Code); err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 			if it.Version == 0 {
@@ -242,14 +242,13 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 		}
 		f.It.Code = it.Code
 		err := h.svc.SaveItem(ctx, staff(rq), &it)
-		var fe register.FieldErrors
 		var ce *services.ConflictError
-		switch {
+		switch fe := fault.FieldsOf(err); {
 		case err == nil:
 			h.kit.Log.Info("service item saved", "item", it.Code, "user", rq.User.ID)
 			h.kit.SetFlash(w, "saved")
 			http.Redirect(w, r, "/services/items/"+it.Code, http.StatusSeeOther)
-		case errors.As(err, &fe):
+		case fe != nil:
 			f.Errors = fe
 			h.renderItemForm(w, r, rq, http.StatusUnprocessableEntity, f)
 		case errors.As(err, &ce):
@@ -257,7 +256,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 			// differs, so nothing they entered is lost from view.
 			now, err := h.svc.Item(ctx, it.Code)
 			if err != nil {
-				h.fail(w, r, rq, err)
+				h.kit.Fail(w, r, rq, err)
 				return
 			}
 			nf := formFromItem(now, false)
@@ -265,7 +264,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 			nf.Yours = itemDifferences(f.It, now)
 			h.renderItemForm(w, r, rq, http.StatusConflict, nf)
 		default:
-			h.fail(w, r, rq, err)
+			h.kit.Fail(w, r, rq, err)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package hallweb
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
 	"shequ/internal/services"
@@ -68,7 +68,7 @@ type intakeData struct {
 	Item      *services.Item
 	Form      intakeForm
 
-	Errors    register.FieldErrors
+	Errors    fault.Fields
 	Summary   []web.ErrItem
 	Relations []web.Option
 	Residents []web.Option
@@ -99,11 +99,8 @@ func (h *pages) renderIntake(w http.ResponseWriter, r *http.Request, rq *web.Req
 	var err error
 	if person != 0 {
 		p, err := h.reg.Person(ctx, scope, person)
-		if errors.Is(err, register.ErrNotFound) {
-			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-			return
-		} else if err != nil {
-			h.kit.ServerError(w, r, rq, err)
+		if err != nil {
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		d.Person, d.PersonF = &p, scope.Fields(p.Place())
@@ -127,11 +124,8 @@ func (h *pages) renderIntake(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 	} else if household != 0 && d.CanAdd {
 		hh, err := h.reg.Household(ctx, rq.Write(), household)
-		if errors.Is(err, register.ErrNotFound) {
-			h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
-			return
-		} else if err != nil {
-			h.kit.ServerError(w, r, rq, err)
+		if err != nil {
+			h.kit.Fail(w, r, rq, err)
 			return
 		}
 		if d.NewPerson == nil {
@@ -148,9 +142,8 @@ func (h *pages) renderIntake(w http.ResponseWriter, r *http.Request, rq *web.Req
 		rq.Audit.Detail = web.Truncate("intake persons: "+d.Q, 200)
 		var ps []register.Person
 		ps, d.More, err = h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
-		var fe register.FieldErrors
-		switch {
-		case errors.As(err, &fe):
+		switch fe := fault.FieldsOf(err); {
+		case fe != nil:
 			d.SearchErr = fe["q"]
 			if d.SearchErr == "" {
 				d.SearchErr = fe.Error()
@@ -170,9 +163,8 @@ func (h *pages) renderIntake(w http.ResponseWriter, r *http.Request, rq *web.Req
 		rq.Audit.Detail = web.Truncate("intake households: "+d.HQ, 200)
 		var hs []register.Household
 		hs, _, err = h.reg.SearchHouseholds(ctx, rq.Write(), register.HouseholdQuery{Text: d.HQ, Limit: pageSize})
-		var fe register.FieldErrors
-		switch {
-		case errors.As(err, &fe):
+		switch fe := fault.FieldsOf(err); {
+		case fe != nil:
 			d.SearchErr = fe.Error()
 			status = http.StatusUnprocessableEntity
 		case err != nil:
@@ -201,7 +193,7 @@ func (h *pages) intake(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 	}
 	if len([]rune(f.Note)) > 200 {
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f,
-			Errors: register.FieldErrors{"note": "备注请不超过200字"}}, person, 0)
+			Errors: fault.Fields{"note": "备注请不超过200字"}}, person, 0)
 		return
 	}
 	var station int64
@@ -212,20 +204,19 @@ func (h *pages) intake(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 	}
 	a, err := h.svc.Intake(r.Context(), staff(rq), services.IntakeRequest{PersonID: person, Item: f.Item,
 		Received: r.PostForm["received"], Proxy: f.Proxy, Phone: f.Phone, StationID: station, Note: f.Note})
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		rq.Place, rq.Audit.Entity, rq.Audit.ID = a.Place(), "application", a.ID
 		h.kit.Log.Info("application taken in", "application", a.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "intake")
 		http.Redirect(w, r, applicationURL(a.ID), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		if fe["person"] != "" {
 			person = 0 // back to finding the applicant, with the message
 		}
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{Form: f, Errors: fe}, person, 0)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }
 
@@ -237,7 +228,7 @@ func (h *pages) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *web.
 	hid, _ := strconv.ParseInt(r.PostFormValue("household"), 10, 64)
 	hh, err := h.reg.Household(ctx, rq.Write(), hid)
 	if err != nil {
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Place, rq.Audit.Entity, rq.Audit.ID = hh.Place(), "household", hh.ID
@@ -250,16 +241,15 @@ func (h *pages) intakeNewPerson(w http.ResponseWriter, r *http.Request, rq *web.
 		p.Residence = register.ResidenceRegistered
 	}
 	err = h.reg.CreatePerson(ctx, rq.Actor, rq.Write(), &p)
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		h.kit.Log.Info("person added at intake", "person", p.ID, "household", hh.ID, "user", rq.User.ID)
 		h.kit.SetFlash(w, "added")
 		http.Redirect(w, r, "/services/intake?"+url.Values{"person": {strconv.FormatInt(p.ID, 10)}}.Encode(), http.StatusSeeOther)
-	case errors.As(err, &fe):
+	case fe != nil:
 		h.renderIntake(w, r, rq, http.StatusUnprocessableEntity, intakeData{NewPerson: np, Errors: fe,
 			Form: intakeForm{Received: map[string]bool{}}}, 0, hh.ID)
 	default:
-		h.fail(w, r, rq, err)
+		h.kit.Fail(w, r, rq, err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/access"
-	"shequ/internal/register"
+	"shequ/internal/fault"
 	"shequ/internal/services"
 	"shequ/internal/web"
 )
@@ -235,8 +235,7 @@ func (h *pages) portalRate(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	err := h.svc.Rate(r.Context(), no, last4, score, r.PostFormValue("note"))
 	var se *services.StateError
-	var fe register.FieldErrors
-	switch {
+	switch fe := fault.FieldsOf(err); {
 	case err == nil:
 		d.Rated = true
 		h.kit.Log.Info("portal: application rated")
@@ -245,7 +244,7 @@ func (h *pages) portalRate(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusConflict
 	case errors.Is(err, services.ErrNoMatch):
 		d.RateErr = err.Error()
-	case errors.As(err, &fe):
+	case fe != nil:
 		d.RateErr = fe.Error()
 		status = http.StatusUnprocessableEntity
 	default:
