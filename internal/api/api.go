@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
-	"net"
 	"net/http"
 	"shequ/internal/web"
 	"strconv"
@@ -33,7 +32,6 @@ type Deps struct {
 	DB       *database.DB
 	Register *register.Store
 	Org      *orgtree.Store
-	Accounts *accounts.Store
 	Access   *access.Service
 	Events   *events.Store // events (their routes answer only when set)
 	Audit    *audit.Log
@@ -43,16 +41,19 @@ type Deps struct {
 	Exports  *exports.Service  // department exports and the feed's cursors
 }
 
-type handler struct{ Deps }
+type handler struct {
+	Deps
+	kit *web.Kit
+}
 
 // Routes registers the API on rt. Every route but the description needs a
 // bearer token and names its permission; records named in the path are
 // checked against the token's scope before the handler runs.
-func Routes(rt *web.Routes, d Deps) {
+func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	h := &handler{d}
+	h := &handler{Deps: d, kit: k}
 	rt.Handle("GET /api/v1/openapi.json", access.Rule{Public: true}, http.HandlerFunc(serveOpenAPI))
 	read := access.Rule{Perm: access.RegisterRead}
 	readObj := func(object string) access.Rule {
@@ -98,31 +99,12 @@ func paramOf(rule access.Rule) string {
 	return "id"
 }
 
-// caller is the authenticated user, their viewer and what the audit entry
-// of the request will say.
-type caller struct {
-	user   accounts.User
-	grant  int64 // the one grant the token is limited to, 0 for all
-	viewer *access.Viewer
-	actor  register.Actor
-	place  access.Place
-	entity string
-	id     int64
-	rows   int
-	detail string
-}
-
-// read is the scope in which the caller may see the register.
-func (c *caller) read() access.Scope { return c.viewer.Scope(access.RegisterRead) }
-
-// write is the scope in which the caller may change the register.
-func (c *caller) write() access.Scope { return c.viewer.Scope(access.RegisterWrite) }
-
-// auth registers a route that needs a bearer token: the token's user and
-// grants (or the one grant the token is limited to) make the viewer, the
-// rule decides, and the call is recorded in the audit log when the rule
-// says so or the method changes something.
-func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn func(http.ResponseWriter, *http.Request, *caller)) {
+// auth registers a route that needs a bearer token. The token's user and
+// grants (or the one grant the token is limited to) make the caller; then
+// the kit's Authorize applies the rule as for a page, and the call is
+// recorded in the audit log when the rule says so or the method changes
+// something. Exports are recorded after the data went out, with its rows.
+func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn web.HandlerFunc) {
 	rt.Handle(pattern, rule, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || secret == "" {
@@ -130,9 +112,9 @@ func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn func
 			writeError(w, http.StatusUnauthorized, "缺少 API 令牌(Authorization: Bearer …)", nil)
 			return
 		}
-		u, grant, err := h.Accounts.UserForToken(r.Context(), strings.TrimSpace(secret))
+		c, err := h.kit.TokenRequest(r.Context(), strings.TrimSpace(secret), "api")
 		if errors.Is(err, accounts.ErrBadToken) {
-			h.Audit.Record(audit.Entry{Addr: clientAddr(r), Action: audit.TokenUsed, Route: pattern, Status: http.StatusUnauthorized})
+			h.Audit.Record(audit.Entry{Addr: web.ClientAddr(r), Action: audit.TokenUsed, Route: pattern, Status: http.StatusUnauthorized})
 			w.Header().Set("WWW-Authenticate", `Bearer realm="shequ", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, accounts.ErrBadToken.Error(), nil)
 			return
@@ -141,77 +123,44 @@ func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn func
 			h.fail(w, r, 0, err)
 			return
 		}
-		v, err := h.Access.Viewer(r.Context(), u.ID, u.Name)
-		if err != nil {
-			h.fail(w, r, 0, err)
-			return
-		}
-		if grant != 0 {
-			v = v.Only(grant)
-		}
-		c := &caller{user: u, grant: grant, viewer: v, actor: register.Actor{UserID: u.ID, Name: u.Name, Source: "api"}}
-		c.place, c.id, err = h.Access.Authorize(r.Context(), v, rule, r.PathValue)
-		c.entity = rule.Object
-		switch {
-		case errors.Is(err, access.ErrForbidden):
-			h.record(r, c, pattern, audit.Denied, http.StatusForbidden)
+		switch status, err := h.kit.Authorize(r, pattern, rule, c); status {
+		case 0:
+		case http.StatusForbidden:
 			writeError(w, http.StatusForbidden, "令牌没有此项权限", nil)
 			return
-		case errors.Is(err, access.ErrBadID):
+		case http.StatusBadRequest:
 			h.fail(w, r, http.StatusBadRequest, fieldError(paramOf(rule), "id 应为正整数"))
 			return
-		case errors.Is(err, access.ErrNotFound):
-			if c.id != 0 {
-				h.record(r, c, pattern, audit.Denied, http.StatusNotFound)
-			}
+		case http.StatusNotFound:
 			writeError(w, http.StatusNotFound, "记录不存在", nil)
 			return
-		case err != nil:
+		default:
 			h.fail(w, r, 0, err)
 			return
 		}
 		sw := &web.StatusWriter{ResponseWriter: w}
 		fn(sw, r, c)
-		action := rule.Audit
-		if action == "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
-			action = audit.Change
-		}
-		if action != "" {
-			h.record(r, c, pattern, action, sw.Status)
+		if action := web.AuditAction(r, rule); action != "" {
+			h.kit.Record(r, c, pattern, action, sw.Status)
 		}
 	}))
 }
 
-func (h *handler) record(r *http.Request, c *caller, pattern, action string, status int) {
-	h.Audit.Record(audit.Entry{UserID: c.user.ID, UserName: c.user.Name, Addr: clientAddr(r), Action: action,
-		Entity: c.entity, EntityID: c.id, CommunityID: c.place.Community, Route: pattern, Status: status,
-		Rows: c.rows, Detail: c.detail})
-}
-
-// clientAddr is the address a request came from, without the port.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // within narrows the caller's read scope to the unit named by the org
 // parameter; a unit outside it is not found.
-func (h *handler) within(ctx context.Context, c *caller, param string) (access.Scope, int, error) {
+func (h *handler) within(ctx context.Context, c *web.Request, param string) (access.Scope, int, error) {
 	if param == "" {
-		return c.read(), 0, nil
+		return c.Read(), 0, nil
 	}
 	id, err := strconv.ParseInt(param, 10, 64)
 	if err != nil || id <= 0 {
 		return access.Scope{}, http.StatusBadRequest, fieldError("org", "org 应为组织单元的数字 id")
 	}
 	u, err := h.Org.Get(ctx, id)
-	if err != nil || !c.read().Contains(unitPlace(u)) {
+	if err != nil || !c.Read().Contains(unitPlace(u)) {
 		return access.Scope{}, http.StatusNotFound, fieldError("org", "组织单元不存在")
 	}
-	sc, err := h.Access.Narrow(ctx, c.read(), id)
+	sc, err := h.Access.Narrow(ctx, c.Read(), id)
 	if err != nil {
 		return access.Scope{}, http.StatusInternalServerError, err
 	}

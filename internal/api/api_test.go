@@ -104,7 +104,8 @@ func setup(t *testing.T, db *database.DB) *env {
 	e.audit = audit.New(db, log)
 	t.Cleanup(e.audit.Close)
 	rt := web.NewRoutes()
-	Routes(rt, Deps{DB: db, Register: reg, Org: org, Accounts: acc, Access: acs, Audit: e.audit, Log: log})
+	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: e.audit, Log: log})
+	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e
@@ -251,7 +252,7 @@ func TestAPI(t *testing.T) {
 // in openapi.json, or described without existing.
 func TestOpenAPICoversRoutes(t *testing.T) {
 	rt := web.NewRoutes()
-	Routes(rt, Deps{Reports: reports.New(nil, nil)}) // every route, none called
+	Routes(rt, web.NewKit(web.Config{}), Deps{Reports: reports.New(nil, nil)}) // every route, none called
 	var doc struct {
 		Paths map[string]map[string]any `json:"paths"`
 	}

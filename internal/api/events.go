@@ -58,17 +58,17 @@ type eventJSON struct {
 	Steps        []events.Step `json:"steps,omitempty"`
 }
 
-func (h *handler) eventView(r *http.Request, c *caller, e *events.Event, full bool) (eventJSON, error) {
+func (h *handler) eventView(r *http.Request, c *web.Request, e *events.Event, full bool) (eventJSON, error) {
 	cat, err := h.Events.Catalogue(r.Context())
 	if err != nil {
 		return eventJSON{}, err
 	}
 	cp := *e
-	cp.ReporterName, cp.ReporterPhone = events.Reporter(c.viewer, e)
+	cp.ReporterName, cp.ReporterPhone = events.Reporter(c.Viewer, e)
 	out := eventJSON{Event: &cp, CategoryName: cat.Name(e.Category), StatusName: events.StatusNames[e.Status],
 		Overdue: e.Overdue(h.Events.Now())}
 	if full {
-		out.Actions = h.Events.Allowed(r.Context(), c.viewer, e)
+		out.Actions = h.Events.Allowed(r.Context(), c.Viewer, e)
 		if out.Steps, err = h.Events.Steps(r.Context(), e); err != nil {
 			return out, err
 		}
@@ -76,7 +76,7 @@ func (h *handler) eventView(r *http.Request, c *caller, e *events.Event, full bo
 	return out, nil
 }
 
-func (h *handler) listEvents(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) listEvents(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	f := events.Filter{Category: q.Get("category"), Text: q.Get("q"), Open: q.Get("open") == "true",
 		Overdue: q.Get("overdue") == "true", Department: q.Get("department"), NewestFirst: q.Get("sort") == "new"}
@@ -117,7 +117,7 @@ func (h *handler) listEvents(w http.ResponseWriter, r *http.Request, c *caller) 
 			*p.dst = t
 		}
 	}
-	list, total, err := h.Events.List(r.Context(), c.viewer, f)
+	list, total, err := h.Events.List(r.Context(), c.Viewer, f)
 	if err != nil {
 		h.eventFail(w, r, err)
 		return
@@ -131,12 +131,12 @@ func (h *handler) listEvents(w http.ResponseWriter, r *http.Request, c *caller) 
 		}
 		out = append(out, v)
 	}
-	c.rows = len(out)
+	c.Audit.Rows = len(out)
 	writeJSON(w, http.StatusOK, map[string]any{"total": total, "events": out})
 }
 
-func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, c *caller) {
-	list, err := h.Events.Queue(r.Context(), c.viewer, 0, 200)
+func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, c *web.Request) {
+	list, err := h.Events.Queue(r.Context(), c.Viewer, 0, 200)
 	if err != nil {
 		h.eventFail(w, r, err)
 		return
@@ -217,7 +217,7 @@ func preparePhotos(in []photoBody) ([]events.Photo, error) {
 	return out, nil
 }
 
-func (h *handler) reportEvent(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) reportEvent(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	var b reportBody
 	if err := decodeWithPhotos(w, r, &b); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -231,7 +231,7 @@ func (h *handler) reportEvent(w http.ResponseWriter, r *http.Request, c *caller)
 	if b.Source == "" {
 		b.Source = events.SourceAPI
 	}
-	e, err := h.Events.Report(r.Context(), c.viewer, events.Report{OrgID: b.OrgID, Category: b.Category, Urgency: b.Urgency,
+	e, err := h.Events.Report(r.Context(), c.Viewer, events.Report{OrgID: b.OrgID, Category: b.Category, Urgency: b.Urgency,
 		Title: b.Title, Description: b.Description, Address: b.Address, Lat: b.Lat, Lon: b.Lon, SubjectKind: b.SubjectKind,
 		SubjectID: b.SubjectID, Source: b.Source, ExternalRef: b.ExternalRef, ReporterName: b.ReporterName,
 		ReporterPhone: b.ReporterPhone, Anonymous: b.Anonymous, Level: b.Level, Photos: photos})
@@ -239,7 +239,7 @@ func (h *handler) reportEvent(w http.ResponseWriter, r *http.Request, c *caller)
 		h.eventFail(w, r, err)
 		return
 	}
-	c.entity, c.id, c.place = "event", e.ID, e.Place()
+	c.Audit.Entity, c.Audit.ID, c.Place = "event", e.ID, e.Place()
 	v, err := h.eventView(r, c, e, false)
 	if err != nil {
 		h.eventFail(w, r, err)
@@ -248,8 +248,8 @@ func (h *handler) reportEvent(w http.ResponseWriter, r *http.Request, c *caller)
 	writeJSON(w, http.StatusCreated, v)
 }
 
-func (h *handler) getEvent(w http.ResponseWriter, r *http.Request, c *caller) {
-	e, err := h.Events.Get(r.Context(), c.viewer, c.id)
+func (h *handler) getEvent(w http.ResponseWriter, r *http.Request, c *web.Request) {
+	e, err := h.Events.Get(r.Context(), c.Viewer, c.Audit.ID)
 	if err != nil {
 		h.eventFail(w, r, err)
 		return
@@ -259,7 +259,7 @@ func (h *handler) getEvent(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.eventFail(w, r, err)
 		return
 	}
-	if m, err := h.Events.Mediation(r.Context(), c.viewer, e); err == nil && m != nil {
+	if m, err := h.Events.Mediation(r.Context(), c.Viewer, e); err == nil && m != nil {
 		writeJSON(w, http.StatusOK, map[string]any{"event": v, "mediation": m})
 		return
 	}
@@ -285,7 +285,7 @@ type actionBody struct {
 	Photos     []photoBody `json:"photos"`
 }
 
-func (h *handler) actOnEvent(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) actOnEvent(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	var b actionBody
 	if err := decodeWithPhotos(w, r, &b); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -296,7 +296,7 @@ func (h *handler) actOnEvent(w http.ResponseWriter, r *http.Request, c *caller) 
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
-	e, err := h.Events.Act(r.Context(), c.viewer, c.id, events.Action{Name: b.Action, Version: b.Version, Note: b.Note,
+	e, err := h.Events.Act(r.Context(), c.Viewer, c.Audit.ID, events.Action{Name: b.Action, Version: b.Version, Note: b.Note,
 		PublicNote: b.PublicNote, Route: b.Route, Department: b.Department, Category: b.Category, Urgency: b.Urgency,
 		OrgID: b.OrgID, Address: b.Address, MergeInto: b.MergeInto, Rating: b.Rating, Comment: b.Comment, Grade: b.Grade,
 		Photos: photos})
@@ -304,7 +304,7 @@ func (h *handler) actOnEvent(w http.ResponseWriter, r *http.Request, c *caller) 
 		h.eventFail(w, r, err)
 		return
 	}
-	c.detail = b.Action
+	c.Audit.Detail = b.Action
 	v, err := h.eventView(r, c, e, true)
 	if err != nil {
 		h.eventFail(w, r, err)
@@ -313,7 +313,7 @@ func (h *handler) actOnEvent(w http.ResponseWriter, r *http.Request, c *caller) 
 	writeJSON(w, http.StatusOK, map[string]any{"event": v})
 }
 
-func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	kq := events.KPIQuery{By: q.Get("by")}
 	switch kq.By {
@@ -346,7 +346,7 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 		kq.Unit = id
 	}
-	rows, err := h.Events.KPIs(r.Context(), c.viewer, kq)
+	rows, err := h.Events.KPIs(r.Context(), c.Viewer, kq)
 	if err != nil {
 		h.eventFail(w, r, err)
 		return
@@ -366,7 +366,7 @@ func (h *handler) eventKPI(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"rows": out})
 }
 
-func (h *handler) eventCounts(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) eventCounts(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	cq := events.CountQuery{Where: map[string]string{}}
 	if by := q.Get("by"); by != "" {
@@ -391,7 +391,7 @@ func (h *handler) eventCounts(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 		cq.Unit = id
 	}
-	rows, err := h.Events.Counts(r.Context(), c.viewer.Scope(events.PermRead), cq)
+	rows, err := h.Events.Counts(r.Context(), c.Viewer.Scope(events.PermRead), cq)
 	if err != nil {
 		h.eventFail(w, r, err)
 		return
@@ -399,7 +399,7 @@ func (h *handler) eventCounts(w http.ResponseWriter, r *http.Request, c *caller)
 	writeJSON(w, http.StatusOK, map[string]any{"by": cq.By, "rows": rows})
 }
 
-func (h *handler) eventCategories(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) eventCategories(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	cat, err := h.Events.Catalogue(r.Context())
 	if err != nil {
 		h.eventFail(w, r, err)
@@ -420,7 +420,7 @@ func (h *handler) eventCategories(w http.ResponseWriter, r *http.Request, c *cal
 	writeJSON(w, http.StatusOK, map[string]any{"categories": out})
 }
 
-func (h *handler) calendar(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) calendar(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	cal, err := h.Events.Calendar(r.Context())
 	if err != nil {
 		h.fail(w, r, 0, err)

@@ -46,7 +46,9 @@ func TestEventsAPI(t *testing.T) {
 		aud := audit.New(db, log)
 		t.Cleanup(aud.Close)
 		rt := web.NewRoutes()
-		Routes(rt, Deps{DB: db, Register: register.NewStore(db), Org: orgtree.NewStore(db), Accounts: acc, Access: acs,
+		org := orgtree.NewStore(db)
+		kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Log: log})
+		Routes(rt, kit, Deps{DB: db, Register: register.NewStore(db), Org: org, Access: acs,
 			Events: ev, Audit: aud, Log: log})
 		srv := httptest.NewServer(rt)
 		t.Cleanup(srv.Close)

@@ -27,7 +27,7 @@ func (h *handler) exportRoutes(rt *web.Routes) {
 
 // feed returns the changes since the cursor this token (its user and
 // grant) last confirmed; ack confirms the cursor of an earlier answer.
-func (h *handler) feed(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) feed(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	var ack *int64
 	if v := q.Get("ack"); v != "" {
@@ -43,22 +43,22 @@ func (h *handler) feed(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	cs, cursor, err := h.Exports.Pull(r.Context(), exports.Subscriber{UserID: c.user.ID, GrantID: c.grant}, c.read(), ack, limit)
+	cs, cursor, err := h.Exports.Pull(r.Context(), exports.Subscriber{UserID: c.User.ID, GrantID: c.Grant}, c.Read(), ack, limit)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
-	c.rows, c.detail = len(cs), "feed cursor="+strconv.FormatInt(cursor, 10)
+	c.Audit.Rows, c.Audit.Detail = len(cs), "feed cursor="+strconv.FormatInt(cursor, 10)
 	writeJSON(w, http.StatusOK, map[string]any{"changes": nonNil(cs), "cursor": cursor})
 }
 
 // templatesFor are the templates a caller may use: its departments'; all
 // for a caller of the whole tree.
-func (h *handler) templatesFor(r *http.Request, c *caller) ([]*exports.Template, error) {
-	return h.Exports.Templates(r.Context(), exports.Departments(c.viewer))
+func (h *handler) templatesFor(r *http.Request, c *web.Request) ([]*exports.Template, error) {
+	return h.Exports.Templates(r.Context(), exports.Departments(c.Viewer))
 }
 
-func (h *handler) exportTemplates(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) exportTemplates(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	ts, err := h.templatesFor(r, c)
 	if err != nil {
 		h.fail(w, r, 0, err)
@@ -69,7 +69,7 @@ func (h *handler) exportTemplates(w http.ResponseWriter, r *http.Request, c *cal
 
 // exportDownload fills a template for the caller's scope; the download is
 // audited with its row count before it is sent.
-func (h *handler) exportDownload(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) exportDownload(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := strconv.ParseInt(r.PathValue("template"), 10, 64)
 	if err != nil || id <= 0 {
 		h.fail(w, r, http.StatusBadRequest, fieldError("template", "template 应为模板 id"))
@@ -90,7 +90,7 @@ func (h *handler) exportDownload(w http.ResponseWriter, r *http.Request, c *call
 		writeError(w, http.StatusNotFound, "导出模板不存在", nil)
 		return
 	}
-	sc, _ := exports.ScopeFor(c.viewer, t.Department)
+	sc, _ := exports.ScopeFor(c.Viewer, t.Department)
 	format := r.URL.Query().Get("format")
 	if format == "" {
 		format = "csv"
@@ -99,14 +99,14 @@ func (h *handler) exportDownload(w http.ResponseWriter, r *http.Request, c *call
 		h.fail(w, r, http.StatusBadRequest, fieldError("format", "format 应为 csv 或 xlsx"))
 		return
 	}
-	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: c.user.ID, UserName: c.user.Name,
-		Addr: clientAddr(r), Route: "GET /api/v1/exports/{template}", Status: http.StatusOK}, sc, t, format)
+	f, n, err := h.Exports.Download(r.Context(), h.Audit, audit.Entry{UserID: c.User.ID, UserName: c.User.Name,
+		Addr: web.ClientAddr(r), Route: "GET /api/v1/exports/{template}", Status: http.StatusOK}, sc, t, format)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
 	defer f.Close()
-	c.rows = n
+	c.Audit.Rows = n
 	w.Header().Set("Content-Type", sheets.ContentType(format))
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"export.%s\"; filename*=UTF-8''%s",
 		format, url.PathEscape(t.Name+"."+format)))

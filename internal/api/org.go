@@ -5,11 +5,12 @@ import (
 	"strconv"
 
 	"shequ/internal/orgtree"
+	"shequ/internal/web"
 )
 
 // unitVisible loads the {id} unit; the route's rule has checked that it
 // lies in the caller's scope.
-func (h *handler) unitVisible(w http.ResponseWriter, r *http.Request, c *caller) (orgtree.Unit, bool) {
+func (h *handler) unitVisible(w http.ResponseWriter, r *http.Request, c *web.Request) (orgtree.Unit, bool) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -23,7 +24,7 @@ func (h *handler) unitVisible(w http.ResponseWriter, r *http.Request, c *caller)
 	return u, true
 }
 
-func (h *handler) orgLevels(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) orgLevels(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	ls, err := h.Org.Levels(r.Context())
 	if err != nil {
 		h.fail(w, r, 0, err)
@@ -34,10 +35,10 @@ func (h *handler) orgLevels(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // orgUnits lists the caller's top units: the roots, or the units of their
 // grants.
-func (h *handler) orgUnits(w http.ResponseWriter, r *http.Request, c *caller) {
-	if !c.read().Whole() {
+func (h *handler) orgUnits(w http.ResponseWriter, r *http.Request, c *web.Request) {
+	if !c.Read().Whole() {
 		var us []orgtree.Unit
-		for _, id := range c.read().Units() {
+		for _, id := range c.Read().Units() {
 			u, err := h.Org.Get(r.Context(), id)
 			if err != nil {
 				h.fail(w, r, 0, err)
@@ -56,7 +57,7 @@ func (h *handler) orgUnits(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"units": nonNil(us)})
 }
 
-func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	u, ok := h.unitVisible(w, r, c)
 	if !ok {
 		return
@@ -74,7 +75,7 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"unit": u, "path": path, "descendants": counts})
 }
 
-func (h *handler) orgChildren(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) orgChildren(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	u, ok := h.unitVisible(w, r, c)
 	if !ok {
 		return
@@ -88,7 +89,7 @@ func (h *handler) orgChildren(w http.ResponseWriter, r *http.Request, c *caller)
 }
 
 // orgSubtree lists the units below one, optionally of one level, a page at a time.
-func (h *handler) orgSubtree(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) orgSubtree(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	u, ok := h.unitVisible(w, r, c)
 	if !ok {
 		return
@@ -113,7 +114,7 @@ func (h *handler) orgSubtree(w http.ResponseWriter, r *http.Request, c *caller) 
 	writeJSON(w, http.StatusOK, map[string]any{"root": u.ID, "count": len(us), "units": nonNil(us)})
 }
 
-func (h *handler) orgStaff(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) orgStaff(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	u, ok := h.unitVisible(w, r, c)
 	if !ok {
 		return
@@ -126,7 +127,7 @@ func (h *handler) orgStaff(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"staff": nonNil(st)})
 }
 
-func (h *handler) stats(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) stats(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	scope, status, err := h.within(r.Context(), c, r.URL.Query().Get("org"))
 	if err != nil {
 		h.fail(w, r, status, err)

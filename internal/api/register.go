@@ -5,9 +5,10 @@ import (
 	"strconv"
 
 	"shequ/internal/register"
+	"shequ/internal/web"
 )
 
-func (h *handler) searchPersons(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) searchPersons(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	scope, status, err := h.within(r.Context(), c, q.Get("org"))
 	if err != nil {
@@ -38,14 +39,14 @@ func (h *handler) searchPersons(w http.ResponseWriter, r *http.Request, c *calle
 	writeJSON(w, http.StatusOK, map[string]any{"persons": nonNil(ps), "more": more})
 }
 
-func (h *handler) person(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) person(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
 	if asOf := r.URL.Query().Get("as_of"); asOf != "" {
-		p, found, err := h.Register.PersonAsOf(r.Context(), c.read(), id, asOf)
+		p, found, err := h.Register.PersonAsOf(r.Context(), c.Read(), id, asOf)
 		if err != nil {
 			h.fail(w, r, http.StatusBadRequest, err)
 			return
@@ -57,12 +58,12 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, c *caller) {
 		writeJSON(w, http.StatusOK, map[string]any{"person": p, "as_of": asOf})
 		return
 	}
-	p, err := h.Register.Person(r.Context(), c.read(), id)
+	p, err := h.Register.Person(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	tags, err := h.Register.TagsOf(r.Context(), c.read(), p, "")
+	tags, err := h.Register.TagsOf(r.Context(), c.Read(), p, "")
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -70,21 +71,21 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"person": p, "tags": nonNil(tags)})
 }
 
-func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	var p register.Person
 	if err := decode(r, &p); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
 	p.ID, p.Version = 0, 0
-	if err := h.Register.CreatePerson(r.Context(), c.actor, c.write(), &p); err != nil {
+	if err := h.Register.CreatePerson(r.Context(), c.Actor, c.Write(), &p); err != nil {
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"person": p})
 }
 
-func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -100,26 +101,26 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, c *caller
 		return
 	}
 	p.ID = id
-	if err := h.Register.UpdatePerson(r.Context(), c.actor, c.write(), &p); err != nil {
+	if err := h.Register.UpdatePerson(r.Context(), c.Actor, c.Write(), &p); err != nil {
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
 	// Answer with the person as the caller may see them, not as sent.
-	if p, err = h.Register.Person(r.Context(), c.read(), id); err != nil {
+	if p, err = h.Register.Person(r.Context(), c.Read(), id); err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"person": p})
 }
 
-func (h *handler) history(entity string) func(http.ResponseWriter, *http.Request, *caller) {
-	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) history(entity string) func(http.ResponseWriter, *http.Request, *web.Request) {
+	return func(w http.ResponseWriter, r *http.Request, c *web.Request) {
 		id, err := pathID(r)
 		if err != nil {
 			h.fail(w, r, http.StatusBadRequest, err)
 			return
 		}
-		cs, err := h.Register.History(r.Context(), c.read().Fields(c.place), entity, id)
+		cs, err := h.Register.History(r.Context(), c.Read().Fields(c.Place), entity, id)
 		if err != nil {
 			h.fail(w, r, 0, err)
 			return
@@ -128,7 +129,7 @@ func (h *handler) history(entity string) func(http.ResponseWriter, *http.Request
 	}
 }
 
-func (h *handler) searchHouseholds(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) searchHouseholds(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	scope, status, err := h.within(r.Context(), c, q.Get("org"))
 	if err != nil {
@@ -155,18 +156,18 @@ func (h *handler) searchHouseholds(w http.ResponseWriter, r *http.Request, c *ca
 	writeJSON(w, http.StatusOK, map[string]any{"households": nonNil(hs), "more": more})
 }
 
-func (h *handler) household(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) household(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	hh, err := h.Register.Household(r.Context(), c.read(), id)
+	hh, err := h.Register.Household(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	members, err := h.Register.Members(r.Context(), c.read(), hh)
+	members, err := h.Register.Members(r.Context(), c.Read(), hh)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -174,7 +175,7 @@ func (h *handler) household(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"household": hh, "members": nonNil(members)})
 }
 
-func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
@@ -190,34 +191,34 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, c *cal
 		return
 	}
 	hh.ID = id
-	if err := h.Register.UpdateHousehold(r.Context(), c.actor, c.write(), &hh); err != nil {
+	if err := h.Register.UpdateHousehold(r.Context(), c.Actor, c.Write(), &hh); err != nil {
 		h.fail(w, r, http.StatusUnprocessableEntity, err)
 		return
 	}
-	if hh, err = h.Register.Household(r.Context(), c.read(), id); err != nil {
+	if hh, err = h.Register.Household(r.Context(), c.Read(), id); err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"household": hh})
 }
 
-func (h *handler) house(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) house(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	hs, err := h.Register.House(r.Context(), c.read(), id)
+	hs, err := h.Register.House(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	households, err := h.Register.HouseholdsOfHouse(r.Context(), c.read(), hs)
+	households, err := h.Register.HouseholdsOfHouse(r.Context(), c.Read(), hs)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
-	rentals, err := h.Register.RentalsOfHouse(r.Context(), c.read(), hs)
+	rentals, err := h.Register.RentalsOfHouse(r.Context(), c.Read(), hs)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -225,18 +226,18 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"house": hs, "households": nonNil(households), "rentals": nonNil(rentals)})
 }
 
-func (h *handler) building(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) building(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	b, err := h.Register.Building(r.Context(), c.read(), id)
+	b, err := h.Register.Building(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	houses, err := h.Register.HousesOfBuilding(r.Context(), c.read(), id)
+	houses, err := h.Register.HousesOfBuilding(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -244,7 +245,7 @@ func (h *handler) building(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, map[string]any{"building": b, "houses": nonNil(houses)})
 }
 
-func (h *handler) searchOrganisations(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) searchOrganisations(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	scope, status, err := h.within(r.Context(), c, q.Get("org"))
 	if err != nil {
@@ -265,18 +266,18 @@ func (h *handler) searchOrganisations(w http.ResponseWriter, r *http.Request, c 
 	writeJSON(w, http.StatusOK, map[string]any{"organisations": nonNil(os), "more": more})
 }
 
-func (h *handler) organisation(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) organisation(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, err := pathID(r)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
-	o, err := h.Register.Organisation(r.Context(), c.read(), id)
+	o, err := h.Register.Organisation(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, http.StatusNotFound, err)
 		return
 	}
-	employees, err := h.Register.Employees(r.Context(), c.read(), id)
+	employees, err := h.Register.Employees(r.Context(), c.Read(), id)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -285,7 +286,7 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, c *caller
 }
 
 // changes is the change feed: subscribers pass the last id they processed.
-func (h *handler) changes(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) changes(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	var since int64
 	if v := q.Get("since"); v != "" {
@@ -311,12 +312,12 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request, c *caller) {
 		h.fail(w, r, 0, err)
 		return
 	}
-	c.rows, c.detail = len(cs), "since="+strconv.FormatInt(since, 10)
+	c.Audit.Rows, c.Audit.Detail = len(cs), "since="+strconv.FormatInt(since, 10)
 	writeJSON(w, http.StatusOK, map[string]any{"changes": nonNil(cs), "next_since": next})
 }
 
 // asOf reads the register as it stood at the end of a past date.
-func (h *handler) asOf(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) asOf(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	if q.Get("date") == "" {
 		h.fail(w, r, http.StatusBadRequest, fieldError("date", "请提供 date=YYYY-MM-DD"))
@@ -354,7 +355,7 @@ func (h *handler) asOf(w http.ResponseWriter, r *http.Request, c *caller) {
 	if len(rows) > 0 {
 		last = rows[len(rows)-1].ID
 	}
-	c.rows, c.detail = len(rows), entity+"@"+q.Get("date")
+	c.Audit.Rows, c.Audit.Detail = len(rows), entity+"@"+q.Get("date")
 	writeJSON(w, http.StatusOK, map[string]any{"date": q.Get("date"), "entity": entity, "rows": nonNil(rows), "next_after": last})
 }
 

@@ -42,7 +42,7 @@ type templateJSON struct {
 	Manual        int    `json:"manual"`
 }
 
-func (h *handler) reportTemplates(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) reportTemplates(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	ctx := r.Context()
 	ts, err := h.Reports.Templates(ctx)
 	if err != nil {
@@ -89,7 +89,7 @@ func (h *handler) reportArgs(w http.ResponseWriter, r *http.Request) (string, in
 
 // departments is the item filter of the caller at the unit (see the web's
 // departmentsFor): nil for every item.
-func departments(c *caller) []string { return reports.DepartmentsAt(c.viewer, c.place) }
+func departments(c *web.Request) []string { return reports.DepartmentsAt(c.Viewer, c.Place) }
 
 type itemJSON struct {
 	Code       string   `json:"code"`
@@ -105,7 +105,7 @@ type itemJSON struct {
 	Changed    bool     `json:"changed_since_signoff,omitempty"`
 }
 
-func (h *handler) report(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) report(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	t, p, ok := h.reportArgs(w, r)
 	if !ok {
 		return
@@ -147,7 +147,7 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request, c *caller) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	ctx := r.Context()
 	t, p, ok := h.reportArgs(w, r)
 	if !ok {
@@ -164,7 +164,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, c *caller
 		h.fail(w, r, 0, err)
 		return
 	}
-	item, err := h.Reports.LedgerItem(c.viewer, c.place, tpl, code)
+	item, err := h.Reports.LedgerItem(c.Viewer, c.Place, tpl, code)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -174,7 +174,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, c *caller
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	l, err := h.Reports.Ledger(ctx, c.read(), code, id, p.Of(item.Frequency), max(offset, 0), limit)
+	l, err := h.Reports.Ledger(ctx, c.Read(), code, id, p.Of(item.Frequency), max(offset, 0), limit)
 	if errors.Is(err, reports.ErrNoLedger) {
 		h.fail(w, r, http.StatusNotFound, fieldError("item", err.Error()))
 		return
@@ -191,7 +191,7 @@ func (h *handler) reportLedger(w http.ResponseWriter, r *http.Request, c *caller
 	for _, row := range l.Rows {
 		rows = append(rows, row.Cells)
 	}
-	c.rows, c.detail = len(rows), "report ledger "+code
+	c.Audit.Rows, c.Audit.Detail = len(rows), "report ledger "+code
 	writeJSON(w, http.StatusOK, map[string]any{"item": code, "entity": l.Entity.Name, "value": l.Value, "total": l.Total,
 		"hidden": l.Hidden, "offset": l.Offset, "columns": cols, "rows": rows})
 }

@@ -22,8 +22,8 @@ func (h *handler) servicesRoutes(rt *web.Routes) {
 	read := access.Rule{Perm: services.PermRead}
 	// Without a service hall (tests of the register's API) the routes are
 	// described and routed but answer 404.
-	hall := func(fn func(http.ResponseWriter, *http.Request, *caller)) func(http.ResponseWriter, *http.Request, *caller) {
-		return func(w http.ResponseWriter, r *http.Request, c *caller) {
+	hall := func(fn func(http.ResponseWriter, *http.Request, *web.Request)) func(http.ResponseWriter, *http.Request, *web.Request) {
+		return func(w http.ResponseWriter, r *http.Request, c *web.Request) {
 			if h.Services == nil {
 				writeError(w, http.StatusNotFound, "服务大厅未启用", nil)
 				return
@@ -38,7 +38,7 @@ func (h *handler) servicesRoutes(rt *web.Routes) {
 	h.auth(rt, "GET /api/v1/services/stats", read, hall(h.serviceStats))
 }
 
-func (h *handler) serviceItems(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) serviceItems(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	items, err := h.Services.Items(r.Context(), false)
 	if err != nil {
 		h.fail(w, r, 0, err)
@@ -50,7 +50,7 @@ func (h *handler) serviceItems(w http.ResponseWriter, r *http.Request, c *caller
 var apiQueues = map[string]bool{"": true, services.QueueWindow: true, services.LevelCommunity: true,
 	services.LevelStreet: true, services.LevelDistrict: true, services.QueueDone: true}
 
-func (h *handler) serviceApplications(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) serviceApplications(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
 	f := services.Filter{Queue: q.Get("queue"), Overdue: q.Get("overdue") == "true" || q.Get("overdue") == "1"}
 	if !apiQueues[f.Queue] {
@@ -69,18 +69,18 @@ func (h *handler) serviceApplications(w http.ResponseWriter, r *http.Request, c 
 		h.fail(w, r, http.StatusBadRequest, fieldError("limit", "limit 应为 1–500"))
 		return
 	}
-	as, more, err := h.Services.List(r.Context(), c.viewer.Scope(services.PermRead), f)
+	as, more, err := h.Services.List(r.Context(), c.Viewer.Scope(services.PermRead), f)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
-	c.rows, c.detail = len(as), "applications: "+f.Queue
+	c.Audit.Rows, c.Audit.Detail = len(as), "applications: "+f.Queue
 	writeJSON(w, http.StatusOK, map[string]any{"applications": nonNil(as), "more": more})
 }
 
-func (h *handler) serviceApplication(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) serviceApplication(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	id, _ := pathID(r)
-	a, err := h.Services.Application(r.Context(), c.viewer.Scope(services.PermRead), id)
+	a, err := h.Services.Application(r.Context(), c.Viewer.Scope(services.PermRead), id)
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
@@ -93,7 +93,7 @@ func (h *handler) serviceApplication(w http.ResponseWriter, r *http.Request, c *
 	writeJSON(w, http.StatusOK, map[string]any{"application": a, "steps": nonNil(steps)})
 }
 
-func (h *handler) serviceStats(w http.ResponseWriter, r *http.Request, c *caller) {
+func (h *handler) serviceStats(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	from, to := strings.TrimSpace(r.URL.Query().Get("from")), strings.TrimSpace(r.URL.Query().Get("to"))
 	for name, v := range map[string]string{"from": from, "to": to} {
 		if _, err := time.Parse(database.DateLayout, v); v != "" && err != nil {
@@ -101,7 +101,7 @@ func (h *handler) serviceStats(w http.ResponseWriter, r *http.Request, c *caller
 			return
 		}
 	}
-	scope := c.viewer.Scope(services.PermRead)
+	scope := c.Viewer.Scope(services.PermRead)
 	items, err := h.Services.Stats(r.Context(), scope, from, to)
 	if err != nil {
 		h.fail(w, r, 0, err)

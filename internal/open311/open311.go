@@ -55,27 +55,28 @@ import (
 
 // Deps are what the Open311 endpoint needs.
 type Deps struct {
-	Events   *events.Store
-	Accounts *accounts.Store
-	Access   *access.Service
-	Org      *orgtree.Store
-	Audit    *audit.Log
-	Log      *slog.Logger
+	Events *events.Store
+	Org    *orgtree.Store
+	Audit  *audit.Log
+	Log    *slog.Logger
 	// BaseURL is the site's public address, for media_url and discovery
 	// (the request's own host when empty).
 	BaseURL string
 }
 
-type handler struct{ Deps }
+type handler struct {
+	Deps
+	kit *web.Kit
+}
 
 // Routes registers /open311/v2 on rt. The routes are public: creating
 // requests checks the api_key itself, as the specification puts it in the
 // request.
-func Routes(rt *web.Routes, d Deps) {
+func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	h := &handler{d}
+	h := &handler{Deps: d, kit: k}
 	public := access.Rule{Public: true}
 	rt.Handle("GET /open311/v2/{file}", public, http.HandlerFunc(h.top))
 	rt.Handle("POST /open311/v2/{file}", public, http.HandlerFunc(h.create))
@@ -202,25 +203,18 @@ func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
 	write(w, format, http.StatusOK, "", serviceDefinition{ServiceCode: code, Attributes: []attribute{urgencyAttribute}})
 }
 
-// caller resolves an api_key into the viewer of its account; nil with no
-// key.
+// caller resolves an api_key into the viewer of its account, as the API
+// resolves a bearer token; nil with no key.
 func (h *handler) caller(r *http.Request) (*access.Viewer, accounts.User, error) {
 	key := strings.TrimSpace(r.FormValue("api_key"))
 	if key == "" {
 		return nil, accounts.User{}, nil
 	}
-	u, grant, err := h.Accounts.UserForToken(r.Context(), key)
+	rq, err := h.kit.TokenRequest(r.Context(), key, "open311")
 	if err != nil {
-		return nil, u, err
+		return nil, accounts.User{}, err
 	}
-	v, err := h.Access.Viewer(r.Context(), u.ID, u.Name)
-	if err != nil {
-		return nil, u, err
-	}
-	if grant != 0 {
-		v = v.Only(grant)
-	}
-	return v, u, nil
+	return rq.Viewer, rq.User, nil
 }
 
 func (h *handler) create(w http.ResponseWriter, r *http.Request) {
@@ -243,7 +237,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 	v, u, err := h.caller(r)
 	switch {
 	case errors.Is(err, accounts.ErrBadToken):
-		h.Audit.Record(audit.Entry{Addr: clientAddr(r), Action: audit.TokenUsed, Route: "POST /open311/v2/requests", Status: http.StatusForbidden})
+		h.Audit.Record(audit.Entry{Addr: web.ClientAddr(r), Action: audit.TokenUsed, Route: "POST /open311/v2/requests", Status: http.StatusForbidden})
 		writeErrors(w, format, http.StatusForbidden, "api_key 无效或已吊销")
 		return
 	case err != nil:
@@ -253,7 +247,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, format, http.StatusForbidden, "创建请求需要 api_key")
 		return
 	case !v.Can(events.PermReport):
-		h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: clientAddr(r), Action: audit.Denied,
+		h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: web.ClientAddr(r), Action: audit.Denied,
 			Route: "POST /open311/v2/requests", Status: http.StatusForbidden})
 		writeErrors(w, format, http.StatusForbidden, "该 api_key 不能上报事件")
 		return
@@ -318,7 +312,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, format, err)
 		return
 	}
-	h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: clientAddr(r), Action: audit.Change, Entity: "event",
+	h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: web.ClientAddr(r), Action: audit.Change, Entity: "event",
 		EntityID: e.ID, CommunityID: e.CommunityID, Route: "POST /open311/v2/requests", Status: http.StatusCreated})
 	h.Log.Info("open311 request", "event", e.ID, "user", u.ID)
 	notice := "已收到,将于 " + e.DueAt.In(workdays.Shanghai).Format("2006-01-02 15:04") + " 前受理"
@@ -659,12 +653,4 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, format string, er
 	default:
 		writeErrors(w, format, status, fault.Message(err))
 	}
-}
-
-func clientAddr(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
 }
