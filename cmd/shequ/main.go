@@ -31,6 +31,8 @@ const usage = `shequ — 社区治理与便民服务平台
   shequ events  categories|scan|outbox [--db …]                           事件分类、督办扫描、通知发件箱
   shequ report  [--db …] --org 单元 [--period 2026-10] [--template 编码] [-o 文件.xlsx|pdf|csv]  计算报表
   shequ bench   [--db …] [--persons N] [--only events|reports]            性能测量(每行一个 JSON)
+  shequ backup  [--db …] --out 文件                                       在线备份(服务运行时也可)
+  shequ restore [--db …] [--force] 文件                                   从备份恢复到空数据库
 
 --db 默认为 ./shequ.db(SQLite);以 postgres:// 开头时使用 PostgreSQL。
 环境变量 SHEQU_NODE=0…30 指定本进程的 id 节点号(默认打开数据库时自动租用)。
@@ -97,6 +99,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return eventsCmd(ctx, rest, stdout, stderr)
 	case "report":
 		return reportCmd(ctx, rest, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, rest, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -203,7 +203,7 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	}
 	restore = func(context.Context) error { return nil }
 	if loadErr == nil {
-		loadErr = loadServices(ctx, db, opt)
+		loadErr = loadServices(ctx, db, opt, &sum)
 	}
 	if loadErr == nil {
 		loadErr = events.LoadDemo(ctx, db, opt.Seed, opt.Today) // events in every stage, in the first communities

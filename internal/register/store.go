@@ -21,3 +21,12 @@ func NewStore(db *database.DB) *Store {
 
 // DB returns the database the store works on.
 func (s *Store) DB() *database.DB { return s.db }
+
+// WithClock returns a store on the same database that dates its change
+// events by now: a capability replaying past days (the service hall's demo
+// cases) records what they changed in the register on those days.
+func (s *Store) WithClock(now func() time.Time) *Store {
+	c := *s
+	c.now = now
+	return &c
+}

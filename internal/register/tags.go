@@ -67,6 +67,13 @@ func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate
 
 // AddTag gives a person a tag from a date (and, optionally, to a date).
 func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *Tag) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error { return s.AddTagTx(ctx, tx, actor, scope, t) })
+}
+
+// AddTagTx is AddTag inside the caller's transaction, for a change of
+// another capability that gives the tag with it (the service hall's
+// approval): both are saved or neither.
+func (s *Store) AddTagTx(ctx context.Context, tx *sql.Tx, actor Actor, scope access.Scope, t *Tag) error {
 	fe := fault.Fields{}
 	t.StartedOn = checkDate(fe, "started_on", t.StartedOn, true)
 	t.EndedOn = checkDate(fe, "ended_on", t.EndedOn, false)
@@ -81,90 +88,91 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 		return err
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.personTx(ctx, tx, scope, t.PersonID)
-		if err != nil {
-			return err
-		}
-		var sens int
-		err = tx.QueryRowContext(ctx, `SELECT name, sensitive FROM tag_kinds WHERE code = $1`, t.Tag).Scan(&t.Name, &sens)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fault.Fields{"tag": "未知的标签"}
-		}
-		if err != nil {
-			return err
-		}
-		t.Sensitive = sens != 0
-		if !scope.Fields(p.Place()).CanEditTag(t.Tag) {
-			return fault.Fields{"tag": "您无权登记此类标签"}
-		}
-		var open int
-		tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE community_id = $1 AND person_id = $2 AND tag = $3
-			AND (ended_on IS NULL OR ended_on >= $4) AND started_on <= $5`,
-			p.CommunityID, p.ID, t.Tag, t.StartedOn, orMax(t.EndedOn)).Scan(&open)
-		if open > 0 {
-			return fault.Fields{"started_on": "该人员在这段时间已有此标签"}
-		}
-		t.CommunityID = p.CommunityID
-		if t.ID == 0 {
-			t.ID = database.NewID()
-		}
-		t.Version = 1
-		ts := database.FormatTime(now)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (community_id, id, person_id, tag, started_on, ended_on,
-			note, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
-			t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, ts); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "create", 1, nil, t)
-	})
+	p, err := s.personTx(ctx, tx, scope, t.PersonID)
+	if err != nil {
+		return err
+	}
+	var sens int
+	err = tx.QueryRowContext(ctx, `SELECT name, sensitive FROM tag_kinds WHERE code = $1`, t.Tag).Scan(&t.Name, &sens)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Fields{"tag": "未知的标签"}
+	}
+	if err != nil {
+		return err
+	}
+	t.Sensitive = sens != 0
+	if !scope.Fields(p.Place()).CanEditTag(t.Tag) {
+		return fault.Fields{"tag": "您无权登记此类标签"}
+	}
+	var open int
+	tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE community_id = $1 AND person_id = $2 AND tag = $3
+		AND (ended_on IS NULL OR ended_on >= $4) AND started_on <= $5`,
+		p.CommunityID, p.ID, t.Tag, t.StartedOn, orMax(t.EndedOn)).Scan(&open)
+	if open > 0 {
+		return fault.Fields{"started_on": "该人员在这段时间已有此标签"}
+	}
+	t.CommunityID = p.CommunityID
+	if t.ID == 0 {
+		t.ID = database.NewID()
+	}
+	t.Version = 1
+	ts := database.FormatTime(now)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (community_id, id, person_id, tag, started_on, ended_on,
+		note, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
+		t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, ts); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "create", 1, nil, t)
 }
 
 // EndTag closes a tag on a date.
 func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error { return s.EndTagTx(ctx, tx, actor, scope, tagID, endedOn) })
+}
+
+// EndTagTx is EndTag inside the caller's transaction.
+func (s *Store) EndTagTx(ctx context.Context, tx *sql.Tx, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
 	fe := fault.Fields{}
 	endedOn = checkDate(fe, "ended_on", endedOn, true)
 	if err := fe.Err(); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var t Tag
-		var sens int
-		err := tx.QueryRowContext(ctx, `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on,
-			COALESCE(t.ended_on, ''), t.note, k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
-			WHERE t.id = $1`, tagID).Scan(&t.CommunityID, &t.ID, &t.PersonID, &t.Tag, &t.Name, &t.StartedOn, &t.EndedOn,
-			&t.Note, &sens, &t.Version)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		t.Sensitive = sens != 0
-		p, err := s.personTx(ctx, tx, scope, t.PersonID)
-		if err != nil {
-			return err
-		}
-		fields := scope.Fields(p.Place())
-		if !fields.CanSeeTag(t.Tag) {
-			return ErrNotFound
-		}
-		if !fields.CanEditTag(t.Tag) {
-			return fault.Fields{"tag": "您无权修改此类标签"}
-		}
-		if endedOn < t.StartedOn {
-			return fault.Fields{"ended_on": "结束日期不能早于开始日期"}
-		}
-		before := t
-		t.EndedOn = endedOn
-		t.Version++
-		if _, err := tx.ExecContext(ctx, `UPDATE person_tags SET ended_on = $1, version = $2, updated_at = $3
-			WHERE community_id = $4 AND id = $5`, endedOn, t.Version, database.FormatTime(now), t.CommunityID, t.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "update", t.Version, before, t)
-	})
+	var t Tag
+	var sens int
+	err := tx.QueryRowContext(ctx, `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on,
+		COALESCE(t.ended_on, ''), t.note, k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
+		WHERE t.id = $1`, tagID).Scan(&t.CommunityID, &t.ID, &t.PersonID, &t.Tag, &t.Name, &t.StartedOn, &t.EndedOn,
+		&t.Note, &sens, &t.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	t.Sensitive = sens != 0
+	p, err := s.personTx(ctx, tx, scope, t.PersonID)
+	if err != nil {
+		return err
+	}
+	fields := scope.Fields(p.Place())
+	if !fields.CanSeeTag(t.Tag) {
+		return ErrNotFound
+	}
+	if !fields.CanEditTag(t.Tag) {
+		return fault.Fields{"tag": "您无权修改此类标签"}
+	}
+	if endedOn < t.StartedOn {
+		return fault.Fields{"ended_on": "结束日期不能早于开始日期"}
+	}
+	before := t
+	t.EndedOn = endedOn
+	t.Version++
+	if _, err := tx.ExecContext(ctx, `UPDATE person_tags SET ended_on = $1, version = $2, updated_at = $3
+		WHERE community_id = $4 AND id = $5`, endedOn, t.Version, database.FormatTime(now), t.CommunityID, t.ID); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "update", t.Version, before, t)
 }
 
 func orMax(d string) string {

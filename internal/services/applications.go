@@ -98,10 +98,16 @@ type Application struct {
 	Rating      int               `json:"rating,omitempty"`
 	RatingNote  string            `json:"rating_note,omitempty"`
 	Certificate int64             `json:"certificate_id,omitempty"`
-	Version     int               `json:"version"`
-	CreatedAt   string            `json:"created_at"`
-	UpdatedAt   string            `json:"updated_at"`
-	UpdatedBy   string            `json:"updated_by,omitempty"`
+	// GrantsTag is the register tag approval gives the applicant (copied
+	// from the item at intake); TagID the tag it gave, TagEndedOn the day
+	// that tag was ended (grants.go).
+	GrantsTag  string `json:"grants_tag,omitempty"`
+	TagID      int64  `json:"tag_id,omitempty"`
+	TagEndedOn string `json:"tag_ended_on,omitempty"`
+	Version    int    `json:"version"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+	UpdatedBy  string `json:"updated_by,omitempty"`
 }
 
 // Place is where the application lies, for access checks.
@@ -151,7 +157,8 @@ const appColumns = `a.community_id, a.id, COALESCE(a.grid_id, 0), a.org_id, a.tr
 	a.chain, a.time_limit, COALESCE(a.station_id, 0), a.person_id, COALESCE(a.household_id, 0), a.applicant, a.phone, a.phone_last4,
 	a.proxy, COALESCE(a.agent_id, 0), a.agent, a.materials, a.status, a.stage, a.stage_level, a.stage_due, a.due_on,
 	a.paused_days, a.accepted_on, a.finished_on, a.on_time, a.progress, COALESCE(a.rating, 0), a.rating_note,
-	COALESCE(a.certificate_id, 0), a.version, a.created_at, a.updated_at, a.updated_by`
+	COALESCE(a.certificate_id, 0), a.grants_tag, COALESCE(a.tag_id, 0), a.tag_ended_on,
+	a.version, a.created_at, a.updated_at, a.updated_by`
 
 func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 	var a Application
@@ -162,7 +169,7 @@ func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 		&chain, &a.TimeLimit, &a.StationID, &a.PersonID, &a.HouseholdID, &a.Applicant, &a.Phone, &a.PhoneLast4,
 		&proxy, &a.AgentID, &a.Agent, &mats, &a.Status, &a.Stage, &a.StageLevel, &a.StageDue, &a.DueOn,
 		&a.PausedDays, &a.AcceptedOn, &a.FinishedOn, &onTime, &progress, &a.Rating, &a.RatingNote,
-		&a.Certificate, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedBy)
+		&a.Certificate, &a.GrantsTag, &a.TagID, &a.TagEndedOn, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedBy)
 	if err != nil {
 		return a, err
 	}
@@ -295,7 +302,7 @@ func (s *Service) Intake(ctx context.Context, v *access.Viewer, req IntakeReques
 		CommunityID: p.CommunityID, ID: database.NewID(), GridID: p.GridID, OrgID: p.OrgID,
 		TrackingNo: no, ItemCode: it.Code, ItemName: it.Name, Chain: it.Chain, TimeLimit: it.TimeLimit, StationID: req.StationID,
 		PersonID: p.ID, HouseholdID: p.HouseholdID, Applicant: p.Name, Phone: phone, PhoneLast4: phone[len(phone)-4:],
-		Proxy: req.Proxy, Materials: mats, Version: 1,
+		Proxy: req.Proxy, Materials: mats, GrantsTag: it.GrantsTag, Version: 1,
 	}
 	if req.Proxy {
 		a.AgentID, a.Agent = v.UserID, v.Name
@@ -317,13 +324,13 @@ func (s *Service) Intake(ctx context.Context, v *access.Viewer, req IntakeReques
 		if _, err := tx.ExecContext(ctx, `INSERT INTO service_applications (community_id, id, grid_id, org_id, tracking_no,
 			item_code, item_name, chain, station_id, person_id, household_id, applicant, phone, phone_last4, proxy,
 			agent_id, agent, materials, status, stage, stage_level, stage_due, due_on, accepted_on, progress,
-			version, created_at, updated_at, updated_by, time_limit)
+			version, created_at, updated_at, updated_by, time_limit, grants_tag)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-			$22, $23, $24, '[]', 1, $25, $25, $26, $27)`,
+			$22, $23, $24, '[]', 1, $25, $25, $26, $27, $28)`,
 			a.CommunityID, a.ID, nullID(a.GridID), a.OrgID, a.TrackingNo, a.ItemCode, a.ItemName, string(chain),
 			nullID(a.StationID), a.PersonID, nullID(a.HouseholdID), a.Applicant, a.Phone, a.PhoneLast4, boolInt(a.Proxy),
 			nullID(a.AgentID), a.Agent, string(m), a.Status, a.Stage, a.StageLevel, a.StageDue, a.DueOn, a.AcceptedOn,
-			now, v.Name, a.TimeLimit); err != nil {
+			now, v.Name, a.TimeLimit, a.GrantsTag); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, v, a, step)

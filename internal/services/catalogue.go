@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/register"
 )
 
 // Levels of the handling chain and their queues.
@@ -74,11 +76,14 @@ type Item struct {
 	Forms       string     `json:"forms,omitempty"`
 	Basis       string     `json:"basis,omitempty"`
 	Certificate string     `json:"certificate,omitempty"`
-	Active      bool       `json:"active"`
-	Sort        int        `json:"sort"`
-	Version     int        `json:"version"`
-	UpdatedAt   string     `json:"updated_at,omitempty"`
-	UpdatedBy   string     `json:"updated_by,omitempty"`
+	// GrantsTag is the register tag (tag_kinds.code) that approving an
+	// application gives the applicant — 低保, 特困, 残疾 … —, "" for none.
+	GrantsTag string `json:"grants_tag,omitempty"`
+	Active    bool   `json:"active"`
+	Sort      int    `json:"sort"`
+	Version   int    `json:"version"`
+	UpdatedAt string `json:"updated_at,omitempty"`
+	UpdatedBy string `json:"updated_by,omitempty"`
 }
 
 // Levels returns the names of the chain's levels joined by arrows, e.g.
@@ -96,14 +101,14 @@ func (it Item) ChainText() string {
 var ErrNotFound = fault.New(fault.NotFound, "记录不存在")
 
 const itemColumns = `code, name, category, COALESCE(department, ''), conditions, materials, chain, time_limit,
-	fee, forms, basis, certificate, active, sort, version, updated_at, updated_by`
+	fee, forms, basis, certificate, grants_tag, active, sort, version, updated_at, updated_by`
 
 func scanItem(row interface{ Scan(...any) error }) (Item, error) {
 	var it Item
 	var mats, chain string
 	var active int
 	err := row.Scan(&it.Code, &it.Name, &it.Category, &it.Department, &it.Conditions, &mats, &chain, &it.TimeLimit,
-		&it.Fee, &it.Forms, &it.Basis, &it.Certificate, &active, &it.Sort, &it.Version, &it.UpdatedAt, &it.UpdatedBy)
+		&it.Fee, &it.Forms, &it.Basis, &it.Certificate, &it.GrantsTag, &active, &it.Sort, &it.Version, &it.UpdatedAt, &it.UpdatedBy)
 	if err != nil {
 		return it, err
 	}
@@ -253,10 +258,12 @@ func (s *Service) SaveItem(ctx context.Context, v *access.Viewer, it *Item) erro
 				return ErrNotFound
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO service_items (code, name, category, department, conditions,
-				materials, chain, time_limit, fee, forms, basis, certificate, active, sort, version, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16)`,
+				materials, chain, time_limit, fee, forms, basis, certificate, active, sort, version, updated_at, updated_by,
+				grants_tag)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17)`,
 				it.Code, it.Name, it.Category, nullText(it.Department), it.Conditions, string(mats), string(chain),
-				it.TimeLimit, it.Fee, it.Forms, it.Basis, it.Certificate, boolInt(it.Active), it.Sort, now, v.Name)
+				it.TimeLimit, it.Fee, it.Forms, it.Basis, it.Certificate, boolInt(it.Active), it.Sort, now, v.Name,
+				it.GrantsTag)
 			it.Version = 1
 			return err
 		case err != nil:
@@ -267,10 +274,11 @@ func (s *Service) SaveItem(ctx context.Context, v *access.Viewer, it *Item) erro
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE service_items SET name = $1, category = $2, department = $3, conditions = $4,
 			materials = $5, chain = $6, time_limit = $7, fee = $8, forms = $9, basis = $10, certificate = $11,
-			active = $12, sort = $13, version = version + 1, updated_at = $14, updated_by = $15
+			active = $12, sort = $13, version = version + 1, updated_at = $14, updated_by = $15, grants_tag = $18
 			WHERE code = $16 AND version = $17`,
 			it.Name, it.Category, nullText(it.Department), it.Conditions, string(mats), string(chain), it.TimeLimit,
-			it.Fee, it.Forms, it.Basis, it.Certificate, boolInt(it.Active), it.Sort, now, v.Name, it.Code, it.Version)
+			it.Fee, it.Forms, it.Basis, it.Certificate, boolInt(it.Active), it.Sort, now, v.Name, it.Code, it.Version,
+			it.GrantsTag)
 		it.Version++
 		return err
 	})
@@ -301,10 +309,26 @@ func (s *Service) checkReferences(ctx context.Context, it *Item) error {
 			fe["certificate"] = "请从列表中选择证明类型"
 		}
 	}
+	if it.GrantsTag != "" {
+		kinds, err := s.GrantableTags(ctx)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(kinds, func(k register.TagKind) bool { return k.Code == it.GrantsTag }) {
+			fe["grants_tag"] = "请从列表中选择办结后登记的服务对象标签"
+		}
+	}
 	if len(fe) > 0 {
 		return fe
 	}
 	return nil
+}
+
+// GrantableTags lists the tag kinds an item may grant: the service tags
+// (服务对象), not the special groups, which no application confers.
+func (s *Service) GrantableTags(ctx context.Context) ([]register.TagKind, error) {
+	kinds, err := s.reg.TagKinds(ctx)
+	return slices.DeleteFunc(kinds, func(k register.TagKind) bool { return k.Category != "service" }), err
 }
 
 // ConflictError refuses a save made on a stale version: someone changed the

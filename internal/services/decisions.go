@@ -15,11 +15,12 @@ import (
 
 // Decision is what a level decided on a case at its stage.
 type Decision struct {
-	Action    string   // approve, return or reject
+	Action    string   // approve, return or reject; end or revoke once approved
 	Note      string   // the approval's note
 	Reason    string   // why it was returned or rejected
 	Materials []string // the materials to bring again, by code (return)
 	Other     string   // other materials to bring, in words (return)
+	EndedOn   string   // the day what the case granted ends (end, revoke)
 }
 
 // Decide takes level's decision on case id: approve (pass on or finish),
@@ -29,6 +30,9 @@ func (s *Service) Decide(ctx context.Context, v *access.Viewer, level string, id
 	a, err := s.Application(ctx, v.Scope(HandlePerm(level)), id)
 	if err != nil {
 		return nil, err
+	}
+	if d.Action == "end" || d.Action == "revoke" {
+		return s.EndGrant(ctx, v, level, id, version, d.Action == "revoke", d.EndedOn, d.Reason)
 	}
 	if a.Status != StatusProcessing || a.CurrentStage().Level != level {
 		where := a.StatusName()

@@ -26,6 +26,8 @@ type DemoOptions struct {
 // DemoSummary counts what LoadDemo made.
 type DemoSummary struct {
 	Stations, Applications, Certificates int
+	Ended                                int            // benefits ended or approvals revoked
+	Granted                              map[string]int // register tags the approvals gave, by kind
 	ByStatus                             map[string]int
 }
 
@@ -35,7 +37,7 @@ type DemoSummary struct {
 // and public progress are what the code makes), ratings, and certificates.
 // It runs after the register's demo load.
 func LoadDemo(ctx context.Context, db *database.DB, o DemoOptions) (DemoSummary, error) {
-	sum := DemoSummary{ByStatus: map[string]int{}}
+	sum := DemoSummary{ByStatus: map[string]int{}, Granted: map[string]int{}}
 	if o.Today.IsZero() {
 		o.Today = time.Now()
 	}
@@ -199,6 +201,24 @@ func LoadDemo(ctx context.Context, db *database.DB, o DemoOptions) (DemoSummary,
 					return sum, err
 				}
 				sum.Certificates++
+			}
+			if a.TagID != 0 {
+				sum.Granted[a.GrantsTag]++
+			}
+			// Some benefits end within the months shown (a 低保 family's income
+			// rose, a subsidy stopped), and now and then an approval is
+			// revoked: the tags the cases gave end with them.
+			if a.TagID != 0 && rng.IntN(3) == 0 && step(15) {
+				last := a.Chain[len(a.Chain)-1].Level
+				revoke := rng.IntN(4) == 0
+				reason := []string{"家庭收入超过标准,经复核终止", "本人申请停止享受", "迁出本辖区"}[rng.IntN(3)]
+				if revoke {
+					reason = "经核查申请材料不实,撤销批准"
+				}
+				if a, err = svc.EndGrant(ctx, handler[last], last, a.ID, a.Version, revoke, "", reason); err != nil {
+					return sum, fmt.Errorf("演示办件终止待遇: %w", err)
+				}
+				sum.Ended++
 			}
 			if a.Finished() && rng.Float64() < 0.7 {
 				score := []int{5, 5, 5, 4, 4, 3}[rng.IntN(6)]

@@ -23,6 +23,8 @@ const (
 	ActReject   = "reject"   // 不予批准/不予受理
 	ActRate     = "rate"     // 居民评价
 	ActCertify  = "certify"  // 出具证明
+	ActEnd      = "end"      // 终止待遇 (the status granted ends)
+	ActRevoke   = "revoke"   // 撤销批准
 )
 
 // ActionNames gives the Chinese name of each action for staff pages.
@@ -35,6 +37,8 @@ var ActionNames = map[string]string{
 	ActReject:   "不予批准",
 	ActRate:     "居民评价",
 	ActCertify:  "出具证明",
+	ActEnd:      "终止待遇",
+	ActRevoke:   "撤销批准",
 }
 
 // ErrNotAllowed is returned when the caller lacks the permission for the
@@ -161,6 +165,10 @@ func publicLine(a *Application, st step, stageName string) string {
 		return "不予批准,办结(详情请咨询窗口)"
 	case ActCertify:
 		return "证明已出具,可到窗口领取"
+	case ActEnd:
+		return "待遇终止"
+	case ActRevoke:
+		return "批准已撤销(详情请咨询窗口)"
 	}
 	return ""
 }
@@ -187,6 +195,10 @@ func (s *Service) message(a *Application, st step) string {
 		return head + "未获批准,原因请咨询窗口。" + tail
 	case ActCertify:
 		return head + "证明已出具,请到窗口领取。"
+	case ActEnd:
+		return head + "所批待遇已终止,原因请咨询窗口。" + tail
+	case ActRevoke:
+		return head + "批准已被撤销,原因请咨询窗口。" + tail
 	}
 	return ""
 }
@@ -219,6 +231,10 @@ func (s *Service) act(ctx context.Context, v *access.Viewer, id int64, version i
 		if err != nil {
 			return err
 		}
+		// What the case's result changes in the register is saved with it.
+		if err := s.applyGrant(ctx, tx, v, &a, st); err != nil {
+			return err
+		}
 		now := database.FormatTime(s.now())
 		m, _ := json.Marshal(a.Materials)
 		var onTime any
@@ -232,11 +248,11 @@ func (s *Service) act(ctx context.Context, v *access.Viewer, id int64, version i
 		res, err := tx.ExecContext(ctx, `UPDATE service_applications SET materials = $1, status = $2, stage = $3,
 			stage_level = $4, stage_due = $5, due_on = $6, paused_days = $7, accepted_on = $8, finished_on = $9,
 			on_time = $10, rating = $11, rating_note = $12, certificate_id = $13, agent_id = $14, agent = $15,
-			version = version + 1, updated_at = $16, updated_by = $17
+			version = version + 1, updated_at = $16, updated_by = $17, tag_id = $21, tag_ended_on = $22
 			WHERE community_id = $18 AND id = $19 AND version = $20`,
 			string(m), a.Status, a.Stage, a.StageLevel, a.StageDue, a.DueOn, a.PausedDays, a.AcceptedOn, a.FinishedOn,
 			onTime, rating, a.RatingNote, nullID(a.Certificate), nullID(a.AgentID), a.Agent, now, v.Name,
-			a.CommunityID, a.ID, version)
+			a.CommunityID, a.ID, version, nullID(a.TagID), a.TagEndedOn)
 		if err != nil {
 			return err
 		}

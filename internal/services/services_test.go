@@ -33,9 +33,10 @@ func TestCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := []string{"大病救助", "城乡居民最低生活保障(低保)", "医疗保险", "临时救助", "残疾人证", "高龄补贴", "居住证明",
-			"就业失业登记", "生育登记", "养老保险", "公共租赁住房", "老年人优待证", "优抚", "丧葬补贴", "法律援助", "计划生育情况证明"}
-		if len(items) != 16 {
-			t.Fatalf("%d items, want 16", len(items))
+			"就业失业登记", "生育登记", "养老保险", "公共租赁住房", "老年人优待证", "优抚", "丧葬补贴", "法律援助", "计划生育情况证明",
+			"特困人员救助供养"}
+		if len(items) != 17 {
+			t.Fatalf("%d items, want 17", len(items))
 		}
 		for _, w := range want {
 			found := false

@@ -114,6 +114,7 @@ var labels = map[string]map[string]string{
 var flashes = map[string]string{
 	"intake": "已收件", "supplied": "材料已补齐", "approved": "已审核通过", "returned": "已退回补正",
 	"rejected": "已作不予批准处理", "issued": "证明已出具", "cert_revoked": "证明已作废",
+	"grant_ended": "待遇已终止,登记标签已结束", "grant_revoked": "批准已撤销,登记标签已结束",
 }
 
 // funcs are the hall's template functions.

@@ -27,6 +27,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // household and a window clerk who serves it.
 type hall struct {
 	srv *webtest.Server
+	kit *web.Kit
 	svc *services.Service
 	cb  orgtree.Unit
 	who register.Person
@@ -72,7 +73,7 @@ func newHall(t *testing.T, db *database.DB) *hall {
 	k.Access.Resolve("certificate", h.svc.CertificatePlace)
 	webtest.AddUser(t, k, "clerk", "窗口小刘", "window_clerk", h.cb.ID)
 	hallweb.Routes(rt, k, hallweb.Deps{Services: h.svc, Register: reg, Org: org, Access: k.Access})
-	h.srv = webtest.Serve(t, rt)
+	h.srv, h.kit = webtest.Serve(t, rt), k
 	return h
 }
 

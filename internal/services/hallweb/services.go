@@ -123,6 +123,8 @@ type applicationData struct {
 	CanCertify  bool   // a certificate may be issued for the finished case
 	Certificate *services.Certificate
 	Template    string // the certificate template of the item
+	GrantName   string // the register tag the case grants, by name
+	GrantLevel  string // the level that may end or revoke what it granted, "" for none
 
 	Action  string       // the form that was sent back: supply, refuse, approve, return, reject
 	Errors  fault.Fields // its messages, by field
@@ -169,6 +171,10 @@ func (h *pages) showApplication(w http.ResponseWriter, r *http.Request, rq *web.
 			d.HandleLevel = l
 		}
 	case services.StatusApproved:
+		if last := a.Chain[len(a.Chain)-1].Level; a.GrantsTag != "" && a.TagEndedOn == "" &&
+			rq.Viewer.CanAt(services.HandlePerm(last), place) {
+			d.GrantLevel = last
+		}
 		if a.Certificate == 0 && rq.Viewer.CanAt(services.PermCertify, place) {
 			it, err := h.svc.Item(ctx, a.ItemCode)
 			if err != nil && !errors.Is(err, services.ErrNotFound) {
@@ -186,6 +192,19 @@ func (h *pages) showApplication(w http.ResponseWriter, r *http.Request, rq *web.
 		} else if !errors.Is(err, services.ErrNotFound) {
 			h.kit.ServerError(w, r, rq, err)
 			return
+		}
+	}
+	if a.GrantsTag != "" {
+		kinds, err := h.svc.GrantableTags(ctx)
+		if err != nil {
+			h.kit.ServerError(w, r, rq, err)
+			return
+		}
+		d.GrantName = a.GrantsTag
+		for _, k := range kinds {
+			if k.Code == a.GrantsTag {
+				d.GrantName = k.Name
+			}
 		}
 	}
 	if d.Form == nil {
@@ -240,7 +259,8 @@ func (h *pages) refuseAtWindow(w http.ResponseWriter, r *http.Request, rq *web.R
 }
 
 // decisionFlashes are the messages after each decision a level may take.
-var decisionFlashes = map[string]string{"approve": "approved", "return": "returned", "reject": "rejected"}
+var decisionFlashes = map[string]string{"approve": "approved", "return": "returned", "reject": "rejected",
+	"end": "grant_ended", "revoke": "grant_revoked"}
 
 // handleStage takes the decision of a level on a case at that level's
 // stage: approve (pass on or finish), return for materials, or reject.
@@ -250,7 +270,7 @@ func (h *pages) handleStage(level string) web.HandlerFunc {
 		action := r.PostFormValue("action")
 		_, err := h.svc.Decide(r.Context(), staff(rq), level, id, web.FormVersion(r), services.Decision{Action: action,
 			Note: r.PostFormValue("note"), Reason: r.PostFormValue("reason"), Materials: r.PostForm["materials"],
-			Other: r.PostFormValue("other")})
+			Other: r.PostFormValue("other"), EndedOn: r.PostFormValue("ended_on")})
 		flash, ok := decisionFlashes[action]
 		var se *services.StateError
 		if !ok && !errors.As(err, &se) {

@@ -49,6 +49,7 @@ type itemData struct {
 	It        services.Item
 	CanManage bool
 	Template  string // the name of the certificate it issues
+	Grants    string // the name of the register tag approval gives
 }
 
 func (h *pages) catalogueItem(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -71,6 +72,18 @@ func (h *pages) catalogueItem(w http.ResponseWriter, r *http.Request, rq *web.Re
 		for _, t := range ts {
 			if t.Code == it.Certificate {
 				d.Template = t.Name
+			}
+		}
+	}
+	if it.GrantsTag != "" {
+		kinds, err := h.svc.GrantableTags(r.Context())
+		if err != nil {
+			h.kit.ServerError(w, r, rq, err)
+			return
+		}
+		for _, k := range kinds {
+			if k.Code == it.GrantsTag {
+				d.Grants = k.Name
 			}
 		}
 	}
@@ -104,10 +117,11 @@ type itemForm struct {
 	Registers []web.Option
 	Templates []web.Option
 	Depts     []web.Option
+	Tags      []web.Option // the tags an item may grant
 }
 
 var itemFormFields = []string{"code", "name", "category", "department", "conditions", "materials", "chain", "time_limit",
-	"fee", "forms", "basis", "certificate", "sort"}
+	"fee", "forms", "basis", "certificate", "grants_tag", "sort"}
 
 const spareRows = 3
 
@@ -131,7 +145,7 @@ func readItemForm(r *http.Request) (services.Item, itemForm) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	it := services.Item{Code: v("code"), Name: v("name"), Category: v("category"), Department: v("department"),
 		Conditions: v("conditions"), Fee: v("fee"), Forms: v("forms"), Basis: v("basis"), Certificate: v("certificate"),
-		Active: r.PostFormValue("active") != ""}
+		GrantsTag: v("grants_tag"), Active: r.PostFormValue("active") != ""}
 	it.Version, _ = strconv.Atoi(v("version"))
 	f := itemForm{TimeLimit: v("time_limit"), Sort: v("sort")}
 	it.TimeLimit, _ = strconv.Atoi(f.TimeLimit)
@@ -187,6 +201,14 @@ func (h *pages) renderItemForm(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	for _, t := range ts {
 		f.Templates = append(f.Templates, web.Option{Value: t.Code, Label: t.Name})
+	}
+	kinds, err := h.svc.GrantableTags(r.Context())
+	if err != nil {
+		h.kit.ServerError(w, r, rq, err)
+		return
+	}
+	for _, k := range kinds {
+		f.Tags = append(f.Tags, web.Option{Value: k.Code, Label: k.Name})
 	}
 	depts, err := h.access.Departments(r.Context())
 	if err != nil {
@@ -286,6 +308,7 @@ func itemDifferences(typed, now services.Item) []fieldView {
 	add("收费", typed.Fee, now.Fee)
 	add("申请表格", typed.Forms, now.Forms)
 	add("设定依据", typed.Basis, now.Basis)
+	add("办结后登记标签", typed.GrantsTag, now.GrantsTag)
 	return out
 }
 
