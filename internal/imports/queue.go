@@ -219,7 +219,7 @@ func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewe
 	tx := l.Tx()
 	now := s.now()
 	at := database.FormatTime(now)
-	incomingKey := docKey(c.Incoming.Person.DocType, c.Incoming.Person.IDNumber)
+	incomingKey := c.Incoming.key()
 	switch res.Decision {
 	case DecideIgnore:
 		return s.link(ctx, tx, c, incomingKey, 0, 0, at)
@@ -340,6 +340,9 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v *access.Viewer, c *Conflict) error {
 	now := s.now()
 	p := c.Incoming.Person
+	if p.IDNumber == "" {
+		return fault.Fields{"decision": "该行没有证件号码,无法新登记;请补填证件号码后再导入,或在登记册中手工登记"}
+	}
 	community := c.Incoming.CommunityID
 	if community == 0 {
 		return fault.Fields{"decision": "无法确定新登记人员所属的社区,请在登记册中手工登记"}

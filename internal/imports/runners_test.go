@@ -40,7 +40,7 @@ func TestSecondRunner(t *testing.T) {
 			t.Errorf("the first run, after the second took the import to its end: %v", err)
 		}
 		got, _ := f.svc.Import(ctx, access.Everything, im.ID)
-		if got.Status != StatusDone || counts(got) != "created 1 merged 2 queued 4 rejected 4 unchanged 3" {
+		if got.Status != StatusDone || counts(got) != "created 4 merged 2 queued 1 rejected 4 unchanged 3" {
 			t.Errorf("after two runners: %s %q %s", got.Status, got.Message, counts(got))
 		}
 		if n := f.count(t, `SELECT COUNT(*) FROM import_rejects`); n != 4 {
