@@ -468,11 +468,18 @@ func (r *run) mergeTag(w *work, lk *lookups, in *incoming, p *register.Person) (
 				Tag: r.tag, StartedOn: start, EndedOn: in.tag.EndedOn, Note: in.tag.Note})
 			return nil, true
 		case RuleReview:
-			if lk.declined[declinedKey(p.ID, field, start)] {
+			// The list's own start, "" when it gives none: the question is
+			// the same tomorrow, and a copy of the list imported then must
+			// find it already asked (its start is the day it is decided).
+			if lk.declined[declinedKey(p.ID, field, in.tag.StartedOn)] {
 				return nil, false
 			}
-			return []FieldDiff{{Field: field, Label: r.tagName, Register: "", Incoming: start,
-				RegisterShown: "无", IncomingShown: start + " 起"}}, false
+			shownStart := "处理之日起"
+			if in.tag.StartedOn != "" {
+				shownStart = in.tag.StartedOn + " 起"
+			}
+			return []FieldDiff{{Field: field, Label: r.tagName, Register: "", Incoming: in.tag.StartedOn,
+				RegisterShown: "无", IncomingShown: shownStart}}, false
 		}
 		return nil, false
 	}

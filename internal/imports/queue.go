@@ -305,8 +305,12 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 			if open != nil {
 				continue
 			}
+			start := d.Incoming
+			if start == "" {
+				start = today
+			}
 			t := &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID, Tag: code,
-				StartedOn: d.Incoming, EndedOn: c.Incoming.Tag.EndedOn, Note: c.Incoming.Tag.Note}
+				StartedOn: start, EndedOn: c.Incoming.Tag.EndedOn, Note: c.Incoming.Tag.Note}
 			if err := l.Tag(ctx, now, t); err != nil {
 				return err
 			}
