@@ -102,5 +102,13 @@ func TestMonthsAndRowsWithoutNumbers(t *testing.T) {
 		if got := counts(im2); got != "created 0 merged 0 queued 0 rejected 2 unchanged 6" {
 			t.Errorf("again: %s", got)
 		}
+
+		// A roster with no number column at all: names and birth months,
+		// for a person to confirm (the decision above was 计生's, not 民政's).
+		noColumn := f.write(t, "民政.csv", []byte("姓名,出生年月,住址\n张伟,1985年01月,"+f.p4.Address+"\n李明,2000.05,"+f.p3.Address+"\n"))
+		im3, _ := f.importFile(t, access.System, noColumn, "civil", f.cb.ID, Request{Adjust: func(o *Options) { o.Tag = "" }})
+		if got := counts(im3); got != "created 0 merged 0 queued 2 rejected 0 unchanged 0" {
+			t.Errorf("without a number column: %s", got)
+		}
 	})
 }
