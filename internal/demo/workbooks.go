@@ -40,15 +40,16 @@ import (
 //     that differ (queued: no one is the authority for a phone), women new
 //     to the register (created, placed in the household at their address),
 //     women whose 育龄妇女 tag is missing (merged); phones written every way;
-//     rejected: birth dates without a day (1990.01), wrong check digits.
+//     birth months without a day (1990.01, unchanged: they agree with the
+//     ID); rejected: wrong check digits.
 //   - 民政-低保对象花名册.csv (civil), in GBK: everyone holding 低保, with
 //     the monthly amount the register's tags lack (merged); 低保 the
 //     register lacks or dates it differently (民政 is the authority:
-//     merged), names that differ (queued), ID numbers with a typo in the
-//     order code (the register's person found by name: queued) or in the
-//     birth date (a possible match: queued); numbers with an apostrophe,
+//     merged), names that differ (queued), valid ID numbers other than the
+//     register's namesake's (another person: created), missing numbers
+//     (found by name and address: queued); numbers with an apostrophe,
 //     dates as 2023/5/1, 2023年5月1日 and Excel serials; rejected: numbers in
-//     Excel's exponent form, missing numbers.
+//     Excel's exponent form.
 //   - 残联-残疾人名册.xlsx (disabled): header on rows 4–5 with 残疾类别 and
 //     残疾等级 under a merged 残疾情况; every card's category and level (the
 //     register had none: merged), persons new to the register and tags the
@@ -554,7 +555,8 @@ func (w *workbookGen) health(dir string) (Workbook, error) {
 	changes := map[*resident]change{}
 	for _, r := range w.pick(5, women, func(*resident) bool { return true }) {
 		y, m, _ := civilFromDays(dayOfString(r.p.BirthDate))
-		changes[r] = change{"rejected", func(row []any) { row[cBirth] = fmt.Sprintf("%d.%02d", y, m) }}
+		// A birth month (出生年月) that agrees with the ID: nothing new.
+		changes[r] = change{"unchanged", func(row []any) { row[cBirth] = fmt.Sprintf("%d.%02d", y, m) }}
 	}
 	for _, r := range w.pick(3, women, func(*resident) bool { return true }) {
 		id := r.p.IDNumber
@@ -661,7 +663,9 @@ func (w *workbookGen) civil(dir string) (Workbook, error) {
 		changes[r] = change{"rejected", func(row []any) { row[cID] = exponentForm(id) }}
 	}
 	for _, r := range w.pick(2, roll, everyone) {
-		changes[r] = change{"rejected", func(row []any) { row[cID] = "" }}
+		// Without a number the row is found by name and address: a
+		// person confirms it.
+		changes[r] = change{"queued", func(row []any) { row[cID] = "" }}
 	}
 	for _, r := range w.pick(10, roll, everyone) {
 		day := dayOfString(r.tags["dibao"].StartedOn) - 31 - w.rng.IntN(200)
@@ -677,12 +681,13 @@ func (w *workbookGen) civil(dir string) (Workbook, error) {
 			id = otherDigit(id)
 		}
 		w.ids[id] = true
-		changes[r] = change{"queued", func(row []any) { row[cID] = id }}
+		// Another valid number is another person, whatever the name.
+		changes[r] = change{"created", func(row []any) { row[cID] = id }}
 	}
 	for _, r := range w.pick(2, roll, func(r *resident) bool { return names[r.p.Name] == 1 && r.p.Address != "" }) {
 		id := otherBirth(r.p.IDNumber)
 		w.ids[id] = true
-		changes[r] = change{"queued", func(row []any) { row[cID] = id }}
+		changes[r] = change{"created", func(row []any) { row[cID] = id }}
 	}
 	var rows [][]any
 	n := 0

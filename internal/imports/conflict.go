@@ -58,6 +58,16 @@ type Incoming struct {
 	Household   string          `json:"household,omitempty"`
 	CommunityID int64           `json:"community_id,omitempty"` // where a new person would go
 	Residence   string          `json:"residence,omitempty"`    // the import's 人口类别 for new persons
+	BirthMonth  string          `json:"birth_month,omitempty"`  // 出生年月 without a day
+}
+
+// key is what the queue and identity decisions know the row by: its
+// document, or for a row without one its name, birth and address.
+func (in *Incoming) key() string {
+	if in.Person.IDNumber == "" {
+		return noIDKey(in.Person.Name, in.Person.BirthDate, in.BirthMonth, in.Person.Address, in.Person.HukouAddress)
+	}
+	return docKey(in.Person.DocType, in.Person.IDNumber)
 }
 
 // FieldDiff is one field on which the register and the row disagree.

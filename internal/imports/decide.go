@@ -81,8 +81,13 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 	// a million-entry map are a million cache misses. (The roster does
 	// not change while a batch is looked up.)
 	known := make([]bool, len(rows))
+	var noIDKeys []string
 	for k, in := range rows {
 		if in.skip || in.dup || len(in.reasons) > 0 {
+			continue
+		}
+		if in.noID {
+			noIDKeys = append(noIDKeys, matchKey(in))
 			continue
 		}
 		if i, ok := r.roster.found(in); ok {
@@ -118,7 +123,7 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 			stillUnknown = append(stillUnknown, k)
 		}
 	}
-	if err := r.readLinks(ctx, stillUnknown, lk); err != nil {
+	if err := r.readLinks(ctx, append(stillUnknown, noIDKeys...), lk); err != nil {
 		return nil, err
 	}
 	for _, l := range lk.links {
@@ -128,15 +133,22 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 	}
 	// Rows the register does not know by number: candidates by name.
 	for k, in := range rows {
-		if in.skip || in.dup || len(in.reasons) > 0 || known[k] || lk.global[in.key] != nil || lk.links[in.key] != nil {
+		if in.skip || in.dup || len(in.reasons) > 0 || known[k] || lk.global[in.key] != nil || lk.links[matchKey(in)] != nil {
 			continue
 		}
 		idx := r.roster.named(in.person.Name)
 		birth := dateNumber(in.person.BirthDate)
+		month := monthNumber(in.birthMonth)
+		// A row with a valid resident ID is nobody the register holds by
+		// another one: namesakes are other people.
+		resident := !in.noID && in.rok
 		var ids []int64
 		for _, i := range idx {
 			p := r.roster.people[i]
-			if len(idx) <= 3 || birth == 0 || p.birth == birth {
+			if resident && p.resident() {
+				continue
+			}
+			if len(idx) <= 3 || birth == 0 && month == 0 || p.birthDate() == birth || month != 0 && p.birthDate()/100 == month {
 				ids = append(ids, p.id)
 			}
 		}
@@ -242,7 +254,15 @@ func (r *run) decideRow(w *work, lk *lookups, in *incoming) {
 	// register elsewhere, or a link a person decided.
 	var p *register.Person
 	sameByHash := false
-	if id, ok := w.byKey[in.key]; ok {
+	if in.noID {
+		if l := lk.links[matchKey(in)]; l != nil {
+			if l.person == 0 {
+				w.counts.Unchanged++
+				return
+			}
+			p = w.person(lk, l.person)
+		}
+	} else if id, ok := w.byKey[in.key]; ok {
 		p = w.cur[id]
 	} else if i, ok := r.roster.of(in); ok {
 		id := r.roster.people[i].id
@@ -292,10 +312,16 @@ func (r *run) bestCandidate(w *work, lk *lookups, in *incoming) (*register.Perso
 	bestScore := 0.0
 	for _, id := range lk.candidate[in] {
 		c := w.person(lk, id)
-		if c == nil || c.Name != in.person.Name {
+		if c == nil || c.Name != in.person.Name || !in.noID && otherDocument(&in.person, c) {
 			continue
 		}
-		if s := matchScore(&in.person, c); s > bestScore {
+		s := 0.0
+		if in.noID {
+			s = noIDScore(in, c)
+		} else {
+			s = matchScore(&in.person, c)
+		}
+		if s > bestScore {
 			best, bestScore = c, s
 		}
 	}
@@ -311,7 +337,7 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 	var diffs []FieldDiff
 	changed := false
 	fields := personFields
-	if in.key != docKey(p.DocType, p.IDNumber) {
+	if !in.noID && in.key != docKey(p.DocType, p.IDNumber) {
 		// Matched by name: the numbers differ, and which is right is a
 		// field like any other.
 		fields = append([]string{"id_number"}, personFields...)
@@ -442,11 +468,18 @@ func (r *run) mergeTag(w *work, lk *lookups, in *incoming, p *register.Person) (
 				Tag: r.tag, StartedOn: start, EndedOn: in.tag.EndedOn, Note: in.tag.Note})
 			return nil, true
 		case RuleReview:
-			if lk.declined[declinedKey(p.ID, field, start)] {
+			// The list's own start, "" when it gives none: the question is
+			// the same tomorrow, and a copy of the list imported then must
+			// find it already asked (its start is the day it is decided).
+			if lk.declined[declinedKey(p.ID, field, in.tag.StartedOn)] {
 				return nil, false
 			}
-			return []FieldDiff{{Field: field, Label: r.tagName, Register: "", Incoming: start,
-				RegisterShown: "无", IncomingShown: start + " 起"}}, false
+			shownStart := "处理之日起"
+			if in.tag.StartedOn != "" {
+				shownStart = in.tag.StartedOn + " 起"
+			}
+			return []FieldDiff{{Field: field, Label: r.tagName, Register: "", Incoming: in.tag.StartedOn,
+				RegisterShown: "无", IncomingShown: shownStart}}, false
 		}
 		return nil, false
 	}
@@ -500,7 +533,7 @@ func (r *run) queueFields(w *work, lk *lookups, in *incoming, p *register.Person
 
 // queueIdentity asks a person whether the row is the register person p.
 func (r *run) queueIdentity(w *work, lk *lookups, in *incoming, p *register.Person, score float64) {
-	key := identityKey(r.im.Department, in.key)
+	key := identityKey(r.im.Department, matchKey(in))
 	w.counts.Queued++
 	if lk.openKeys[key] || w.queuedKey[key] {
 		return
@@ -508,7 +541,7 @@ func (r *run) queueIdentity(w *work, lk *lookups, in *incoming, p *register.Pers
 	w.queuedKey[key] = true
 	var diffs []FieldDiff
 	for _, f := range append([]string{"id_number"}, personFields...) {
-		if f != "id_number" && !in.has.has(f) {
+		if f == "id_number" && in.noID || f != "id_number" && !in.has.has(f) {
 			continue
 		}
 		inc, reg := personValue(&in.person, f), personValue(p, f)
@@ -528,7 +561,8 @@ func (r *run) conflict(in *incoming, kind string, p *register.Person, score floa
 		Department: r.im.Department, Kind: kind, PersonID: p.ID, Score: score, Key: key, Fields: diffs,
 		Sheet: r.im.Layout.Sheets[in.sheet].Name, RowNum: in.rowNum, Status: ConflictOpen, Version: 1,
 		CreatedAt: database.FormatTime(r.s.now())}
-	c.Incoming = Incoming{Person: in.person, Tag: in.tag, Household: in.household, Residence: r.im.Options.Residence}
+	c.Incoming = Incoming{Person: in.person, Tag: in.tag, Household: in.household, Residence: r.im.Options.Residence,
+		BirthMonth: in.birthMonth}
 	for _, f := range personFields {
 		if in.has.has(f) {
 			c.Incoming.Has = append(c.Incoming.Has, f)
@@ -540,6 +574,11 @@ func (r *run) conflict(in *incoming, kind string, p *register.Person, score floa
 // create adds the row as a new person, placed in the household its 户号 or
 // address names, or else on its community.
 func (r *run) create(w *work, lk *lookups, in *incoming) {
+	if in.noID {
+		in.reasons = append(in.reasons, "登记册中未找到相符的人员(按姓名、出生日期和住址),该行没有证件号码,无法新登记;请补填证件号码后再导入")
+		w.reject(in)
+		return
+	}
 	p := in.person
 	community, household, err := r.placeNew(in)
 	if err != nil {

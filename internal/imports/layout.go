@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"regexp"
 	"strings"
 
 	"shequ/internal/sheets"
@@ -201,14 +202,35 @@ func mapColumns(labels []string, saved map[string]string, withTag bool) (fields 
 }
 
 // footerWords start rows that close a list rather than belong to it.
-var footerWords = []string{"合计", "总计", "小计", "共计", "填表人", "制表人", "审核人", "负责人", "填报人", "联系人", "备注", "注:", "注：", "说明", "统计"}
+var footerWords = []string{"合计", "总计", "小计", "共计", "累计", "填表人", "制表人", "审核人", "负责人", "填报人", "联系人",
+	"经办人", "审批人", "统计人", "单位负责人", "填表日期", "制表日期", "填报日期", "报送日期", "统计日期", "填报单位",
+	"备注", "注:", "注：", "说明", "统计", "以上"}
+
+var countLine = regexp.MustCompile(`^共[0-9]+[人户条行]`)
 
 func isFooter(first string) bool {
-	first = strings.TrimSpace(first)
+	if first == "" || first[0] >= '0' && first[0] <= '9' {
+		// Nearly every row starts with its 序号.
+		return false
+	}
+	first = strings.Join(strings.Fields(foldWidth(first)), "")
 	for _, w := range footerWords {
 		if strings.HasPrefix(first, w) {
 			return true
 		}
 	}
-	return false
+	return countLine.MatchString(first)
+}
+
+// blankCell reports whether a cell holds nothing but spaces or the dashes
+// and slashes lists fill empty cells and separator lines with.
+func blankCell(s string) bool {
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', '\u3000', '\u00a0', '-', '—', '－', '_', '/', '\\', '=', '*', '.', '…', '·':
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -54,6 +54,88 @@ func matchScore(in, p *register.Person) float64 {
 	return max(0, min(s, 1))
 }
 
+// noIDScore says how likely a row without a document number is the
+// register person p of the same name: name, birth and address are all
+// there is to go by. The same birth date, the same address and the same
+// sex make the same person (1.0, merged); a birth month instead of a date,
+// or half the address, a person must confirm; a different birth or sex
+// takes much away.
+func noIDScore(in *incoming, p *register.Person) float64 {
+	s := 0.4
+	switch {
+	case in.person.BirthDate != "" && p.BirthDate != "":
+		if in.person.BirthDate == p.BirthDate {
+			s += 0.35
+		} else {
+			s -= 0.3
+		}
+	case in.birthMonth != "" && len(p.BirthDate) >= 7:
+		if in.birthMonth == p.BirthDate[:7] {
+			s += 0.2
+		} else {
+			s -= 0.3
+		}
+	}
+	switch {
+	case in.person.Gender == "" || p.Gender == "":
+	case in.person.Gender == p.Gender:
+		s += 0.05
+	default:
+		s -= 0.3
+	}
+	switch {
+	case in.person.Address != "" && p.Address != "":
+		s += 0.25 * similarity(in.person.Address, p.Address)
+	case in.person.HukouAddress != "" && p.HukouAddress != "":
+		s += 0.25 * similarity(in.person.HukouAddress, p.HukouAddress)
+	}
+	if in.person.Phone != "" && in.person.Phone == p.Phone {
+		s += 0.1
+	}
+	return max(0, min(s, 1))
+}
+
+// otherDocument reports whether a row and a register person carry numbers
+// of the same kind of document that differ: then they are two people,
+// whatever their names (a typo in a resident ID fails its check digit).
+func otherDocument(in, p *register.Person) bool {
+	dt := func(d string) string {
+		if d == "" {
+			return "resident_id"
+		}
+		return d
+	}
+	return in.IDNumber != "" && p.IDNumber != "" && dt(in.DocType) == dt(p.DocType) && in.IDNumber != p.IDNumber
+}
+
+// matchKey is what a row is known by in the queue and in identity
+// decisions: its document, or for a row without one its name, birth and
+// address.
+func matchKey(in *incoming) string {
+	if in.noID {
+		return noIDKey(in.person.Name, in.person.BirthDate, in.birthMonth, in.person.Address, in.person.HukouAddress)
+	}
+	return in.key
+}
+
+func noIDKey(name, birth, month, address, hukou string) string {
+	if birth == "" {
+		birth = month
+	}
+	if address == "" {
+		address = hukou
+	}
+	return "noid:" + name + "|" + birth + "|" + addressKey(address)
+}
+
+// monthNumber turns YYYY-MM into YYYYMM; 0 if it is not one.
+func monthNumber(m string) uint32 {
+	if len(m) != 7 {
+		return 0
+	}
+	return dateNumber(m+"-01") / 100
+}
+
 // similarity is the Dice coefficient of two texts' character pairs, after
 // folding widths and dropping spaces: 1 for the same address however
 // spaced, about 0.5 when half of it agrees.

@@ -39,6 +39,13 @@ type incoming struct {
 	ridx   int32
 	rfound bool
 
+	// birthMonth is a 出生年月 given without a day (YYYY-MM): checked
+	// against the ID number, or used for matching a row without one.
+	birthMonth string
+	// noID marks a row without a document number: it is found by name,
+	// birth and address, or not at all.
+	noID bool
+
 	household string // 户号
 	community string // 社区
 	tag       *tagIn
@@ -130,13 +137,22 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 	in := &incoming{seq: seq, sheet: ps.layout.Index, rowNum: row.Num}
 	in.cells = make([]string, len(row.Cells))
 	nonEmpty := 0
+	first, banner := "", true
 	for i, c := range row.Cells {
 		in.cells[i] = cellText(c, ps.date1904)
-		if strings.TrimSpace(in.cells[i]) != "" {
+		if !blankCell(in.cells[i]) {
 			nonEmpty++
+			if first == "" {
+				first = in.cells[i]
+			} else if in.cells[i] != first {
+				banner = false
+			}
 		}
 	}
-	if nonEmpty == 0 {
+	// Blank separators, closing lines (合计:400人, 制表人 …) and a line
+	// merged across the columns (the reader copies its text into each)
+	// are no one's data, whatever columns they happen to fill.
+	if nonEmpty == 0 || isFooter(first) || banner && nonEmpty > 1 {
 		in.skip = true
 		return in
 	}
@@ -149,7 +165,7 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 		}
 		cell := row.Cells[c]
 		text := cleanText(in.cells[c])
-		if text == "" {
+		if text == "" || blankCell(text) {
 			continue
 		}
 		cols.add(f, c)
@@ -174,15 +190,20 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 				continue
 			}
 			p.Gender = g
-		case "birth_date", "moved_in_on", FieldTagStart, FieldTagEnd:
+		case "birth_date":
+			d, month, err := parseBirthValue(cell, ps.date1904, monthLabel(ps.layout.Labels[c]))
+			if err != nil {
+				ps.reject(in, c, err.Error())
+				continue
+			}
+			p.BirthDate, in.birthMonth = d, month
+		case "moved_in_on", FieldTagStart, FieldTagEnd:
 			d, err := parseDateValue(cell, ps.date1904)
 			if err != nil {
 				ps.reject(in, c, err.Error())
 				continue
 			}
 			switch f {
-			case "birth_date":
-				p.BirthDate = d
 			case "moved_in_on":
 				p.MovedInOn = d
 			case FieldTagStart:
@@ -220,7 +241,7 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 			}
 			notes = append(notes, label+":"+text)
 		}
-		if fieldIndex(f) >= 0 {
+		if fieldIndex(f) >= 0 && (f != "birth_date" || p.BirthDate != "") {
 			in.has = in.has.with(f)
 		}
 	}
@@ -236,16 +257,9 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 	_, hasID := cols.get("id_number")
 	_, hasName := cols.get("name")
 	if !hasID && len(in.reasons) == 0 {
-		// A row without a number is a closing line (合计 …, 填表人 …) or a
-		// note, unless it carries a person's data.
-		first := ""
-		for _, t := range in.cells {
-			if strings.TrimSpace(t) != "" {
-				first = t
-				break
-			}
-		}
-		if isFooter(first) || !hasName && nonEmpty <= 1 {
+		// A row without a number is a note, unless it carries a person's
+		// data.
+		if !hasName && nonEmpty <= 1 {
 			in.skip = true
 			return in
 		}
@@ -277,13 +291,17 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 		for _, b := range in.bad {
 			lost = lost || mapped && b == col
 		}
-		if !lost {
-			if !mapped {
-				col = cols.at("name")
-			}
-			ps.reject(in, col, "证件号码不能为空")
+		_, named := cols.get("name")
+		if lost {
+			return
 		}
-		return
+		if !named {
+			ps.reject(in, col, "证件号码不能为空")
+			return
+		}
+		// A row without a number is still someone: it is matched by
+		// name, birth and address.
+		in.noID = true
 	}
 	q := *p
 	if q.Name == "" {
@@ -322,7 +340,16 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 	if len(in.reasons) > 0 {
 		return
 	}
+	if in.noID {
+		name, residence := p.Name, p.Residence
+		*p = q
+		p.Name, p.Residence, p.OrgID, p.DocType = name, residence, 0, ""
+		return
+	}
 	if q.DocType == string(ident.DocResidentID) {
+		if in.birthMonth != "" && in.birthMonth != q.BirthDate[:7] {
+			ps.reject(in, cols.at("birth_date"), fmt.Sprintf("出生年月 %s 与身份证号码中的 %s 不一致", in.birthMonth, q.BirthDate[:7]))
+		}
 		if givenBirth != "" && givenBirth != q.BirthDate {
 			ps.reject(in, cols.at("birth_date"), fmt.Sprintf("出生日期 %s 与身份证号码中的 %s 不一致", givenBirth, q.BirthDate))
 		}

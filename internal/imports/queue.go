@@ -186,6 +186,12 @@ func (s *Service) Resolve(ctx context.Context, v *access.Viewer, id int64, res R
 			}
 		}
 	}
+	return s.settle(ctx, v, c, res, nil)
+}
+
+// settle applies a decision on the fields of c and closes it, or, when
+// rest names fields still to decide, keeps it open with only those.
+func (s *Service) settle(ctx context.Context, v *access.Viewer, c *Conflict, res Resolution, rest []FieldDiff) error {
 	now := s.now()
 	actor := register.Actor{UserID: v.UserID, Name: v.Name, Source: "import:" + c.Department}
 	l, err := register.NewLoader(ctx, s.db, actor)
@@ -200,10 +206,18 @@ func (s *Service) Resolve(ctx context.Context, v *access.Viewer, id int64, res R
 		l.Rollback()
 		return err
 	}
-	rj, _ := json.Marshal(res)
-	r, err := l.Tx().ExecContext(ctx, `UPDATE import_conflicts SET status = $1, resolution = $2, resolved_by = $3,
-		resolved_at = $4, version = version + 1 WHERE community_id = $5 AND id = $6 AND version = $7 AND status = $8`,
-		ConflictResolved, string(rj), v.Name, database.FormatTime(now), c.CommunityID, c.ID, c.Version, ConflictOpen)
+	var r sql.Result
+	if len(rest) > 0 {
+		fields, _ := json.Marshal(rest)
+		r, err = l.Tx().ExecContext(ctx, `UPDATE import_conflicts SET fields = $1, version = version + 1
+			WHERE community_id = $2 AND id = $3 AND version = $4 AND status = $5`,
+			string(fields), c.CommunityID, c.ID, c.Version, ConflictOpen)
+	} else {
+		rj, _ := json.Marshal(res)
+		r, err = l.Tx().ExecContext(ctx, `UPDATE import_conflicts SET status = $1, resolution = $2, resolved_by = $3,
+			resolved_at = $4, version = version + 1 WHERE community_id = $5 AND id = $6 AND version = $7 AND status = $8`,
+			ConflictResolved, string(rj), v.Name, database.FormatTime(now), c.CommunityID, c.ID, c.Version, ConflictOpen)
+	}
 	if err != nil {
 		l.Rollback()
 		return err
@@ -215,11 +229,92 @@ func (s *Service) Resolve(ctx context.Context, v *access.Viewer, id int64, res R
 	return l.Commit(ctx)
 }
 
+// Bulk is a decision on many conflicts of one import at once.
+type Bulk struct {
+	ImportID int64
+	Field    string // the field decided; "" for every field
+	Choice   string // ChooseIncoming or ChooseRegister
+}
+
+// BulkResult says what a bulk decision did.
+type BulkResult struct {
+	Decided int // conflicts closed
+	Partly  int // conflicts left open with their other fields
+	Failed  int // conflicts a concurrent change or a check refused; they stay open
+}
+
+// ResolveBulk decides one field (or every field) of all the open field
+// conflicts of one import in v's scope the same way: every incoming 电话
+// of 计生's list taken, or every register value kept. Each conflict is
+// settled in a transaction of its own, as if decided on its page;
+// identity questions are left to be looked at one by one, and so is a
+// conflict refused by a check or changed meanwhile.
+func (s *Service) ResolveBulk(ctx context.Context, v *access.Viewer, b Bulk) (BulkResult, error) {
+	var out BulkResult
+	if b.Choice != ChooseIncoming && b.Choice != ChooseRegister {
+		return out, fault.Fields{"choice": "请选择采用部门的值还是保留登记册的值"}
+	}
+	if b.Field == "" && b.Choice == ChooseIncoming {
+		return out, fault.Fields{"field": "请选择要统一采用部门值的字段"}
+	}
+	sc := v.Scope(PermResolve)
+	if _, err := s.Import(ctx, sc, b.ImportID); err != nil {
+		return out, err
+	}
+	skip := map[int64]bool{}
+	for {
+		cs, more, err := s.Conflicts(ctx, sc, ConflictQuery{ImportID: b.ImportID, Limit: 200, Offset: len(skip)})
+		if err != nil {
+			return out, err
+		}
+		progressed := false
+		for _, c := range cs {
+			if skip[c.ID] {
+				continue
+			}
+			res := Resolution{Version: c.Version, Decision: DecideFields, Choices: map[string]string{}}
+			var chosen, rest []FieldDiff
+			for _, d := range c.Fields {
+				if b.Field == "" || d.Field == b.Field {
+					res.Choices[d.Field] = b.Choice
+					chosen = append(chosen, d)
+				} else {
+					rest = append(rest, d)
+				}
+			}
+			if c.Kind != KindFields || len(chosen) == 0 {
+				skip[c.ID] = true
+				continue
+			}
+			part := *c
+			part.Fields = chosen
+			if err := s.settle(ctx, v, &part, res, rest); err != nil {
+				if fault.KindOf(err) == fault.Internal && fault.FieldsOf(err) == nil {
+					return out, err
+				}
+				skip[c.ID] = true
+				out.Failed++
+				continue
+			}
+			progressed = true
+			if len(rest) > 0 {
+				skip[c.ID] = true
+				out.Partly++
+			} else {
+				out.Decided++
+			}
+		}
+		if !more && !progressed || len(cs) == 0 {
+			return out, nil
+		}
+	}
+}
+
 func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewer, c *Conflict, res Resolution) error {
 	tx := l.Tx()
 	now := s.now()
 	at := database.FormatTime(now)
-	incomingKey := docKey(c.Incoming.Person.DocType, c.Incoming.Person.IDNumber)
+	incomingKey := c.Incoming.key()
 	switch res.Decision {
 	case DecideIgnore:
 		return s.link(ctx, tx, c, incomingKey, 0, 0, at)
@@ -305,8 +400,12 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 			if open != nil {
 				continue
 			}
+			start := d.Incoming
+			if start == "" {
+				start = today
+			}
 			t := &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID, Tag: code,
-				StartedOn: d.Incoming, EndedOn: c.Incoming.Tag.EndedOn, Note: c.Incoming.Tag.Note}
+				StartedOn: start, EndedOn: c.Incoming.Tag.EndedOn, Note: c.Incoming.Tag.Note}
 			if err := l.Tag(ctx, now, t); err != nil {
 				return err
 			}
@@ -340,6 +439,9 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v *access.Viewer, c *Conflict) error {
 	now := s.now()
 	p := c.Incoming.Person
+	if p.IDNumber == "" {
+		return fault.Fields{"decision": "该行没有证件号码,无法新登记;请补填证件号码后再导入,或在登记册中手工登记"}
+	}
 	community := c.Incoming.CommunityID
 	if community == 0 {
 		return fault.Fields{"decision": "无法确定新登记人员所属的社区,请在登记册中手工登记"}

@@ -35,7 +35,22 @@ type roster struct {
 type rosterPerson struct {
 	id, community int64
 	version       int32
-	birth         uint32 // YYYYMMDD
+	birth         uint32 // YYYYMMDD, with residentBit when the person has a resident ID
+}
+
+// residentBit marks, in rosterPerson.birth, a person known by a resident
+// ID number: a row with another valid resident ID is never that person.
+const residentBit = 1 << 31
+
+func (p rosterPerson) birthDate() uint32 { return p.birth &^ residentBit }
+func (p rosterPerson) resident() bool    { return p.birth&residentBit != 0 }
+
+func rosterBirth(key, birth string) uint32 {
+	n := dateNumber(birth)
+	if _, ok := residentKey(key); ok {
+		n |= residentBit
+	}
+	return n
 }
 
 func newRoster(fields []string) *roster {
@@ -133,9 +148,10 @@ func (r *roster) scan(ctx context.Context, reg *register.Store, communities []in
 		}
 	}
 	err := reg.ScanRoster(ctx, communities, r.fields, func(row *register.RosterRow) error {
+		key := docKey(row.DocType, row.IDNumber)
 		b.people = append(b.people, rosterPerson{id: row.ID, community: row.CommunityID, version: int32(row.Version),
-			birth: dateNumber(row.BirthDate)})
-		b.keys = append(b.keys, docKey(row.DocType, row.IDNumber))
+			birth: rosterBirth(key, row.BirthDate)})
+		b.keys = append(b.keys, key)
 		b.names = append(b.names, maphash.String(r.seed, row.Name))
 		for _, v := range row.Values {
 			b.hashes = append(b.hashes, r.hash(v))
@@ -165,7 +181,7 @@ func (r *roster) hash(v string) uint64 { return maphash.String(r.seed, foldWidth
 
 func (r *roster) add(id, community int64, version int, key, name, birth string, values []string) {
 	i := int32(len(r.people))
-	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version), birth: dateNumber(birth)})
+	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version), birth: rosterBirth(key, birth)})
 	for _, v := range values {
 		r.hashes = append(r.hashes, r.hash(v))
 	}

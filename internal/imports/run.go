@@ -70,6 +70,12 @@ func (s *Service) Run(ctx context.Context, v *access.Viewer, id int64, path stri
 		// Stopped from outside (shutdown, Ctrl-C): it stays running and
 		// resumes from its checkpoint next time.
 		return err
+	case errors.Is(err, errElsewhere):
+		// Another run has the import: its status is that run's to set.
+		if now, gerr := s.get(ctx, s.db, im.ID); gerr == nil && now.Status == StatusDone {
+			return nil
+		}
+		return err
 	}
 	msg := "导入中断:内部错误,请重试;如仍失败请联系管理员"
 	var se *sheets.Error
@@ -121,10 +127,20 @@ func (s *Service) execute(ctx context.Context, v *access.Viewer, im *Import, pat
 	}
 	now := s.now()
 	if _, err := s.db.ExecContext(ctx, `UPDATE imports SET status = $1, message = '',
-		started_at = CASE WHEN started_at = '' THEN $2 ELSE started_at END, version = version + 1 WHERE id = $3`,
-		StatusRunning, database.FormatTime(now), im.ID); err != nil {
+		started_at = CASE WHEN started_at = '' THEN $2 ELSE started_at END, version = version + 1 WHERE id = $3 AND status <> $4`,
+		StatusRunning, database.FormatTime(now), im.ID, StatusDone); err != nil {
 		return err
 	}
+	// The update waited for any batch still being committed (a killed
+	// client's, which PostgreSQL finishes): the checkpoint is read after it.
+	fresh, err := s.get(ctx, s.db, im.ID)
+	if err != nil {
+		return err
+	}
+	if fresh.Status == StatusDone {
+		return nil
+	}
+	im.RowsDone, im.Counts = fresh.RowsDone, fresh.Counts
 	r := &run{s: s, im: im, viewer: v, scope: v.Scope(PermImport), file: f, size: size, tag: im.Options.Tag,
 		today: now, todayStr: now.Format("2006-01-02"), households: map[int64]*householdIndex{}}
 	return r.rows(ctx, progress)

@@ -196,7 +196,7 @@ func (s *Service) Analyse(ctx context.Context, path, fileName, department string
 			}
 			sl.Samples = append(sl.Samples, texts)
 		}
-		if !hasField(sl.Fields, "id_number") {
+		if !identifies(sl.Fields) {
 			sl.Skipped = skipNoID
 		}
 		a.Rows += max(0, sh.Rows-data)
@@ -208,6 +208,13 @@ func (s *Service) Analyse(ctx context.Context, path, fileName, department string
 // skipNoID marks a sheet whose ID number column was not found by name; a
 // mapping given by a person may still name it.
 const skipNoID = "未找到证件号码列,请指定"
+
+// identifies reports whether a sheet's columns can tell who a row is: an
+// ID number, or else a name with a birth date or month (matched against
+// the register by name, birth and address).
+func identifies(fields []string) bool {
+	return hasField(fields, "id_number") || hasField(fields, "name") && hasField(fields, "birth_date")
+}
 
 func hasField(fields []string, f string) bool {
 	for _, x := range fields {
@@ -332,14 +339,14 @@ func (s *Service) Create(ctx context.Context, v *access.Viewer, req Request) (*I
 			return nil, 0, err
 		}
 		sl.Skipped = ""
-		if !hasField(sl.Fields, "id_number") {
+		if !identifies(sl.Fields) {
 			sl.Skipped = "未找到证件号码列"
 			continue
 		}
 		imported++
 	}
 	if imported == 0 {
-		return nil, 0, fault.Fields{"mapping": "没有可导入的工作表:请指定身份证号码(证件号码)所在的列"}
+		return nil, 0, fault.Fields{"mapping": "没有可导入的工作表:请指定身份证号码(证件号码)所在的列,或姓名和出生日期(出生年月)所在的列"}
 	}
 	im := &Import{ID: database.NewID(), UnitID: unit.ID, UnitName: unit.Name, CommunityID: unit.CommunityID,
 		Department: req.Department, FileName: a.FileName, FileHash: a.Hash, FileSize: a.Size, Format: a.Format,

@@ -63,6 +63,9 @@ func (s *Service) SaveUpload(userID int64, department string, unitID int64, file
 	}
 	if err == nil && n == 0 {
 		err = fault.Fields{"file": "请选择要导入的文件"}
+		if strings.TrimSpace(fileName) != "" {
+			err = fault.Fields{"file": fmt.Sprintf("文件 %s 是空的(0 字节),请检查后重新选择", u.FileName)}
+		}
 	}
 	if err != nil {
 		os.Remove(path)

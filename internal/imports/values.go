@@ -159,6 +159,58 @@ func parseDateValue(c sheets.Cell, date1904 bool) (string, error) {
 	return "", fmt.Errorf("不是有效日期(%s),应为 年-月-日,如 1990-01-02", v)
 }
 
+// monthLabel reports whether a column's label names a birth month rather
+// than a date (出生年月, not 出生年月日 or 出生日期): its Excel dates are
+// months, whatever day they carry.
+func monthLabel(label string) bool {
+	k := labelKey(label)
+	return strings.HasSuffix(k, "出生年月") || strings.HasSuffix(k, "年月")
+}
+
+// parseBirthValue reads a birth date, or a birth month (1979年03月,
+// 1979.03, 1979-3, 197903) as 计生 and 民政 rosters keep it: date is
+// YYYY-MM-DD, month YYYY-MM; one of the two is set.
+func parseBirthValue(c sheets.Cell, date1904, monthColumn bool) (date, month string, err error) {
+	v := strings.TrimSpace(foldWidth(c.Value))
+	if v == "" {
+		return "", "", nil
+	}
+	if m, ok := yearMonthValue(v); ok && (!c.Date || monthColumn) {
+		return "", m, nil
+	}
+	d, err := parseDateValue(c, date1904)
+	if err != nil {
+		return "", "", err
+	}
+	if monthColumn && (c.Date || c.Number) {
+		return "", d[:7], nil
+	}
+	return d, "", nil
+}
+
+// yearMonthValue reads 1979年03月, 1979年3月, 1979.03, 1979-3, 1979/3 and
+// 197903 as 1979-03.
+func yearMonthValue(v string) (string, bool) {
+	var y, m string
+	if yearMonth.MatchString(v) {
+		v = strings.TrimSuffix(v, "月")
+		y, m = v[:4], strings.TrimLeft(v[4:], "-/.年")
+		if strings.HasPrefix(v[4:], "年") {
+			m = v[4+len("年"):]
+		}
+	} else if len(v) == 6 && allDigits.MatchString(v) {
+		y, m = v[:4], v[4:]
+	} else {
+		return "", false
+	}
+	yi, err1 := strconv.Atoi(y)
+	mi, err2 := strconv.Atoi(m)
+	if err1 != nil || err2 != nil || yi < 1880 || yi > 2200 || mi < 1 || mi > 12 {
+		return "", false
+	}
+	return fmt.Sprintf("%04d-%02d", yi, mi), true
+}
+
 // genderCode reads 男/女 and their other spellings (GB/T 2261.1: 1 男, 2 女).
 func genderCode(v string) (string, bool) {
 	switch strings.ToUpper(strings.TrimSpace(v)) {

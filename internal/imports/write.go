@@ -8,8 +8,13 @@ import (
 	"strings"
 
 	"shequ/internal/database"
+	"shequ/internal/fault"
 	"shequ/internal/register"
 )
+
+// errElsewhere stops a run whose checkpoint another run of the same import
+// moved: that run goes on, this one leaves everything to it.
+var errElsewhere = fault.New(fault.Conflict, "该导入正在另一处进行,本次已停止;稍后刷新即可看到结果")
 
 // actor is who the register records for an import's changes: the person
 // who started it, with the department as the source.
@@ -33,6 +38,23 @@ func (r *run) write(ctx context.Context, w *work) error {
 	}
 	if err := l.ForUpdates(ctx); err != nil {
 		return fail(err)
+	}
+	// The checkpoint moves first: it is what makes the batch this run's.
+	// Another run of the same import (a killed `go run` leaves its child
+	// running; PostgreSQL finishes a commit a killed client sent) holds
+	// the import's row from the start of its batch, so this one waits for
+	// it and then finds the checkpoint moved, before it writes a row that
+	// run has written already.
+	c := w.counts
+	res, err := l.Tx().ExecContext(ctx, `UPDATE imports SET rows_done = $1, created = created + $2, merged = merged + $3,
+		queued = queued + $4, rejected = rejected + $5, unchanged = unchanged + $6, version = version + 1
+		WHERE id = $7 AND rows_done = $8`,
+		w.done, c.Created, c.Merged, c.Queued, c.Rejected, c.Unchanged, r.im.ID, r.im.RowsDone)
+	if err != nil {
+		return fail(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fail(errElsewhere)
 	}
 	for _, id := range w.order {
 		o := w.orig[id]
@@ -65,17 +87,6 @@ func (r *run) write(ctx context.Context, w *work) error {
 	}
 	if err := r.writeRejects(ctx, tx, w.rejects); err != nil {
 		return fail(err)
-	}
-	c := w.counts
-	res, err := tx.ExecContext(ctx, `UPDATE imports SET rows_done = $1, created = created + $2, merged = merged + $3,
-		queued = queued + $4, rejected = rejected + $5, unchanged = unchanged + $6, version = version + 1
-		WHERE id = $7 AND rows_done = $8`,
-		w.done, c.Created, c.Merged, c.Queued, c.Rejected, c.Unchanged, r.im.ID, r.im.RowsDone)
-	if err != nil {
-		return fail(err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fail(failf("该导入正在另一处进行,本次已停止"))
 	}
 	return l.Commit(ctx)
 }

@@ -170,7 +170,7 @@ func Open(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	if size == 0 {
 		return nil, refuse("文件 %s 是空的", name)
 	}
-	head := make([]byte, 8)
+	head := make([]byte, 4096)
 	n, _ := r.ReadAt(head, 0)
 	head = head[:n]
 	switch {
@@ -179,7 +179,60 @@ func Open(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error) {
 	case bytes.HasPrefix(head, oleMagic):
 		return nil, refuse("文件 %s 是旧版 Excel(.xls)或加密的工作簿,请在 Excel 中“另存为” .xlsx 后再导入", name)
 	}
+	if what := notASheet(head); what != "" {
+		return nil, refuse("文件 %s 不是表格文件,看起来是%s;请上传 xlsx 或 csv 格式的名册", name, what)
+	}
+	if len(bytes.Trim(head, " \t\r\n\xef\xbb\xbf,;\x00\xff\xfe")) == 0 && size <= int64(len(head)) {
+		return nil, refuse("文件 %s 是空的(没有任何内容)", name)
+	}
 	return openCSV(r, size, name, lim)
+}
+
+// fileKinds are the starts of files people send by mistake instead of a
+// list: pictures, documents, archives.
+var fileKinds = []struct {
+	magic []byte
+	what  string
+}{
+	{[]byte("\x89PNG\r\n\x1a\n"), " PNG 图片"},
+	{[]byte("\xff\xd8\xff"), " JPEG 图片"},
+	{[]byte("GIF87a"), " GIF 图片"},
+	{[]byte("GIF89a"), " GIF 图片"},
+	{[]byte("BM"), " BMP 图片"},
+	{[]byte("RIFF"), "图片或音视频(RIFF)"},
+	{[]byte("II*\x00"), " TIFF 图片"},
+	{[]byte("MM\x00*"), " TIFF 图片"},
+	{[]byte("%PDF"), " PDF 文档"},
+	{[]byte("Rar!"), " RAR 压缩包"},
+	{[]byte("7z\xbc\xaf\x27\x1c"), " 7z 压缩包"},
+	{[]byte("\x1f\x8b"), " gzip 压缩包"},
+	{[]byte("{\\rtf"), " RTF 文档"},
+	{[]byte("\x7fELF"), "程序文件"},
+	{[]byte("MZ"), "程序文件"},
+}
+
+// notASheet names what a file that is no text and no workbook looks like,
+// or "" when it may be a csv. A text file has no NUL bytes, except as
+// UTF-16, which begins with its byte-order mark.
+func notASheet(head []byte) string {
+	for _, k := range fileKinds {
+		if bytes.HasPrefix(head, k.magic) {
+			if string(k.magic) == "BM" || string(k.magic) == "MZ" {
+				// Two letters can begin a csv: only binary content decides.
+				if bytes.IndexByte(head, 0) < 0 {
+					continue
+				}
+			}
+			return k.what
+		}
+	}
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return ""
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "二进制文件"
+	}
+	return ""
 }
 
 func humanBytes(n int64) string {

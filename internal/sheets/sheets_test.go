@@ -352,3 +352,42 @@ func TestColumnName(t *testing.T) {
 		}
 	}
 }
+
+// Files that are not what their names say, and empty ones, are refused
+// with a message saying so.
+func TestNotASheet(t *testing.T) {
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), make([]byte, 64)...)
+	empty := excelize.NewFile()
+	var docx bytes.Buffer
+	zw := zip.NewWriter(&docx)
+	w, _ := zw.Create("word/document.xml")
+	w.Write([]byte("<w:document/>"))
+	zw.Close()
+	for _, c := range []struct {
+		name string
+		b    []byte
+		want string
+	}{
+		{"名册.xlsx", png, "PNG 图片"},
+		{"名册.csv", png, "PNG 图片"},
+		{"名册.csv", []byte("%PDF-1.7\n..."), "PDF 文档"},
+		{"名册.csv", []byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10}, "JPEG 图片"},
+		{"名册.csv", []byte("abc\x00\x01\x02def"), "二进制文件"},
+		{"名册.xlsx", docx.Bytes(), "Word 文档"},
+		{"名册.csv", nil, "是空的"},
+		{"名册.csv", []byte("\xef\xbb\xbf\r\n\r\n"), "是空的"},
+		{"名册.xlsx", saveBook(t, empty), "是空的"},
+	} {
+		_, err := Open(bytes.NewReader(c.b), int64(len(c.b)), c.name, DefaultLimits)
+		var se *Error
+		if !errors.As(err, &se) || !strings.Contains(se.Msg, c.want) || !strings.Contains(se.Msg, c.name) {
+			t.Errorf("%s %q: %v, want %q", c.name, c.b[:min(len(c.b), 8)], err, c.want)
+		}
+	}
+	// Text that starts like a picture's magic is still a list.
+	text := "BM编号,姓名\n1,张三\n"
+	b, err := Open(strings.NewReader(text), int64(len(text)), "名册.csv", DefaultLimits)
+	if err != nil || b.Format != "csv" {
+		t.Errorf("a csv starting with BM: %v", err)
+	}
+}

@@ -99,6 +99,9 @@ func openXLSX(r io.ReaderAt, size int64, name string, lim Limits) (*Book, error)
 			return nil, refuse("文件 %s 超过 %d 行的上限,请分成几个文件导入", name, lim.MaxRows)
 		}
 	}
+	if total2 == 0 {
+		return nil, refuse("文件 %s 是空的(工作表中没有任何数据)", name)
+	}
 	return b, nil
 }
 
@@ -143,6 +146,18 @@ func (x *xlsxBook) readWorkbook(b *Book) error {
 				wbPath = strings.TrimPrefix(r.Target, "/")
 			}
 		}
+	}
+	if _, ok := x.parts[strings.ToLower(wbPath)]; !ok {
+		what := "压缩包"
+		switch {
+		case x.parts["word/document.xml"] != nil:
+			what = " Word 文档(.docx)"
+		case x.parts["ppt/presentation.xml"] != nil:
+			what = " PowerPoint 演示文稿"
+		case x.parts["content.xml"] != nil:
+			what = " OpenDocument 文件(WPS/LibreOffice),请另存为 xlsx"
+		}
+		return refuse("文件 %s 不是 xlsx 工作簿,看起来是%s;请上传 xlsx 或 csv 格式的名册", x.name, what)
 	}
 	var wb struct {
 		Pr struct {

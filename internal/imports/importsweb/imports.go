@@ -425,6 +425,11 @@ type conflictListData struct {
 	More      bool
 	Next      int
 	ImportID  int64
+	// Fields are the fields the listed conflicts disagree on, for the
+	// bulk decision of one import.
+	Fields []imports.FieldDiff
+	Errors map[string]string
+	Result *imports.BulkResult
 }
 
 func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -438,8 +443,57 @@ func (h *handler) conflictList(w http.ResponseWriter, r *http.Request, rq *web.R
 		return
 	}
 	rq.Audit.Rows = len(cs)
-	h.tmpl.Render(w, r, http.StatusOK, "conflicts", web.NewPage(rq, "待核实", "imports",
-		conflictListData{Conflicts: cs, More: more, Next: max(offset, 0) + len(cs), ImportID: importID}))
+	d := conflictListData{Conflicts: cs, More: more, Next: max(offset, 0) + len(cs), ImportID: importID}
+	seen := map[string]bool{}
+	for _, c := range cs {
+		for _, f := range c.Fields {
+			if c.Kind == imports.KindFields && !seen[f.Field] {
+				seen[f.Field] = true
+				d.Fields = append(d.Fields, f)
+			}
+		}
+	}
+	h.tmpl.Render(w, r, http.StatusOK, "conflicts", web.NewPage(rq, "待核实", "imports", d))
+}
+
+// resolveBulk decides one field, or every field, of an import's open
+// conflicts the same way.
+func (h *handler) resolveBulk(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id, _ := web.PathID(r)
+	b := imports.Bulk{ImportID: id, Field: r.PostFormValue("field"), Choice: r.PostFormValue("choice")}
+	res, err := h.Imports.ResolveBulk(r.Context(), rq.Viewer, b)
+	if fe := ImportErrors(err); fe != nil {
+		q := url.Values{"import": {strconv.FormatInt(id, 10)}}
+		r.URL.RawQuery = q.Encode()
+		cs, more, lerr := h.Imports.Conflicts(r.Context(), rq.Viewer.Scope(imports.PermResolve),
+			imports.ConflictQuery{ImportID: id, Limit: 50})
+		if lerr != nil {
+			h.kit.ServerError(w, r, rq, lerr)
+			return
+		}
+		h.tmpl.Render(w, r, http.StatusUnprocessableEntity, "conflicts", web.NewPage(rq, "待核实", "imports",
+			conflictListData{Conflicts: cs, More: more, Next: len(cs), ImportID: id, Errors: fe}))
+		return
+	}
+	if errors.Is(err, imports.ErrNotFound) {
+		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		h.kit.ServerError(w, r, rq, err)
+		return
+	}
+	rq.Audit.Detail = fmt.Sprintf("批量核实:%s %s,处理 %d 条,部分 %d 条,未能处理 %d 条", orAll(b.Field), b.Choice,
+		res.Decided, res.Partly, res.Failed)
+	h.kit.SetFlash(w, "bulk_resolved")
+	http.Redirect(w, r, "/conflicts?import="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+}
+
+func orAll(field string) string {
+	if field == "" {
+		return "全部字段"
+	}
+	return field
 }
 
 // conflictRow is a field of a conflict as the viewer may see it.

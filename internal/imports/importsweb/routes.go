@@ -39,6 +39,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.AddFlashes(map[string]string{
 		"import_started":   "已开始导入,本页会自动刷新显示进度",
 		"import_duplicate": "该文件已以相同的列对应导入过,本次未作任何更改",
+		"bulk_resolved":    "已按您的选择统一处理;需要逐条确认的仍在列表中",
 	})
 	imp := access.Rule{Perm: imports.PermImport}
 	obj := access.Rule{Perm: imports.PermImport, Object: "import"}
@@ -51,6 +52,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.kit.Handle(rt, "POST /imports/{id}/resume", obj, h.resumeImport)
 	h.kit.Handle(rt, "GET /imports/{id}/rejects", access.Rule{Perm: imports.PermImport, Object: "import", Audit: audit.Export}, h.importRejects)
 	h.kit.Handle(rt, "GET /conflicts", access.Rule{Perm: imports.PermResolve}, h.conflictList)
+	h.kit.Handle(rt, "POST /imports/{id}/conflicts", access.Rule{Perm: imports.PermResolve, Object: "import"}, h.resolveBulk)
 	h.kit.Handle(rt, "GET /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict", Audit: audit.View}, h.conflictPage)
 	h.kit.Handle(rt, "POST /conflicts/{id}", access.Rule{Perm: imports.PermResolve, Object: "conflict"}, h.resolveConflict)
 }
