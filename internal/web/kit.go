@@ -66,7 +66,7 @@ func NewKit(c Config) *Kit {
 	k := &Kit{Config: c, flashes: map[string]string{}, labels: map[string]map[string]string{}}
 	k.AddFlashes(map[string]string{"saved": "已保存", "added": "已添加", "resolved": "已处理"})
 	k.AddLabels(baseLabels)
-	k.own = k.Templates(kitTemplates(), nil)
+	k.own = k.Templates(kitFS, nil)
 	return k
 }
 

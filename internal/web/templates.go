@@ -22,13 +22,6 @@ var kitFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-func kitTemplates() fs.FS {
-	sub, err := fs.Sub(kitFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	return sub
-}
 
 // cssURL names the stylesheet by a hash of its content, so browsers may keep
 // it for a year and still see each new version at once.
@@ -89,23 +82,24 @@ type Templates struct {
 	pages map[string]*template.Template
 }
 
-// Templates parses every *.html file at the root of fsys as a page named
-// after its file; files ending in partials.html are shared by the
-// capability's pages. funcs add to the kit's template functions.
+// Templates parses every templates/*.html file of fsys (a capability's
+// embedded files) as a page named after its file; files ending in
+// partials.html are shared by the capability's pages. funcs add to the
+// kit's template functions.
 func (k *Kit) Templates(fsys fs.FS, funcs template.FuncMap) *Templates {
 	all := k.funcs()
 	maps.Copy(all, funcs)
-	files, err := fs.Glob(fsys, "*.html")
+	files, err := fs.Glob(fsys, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
-	partials, err := fs.Glob(fsys, "*partials.html")
+	partials, err := fs.Glob(fsys, "templates/*partials.html")
 	if err != nil {
 		panic(err)
 	}
 	t := &Templates{kit: k, pages: map[string]*template.Template{}}
 	for _, f := range files {
-		name := strings.TrimSuffix(f, ".html")
+		name := strings.TrimSuffix(path.Base(f), ".html")
 		if name == "layout" || strings.HasSuffix(name, "partials") {
 			continue
 		}

@@ -38,7 +38,7 @@ func newFixture(t *testing.T, secure bool) *fixture {
 // but none of a capability's: a home page and a note that name the user, and
 // a form that changes nothing.
 func notePages(rt *web.Routes, k *web.Kit) {
-	tmpl := k.Templates(fstest.MapFS{"note.html": {Data: []byte(
+	tmpl := k.Templates(fstest.MapFS{"templates/note.html": {Data: []byte(
 		`{{define "content"}}<h1>{{.Title}}</h1><p class="note">{{.Data}}</p>{{end}}`)}}, nil)
 	show := func(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 		tmpl.Render(w, r, http.StatusOK, "note", web.NewPage(rq, "首页", "home", "您好,"+rq.User.DisplayName))

@@ -5,7 +5,6 @@ package adminweb
 
 import (
 	"embed"
-	"io/fs"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
@@ -31,11 +30,7 @@ type handler struct {
 
 // Routes registers the administrators' pages and the account page.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(sub, nil)}
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, nil)}
 	k.AddFlashes(map[string]string{"granted": "已授权", "revoked": "已撤销"})
 	manage := access.Rule{Perm: access.AccountsManage}
 	h.kit.AddNav("users", "账号", "/admin/users", access.AccountsManage)

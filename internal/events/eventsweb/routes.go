@@ -8,7 +8,6 @@ package eventsweb
 
 import (
 	"embed"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -50,11 +49,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(sub, templateFuncs()),
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, templateFuncs()),
 		lookupMisses:  events.NewMissLimiter(10, time.Minute),   // 10 wrong numbers, then one a minute
 		publicReports: events.NewMissLimiter(10, 6*time.Minute), // 10 reports, then ten an hour
 	}

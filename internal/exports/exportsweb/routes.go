@@ -5,7 +5,6 @@ package exportsweb
 
 import (
 	"embed"
-	"io/fs"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
@@ -31,11 +30,7 @@ type handler struct {
 
 // Routes registers the exports' pages.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(sub, nil)}
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, nil)}
 	k.AddFlashes(map[string]string{"template_saved": "模板已保存"})
 	rule := access.Rule{Perm: exports.Perm}
 	h.kit.AddNav("exports", "部门导出", "/exports", exports.Perm)

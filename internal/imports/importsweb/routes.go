@@ -5,7 +5,6 @@ package importsweb
 
 import (
 	"embed"
-	"io/fs"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
@@ -31,11 +30,7 @@ type handler struct {
 
 // Routes registers the imports' pages.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(sub, nil)}
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, nil)}
 	k.AddFlashes(map[string]string{
 		"import_started":   "已开始导入,本页会自动刷新显示进度",
 		"import_duplicate": "该文件已以相同的列对应导入过,本次未作任何更改",

@@ -8,7 +8,6 @@ package orgweb
 
 import (
 	"embed"
-	"io/fs"
 	"net/http"
 	"strconv"
 
@@ -39,11 +38,7 @@ const maxBoundary = 2 << 20
 
 // Routes registers the tree's management pages on rt.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &handler{m: d.Manager, org: d.Manager.Store(), kit: k, tmpl: k.Templates(sub, nil)}
+	h := &handler{m: d.Manager, org: d.Manager.Store(), kit: k, tmpl: k.Templates(templateFS, nil)}
 	manage := access.Rule{Perm: access.OrgManage}
 	unit := access.Rule{Perm: access.OrgManage, Object: "unit"}
 	k.AddNav("orgadmin", "组织管理", "/admin/org", access.OrgManage)

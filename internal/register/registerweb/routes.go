@@ -8,7 +8,6 @@ package registerweb
 
 import (
 	"embed"
-	"io/fs"
 	"log/slog"
 
 	"shequ/internal/access"
@@ -48,11 +47,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(sub, nil)}
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, nil)}
 	login := access.Rule{Login: true}
 	read := func(object string) access.Rule {
 		return access.Rule{Perm: access.RegisterRead, Object: object, Audit: audit.View}

@@ -8,7 +8,6 @@ package reportsweb
 import (
 	"embed"
 	"html/template"
-	"io/fs"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
@@ -62,13 +61,9 @@ var flashes = map[string]string{
 // Routes registers the reports' pages, their navigation entry, flash
 // messages and labels.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
 	k.AddFlashes(flashes)
 	k.AddLabels(map[string]map[string]string{"freq": indicators.FrequencyNames})
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(sub, template.FuncMap{
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{
 		"fmtnum": func(v float64) string { return reports.FormatValue(v, "") },
 	})}
 

@@ -7,7 +7,6 @@ package hallweb
 import (
 	"embed"
 	"html/template"
-	"io/fs"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
@@ -45,11 +44,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	}
 	k.AddLabels(labels)
 	k.AddFlashes(flashes)
-	sub, err := fs.Sub(templateFS, "templates")
-	if err != nil {
-		panic(err)
-	}
-	h := &pages{kit: k, tmpl: k.Templates(sub, funcs), svc: d.Services, reg: d.Register, org: d.Org, access: d.Access}
+	h := &pages{kit: k, tmpl: k.Templates(templateFS, funcs), svc: d.Services, reg: d.Register, org: d.Org, access: d.Access}
 
 	read := access.Rule{Perm: services.PermRead}
 	app := func(perm, action string) access.Rule {
