@@ -17,6 +17,9 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("用法: shequ user add|import|list|grant|revoke|set-password|disable|enable …")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "import" {
+		return userImportCmd(ctx, args, stdout, stderr)
+	}
 	fs, dsn := newFlags("user "+sub, stderr)
 	name := fs.String("name", "", "用户名")
 	password := fs.String("password", "", "密码(至少10位,含字母和数字)")

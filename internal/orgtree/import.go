@@ -11,6 +11,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/sheets"
 )
 
 // An org tree import sets a deployment up from a file (shequ org import):
@@ -30,37 +31,7 @@ type ImportResult struct {
 	Unchanged int
 }
 
-// ImportProblem is one error of an import file, where it is.
-type ImportProblem struct {
-	Place   string // 第5行
-	Column  string // “上级”列
-	Message string
-}
-
-func (p ImportProblem) String() string { return p.Place + p.Column + ":" + p.Message }
-
-// ImportError is every error found in a file; nothing was imported.
-type ImportError struct{ Problems []ImportProblem }
-
-// shownProblems bounds the message: a file wrong throughout says so in its
-// first errors.
-const shownProblems = 30
-
-func (e *ImportError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "文件有 %d 处错误,未导入任何单元:", len(e.Problems))
-	for i, p := range e.Problems {
-		if i == shownProblems {
-			fmt.Fprintf(&b, "\n……另有 %d 处", len(e.Problems)-shownProblems)
-			break
-		}
-		b.WriteString("\n" + p.String())
-	}
-	return b.String()
-}
-
-// FaultKind: the file is at fault.
-func (e *ImportError) FaultKind() fault.Kind { return fault.Invalid }
+// A file's errors are sheets.Problems, each at its row and column.
 
 func fault400(format string, args ...any) error {
 	return fault.New(fault.Invalid, fmt.Sprintf(format, args...))
@@ -111,8 +82,8 @@ var levelWords = map[string]string{
 	"楼": LevelBuilding, "楼宇": LevelBuilding,
 }
 
-// Import applies an org tree file. On any error in the file it returns an
-// *ImportError listing every one and writes nothing.
+// Import applies an org tree file. On any error in the file it returns
+// sheets.Problems listing every one and writes nothing.
 func (s *Store) Import(ctx context.Context, actor Actor, f *ImportFile) (ImportResult, error) {
 	p, err := s.planImport(ctx, f)
 	if err != nil {
@@ -138,7 +109,7 @@ func (s *Store) planImport(ctx context.Context, f *ImportFile) (importPlan, erro
 	}
 	var problems []struct {
 		i int
-		p ImportProblem
+		p sheets.Problem
 	}
 	bad := map[string]int{} // names and codes of rows in error → row index, so their children do not err again
 	failed := func(i int) {
@@ -151,8 +122,8 @@ func (s *Store) planImport(ctx context.Context, f *ImportFile) (importPlan, erro
 	fail := func(i int, col, msg string) {
 		problems = append(problems, struct {
 			i int
-			p ImportProblem
-		}{i, ImportProblem{Place: f.Rows[i].Place, Column: f.Columns[col], Message: msg}})
+			p sheets.Problem
+		}{i, sheets.Problem{Place: f.Rows[i].Place, Column: f.Columns[col], Message: msg}})
 	}
 
 	// Check each row's own fields, then place the rows from the top level
@@ -252,9 +223,9 @@ func (s *Store) planImport(ctx context.Context, f *ImportFile) (importPlan, erro
 	}
 	if len(problems) > 0 {
 		sort.SliceStable(problems, func(a, b int) bool { return problems[a].i < problems[b].i })
-		e := &ImportError{}
+		var e sheets.Problems
 		for _, p := range problems {
-			e.Problems = append(e.Problems, p.p)
+			e = append(e, p.p)
 		}
 		return importPlan{res: res}, e
 	}

@@ -165,7 +165,7 @@ func TestImportErrors(t *testing.T) {
 			"社区,东方社区,真武洞街道,610603100000,\n" + // row 12: the street's code
 			"社区,北关社区,延安市/安塞区/东关社区,,\n" // row 13: its parent's row is in error
 		_, err := s.Import(ctx, cli, readCSV(t, bad))
-		var ie *ImportError
+		var ie sheets.Problems
 		if !errors.As(err, &ie) || !fault.Is(err, fault.Invalid) {
 			t.Fatalf("err = %v", err)
 		}
@@ -181,11 +181,11 @@ func TestImportErrors(t *testing.T) {
 			"第12行“代码”列:代码 610603100000 已属于街道“延安市/安塞区/真武洞街道”",
 			"第13行“上级”列:上级“延安市/安塞区/东关社区”所在的第5行有错误",
 		}
-		if len(ie.Problems) != len(want) {
-			t.Errorf("%d problems, want %d:\n%v", len(ie.Problems), len(want), err)
+		if len(ie) != len(want) {
+			t.Errorf("%d problems, want %d:\n%v", len(ie), len(want), err)
 		}
 		for i, w := range want {
-			if i >= len(ie.Problems) || !strings.HasPrefix(ie.Problems[i].String(), w) {
+			if i >= len(ie) || !strings.HasPrefix(ie[i].String(), w) {
 				t.Errorf("problem %d: want %q\n%v", i, w, err)
 			}
 		}
