@@ -25,7 +25,8 @@ const usage = `shequ — 社区治理与便民服务平台
   shequ migrate [--db …]                                                  升级数据库结构
   shequ demo    [--db …] --preset chengbei|zinan|city [--persons N] [--seed S] [--workbooks 目录]  载入演示数据
   shequ import  [--db …] --department police [--unit 社区] 文件              导入部门名册(xlsx/csv)
-  shequ user    add|list|set-password [--db …] …                          管理账号
+  shequ org     import [--db …] 文件                                        导入组织架构(xlsx/csv/GeoJSON)
+  shequ user    add|import|list|set-password [--db …] …                   管理账号;import 从名单批量建账号
   shequ token   create|list|revoke [--db …] …                             管理 API 令牌
   shequ calendar show|import|set-hours [--db …] [--year Y] …              工作日历:节假日、调休、作息时间
   shequ events  categories|scan|outbox [--db …]                           事件分类、督办扫描、通知发件箱
@@ -103,6 +104,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return backupCmd(ctx, rest, stdout, stderr)
 	case "restore":
 		return restoreCmd(ctx, rest, stdout, stderr)
+	case "org":
+		return orgCmd(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

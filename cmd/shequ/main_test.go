@@ -11,12 +11,13 @@ import (
 	"testing"
 
 	"shequ/internal/accounts"
+	"shequ/internal/testdb"
 	"shequ/internal/testwait"
 )
 
 func TestMain(m *testing.M) {
 	accounts.SetCost(accounts.Argon2Params{Time: 1, Memory: 64, Threads: 1})
-	m.Run()
+	testdb.Main(m) // the new-city test runs on both engines
 }
 
 func shequ(t *testing.T, args ...string) (string, error) {

@@ -14,9 +14,12 @@ import (
 
 func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("用法: shequ user add|list|grant|revoke|set-password|disable|enable …")
+		return fmt.Errorf("用法: shequ user add|import|list|grant|revoke|set-password|disable|enable …")
 	}
 	sub, args := args[0], args[1:]
+	if sub == "import" {
+		return userImportCmd(ctx, args, stdout, stderr)
+	}
 	fs, dsn := newFlags("user "+sub, stderr)
 	name := fs.String("name", "", "用户名")
 	password := fs.String("password", "", "密码(至少10位,含字母和数字)")
@@ -24,6 +27,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	org := fs.String("org", "", "授权范围:组织单元的 id、名称或区划代码,多个用逗号分隔(管理员可省略,表示全域)")
 	display := fs.String("display-name", "", "显示名")
 	grantID := fs.Int64("grant", 0, "要撤销的授权 id(见 shequ user list)")
+	temporary := fs.Bool("temporary", true, "add、set-password:该密码为临时密码,用户登录后须先修改(脚本化部署和测试可设为 false)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,7 +43,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *name == "" || *password == "" || *role == "" {
 			return fmt.Errorf("需要 --name、--role 和 --password")
 		}
-		u := &accounts.User{Name: *name, DisplayName: *display}
+		u := &accounts.User{Name: *name, DisplayName: *display, MustChangePassword: *temporary}
 		if err := addUser(ctx, db, u, *password, *role, *org); err != nil {
 			return err
 		}
@@ -105,7 +109,11 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *name == "" || *password == "" {
 			return fmt.Errorf("需要 --name 和 --password")
 		}
-		if err := acc.SetPassword(ctx, *name, *password); err != nil {
+		set := acc.ResetPassword
+		if !*temporary {
+			set = acc.SetPassword
+		}
+		if err := set(ctx, *name, *password); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "已修改 %s 的密码,其现有会话均已退出\n", *name)

@@ -59,9 +59,9 @@ func TestAccess(t *testing.T) {
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
 	g := pickGrids(t, DBPath(t))
 	testlog.Secret(t, g.personName, g.idNumber, g.otherName)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "wanggrid", "--display-name", "王网格", "--role", "grid_worker",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "wanggrid", "--display-name", "王网格", "--role", "grid_worker",
 		"--org", g.grid, "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "chief", "--display-name", "李管理", "--role", "admin", "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "chief", "--display-name", "李管理", "--role", "admin", "--password", pw)
 	base := StartServer(t)
 	ctx := Chromium(t)
 	sel := func(s string) chromedp.CSS { return chromedp.CSS(s) }

@@ -43,10 +43,10 @@ func TestEventToVerifiedClose(t *testing.T) {
 		t.Fatalf("pick a grid from the demo data: %v", err)
 	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "wangge", "--display-name", "网格员小王", "--role", "grid_worker", "--org", id(grid), "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "shequ", "--display-name", "社区小李", "--role", "community_staff", "--org", id(community), "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "jiedao", "--display-name", "街道平台", "--role", "street_operator", "--org", id(street), "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "chengguan", "--display-name", "城管队员", "--role", "dept_urban", "--org", id(district), "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "wangge", "--display-name", "网格员小王", "--role", "grid_worker", "--org", id(grid), "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "shequ", "--display-name", "社区小李", "--role", "community_staff", "--org", id(community), "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "jiedao", "--display-name", "街道平台", "--role", "street_operator", "--org", id(street), "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "chengguan", "--display-name", "城管队员", "--role", "dept_urban", "--org", id(district), "--password", pw)
 
 	// A phone photo: 2400×1800, left half red.
 	img := image.NewRGBA(image.Rect(0, 0, 2400, 1800))

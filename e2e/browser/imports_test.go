@@ -26,7 +26,7 @@ import (
 func TestImportWorkbook(t *testing.T) {
 	const pw = "Browser-test-2024"
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "worker", "--display-name", "社区工作者", "--role", "community_staff",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "worker", "--display-name", "社区工作者", "--role", "community_staff",
 		"--org", "紫南社区", "--password", pw)
 
 	// Two residents of 紫南 as 公安 lists them: one with another phone

@@ -17,7 +17,7 @@ import (
 func TestOrgTree(t *testing.T) {
 	const pw = "Browser-test-2024"
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "keeper", "--display-name", "管理员甲", "--role", "admin", "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "keeper", "--display-name", "管理员甲", "--role", "admin", "--password", pw)
 	var community, building int64
 	var households int
 	func() {

@@ -50,7 +50,7 @@ func findTarget(t *testing.T, path string) target {
 func TestRegister(t *testing.T) {
 	const pw = "Browser-test-2024"
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "zinan")
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "tester", "--display-name", "测试员", "--role", "admin", "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "tester", "--display-name", "测试员", "--role", "admin", "--password", pw)
 	tg := findTarget(t, DBPath(t))
 	testlog.Secret(t, tg.idNumber, tg.memberPhone, "13912340000", "13912340001")
 	base := StartServer(t)

@@ -22,9 +22,9 @@ import (
 func TestReport(t *testing.T) {
 	const pw = "Browser-test-2024"
 	RunShequ(t, "demo", "--db", DBPath(t), "--preset", "chengbei")
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "zhuren", "--display-name", "张主任", "--role", "community_head",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "zhuren", "--display-name", "张主任", "--role", "community_head",
 		"--org", "城北社区", "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "guanli", "--display-name", "李管理", "--role", "admin", "--password", pw)
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "guanli", "--display-name", "李管理", "--role", "admin", "--password", pw)
 	// The 民政 department's own blank form: its title, labels, a styled
 	// value cell and a signature line, which the export must keep.
 	form := excelize.NewFile()

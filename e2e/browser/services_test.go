@@ -67,11 +67,11 @@ func TestServiceHall(t *testing.T) {
 	ap := pickApplicant(t, DBPath(t))
 	testlog.Secret(t, ap.name, ap.idNumber, ap.phone)
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "clerk", "--display-name", "窗口小刘", "--role", "window_clerk",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "clerk", "--display-name", "窗口小刘", "--role", "window_clerk",
 		"--org", id(ap.community), "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "worker", "--display-name", "社区小陈", "--role", "community_staff",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "worker", "--display-name", "社区小陈", "--role", "community_staff",
 		"--org", id(ap.community), "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "street", "--display-name", "街道老马", "--role", "street_operator",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "street", "--display-name", "街道老马", "--role", "street_operator",
 		"--org", id(ap.street), "--password", pw)
 	base := StartServer(t)
 	ctx := Chromium(t)

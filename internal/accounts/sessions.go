@@ -46,15 +46,15 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 	now := s.now()
 	var sess Session
 	var seen, expires string
-	var disabled int
+	var disabled, must int
 	if len(token) > 100 {
 		return Session{}, ErrNoSession
 	}
 	err := s.db.PreparedRow(ctx, s.db, `SELECT s.csrf, s.seen_at, s.expires_at, u.id, u.name, u.display_name,
-		COALESCE(u.org_id, 0), u.disabled, u.created_at
+		COALESCE(u.org_id, 0), u.disabled, u.created_at, u.must_change_password
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, sha(token)).
 		Scan(&sess.CSRF, &seen, &expires, &sess.User.ID, &sess.User.Name, &sess.User.DisplayName,
-			&sess.User.OrgID, &disabled, &sess.User.CreatedAt)
+			&sess.User.OrgID, &disabled, &sess.User.CreatedAt, &must)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, ErrNoSession
 	}
@@ -71,6 +71,7 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 		s.db.ExecContext(ctx, `UPDATE sessions SET seen_at = $1 WHERE id_hash = $2`, database.FormatTime(now), sha(token))
 	}
 	sess.Token = token
+	sess.User.MustChangePassword = must != 0
 	return sess, nil
 }
 

@@ -26,6 +26,10 @@ type User struct {
 	OrgID       int64  `json:"org_id,omitempty"` // the unit the user works for (所属单位); grants decide what they see
 	Disabled    bool   `json:"disabled"`
 	CreatedAt   string `json:"created_at"`
+	// MustChangePassword: the password was set by someone else (an
+	// administrator, an account import); the login sends its owner to
+	// change it until they have.
+	MustChangePassword bool `json:"must_change_password,omitempty"`
 }
 
 // ErrBadLogin is the one answer to a wrong name or password, so that the
@@ -79,19 +83,23 @@ func (s *Store) AddUser(ctx context.Context, q database.Querier, u *User, passwo
 	if exists > 0 {
 		return fault.Fields{"name": fmt.Sprintf("用户名 %s 已存在", u.Name)}
 	}
+	must := 0
+	if u.MustChangePassword {
+		must = 1
+	}
 	_, err = q.ExecContext(ctx, `INSERT INTO users (id, name, display_name, password_hash, org_id, disabled,
-		version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, 1, $6, $6)`,
-		u.ID, u.Name, u.DisplayName, hash, org, u.CreatedAt)
+		must_change_password, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, 1, $7, $7)`,
+		u.ID, u.Name, u.DisplayName, hash, org, must, u.CreatedAt)
 	return err
 }
 
-const userColumns = `id, name, display_name, COALESCE(org_id, 0), disabled, created_at`
+const userColumns = `id, name, display_name, COALESCE(org_id, 0), disabled, created_at, must_change_password`
 
 func scanUser(row interface{ Scan(...any) error }) (User, error) {
 	var u User
-	var disabled int
-	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt)
-	u.Disabled = disabled != 0
+	var disabled, must int
+	err := row.Scan(&u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt, &must)
+	u.Disabled, u.MustChangePassword = disabled != 0, must != 0
 	return u, err
 }
 
@@ -127,8 +135,20 @@ func (s *Store) User(ctx context.Context, id int64) (User, error) {
 	return scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 }
 
-// SetPassword replaces a user's password.
+// SetPassword replaces a user's password, as the user does on their
+// account page: the password is theirs now, so the login stops asking
+// them to change it.
 func (s *Store) SetPassword(ctx context.Context, name, password string) error {
+	return s.setPassword(ctx, name, password, false)
+}
+
+// ResetPassword replaces a user's password with one an administrator
+// chose: the user must change it at their next login.
+func (s *Store) ResetPassword(ctx context.Context, name, password string) error {
+	return s.setPassword(ctx, name, password, true)
+}
+
+func (s *Store) setPassword(ctx context.Context, name, password string, mustChange bool) error {
 	if err := CheckPolicy(name, password); err != nil {
 		return err
 	}
@@ -136,8 +156,12 @@ func (s *Store) SetPassword(ctx context.Context, name, password string) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE users SET password_hash = $1, version = version + 1, updated_at = $2 WHERE name = $3`,
-		hash, database.FormatTime(s.now()), name)
+	must := 0
+	if mustChange {
+		must = 1
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, version = version + 1,
+		updated_at = $3 WHERE name = $4`, hash, must, database.FormatTime(s.now()), name)
 	if err != nil {
 		return err
 	}
@@ -176,13 +200,13 @@ func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) err
 // cannot make the server spend seconds in argon2.
 func (s *Store) Authenticate(ctx context.Context, name, password string) (User, error) {
 	var hash string
-	var disabled int
+	var disabled, must int
 	var u User
 	if len(password) > maxPasswordBytes || len(name) > 200 {
 		return User{}, ErrBadLogin
 	}
 	err := s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, password_hash FROM users WHERE name = $1`, name).
-		Scan(&u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt, &hash)
+		Scan(&u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt, &must, &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Spend the same time as a real check so timing does not reveal names.
 		CheckPassword(dummyHash, password)
@@ -194,7 +218,7 @@ func (s *Store) Authenticate(ctx context.Context, name, password string) (User, 
 	if !CheckPassword(hash, password) || disabled != 0 {
 		return User{}, ErrBadLogin
 	}
-	u.Disabled = false
+	u.Disabled, u.MustChangePassword = false, must != 0
 	return u, nil
 }
 

@@ -99,6 +99,13 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 		Status: http.StatusSeeOther})
 	k.SetCookie(w, sessionCookie, sess.Token, 0)
 	k.ClearCookie(w, loginCookie)
+	if u.MustChangePassword {
+		// A password someone else chose or read (an administrator, an
+		// account import) is replaced before anything else; the account
+		// page says why.
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 

@@ -85,7 +85,8 @@ func (h *handler) grant(r *http.Request, rq *web.Request, userID int64, f grantF
 func (h *handler) createUser(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	f := userForm{Name: strings.TrimSpace(r.PostFormValue("name")), DisplayName: strings.TrimSpace(r.PostFormValue("display_name")),
 		grantForm: readGrantForm(r)}
-	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName}
+	// The administrator chose the password: its owner replaces it at the first login.
+	u := &accounts.User{Name: f.Name, DisplayName: f.DisplayName, MustChangePassword: true}
 	_, err := h.Access.AddUser(r.Context(), h.Accounts, u, r.PostFormValue("password"),
 		access.GrantRequest{Role: f.Role, Units: f.Units, Note: f.Note, By: rq.User.Name})
 	if fe := fault.FieldsOf(err); fe != nil {
@@ -252,7 +253,7 @@ func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *web.
 	if !ok {
 		return
 	}
-	if err := h.Accounts.SetPassword(r.Context(), u.Name, r.PostFormValue("password")); err != nil {
+	if err := h.Accounts.ResetPassword(r.Context(), u.Name, r.PostFormValue("password")); err != nil {
 		if fe := fault.FieldsOf(err); fe != nil {
 			h.renderAdminUser(w, r, rq, http.StatusUnprocessableEntity, adminUserData{Errors: fe})
 			return
