@@ -255,7 +255,10 @@ func (r *run) decideRow(w *work, lk *lookups, in *incoming) {
 	var p *register.Person
 	sameByHash := false
 	if in.noID {
-		if l := lk.links[matchKey(in)]; l != nil {
+		if id, ok := w.byKey[matchKey(in)]; ok {
+			// Made by an earlier row of the batch.
+			p = w.cur[id]
+		} else if l := lk.links[matchKey(in)]; l != nil {
 			if l.person == 0 {
 				w.counts.Unchanged++
 				return
@@ -337,13 +340,19 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 	var diffs []FieldDiff
 	changed := false
 	fields := personFields
-	if !in.noID && in.key != docKey(p.DocType, p.IDNumber) {
+	// A person registered without a document takes the row's: the number
+	// the register lacked, and its type with it.
+	numbered := !in.noID && p.IDNumber == ""
+	if numbered {
+		p.DocType, p.IDNumber = in.person.DocType, in.person.IDNumber
+		changed = true
+	} else if !in.noID && in.key != docKey(p.DocType, p.IDNumber) {
 		// Matched by name: the numbers differ, and which is right is a
 		// field like any other.
 		fields = append([]string{"id_number"}, personFields...)
 	}
 	for _, f := range fields {
-		if f != "id_number" && !in.has.has(f) {
+		if f != "id_number" && !in.has.has(f) || numbered && f == "doc_type" {
 			continue
 		}
 		inc, reg := personValue(&in.person, f), personValue(p, f)
@@ -575,9 +584,11 @@ func (r *run) conflict(in *incoming, kind string, p *register.Person, score floa
 // address names, or else on its community.
 func (r *run) create(w *work, lk *lookups, in *incoming) {
 	if in.noID {
-		in.reasons = append(in.reasons, "登记册中未找到相符的人员(按姓名、出生日期和住址),该行没有证件号码,无法新登记;请补填证件号码后再导入")
-		w.reject(in)
-		return
+		if msg := noIDCreateRefusal(&in.person, in.birthMonth); msg != "" {
+			in.reasons = append(in.reasons, "登记册中未找到相符的人员(按姓名、出生日期和住址),"+msg)
+			w.reject(in)
+			return
+		}
 	}
 	p := in.person
 	community, household, err := r.placeNew(in)
@@ -619,7 +630,7 @@ func (r *run) create(w *work, lk *lookups, in *incoming) {
 	p.Status = "active"
 	w.creates = append(w.creates, &p)
 	w.cur[p.ID] = &p
-	w.byKey[in.key] = p.ID
+	w.byKey[matchKey(in)] = p.ID
 	if r.tag != "" && in.tag != nil && (in.tag.EndedOn == "" || in.tag.EndedOn >= r.todayStr) {
 		start := in.tag.StartedOn
 		if start == "" {

@@ -72,6 +72,7 @@ func fieldIndex(f string) int {
 }
 
 func (s fieldSet) with(f string) fieldSet { return s | 1<<fieldIndex(f) }
+func (s fieldSet) without(f string) fieldSet { return s &^ (1 << fieldIndex(f)) }
 func (s fieldSet) has(f string) bool {
 	i := fieldIndex(f)
 	return i >= 0 && s&(1<<i) != 0
@@ -304,6 +305,11 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 		in.noID = true
 	}
 	q := *p
+	if in.noID {
+		// Checked as the person it would be: one without a document,
+		// whose birth date and sex the row gives or not.
+		q.DocType = string(ident.DocNone)
+	}
 	if q.Name == "" {
 		q.Name = "甲"
 	}
@@ -325,11 +331,16 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 	sort.Strings(fields)
 	for _, f := range fields {
 		col, given := cols.get(f)
+		if f == "birth_date" && givenBirth == "" {
+			// A birth month alone is no date, and no error either.
+			given = false
+		}
 		if !given {
 			switch f {
 			case "birth_date", "gender":
-				// A document that is not a resident ID carries neither.
-				if q.DocType != string(ident.DocResidentID) {
+				// A document that is not a resident ID carries neither; a
+				// row without one may still match by what it has.
+				if q.DocType != string(ident.DocResidentID) && !in.noID {
 					in.reasons = append(in.reasons, fe[f]+"(非居民身份证须填写出生日期和性别)")
 				}
 			}
@@ -343,7 +354,10 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 	if in.noID {
 		name, residence := p.Name, p.Residence
 		*p = q
-		p.Name, p.Residence, p.OrgID, p.DocType = name, residence, 0, ""
+		p.Name, p.Residence, p.OrgID = name, residence, 0
+		// Whatever a 证件类型 column says, the row has no number: the
+		// register's document is not compared with it.
+		in.has = in.has.without("doc_type")
 		return
 	}
 	if q.DocType == string(ident.DocResidentID) {

@@ -11,6 +11,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/ident"
 	"shequ/internal/register"
 )
 
@@ -349,6 +350,11 @@ func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewe
 		}
 		setPersonValue(&p, d.Field, d.Incoming)
 	}
+	if p.DocType == string(ident.DocNone) && p.IDNumber != "" {
+		// A number taken for a person registered without one brings
+		// its type.
+		p.DocType = c.Incoming.Person.DocType
+	}
 	if err := register.ValidatePerson(&p, now); err != nil {
 		return err
 	}
@@ -439,8 +445,12 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v *access.Viewer, c *Conflict) error {
 	now := s.now()
 	p := c.Incoming.Person
-	if p.IDNumber == "" {
-		return fault.Fields{"decision": "该行没有证件号码,无法新登记;请补填证件号码后再导入,或在登记册中手工登记"}
+	noID := p.IDNumber == ""
+	if noID {
+		if msg := noIDCreateRefusal(&p, c.Incoming.BirthMonth); msg != "" {
+			return fault.Fields{"decision": msg + ",或在登记册中手工登记"}
+		}
+		p.DocType = string(ident.DocNone)
 	}
 	community := c.Incoming.CommunityID
 	if community == 0 {
@@ -466,17 +476,27 @@ func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v 
 	if !v.Scope(PermResolve).Contains(p.Place()) {
 		return ErrNotFound
 	}
-	others, err := s.reg.PersonsByDocument(ctx, []string{p.IDNumber})
-	if err != nil {
-		return err
-	}
-	if len(others) > 0 {
-		return fault.Fields{"decision": "该证件号码已登记在册,不能再新建"}
+	if !noID {
+		others, err := s.reg.PersonsByDocument(ctx, []string{p.IDNumber})
+		if err != nil {
+			return err
+		}
+		if len(others) > 0 {
+			return fault.Fields{"decision": "该证件号码已登记在册,不能再新建"}
+		}
 	}
 	p.ID = database.NewID()
 	p.Status = "active"
 	if err := l.Person(ctx, now, &p); err != nil {
 		return err
+	}
+	if noID {
+		// Without a number the row is known by name, birth and address:
+		// the department's list finds this person again by them, not the
+		// register person it was first taken for.
+		if err := s.link(ctx, l.Tx(), c, c.Incoming.key(), p.CommunityID, p.ID, database.FormatTime(now)); err != nil {
+			return err
+		}
 	}
 	if t := c.Incoming.Tag; t != nil && t.Code != "" && (t.EndedOn == "" || t.EndedOn >= now.Format("2006-01-02")) {
 		start := t.StartedOn

@@ -379,7 +379,7 @@ func (r *run) committed(w *work) {
 	for _, id := range w.order {
 		o := w.orig[id]
 		p := w.cur[id]
-		if k := docKey(o.DocType, o.IDNumber); k != docKey(p.DocType, p.IDNumber) {
+		if k := personKey(&o); k != personKey(p) {
 			r.roster.remove(k)
 		}
 		r.roster.set(p)
