@@ -381,13 +381,31 @@ func (s *Service) link(ctx context.Context, tx *sql.Tx, c *Conflict, key string,
 	return err
 }
 
-// applyTags applies the tag values chosen from the row: the tag itself
-// (tag.<code>) or one of its dates or note (tag.<code>.<field>).
+// applyTags applies the tag values chosen from the row: a tag itself
+// (tag.<code>) or one of its dates or note (tag.<code>.<field>), of the tag
+// the list is about or of a tag column's.
 func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register.Person, c *Conflict, chosen []FieldDiff) error {
-	if len(chosen) == 0 || c.Incoming.Tag == nil {
-		return nil
+	var codes []string
+	byCode := map[string][]FieldDiff{}
+	for _, d := range chosen {
+		code, _, _ := strings.Cut(strings.TrimPrefix(d.Field, "tag."), ".")
+		if byCode[code] == nil {
+			codes = append(codes, code)
+		}
+		byCode[code] = append(byCode[code], d)
 	}
-	code := c.Incoming.Tag.Code
+	for _, code := range codes {
+		if in := c.Incoming.tag(code); in != nil {
+			if err := s.applyTag(ctx, l, p, in, byCode[code]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) applyTag(ctx context.Context, l *register.Loader, p *register.Person, in *tagIn, chosen []FieldDiff) error {
+	code := in.Code
 	now := s.now()
 	today := now.Format("2006-01-02")
 	tags, err := s.reg.TagsOfPersons(ctx, code, []int64{p.ID})
@@ -411,7 +429,7 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 				start = today
 			}
 			t := &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID, Tag: code,
-				StartedOn: start, EndedOn: c.Incoming.Tag.EndedOn, Note: c.Incoming.Tag.Note}
+				StartedOn: start, EndedOn: in.EndedOn, Note: in.Note}
 			if err := l.Tag(ctx, now, t); err != nil {
 				return err
 			}
@@ -498,13 +516,19 @@ func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v 
 			return err
 		}
 	}
-	if t := c.Incoming.Tag; t != nil && t.Code != "" && (t.EndedOn == "" || t.EndedOn >= now.Format("2006-01-02")) {
+	today := now.Format("2006-01-02")
+	for _, t := range append([]*tagIn{c.Incoming.Tag}, c.Incoming.Tags...) {
+		if t == nil || t.Code == "" || t.EndedOn != "" && t.EndedOn < today {
+			continue
+		}
 		start := t.StartedOn
 		if start == "" {
-			start = now.Format("2006-01-02")
+			start = today
 		}
-		return l.Tag(ctx, now, &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID,
-			Tag: t.Code, StartedOn: start, EndedOn: t.EndedOn, Note: t.Note})
+		if err := l.Tag(ctx, now, &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID,
+			Tag: t.Code, StartedOn: start, EndedOn: t.EndedOn, Note: t.Note}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
