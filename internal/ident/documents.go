@@ -17,6 +17,10 @@ const (
 	DocTaiwanPermit       DocType = "taiwan_permit"        // 台湾居民来往大陆通行证 (台胞证)
 	DocForeignPermanent   DocType = "foreign_permanent"    // 外国人永久居留身份证
 	DocHMTResidencePermit DocType = "hmt_residence_permit" // 港澳台居民居住证
+	// DocNone is a person the register holds before any document number
+	// is known: a child not yet entered in a 户口簿, a 流动人口 without
+	// papers. Such a person has no number; birth date and sex are typed.
+	DocNone DocType = "none" // 无证件
 )
 
 // docTypes is the display order, with each type's Chinese label and the
@@ -32,6 +36,7 @@ var docTypes = []struct {
 	{DocTaiwanPermit, "台湾居民来往大陆通行证", []string{"台胞证", "台湾通行证"}},
 	{DocForeignPermanent, "外国人永久居留身份证", []string{"外国人永久居留证", "永久居留证", "绿卡"}},
 	{DocHMTResidencePermit, "港澳台居民居住证", []string{"居住证", "港澳居民居住证", "台湾居民居住证"}},
+	{DocNone, "无证件", []string{"无", "暂无", "暂无证件", "无证件(号码待补)", "未办理"}},
 }
 
 // DocTypes lists the document types in display order.
@@ -87,9 +92,17 @@ var (
 // ParseDocument validates a document number of the given type and returns
 // it normalised (half-width, upper case, no spaces). A resident ID goes
 // through ParseResidentID and comes back in 18-digit form; today bounds
-// birth dates there and in 居住证 numbers (zero means now).
+// birth dates there and in 居住证 numbers (zero means now). DocNone takes
+// only an empty number.
 func ParseDocument(t DocType, s string, today time.Time) (string, error) {
 	n := normalise(s)
+	if t == DocNone {
+		// Nothing to check, and nothing may be given.
+		if n != "" {
+			return "", fail(KindFormat, "证件类型为“无证件”时不填写证件号码;有证件的请选择其证件类型")
+		}
+		return "", nil
+	}
 	if n == "" {
 		return "", fail(KindEmpty, "证件号码不能为空")
 	}

@@ -46,6 +46,8 @@ func TestParseDocument(t *testing.T) {
 		{DocHMTResidencePermit, "8300001985111100", "", KindFormat},
 
 		{DocPassport, "", "", KindEmpty},
+		{DocNone, " ", "", ""},
+		{DocNone, "E12345678", "", KindFormat},
 		{DocType("driving_licence"), "123456", "", KindType},
 	}
 	for _, tt := range tests {
@@ -65,7 +67,7 @@ func TestParseDocument(t *testing.T) {
 
 func TestDocTypes(t *testing.T) {
 	types := DocTypes()
-	if len(types) != 6 || types[0] != DocResidentID {
+	if len(types) != 7 || types[0] != DocResidentID || types[6] != DocNone {
 		t.Fatalf("DocTypes() = %v", types)
 	}
 	for _, dt := range types {
@@ -78,7 +80,7 @@ func TestDocTypes(t *testing.T) {
 			}
 		}
 	}
-	for in, want := range map[string]DocType{"身份证": DocResidentID, "台胞证": DocTaiwanPermit, "回乡证": DocHKMacaoPermit, "居住证": DocHMTResidencePermit} {
+	for in, want := range map[string]DocType{"无": DocNone, "身份证": DocResidentID, "台胞证": DocTaiwanPermit, "回乡证": DocHKMacaoPermit, "居住证": DocHMTResidencePermit} {
 		if got, err := ParseDocType(in); err != nil || got != want {
 			t.Errorf("ParseDocType(%q) = %q, %v; want %q", in, got, err, want)
 		}

@@ -54,11 +54,25 @@ type Conflict struct {
 type Incoming struct {
 	Person      register.Person `json:"person"`
 	Has         []string        `json:"has"`
-	Tag         *tagIn          `json:"tag,omitempty"`
+	Tag         *tagIn          `json:"tag,omitempty"`  // the tag the list is about
+	Tags        []*tagIn        `json:"tags,omitempty"` // the tags of its tag columns (孕情)
 	Household   string          `json:"household,omitempty"`
 	CommunityID int64           `json:"community_id,omitempty"` // where a new person would go
 	Residence   string          `json:"residence,omitempty"`    // the import's 人口类别 for new persons
 	BirthMonth  string          `json:"birth_month,omitempty"`  // 出生年月 without a day
+}
+
+// tag is what the row says of the tag of kind code, or nil.
+func (in *Incoming) tag(code string) *tagIn {
+	if in.Tag != nil && in.Tag.Code == code {
+		return in.Tag
+	}
+	for _, t := range in.Tags {
+		if t.Code == code {
+			return t
+		}
+	}
+	return nil
 }
 
 // key is what the queue and identity decisions know the row by: its

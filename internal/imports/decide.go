@@ -92,7 +92,7 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		}
 		if i, ok := r.roster.found(in); ok {
 			known[k] = true
-			if r.tag != "" || !r.roster.same(i, in) {
+			if r.tag != "" || in.extra != nil || !r.roster.same(i, in) {
 				want(r.roster.people[i].id)
 			}
 			continue
@@ -182,8 +182,11 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	if r.tag != "" && len(ids) > 0 {
-		ts, err := r.s.reg.TagsOfPersons(ctx, r.tag, ids)
+	for _, code := range r.tagKinds() {
+		if len(ids) == 0 {
+			break
+		}
+		ts, err := r.s.reg.TagsOfPersons(ctx, code, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +258,10 @@ func (r *run) decideRow(w *work, lk *lookups, in *incoming) {
 	var p *register.Person
 	sameByHash := false
 	if in.noID {
-		if l := lk.links[matchKey(in)]; l != nil {
+		if id, ok := w.byKey[matchKey(in)]; ok {
+			// Made by an earlier row of the batch.
+			p = w.cur[id]
+		} else if l := lk.links[matchKey(in)]; l != nil {
 			if l.person == 0 {
 				w.counts.Unchanged++
 				return
@@ -337,13 +343,19 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 	var diffs []FieldDiff
 	changed := false
 	fields := personFields
-	if !in.noID && in.key != docKey(p.DocType, p.IDNumber) {
+	// A person registered without a document takes the row's: the number
+	// the register lacked, and its type with it.
+	numbered := !in.noID && p.IDNumber == ""
+	if numbered {
+		p.DocType, p.IDNumber = in.person.DocType, in.person.IDNumber
+		changed = true
+	} else if !in.noID && in.key != docKey(p.DocType, p.IDNumber) {
 		// Matched by name: the numbers differ, and which is right is a
 		// field like any other.
 		fields = append([]string{"id_number"}, personFields...)
 	}
 	for _, f := range fields {
-		if f != "id_number" && !in.has.has(f) {
+		if f != "id_number" && !in.has.has(f) || numbered && f == "doc_type" {
 			continue
 		}
 		inc, reg := personValue(&in.person, f), personValue(p, f)
@@ -402,15 +414,15 @@ func (r *run) pending(w *work, p *register.Person) {
 	}
 }
 
-// openTag returns the person's tag of the kind in force today, if any.
-func (r *run) openTag(w *work, lk *lookups, personID int64) *register.Tag {
+// openTag returns the person's tag of the kind code in force today, if any.
+func (r *run) openTag(w *work, lk *lookups, personID int64, code string) *register.Tag {
 	for _, t := range w.tagNew {
-		if t.PersonID == personID && (t.EndedOn == "" || t.EndedOn >= r.todayStr) {
+		if t.PersonID == personID && t.Tag == code && (t.EndedOn == "" || t.EndedOn >= r.todayStr) {
 			return t
 		}
 	}
 	for _, t := range lk.tags[personID] {
-		if t.EndedOn == "" || t.EndedOn >= r.todayStr {
+		if t.Tag == code && (t.EndedOn == "" || t.EndedOn >= r.todayStr) {
 			if c := w.tagCur[t.ID]; c != nil {
 				if c.EndedOn == "" || c.EndedOn >= r.todayStr {
 					return c
@@ -442,43 +454,67 @@ func (w *work) touchTag(id int64) {
 	w.tagOrder = append(w.tagOrder, id)
 }
 
-// mergeTag compares what the row says about the import's tag with the
+// rowTags lists what the row says of tags: the tag the list is about, then
+// those of its tag columns.
+func (r *run) rowTags(in *incoming) []*tagIn {
+	var out []*tagIn
+	if r.tag != "" && in.tag != nil {
+		out = append(out, in.tag)
+	}
+	for _, t := range in.extra {
+		if t.Code != r.tag {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// mergeTag compares what the row says about each tag it carries with the
 // person's tags of that kind.
 func (r *run) mergeTag(w *work, lk *lookups, in *incoming, p *register.Person) ([]FieldDiff, bool) {
-	if r.tag == "" || in.tag == nil {
-		return nil, false
+	var diffs []FieldDiff
+	changed := false
+	for _, t := range r.rowTags(in) {
+		d, c := r.mergeTagKind(w, lk, t, p)
+		diffs = append(diffs, d...)
+		changed = changed || c
 	}
-	rule := r.rules.rule(r.im.Department, "tag", r.tag)
-	field := "tag." + r.tag
-	open := r.openTag(w, lk, p.ID)
-	ended := in.tag.EndedOn != "" && in.tag.EndedOn < r.todayStr
+	return diffs, changed
+}
+
+func (r *run) mergeTagKind(w *work, lk *lookups, in *tagIn, p *register.Person) ([]FieldDiff, bool) {
+	rule := r.rules.rule(r.im.Department, "tag", in.Code)
+	field := "tag." + in.Code
+	name := r.tagNames[in.Code]
+	open := r.openTag(w, lk, p.ID, in.Code)
+	ended := in.EndedOn != "" && in.EndedOn < r.todayStr
 	if open == nil {
 		if ended {
 			// The list records a tag that has ended: history the register
 			// may lack, but nothing to act on now.
 			return nil, false
 		}
-		start := in.tag.StartedOn
+		start := in.StartedOn
 		if start == "" {
 			start = r.todayStr
 		}
 		switch rule {
 		case RuleSource:
 			w.tagNew = append(w.tagNew, &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID,
-				Tag: r.tag, StartedOn: start, EndedOn: in.tag.EndedOn, Note: in.tag.Note})
+				Tag: in.Code, StartedOn: start, EndedOn: in.EndedOn, Note: in.Note})
 			return nil, true
 		case RuleReview:
 			// The list's own start, "" when it gives none: the question is
 			// the same tomorrow, and a copy of the list imported then must
 			// find it already asked (its start is the day it is decided).
-			if lk.declined[declinedKey(p.ID, field, in.tag.StartedOn)] {
+			if lk.declined[declinedKey(p.ID, field, in.StartedOn)] {
 				return nil, false
 			}
 			shownStart := "处理之日起"
-			if in.tag.StartedOn != "" {
-				shownStart = in.tag.StartedOn + " 起"
+			if in.StartedOn != "" {
+				shownStart = in.StartedOn + " 起"
 			}
-			return []FieldDiff{{Field: field, Label: r.tagName, Register: "", Incoming: in.tag.StartedOn,
+			return []FieldDiff{{Field: field, Label: name, Register: "", Incoming: in.StartedOn,
 				RegisterShown: "无", IncomingShown: shownStart}}, false
 		}
 		return nil, false
@@ -496,15 +532,15 @@ func (r *run) mergeTag(w *work, lk *lookups, in *incoming, p *register.Person) (
 			changed = true
 		case rule == RuleReview:
 			if !lk.declined[declinedKey(p.ID, f, inc)] {
-				diffs = append(diffs, FieldDiff{Field: f, Label: r.tagName + label, Register: reg, Incoming: inc,
+				diffs = append(diffs, FieldDiff{Field: f, Label: name + label, Register: reg, Incoming: inc,
 					RegisterShown: reg, IncomingShown: inc})
 			}
 		}
 	}
 	t := open
-	apply("started_on", "开始日期", t.StartedOn, in.tag.StartedOn, func(v string) { t.StartedOn = v })
-	apply("note", "备注", t.Note, in.tag.Note, func(v string) { t.Note = v })
-	apply("ended_on", "结束日期", t.EndedOn, in.tag.EndedOn, func(v string) { t.EndedOn = v })
+	apply("started_on", "开始日期", t.StartedOn, in.StartedOn, func(v string) { t.StartedOn = v })
+	apply("note", "备注", t.Note, in.Note, func(v string) { t.Note = v })
+	apply("ended_on", "结束日期", t.EndedOn, in.EndedOn, func(v string) { t.EndedOn = v })
 	if changed && w.tagCur[t.ID] == t {
 		w.touchTag(t.ID)
 	}
@@ -561,8 +597,8 @@ func (r *run) conflict(in *incoming, kind string, p *register.Person, score floa
 		Department: r.im.Department, Kind: kind, PersonID: p.ID, Score: score, Key: key, Fields: diffs,
 		Sheet: r.im.Layout.Sheets[in.sheet].Name, RowNum: in.rowNum, Status: ConflictOpen, Version: 1,
 		CreatedAt: database.FormatTime(r.s.now())}
-	c.Incoming = Incoming{Person: in.person, Tag: in.tag, Household: in.household, Residence: r.im.Options.Residence,
-		BirthMonth: in.birthMonth}
+	c.Incoming = Incoming{Person: in.person, Tag: in.tag, Tags: in.extra, Household: in.household,
+		Residence: r.im.Options.Residence, BirthMonth: in.birthMonth}
 	for _, f := range personFields {
 		if in.has.has(f) {
 			c.Incoming.Has = append(c.Incoming.Has, f)
@@ -575,9 +611,11 @@ func (r *run) conflict(in *incoming, kind string, p *register.Person, score floa
 // address names, or else on its community.
 func (r *run) create(w *work, lk *lookups, in *incoming) {
 	if in.noID {
-		in.reasons = append(in.reasons, "登记册中未找到相符的人员(按姓名、出生日期和住址),该行没有证件号码,无法新登记;请补填证件号码后再导入")
-		w.reject(in)
-		return
+		if msg := noIDCreateRefusal(&in.person, in.birthMonth); msg != "" {
+			in.reasons = append(in.reasons, "登记册中未找到相符的人员(按姓名、出生日期和住址),"+msg)
+			w.reject(in)
+			return
+		}
 	}
 	p := in.person
 	community, household, err := r.placeNew(in)
@@ -619,18 +657,20 @@ func (r *run) create(w *work, lk *lookups, in *incoming) {
 	p.Status = "active"
 	w.creates = append(w.creates, &p)
 	w.cur[p.ID] = &p
-	w.byKey[in.key] = p.ID
-	if r.tag != "" && in.tag != nil && (in.tag.EndedOn == "" || in.tag.EndedOn >= r.todayStr) {
-		start := in.tag.StartedOn
+	w.byKey[matchKey(in)] = p.ID
+	for _, t := range r.rowTags(in) {
+		if t.EndedOn != "" && t.EndedOn < r.todayStr {
+			continue
+		}
+		start := t.StartedOn
 		if start == "" {
 			start = r.todayStr
 		}
-		rule := r.rules.rule(r.im.Department, "tag", r.tag)
-		if rule != RuleRegister {
+		if r.rules.rule(r.im.Department, "tag", t.Code) != RuleRegister {
 			// A person new to the register comes with what the list says
 			// of them: there is nothing to disagree with.
 			w.tagNew = append(w.tagNew, &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID,
-				Tag: r.tag, StartedOn: start, EndedOn: in.tag.EndedOn, Note: in.tag.Note})
+				Tag: t.Code, StartedOn: start, EndedOn: t.EndedOn, Note: t.Note})
 		}
 	}
 	w.counts.Created++

@@ -78,5 +78,8 @@ func (d *duplicates) sum(in *incoming) uint64 {
 	if in.tag != nil {
 		h.WriteString(strings.Join([]string{in.tag.StartedOn, in.tag.EndedOn, in.tag.Note}, "\x00"))
 	}
+	for _, t := range in.extra {
+		h.WriteString(strings.Join([]string{"", t.Code, t.StartedOn, t.EndedOn, t.Note}, "\x00"))
+	}
 	return h.Sum64()
 }

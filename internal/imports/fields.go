@@ -23,10 +23,14 @@ const (
 	FieldTagNote   = "tag_note" // several columns may feed it (残疾类别, 残疾等级)
 )
 
-// Fields lists what columns may be mapped to, in the order forms show them.
-// The synonyms are how departments' lists name the column; header labels are
-// compared after normalising (see labelKey).
-var Fields = []Field{
+// Fields lists what columns may be mapped to, in the order forms show them:
+// the register's fields, the tag the list is about, then the tags a list
+// may carry in columns of their own (tagColumns). The synonyms are how
+// departments' lists name the column; header labels are compared after
+// normalising (see labelKey).
+var Fields = append(listFields, tagColumnFields()...)
+
+var listFields = []Field{
 	{"name", "姓名", []string{"姓名", "名字", "人员姓名", "居民姓名", "保障对象姓名", "残疾人姓名", "妇女姓名", "育龄妇女姓名", "申请人姓名", "对象姓名"}},
 	{"id_number", "证件号码", []string{"公民身份号码", "身份证号", "身份证号码", "证件号码", "证件号", "身份证", "居民身份证号码", "身份证件号码", "公民身份证号码", "身份号码", "证件编号"}},
 	{"doc_type", "证件类型", []string{"证件类型", "证件种类", "证件名称"}},
@@ -45,6 +49,59 @@ var Fields = []Field{
 	{FieldTagStart, "标签开始日期", []string{"起始日期", "开始日期", "批准日期", "享受日期", "发证日期", "认定日期", "纳入日期", "登记日期", "享受时间", "审批日期"}},
 	{FieldTagEnd, "标签结束日期", []string{"终止日期", "结束日期", "停保日期", "退出日期", "注销日期"}},
 	{FieldTagNote, "标签备注", []string{"残疾类别", "残疾等级", "残疾类型", "类别", "等级", "保障金额", "月保障金额", "残疾证号", "保障人数", "备注"}},
+}
+
+// tagColumn is a tag kind a list may carry in columns of its own, beside
+// the tag the list is about: 计生's roster of women of child-bearing age
+// gives 孕情 with 末次月经 and 预产期. A row holds the tag when its column says
+// so (有, 是, 怀孕; other words become the tag's note) or gives one of its
+// dates; 无, 否 say nothing about it.
+type tagColumn struct {
+	code, name           string
+	holds, starts, ends  []string // header synonyms of each column
+	startLabel, endLabel string
+}
+
+var tagColumns = []tagColumn{
+	{"pregnant", "孕情", []string{"孕情", "孕情状况", "孕情情况", "现孕情况", "怀孕情况", "是否怀孕", "孕育情况", "孕产情况"},
+		[]string{"孕期开始", "孕期开始日期", "怀孕日期", "怀孕时间", "末次月经", "末次月经日期", "末次月经时间", "孕情开始日期"},
+		[]string{"预产期", "预产日期", "孕情结束日期", "分娩日期", "终止妊娠日期", "孕期结束"}, "孕期开始", "预产期(孕情结束)"},
+	{"living_alone", "独居老人", []string{"是否独居", "独居", "独居老人", "是否独居老人"}, nil, nil, "", ""},
+	{"veteran", "退役军人", []string{"是否退役军人", "退役军人"}, []string{"退役时间", "退役日期", "退伍时间", "退伍日期"}, nil,
+		"退役日期", ""},
+}
+
+// tagColumnKey is the field key of a tag column: tag:<code> for whether the
+// row holds it, tag:<code>:started_on and tag:<code>:ended_on for its dates.
+func tagColumnKey(code, sub string) string {
+	if sub == "" {
+		return "tag:" + code
+	}
+	return "tag:" + code + ":" + sub
+}
+
+// tagColumnOf reads a tag column's field key.
+func tagColumnOf(key string) (code, sub string, ok bool) {
+	rest, ok := strings.CutPrefix(key, "tag:")
+	if !ok {
+		return "", "", false
+	}
+	code, sub, _ = strings.Cut(rest, ":")
+	return code, sub, code != ""
+}
+
+func tagColumnFields() []Field {
+	var out []Field
+	for _, t := range tagColumns {
+		out = append(out, Field{tagColumnKey(t.code, ""), t.name, t.holds})
+		if len(t.starts) > 0 {
+			out = append(out, Field{tagColumnKey(t.code, "started_on"), t.name + ":" + t.startLabel, t.starts})
+		}
+		if len(t.ends) > 0 {
+			out = append(out, Field{tagColumnKey(t.code, "ended_on"), t.name + ":" + t.endLabel, t.ends})
+		}
+	}
+	return out
 }
 
 // Ignored header labels: columns every list has that hold nothing for the

@@ -95,6 +95,21 @@ func noIDScore(in *incoming, p *register.Person) float64 {
 	return max(0, min(s, 1))
 }
 
+// noIDCreateRefusal says why a row without a document number cannot make
+// a new person, or "" when it can: such a person is told apart by birth
+// date and sex alone, so both must be there, the date in full.
+func noIDCreateRefusal(p *register.Person, birthMonth string) string {
+	switch {
+	case p.BirthDate == "" && birthMonth != "":
+		return "该行没有证件号码,出生年月(" + birthMonth + ")不到日,无法新登记;请补填证件号码或完整的出生日期后再导入"
+	case p.BirthDate == "":
+		return "该行没有证件号码,也没有出生日期,无法新登记;请补填证件号码或出生日期后再导入"
+	case p.Gender == "":
+		return "该行没有证件号码,也没有性别,无法新登记;请补填证件号码或性别后再导入"
+	}
+	return ""
+}
+
 // otherDocument reports whether a row and a register person carry numbers
 // of the same kind of document that differ: then they are two people,
 // whatever their names (a typo in a resident ID fails its check digit).

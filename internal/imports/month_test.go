@@ -8,6 +8,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/sheets"
 )
@@ -56,7 +57,7 @@ func TestMonthsAndRowsWithoutNumbers(t *testing.T) {
 			"张秀英,女,1987-02-02,," + f.p5.Address + "," + f.p5.Phone + "\n" + // no number; date and address: the same person, unchanged
 			"李明,男,2000-05-05,," + f.p3.Address + ",13900000003\n" + // no number, found: the phone it lacked is merged
 			"张伟,男,1985-1,," + f.p4.Address + ",\n" + // no number, a month only: a person confirms
-			"李明,男,2000-06-01,,城南路99号,\n" + // no number, nobody like it: refused (nobody is made without a number)
+			"李明,男,2000-06-01,,城南路99号,\n" + // no number, nobody like it: a new person without a document
 			"陈静,女,1992-04-04," + chen1 + "," + f.p1.Address + ",\n" + // two namesakes with numbers of their own: two people
 			"陈静,女,1993-05-05," + chen2 + "," + f.p1.Address + ",\n" +
 			"——,——,——,——,——,——\n" + // a separator line
@@ -66,12 +67,11 @@ func TestMonthsAndRowsWithoutNumbers(t *testing.T) {
 			"2026年11月1日填报(本表共8人),2026年11月1日填报(本表共8人),,,,\n"
 		path := f.write(t, "计生.csv", []byte(text))
 		im, _ := f.importFile(t, access.System, path, "health", f.cb.ID, Request{Adjust: func(o *Options) { o.BatchRows = 1; o.Tag = "" }})
-		if got := counts(im); got != "created 2 merged 1 queued 1 rejected 2 unchanged 2" {
+		if got := counts(im); got != "created 3 merged 1 queued 1 rejected 1 unchanged 2" {
 			t.Errorf("counts: %s", got)
 		}
 		rs, _ := f.svc.Rejects(ctx, access.Everything, im.ID, 0, 0)
-		if len(rs) != 2 || !strings.Contains(rs[0].Reason, "出生年月 1968-04 与身份证号码中的 1968-03 不一致") ||
-			!strings.Contains(rs[1].Reason, "没有证件号码") {
+		if len(rs) != 1 || !strings.Contains(rs[0].Reason, "出生年月 1968-04 与身份证号码中的 1968-03 不一致") {
 			t.Errorf("rejects: %+v", rs)
 		}
 		if p := f.person(t, f.p3.ID); p.Phone != "13900000003" {
@@ -90,8 +90,9 @@ func TestMonthsAndRowsWithoutNumbers(t *testing.T) {
 			}
 		}
 		c := open[0]
-		if err := f.svc.Resolve(ctx, access.System, c.ID, Resolution{Version: c.Version, Decision: DecideNew}); err == nil {
-			t.Error("a person without a number was made")
+		// Known by a birth month alone, nobody new is made of the row.
+		if err := f.svc.Resolve(ctx, access.System, c.ID, Resolution{Version: c.Version, Decision: DecideNew}); !strings.Contains(fault.Message(err), "出生年月(1985-01)不到日") {
+			t.Errorf("a person without a number or birth date was made: %v", err)
 		}
 		if err := f.svc.Resolve(ctx, access.System, c.ID, Resolution{Version: c.Version, Decision: DecideSame, Choices: map[string]string{}}); err != nil {
 			t.Fatal(err)
@@ -99,7 +100,7 @@ func TestMonthsAndRowsWithoutNumbers(t *testing.T) {
 		// The decision holds: the same rows again are found at once.
 		again := f.write(t, "计生-副本.csv", []byte(text+"\n"))
 		im2, _ := f.importFile(t, access.System, again, "health", f.cb.ID, Request{Adjust: func(o *Options) { o.Tag = "" }})
-		if got := counts(im2); got != "created 0 merged 0 queued 0 rejected 2 unchanged 6" {
+		if got := counts(im2); got != "created 0 merged 0 queued 0 rejected 1 unchanged 7" {
 			t.Errorf("again: %s", got)
 		}
 

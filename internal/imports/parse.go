@@ -49,6 +49,9 @@ type incoming struct {
 	household string // 户号
 	community string // 社区
 	tag       *tagIn
+	// extra are the tags the row holds by tag columns (孕情), one per
+	// kind, in the order of their first columns.
+	extra []*tagIn
 }
 
 // tagIn is what a row says about the tag its list is about.
@@ -57,6 +60,8 @@ type tagIn struct {
 	StartedOn string `json:"started_on,omitempty"`
 	EndedOn   string `json:"ended_on,omitempty"`
 	Note      string `json:"note,omitempty"`
+
+	denied bool // a tag column says the row does not hold it (无, 否)
 }
 
 // fieldSet is a set of person fields, by their index in personFields.
@@ -71,7 +76,8 @@ func fieldIndex(f string) int {
 	return -1
 }
 
-func (s fieldSet) with(f string) fieldSet { return s | 1<<fieldIndex(f) }
+func (s fieldSet) with(f string) fieldSet    { return s | 1<<fieldIndex(f) }
+func (s fieldSet) without(f string) fieldSet { return s &^ (1 << fieldIndex(f)) }
 func (s fieldSet) has(f string) bool {
 	i := fieldIndex(f)
 	return i >= 0 && s&(1<<i) != 0
@@ -234,6 +240,11 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 			in.household = text
 		case FieldCommunity:
 			in.community = text
+		default:
+			if code, sub, ok := tagColumnOf(f); ok {
+				ps.readTagColumn(in, c, cell, text, code, sub)
+				continue
+			}
 		case FieldTagNote:
 			label := ps.layout.Labels[c]
 			if i := strings.LastIndex(label, "/"); i >= 0 {
@@ -254,6 +265,7 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 	if ps.tag != "" {
 		in.tagValue().Code = ps.tag
 	}
+	in.extra = heldTags(in.extra)
 	_, hasID := cols.get("id_number")
 	_, hasName := cols.get("name")
 	if !hasID && len(in.reasons) == 0 {
@@ -270,6 +282,65 @@ func (ps *parser) read(row sheets.Row, seq int) *incoming {
 	}
 	ps.check(in, cols)
 	return in
+}
+
+// readTagColumn reads a cell of a tag column: whether the row holds the
+// tag (sub "") or one of its dates.
+func (ps *parser) readTagColumn(in *incoming, c int, cell sheets.Cell, text, code, sub string) {
+	if sub != "" {
+		d, err := parseDateValue(cell, ps.date1904)
+		if err != nil {
+			ps.reject(in, c, err.Error())
+			return
+		}
+		t := in.extraTag(code)
+		if sub == "started_on" {
+			t.StartedOn = d
+		} else {
+			t.EndedOn = d
+		}
+		return
+	}
+	held, said := holdsTag(text)
+	if !said {
+		return
+	}
+	t := in.extraTag(code)
+	t.denied = !held
+	if held && !yesWord(text) {
+		// 早孕, 孕16周: what the list says of it.
+		t.Note = text
+		if utf8.RuneCountInString(t.Note) > 200 {
+			ps.reject(in, c, "内容过长(超过200字)")
+		}
+	}
+}
+
+// extraTag is the row's tag of a kind its tag columns give, made on first
+// use.
+func (in *incoming) extraTag(code string) *tagIn {
+	for _, t := range in.extra {
+		if t.Code == code {
+			return t
+		}
+	}
+	t := &tagIn{Code: code}
+	in.extra = append(in.extra, t)
+	return t
+}
+
+// heldTags keeps the tags a row holds: those its column does not deny.
+func heldTags(ts []*tagIn) []*tagIn {
+	out := ts[:0]
+	for _, t := range ts {
+		if !t.denied {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 func (in *incoming) tagValue() *tagIn {
@@ -304,6 +375,11 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 		in.noID = true
 	}
 	q := *p
+	if in.noID {
+		// Checked as the person it would be: one without a document,
+		// whose birth date and sex the row gives or not.
+		q.DocType = string(ident.DocNone)
+	}
 	if q.Name == "" {
 		q.Name = "甲"
 	}
@@ -325,11 +401,16 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 	sort.Strings(fields)
 	for _, f := range fields {
 		col, given := cols.get(f)
+		if f == "birth_date" && givenBirth == "" {
+			// A birth month alone is no date, and no error either.
+			given = false
+		}
 		if !given {
 			switch f {
 			case "birth_date", "gender":
-				// A document that is not a resident ID carries neither.
-				if q.DocType != string(ident.DocResidentID) {
+				// A document that is not a resident ID carries neither; a
+				// row without one may still match by what it has.
+				if q.DocType != string(ident.DocResidentID) && !in.noID {
 					in.reasons = append(in.reasons, fe[f]+"(非居民身份证须填写出生日期和性别)")
 				}
 			}
@@ -343,7 +424,10 @@ func (ps *parser) check(in *incoming, cols firstColumns) {
 	if in.noID {
 		name, residence := p.Name, p.Residence
 		*p = q
-		p.Name, p.Residence, p.OrgID, p.DocType = name, residence, 0, ""
+		p.Name, p.Residence, p.OrgID = name, residence, 0
+		// Whatever a 证件类型 column says, the row has no number: the
+		// register's document is not compared with it.
+		in.has = in.has.without("doc_type")
 		return
 	}
 	if q.DocType == string(ident.DocResidentID) {

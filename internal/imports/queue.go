@@ -11,6 +11,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/ident"
 	"shequ/internal/register"
 )
 
@@ -349,6 +350,11 @@ func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewe
 		}
 		setPersonValue(&p, d.Field, d.Incoming)
 	}
+	if p.DocType == string(ident.DocNone) && p.IDNumber != "" {
+		// A number taken for a person registered without one brings
+		// its type.
+		p.DocType = c.Incoming.Person.DocType
+	}
 	if err := register.ValidatePerson(&p, now); err != nil {
 		return err
 	}
@@ -375,13 +381,31 @@ func (s *Service) link(ctx context.Context, tx *sql.Tx, c *Conflict, key string,
 	return err
 }
 
-// applyTags applies the tag values chosen from the row: the tag itself
-// (tag.<code>) or one of its dates or note (tag.<code>.<field>).
+// applyTags applies the tag values chosen from the row: a tag itself
+// (tag.<code>) or one of its dates or note (tag.<code>.<field>), of the tag
+// the list is about or of a tag column's.
 func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register.Person, c *Conflict, chosen []FieldDiff) error {
-	if len(chosen) == 0 || c.Incoming.Tag == nil {
-		return nil
+	var codes []string
+	byCode := map[string][]FieldDiff{}
+	for _, d := range chosen {
+		code, _, _ := strings.Cut(strings.TrimPrefix(d.Field, "tag."), ".")
+		if byCode[code] == nil {
+			codes = append(codes, code)
+		}
+		byCode[code] = append(byCode[code], d)
 	}
-	code := c.Incoming.Tag.Code
+	for _, code := range codes {
+		if in := c.Incoming.tag(code); in != nil {
+			if err := s.applyTag(ctx, l, p, in, byCode[code]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Service) applyTag(ctx context.Context, l *register.Loader, p *register.Person, in *tagIn, chosen []FieldDiff) error {
+	code := in.Code
 	now := s.now()
 	today := now.Format("2006-01-02")
 	tags, err := s.reg.TagsOfPersons(ctx, code, []int64{p.ID})
@@ -405,7 +429,7 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 				start = today
 			}
 			t := &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID, Tag: code,
-				StartedOn: start, EndedOn: c.Incoming.Tag.EndedOn, Note: c.Incoming.Tag.Note}
+				StartedOn: start, EndedOn: in.EndedOn, Note: in.Note}
 			if err := l.Tag(ctx, now, t); err != nil {
 				return err
 			}
@@ -439,8 +463,12 @@ func (s *Service) applyTags(ctx context.Context, l *register.Loader, p *register
 func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v *access.Viewer, c *Conflict) error {
 	now := s.now()
 	p := c.Incoming.Person
-	if p.IDNumber == "" {
-		return fault.Fields{"decision": "该行没有证件号码,无法新登记;请补填证件号码后再导入,或在登记册中手工登记"}
+	noID := p.IDNumber == ""
+	if noID {
+		if msg := noIDCreateRefusal(&p, c.Incoming.BirthMonth); msg != "" {
+			return fault.Fields{"decision": msg + ",或在登记册中手工登记"}
+		}
+		p.DocType = string(ident.DocNone)
 	}
 	community := c.Incoming.CommunityID
 	if community == 0 {
@@ -466,25 +494,41 @@ func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v 
 	if !v.Scope(PermResolve).Contains(p.Place()) {
 		return ErrNotFound
 	}
-	others, err := s.reg.PersonsByDocument(ctx, []string{p.IDNumber})
-	if err != nil {
-		return err
-	}
-	if len(others) > 0 {
-		return fault.Fields{"decision": "该证件号码已登记在册,不能再新建"}
+	if !noID {
+		others, err := s.reg.PersonsByDocument(ctx, []string{p.IDNumber})
+		if err != nil {
+			return err
+		}
+		if len(others) > 0 {
+			return fault.Fields{"decision": "该证件号码已登记在册,不能再新建"}
+		}
 	}
 	p.ID = database.NewID()
 	p.Status = "active"
 	if err := l.Person(ctx, now, &p); err != nil {
 		return err
 	}
-	if t := c.Incoming.Tag; t != nil && t.Code != "" && (t.EndedOn == "" || t.EndedOn >= now.Format("2006-01-02")) {
+	if noID {
+		// Without a number the row is known by name, birth and address:
+		// the department's list finds this person again by them, not the
+		// register person it was first taken for.
+		if err := s.link(ctx, l.Tx(), c, c.Incoming.key(), p.CommunityID, p.ID, database.FormatTime(now)); err != nil {
+			return err
+		}
+	}
+	today := now.Format("2006-01-02")
+	for _, t := range append([]*tagIn{c.Incoming.Tag}, c.Incoming.Tags...) {
+		if t == nil || t.Code == "" || t.EndedOn != "" && t.EndedOn < today {
+			continue
+		}
 		start := t.StartedOn
 		if start == "" {
-			start = now.Format("2006-01-02")
+			start = today
 		}
-		return l.Tag(ctx, now, &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID,
-			Tag: t.Code, StartedOn: start, EndedOn: t.EndedOn, Note: t.Note})
+		if err := l.Tag(ctx, now, &register.Tag{CommunityID: p.CommunityID, ID: database.NewID(), PersonID: p.ID,
+			Tag: t.Code, StartedOn: start, EndedOn: t.EndedOn, Note: t.Note}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package imports
 import (
 	"context"
 	"hash/maphash"
+	"strconv"
 
 	"shequ/internal/register"
 )
@@ -148,7 +149,7 @@ func (r *roster) scan(ctx context.Context, reg *register.Store, communities []in
 		}
 	}
 	err := reg.ScanRoster(ctx, communities, r.fields, func(row *register.RosterRow) error {
-		key := docKey(row.DocType, row.IDNumber)
+		key := rosterKey(row.DocType, row.IDNumber, row.ID)
 		b.people = append(b.people, rosterPerson{id: row.ID, community: row.CommunityID, version: int32(row.Version),
 			birth: rosterBirth(key, row.BirthDate)})
 		b.keys = append(b.keys, key)
@@ -336,13 +337,26 @@ func (d docIndex) remove(k string) {
 	delete(d.others, k)
 }
 
+// rosterKey is what the roster holds a person by: the document key, or for
+// a person without a number one of their own that no row carries (rows
+// without a number are found by name).
+func rosterKey(docType, number string, id int64) string {
+	if number == "" {
+		return "#" + strconv.FormatInt(id, 10)
+	}
+	return docKey(docType, number)
+}
+
+func personKey(p *register.Person) string { return rosterKey(p.DocType, p.IDNumber, p.ID) }
+
 // set records a person as now stored, after the import changed or created
 // it.
 func (r *roster) set(p *register.Person) {
 	values := personValues(p, r.fields)
-	i, ok := r.byKey.get(docKey(p.DocType, p.IDNumber))
+	key := personKey(p)
+	i, ok := r.byKey.get(key)
 	if !ok {
-		r.add(p.ID, p.CommunityID, p.Version, docKey(p.DocType, p.IDNumber), p.Name, p.BirthDate, values)
+		r.add(p.ID, p.CommunityID, p.Version, key, p.Name, p.BirthDate, values)
 		return
 	}
 	r.people[i].version = int32(p.Version)

@@ -2,10 +2,12 @@ package imports
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +30,7 @@ type run struct {
 	roster   *roster
 	rules    rules
 	tag      string
-	tagName  string
+	tagNames map[string]string // of the tag the list is about and of those its tag columns give
 	today    time.Time
 	todayStr string
 
@@ -171,10 +173,8 @@ func (r *run) prepare(ctx context.Context) error {
 			r.byName[c.Code] = c.ID
 		}
 	}
-	if r.tag != "" {
-		if err := r.s.db.QueryRowContext(ctx, `SELECT name FROM tag_kinds WHERE code = $1`, r.tag).Scan(&r.tagName); err != nil {
-			return err
-		}
+	if err := r.loadTagNames(ctx); err != nil {
+		return err
 	}
 	compared := map[string]bool{}
 	for _, sl := range r.im.Layout.Sheets {
@@ -379,7 +379,7 @@ func (r *run) committed(w *work) {
 	for _, id := range w.order {
 		o := w.orig[id]
 		p := w.cur[id]
-		if k := docKey(o.DocType, o.IDNumber); k != docKey(p.DocType, p.IDNumber) {
+		if k := personKey(&o); k != personKey(p) {
 			r.roster.remove(k)
 		}
 		r.roster.set(p)
@@ -389,4 +389,38 @@ func (r *run) committed(w *work) {
 	}
 	r.im.RowsDone = w.done
 	r.im.Counts.add(w.counts)
+}
+
+// tagKinds lists the tag kinds the import deals with: the one the list is
+// about, then those its tag columns give.
+func (r *run) tagKinds() []string {
+	var out []string
+	if r.tag != "" {
+		out = append(out, r.tag)
+	}
+	for _, sl := range r.im.Layout.Sheets {
+		for _, f := range sl.Fields {
+			if code, _, ok := tagColumnOf(f); ok && !slices.Contains(out, code) {
+				out = append(out, code)
+			}
+		}
+	}
+	return out
+}
+
+// loadTagNames reads the names of the import's tag kinds, which must exist.
+func (r *run) loadTagNames(ctx context.Context) error {
+	r.tagNames = map[string]string{}
+	for _, code := range r.tagKinds() {
+		var name string
+		err := r.s.db.QueryRowContext(ctx, `SELECT name FROM tag_kinds WHERE code = $1`, code).Scan(&name)
+		if errors.Is(err, sql.ErrNoRows) {
+			return failf("登记册中没有标签“%s”,无法导入该列", code)
+		}
+		if err != nil {
+			return err
+		}
+		r.tagNames[code] = name
+	}
+	return nil
 }

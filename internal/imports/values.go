@@ -264,3 +264,25 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// holdsTag reads a tag column's cell: whether the row holds the tag, and
+// whether the cell says anything about it at all (不详 does not).
+func holdsTag(v string) (held, said bool) {
+	switch strings.ToUpper(strings.TrimSpace(foldWidth(v))) {
+	case "", "不详", "未知", "待核实", "待查":
+		return false, false
+	case "无", "否", "没有", "不是", "非", "未孕", "未怀孕", "N", "NO", "0", "×", "X":
+		return false, true
+	}
+	return true, true
+}
+
+// yesWord reports whether a tag column's cell says only that the row holds
+// the tag, with nothing to keep as its note.
+func yesWord(v string) bool {
+	switch strings.ToUpper(strings.TrimSpace(foldWidth(v))) {
+	case "有", "是", "Y", "YES", "1", "√", "✓", "✔", "怀孕", "已孕", "在孕", "孕中", "独居", "退役军人":
+		return true
+	}
+	return false
+}

@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"shequ/internal/database"
 )
@@ -28,6 +29,15 @@ func DeferIndexes(ctx context.Context, db *database.DB) (restore func(context.Co
 	if err != nil {
 		return noop, err
 	}
+	// A unique index is a constraint written as an index (persons'
+	// numbers, unique where there is one): it stays, with its checks.
+	kept := defs[:0]
+	for _, ix := range defs {
+		if !strings.HasPrefix(strings.ToUpper(ix.Def), "CREATE UNIQUE") {
+			kept = append(kept, ix)
+		}
+	}
+	defs = kept
 	for _, ix := range defs {
 		if _, err := db.ExecContext(ctx, `DROP INDEX `+ix.Name); err != nil {
 			return noop, fmt.Errorf("defer index %s: %w", ix.Name, err)

@@ -128,8 +128,12 @@ func (s *Store) placePerson(ctx context.Context, q database.Querier, p *Person) 
 }
 
 // checkUniqueDocument refuses a document number already in the register for
-// another person, in any community: one person, one register entry.
+// another person, in any community: one person, one register entry. Persons
+// without a document have no number to share.
 func (s *Store) checkUniqueDocument(ctx context.Context, q database.Querier, p *Person) error {
+	if p.IDNumber == "" {
+		return nil
+	}
 	var otherID, community int64
 	err := q.QueryRowContext(ctx, `SELECT id, community_id FROM persons WHERE id_number = $1 AND doc_type = $2 AND id <> $3`,
 		p.IDNumber, p.DocType, p.ID).Scan(&otherID, &community)

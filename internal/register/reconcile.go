@@ -114,9 +114,16 @@ func inCommunities(q *database.Args, communities []int64) string {
 }
 
 // PersonsByDocument returns the persons, in any community, holding one of
-// the given resident ID numbers (or other document numbers).
+// the given resident ID numbers (or other document numbers). An empty
+// number finds nobody: it is no one's document.
 func (s *Store) PersonsByDocument(ctx context.Context, numbers []string) ([]Person, error) {
-	return inChunks(s.db, numbers, func(q *database.Args, in []any) ([]Person, error) {
+	given := make([]string, 0, len(numbers))
+	for _, n := range numbers {
+		if n != "" {
+			given = append(given, n)
+		}
+	}
+	return inChunks(s.db, given, func(q *database.Args, in []any) ([]Person, error) {
 		return s.queryPersons(ctx, s.db, `SELECT `+personColumns+` FROM persons p WHERE `+q.In("p.id_number", in...), q.Values()...)
 	})
 }

@@ -110,10 +110,15 @@ func validatePerson(p *Person, today time.Time) error {
 	dt, err := ident.ParseDocType(p.DocType)
 	if err != nil {
 		fe.Add("doc_type", err.Error())
+	} else {
+		// Stored as its code, however the type was written (护照, 台胞证).
+		p.DocType = string(dt)
 	}
-	if strings.TrimSpace(p.IDNumber) == "" {
-		fe.Add("id_number", "证件号码不能为空")
-	} else if dt == ident.DocResidentID {
+	switch {
+	case err != nil:
+	case strings.TrimSpace(p.IDNumber) == "" && dt != ident.DocNone:
+		fe.Add("id_number", "证件号码不能为空;尚无证件的请在证件类型中选择“无证件”")
+	case dt == ident.DocResidentID:
 		id, err := ident.ParseResidentID(p.IDNumber, today)
 		if err != nil {
 			fe.Add("id_number", err.Error())
@@ -126,7 +131,9 @@ func validatePerson(p *Person, today time.Time) error {
 				p.Gender = "M"
 			}
 		}
-	} else if err == nil {
+	default:
+		// A person without a document keeps an empty number: the register
+		// finds them by name, birth date and address until one is known.
 		n, err := ident.ParseDocument(dt, p.IDNumber, today)
 		if err != nil {
 			fe.Add("id_number", err.Error())

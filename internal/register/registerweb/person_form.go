@@ -121,7 +121,8 @@ func (f personForm) apply(p *register.Person, ed access.Fields) {
 	}
 	set("name", &p.Name, f.Name)
 	set("doc_type", &p.DocType, f.DocType)
-	if f.IDNumber != "" || p.ID == 0 {
+	if f.IDNumber != "" || p.ID == 0 || p.DocType == string(ident.DocNone) {
+		// 无证件 takes the stored number away with the type.
 		set("id_number", &p.IDNumber, f.IDNumber)
 	}
 	if p.DocType != string(ident.DocResidentID) {
