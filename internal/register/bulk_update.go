@@ -56,6 +56,8 @@ var personColumnList = []personColumn{
 	{"occupation", func(p *Person) any { return p.Occupation }, func(p *Person) any { return str(p.Occupation, true) }},
 	{"moved_in_on", func(p *Person) any { return p.MovedInOn }, func(p *Person) any { return str(p.MovedInOn, true) }},
 	{"status", func(p *Person) any { return p.Status }, func(p *Person) any { return str(p.Status, false) }},
+	{"left_on", func(p *Person) any { return p.LeftOn }, func(p *Person) any { return str(p.LeftOn, true) }},
+	{"left_to", func(p *Person) any { return p.LeftTo }, func(p *Person) any { return str(p.LeftTo, true) }},
 }
 
 // UpdatePerson saves p over old — the row as read, at old.Version — with

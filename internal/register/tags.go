@@ -36,7 +36,7 @@ func (s *Store) TagKinds(ctx context.Context) ([]TagKind, error) {
 func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate string) ([]Tag, error) {
 	fields := scope.Fields(p.Place())
 	q := `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on, COALESCE(t.ended_on, ''), t.note,
-		k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
+		t.evidence, k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
 		WHERE t.community_id = $1 AND t.person_id = $2`
 	args := []any{p.CommunityID, p.ID}
 	if onDate != "" {
@@ -53,7 +53,7 @@ func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate
 		var t Tag
 		var sens int
 		if err := rows.Scan(&t.CommunityID, &t.ID, &t.PersonID, &t.Tag, &t.Name, &t.StartedOn, &t.EndedOn, &t.Note,
-			&sens, &t.Version); err != nil {
+			&t.Evidence, &sens, &t.Version); err != nil {
 			return nil, err
 		}
 		t.Sensitive = sens != 0
@@ -73,6 +73,7 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 		fe.Add("ended_on", "结束日期不能早于开始日期")
 	}
 	t.Note = checkText(fe, "tag", "note", t.Note, false, 200)
+	t.Evidence = checkText(fe, "tag", "evidence", t.Evidence, false, 200)
 	if strings.TrimSpace(t.Tag) == "" {
 		fe.Add("tag", "请选择标签")
 	}
@@ -111,59 +112,19 @@ func (s *Store) AddTag(ctx context.Context, actor Actor, scope access.Scope, t *
 		t.Version = 1
 		ts := database.FormatTime(now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (community_id, id, person_id, tag, started_on, ended_on,
-			note, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
-			t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, ts); err != nil {
+			note, evidence, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+			t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, t.Evidence, ts); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "create", 1, nil, t)
 	})
 }
 
-// EndTag closes a tag on a date.
+// EndTag closes a tag on a date, whatever its version: for systems that
+// end a tag on their own record (an application revoked), not for forms,
+// which use CloseTag.
 func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
-	fe := FieldErrors{}
-	endedOn = checkDate(fe, "ended_on", endedOn, true)
-	if err := fe.Err(); err != nil {
-		return err
-	}
-	now := s.now()
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var t Tag
-		var sens int
-		err := tx.QueryRowContext(ctx, `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on,
-			COALESCE(t.ended_on, ''), t.note, k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
-			WHERE t.id = $1`, tagID).Scan(&t.CommunityID, &t.ID, &t.PersonID, &t.Tag, &t.Name, &t.StartedOn, &t.EndedOn,
-			&t.Note, &sens, &t.Version)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		t.Sensitive = sens != 0
-		p, err := s.personTx(ctx, tx, scope, t.PersonID)
-		if err != nil {
-			return err
-		}
-		fields := scope.Fields(p.Place())
-		if !fields.CanSeeTag(t.Tag) {
-			return ErrNotFound
-		}
-		if !fields.CanEditTag(t.Tag) {
-			return FieldErrors{"tag": "您无权修改此类标签"}
-		}
-		if endedOn < t.StartedOn {
-			return FieldErrors{"ended_on": "结束日期不能早于开始日期"}
-		}
-		before := t
-		t.EndedOn = endedOn
-		t.Version++
-		if _, err := tx.ExecContext(ctx, `UPDATE person_tags SET ended_on = $1, version = $2, updated_at = $3
-			WHERE community_id = $4 AND id = $5`, endedOn, t.Version, database.FormatTime(now), t.CommunityID, t.ID); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "update", t.Version, before, t)
-	})
+	return s.CloseTag(ctx, actor, scope, TagEnding{TagID: tagID, EndedOn: endedOn})
 }
 
 func orMax(d string) string {
