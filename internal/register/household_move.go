@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/codes"
@@ -125,4 +126,20 @@ func (s *Store) checkHeadMayLeave(ctx context.Context, q interface {
 		return FieldErrors{"household_id": "该人员是原户户主,请先在户信息中为原户指定新户主"}
 	}
 	return nil
+}
+
+// HouseholdByNumber finds a household of a community in scope by its 户号,
+// as staff name households.
+func (s *Store) HouseholdByNumber(ctx context.Context, scope access.Scope, community int64, number string) (Household, error) {
+	where, args := scope.And("h", 3)
+	hs, err := s.queryHouseholds(ctx, s.db, `SELECT `+householdColumns+` FROM households h
+		WHERE h.community_id = $1 AND h.number = $2`+where, append([]any{community, strings.TrimSpace(number)}, args...)...)
+	if err != nil {
+		return Household{}, err
+	}
+	if len(hs) == 0 {
+		return Household{}, ErrNotFound
+	}
+	hs[0].redact(scope.Fields(hs[0].Place()))
+	return hs[0], nil
 }
