@@ -90,6 +90,11 @@ type Summary struct {
 	StaffRows        int // org_staff rows written
 
 	Tags map[string]int // by tag_kinds code
+
+	// The leavings of the last two years (history.go): persons moved out
+	// and deceased (still rows, counted in Persons), households dissolved
+	// and rentals ended with them.
+	MovedOut, Deceased, Dissolved, RentalsEnded int
 }
 
 // Presets lists the preset names.
@@ -191,6 +196,16 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 			cancel()
 			continue
 		}
+		left, err := writeHistory(ctx, db, p, opt.Seed, today)
+		if err != nil {
+			loadErr = fmt.Errorf("%s 的迁出与死亡: %w", p.spec.name, err)
+			cancel()
+			continue
+		}
+		sum.MovedOut += left.movedOut
+		sum.Deceased += left.deceased
+		sum.Dissolved += left.dissolved
+		sum.RentalsEnded += left.rentalsEnded
 		done += p.persons
 		progress(done, total)
 		sum.add(p)

@@ -146,3 +146,35 @@ func (l *Loader) changeEvent(ctx context.Context, at time.Time, community int64,
 func (l *Loader) ForUpdates(ctx context.Context) error {
 	return l.db.Bulk(ctx, l.tx, database.BulkUpdate)
 }
+
+// UpdateHouseholdStatus sets a household's status (a household dissolved
+// when its last member left) over old, with its update event.
+func (l *Loader) UpdateHouseholdStatus(ctx context.Context, at time.Time, old *Household, status string) error {
+	h := *old
+	h.Status, h.Version, h.UpdatedAt = status, old.Version+1, database.FormatTime(at)
+	res, err := l.tx.ExecContext(ctx, `UPDATE households SET status = $1, version = $2, updated_at = $3
+		WHERE community_id = $4 AND id = $5 AND version = $6`, status, h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
+	if err != nil {
+		return fmt.Errorf("update household: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
+	}
+	return l.changeEvent(ctx, at, h.CommunityID, "household", h.ID, h.Version, diff("household", old, &h), &h)
+}
+
+// EndRental sets a rental's last day over old, with its update event.
+func (l *Loader) EndRental(ctx context.Context, at time.Time, old *Rental, endedOn string) error {
+	r := *old
+	r.EndedOn, r.Version = endedOn, old.Version+1
+	res, err := l.tx.ExecContext(ctx, `UPDATE rentals SET ended_on = $1, version = $2, updated_at = $3
+		WHERE community_id = $4 AND id = $5 AND version = $6`, endedOn, r.Version, database.FormatTime(at),
+		r.CommunityID, r.ID, old.Version)
+	if err != nil {
+		return fmt.Errorf("update rental: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
+	}
+	return l.changeEvent(ctx, at, r.CommunityID, "rental", r.ID, r.Version, diff("rental", old, &r), &r)
+}
