@@ -14,11 +14,11 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/events"
+	"shequ/internal/ident"
 	"shequ/internal/indicators"
+	"shequ/internal/orgtree"
 	"shequ/internal/reports"
 	"shequ/internal/services"
-	"shequ/internal/ident"
-	"shequ/internal/orgtree"
 	"shequ/internal/testdb"
 )
 

@@ -173,4 +173,3 @@ func closeHousehold(ctx context.Context, l *register.Loader, rng *rand.Rand, hp 
 	n.dissolved++
 	return nil
 }
-
