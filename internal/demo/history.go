@@ -30,29 +30,34 @@ type leavingCounts struct {
 	movedOut, deceased, dissolved, rentalsEnded, tagsEnded int
 }
 
-// writeHistory records the leavings of one community's last two years in
-// its own Loader transaction, after the community's rows are committed.
-// The draws come from a source of their own, seeded with the seed and the
-// community's code, so the same seed gives the same leavings.
-func writeHistory(ctx context.Context, db *database.DB, p *plan, seed uint64, today int) (leavingCounts, error) {
-	var n leavingCounts
+// leaving is one member's leaving as drawn: who, how, on which day, where to.
+type leaving struct {
+	member int
+	status string // moved_out or deceased
+	day    int
+	to     string
+}
+
+// householdLeavings are the leavings drawn for one household, and the day
+// it was dissolved (0 while someone is left).
+type householdLeavings struct {
+	household int
+	members   []leaving
+	dissolved int
+}
+
+// drawLeavings decides the leavings of one community's last two years from
+// its plan alone: the draws come from a source of their own, seeded with
+// the seed and the community's code, so that the same seed gives the same
+// leavings to the register (writeHistory) and to the departments' lists
+// drawn from the plan (workbooks.go), which leave out who has gone.
+func drawLeavings(p *plan, seed uint64, today int) []householdLeavings {
 	h := fnv.New64a()
 	h.Write([]byte(p.spec.code))
 	rng := rand.New(rand.NewPCG(seed, h.Sum64()))
 	chance := func(percent float64) bool { return rng.Float64()*100 < percent }
-	l, err := register.NewLoader(ctx, db, register.Actor{Name: "演示数据", Source: "demo"})
-	if err != nil {
-		return n, err
-	}
-	if err := l.ForUpdates(ctx); err != nil {
-		l.Rollback()
-		return n, err
-	}
-	fail := func(err error) (leavingCounts, error) {
-		l.Rollback()
-		return n, err
-	}
-	for _, hp := range p.households {
+	var out []householdLeavings
+	for hi, hp := range p.households {
 		// Leavings come after everything recorded of the household.
 		last := dayOf(hp.at)
 		for _, m := range hp.members {
@@ -69,6 +74,7 @@ func writeHistory(ctx context.Context, db *database.DB, p *plan, seed uint64, to
 			continue
 		}
 		day := func() int { return lo + rng.IntN(today-lo) }
+		hl := householdLeavings{household: hi}
 		floating := hp.h.Kind == register.HouseholdFloating
 		share := 3.0 // of households moving away in two years
 		if floating {
@@ -81,39 +87,70 @@ func writeHistory(ctx context.Context, db *database.DB, p *plan, seed uint64, to
 				to = hp.members[0].row.HukouAddress // back home
 			}
 			for i := range hp.members {
-				if err := leave(ctx, l, rng, hp, i, "moved_out", d, to, &n); err != nil {
-					return fail(err)
-				}
+				hl.members = append(hl.members, leaving{member: i, status: "moved_out", day: d, to: to})
 			}
-			if err := closeHousehold(ctx, l, rng, hp, d, &n); err != nil {
-				return fail(err)
-			}
+			hl.dissolved = d
+			out = append(out, hl)
 			continue
 		}
-		left := 0
 		for i := range hp.members {
-			m := &hp.members[i].row
-			age := ageOn(dayOfString(m.BirthDate), today)
+			age := ageOn(dayOfString(hp.members[i].row.BirthDate), today)
 			switch {
 			case age >= 85 && chance(14), age >= 70 && chance(4):
-				if err := leave(ctx, l, rng, hp, i, "deceased", day(), "", &n); err != nil {
-					return fail(err)
-				}
-				left++
+				hl.members = append(hl.members, leaving{member: i, status: "deceased", day: day()})
 			case i > 0 && age >= 18 && age <= 35 && chance(3):
-				if err := leave(ctx, l, rng, hp, i, "moved_out", day(), destinations[rng.IntN(len(destinations))], &n); err != nil {
-					return fail(err)
-				}
-				left++
+				hl.members = append(hl.members, leaving{member: i, status: "moved_out", day: day(),
+					to: destinations[rng.IntN(len(destinations))]})
 			}
 		}
-		if left == len(hp.members) {
-			last := 0
-			for _, m := range hp.members {
-				last = max(last, dayOfString(m.row.LeftOn))
+		if len(hl.members) == 0 {
+			continue
+		}
+		if len(hl.members) == len(hp.members) {
+			for _, l := range hl.members {
+				hl.dissolved = max(hl.dissolved, l.day)
 			}
-			if err := closeHousehold(ctx, l, rng, hp, last, &n); err != nil {
-				return fail(err)
+		}
+		out = append(out, hl)
+	}
+	return out
+}
+
+// writeHistory records the leavings of one community's last two years in
+// its own Loader transaction, after the community's rows are committed,
+// each on its day.
+func writeHistory(ctx context.Context, db *database.DB, p *plan, seed uint64, today int) (leavingCounts, error) {
+	var n leavingCounts
+	drawn := drawLeavings(p, seed, today)
+	// Clock times of their own, so that the leavings drawn above do not
+	// depend on them.
+	rng := rand.New(rand.NewPCG(seed, uint64(today)))
+	l, err := register.NewLoader(ctx, db, register.Actor{Name: "演示数据", Source: "demo"})
+	if err != nil {
+		return n, err
+	}
+	if err := l.ForUpdates(ctx); err != nil {
+		l.Rollback()
+		return n, err
+	}
+	for _, hl := range drawn {
+		hp := p.households[hl.household]
+		var latest time.Time
+		for _, lv := range hl.members {
+			at := clockTime(rng, lv.day)
+			if err := leave(ctx, l, at, hp, lv.member, lv.status, lv.day, lv.to, &n); err != nil {
+				l.Rollback()
+				return n, err
+			}
+			if at.After(latest) {
+				latest = at
+			}
+		}
+		if hl.dissolved != 0 {
+			// After its last member's leaving.
+			if err := closeHousehold(ctx, l, latest.Add(time.Minute), hp, hl.dissolved, &n); err != nil {
+				l.Rollback()
+				return n, err
 			}
 		}
 	}
@@ -122,9 +159,8 @@ func writeHistory(ctx context.Context, db *database.DB, p *plan, seed uint64, to
 
 // leave records member i's move out or death on day d, and ends the tags
 // they still held.
-func leave(ctx context.Context, l *register.Loader, rng *rand.Rand, hp *householdPlan, i int, status string, d int, to string,
+func leave(ctx context.Context, l *register.Loader, at time.Time, hp *householdPlan, i int, status string, d int, to string,
 	n *leavingCounts) error {
-	at := clockTime(rng, d)
 	old := hp.members[i].row
 	p := old
 	p.Status, p.LeftOn, p.LeftTo = status, dateString(d), to
@@ -155,8 +191,7 @@ func leave(ctx context.Context, l *register.Loader, rng *rand.Rand, hp *househol
 
 // closeHousehold dissolves a household nobody is left in on day d, and ends
 // its rental.
-func closeHousehold(ctx context.Context, l *register.Loader, rng *rand.Rand, hp *householdPlan, d int, n *leavingCounts) error {
-	at := clockTime(rng, d).Add(time.Minute) // after its last member's leaving
+func closeHousehold(ctx context.Context, l *register.Loader, at time.Time, hp *householdPlan, d int, n *leavingCounts) error {
 	if hp.rental != nil && hp.rental.row.EndedOn == "" {
 		if err := l.EndRental(ctx, at, &hp.rental.row, dateString(d)); err != nil {
 			return err
