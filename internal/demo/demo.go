@@ -27,6 +27,11 @@
 // (chengbei 000–299, zinan 300–499, city 500–999) so presets loaded into one
 // database do not collide either.
 //
+// The counts are of everyone the register holds. Some of them have left in
+// the last two years (history.go: about one in twenty moved away or died),
+// so the register's present count, and the departments' lists, are that
+// much lower; reports' 期内减少 items count the leavings month by month.
+//
 // Rows carry the date they entered the register: the first collection in the
 // first half of 2015 for residents who were there before, the moving-in (or
 // birth) date for later ones, so the register read as of a past date grows.
