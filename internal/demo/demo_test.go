@@ -13,8 +13,12 @@ import (
 	"shequ/internal/codes"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/events"
 	"shequ/internal/ident"
+	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
+	"shequ/internal/reports"
+	"shequ/internal/services"
 	"shequ/internal/testdb"
 )
 
@@ -106,7 +110,16 @@ func TestChengbei(t *testing.T) {
 			`SELECT COUNT(*) FROM org_units u WHERE u.level = 'building' AND NOT EXISTS (SELECT 1 FROM buildings b WHERE b.id = u.id)`: 0,
 			`SELECT COUNT(*) FROM (SELECT parent_id FROM org_units WHERE level = 'unit' GROUP BY parent_id HAVING COUNT(*) > 4) x`:     0,
 			// One create event per row.
-			`SELECT COUNT(*) FROM change_events WHERE entity = 'person'`: 25369,
+			`SELECT COUNT(*) FROM change_events WHERE entity = 'person' AND op = 'create'`: 25369,
+			// Whoever left did so with a day, moved out with a destination,
+			// in the last two years; a dissolved household has nobody left.
+			`SELECT COUNT(*) FROM persons WHERE status <> 'active' AND (left_on = '' OR left_on < '` +
+				today.AddDate(0, 0, -lifeWindow-1).Format("2006-01-02") + `')`: 0,
+			`SELECT COUNT(*) FROM persons WHERE status = 'moved_out' AND left_to = ''`: 0,
+			`SELECT COUNT(*) FROM households h WHERE h.status = 'dissolved' AND EXISTS (SELECT 1 FROM persons p
+				WHERE p.household_id = h.id AND p.status = 'active')`: 0,
+			`SELECT COUNT(*) FROM person_tags t JOIN persons p ON p.id = t.person_id
+				WHERE p.status <> 'active' AND (t.ended_on IS NULL OR t.ended_on > p.left_on)`: 0,
 		} {
 			if got := count(t, db, q); got != want {
 				t.Errorf("%s = %d, want %d", q, got, want)
@@ -117,6 +130,16 @@ func TestChengbei(t *testing.T) {
 			sum.GridWorkersStaff != 19 || sum.Organisations != 38 || sum.Communities != 1 {
 			t.Errorf("summary = %+v", sum)
 		}
+		if got := count(t, db, `SELECT COUNT(*) FROM persons WHERE status = 'moved_out'`); got != sum.MovedOut || got == 0 {
+			t.Errorf("%d persons moved out, summary %d", got, sum.MovedOut)
+		}
+		if got := count(t, db, `SELECT COUNT(*) FROM persons WHERE status = 'deceased'`); got != sum.Deceased || got == 0 {
+			t.Errorf("%d persons deceased, summary %d", got, sum.Deceased)
+		}
+		if got := count(t, db, `SELECT COUNT(*) FROM households WHERE status = 'dissolved'`); got != sum.Dissolved || got == 0 {
+			t.Errorf("%d households dissolved, summary %d", got, sum.Dissolved)
+		}
+		checkLeavingsReported(t, db)
 		if n := count(t, db, `SELECT COUNT(*) FROM org_staff`); n != sum.StaffRows {
 			t.Errorf("org_staff has %d rows, summary %d", n, sum.StaffRows)
 		}
@@ -213,7 +236,7 @@ func TestChengbei(t *testing.T) {
 			count(t, db, `SELECT COUNT(*) FROM person_tags WHERE tag = 'very_old'`); a != b {
 			t.Errorf("%d persons of 80 or more, %d 高龄 tags", a, b)
 		}
-		if a, b := count(t, db, `SELECT COUNT(*) FROM persons WHERE gender = 'F' AND birth_date <= $1 AND birth_date > $2`,
+		if a, b := count(t, db, `SELECT COUNT(*) FROM persons WHERE gender = 'F' AND status = 'active' AND birth_date <= $1 AND birth_date > $2`,
 			today.AddDate(-15, 0, 0).Format("2006-01-02"), today.AddDate(-50, 0, 0).Format("2006-01-02")),
 			count(t, db, `SELECT COUNT(*) FROM person_tags WHERE tag = 'childbearing' AND ended_on IS NULL`); a != b {
 			t.Errorf("%d women of 15–49, %d open 育龄妇女 tags", a, b)
@@ -508,5 +531,39 @@ func TestIDs(t *testing.T) {
 		if _, err := ident.ParseResidentID(id, today); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkLeavingsReported computes the sample monthly report of 城北 for months
+// across the last two years: its 期内减少, 本期死亡 and 本期迁出 items count
+// the demo's leavings, and a month's decrease is never more than the
+// persons on the register at its start.
+func checkLeavingsReported(t *testing.T, db *database.DB) {
+	t.Helper()
+	ctx := context.Background()
+	var community int64
+	if err := db.QueryRowContext(ctx, `SELECT id FROM org_units WHERE level = 'community'`).Scan(&community); err != nil {
+		t.Fatal(err)
+	}
+	s := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource)
+	last := indicators.Current(indicators.Monthly, today).Previous()
+	p := last
+	var moved, died float64
+	for i := 0; i < 23; i++ {
+		if i == 0 || i == 11 || i == 22 {
+			r, err := s.Compute(ctx, reports.SampleCode, community, p, reports.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := r.Row("A015").Value; v <= 0 || v > r.Row("A001").Value {
+				t.Errorf("%s: 本期减少人口 %v", p, v)
+			}
+			moved += r.Row("A021").Value
+			died += r.Row("A020").Value
+		}
+		p = p.Previous()
+	}
+	if moved == 0 || died == 0 {
+		t.Errorf("three months of 本期迁出 %v, 本期死亡 %v", moved, died)
 	}
 }

@@ -141,9 +141,22 @@ func newWorkbookGen(opt Options) *workbookGen {
 		}
 		return 0
 	}
-	for _, hp := range p.households {
+	// Who has left the register by today is on no department's current
+	// list.
+	gone := map[[2]int]bool{}
+	for _, hl := range drawLeavings(p, opt.Seed, today) {
+		for _, lv := range hl.members {
+			gone[[2]int{hl.household, lv.member}] = true
+		}
+	}
+	for hi, hp := range p.households {
 		g := group(hp.h.OrgID)
 		for i, m := range hp.members {
+			w.ids[m.row.IDNumber] = true
+			w.names[m.row.Name] = true
+			if gone[[2]int{hi, i}] {
+				continue
+			}
 			r := &resident{p: m.row, hh: hp, age: hp.ages[i], group: g, tags: map[string]register.Tag{}}
 			for _, t := range hp.tags {
 				if t.row.PersonID == m.row.ID && (t.row.EndedOn == "" || t.row.EndedOn >= dateString(today)) {
@@ -152,8 +165,6 @@ func newWorkbookGen(opt Options) *workbookGen {
 			}
 			w.people = append(w.people, r)
 			w.byHH[hp] = append(w.byHH[hp], r)
-			w.ids[m.row.IDNumber] = true
-			w.names[m.row.Name] = true
 		}
 	}
 	return w

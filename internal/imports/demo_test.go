@@ -35,10 +35,10 @@ func TestChengbeiWorkbooks(t *testing.T) {
 		svc := NewService(db)
 		svc.now = func() time.Time { return opt.Today }
 		pinned := map[string]string{
-			"police":   "created 25 merged 65 queued 0 rejected 18 unchanged 14456",
-			"health":   "created 15 merged 20 queued 30 rejected 3 unchanged 7369",
-			"civil":    "created 5 merged 427 queued 6 rejected 3 unchanged 0",
-			"disabled": "created 5 merged 1291 queued 5 rejected 6 unchanged 0",
+			"police":   "created 25 merged 65 queued 0 rejected 18 unchanged 13877",
+			"health":   "created 15 merged 20 queued 30 rejected 3 unchanged 6844",
+			"civil":    "created 5 merged 416 queued 6 rejected 3 unchanged 0",
+			"disabled": "created 5 merged 1231 queued 5 rejected 6 unchanged 0",
 		}
 		for _, wb := range wbs {
 			path := filepath.Join(dir, wb.File)

@@ -36,7 +36,7 @@ var masking = map[string]func(string) string{
 // the role editor. Buildings carry no personal data and have none.
 var Fields = map[string][]string{
 	"person": {"name", "doc_type", "id_number", "gender", "birth_date", "ethnicity", "relation", "residence", "phone",
-		"hukou_address", "address", "employer_id", "occupation", "moved_in_on"},
+		"hukou_address", "address", "employer_id", "occupation", "moved_in_on", "left_on", "left_to"},
 	"household":    {"number", "kind", "head_id", "address", "phone"},
 	"house":        {"number", "address", "area_m2", "use", "owner_name", "owner_phone"},
 	"organisation": {"name", "kind", "uscc", "legal_rep", "phone", "address", "staff_count"},
@@ -83,7 +83,7 @@ func (p *Person) redact(f access.Fields) {
 	for field, v := range map[string]*string{"name": &p.Name, "doc_type": &p.DocType, "id_number": &p.IDNumber,
 		"gender": &p.Gender, "birth_date": &p.BirthDate, "ethnicity": &p.Ethnicity, "relation": &p.Relation,
 		"residence": &p.Residence, "phone": &p.Phone, "hukou_address": &p.HukouAddress, "address": &p.Address,
-		"occupation": &p.Occupation, "moved_in_on": &p.MovedInOn} {
+		"occupation": &p.Occupation, "moved_in_on": &p.MovedInOn, "left_on": &p.LeftOn, "left_to": &p.LeftTo} {
 		showText(f, "person", field, v)
 	}
 	if !f.CanSee("person", "employer_id") {

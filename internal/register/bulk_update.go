@@ -58,6 +58,8 @@ var personColumnList = []personColumn{
 	{"occupation", func(p *Person) any { return p.Occupation }, func(p *Person) any { return str(p.Occupation, true) }},
 	{"moved_in_on", func(p *Person) any { return p.MovedInOn }, func(p *Person) any { return str(p.MovedInOn, true) }},
 	{"status", func(p *Person) any { return p.Status }, func(p *Person) any { return str(p.Status, false) }},
+	{"left_on", func(p *Person) any { return p.LeftOn }, func(p *Person) any { return str(p.LeftOn, true) }},
+	{"left_to", func(p *Person) any { return p.LeftTo }, func(p *Person) any { return str(p.LeftTo, true) }},
 }
 
 // UpdatePerson saves p over old — the row as read, at old.Version — with
@@ -145,4 +147,36 @@ func (l *Loader) changeEvent(ctx context.Context, at time.Time, community int64,
 // tables: database.BulkUpdate.
 func (l *Loader) ForUpdates(ctx context.Context) error {
 	return l.db.Bulk(ctx, l.tx, database.BulkUpdate)
+}
+
+// UpdateHouseholdStatus sets a household's status (a household dissolved
+// when its last member left) over old, with its update event.
+func (l *Loader) UpdateHouseholdStatus(ctx context.Context, at time.Time, old *Household, status string) error {
+	h := *old
+	h.Status, h.Version, h.UpdatedAt = status, old.Version+1, database.FormatTime(at)
+	res, err := l.tx.ExecContext(ctx, `UPDATE households SET status = $1, version = $2, updated_at = $3
+		WHERE community_id = $4 AND id = $5 AND version = $6`, status, h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
+	if err != nil {
+		return fmt.Errorf("update household: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
+	}
+	return l.changeEvent(ctx, at, h.CommunityID, "household", h.ID, h.Version, diff("household", old, &h), &h)
+}
+
+// EndRental sets a rental's last day over old, with its update event.
+func (l *Loader) EndRental(ctx context.Context, at time.Time, old *Rental, endedOn string) error {
+	r := *old
+	r.EndedOn, r.Version = endedOn, old.Version+1
+	res, err := l.tx.ExecContext(ctx, `UPDATE rentals SET ended_on = $1, version = $2, updated_at = $3
+		WHERE community_id = $4 AND id = $5 AND version = $6`, endedOn, r.Version, database.FormatTime(at),
+		r.CommunityID, r.ID, old.Version)
+	if err != nil {
+		return fmt.Errorf("update rental: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrStale
+	}
+	return l.changeEvent(ctx, at, r.CommunityID, "rental", r.ID, r.Version, diff("rental", old, &r), &r)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -166,38 +167,45 @@ func (s *Store) CreateHousehold(ctx context.Context, actor Actor, scope access.S
 	}
 	h.HeadID = 0
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.placeHousehold(ctx, tx, h); err != nil {
-			return err
-		}
-		if !scope.Contains(h.Place()) {
-			return fault.Fields{"house_id": "房屋不在您的管辖范围内"}
-		}
-		if err := checkCreate("household", scope.Fields(h.Place()), *h); err != nil {
-			return err
-		}
-		if h.ID == 0 {
-			h.ID = database.NewID()
-		}
-		h.Version = 1
-		h.CreatedAt = database.FormatTime(now)
-		h.UpdatedAt = h.CreatedAt
-		search := householdSearchText(*h, "")
-		_, err := tx.ExecContext(ctx, `INSERT INTO households (community_id, id, number, kind, house_id, org_id, grid_id,
-			head_id, address, phone, status, search, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-			h.CommunityID, h.ID, h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nil,
-			h.Address, h.Phone, h.Status, s.db.Search().Column(search), h.Version, h.CreatedAt, h.UpdatedAt)
-		if err != nil {
-			if isUniqueViolation(err) {
-				return fault.Fields{"number": "户号在本社区已存在"}
-			}
-			return err
-		}
-		if err := s.db.Search().Put(ctx, tx, "households", h.ID, search); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "create", h.Version, nil, h)
+		return s.createHouseholdTx(ctx, tx, actor, scope, now, h, "")
 	})
+}
+
+// createHouseholdTx adds a validated household on tx; a head (h.HeadID,
+// named headName) must be added as a member on the same transaction.
+func (s *Store) createHouseholdTx(ctx context.Context, tx database.Querier, actor Actor, scope access.Scope, now time.Time,
+	h *Household, headName string) error {
+	if err := s.placeHousehold(ctx, tx, h); err != nil {
+		return err
+	}
+	if !scope.Contains(h.Place()) {
+		return fault.Fields{"house_id": "房屋不在您的管辖范围内"}
+	}
+	if err := checkCreate("household", scope.Fields(h.Place()), *h); err != nil {
+		return err
+	}
+	if h.ID == 0 {
+		h.ID = database.NewID()
+	}
+	h.Version = 1
+	h.CreatedAt = database.FormatTime(now)
+	h.UpdatedAt = h.CreatedAt
+	search := householdSearchText(*h, headName)
+	_, err := tx.ExecContext(ctx, `INSERT INTO households (community_id, id, number, kind, house_id, org_id, grid_id,
+		head_id, address, phone, status, search, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		h.CommunityID, h.ID, h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nullID(h.HeadID),
+		h.Address, h.Phone, h.Status, s.db.Search().Column(search), h.Version, h.CreatedAt, h.UpdatedAt)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fault.Fields{"number": "户号在本社区已存在"}
+		}
+		return err
+	}
+	if err := s.db.Search().Put(ctx, tx, "households", h.ID, search); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "create", h.Version, nil, h)
 }
 
 // UpdateHousehold saves h if nobody changed it since h.Version was read.

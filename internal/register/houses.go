@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -231,6 +232,9 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 	if r.MonthlyRent < 0 {
 		fe.Add("monthly_rent", "租金不能为负")
 	}
+	// Tenants in id order and once each, as later events list them.
+	slices.Sort(r.TenantIDs)
+	r.TenantIDs = slices.Compact(r.TenantIDs)
 	if err := fe.Err(); err != nil {
 		return err
 	}

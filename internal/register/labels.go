@@ -44,6 +44,9 @@ var fieldLabels = map[string]string{
 	"floors":         "层数",
 	"built_year":     "建成年份",
 	"person_id":      "人员",
+	"left_on":        "离开日期",
+	"left_to":        "迁往地",
+	"evidence":       "依据",
 }
 
 // entityLabels names the register's entities in Chinese.

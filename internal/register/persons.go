@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -16,14 +17,14 @@ import (
 const personColumns = `p.community_id, p.id, COALESCE(p.household_id, 0), p.org_id, COALESCE(p.grid_id, 0),
 	p.name, p.doc_type, p.id_number, p.gender, p.birth_date, p.ethnicity, p.relation, p.residence, p.phone,
 	p.hukou_address, p.address, COALESCE(p.employer_id, 0), p.occupation, p.moved_in_on, p.status,
-	p.version, p.created_at, p.updated_at`
+	p.left_on, p.left_to, p.version, p.created_at, p.updated_at`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
 	err := row.Scan(&p.CommunityID, &p.ID, &p.HouseholdID, &p.OrgID, &p.GridID,
 		&p.Name, &p.DocType, &p.IDNumber, &p.Gender, &p.BirthDate, &p.Ethnicity, &p.Relation, &p.Residence,
 		&p.Phone, &p.HukouAddress, &p.Address, &p.EmployerID, &p.Occupation, &p.MovedInOn, &p.Status,
-		&p.Version, &p.CreatedAt, &p.UpdatedAt)
+		&p.LeftOn, &p.LeftTo, &p.Version, &p.CreatedAt, &p.UpdatedAt)
 	return p, err
 }
 
@@ -160,45 +161,50 @@ func (s *Store) CreatePerson(ctx context.Context, actor Actor, scope access.Scop
 		return err
 	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.placePerson(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := checkPlaceInScope(scope, p.Place(), p.HouseholdID != 0); err != nil {
-			return err
-		}
-		if err := checkCreate("person", scope.Fields(p.Place()), *p); err != nil {
-			return err
-		}
-		if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := s.checkEmployer(ctx, tx, p); err != nil {
-			return err
-		}
-		if p.ID == 0 {
-			p.ID = database.NewID()
-		}
-		p.Version = 1
-		p.CreatedAt = database.FormatTime(now)
-		p.UpdatedAt = p.CreatedAt
-		if err := insertPerson(ctx, tx, p, s.db.Search().Column(s.personSearchText(*p))); err != nil {
-			return err
-		}
-		if err := s.db.Search().Put(ctx, tx, "persons", p.ID, s.personSearchText(*p)); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "create", p.Version, nil, p)
+		return s.createPersonTx(ctx, tx, actor, scope, now, p)
 	})
+}
+
+// createPersonTx adds a validated person on tx.
+func (s *Store) createPersonTx(ctx context.Context, tx database.Querier, actor Actor, scope access.Scope, now time.Time, p *Person) error {
+	if err := s.placePerson(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := checkPlaceInScope(scope, p.Place(), p.HouseholdID != 0); err != nil {
+		return err
+	}
+	if err := checkCreate("person", scope.Fields(p.Place()), *p); err != nil {
+		return err
+	}
+	if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := s.checkEmployer(ctx, tx, p); err != nil {
+		return err
+	}
+	if p.ID == 0 {
+		p.ID = database.NewID()
+	}
+	p.Version = 1
+	p.CreatedAt = database.FormatTime(now)
+	p.UpdatedAt = p.CreatedAt
+	if err := insertPerson(ctx, tx, p, s.db.Search().Column(s.personSearchText(*p))); err != nil {
+		return err
+	}
+	if err := s.db.Search().Put(ctx, tx, "persons", p.ID, s.personSearchText(*p)); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, now, p.CommunityID, "person", p.ID, "create", p.Version, nil, p)
 }
 
 func insertPerson(ctx context.Context, q database.Querier, p *Person, search string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO persons (community_id, id, household_id, org_id, grid_id, name,
 		doc_type, id_number, gender, birth_date, ethnicity, relation, residence, phone, hukou_address, address,
-		employer_id, occupation, moved_in_on, status, search, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`,
+		employer_id, occupation, moved_in_on, status, left_on, left_to, search, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 		p.CommunityID, p.ID, nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name,
 		p.DocType, p.IDNumber, p.Gender, p.BirthDate, p.Ethnicity, p.Relation, p.Residence, p.Phone,
-		p.HukouAddress, p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, search,
+		p.HukouAddress, p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, p.LeftOn, p.LeftTo, search,
 		p.Version, p.CreatedAt, p.UpdatedAt)
 	return err
 }

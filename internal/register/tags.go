@@ -37,7 +37,7 @@ func (s *Store) TagKinds(ctx context.Context) ([]TagKind, error) {
 func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate string) ([]Tag, error) {
 	fields := scope.Fields(p.Place())
 	q := `SELECT t.community_id, t.id, t.person_id, t.tag, k.name, t.started_on, COALESCE(t.ended_on, ''), t.note,
-		k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
+		t.evidence, k.sensitive, t.version FROM person_tags t JOIN tag_kinds k ON k.code = t.tag
 		WHERE t.community_id = $1 AND t.person_id = $2`
 	args := []any{p.CommunityID, p.ID}
 	if onDate != "" {
@@ -54,7 +54,7 @@ func (s *Store) TagsOf(ctx context.Context, scope access.Scope, p Person, onDate
 		var t Tag
 		var sens int
 		if err := rows.Scan(&t.CommunityID, &t.ID, &t.PersonID, &t.Tag, &t.Name, &t.StartedOn, &t.EndedOn, &t.Note,
-			&sens, &t.Version); err != nil {
+			&t.Evidence, &sens, &t.Version); err != nil {
 			return nil, err
 		}
 		t.Sensitive = sens != 0
@@ -81,6 +81,7 @@ func (s *Store) AddTagTx(ctx context.Context, tx *sql.Tx, actor Actor, scope acc
 		fe.Add("ended_on", "结束日期不能早于开始日期")
 	}
 	t.Note = checkText(fe, "tag", "note", t.Note, false, 200)
+	t.Evidence = checkText(fe, "tag", "evidence", t.Evidence, false, 200)
 	if strings.TrimSpace(t.Tag) == "" {
 		fe.Add("tag", "请选择标签")
 	}
@@ -118,14 +119,16 @@ func (s *Store) AddTagTx(ctx context.Context, tx *sql.Tx, actor Actor, scope acc
 	t.Version = 1
 	ts := database.FormatTime(now)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO person_tags (community_id, id, person_id, tag, started_on, ended_on,
-		note, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8)`,
-		t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, ts); err != nil {
+		note, evidence, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
+		t.CommunityID, t.ID, t.PersonID, t.Tag, t.StartedOn, nullText(t.EndedOn), t.Note, t.Evidence, ts); err != nil {
 		return err
 	}
 	return s.record(ctx, tx, actor, now, t.CommunityID, "tag", t.ID, "create", 1, nil, t)
 }
 
-// EndTag closes a tag on a date.
+// EndTag closes a tag on a date, whatever its version: for systems that
+// end a tag on their own record (an application revoked), not for forms,
+// which use CloseTag.
 func (s *Store) EndTag(ctx context.Context, actor Actor, scope access.Scope, tagID int64, endedOn string) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error { return s.EndTagTx(ctx, tx, actor, scope, tagID, endedOn) })
 }

@@ -103,6 +103,8 @@ type Person struct {
 	Occupation   string `json:"occupation,omitempty"`
 	MovedInOn    string `json:"moved_in_on,omitempty"`
 	Status       string `json:"status"`
+	LeftOn       string `json:"left_on,omitempty"` // the day of a move out of the community (迁出) or of death
+	LeftTo       string `json:"left_to,omitempty"` // where a person moved out to (迁往地)
 	Version      int    `json:"version"`
 	CreatedAt    string `json:"created_at,omitempty"`
 	UpdatedAt    string `json:"updated_at,omitempty"`
@@ -197,6 +199,7 @@ type Tag struct {
 	StartedOn   string `json:"started_on"`
 	EndedOn     string `json:"ended_on,omitempty"`
 	Note        string `json:"note,omitempty"`
+	Evidence    string `json:"evidence,omitempty"` // the document the tag was granted on: its number or file reference
 	Sensitive   bool   `json:"sensitive,omitempty"`
 	Version     int    `json:"version"`
 }

@@ -178,6 +178,13 @@ func validatePerson(p *Person, today time.Time) error {
 	} else if _, ok := PersonStatusNames[p.Status]; !ok {
 		fe.Add("status", "状态无效")
 	}
+	if p.Status == "active" {
+		// Back on the register (a mistaken 迁出 undone): nothing of the
+		// leaving stays.
+		p.LeftOn, p.LeftTo = "", ""
+	}
+	p.LeftOn = checkDate(fe, "left_on", p.LeftOn, false)
+	p.LeftTo = checkText(fe, "person", "left_to", p.LeftTo, false, 100)
 	p.Phone = checkPhone(fe, "phone", p.Phone)
 	p.HukouAddress = checkText(fe, "person", "hukou_address", p.HukouAddress, false, 200)
 	p.Address = checkText(fe, "person", "address", p.Address, false, 200)

@@ -22,7 +22,6 @@ var kitFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-
 // cssURL names the stylesheet by a hash of its content, so browsers may keep
 // it for a year and still see each new version at once.
 var cssURL = func() string {

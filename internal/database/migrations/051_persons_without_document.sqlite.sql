@@ -41,6 +41,8 @@ CREATE TABLE persons (
     version INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
+    left_on TEXT NOT NULL DEFAULT '',             -- 048: the day a person left (迁出) or died
+    left_to TEXT NOT NULL DEFAULT '',             -- 048: where a person moved to
     PRIMARY KEY (community_id, id),
     FOREIGN KEY (community_id, household_id) REFERENCES households (community_id, id)
 );

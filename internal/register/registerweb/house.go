@@ -22,6 +22,8 @@ type houseData struct {
 	Households []web.HouseholdRow
 	Rentals    []rentalView
 	History    []changeView
+	CanEdit    bool // may register households and rentals here
+	Today      string
 }
 
 // house shows a dwelling, who lives there and its lettings (以房管人).
@@ -38,7 +40,7 @@ func (h *handler) house(w http.ResponseWriter, r *http.Request, rq *web.Request)
 		return
 	}
 	f := rq.Read().Fields(house.Place())
-	d := houseData{H: house}
+	d := houseData{H: house, CanEdit: rq.Write().Contains(house.Place()), Today: today()}
 	units, err := h.Org.Names(ctx, []int64{house.BuildingID, house.OrgID})
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)

@@ -35,6 +35,9 @@ type orgData struct {
 	// and a list of thousands helps nobody.
 	StaffSummaryOnly bool
 	ShowMap          bool
+	// What the user may register here: a house in a building or 单元, an
+	// organisation anywhere inside a community.
+	CanAddHouse, CanAddOrganisation bool
 	// For a building (or a 单元 of one): its register record, houses and
 	// households.
 	Building        *register.Building
@@ -64,6 +67,10 @@ func (h *handler) orgUnit(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		return
 	}
 	d := orgData{Unit: unit, ShowMap: hasMap(unit), CanManage: rq.Viewer.Can(access.OrgManage)}
+	if unit.CommunityID != 0 && rq.Viewer.CanAt(access.RegisterWrite, web.UnitPlace(unit)) {
+		d.CanAddOrganisation = true
+		d.CanAddHouse = unit.Level == orgtree.LevelBuilding || unit.Level == orgtree.LevelUnit
+	}
 	path, err := h.Org.Ancestors(ctx, id)
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)

@@ -12,6 +12,7 @@ type organisationData struct {
 	Grid      string
 	Employees []register.Person
 	History   []changeView
+	CanEdit   bool // may register and end employees
 }
 
 // organisation shows a unit or company and the residents working there (以业管人).
@@ -27,7 +28,7 @@ func (h *handler) organisation(w http.ResponseWriter, r *http.Request, rq *web.R
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d := organisationData{O: o}
+	d := organisationData{O: o, CanEdit: rq.Write().Contains(o.Place())}
 	units, err := h.Org.Names(ctx, []int64{o.GridID})
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)

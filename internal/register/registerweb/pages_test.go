@@ -33,6 +33,8 @@ type fixture struct {
 	org      *orgtree.Store
 	audit    *audit.Log
 	srv      *webtest.Server
+	kit      *web.Kit
+	log      *webtest.Log
 	street   orgtree.Unit
 	cb, cn   orgtree.Unit
 	grid1    orgtree.Unit
@@ -170,13 +172,14 @@ func newFixture(t *testing.T) *fixture {
 	numbers = append(numbers, "13909110009", "13709110004", "09118123456", "13809110005")
 	secrets = append(secrets, numbers...)
 
-	k, rt := webtest.Kit(t, db, web.Config{Org: fx.org, Log: webtest.NewLog(t, secrets...).Logger()})
+	fx.log = webtest.NewLog(t, secrets...)
+	k, rt := webtest.Kit(t, db, web.Config{Org: fx.org, Log: fx.log.Logger()})
 	for _, e := range register.Entities() {
 		k.Access.Resolve(e, fx.reg.Resolver(e))
 	}
 	webtest.AddUser(t, k, "admin", "系统管理员", "admin")
 	webtest.AddUser(t, k, "cbstaff", "城北小王", "community_staff", fx.cb.ID)
-	fx.audit = k.Audit
+	fx.audit, fx.kit = k.Audit, k
 	Routes(rt, k, Deps{Register: fx.reg, Org: fx.org, Access: k.Access, Audit: k.Audit, Log: k.Log})
 	fx.srv = webtest.Serve(t, rt)
 	fx.srv.Numbers = numbers

@@ -24,6 +24,7 @@ type personData struct {
 	Place        []orgtree.Unit // where in the grid the person lives (楼栋, 单元)
 	Tags         []register.Tag
 	History      []changeView
+	Today        string
 }
 
 func (h *handler) person(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -67,7 +68,7 @@ func (h *handler) showPerson(w http.ResponseWriter, r *http.Request, rq *web.Req
 	f := scope.Fields(p.Place())
 	d := personData{P: p, F: f, CanEdit: rq.Write().Contains(p.Place()),
 		CanReveal: f.IsMasked("person", "id_number", "phone") && rq.Viewer.CanAt(access.RegisterReveal, p.Place()),
-		Revealed:  r.Method == http.MethodPost}
+		Revealed:  r.Method == http.MethodPost, Today: today()}
 	if p.HouseholdID != 0 {
 		hh, err := h.Register.Household(ctx, rq.Read(), p.HouseholdID)
 		if err == nil {

@@ -80,6 +80,29 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /houses/{id}", read("house"), h.house)
 	k.Handle(rt, "GET /organisations/{id}", read("organisation"), h.organisation)
 
+	// The register kept in the field: one short form per action.
+	k.Handle(rt, "GET /houses/{id}/households/new", write("house"), h.newHouseholdAtHouse)
+	k.Handle(rt, "POST /houses/{id}/households/new", write("house"), h.registerHouseholdAtHouse)
+	k.Handle(rt, "GET /houses/{id}/rentals/new", write("house"), h.rentalNewForm)
+	k.Handle(rt, "POST /houses/{id}/rentals/new", write("house"), h.createRental)
+	k.Handle(rt, "GET /houses/{id}/rentals/{rental}/end", write("house"), h.rentalEndForm)
+	k.Handle(rt, "POST /houses/{id}/rentals/{rental}/end", write("house"), h.endRental)
+	k.Handle(rt, "GET /persons/{id}/leave", write("person"), h.personLeaveForm)
+	k.Handle(rt, "POST /persons/{id}/leave", write("person"), h.recordPersonLeaving)
+	k.Handle(rt, "GET /persons/{id}/move", write("person"), h.personMoveForm)
+	k.Handle(rt, "POST /persons/{id}/move", write("person"), h.movePerson)
+	k.Handle(rt, "GET /persons/{id}/tags/new", write("person"), h.tagAddForm)
+	k.Handle(rt, "POST /persons/{id}/tags/new", write("person"), h.addTag)
+	k.Handle(rt, "GET /persons/{id}/tags/{tag}/end", write("person"), h.tagEndForm)
+	k.Handle(rt, "POST /persons/{id}/tags/{tag}/end", write("person"), h.endTag)
+	k.Handle(rt, "GET /org/{id}/houses/new", write("unit"), h.houseNewForm)
+	k.Handle(rt, "POST /org/{id}/houses/new", write("unit"), h.createHouse)
+	k.Handle(rt, "GET /org/{id}/organisations/new", write("unit"), h.organisationNewForm)
+	k.Handle(rt, "POST /org/{id}/organisations/new", write("unit"), h.createOrganisation)
+	k.Handle(rt, "GET /organisations/{id}/employees/new", write("organisation"), h.employeeAddForm)
+	k.Handle(rt, "POST /organisations/{id}/employees/new", write("organisation"), h.addEmployee)
+	k.Handle(rt, "POST /organisations/{id}/employees/{person}/end", write("organisation"), h.endEmployee)
+
 	if d.Services != nil {
 		h.archiveRoutes(rt)
 	}
