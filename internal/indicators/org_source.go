@@ -72,7 +72,7 @@ func (s *OrgSource) Scan(ctx context.Context, req ScanRequest, emit func(*Entity
 	comm := req.Community
 	if req.Wants("orgunit") {
 		// A unit counts from the day the tree's management created it (an
-		// import's creation does not count: see readTreeHistory) to the day
+		// import's creation does not count, as in orgtree.Then) to the day
 		// it was retired.
 		level := s.unit.Field("level")
 		idx := indexOf(level)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
@@ -66,9 +67,12 @@ func loadTree(ctx context.Context, db *database.DB, root int64, p Period) (*tree
 	} else if err != nil {
 		return nil, err
 	}
-	hist := &treeHistory{}
+	then := &orgtree.Then{}
 	if !p.IsZero() {
-		if hist, err = readTreeHistory(ctx, db, p); err != nil {
+		// The last instant of the period's last day, as the register's
+		// history counts it.
+		end := p.StartTime().AddDate(0, p.months(), 0).Add(-time.Microsecond)
+		if then, err = orgtree.NewStore(db).TreeThen(ctx, end); err != nil {
 			return nil, fmt.Errorf("org tree history: %w", err)
 		}
 	}
@@ -131,10 +135,10 @@ func loadTree(ctx context.Context, db *database.DB, root int64, p Period) (*tree
 	if len(all) == 0 {
 		return nil, ErrUnknownUnit
 	}
-	if hist.moved() {
+	if len(then.Parent) > 0 {
 		// Units moved out of the subtree since the period ended were in it
 		// then: read them, with everything now under them.
-		more, fin, err := loadMovedOut(ctx, db, hist, all, finer, gridRank)
+		more, fin, err := loadMovedOut(ctx, db, then, all, finer, gridRank)
 		if err != nil {
 			return nil, err
 		}
@@ -144,20 +148,20 @@ func loadTree(ctx context.Context, db *database.DB, root int64, p Period) (*tree
 	parentOf := make(map[int64]int64, len(finer))
 	for _, f := range finer {
 		parentOf[f.id] = f.parent
-		if was, ok := hist.parent[f.id]; ok {
+		if was, ok := then.Parent[f.id]; ok {
 			parentOf[f.id] = was
 		}
 	}
 	byParent := map[int64][]unitRow{}
 	var rootRow unitRow
 	for _, r := range all {
-		if was, ok := hist.parent[r.u.ID]; ok {
+		if was, ok := then.Parent[r.u.ID]; ok {
 			r.parent = was
 		}
-		if was, ok := hist.name[r.u.ID]; ok {
+		if was, ok := then.Name[r.u.ID]; ok {
 			r.u.Name = was
 		}
-		if was, ok := hist.sort[r.u.ID]; ok {
+		if was, ok := then.Sort[r.u.ID]; ok {
 			r.sort = was
 		}
 		r.u.ParentID = r.parent
@@ -172,8 +176,8 @@ func loadTree(ctx context.Context, db *database.DB, root int64, p Period) (*tree
 	}
 	// A community's units lie in it; a unit above the communities lies in
 	// none; the root below a community lies in the one it was in then.
-	if rootRow.u.Level != orgtree.LevelCommunity && rootRow.u.CommunityID != 0 && hist.moved() {
-		if rootRow.u.CommunityID, err = hist.communityOf(ctx, db, root); err != nil {
+	if rootRow.u.Level != orgtree.LevelCommunity && rootRow.u.CommunityID != 0 && len(then.Parent) > 0 {
+		if rootRow.u.CommunityID, err = communityOf(ctx, db, then, root); err != nil {
 			return nil, err
 		}
 	}
@@ -182,7 +186,7 @@ func loadTree(ctx context.Context, db *database.DB, root int64, p Period) (*tree
 		if p.IsZero() {
 			return false
 		}
-		return hist.created[r.u.ID] || (r.retiredOn != "" && r.retiredOn < start)
+		return then.Created[r.u.ID] || (r.retiredOn != "" && r.retiredOn < start)
 	}
 	t := &tree{index: map[int64]int{}, leafOf: make(map[int64]int32, len(all)+len(finer))}
 	var nowIn []int64 // communities units of the tree lie in now, when not the one they lay in then
