@@ -100,7 +100,7 @@ func (r *Result) Unit(id int64) int {
 // Compute runs a request.
 func (en *Engine) Compute(ctx context.Context, req Request) (*Result, error) {
 	started := time.Now()
-	t, err := loadTree(ctx, en.db, req.Root)
+	t, err := loadTree(ctx, en.db, req.Root, req.Period)
 	if err != nil {
 		return nil, err
 	}

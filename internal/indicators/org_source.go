@@ -51,7 +51,7 @@ func NewOrgSource(ctx context.Context, db *database.DB) (*OrgSource, error) {
 		return nil, err
 	}
 	s := &OrgSource{db: db}
-	s.unit = &Entity{Name: "orgunit", Label: "组织单元", Unit: "个", Note: "社区、居民小组、网格、楼栋等组织单元(组织架构不保留历史,按现状计)",
+	s.unit = &Entity{Name: "orgunit", Label: "组织单元", Unit: "个", Note: "社区、居民小组、网格、楼栋等组织单元,按设立和撤销日期计",
 		Fields: []*Field{{Name: "level", Label: "层级", Kind: Enum, Values: levels}}}
 	s.staff = &Entity{Name: "staff", Label: "工作人员", Unit: "人", Note: "网格员、楼栋长、中心户长、社区工作者等,按任职起止日期计",
 		Fields: []*Field{{Name: "role", Label: "岗位", Kind: Enum, Values: enumValues(orgtree.StaffRoleNames, staffRoles...)}}}
@@ -71,23 +71,43 @@ func (s *OrgSource) Entities() []*Entity { return []*Entity{s.unit, s.staff} }
 func (s *OrgSource) Scan(ctx context.Context, req ScanRequest, emit func(*Entity, *Record)) error {
 	comm := req.Community
 	if req.Wants("orgunit") {
+		// A unit counts from the day the tree's management created it (an
+		// import's creation does not count, as in orgtree.Then) to the day
+		// it was retired.
 		level := s.unit.Field("level")
 		idx := indexOf(level)
+		dates := datesOf(req.Period)
 		v := NewValues(s.unit)
-		rows, err := s.db.QueryContext(ctx, `SELECT id, level, COALESCE(grid_id, 0) FROM org_units WHERE community_id = $1`, comm)
+		rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.level, COALESCE(u.grid_id, 0), COALESCE(u.retired_on, ''),
+				COALESCE((SELECT MIN(c.at) FROM org_changes c
+					WHERE c.unit_id = u.id AND c.op = 'create' AND c.source NOT LIKE 'import:%'), '')
+			FROM org_units u WHERE u.community_id = $1`, comm)
 		if err != nil {
 			return err
 		}
 		var rec Record
 		for rows.Next() {
-			var lv string
-			if err := rows.Scan(&rec.ID, &lv, &rec.Place.Grid); err != nil {
+			var lv, retired, created string
+			if err := rows.Scan(&rec.ID, &lv, &rec.Place.Grid, &retired, &created); err != nil {
 				rows.Close()
 				return err
 			}
+			from, until := int64(0), dateInt(retired)
+			if len(created) >= 10 {
+				from = dateInt(created[:10])
+			}
 			rec.Place.Community, rec.Place.Org = comm, rec.ID
 			v.Enum[level.slot] = int32(idx.get(lv))
-			rec.Start, rec.End, rec.During = v, v, v
+			var out [nStates]*Values
+			for k := range out {
+				if dates.inForce(k, from, until) {
+					out[k] = v
+				}
+			}
+			if out[0] == nil && out[1] == nil && out[2] == nil {
+				continue
+			}
+			rec.Start, rec.End, rec.During = out[0], out[1], out[2]
 			emit(s.unit, &rec)
 		}
 		rows.Close()
