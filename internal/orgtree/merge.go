@@ -65,9 +65,8 @@ func (m *Manager) MergeGrids(ctx context.Context, actor Actor, from int64, versi
 			if err := bump(ctx, tx, k.ID, k.Version, at, "parent_id = $2", dst.ID); err != nil {
 				return err
 			}
-			if k.RetiredOn != "" {
-				continue // history of a unit already gone says nothing new
-			}
+			// Recorded for a retired unit too: reports of the periods when
+			// it was alive put it back under the grid it was in then.
 			if err := record(ctx, tx, actor, at, k.ID, "move", k.Version+1, map[string][2]any{
 				"parent_id": {src.ID, dst.ID}, "parent": {src.Name, dst.Name}, "grid_id": {src.ID, dst.ID}}); err != nil {
 				return err
