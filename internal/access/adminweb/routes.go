@@ -37,6 +37,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.kit.Handle(rt, "GET /admin/users", manage, h.adminUsers)
 	h.kit.Handle(rt, "GET /admin/users/new", manage, h.newUserForm)
 	h.kit.Handle(rt, "POST /admin/users/new", manage, h.createUser)
+	h.kit.Handle(rt, "GET /admin/users/import", manage, h.userImportForm)
+	h.kit.HandleWithBody(rt, "POST /admin/users/import", manage, maxAccountFile+64<<10, h.importUsers)
 	h.kit.Handle(rt, "GET /admin/users/{id}", manage, h.adminUser)
 	h.kit.Handle(rt, "POST /admin/users/{id}/grants", manage, h.addGrant)
 	h.kit.Handle(rt, "POST /admin/users/{id}/grants/{grant}/revoke", manage, h.revokeGrant)
