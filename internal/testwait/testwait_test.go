@@ -47,7 +47,7 @@ func TestUntilFailsTheTestAtTheDeadline(t *testing.T) {
 		return
 	}
 	cmd := exec.CommandContext(Context(t, context.Background()), os.Args[0],
-		"-test.run=^TestUntilFailsTheTestAtTheDeadline$", "-test.timeout=5s", "-test.count=1")
+		"-test.run=^TestUntilFailsTheTestAtTheDeadline$", "-test.timeout=2s", "-test.count=1")
 	cmd.Env = append(os.Environ(), envChild+"=1")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
