@@ -14,7 +14,11 @@ import (
 // TagEnding ends a special-group tag: the day it ceased to hold and why
 // (the document that ended it), on the version the editor read.
 type TagEnding struct {
-	TagID    int64
+	TagID int64
+	// PersonID is the tag's person when the caller knows it (a form on
+	// the person's page): the tag is then found by the person's index, not
+	// by its id alone, which no index serves (a scan of every tag).
+	PersonID int64
 	Version  int // 0: whatever the version (a system's own record)
 	EndedOn  string
 	Evidence string // appended to the tag's evidence, so both documents stay on record
@@ -64,13 +68,15 @@ func (s *Store) CloseTag(ctx context.Context, actor Actor, scope access.Scope, e
 	}
 	now := s.now()
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var personID int64
-		err := tx.QueryRowContext(ctx, `SELECT person_id FROM person_tags WHERE id = $1`, e.TagID).Scan(&personID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
+		personID := e.PersonID
+		if personID == 0 {
+			err := tx.QueryRowContext(ctx, `SELECT person_id FROM person_tags WHERE id = $1`, e.TagID).Scan(&personID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
 		}
 		t, p, err := s.tagTx(ctx, tx, scope, personID, e.TagID)
 		if err != nil {

@@ -105,8 +105,12 @@ func (s *Store) AddTagTx(ctx context.Context, tx *sql.Tx, actor Actor, scope acc
 	if !scope.Fields(p.Place()).CanEditTag(t.Tag) {
 		return fault.Fields{"tag": "您无权登记此类标签"}
 	}
+	// Through the person's index: `tag || ''` keeps SQLite, which has no
+	// statistics, from taking the kind's index instead and reading every
+	// tag of the kind in the city (312,000 育龄妇女 in a city of a million)
+	// for the one person.
 	var open int
-	tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE community_id = $1 AND person_id = $2 AND tag = $3
+	tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE community_id = $1 AND person_id = $2 AND tag || '' = $3
 		AND (ended_on IS NULL OR ended_on >= $4) AND started_on <= $5`,
 		p.CommunityID, p.ID, t.Tag, t.StartedOn, orMax(t.EndedOn)).Scan(&open)
 	if open > 0 {

@@ -102,7 +102,7 @@ func (h *handler) endTag(w http.ResponseWriter, r *http.Request, rq *web.Request
 	}
 	v := posted(r, tagEndFields...)
 	version := web.FormVersion(r)
-	err := h.Register.CloseTag(r.Context(), rq.Actor, rq.Write(), register.TagEnding{TagID: t.ID, Version: version,
+	err := h.Register.CloseTag(r.Context(), rq.Actor, rq.Write(), register.TagEnding{TagID: t.ID, PersonID: p.ID, Version: version,
 		EndedOn: v["ended_on"], Evidence: v["evidence"]})
 	f := actionForm{Title: "结束标签", Back: "/persons/" + idString(p.ID), Version: version, Values: v, Data: tagEndData{P: p, T: t}}
 	h.done(w, r, rq, err, "/persons/"+idString(p.ID), "saved", "tag_end", f, tagEndFields)
