@@ -72,6 +72,11 @@ func Main(m *testing.M) {
 	}
 	mainCalled.Store(true)
 	code := m.Run()
+	atExit.Lock()
+	for i := len(atExit.fns) - 1; i >= 0; i-- {
+		atExit.fns[i]()
+	}
+	atExit.Unlock()
 	if pgAdmin != nil {
 		pgAdmin.Close()
 	}
@@ -88,6 +93,13 @@ func SQLiteDSN(t testing.TB) string {
 // PostgresDSN creates an empty database for t and returns its DSN. The
 // database is dropped, with any connections still open to it, when t ends.
 func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	return PostgresCopy(t, "")
+}
+
+// PostgresCopy is PostgresDSN for a database that starts as a copy of the
+// database template (made with PostgresTemplate); "" is an empty one.
+func PostgresCopy(t testing.TB, template string) string {
 	t.Helper()
 	pgOnce.Do(setupPostgres)
 	if errors.Is(pgErr, ErrNoPostgres) && os.Getenv(EnvSkipPostgres) == "1" {
@@ -110,8 +122,20 @@ func PostgresDSN(t testing.TB) string {
 
 	ctx, cancel := untilDeadline(t)
 	defer cancel()
-	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatalf("testdb: create database %s: %v", name, err)
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	for {
+		_, err := pgAdmin.ExecContext(ctx, create)
+		if err == nil {
+			break
+		}
+		// A template is busy while another copy of it is being made.
+		if template == "" || !strings.Contains(err.Error(), "being accessed by other users") || ctx.Err() != nil {
+			t.Fatalf("testdb: create database %s: %v", name, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := untilDeadline(t)
@@ -204,4 +228,42 @@ func Engines() []Engine {
 		panic(fmt.Sprintf("testdb: %s=%q names no engine; use sqlite, postgres or both", EnvEngines, want))
 	}
 	return out
+}
+
+// atExit are what Main does after the tests ran, last registered first.
+var atExit struct {
+	sync.Mutex
+	fns []func()
+}
+
+// AtExit registers fn to run when the tests of the process have run (with
+// Main): the removal of what a process made once for all its tests.
+func AtExit(fn func()) {
+	atExit.Lock()
+	atExit.fns = append(atExit.fns, fn)
+	atExit.Unlock()
+}
+
+// PostgresTemplate creates an empty database to be filled once and copied
+// for each test (PostgresCopy), and returns its name and DSN. It is dropped
+// when the process's tests have run; nothing may stay connected to it
+// while it is copied.
+func PostgresTemplate() (name, dsn string, err error) {
+	pgOnce.Do(setupPostgres)
+	if pgErr != nil {
+		return "", "", pgErr
+	}
+	name = fmt.Sprintf("tmpl_%d_%d", os.Getpid(), dbCounter.Add(1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", "", err
+	}
+	AtExit(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		pgAdmin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	dsn, err = databaseDSN(pgDSN, name)
+	return name, dsn, err
 }

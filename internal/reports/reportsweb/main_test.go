@@ -1,0 +1,11 @@
+package reportsweb_test
+
+import (
+	"testing"
+
+	"shequ/internal/database/dbtest"
+)
+
+// TestMain lets the process's template databases be removed when its tests
+// have run.
+func TestMain(m *testing.M) { dbtest.Main(m) }
