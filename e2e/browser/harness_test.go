@@ -60,7 +60,14 @@ func ChromiumSize(t *testing.T, width, height int) context.Context {
 
 	// Our own flags only, not chromedp.DefaultExecAllocatorOptions, so the
 	// browser is exactly what this list says.
-	dir := t.TempDir()
+	// Not t.TempDir: Chromium puts a Unix socket below it, whose path may
+	// not exceed 107 bytes, and a test's temporary directory is named after
+	// the test.
+	dir, err := os.MkdirTemp("", "cr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(bin),
 		chromedp.Flag("headless", true),
