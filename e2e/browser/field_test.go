@@ -40,9 +40,9 @@ func TestFieldRegister(t *testing.T) {
 		}
 	}()
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "wanggeyuan", "--display-name", "刘网格员", "--role", "grid_worker",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "wanggeyuan", "--display-name", "刘网格员", "--role", "grid_worker",
 		"--org", id(gridID), "--password", pw)
-	RunShequ(t, "user", "add", "--db", DBPath(t), "--name", "zhuren", "--display-name", "张主任", "--role", "community_head",
+	RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", "zhuren", "--display-name", "张主任", "--role", "community_head",
 		"--org", id(communityID), "--password", pw)
 	headID := ident.MakeResidentID("110105", time.Date(1948, 3, 9, 0, 0, 0, 0, time.UTC), 977)
 	sonID := ident.MakeResidentID("110105", time.Date(1979, 7, 21, 0, 0, 0, 0, time.UTC), 979)

@@ -57,6 +57,16 @@ func (k *Kit) HandleWithBody(rt *Routes, pattern string, rule access.Rule, maxBo
 		// Pages show personal data: keep them out of shared caches and off
 		// the disk of a phone that others may pick up.
 		w.Header().Set("Cache-Control", "no-store")
+		if rq.User.MustChangePassword && !passwordChangeRoute(pattern) {
+			// A password someone else chose or read is replaced before
+			// anything else is done with the account.
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/account", http.StatusSeeOther)
+				return
+			}
+			k.ErrorPage(w, r, rq, http.StatusForbidden)
+			return
+		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 			var err error
@@ -144,6 +154,12 @@ func AuditAction(r *http.Request, rule access.Rule) string {
 // status it answered and what the handler noted (rows, detail).
 func (k *Kit) Record(r *http.Request, rq *Request, pattern, action string, status int) {
 	k.record(r, rq, pattern, action, status, rq.Audit.Detail)
+}
+
+// passwordChangeRoute reports whether a user who must change their password
+// may use the route: their account page, the change, logging out.
+func passwordChangeRoute(pattern string) bool {
+	return pattern == "GET /account" || pattern == "POST /account/password" || pattern == "POST /logout"
 }
 
 // HandlePublic registers a page anyone may open: the residents' pages.

@@ -146,7 +146,16 @@ func TestFirstLoginChangesPassword(t *testing.T) {
 		}
 		c := s.client()
 		c.login("wangge", "initial-pass-1", "/admin/users")
+		// Until the password is changed no other page opens: a GET goes
+		// back to the account page, a form is refused.
+		if st, loc, _ := c.do(http.MethodGet, "/admin/users", nil); st != http.StatusSeeOther || loc != "/account" {
+			t.Errorf("another page before the change: %d → %q, want 303 → /account", st, loc)
+		}
 		_, _, page = c.do(http.MethodGet, "/account", nil)
+		if st, _, _ := c.do(http.MethodPost, "/admin/users/new", url.Values{"csrf": {csrfOf(t, page)},
+			"name": {"sneaky"}, "password": {"initial-pass-9"}, "role": {"admin"}}); st != http.StatusForbidden {
+			t.Errorf("a form before the change: %d, want 403", st)
+		}
 		st, loc, body := c.do(http.MethodPost, "/account/password", url.Values{"csrf": {csrfOf(t, page)},
 			"old_password": {"initial-pass-1"}, "password": {"my-own-pass-2"}, "password2": {"my-own-pass-2"}})
 		if st != http.StatusSeeOther || loc != "/login" {
