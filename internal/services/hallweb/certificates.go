@@ -152,24 +152,14 @@ func (h *pages) renderCertificateForm(w http.ResponseWriter, r *http.Request, rq
 			}
 		}
 	} else if f.Searched = r.URL.Query().Has("q"); f.Searched {
-		rq.Audit.Detail = web.Truncate("certificate persons: "+f.Q, 200)
-		ps, _, err := h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: f.Q, Limit: pageSize})
-		switch fe := fault.FieldsOf(err); {
-		case fe != nil:
-			f.SearchErr = fe["q"]
-			if f.SearchErr == "" {
-				f.SearchErr = fe.Error()
-			}
-			status = http.StatusUnprocessableEntity
-		case err != nil:
+		found, err := h.searchPersons(ctx, rq, scope, "certificate", f.Q)
+		if err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
-		default:
-			rq.Audit.Rows = len(ps)
-			if f.Persons, err = web.PersonRows(r.Context(), h.reg, h.org, rq.Read(), ps); err != nil {
-				h.kit.ServerError(w, r, rq, err)
-				return
-			}
+		}
+		f.Persons, f.SearchErr = found.Rows, found.FieldErr
+		if found.FieldErr != "" {
+			status = http.StatusUnprocessableEntity
 		}
 	}
 	f.Summary = web.Summarize(f.Errors, certificateFormFields)

@@ -139,25 +139,14 @@ func (h *pages) renderIntake(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 		d.NewPerson.Head = names[hh.HeadID]
 	} else if d.Searched = q.Has("q"); d.Searched {
-		rq.Audit.Detail = web.Truncate("intake persons: "+d.Q, 200)
-		var ps []register.Person
-		ps, d.More, err = h.reg.SearchPersons(ctx, scope, register.PersonQuery{Text: d.Q, Limit: pageSize})
-		switch fe := fault.FieldsOf(err); {
-		case fe != nil:
-			d.SearchErr = fe["q"]
-			if d.SearchErr == "" {
-				d.SearchErr = fe.Error()
-			}
-			status = http.StatusUnprocessableEntity
-		case err != nil:
+		found, err := h.searchPersons(ctx, rq, scope, "intake", d.Q)
+		if err != nil {
 			h.kit.ServerError(w, r, rq, err)
 			return
-		default:
-			rq.Audit.Rows = len(ps)
-			if d.Persons, err = web.PersonRows(r.Context(), h.reg, h.org, rq.Read(), ps); err != nil {
-				h.kit.ServerError(w, r, rq, err)
-				return
-			}
+		}
+		d.Persons, d.More, d.SearchErr = found.Rows, found.More, found.FieldErr
+		if found.FieldErr != "" {
+			status = http.StatusUnprocessableEntity
 		}
 	} else if d.HSearched = q.Has("hq") && d.CanAdd; d.HSearched {
 		rq.Audit.Detail = web.Truncate("intake households: "+d.HQ, 200)
