@@ -2,7 +2,6 @@ package eventsweb
 
 import (
 	"context"
-	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -119,67 +118,36 @@ func (h *handler) eventMap(w http.ResponseWriter, r *http.Request, rq *web.Reque
 // overdue ones, and places the open events that have a position.
 func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events.GridCount, open []*events.Event, now time.Time, rq *web.Request) {
 	maxOpen := 0
-	for _, g := range grids {
+	boundaries := make([]string, len(grids))
+	for i, g := range grids {
 		maxOpen = max(maxOpen, counts[g.ID].Open)
+		boundaries[i] = g.Boundary
 	}
 	step := web.NiceStep(maxOpen)
-	type parsed struct {
-		i   int
-		geo orgtree.Geometry
-	}
-	var drawn []parsed
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, g := range grids {
+	m := web.DrawGrids(boundaries)
+	d.Width, d.Height = m.Width, m.Height
+	for i, g := range grids {
 		c := counts[g.ID]
-		mg := eventMapGrid{Unit: g, Open: c.Open, Overdue: c.Overdue, Red: c.Red, Fill: web.MapEmptyFill, TextFill: "#222",
-			Stroke: "#ffffff", StrokeWidth: 3}
-		if c.Open > 0 {
-			k := min((c.Open-1)/step, len(web.MapScale)-1)
-			mg.Fill, mg.TextFill = web.MapScale[k].Fill, web.MapScale[k].Text
-		}
+		mg := eventMapGrid{Unit: g, Open: c.Open, Overdue: c.Overdue, Red: c.Red, Stroke: "#ffffff", StrokeWidth: 3}
+		mg.Fill, mg.TextFill = web.MapFill(c.Open, step)
 		if c.Overdue > 0 {
 			mg.Stroke, mg.StrokeWidth = "#b3261e", 6
 		}
 		d.All = append(d.All, mg)
-		geo, err := orgtree.ParseGeometry(g.Boundary)
-		if g.Boundary == "" || err != nil {
-			continue
-		}
-		a, b, cc, e := geo.Bounds()
-		minX, minY, maxX, maxY = math.Min(minX, a), math.Min(minY, b), math.Max(maxX, cc), math.Max(maxY, e)
-		drawn = append(drawn, parsed{len(d.All) - 1, geo})
-	}
-	if maxOpen > 0 {
-		for c := range web.MapScale {
-			from, to := c*step+1, (c+1)*step
-			if from > maxOpen {
-				break
-			}
-			d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapScale[c].Fill, Label: strconv.Itoa(from) + "–" + strconv.Itoa(to) + "件"})
+		if sh := m.Shapes[i]; sh != nil {
+			mg.Path, mg.X, mg.Y = sh.Path, sh.X, sh.Y
+			mg.FontSize, _ = web.LabelSize(g.Name, strconv.Itoa(c.Open)+"件", sh.W, sh.H)
+			d.Grids = append(d.Grids, mg)
 		}
 	}
-	d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapEmptyFill, Label: "无在办事件"})
-	if len(drawn) == 0 {
-		return
-	}
-	p := orgtree.NewProjection(minX, minY, maxX, maxY, web.MapWidth)
-	d.Width, d.Height = p.Width, math.Ceil(p.Height)
-	for _, x := range drawn {
-		mg := d.All[x.i]
-		mg.Path = p.SVGPath(x.geo)
-		a, b, c, e := x.geo.Bounds()
-		x0, y0 := p.Point(a, e)
-		x1, y1 := p.Point(c, b)
-		mg.X, mg.Y = (x0+x1)/2, (y0+y1)/2
-		mg.FontSize, _ = web.LabelSize(mg.Unit.Name, strconv.Itoa(mg.Open)+"件", x1-x0, y1-y0)
-		d.Grids = append(d.Grids, mg)
-	}
+	d.Legend = web.MapLegend(maxOpen, step, "件", "无在办事件")
 	for _, e := range open {
-		if e.Lat == nil || *e.Lon < minX || *e.Lon > maxX || *e.Lat < minY || *e.Lat > maxY {
+		if e.Lat == nil {
 			continue
 		}
-		x, y := p.Point(*e.Lon, *e.Lat)
-		d.Points = append(d.Points, eventPoint{X: x, Y: y, Href: eventBase(rq.Viewer, e), Title: e.Title + " " + e.TrackingNo,
-			Overdue: e.Overdue(now)})
+		if x, y, ok := m.Point(*e.Lon, *e.Lat); ok {
+			d.Points = append(d.Points, eventPoint{X: x, Y: y, Href: eventBase(rq.Viewer, e), Title: e.Title + " " + e.TrackingNo,
+				Overdue: e.Overdue(now)})
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package registerweb
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -102,63 +101,30 @@ func (h *handler) mapView(w http.ResponseWriter, r *http.Request, rq *web.Reques
 // drawMap projects the grids onto the canvas, colours them and places labels.
 func drawMap(d *mapData, grids []orgtree.Unit, loads map[int64]register.GridLoad) {
 	maxHH := 0
-	for _, g := range grids {
+	boundaries := make([]string, len(grids))
+	for i, g := range grids {
 		maxHH = max(maxHH, loads[g.ID].Households)
+		boundaries[i] = g.Boundary
 	}
 	step := web.NiceStep(maxHH)
-	type parsed struct {
-		i   int
-		geo orgtree.Geometry
-	}
-	var drawn []parsed
-	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
-	for _, g := range grids {
+	m := web.DrawGrids(boundaries)
+	d.Width, d.Height = m.Width, m.Height
+	for i, g := range grids {
 		l := loads[g.ID]
-		mg := mapGrid{Unit: g, Households: l.Households, Persons: l.Persons, Fill: web.MapEmptyFill, TextFill: "#222"}
-		if l.Households > 0 {
-			c := min((l.Households-1)/step, len(web.MapScale)-1)
-			mg.Fill, mg.TextFill = web.MapScale[c].Fill, web.MapScale[c].Text
-		}
+		mg := mapGrid{Unit: g, Households: l.Households, Persons: l.Persons}
+		mg.Fill, mg.TextFill = web.MapFill(l.Households, step)
 		d.All = append(d.All, mg)
-		if g.Boundary == "" {
+		sh := m.Shapes[i]
+		if sh == nil {
 			d.Missing = append(d.Missing, mg)
 			continue
 		}
-		geo, err := orgtree.ParseGeometry(g.Boundary)
-		if err != nil {
-			d.Missing = append(d.Missing, mg)
-			continue
-		}
-		a, b, c, e := geo.Bounds()
-		minX, minY, maxX, maxY = math.Min(minX, a), math.Min(minY, b), math.Max(maxX, c), math.Max(maxY, e)
-		drawn = append(drawn, parsed{len(d.All) - 1, geo})
-	}
-	if maxHH > 0 {
-		for c := range web.MapScale {
-			from, to := c*step+1, (c+1)*step
-			if from > maxHH {
-				break
-			}
-			d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapScale[c].Fill, Label: fmt.Sprintf("%d–%d户", from, to)})
-		}
+		mg.Path, mg.X, mg.Y = sh.Path, sh.X, sh.Y
+		mg.FontSize, mg.NameShown = web.LabelSize(g.Name, strconv.Itoa(l.Households)+"户", sh.W, sh.H)
+		d.Grids = append(d.Grids, mg)
 	}
 	if len(grids) > 0 {
-		d.Legend = append(d.Legend, web.LegendItem{Fill: web.MapEmptyFill, Label: "无住户"})
-	}
-	if len(drawn) == 0 {
-		return
-	}
-	p := orgtree.NewProjection(minX, minY, maxX, maxY, web.MapWidth)
-	d.Width, d.Height = p.Width, math.Ceil(p.Height)
-	for _, x := range drawn {
-		mg := d.All[x.i]
-		mg.Path = p.SVGPath(x.geo)
-		a, b, c, e := x.geo.Bounds()
-		x0, y0 := p.Point(a, e)
-		x1, y1 := p.Point(c, b)
-		mg.X, mg.Y = (x0+x1)/2, (y0+y1)/2
-		mg.FontSize, mg.NameShown = web.LabelSize(mg.Unit.Name, strconv.Itoa(mg.Households)+"户", x1-x0, y1-y0)
-		d.Grids = append(d.Grids, mg)
+		d.Legend = web.MapLegend(maxHH, step, "户", "无住户")
 	}
 	// One size for every full label reads calmer than sizes that vary with
 	// the length of each name.
