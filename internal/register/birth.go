@@ -96,6 +96,8 @@ func MonthEnd(month string) string {
 	return t.AddDate(0, 1, -1).Format("2006-01-02")
 }
 
+const monthWithDocument = "有证件号码的须填写完整的出生日期(年-月-日);只知出生年月的仅限“无证件”人员"
+
 // checkBirth reads the birth date of a person whose document does not give
 // it (dt). A year and month alone are taken only from a person without a
 // document: whoever has one has a full date on it. A month carried over
@@ -109,9 +111,12 @@ func checkBirth(fe fault.Fields, p *Person, dt ident.DocType, today time.Time) {
 		return
 	}
 	if d, ok := ParseDate(v); ok {
-		if p.MonthOnly() && d == MonthEnd(d[:7]) {
+		switch {
+		case p.MonthOnly() && d == MonthEnd(d[:7]) && dt != ident.DocNone:
+			fe.Add("birth_date", monthWithDocument)
+		case p.MonthOnly() && d == MonthEnd(d[:7]):
 			p.BirthDate = d
-		} else {
+		default:
 			p.BirthDate, p.BirthPrecision = d, BirthByDay
 		}
 		if p.EarliestBirth() > today.Format("2006-01-02") {
@@ -126,7 +131,7 @@ func checkBirth(fe fault.Fields, p *Person, dt ident.DocType, today time.Time) {
 	case !ok:
 		fe.Add("birth_date", FieldLabel("person", "birth_date")+"不是有效日期,应为 年-月-日,如 2024-03-01")
 	case dt != ident.DocNone:
-		fe.Add("birth_date", "有证件号码的须填写完整的出生日期(年-月-日);只知出生年月的仅限“无证件”人员")
+		fe.Add("birth_date", monthWithDocument)
 	case m > today.Format("2006-01"):
 		fe.Add("birth_date", "出生年月不能晚于本月")
 	default:

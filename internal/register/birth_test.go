@@ -41,6 +41,8 @@ func TestBirthMonthValidation(t *testing.T) {
 		{"not a month", noDoc("1990-13", ""), "", "", "birth_date", "只知出生年月的可填 年-月"},
 		{"a passport's holder", Person{Name: "John", DocType: "passport", IDNumber: "E12345678", Gender: "M", BirthDate: "1990-09",
 			Residence: ResidenceOverseas, OrgID: 1}, "", "", "birth_date", "仅限“无证件”人员"},
+		{"a passport for a person known by the month", Person{Name: "John", DocType: "passport", IDNumber: "E12345678", Gender: "M",
+			BirthDate: "1990-09-30", BirthPrecision: BirthByMonth, Residence: ResidenceOverseas, OrgID: 1}, "", "", "birth_date", "完整的出生日期"},
 		{"a resident ID gives the day", Person{Name: "李明", IDNumber: ident.MakeResidentID("610603", date(1990, 9, 17), 51),
 			BirthDate: "1990-09", BirthPrecision: BirthByMonth, Residence: ResidenceRegistered, OrgID: 1}, "1990-09-17", BirthByDay, "", ""},
 	} {
