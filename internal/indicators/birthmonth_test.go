@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
@@ -24,25 +25,27 @@ func TestAgesOfBirthsKnownToTheMonth(t *testing.T) {
 			t.Fatal(err)
 		}
 		h4 := w.h["h4"] // in community B, whose only person in October is p8 (26)
-		month := func(name, gender, birth string) *register.Person {
+		month := func(name, gender, birth string, at time.Time) *register.Person {
 			p := &register.Person{CommunityID: h4.CommunityID, HouseholdID: h4.ID, OrgID: h4.OrgID, GridID: h4.GridID,
 				Name: name, DocType: string(ident.DocNone), Gender: gender, BirthDate: register.MonthEnd(birth),
 				BirthPrecision: register.BirthByMonth, Residence: "registered", Relation: "99"}
-			if err := l.Person(ctx, day("2015-03-01 09:00"), p); err != nil {
+			if err := l.Person(ctx, at, p); err != nil {
 				l.Rollback()
 				t.Fatal(err)
 			}
 			return p
 		}
-		m1 := month("m1", "M", "1946-10") // 80 during October 2026
-		month("m2", "F", "1946-11")       // 80 only in November
-		m3 := month("m3", "F", "2026-10") // born in October
+		early := day("2015-03-01 09:00")
+		m1 := month("m1", "M", "1946-10", early)                   // 80 during October 2026
+		month("m2", "F", "1946-11", early)                         // 80 only in November
+		m3 := month("m3", "F", "2026-10", day("2026-10-20 10:00")) // born in October, registered then
 		if err := l.Commit(ctx); err != nil {
 			t.Fatal(err)
 		}
 		defs := []Indicator{
 			ind("old80", "人口", "年龄 >= 80", "count", "end"),
 			ind("baby", "人口", "年龄 < 1", "count", "end"),
+			ind("born", "人口", "年龄 < 1", "count", "new"), // 本期出生 of the sample monthly report
 			{Code: "avgage", Entity: "人口", Measure: "avg", Field: "年龄", Rule: "end"},
 		}
 		check := func(p Period, code string, want float64) {
@@ -58,6 +61,9 @@ func TestAgesOfBirthsKnownToTheMonth(t *testing.T) {
 		check(w.period, "old80", 1) // m1
 		check(nov, "old80", 2)      // m1, m2
 		check(w.period, "baby", 1)  // m3, 0 at the end of October
+		check(w.period, "born", 1)
+		check(sep, "born", 0)
+		check(nov, "born", 0)
 		check(w.period, "avgage", (26+80+79+0)/4.0)
 
 		// The ledger of October's 80-year-olds shows m1 born in October 1946.
@@ -86,4 +92,3 @@ func TestAgesOfBirthsKnownToTheMonth(t *testing.T) {
 		}
 	})
 }
-
