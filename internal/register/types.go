@@ -83,34 +83,35 @@ var PersonStatusNames = map[string]string{
 
 // Person is one resident in the register (实有人口).
 type Person struct {
-	CommunityID int64  `json:"community_id"`
-	ID          int64  `json:"id"`
-	HouseholdID int64  `json:"household_id,omitempty"`
-	OrgID       int64  `json:"org_id"`
-	GridID      int64  `json:"grid_id,omitempty"`
-	Name        string `json:"name"`
-	DocType     string `json:"doc_type"`
-	IDNumber    string `json:"id_number"`
-	Gender      string `json:"gender"`
-	// BirthDate is YYYY-MM-DD; for a birth known to the month only
-	// (BirthPrecision "month") it is the last day of that month.
-	BirthDate      string `json:"birth_date"`
-	BirthPrecision string `json:"birth_precision"` // day, or month: only the year and month are known
-	Ethnicity      string `json:"ethnicity,omitempty"`
-	Relation       string `json:"relation,omitempty"`
-	Residence      string `json:"residence"`
-	Phone          string `json:"phone,omitempty"`
-	HukouAddress   string `json:"hukou_address,omitempty"`
-	Address        string `json:"address,omitempty"`
-	EmployerID     int64  `json:"employer_id,omitempty"`
-	Occupation     string `json:"occupation,omitempty"`
-	MovedInOn      string `json:"moved_in_on,omitempty"`
-	Status         string `json:"status"`
-	LeftOn         string `json:"left_on,omitempty"` // the day of a move out of the community (迁出) or of death
-	LeftTo         string `json:"left_to,omitempty"` // where a person moved out to (迁往地)
-	Version        int    `json:"version"`
-	CreatedAt      string `json:"created_at,omitempty"`
-	UpdatedAt      string `json:"updated_at,omitempty"`
+	CommunityID  int64  `json:"community_id"`
+	ID           int64  `json:"id"`
+	HouseholdID  int64  `json:"household_id,omitempty"`
+	OrgID        int64  `json:"org_id"`
+	GridID       int64  `json:"grid_id,omitempty"`
+	Name         string `json:"name"`
+	DocType      string `json:"doc_type"`
+	IDNumber     string `json:"id_number"`
+	Gender       string `json:"gender"`
+	BirthDate    string `json:"birth_date"` // YYYY-MM-DD; the month's last day when only the month is known
+	Ethnicity    string `json:"ethnicity,omitempty"`
+	Relation     string `json:"relation,omitempty"`
+	Residence    string `json:"residence"`
+	Phone        string `json:"phone,omitempty"`
+	HukouAddress string `json:"hukou_address,omitempty"`
+	Address      string `json:"address,omitempty"`
+	EmployerID   int64  `json:"employer_id,omitempty"`
+	Occupation   string `json:"occupation,omitempty"`
+	MovedInOn    string `json:"moved_in_on,omitempty"`
+	Status       string `json:"status"`
+	LeftOn       string `json:"left_on,omitempty"` // the day of a move out of the community (迁出) or of death
+	LeftTo       string `json:"left_to,omitempty"` // where a person moved out to (迁往地)
+	Version      int    `json:"version"`
+	CreatedAt    string `json:"created_at,omitempty"`
+	UpdatedAt    string `json:"updated_at,omitempty"`
+
+	// BirthPrecision is day, or month when only the year and month of the
+	// birth are known (出生年月 on a roster without an ID number).
+	BirthPrecision string `json:"birth_precision"`
 }
 
 // Household is one 户.
