@@ -96,7 +96,8 @@ func personText(p *register.Person, field string) string {
 	case "gender":
 		return register.GenderNames[p.Gender]
 	case "birth_date":
-		return p.BirthDate
+		// 1990-09 when only the month is known: never a day nobody knows.
+		return p.Birth()
 	case "ethnicity":
 		n, _ := codes.EthnicityName(p.Ethnicity)
 		return n

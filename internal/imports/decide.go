@@ -148,7 +148,10 @@ func (r *run) lookup(ctx context.Context, rows []*incoming) (*lookups, error) {
 			if resident && p.resident() {
 				continue
 			}
-			if len(idx) <= 3 || birth == 0 && month == 0 || p.birthDate() == birth || month != 0 && p.birthDate()/100 == month {
+			// A person known by a birth month is a candidate for a date in
+			// that month.
+			if len(idx) <= 3 || birth == 0 && month == 0 || p.birthDate() == birth || month != 0 && p.birthDate()/100 == month ||
+				p.monthOnly() && birth/100 == p.birthDate()/100 {
 				ids = append(ids, p.id)
 			}
 		}
@@ -363,7 +366,9 @@ func (r *run) merge(w *work, lk *lookups, in *incoming, p *register.Person, scor
 			// A value a person declined stays out, whoever's rule.
 			continue
 		}
-		if reg == "" {
+		if reg == "" || f == "birth_date" && p.SameBirthMonth(inc) {
+			// Nothing, or only the month of the birth, was known: the
+			// row's value is what the register lacked.
 			setPersonValue(p, f, inc)
 			changed = true
 			continue
@@ -581,7 +586,9 @@ func (r *run) queueIdentity(w *work, lk *lookups, in *incoming, p *register.Pers
 			continue
 		}
 		inc, reg := personValue(&in.person, f), personValue(p, f)
-		if foldWidth(inc) != foldWidth(reg) {
+		if foldWidth(inc) != foldWidth(reg) && !(f == "birth_date" && p.SameBirthMonth(inc)) {
+			// (A date in the month the register knows is no
+			// disagreement: confirmed the same person, they take it.)
 			diffs = append(diffs, personDiff(f, reg, inc))
 		}
 	}
@@ -618,6 +625,10 @@ func (r *run) create(w *work, lk *lookups, in *incoming) {
 		}
 	}
 	p := in.person
+	if in.noID && p.BirthDate == "" {
+		// Known to the month only: the register holds the month.
+		p.BirthDate, p.BirthPrecision = in.birthMonth, register.BirthByMonth
+	}
 	community, household, err := r.placeNew(in)
 	if err != nil {
 		in.reasons = append(in.reasons, err.Error())

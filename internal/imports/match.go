@@ -18,12 +18,22 @@ const (
 // (a digit or two) less, and a different one takes away; so do the same
 // and a different sex. The address (or hukou address) and phone add, and
 // with the same birth date so does an ID number that differs in one or two
-// digits — a typo in the order code.
+// digits — a typo in the order code. A date within the month of a person
+// whose birth is known to the month only is the same birth as far as
+// anyone knows: the row brings the day (and its number) the register
+// lacked.
 func matchScore(in, p *register.Person) float64 {
 	s := 0.4
 	sameBirth := false
 	switch {
 	case in.BirthDate == "" || p.BirthDate == "":
+	case p.MonthOnly():
+		if p.SameBirthMonth(in.BirthDate) {
+			s += 0.3
+			sameBirth = true
+		} else {
+			s -= 0.2
+		}
 	case in.BirthDate == p.BirthDate:
 		s += 0.3
 		sameBirth = true
@@ -57,13 +67,27 @@ func matchScore(in, p *register.Person) float64 {
 // noIDScore says how likely a row without a document number is the
 // register person p of the same name: name, birth and address are all
 // there is to go by. The same birth date, the same address and the same
-// sex make the same person (1.0, merged); a birth month instead of a date,
-// or half the address, a person must confirm; a different birth or sex
-// takes much away.
+// sex make the same person (1.0, merged); so does the same birth month
+// when both the row and the register know only the month. A month on one
+// side and a date in it on the other, or half the address, a person must
+// confirm; a different birth or sex takes much away.
 func noIDScore(in *incoming, p *register.Person) float64 {
 	s := 0.4
 	switch {
-	case in.person.BirthDate != "" && p.BirthDate != "":
+	case p.BirthDate == "":
+	case p.MonthOnly() && in.birthMonth != "":
+		if in.birthMonth == p.Birth() {
+			s += 0.35
+		} else {
+			s -= 0.3
+		}
+	case p.MonthOnly() && in.person.BirthDate != "":
+		if p.SameBirthMonth(in.person.BirthDate) {
+			s += 0.2
+		} else {
+			s -= 0.3
+		}
+	case in.person.BirthDate != "":
 		if in.person.BirthDate == p.BirthDate {
 			s += 0.35
 		} else {
@@ -97,12 +121,10 @@ func noIDScore(in *incoming, p *register.Person) float64 {
 
 // noIDCreateRefusal says why a row without a document number cannot make
 // a new person, or "" when it can: such a person is told apart by birth
-// date and sex alone, so both must be there, the date in full.
+// and sex alone, so both must be there, the birth as a date or a month.
 func noIDCreateRefusal(p *register.Person, birthMonth string) string {
 	switch {
-	case p.BirthDate == "" && birthMonth != "":
-		return "该行没有证件号码,出生年月(" + birthMonth + ")不到日,无法新登记;请补填证件号码或完整的出生日期后再导入"
-	case p.BirthDate == "":
+	case p.BirthDate == "" && birthMonth == "":
 		return "该行没有证件号码,也没有出生日期,无法新登记;请补填证件号码或出生日期后再导入"
 	case p.Gender == "":
 		return "该行没有证件号码,也没有性别,无法新登记;请补填证件号码或性别后再导入"

@@ -13,9 +13,11 @@ import (
 )
 
 // A 民政 list of people without numbers: nobody like a row is made a new
-// person without a document (once, however often the row comes); a row
-// perhaps someone else is queued, and "不是同一人,新登记" makes them; the
-// number a later list brings is taken by the person made without one.
+// person without a document (once, however often the row comes), known by
+// the birth month when the list gives no more; a row perhaps someone else
+// is queued, and "不是同一人,新登记" makes them; the number a later list
+// brings is taken by the person made without one, with the day of a birth
+// known to the month.
 func TestRowsWithoutNumbersBecomePersons(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
@@ -27,16 +29,16 @@ func TestRowsWithoutNumbersBecomePersons(t *testing.T) {
 			"刘小宝,男,2025-03-01,,城北路12号3号楼1-301\n" + // the same again (another batch): that person
 			"马小花,女,1990-07-07,,城北路14号2-201\n" + // made too
 			"孙小红,,1990-08-08,,城北路14号2-201\n" + // no sex: refused, saying so
-			"周小军,男,1990.09,,城北路14号2-201\n" + // a birth month only: refused, saying so
+			"周小军,男,1990.09,,城北路14号2-201\n" + // a birth month only: made, born in that month
 			"张伟,男,1985-01-01,,城南路88号\n" // queued
 		path := f.write(t, "民政.csv", []byte(text))
 		opts := func(o *Options) { o.Tag, o.Residence, o.BatchRows = "", register.ResidenceFloating, 2 }
 		im, _ := f.importFile(t, access.System, path, "civil", f.cb.ID, Request{Adjust: opts})
-		if got := counts(im); got != "created 2 merged 0 queued 1 rejected 2 unchanged 1" {
+		if got := counts(im); got != "created 3 merged 0 queued 1 rejected 1 unchanged 1" {
 			t.Errorf("counts: %s", got)
 		}
 		rs, _ := f.svc.Rejects(ctx, access.Everything, im.ID, 0, 0)
-		if len(rs) != 2 || !strings.Contains(rs[0].Reason, "也没有性别") || !strings.Contains(rs[1].Reason, "出生年月(1990-09)不到日") {
+		if len(rs) != 1 || !strings.Contains(rs[0].Reason, "也没有性别") {
 			t.Errorf("rejects: %+v", rs)
 		}
 		made := func(name string) []register.Person {
@@ -54,6 +56,11 @@ func TestRowsWithoutNumbersBecomePersons(t *testing.T) {
 		}
 		if len(made("马小花")) != 1 {
 			t.Error("马小花 was not made")
+		}
+		zxj := made("周小军")
+		if len(zxj) != 1 || zxj[0].DocType != string(ident.DocNone) || zxj[0].Birth() != "1990-09" || !zxj[0].MonthOnly() ||
+			zxj[0].BirthDate != "1990-09-30" || zxj[0].Gender != "M" || zxj[0].HouseholdID != f.h2.ID {
+			t.Fatalf("周小军: %+v", zxj)
 		}
 
 		// Not 张伟: a person of his own, without a document.
@@ -73,22 +80,29 @@ func TestRowsWithoutNumbersBecomePersons(t *testing.T) {
 		// nothing is asked again.
 		again := f.write(t, "民政-副本.csv", []byte(text+"\n"))
 		im2, _ := f.importFile(t, access.System, again, "civil", f.cb.ID, Request{Adjust: opts})
-		if got := counts(im2); got != "created 0 merged 0 queued 0 rejected 2 unchanged 4" {
+		if got := counts(im2); got != "created 0 merged 0 queued 0 rejected 1 unchanged 5" {
 			t.Errorf("again: %s", got)
 		}
-		if n := f.count(t, `SELECT COUNT(*) FROM persons WHERE doc_type = 'none'`); n != 3 {
-			t.Errorf("%d persons without a document, want 3", n)
+		if n := f.count(t, `SELECT COUNT(*) FROM persons WHERE doc_type = 'none'`); n != 4 {
+			t.Errorf("%d persons without a document, want 4", n)
 		}
 
-		// 公安's list brings the child's number: the register takes it.
+		// 公安's list brings the child's number: the register takes it;
+		// and 周小军's, whose day of birth it gives in the month known.
 		number := ident.MakeResidentID("610603", date(2025, 3, 1), 15)
-		police := f.write(t, "公安.csv", []byte("姓名,公民身份号码,现住址\n刘小宝,"+number+",城北路12号3号楼1-301\n"))
+		zxjNumber := ident.MakeResidentID("610603", date(1990, 9, 17), 35)
+		police := f.write(t, "公安.csv", []byte("姓名,公民身份号码,现住址\n刘小宝,"+number+",城北路12号3号楼1-301\n"+
+			"周小军,"+zxjNumber+",城北路14号2-201\n"))
 		im3, _ := f.importFile(t, access.System, police, "police", f.cb.ID, Request{})
-		if got := counts(im3); got != "created 0 merged 1 queued 0 rejected 0 unchanged 0" {
+		if got := counts(im3); got != "created 0 merged 2 queued 0 rejected 0 unchanged 0" {
 			t.Errorf("numbered: %s", got)
 		}
 		if p := f.person(t, baby[0].ID); p.IDNumber != number || p.DocType != string(ident.DocResidentID) {
 			t.Errorf("刘小宝 numbered: %+v", p)
+		}
+		if p := f.person(t, zxj[0].ID); p.IDNumber != zxjNumber || p.DocType != string(ident.DocResidentID) ||
+			p.BirthDate != "1990-09-17" || p.MonthOnly() || p.BirthPrecision != register.BirthByDay {
+			t.Errorf("周小军 numbered: %+v", p)
 		}
 	})
 }

@@ -350,6 +350,12 @@ func (s *Service) apply(ctx context.Context, l *register.Loader, v *access.Viewe
 		}
 		setPersonValue(&p, d.Field, d.Incoming)
 	}
+	if b := c.Incoming.Person.BirthDate; c.Kind == KindIdentity && hasField(c.Incoming.Has, "birth_date") && p.SameBirthMonth(b) {
+		// The same person, known to the register by the month of their
+		// birth: the row's date is the day it lacked (never queued as a
+		// disagreement).
+		setPersonValue(&p, "birth_date", b)
+	}
 	if p.DocType == string(ident.DocNone) && p.IDNumber != "" {
 		// A number taken for a person registered without one brings
 		// its type.
@@ -469,6 +475,9 @@ func (s *Service) createFromConflict(ctx context.Context, l *register.Loader, v 
 			return fault.Fields{"decision": msg + ",或在登记册中手工登记"}
 		}
 		p.DocType = string(ident.DocNone)
+		if p.BirthDate == "" {
+			p.BirthDate, p.BirthPrecision = c.Incoming.BirthMonth, register.BirthByMonth
+		}
 	}
 	community := c.Incoming.CommunityID
 	if community == 0 {

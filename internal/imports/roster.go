@@ -36,20 +36,29 @@ type roster struct {
 type rosterPerson struct {
 	id, community int64
 	version       int32
-	birth         uint32 // YYYYMMDD, with residentBit when the person has a resident ID
+	birth         uint32 // YYYYMMDD, with residentBit when the person has a resident ID and monthBit
 }
 
 // residentBit marks, in rosterPerson.birth, a person known by a resident
 // ID number: a row with another valid resident ID is never that person.
-const residentBit = 1 << 31
+// monthBit marks a person whose birth is known to the month only (the
+// date is the month's last day).
+const (
+	residentBit = 1 << 31
+	monthBit    = 1 << 30
+)
 
-func (p rosterPerson) birthDate() uint32 { return p.birth &^ residentBit }
+func (p rosterPerson) birthDate() uint32 { return p.birth &^ (residentBit | monthBit) }
 func (p rosterPerson) resident() bool    { return p.birth&residentBit != 0 }
+func (p rosterPerson) monthOnly() bool   { return p.birth&monthBit != 0 }
 
-func rosterBirth(key, birth string) uint32 {
+func rosterBirth(key, birth string, monthOnly bool) uint32 {
 	n := dateNumber(birth)
 	if _, ok := residentKey(key); ok {
 		n |= residentBit
+	}
+	if monthOnly {
+		n |= monthBit
 	}
 	return n
 }
@@ -151,7 +160,7 @@ func (r *roster) scan(ctx context.Context, reg *register.Store, communities []in
 	err := reg.ScanRoster(ctx, communities, r.fields, func(row *register.RosterRow) error {
 		key := rosterKey(row.DocType, row.IDNumber, row.ID)
 		b.people = append(b.people, rosterPerson{id: row.ID, community: row.CommunityID, version: int32(row.Version),
-			birth: rosterBirth(key, row.BirthDate)})
+			birth: rosterBirth(key, row.BirthDate, row.MonthOnly)})
 		b.keys = append(b.keys, key)
 		b.names = append(b.names, maphash.String(r.seed, row.Name))
 		for _, v := range row.Values {
@@ -180,9 +189,10 @@ func (r *roster) addBlock(b *rosterBlock) {
 
 func (r *roster) hash(v string) uint64 { return maphash.String(r.seed, foldWidth(v)) }
 
-func (r *roster) add(id, community int64, version int, key, name, birth string, values []string) {
+func (r *roster) add(id, community int64, version int, key, name, birth string, monthOnly bool, values []string) {
 	i := int32(len(r.people))
-	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version), birth: rosterBirth(key, birth)})
+	r.people = append(r.people, rosterPerson{id: id, community: community, version: int32(version),
+		birth: rosterBirth(key, birth, monthOnly)})
 	for _, v := range values {
 		r.hashes = append(r.hashes, r.hash(v))
 	}
@@ -356,10 +366,12 @@ func (r *roster) set(p *register.Person) {
 	key := personKey(p)
 	i, ok := r.byKey.get(key)
 	if !ok {
-		r.add(p.ID, p.CommunityID, p.Version, key, p.Name, p.BirthDate, values)
+		r.add(p.ID, p.CommunityID, p.Version, key, p.Name, p.BirthDate, p.MonthOnly(), values)
 		return
 	}
 	r.people[i].version = int32(p.Version)
+	// A birth month the import made a day of.
+	r.people[i].birth = rosterBirth(key, p.BirthDate, p.MonthOnly())
 	for k, v := range values {
 		r.hashes[int(i)*len(r.fields)+k] = r.hash(v)
 	}
@@ -399,7 +411,9 @@ func personValue(p *register.Person, f string) string {
 	case "gender":
 		return p.Gender
 	case "birth_date":
-		return p.BirthDate
+		// YYYY-MM for a birth known to the month: a list's date in that
+		// month is news, not the same value.
+		return p.Birth()
 	case "ethnicity":
 		return p.Ethnicity
 	case "relation":
@@ -433,7 +447,10 @@ func setPersonValue(p *register.Person, f, v string) {
 	case "gender":
 		p.Gender = v
 	case "birth_date":
-		p.BirthDate = v
+		p.BirthDate, p.BirthPrecision = v, register.BirthByDay
+		if len(v) == 7 {
+			p.BirthDate, p.BirthPrecision = register.MonthEnd(v), register.BirthByMonth
+		}
 	case "ethnicity":
 		p.Ethnicity = v
 	case "relation":

@@ -50,7 +50,7 @@ func (s *RegisterSource) Columns(e *Entity) []Column { return registerColumns[e.
 
 var liveSelect = map[string]string{
 	"person": `SELECT community_id, id, COALESCE(household_id, 0), org_id, COALESCE(grid_id, 0), name, doc_type, id_number,
-		gender, birth_date, ethnicity, relation, residence, phone, address, status FROM persons`,
+		gender, birth_date, birth_precision, ethnicity, relation, residence, phone, address, status FROM persons`,
 	"household": `SELECT community_id, id, number, kind, COALESCE(house_id, 0), org_id, COALESCE(grid_id, 0),
 		COALESCE(head_id, 0), address, phone, status FROM households`,
 	"house": `SELECT community_id, id, building_id, org_id, COALESCE(grid_id, 0), number, address, area_m2, use,
@@ -68,7 +68,7 @@ func scanLive(entity string, rows interface{ Scan(...any) error }) (any, int64, 
 	case "person":
 		var p register.Person
 		err := rows.Scan(&p.CommunityID, &p.ID, &p.HouseholdID, &p.OrgID, &p.GridID, &p.Name, &p.DocType, &p.IDNumber,
-			&p.Gender, &p.BirthDate, &p.Ethnicity, &p.Relation, &p.Residence, &p.Phone, &p.Address, &p.Status)
+			&p.Gender, &p.BirthDate, &p.BirthPrecision, &p.Ethnicity, &p.Relation, &p.Residence, &p.Phone, &p.Address, &p.Status)
 		return &p, p.ID, err
 	case "household":
 		var h register.Household
@@ -291,7 +291,7 @@ func (s *RegisterSource) ledgerRow(entity string, v any, names map[int64]string)
 		p := v.(*register.Person)
 		eth, _ := codes.EthnicityName(p.Ethnicity)
 		return LedgerRow{ID: p.ID, Place: access.Place{Community: p.CommunityID, Grid: p.GridID, Org: p.OrgID},
-			Cells: []string{p.Name, name(register.GenderNames, p.Gender), p.BirthDate, p.IDNumber,
+			Cells: []string{p.Name, name(register.GenderNames, p.Gender), p.Birth(), p.IDNumber,
 				name(register.ResidenceNames, p.Residence), eth, p.Address, p.Phone, names[p.GridID],
 				name(register.PersonStatusNames, p.Status)}}
 	case "household":

@@ -24,6 +24,17 @@ var structural = map[string]bool{
 	"building_id": true, "person_id": true, "status": true, "version": true, "created_at": true, "updated_at": true,
 }
 
+// governedBy names the field whose rule of a role's field set a field
+// follows: how precisely a birth is known is part of the birth.
+var governedBy = map[string]string{"birth_precision": "birth_date"}
+
+func governing(field string) string {
+	if g, ok := governedBy[field]; ok {
+		return g
+	}
+	return field
+}
+
 // masking says how a masked field is shown.
 var masking = map[string]func(string) string{
 	"id_number":      ident.MaskID,
@@ -86,6 +97,9 @@ func (p *Person) redact(f access.Fields) {
 		"occupation": &p.Occupation, "moved_in_on": &p.MovedInOn, "left_on": &p.LeftOn, "left_to": &p.LeftTo} {
 		showText(f, "person", field, v)
 	}
+	if !f.CanSee("person", "birth_date") {
+		p.BirthPrecision = ""
+	}
 	if !f.CanSee("person", "employer_id") {
 		p.EmployerID = 0
 	}
@@ -143,7 +157,7 @@ func redactValue(f access.Fields, entity, field string, v any) (any, bool) {
 		// A tag row's fields are visible with its kind; the kind decides.
 		return v, true
 	}
-	switch f.View(entity, field) {
+	switch f.View(entity, governing(field)) {
 	case access.Hidden:
 		return nil, false
 	case access.Masked:
@@ -232,7 +246,7 @@ func applyEdit[T any](entity string, f access.Fields, old T, in *T) error {
 			continue
 		}
 		ov, iv := om[k], im[k]
-		switch f.View(entity, k) {
+		switch f.View(entity, governing(k)) {
 		case access.Hidden:
 			setOrDelete(im, k, ov)
 			continue
@@ -246,8 +260,8 @@ func applyEdit[T any](entity string, f access.Fields, old T, in *T) error {
 				continue
 			}
 		}
-		if !reflect.DeepEqual(normalJSON(iv), normalJSON(ov)) && !f.CanEdit(entity, k) {
-			fe.Add(k, FieldLabel(entity, k)+":您无权修改此项")
+		if !reflect.DeepEqual(normalJSON(iv), normalJSON(ov)) && !f.CanEdit(entity, governing(k)) {
+			fe.Add(governing(k), FieldLabel(entity, governing(k))+":您无权修改此项")
 		}
 	}
 	if err := fe.Err(); err != nil {
@@ -280,8 +294,8 @@ func checkCreate(entity string, f access.Fields, row any) error {
 		if structural[k] || untracked[k] || isZero(v) {
 			continue
 		}
-		if !f.CanEdit(entity, k) {
-			fe.Add(k, FieldLabel(entity, k)+":您无权填写此项")
+		if !f.CanEdit(entity, governing(k)) {
+			fe.Add(governing(k), FieldLabel(entity, governing(k))+":您无权填写此项")
 		}
 	}
 	return fe.Err()

@@ -75,7 +75,7 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	l.define("houses", "community_id, id, building_id, org_id, grid_id, number, address, area_m2, use, owner_name, owner_phone, version, created_at, updated_at")
 	l.define("households", "community_id, id, number, kind, house_id, org_id, grid_id, head_id, address, phone, status, search, version, created_at, updated_at")
 	l.define("organisations", "community_id, id, name, kind, uscc, legal_rep, phone, address, org_id, grid_id, staff_count, status, search, version, created_at, updated_at")
-	l.define("persons", "community_id, id, household_id, org_id, grid_id, name, doc_type, id_number, gender, birth_date, ethnicity, relation, residence, phone, hukou_address, address, employer_id, occupation, moved_in_on, status, search, version, created_at, updated_at")
+	l.define("persons", "community_id, id, household_id, org_id, grid_id, name, doc_type, id_number, gender, birth_date, birth_precision, ethnicity, relation, residence, phone, hukou_address, address, employer_id, occupation, moved_in_on, status, search, version, created_at, updated_at")
 	l.define("rentals", "community_id, id, house_id, landlord, landlord_phone, started_on, ended_on, monthly_rent, version, created_at, updated_at")
 	l.define("rental_tenants", "community_id, rental_id, person_id")
 	l.define("person_tags", "community_id, id, person_id, tag, started_on, ended_on, note, version, created_at, updated_at")
@@ -294,11 +294,12 @@ func (l *Loader) Person(ctx context.Context, at time.Time, p *Person) error {
 	if p.DocType == "" {
 		p.DocType = "resident_id"
 	}
+	p.BirthPrecision = birthPrecision(p)
 	ts := database.FormatTime(at)
 	p.CreatedAt, p.UpdatedAt = ts, ts
 	search := SearchText(p.Name, p.IDNumber, p.Phone)
 	if err := l.add(ctx, "persons", p.CommunityID, p.ID, nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name,
-		p.DocType, p.IDNumber, p.Gender, p.BirthDate, p.Ethnicity, p.Relation, p.Residence, p.Phone, p.HukouAddress,
+		p.DocType, p.IDNumber, p.Gender, p.BirthDate, birthPrecision(p), p.Ethnicity, p.Relation, p.Residence, p.Phone, p.HukouAddress,
 		p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, l.column(search), 1, ts, ts); err != nil {
 		return err
 	}

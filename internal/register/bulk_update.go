@@ -48,6 +48,7 @@ var personColumnList = []personColumn{
 	{"id_number", func(p *Person) any { return p.IDNumber }, func(p *Person) any { return str(p.IDNumber, false) }},
 	{"gender", func(p *Person) any { return p.Gender }, func(p *Person) any { return str(p.Gender, false) }},
 	{"birth_date", func(p *Person) any { return p.BirthDate }, func(p *Person) any { return str(p.BirthDate, false) }},
+	{"birth_precision", func(p *Person) any { return birthPrecision(p) }, func(p *Person) any { return birthPrecision(p) }},
 	{"ethnicity", func(p *Person) any { return p.Ethnicity }, func(p *Person) any { return str(p.Ethnicity, true) }},
 	{"relation", func(p *Person) any { return p.Relation }, func(p *Person) any { return str(p.Relation, true) }},
 	{"residence", func(p *Person) any { return p.Residence }, func(p *Person) any { return str(p.Residence, false) }},

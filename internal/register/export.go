@@ -44,7 +44,7 @@ func (s *Store) EachForExport(ctx context.Context, scope access.Scope, tag, day 
 		if err := rows.Scan(&p.CommunityID, &p.ID, &p.HouseholdID, &p.OrgID, &p.GridID, &p.Name, &p.DocType, &p.IDNumber,
 			&p.Gender, &p.BirthDate, &p.Ethnicity, &p.Relation, &p.Residence, &p.Phone, &p.HukouAddress, &p.Address,
 			&p.EmployerID, &p.Occupation, &p.MovedInOn, &p.Status, &p.LeftOn, &p.LeftTo, &p.Version, &p.CreatedAt, &p.UpdatedAt,
-			&r.HouseholdNumber, &r.Tag.ID, &r.Tag.StartedOn, &r.Tag.EndedOn, &r.Tag.Note); err != nil {
+			&p.BirthPrecision, &r.HouseholdNumber, &r.Tag.ID, &r.Tag.StartedOn, &r.Tag.EndedOn, &r.Tag.Note); err != nil {
 			return err
 		}
 		r.Tag.Tag, r.Tag.PersonID, r.Tag.CommunityID = tag, p.ID, p.CommunityID

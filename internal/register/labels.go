@@ -47,6 +47,8 @@ var fieldLabels = map[string]string{
 	"left_on":        "离开日期",
 	"left_to":        "迁往地",
 	"evidence":       "依据",
+
+	"birth_precision": "出生日期精度",
 }
 
 // entityLabels names the register's entities in Chinese.

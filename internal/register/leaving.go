@@ -60,7 +60,7 @@ func (s *Store) RecordLeaving(ctx context.Context, actor Actor, scope access.Sco
 		if old.Status != "active" {
 			return fault.Fields{"status": "该人员已是「" + PersonStatusNames[old.Status] + "」状态,不能重复办理"}
 		}
-		if lv.On < old.BirthDate || (old.MovedInOn != "" && lv.On < old.MovedInOn) {
+		if lv.On < old.EarliestBirth() || (old.MovedInOn != "" && lv.On < old.MovedInOn) {
 			return fault.Fields{"left_on": "日期不能早于出生日期或迁入日期"}
 		}
 		p := old

@@ -45,6 +45,11 @@ func writePersonUpdate(ctx context.Context, db *database.DB, w writeSink, actor 
 		changes[c.field] = [2]any{before, after}
 		set = append(set, c.field+" = "+q.Arg(c.value(p)))
 	}
+	if _, ok := changes["birth_date"]; ok && (old.MonthOnly() || p.MonthOnly()) {
+		// How precisely a birth is known goes with its every change, so
+		// that the history can show the month a date stands for.
+		changes["birth_precision"] = [2]any{birthPrecision(old), birthPrecision(p)}
+	}
 	if len(changes) == 0 && !always {
 		return false, nil
 	}

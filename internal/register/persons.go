@@ -17,14 +17,14 @@ import (
 const personColumns = `p.community_id, p.id, COALESCE(p.household_id, 0), p.org_id, COALESCE(p.grid_id, 0),
 	p.name, p.doc_type, p.id_number, p.gender, p.birth_date, p.ethnicity, p.relation, p.residence, p.phone,
 	p.hukou_address, p.address, COALESCE(p.employer_id, 0), p.occupation, p.moved_in_on, p.status,
-	p.left_on, p.left_to, p.version, p.created_at, p.updated_at`
+	p.left_on, p.left_to, p.version, p.created_at, p.updated_at, p.birth_precision`
 
 func scanPerson(row interface{ Scan(...any) error }) (Person, error) {
 	var p Person
 	err := row.Scan(&p.CommunityID, &p.ID, &p.HouseholdID, &p.OrgID, &p.GridID,
 		&p.Name, &p.DocType, &p.IDNumber, &p.Gender, &p.BirthDate, &p.Ethnicity, &p.Relation, &p.Residence,
 		&p.Phone, &p.HukouAddress, &p.Address, &p.EmployerID, &p.Occupation, &p.MovedInOn, &p.Status,
-		&p.LeftOn, &p.LeftTo, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+		&p.LeftOn, &p.LeftTo, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.BirthPrecision)
 	return p, err
 }
 
@@ -200,12 +200,12 @@ func (s *Store) createPersonTx(ctx context.Context, tx database.Querier, actor A
 func insertPerson(ctx context.Context, q database.Querier, p *Person, search string) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO persons (community_id, id, household_id, org_id, grid_id, name,
 		doc_type, id_number, gender, birth_date, ethnicity, relation, residence, phone, hukou_address, address,
-		employer_id, occupation, moved_in_on, status, left_on, left_to, search, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
+		employer_id, occupation, moved_in_on, status, left_on, left_to, search, version, created_at, updated_at, birth_precision)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)`,
 		p.CommunityID, p.ID, nullID(p.HouseholdID), p.OrgID, nullID(p.GridID), p.Name,
 		p.DocType, p.IDNumber, p.Gender, p.BirthDate, p.Ethnicity, p.Relation, p.Residence, p.Phone,
 		p.HukouAddress, p.Address, nullID(p.EmployerID), p.Occupation, p.MovedInOn, p.Status, p.LeftOn, p.LeftTo, search,
-		p.Version, p.CreatedAt, p.UpdatedAt)
+		p.Version, p.CreatedAt, p.UpdatedAt, birthPrecision(p))
 	return err
 }
 

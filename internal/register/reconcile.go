@@ -21,7 +21,9 @@ func ValidatePerson(p *Person, today time.Time) error { return validatePerson(p,
 // personFields are the person columns a roster may carry, by field name.
 var personFields = map[string]string{
 	"name": "p.name", "doc_type": "p.doc_type", "id_number": "p.id_number", "gender": "p.gender",
-	"birth_date": "p.birth_date", "ethnicity": "p.ethnicity", "relation": "p.relation", "residence": "p.residence",
+	// A birth known to the month is compared as the month: a list's full
+	// date in it is news, not the same value.
+	"birth_date": "CASE WHEN p.birth_precision = 'month' THEN substr(p.birth_date, 1, 7) ELSE p.birth_date END", "ethnicity": "p.ethnicity", "relation": "p.relation", "residence": "p.residence",
 	"phone": "p.phone", "hukou_address": "p.hukou_address", "address": "p.address", "occupation": "p.occupation",
 	"moved_in_on": "p.moved_in_on", "status": "p.status",
 }
@@ -36,6 +38,7 @@ type RosterRow struct {
 	IDNumber    string
 	Name        string
 	BirthDate   string
+	MonthOnly   bool // only the month of BirthDate is known
 	Values      []string
 }
 
@@ -69,17 +72,18 @@ func (s *Store) ScanRoster(ctx context.Context, communities []int64, fields []st
 	q := s.db.Args(rosterSeparator)
 	where := inCommunities(q, communities)
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.community_id, p.version, p.doc_type, p.id_number, p.name,
-		p.birth_date, `+concat+` FROM persons p`+where, q.Values()...)
+		p.birth_date, p.birth_precision, `+concat+` FROM persons p`+where, q.Values()...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var r RosterRow
-	var joined string
+	var joined, precision string
 	for rows.Next() {
-		if err := rows.Scan(&r.ID, &r.CommunityID, &r.Version, &r.DocType, &r.IDNumber, &r.Name, &r.BirthDate, &joined); err != nil {
+		if err := rows.Scan(&r.ID, &r.CommunityID, &r.Version, &r.DocType, &r.IDNumber, &r.Name, &r.BirthDate, &precision, &joined); err != nil {
 			return err
 		}
+		r.MonthOnly = precision == BirthByMonth
 		r.Values = r.Values[:0]
 		if len(fields) > 0 {
 			r.Values = append(r.Values, strings.Split(joined, rosterSeparator)...)

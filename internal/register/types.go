@@ -92,7 +92,7 @@ type Person struct {
 	DocType      string `json:"doc_type"`
 	IDNumber     string `json:"id_number"`
 	Gender       string `json:"gender"`
-	BirthDate    string `json:"birth_date"`
+	BirthDate    string `json:"birth_date"` // YYYY-MM-DD; the month's last day when only the month is known
 	Ethnicity    string `json:"ethnicity,omitempty"`
 	Relation     string `json:"relation,omitempty"`
 	Residence    string `json:"residence"`
@@ -108,6 +108,10 @@ type Person struct {
 	Version      int    `json:"version"`
 	CreatedAt    string `json:"created_at,omitempty"`
 	UpdatedAt    string `json:"updated_at,omitempty"`
+
+	// BirthPrecision is day, or month when only the year and month of the
+	// birth are known (出生年月 on a roster without an ID number).
+	BirthPrecision string `json:"birth_precision"`
 }
 
 // Household is one 户.

@@ -125,7 +125,7 @@ func validatePerson(p *Person, today time.Time) error {
 		} else {
 			// The ID number is authoritative for birth date and sex.
 			p.IDNumber = id.Number
-			p.BirthDate = id.Birth.Format("2006-01-02")
+			p.BirthDate, p.BirthPrecision = id.Birth.Format("2006-01-02"), BirthByDay
 			p.Gender = "F"
 			if id.Male {
 				p.Gender = "M"
@@ -142,10 +142,7 @@ func validatePerson(p *Person, today time.Time) error {
 		}
 	}
 	if dt != ident.DocResidentID {
-		p.BirthDate = checkDate(fe, "birth_date", p.BirthDate, true)
-		if p.BirthDate > today.Format("2006-01-02") {
-			fe.Add("birth_date", "出生日期不能晚于今天")
-		}
+		checkBirth(fe, p, dt, today)
 		if p.Gender != "M" && p.Gender != "F" {
 			fe.Add("gender", "请选择性别")
 		}

@@ -296,7 +296,7 @@ func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest)
 
 func (s *Service) certificateData(ctx context.Context, t Template, p register.Person, req IssueRequest) (CertificateData, error) {
 	d := CertificateData{Name: p.Name, Gender: register.GenderNames[p.Gender], IDNumber: p.IDNumber,
-		BirthDate: p.BirthDate, Address: p.Address, Residence: register.ResidenceNames[p.Residence], Purpose: req.Purpose}
+		BirthDate: p.Birth(), Address: p.Address, Residence: register.ResidenceNames[p.Residence], Purpose: req.Purpose}
 	d.Since = p.MovedInOn
 	if d.Since == "" && len(p.CreatedAt) >= 10 {
 		d.Since = p.CreatedAt[:10]

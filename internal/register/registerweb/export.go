@@ -69,7 +69,7 @@ func (h *handler) exportPersons(w http.ResponseWriter, r *http.Request, rq *web.
 	cw.Write([]string{"姓名", "性别", "出生日期", "人口类别", "证件类型", "证件号码", "联系电话", "网格", "户号", "地址", "状态"})
 	for _, p := range persons {
 		hh := hhs[p.HouseholdID]
-		cw.Write([]string{p.Name, h.kit.Label("gender", p.Gender), p.BirthDate, h.kit.Label("residence", p.Residence), h.kit.Label("doc", p.DocType),
+		cw.Write([]string{p.Name, h.kit.Label("gender", p.Gender), p.Birth(), h.kit.Label("residence", p.Residence), h.kit.Label("doc", p.DocType),
 			p.IDNumber, p.Phone, grids[p.GridID], hh.Number, hh.Address, h.kit.Label("status", p.Status)})
 	}
 	cw.Flush()

@@ -79,9 +79,16 @@ func (h *handler) changeViews(ctx context.Context, rq *web.Request, cs []registe
 	out := make([]changeView, 0, len(cs))
 	for _, c := range cs {
 		v := changeView{At: c.At, Actor: c.Actor, Source: h.kit.Label("source", c.Source), Op: h.kit.Label("op", c.Op)}
+		monthBefore, monthAfter := birthMonths(c)
 		for _, f := range c.Fields {
 			fv := fieldView{Field: f.Field, Label: register.FieldLabel(c.Entity, f.Field),
 				Before: h.displayValue(c.Entity, f.Field, f.Before, names), After: h.displayValue(c.Entity, f.Field, f.After, names)}
+			switch {
+			case f.Field == "birth_date":
+				fv.Before, fv.After = birthShown(fv.Before, monthBefore), birthShown(fv.After, monthAfter)
+			case f.Field == "birth_precision" && (fv.Before == fv.After || c.Op == "create" && fv.After == "精确到日"):
+				continue // recorded with the birth date; news only when it changes
+			}
 			if c.Op == "create" && fv.After == "" {
 				continue // a new record's empty fields say nothing
 			}
@@ -132,9 +139,36 @@ func (h *handler) displayValue(entity, field string, v any, names map[string]map
 	}
 }
 
+// birthMonths says whether a person's birth was known to the month only
+// before and after a change: its recorded birth_date is then the month's
+// last day, which is no day anybody knows. The precision is recorded with
+// every change of a birth known to the month (register.writePersonUpdate).
+func birthMonths(c register.Change) (before, after bool) {
+	if c.Entity != "person" {
+		return false, false
+	}
+	for _, f := range c.Fields {
+		if f.Field == "birth_precision" {
+			b, _ := f.Before.(string)
+			a, _ := f.After.(string)
+			before, after = b == register.BirthByMonth, a == register.BirthByMonth
+		}
+	}
+	return before, after
+}
+
+func birthShown(date string, month bool) string {
+	if !month || date == "" {
+		return date
+	}
+	return register.Person{BirthDate: date, BirthPrecision: register.BirthByMonth}.BirthShown()
+}
+
 // displayText names a coded value.
 func (h *handler) displayText(entity, field, s string) string {
 	switch field {
+	case "birth_precision":
+		return map[string]string{register.BirthByDay: "精确到日", register.BirthByMonth: "只知年月"}[s]
 	case "ethnicity", "relation", "residence", "gender", "use":
 		return h.kit.Label(field, s)
 	case "doc_type":

@@ -93,7 +93,7 @@ type personFormData struct {
 
 func formFromPerson(p register.Person, f access.Fields) personForm {
 	return personForm{ID: p.ID, Version: p.Version, Name: p.Name, DocType: p.DocType, Gender: p.Gender,
-		BirthDate: p.BirthDate, Ethnicity: p.Ethnicity, Relation: p.Relation, Residence: p.Residence,
+		BirthDate: p.Birth(), Ethnicity: p.Ethnicity, Relation: p.Relation, Residence: p.Residence,
 		HukouAddress: p.HukouAddress, Address: p.Address, Occupation: p.Occupation, MovedInOn: p.MovedInOn,
 		Status: p.Status, CurrentID: p.IDNumber, CurrentPhone: p.Phone, F: f}
 }
@@ -127,7 +127,10 @@ func (f personForm) apply(p *register.Person, ed access.Fields) {
 	}
 	if p.DocType != string(ident.DocResidentID) {
 		set("gender", &p.Gender, f.Gender)
-		set("birth_date", &p.BirthDate, f.BirthDate)
+		if ed.CanEdit("person", "birth_date") {
+			// The form's text alone says whether a day or a month is known.
+			p.BirthDate, p.BirthPrecision = f.BirthDate, ""
+		}
 	}
 	set("ethnicity", &p.Ethnicity, f.Ethnicity)
 	set("relation", &p.Relation, f.Relation)
