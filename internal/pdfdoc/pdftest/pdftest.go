@@ -122,12 +122,14 @@ func itoa(n int) string {
 
 // SameText fails the test unless the text pdftotext reads from pdf is,
 // character for character, the text laid out (pdfdoc.Doc.Laid); only
-// whitespace, line breaks and page breaks are ignored.
-func SameText(t testing.TB, pdf []byte, laid string) {
+// whitespace, line breaks and page breaks are ignored. It returns the text
+// read.
+func SameText(t testing.TB, pdf []byte, laid string) string {
 	t.Helper()
-	got, want := []rune(squeeze(Text(t, pdf))), []rune(squeeze(laid))
+	text := Text(t, pdf)
+	got, want := []rune(squeeze(text)), []rune(squeeze(laid))
 	if string(got) == string(want) {
-		return
+		return text
 	}
 	i := 0
 	for i < len(got) && i < len(want) && got[i] == want[i] {
@@ -135,6 +137,7 @@ func SameText(t testing.TB, pdf []byte, laid string) {
 	}
 	t.Errorf("the PDF's text differs from the text laid out at character %d:\n pdf:  …%s…\n laid: …%s…",
 		i, excerpt(got, i), excerpt(want, i))
+	return text
 }
 
 func squeeze(s string) string {
@@ -152,18 +155,28 @@ func excerpt(rs []rune, at int) string {
 }
 
 // Layout fails the test when any two things placed on a page overlap (text
-// lines, QR codes, rules), when a frame (a table cell, a card's border)
+// lines, QR codes, and rules over either), when a frame (a table cell, a card's border)
 // cuts through something instead of holding it, or when anything leaves the
 // page.
 func Layout(t testing.TB, boxes []pdfdoc.Box, pageW, pageH float64) {
 	t.Helper()
-	page := func(b pdfdoc.Box) pdfdoc.Box { return pdfdoc.Box{Page: b.Page, W: pageW, H: pageH} }
+	page := func(b pdfdoc.Box) pdfdoc.Box {
+		// A line drawn to the page's edge (a cut line) may pass it by
+		// half its width.
+		slack := 0.0
+		if b.Kind == pdfdoc.KindRule {
+			slack = 0.5
+		}
+		return pdfdoc.Box{Page: b.Page, X: -slack, Y: -slack, W: pageW + 2*slack, H: pageH + 2*slack}
+	}
 	for i, a := range boxes {
 		if !page(a).Contains(a) {
 			t.Errorf("page %d: %s leaves the page", a.Page, describe(a))
 		}
 		for _, b := range boxes[i+1:] {
 			switch {
+			case a.Kind == pdfdoc.KindRule && b.Kind == pdfdoc.KindRule:
+				// Lines may cross (cut lines, borders).
 			case a.Kind == pdfdoc.KindFrame && b.Kind == pdfdoc.KindFrame:
 				// Table cells share their borders; nested frames hold
 				// one another.
