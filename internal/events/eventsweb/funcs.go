@@ -22,6 +22,7 @@ func templateFuncs() template.FuncMap {
 		"evoutcome": func(s string) string { return events.OutcomeNames[s] },
 		"evside":    func(s string) string { return events.SideNames[s] },
 		"evdue":     dueText,
+		// Times are shown with the kit's when, in the deployment's zone.
 		"pct":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
 		"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 		"has":   slices.Contains[[]string],
