@@ -27,11 +27,23 @@
 //	d.QR("https://…/track?no=…", x, y, 30) // 30 mm square, quiet zone included
 //	err = d.Write(w)
 //
-// Heading, Text, Fields and Table flow from the cursor and break pages by
-// themselves (a table repeats its header row on each page). For fixed
-// layouts (index cards, certificate seals) use PDF() for the underlying
-// *fpdf.Fpdf — positions in millimetres from the top left — with SetFont for
-// the Chinese font. Errors inside fpdf are sticky: Write returns the first.
+// Heading, Text, Paragraph, Fields and Table flow from the cursor and break
+// pages by themselves (a table repeats its header row on each page). For
+// fixed layouts (index cards, certificate seals) Cell, TextAt, Line and
+// Frame place things at positions in millimetres from the top left; PDF()
+// gives the underlying *fpdf.Fpdf for colours, line widths and margins.
+// Errors inside fpdf are sticky: Write returns the first.
+//
+// Lines are broken by pdfdoc, not fpdf (whose splitting drops the Chinese
+// character at each break): between Chinese characters, at spaces between
+// Latin words, keeping closing punctuation off the start of a line.
+//
+// # Checking a document
+//
+// The Doc records what it places: each line of text with the box of its
+// glyphs, each QR code, rule and frame (Boxes), and the text in reading
+// order (Laid). pdftest.SameText compares Laid with what pdftotext reads
+// back; pdftest.Layout checks from the boxes that nothing overlaps.
 //
 // A Doc is not safe for concurrent use; make one per document.
 package pdfdoc
