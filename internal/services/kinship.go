@@ -36,6 +36,7 @@ const (
 type member struct {
 	tie   tie
 	male  bool
+	sexed bool // the register or the code says which sex
 	birth string
 	// maternal marks grandchildren through a daughter and grandparents on
 	// the mother's side (外孙, 外祖父母), as the code says.
@@ -77,11 +78,11 @@ func memberOf(p register.Person, isHead bool) member {
 	}
 	switch p.Gender {
 	case "M":
-		m.male = true
+		m.male, m.sexed = true, true
 	case "F":
-		m.male = false
+		m.male, m.sexed = false, true
 	default:
-		m.male = male[code] && !female[code]
+		m.male, m.sexed = male[code], male[code] || female[code]
 	}
 	return m
 }
@@ -96,7 +97,7 @@ func kinship(a, b member, head member) (string, bool) {
 	}
 	switch [2]tie{a.tie, b.tie} {
 	case [2]tie{tieHead, tieSpouse}, [2]tie{tieParent, tieParent}, [2]tie{tieParentInLaw, tieParentInLaw}:
-		if a.male == b.male {
+		if a.sexed && b.sexed && a.male == b.male {
 			return "", false
 		}
 		return "夫妻", true
@@ -107,9 +108,9 @@ func kinship(a, b member, head member) (string, bool) {
 	case [2]tie{tieParent, tieSibling}:
 		return parentChild(a, b), true
 	case [2]tie{tieHead, tieChildInLaw}, [2]tie{tieSpouse, tieChildInLaw}:
-		return inLaw(a, b), true
+		return inLaw(a, b), a.sexed && b.sexed
 	case [2]tie{tieHead, tieParentInLaw}, [2]tie{tieSpouse, tieParent}:
-		return inLaw(b, a), true
+		return inLaw(b, a), a.sexed && b.sexed
 	case [2]tie{tieHead, tieGrandchild}, [2]tie{tieSpouse, tieGrandchild}:
 		return grand(b.maternal), true
 	case [2]tie{tieHead, tieGrandparent}:
@@ -126,7 +127,12 @@ func kinship(a, b member, head member) (string, bool) {
 	return "", false
 }
 
+// parentChild names a parent and a child: 父子, 父女, 母子, 母女; 父母子女
+// when the register does not say the sex of one of them.
 func parentChild(parent, child member) string {
+	if !parent.sexed || !child.sexed {
+		return "父母子女"
+	}
 	p, c := "母", "女"
 	if parent.male {
 		p = "父"
@@ -159,9 +165,11 @@ func grand(maternal bool) string {
 }
 
 // siblings names two siblings, the elder first where sexes differ: 兄弟,
-// 姐妹, 兄妹, 姐弟; without both birth dates, 兄弟姐妹.
+// 姐妹, 兄妹, 姐弟; without both sexes or both birth dates, 兄弟姐妹.
 func siblings(a, b member) string {
 	switch {
+	case !a.sexed || !b.sexed:
+		return "兄弟姐妹"
 	case a.male && b.male:
 		return "兄弟"
 	case !a.male && !b.male:

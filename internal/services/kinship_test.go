@@ -48,6 +48,11 @@ func TestKinshipFromRelationCodes(t *testing.T) {
 		{man, man, person(2, "81", "M", ""), ""},
 		{man, person(2, "20", "M", ""), person(3, "28", "M", ""), ""},
 		{register.Person{}, person(2, "20", "M", ""), person(3, "52", "F", ""), ""}, // which side is unknown
+		{man, man, person(2, "20", "", ""), "父子"},                                   // the code says son
+		{man, man, person(2, "50", "", ""), "父母子女"},                                 // 父母: which parent is not said
+		{man, person(2, "10", "", ""), person(3, "79", "", ""), ""},
+		{woman, person(2, "70", "", "1960-01-01"), woman, "兄弟姐妹"},
+		{man, person(2, "10", "", ""), person(3, "28", "M", ""), ""}, // 配偶 of unknown sex and a 女婿
 	} {
 		kin, _, err := relationOf(c.a, c.b, h, c.head)
 		if c.want == "" {
