@@ -44,7 +44,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	batch := fs.Int("batch", 0, "每批行数(每批一次提交,中断后从最近一批继续)")
 	maxMB := fs.Int("max-mb", 0, "文件大小上限(MB,默认 300)")
 	maxRows := fs.Int("max-rows", 0, "行数上限(默认 2000000)")
+	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	zone, err := readZone()
+	if err != nil {
 		return err
 	}
 	if *department == "" || fs.NArg() != 1 {
@@ -95,7 +100,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	switch how {
 	case imports.CreatedDuplicate:
-		fmt.Fprintf(stdout, "该文件已于 %s 以相同的对应方式导入(导入 %d),本次未作任何更改。\n", im.FinishedAt, im.ID)
+		fmt.Fprintf(stdout, "该文件已于 %s 以相同的对应方式导入(导入 %d),本次未作任何更改。\n", clock(zone, im.FinishedAt), im.ID)
 		printImport(stdout, im)
 		return nil
 	case imports.CreatedResume:
@@ -207,7 +212,12 @@ func importSubCmd(ctx context.Context, sub string, args []string, stdout, stderr
 	fs, dsn := newFlags("import "+sub, stderr)
 	id := fs.Int64("id", 0, "导入记录 id")
 	out := fs.String("out", "", "输出文件")
+	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	zone, err := readZone()
+	if err != nil {
 		return err
 	}
 	if sub == "fields" {
@@ -233,7 +243,7 @@ func importSubCmd(ctx context.Context, sub string, args []string, stdout, stderr
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "id\t时间\t部门\t单元\t文件\t状态\t新增\t合并\t待核实\t未导入\t无变化")
 		for _, im := range ims {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", im.ID, im.CreatedAt, im.DepartmentName, im.UnitName,
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", im.ID, clock(zone, im.CreatedAt), im.DepartmentName, im.UnitName,
 				im.FileName, im.StatusName(), im.Created, im.Merged, im.Queued, im.Rejected, im.Unchanged)
 		}
 		return tw.Flush()
@@ -244,7 +254,7 @@ func importSubCmd(ctx context.Context, sub string, args []string, stdout, stderr
 		}
 		printImport(stdout, im)
 		fmt.Fprintf(stdout, "文件 SHA-256 %s,%d 字节,导入人 %s,开始 %s,结束 %s\n", im.FileHash, im.FileSize, im.UserName,
-			im.StartedAt, im.FinishedAt)
+			clock(zone, im.StartedAt), clock(zone, im.FinishedAt))
 		describeLayout(stdout, im)
 		return nil
 	case "rejects":

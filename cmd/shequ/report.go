@@ -25,7 +25,12 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	format := fs.String("format", "", "导出格式:xlsx、pdf 或 csv(默认取输出文件的扩展名)")
 	out := fs.String("o", "", "输出文件;不给时在终端列出报表")
 	install := fs.Bool("install-sample", false, "安装示例报表模板(社区综合信息月报,358 项)后退出")
+	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	zone, err := readZone()
+	if err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn)
@@ -83,7 +88,7 @@ func reportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case "csv":
 		write = r.WriteCSV
 	case "pdf":
-		write = r.WritePDF
+		write = func(w io.Writer) error { return r.WritePDF(w, zone) }
 	default:
 		return fmt.Errorf("导出格式 %q 无效,应为 xlsx、pdf 或 csv", f)
 	}

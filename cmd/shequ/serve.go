@@ -33,7 +33,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
 	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
 	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
+	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	zone, err := readZone()
+	if err != nil {
 		return err
 	}
 	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
@@ -81,7 +86,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms,
-		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows})
+		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows, Zone: zone})
 	defer app.Close()
 	if err := app.ResumeImports(ctx); err != nil {
 		log.Warn("imports not resumed", "err", err)

@@ -19,7 +19,12 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	name := fs.String("name", "", "令牌用途说明")
 	id := fs.String("id", "", "要吊销的令牌 id 或前缀")
 	grant := fs.Int64("grant", 0, "令牌只代表该用户的这一项授权(授权 id,见 shequ user list;默认代表全部授权)")
+	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	zone, err := readZone()
+	if err != nil {
 		return err
 	}
 	db, err := openDB(ctx, *dsn)
@@ -49,7 +54,7 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "id\t前缀\t用户\t用途\t创建\t最近使用\t吊销")
 		for _, t := range ts {
-			fmt.Fprintf(tw, "%d\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.UserName, t.Name, t.CreatedAt[:16], t.LastUsed, t.Revoked)
+			fmt.Fprintf(tw, "%d\t%s…\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Prefix, t.UserName, t.Name, clock(zone, t.CreatedAt), clock(zone, t.LastUsed), clock(zone, t.Revoked))
 		}
 		return tw.Flush()
 	case "revoke":

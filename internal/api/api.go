@@ -210,7 +210,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, err e
 	case fault.Conflict:
 		var ce *register.ConflictError
 		if errors.As(err, &ce) {
-			body.Changes = ce.Since
+			body.Error, body.Changes = ce.Text(h.kit.When), ce.Since
 		}
 	case fault.NotFound:
 		// A record outside the caller's part of the tree is answered as

@@ -315,7 +315,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 	h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: web.ClientAddr(r), Action: audit.Change, Entity: "event",
 		EntityID: e.ID, CommunityID: e.CommunityID, Route: "POST /open311/v2/requests", Status: http.StatusCreated})
 	h.Log.Info("open311 request", "event", e.ID, "user", u.ID)
-	notice := "已收到,将于 " + e.DueAt.In(workdays.Shanghai).Format("2006-01-02 15:04") + " 前受理"
+	notice := "已收到,将于 " + h.kit.When(e.DueAt) + " 前受理"
 	write(w, format, http.StatusCreated, "service_requests", []created{{ServiceRequestID: strconv.FormatInt(e.ID, 10),
 		Token: e.Open311Token, ServiceNotice: notice, AccountID: r.FormValue("account_id"), TrackingNo: e.TrackingNo}})
 }

@@ -27,11 +27,23 @@
 //	d.QR("https://…/track?no=…", x, y, 30) // 30 mm square, quiet zone included
 //	err = d.Write(w)
 //
-// Heading, Text, Fields and Table flow from the cursor and break pages by
-// themselves (a table repeats its header row on each page). For fixed
-// layouts (index cards, certificate seals) use PDF() for the underlying
-// *fpdf.Fpdf — positions in millimetres from the top left — with SetFont for
-// the Chinese font. Errors inside fpdf are sticky: Write returns the first.
+// Heading, Text, Paragraph, Fields and Table flow from the cursor and break
+// pages by themselves (a table repeats its header row on each page). For
+// fixed layouts (index cards, certificate seals) Cell, TextAt, Line and
+// Frame place things at positions in millimetres from the top left; PDF()
+// gives the underlying *fpdf.Fpdf for colours, line widths and margins.
+// Errors inside fpdf are sticky: Write returns the first.
+//
+// Lines are broken by pdfdoc, not fpdf (whose splitting drops the Chinese
+// character at each break): between Chinese characters, at spaces between
+// Latin words, keeping closing punctuation off the start of a line.
+//
+// # Checking a document
+//
+// The Doc records what it places: each line of text with the box of its
+// glyphs, each QR code, rule and frame (Boxes), and the text in reading
+// order (Laid). pdftest.SameText compares Laid with what pdftotext reads
+// back; pdftest.Layout checks from the boxes that nothing overlaps.
 //
 // A Doc is not safe for concurrent use; make one per document.
 package pdfdoc
@@ -40,6 +52,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -82,9 +95,10 @@ const family = "cjk"
 
 // Doc is one PDF being written.
 type Doc struct {
-	pdf  *fpdf.Fpdf
-	opt  Options
-	size float64 // current font size in pt
+	pdf   *fpdf.Fpdf
+	opt   Options
+	size  float64 // current font size in pt
+	boxes []Box   // what has been placed, for Boxes and Laid
 }
 
 // New starts a document. It fails only when the Chinese font is missing or
@@ -149,13 +163,12 @@ func (d *Doc) header() {
 	p, m := d.pdf, d.opt.Margin
 	keep := d.size
 	d.SetFont(9)
-	p.SetXY(m, m-2)
-	p.CellFormat(0, 5, d.opt.Header, "", 0, "L", false, 0, "")
+	d.cell(m, m-2, 0, 5, d.opt.Header, "L")
 	w, _ := p.GetPageSize()
 	p.SetDrawColor(120, 120, 120)
-	p.Line(m, m+3.5, w-m, m+3.5)
+	d.Line(m, m+3.5, w-m, m+3.5)
 	p.SetDrawColor(0, 0, 0)
-	p.SetY(m + 6)
+	p.SetXY(m, m+6)
 	d.SetFont(keep)
 }
 
@@ -164,18 +177,18 @@ func (d *Doc) footer() {
 	keep := d.size
 	d.SetFont(8)
 	_, h := p.GetPageSize()
-	p.SetXY(m, h-m-4)
 	if d.opt.Footer != "" {
-		p.CellFormat(0, 5, d.opt.Footer, "", 0, "L", false, 0, "")
+		d.cell(m, h-m-4, 0, 5, d.opt.Footer, "L")
 	}
 	if d.opt.PageNumbers {
-		p.SetXY(m, h-m-4)
-		p.CellFormat(0, 5, fmt.Sprintf("第 %d 页 共 {nb} 页", p.PageNo()), "", 0, "R", false, 0, "")
+		d.cell(m, h-m-4, 0, 5, fmt.Sprintf("第 %d 页 共 {nb} 页", p.PageNo()), "R")
 	}
 	d.SetFont(keep)
 }
 
-// PDF returns the underlying fpdf document for fixed layouts.
+// PDF returns the underlying fpdf document for colours, line widths and
+// margins. Text, QR codes, lines and frames go through the Doc's own
+// methods, which record where they are placed (Boxes, Laid).
 func (d *Doc) PDF() *fpdf.Fpdf { return d.pdf }
 
 // SetFont selects the Chinese font at size points.
@@ -190,10 +203,11 @@ func (d *Doc) FontSize() float64 { return d.size }
 // AddPage starts a new page in the document's size.
 func (d *Doc) AddPage() { d.pdf.AddPage() }
 
-// Width is the width between the margins, in mm.
+// Width is the width between the current margins, in mm.
 func (d *Doc) Width() float64 {
 	w, _ := d.pdf.GetPageSize()
-	return w - 2*d.opt.Margin
+	l, _, r, _ := d.pdf.GetMargins()
+	return w - l - r
 }
 
 // Margin is the page margin in mm.
@@ -202,24 +216,79 @@ func (d *Doc) Margin() float64 { return d.opt.Margin }
 // lineHeight is a comfortable line height in mm for the current size.
 func (d *Doc) lineHeight() float64 { return d.size * 0.3528 * 1.5 }
 
+// Lines breaks text into the lines a cell w mm wide holds at the current
+// font size. Put together they give the text back (line feeds aside): a
+// space at a break ends the line before it, and Cell does not draw it.
+func (d *Doc) Lines(text string, w float64) []string {
+	return wrap(text, w-2*d.pdf.GetCellMargin(), d.pdf.GetStringWidth)
+}
+
+// Cell writes one line of text in a w × h mm cell at (x, y), aligned "L",
+// "C" or "R"; w 0 reaches the right margin. Text wider than the cell is
+// not wrapped: use Lines or TextAt for text that may be long.
+func (d *Doc) Cell(x, y, w, h float64, text, align string) {
+	d.cell(x, y, w, h, text, align)
+}
+
+// TextAt writes text wrapped to w mm at (x, y), lines lh mm apart, and
+// returns the height it took.
+func (d *Doc) TextAt(x, y, w, lh float64, text string) float64 {
+	lines := d.Lines(text, w)
+	for i, l := range lines {
+		d.cell(x, y+float64(i)*lh, w, lh, l, "L")
+	}
+	d.pdf.SetXY(x, y+float64(len(lines))*lh)
+	return float64(len(lines)) * lh
+}
+
 // Heading writes a centred title, larger than the text around it.
 func (d *Doc) Heading(text string) {
-	keep := d.size
-	d.SetFont(18)
-	d.pdf.CellFormat(0, 12, text, "", 1, "C", false, 0, "")
-	d.SetFont(keep)
+	d.Title(text, 18, 12, "C")
 	d.pdf.Ln(2)
 }
 
+// Title writes one line at size points in a line h mm high across the
+// width, aligned "L", "C" or "R", and moves below it.
+func (d *Doc) Title(text string, size, h float64, align string) {
+	keep := d.size
+	d.SetFont(size)
+	d.keep(h)
+	l, _, _, _ := d.pdf.GetMargins()
+	d.cell(l, -1, d.Width(), h, text, align)
+	d.pdf.SetXY(l, d.pdf.GetY()+h)
+	d.SetFont(keep)
+}
+
 // Text writes a paragraph wrapped to the page width.
-func (d *Doc) Text(text string) {
-	d.pdf.MultiCell(0, d.lineHeight(), text, "", "L", false)
+func (d *Doc) Text(text string) { d.Paragraph(text, d.lineHeight(), 0) }
+
+// Paragraph writes text from the cursor's line, wrapped between the left
+// and right margins, lines lh mm apart, each paragraph's first line
+// indented by indent mm. It breaks pages by itself.
+func (d *Doc) Paragraph(text string, lh, indent float64) {
+	p := d.pdf
+	l, _, _, _ := p.GetMargins()
+	cm := p.GetCellMargin()
+	w := d.Width()
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r", ""), "\n") {
+		for i, line := range wrapPara(para, w-2*cm-indent, w-2*cm, p.GetStringWidth) {
+			x := l
+			if i == 0 {
+				x += indent
+			}
+			d.keep(lh)
+			y := p.GetY()
+			d.cell(x, y, w-(x-l), lh, line, "L")
+			p.SetXY(l, y+lh)
+		}
+	}
 }
 
 // Gap moves the cursor down by mm.
 func (d *Doc) Gap(mm float64) { d.pdf.Ln(mm) }
 
-// Fields writes label–value pairs, one per line, labels in a column.
+// Fields writes label–value pairs, one per line, labels in a column, values
+// wrapped between the label column and the right margin.
 func (d *Doc) Fields(pairs [][2]string) {
 	lh := d.lineHeight()
 	lw := 0.0
@@ -229,28 +298,23 @@ func (d *Doc) Fields(pairs [][2]string) {
 		}
 	}
 	for _, p := range pairs {
-		lines := d.pdf.SplitText(p[1], d.Width()-lw)
-		if len(lines) == 0 {
-			lines = []string{""}
-		}
+		lines := d.Lines(p[1], d.Width()-lw)
 		d.keep(lh * float64(len(lines)))
-		x, y := d.pdf.GetXY()
+		l, _, _, _ := d.pdf.GetMargins()
+		y := d.pdf.GetY()
 		d.pdf.SetTextColor(90, 90, 90)
-		d.pdf.CellFormat(lw, lh, p[0], "", 0, "L", false, 0, "")
+		d.cell(l, y, lw, lh, p[0], "L")
 		d.pdf.SetTextColor(0, 0, 0)
-		for i, l := range lines {
-			d.pdf.SetXY(x+lw, y+float64(i)*lh)
-			d.pdf.CellFormat(d.Width()-lw, lh, l, "", 0, "L", false, 0, "")
+		for i, line := range lines {
+			d.cell(l+lw, y+float64(i)*lh, d.Width()-lw, lh, line, "L")
 		}
-		d.pdf.SetXY(x, y+lh*float64(len(lines)))
+		d.pdf.SetXY(l, y+lh*float64(len(lines)))
 	}
 }
 
 // keep starts a new page unless h mm still fit above the bottom margin.
 func (d *Doc) keep(h float64) {
-	_, ph := d.pdf.GetPageSize()
-	_, _, _, bottom := d.pdf.GetMargins()
-	if d.pdf.GetY()+h > ph-bottom {
+	if d.pdf.GetY()+h > d.bottom() {
 		d.pdf.AddPage()
 	}
 }
@@ -289,6 +353,9 @@ func (d *Doc) Table(cols []Column, rows [][]string) {
 		head[i] = c.Title
 	}
 	d.pdf.SetFillColor(235, 235, 235)
+	if d.rowHeight(widths, head, lh)+d.pdf.GetY() > d.bottom() {
+		d.pdf.AddPage()
+	}
 	d.row(widths, cols, head, lh, true)
 	for _, r := range rows {
 		if d.rowHeight(widths, r, lh)+d.pdf.GetY() > d.bottom() {
@@ -301,23 +368,18 @@ func (d *Doc) Table(cols []Column, rows [][]string) {
 
 func (d *Doc) bottom() float64 {
 	_, ph := d.pdf.GetPageSize()
-	_, _, _, b := d.pdf.GetMargins()
-	return ph - b
-}
-
-func (d *Doc) cellLines(text string, w float64) []string {
-	lines := d.pdf.SplitText(text, w)
-	if len(lines) == 0 {
-		return []string{""}
+	auto, b := d.pdf.GetAutoPageBreak()
+	if !auto {
+		return ph
 	}
-	return lines
+	return ph - b
 }
 
 func (d *Doc) rowHeight(widths []float64, cells []string, lh float64) float64 {
 	n := 1
 	for i, w := range widths {
 		if i < len(cells) {
-			if l := len(d.cellLines(cells[i], w)); l > n {
+			if l := len(d.Lines(cells[i], w)); l > n {
 				n = l
 			}
 		}
@@ -335,7 +397,7 @@ func (d *Doc) row(widths []float64, cols []Column, cells []string, lh float64, h
 		if header {
 			style = "FD"
 		}
-		p.Rect(x, y0, w, h, style)
+		d.Frame(x, y0, w, h, style)
 		text := ""
 		if i < len(cells) {
 			text = cells[i]
@@ -344,9 +406,8 @@ func (d *Doc) row(widths []float64, cols []Column, cells []string, lh float64, h
 		if align == "" || header {
 			align = "L"
 		}
-		for j, l := range d.cellLines(text, w) {
-			p.SetXY(x, y0+0.5+float64(j)*lh)
-			p.CellFormat(w, lh, l, "", 0, align, false, 0, "")
+		for j, l := range d.Lines(text, w) {
+			d.cell(x, y0+0.5+float64(j)*lh, w, lh, l, align)
 		}
 		x += w
 	}

@@ -21,12 +21,12 @@ func TestDocumentRendersChinese(t *testing.T) {
 	d.AddPage()
 	d.Heading("受理回执")
 	d.Fields([][2]string{{"受理编号", "SQ20261130-0042"}, {"事项", "城乡居民最低生活保障(低保)申请"}})
-	d.Text("请携带本回执和身份证原件,于 2026-12-14 前到窗口领取结果。")
+	d.Text("请携带本回执和身份证原件,于 2026-12-14 前到窗口领取结果。每个环节办理后将短信通知您;已收材料无需重复提交,公民身份号码、居住在本社区的时间均从基础信息库调取。")
 	const url = "https://shequ.example/track?no=SQ20261130-0042"
-	if err := d.QR(url, 155, 22, 40); err != nil {
+	if err := d.QR(url, 155, 70, 40); err != nil {
 		t.Fatal(err)
 	}
-	d.PDF().SetY(70)
+	d.PDF().SetY(112)
 	var rows [][]string
 	for i := 1; i <= 90; i++ {
 		rows = append(rows, []string{fmt.Sprint(i), fmt.Sprintf("材料第%d项:户口簿首页及本人页复印件", i), "已收"})
@@ -36,6 +36,9 @@ func TestDocumentRendersChinese(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pdftest.SameText(t, pdf, d.Laid())
+	w, h := d.PageSize()
+	pdftest.Layout(t, d.Boxes(), w, h)
 	text := pdftest.Text(t, pdf)
 	for _, want := range []string{"受理回执", "城乡居民最低生活保障(低保)申请", "SQ20261130-0042",
 		"材料第90项", "第 1 页 共 3 页", "第 3 页 共 3 页", "城北社区便民服务站"} {
@@ -64,9 +67,7 @@ func TestA6Card(t *testing.T) {
 	}
 	d.AddPage()
 	d.SetFont(14)
-	p := d.PDF()
-	p.SetXY(d.Margin(), d.Margin())
-	p.CellFormat(60, 8, "户档卡 0103-0042", "", 1, "L", false, 0, "")
+	d.Cell(d.Margin(), d.Margin(), 60, 8, "户档卡 0103-0042", "L")
 	if err := d.QR("https://shequ.example/portal", 70, 8, 28); err != nil {
 		t.Fatal(err)
 	}
@@ -135,4 +136,40 @@ func BenchmarkReceipt(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// The layout check finds what covers what: a QR code laid over a line of
+// text, a line of text running through a table cell's border.
+func TestLayoutFindsOverlaps(t *testing.T) {
+	d, err := pdfdoc.New(pdfdoc.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.AddPage()
+	d.Fields([][2]string{{"办理流程", "社区受理(2个工作日) → 街道审核(5个工作日) → 区民政局审批(8个工作日)"}})
+	if err := d.QR("https://shequ.example/", 150, 15, 30); err != nil {
+		t.Fatal(err)
+	}
+	d.Frame(15, 60, 20, 10, "D")
+	d.Cell(15, 62, 40, 6, "这一行比格子宽得多", "L")
+	if _, err := d.Bytes(); err != nil {
+		t.Fatal(err)
+	}
+	w, h := d.PageSize()
+	rec := &recorder{TB: t}
+	pdftest.Layout(rec, d.Boxes(), w, h)
+	if len(rec.errs) != 2 || !strings.Contains(rec.errs[0], "qr") || !strings.Contains(rec.errs[1], "frame") {
+		t.Errorf("layout errors %q, want the QR over the text and the text through the frame", rec.errs)
+	}
+}
+
+// recorder keeps a check's failures instead of failing the test.
+type recorder struct {
+	testing.TB
+	errs []string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
 }

@@ -23,6 +23,7 @@ func (d *Doc) QR(content string, x, y, side float64) error {
 	n := len(m)
 	mod := side / float64(n+2*quietZone)
 	p := d.pdf
+	d.record(Box{Kind: KindQR, X: x, Y: y, W: side, H: side})
 	p.SetFillColor(255, 255, 255)
 	p.Rect(x, y, side, side, "F")
 	p.SetFillColor(0, 0, 0)

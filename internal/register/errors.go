@@ -3,6 +3,7 @@ package register
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"shequ/internal/fault"
 )
@@ -19,11 +20,21 @@ type ConflictError struct {
 	Current int      // the row's version now
 }
 
+// chinaTime is the zone Error shows times in where no deployment zone is
+// at hand.
+var chinaTime = time.FixedZone("CST", 8*3600)
+
 func (e *ConflictError) Error() string {
+	return e.Text(func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") })
+}
+
+// Text is the message with the times of the changes shown by when — the
+// deployment's clock (the stored times are UTC).
+func (e *ConflictError) Text(when func(time.Time) string) string {
 	var b strings.Builder
 	b.WriteString("保存冲突:该记录在您打开后已被修改,未保存您的更改。")
 	for _, c := range e.Since {
-		fmt.Fprintf(&b, "%s 于 %s 修改了", c.Actor, c.At.Format("2006-01-02 15:04"))
+		fmt.Fprintf(&b, "%s 于 %s 修改了", c.Actor, when(c.At))
 		for i, f := range c.Fields {
 			if i > 0 {
 				b.WriteString("、")

@@ -4,25 +4,38 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
+	"shequ/internal/database"
 	"shequ/internal/pdfdoc"
 )
 
 // WritePDF writes the report as an A4 PDF: the unit and the period in every
 // page's header, page numbers in the footer, one table per 小类, then the
-// validation warnings and what was typed by hand. The Chinese font is
-// pdfdoc's; without it the error says what to install.
-func (r *Report) WritePDF(w io.Writer) error {
+// validation warnings and what was typed by hand. Times are shown in zone,
+// the deployment's. The Chinese font is pdfdoc's; without it the error says
+// what to install.
+func (r *Report) WritePDF(w io.Writer, zone *time.Location) error {
+	d, err := r.PDF(zone)
+	if err != nil {
+		return err
+	}
+	return d.Write(w)
+}
+
+// PDF lays out the report of WritePDF.
+func (r *Report) PDF(zone *time.Location) (*pdfdoc.Doc, error) {
+	clock := func(t time.Time) string { return t.In(zone).Format("2006-01-02 15:04") }
 	var path []string
 	for _, u := range r.Path {
 		path = append(path, u.Name)
 	}
 	d, err := pdfdoc.New(pdfdoc.Options{Size: pdfdoc.A4, Title: r.Title(),
 		Header:      fmt.Sprintf("%s  %s  %s", r.Unit.Name, r.Period.Label(), r.Template.Name),
-		Footer:      "由基础信息库计算 " + r.ComputedAt.Format("2006-01-02 15:04"),
+		Footer:      "由基础信息库计算 " + clock(r.ComputedAt),
 		PageNumbers: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.AddPage()
 	d.Heading(r.Template.Name)
@@ -32,7 +45,7 @@ func (r *Report) WritePDF(w io.Writer) error {
 		{"项目", fmt.Sprintf("共 %d 项:自动计算 %d 项,手工填报 %d 项", r.Burden.Items, r.Burden.Computed, r.Burden.Manual)},
 	}
 	if r.SignOff != nil {
-		fields = append(fields, [2]string{"确认", fmt.Sprintf("%s 于 %s 确认", r.SignOff.SignedBy, r.SignOff.SignedAt[:16])})
+		fields = append(fields, [2]string{"确认", fmt.Sprintf("%s 于 %s 确认", r.SignOff.SignedBy, clock(database.ParseTime(r.SignOff.SignedAt)))})
 		if len(r.Diffs) > 0 {
 			fields = append(fields, [2]string{"变化", fmt.Sprintf("确认后有 %d 项重算结果不同,表中为重算值,括号内为确认值", len(r.Diffs))})
 		}
@@ -70,5 +83,5 @@ func (r *Report) WritePDF(w io.Writer) error {
 		}
 		d.Table([]pdfdoc.Column{{Title: "规则", Width: 50}, {Title: "提示"}, {Title: "左 / 右", Width: 36, Align: "R"}}, rows)
 	}
-	return d.Write(w)
+	return d, nil
 }

@@ -19,6 +19,7 @@ import (
 	"shequ/internal/indicators"
 	"shequ/internal/pdfdoc/pdftest"
 	"shequ/internal/register"
+	"shequ/internal/workdays"
 )
 
 func setup(t *testing.T, db *database.DB, seed uint64) (*Service, *town, indicators.Period) {
@@ -378,21 +379,47 @@ func TestReportExports(t *testing.T) {
 		if db.Engine != database.SQLite {
 			return // the PDF does not depend on the engine; once is enough
 		}
-		buf.Reset()
-		if err := r.WritePDF(&buf); err != nil {
+		// Every line reads back as laid out, nothing overlaps, and the
+		// times are the deployment's: computed and confirmed at 16:30 UTC
+		// is half past midnight the next day in Shanghai.
+		r.ComputedAt = time.Date(2026, 11, 30, 16, 30, 0, 0, time.UTC)
+		r.SignOff = &SignOff{SignedBy: "社区书记", SignedAt: database.FormatTime(time.Date(2026, 11, 30, 16, 45, 0, 0, time.UTC))}
+		newYork, err := time.LoadLocation("America/New_York")
+		if err != nil {
 			t.Fatal(err)
 		}
-		info := pdftest.Info(t, buf.Bytes())
-		if !strings.HasPrefix(info["Page size"], "595") || info["Pages"] == "1" {
-			t.Errorf("pdf info %v", info)
-		}
-		text := pdftest.Text(t, buf.Bytes())
-		for _, want := range []string{r.Template.Name, r.Unit.Name, r.Period.Label(), "实有人口", "第 1 页"} {
-			if !strings.Contains(text, want) {
-				t.Errorf("pdf text lacks %q", want)
+		for _, z := range []struct {
+			zone           *time.Location
+			footer, signed string
+		}{
+			{workdays.Shanghai, "由基础信息库计算 2026-12-01 00:30", "社区书记 于 2026-12-01 00:45 确认"},
+			{newYork, "由基础信息库计算 2026-11-30 11:30", "社区书记 于 2026-11-30 11:45 确认"},
+		} {
+			d, err := r.PDF(z.zone)
+			if err != nil {
+				t.Fatal(err)
 			}
+			pdf, err := d.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := pdftest.SameText(t, pdf, d.Laid())
+			w, h := d.PageSize()
+			pdftest.Layout(t, d.Boxes(), w, h)
+			if info := pdftest.Info(t, pdf); !strings.HasPrefix(info["Page size"], "595") || info["Pages"] == "1" {
+				t.Errorf("pdf info %v", info)
+			}
+			for _, want := range []string{r.Template.Name, r.Unit.Name, r.Period.Label(), "实有人口", "第 1 页", z.footer, z.signed} {
+				if !strings.Contains(text, want) {
+					t.Errorf("%s: pdf text lacks %q", z.zone, want)
+				}
+			}
+			pdftest.Render(t, pdf, 1, 50)
 		}
-		pdftest.Render(t, buf.Bytes(), 1, 50)
+		buf.Reset()
+		if err := r.WritePDF(&buf, workdays.Shanghai); err != nil || !bytes.HasPrefix(buf.Bytes(), []byte("%PDF")) {
+			t.Errorf("WritePDF: %v", err)
+		}
 	})
 }
 

@@ -59,6 +59,9 @@ type Config struct {
 	ImportDir     string
 	ImportMaxMB   int
 	ImportMaxRows int
+	// Zone is the deployment's time zone: pages and PDFs show every time in
+	// it. nil: Asia/Shanghai.
+	Zone *time.Location
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -132,7 +135,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	rep := reports.New(db, aud, IndicatorSources()...)
 	throttle := accounts.NewThrottle()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Throttle: throttle, Log: log,
-		SecureCookies: cfg.SecureCookies})
+		SecureCookies: cfg.SecureCookies, Zone: cfg.Zone})
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,

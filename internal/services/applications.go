@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -62,6 +63,16 @@ type PublicStep struct {
 	Date   string `json:"date"`
 	Stage  string `json:"stage"`
 	Action string `json:"action"`
+}
+
+// At is when the step was taken; Date is kept in China's time, to the
+// minute, as the case's history was written.
+func (p PublicStep) At() time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", p.Date, cst)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // Application is one case (办件).

@@ -122,21 +122,29 @@ const (
 // WriteCards writes index cards as one PDF: one per A6 page, or four per
 // A4 sheet. The QR code on each leads to the community's resident portal.
 func (s *Service) WriteCards(w io.Writer, cards []Card, layout string) error {
+	d, err := s.CardsPDF(cards, layout)
+	if err != nil {
+		return err
+	}
+	return d.Write(w)
+}
+
+// CardsPDF lays out the cards of WriteCards.
+func (s *Service) CardsPDF(cards []Card, layout string) (*pdfdoc.Doc, error) {
 	size := pdfdoc.A6
 	if layout == CardsA4Sheet {
 		size = pdfdoc.A4
 	}
 	d, err := pdfdoc.New(pdfdoc.Options{Size: size, Margin: 1, Title: "居民户档卡"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.PDF().SetAutoPageBreak(false, 0)
 	if len(cards) == 0 {
 		d.AddPage()
 		d.SetFont(12)
-		d.PDF().SetXY(10, 20)
-		d.PDF().CellFormat(0, 8, "所选范围内没有在册户", "", 1, "L", false, 0, "")
-		return d.Write(w)
+		d.Cell(10, 20, 0, 8, "所选范围内没有在册户", "L")
+		return d, nil
 	}
 	for i, c := range cards {
 		x, y := 0.0, 0.0
@@ -151,10 +159,10 @@ func (s *Service) WriteCards(w io.Writer, cards []Card, layout string) error {
 			d.AddPage()
 		}
 		if err := s.drawCard(d, c, x, y); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return d.Write(w)
+	return d, nil
 }
 
 func cutLines(d *pdfdoc.Doc) {
@@ -162,25 +170,27 @@ func cutLines(d *pdfdoc.Doc) {
 	p.SetDrawColor(170, 170, 170)
 	p.SetLineWidth(0.1)
 	p.SetDashPattern([]float64{2, 2}, 0)
-	p.Line(105, 0, 105, 297)
-	p.Line(0, 148.5, 210, 148.5)
+	d.Line(105, 0, 105, 297)
+	d.Line(0, 148.5, 210, 148.5)
 	p.SetDashPattern([]float64{}, 0)
 	p.SetDrawColor(0, 0, 0)
 }
+
+// cardQRTop is where the QR code begins on a card, in mm from its top: the
+// rows above it must end before.
+const cardQRTop = 90.0
 
 // drawCard draws one 105 × 148 mm card with its top left at (x, y).
 func (s *Service) drawCard(d *pdfdoc.Doc, c Card, x, y float64) error {
 	p := d.PDF()
 	p.SetLineWidth(0.4)
-	p.Rect(x+5, y+5, 95, 138, "D")
+	d.Frame(x+5, y+5, 95, 138, "D")
 	d.SetFont(16)
-	p.SetXY(x+5, y+9)
-	p.CellFormat(95, 8, "居民户档卡", "", 0, "C", false, 0, "")
+	d.Cell(x+5, y+9, 95, 8, "居民户档卡", "C")
 	d.SetFont(10)
-	p.SetXY(x+5, y+18)
-	p.CellFormat(95, 6, c.Community, "", 0, "C", false, 0, "")
+	d.Cell(x+5, y+18, 95, 6, c.Community, "C")
 	p.SetLineWidth(0.2)
-	p.Line(x+10, y+26, x+95, y+26)
+	d.Line(x+10, y+26, x+95, y+26)
 	rows := [][2]string{
 		{"户    号", c.Number},
 		{"地    址", c.Address},
@@ -188,33 +198,40 @@ func (s *Service) drawCard(d *pdfdoc.Doc, c Card, x, y float64) error {
 		{"网 格 员", c.Worker},
 		{"联系电话", c.WorkerPhone},
 	}
-	ty := y + 29
-	for _, r := range rows {
-		d.SetFont(10)
-		p.SetXY(x+10, ty)
-		p.CellFormat(20, 7, r[0], "", 0, "L", false, 0, "")
-		lines := p.SplitText(r[1], 63)
-		if len(lines) == 0 {
-			lines = []string{""}
+	// A long address takes more lines; should the rows not fit above the
+	// QR code, the values get smaller until they do. Nothing is cut off.
+	size, lh := 10.0, 5.5
+	var values [][]string
+	for ; ; size, lh = size-1, lh-0.5 {
+		d.SetFont(size)
+		values = values[:0]
+		h := 0.0
+		for _, r := range rows {
+			lines := d.Lines(r[1], 63)
+			values = append(values, lines)
+			h += 7 + float64(len(lines)-1)*lh
 		}
-		if len(lines) > 2 {
-			lines = lines[:2]
+		if 29+h <= cardQRTop-1 || size <= 6 {
+			break
 		}
-		for i, l := range lines {
-			p.SetXY(x+31, ty+float64(i)*5.5)
-			p.CellFormat(63, 7, l, "", 0, "L", false, 0, "")
-		}
-		ty += 7 + float64(len(lines)-1)*5.5
 	}
-	if err := d.QR(s.PortalURL(c.CommunityID), x+32.5, y+90, 40); err != nil {
+	ty := y + 29
+	for i, r := range rows {
+		d.SetFont(10)
+		d.Cell(x+10, ty, 20, 7, r[0], "L")
+		d.SetFont(size)
+		for j, l := range values[i] {
+			d.Cell(x+31, ty+float64(j)*lh, 63, 7, l, "L")
+		}
+		ty += 7 + float64(len(values[i])-1)*lh
+	}
+	if err := d.QR(s.PortalURL(c.CommunityID), x+32.5, y+cardQRTop, 40); err != nil {
 		return err
 	}
 	d.SetFont(8)
-	p.SetXY(x+5, y+131)
-	p.CellFormat(95, 5, "扫码进入居民服务:办事指南 · 进度查询 · 证明核验", "", 0, "C", false, 0, "")
+	d.Cell(x+5, y+131, 95, 5, "扫码进入居民服务:办事指南 · 进度查询 · 证明核验", "C")
 	if c.Hotline != "" {
-		p.SetXY(x+5, y+136)
-		p.CellFormat(95, 5, fmt.Sprintf("社区服务站电话 %s", c.Hotline), "", 0, "C", false, 0, "")
+		d.Cell(x+5, y+136, 95, 5, fmt.Sprintf("社区服务站电话 %s", c.Hotline), "C")
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"shequ/internal/access"
@@ -340,9 +341,15 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
+	return e.Text(func(t time.Time) string { return t.In(cst).Format("2006-01-02 15:04") })
+}
+
+// Text is the message with the time of the other change shown by when —
+// the deployment's clock on a page (the stored time is UTC).
+func (e *ConflictError) Text(when func(time.Time) string) string {
 	at := e.At
-	if len(at) >= 16 {
-		at = at[:16]
+	if t := database.ParseTime(e.At); !t.IsZero() {
+		at = when(t)
 	}
 	return fmt.Sprintf("保存冲突:该%s在您打开后已被%s于 %s 处理或修改,您的操作未保存。请查看最新状态后重试。", e.What, e.By, at)
 }

@@ -36,12 +36,14 @@ type Template struct {
 // register: {{.Name}}, {{.Gender}}, {{.IDNumber}}, {{.BirthDate}},
 // {{.Address}}, {{.Since}}, {{.Residence}}, {{.HouseholdNumber}},
 // {{.Purpose}}, {{.Community}}, and for templates that need a relative
-// {{.Relative.Name}}, {{.Relative.IDNumber}}, {{.Relation}}.
+// {{.Relative.Name}}, {{.Relative.IDNumber}}, {{.Kinship}} (the relation
+// certified: 夫妻, 父女, 兄妹 …) and {{.Relation}} (how each stands to the
+// household head).
 type CertificateData struct {
 	Name, Gender, IDNumber, BirthDate, Address, Since, Residence string
 	HouseholdNumber, Purpose, Community                          string
 	Relative                                                     struct{ Name, IDNumber string }
-	Relation                                                     string
+	Kinship, Relation                                            string
 }
 
 // Certificate is an issued certificate (证明).
@@ -338,8 +340,15 @@ func (s *Service) certificateData(ctx context.Context, t Template, p register.Pe
 		return d, fault.Fields{"relative": "亲属关系只能依据同一户的登记出具,所选人员不在该户"}
 	}
 	d.Relative.Name, d.Relative.IDNumber = r.Name, r.IDNumber
-	d.Relation = relationText(p, r, hh)
-	return d, nil
+	var head register.Person
+	if hh.HeadID != 0 && hh.HeadID != p.ID && hh.HeadID != r.ID {
+		head, err = s.reg.Person(ctx, access.Everything, hh.HeadID)
+		if err != nil && !errors.Is(err, register.ErrNotFound) {
+			return d, err
+		}
+	}
+	d.Kinship, d.Relation, err = relationOf(p, r, hh, head)
+	return d, err
 }
 
 // relationText states how two members of one household are related, from

@@ -29,6 +29,19 @@ func (s *Service) PortalURL(community int64) string {
 // one-time complete notice (一次性告知书) while materials are missing. hall
 // names the hall that took it in, for the header.
 func (s *Service) WriteReceipt(w io.Writer, a Application, hall string) error {
+	d, err := s.ReceiptPDF(a, hall)
+	if err != nil {
+		return err
+	}
+	return d.Write(w)
+}
+
+// qrSide is the side of the receipt's QR code in mm, and qrGap the space
+// kept between it and the text beside it.
+const qrSide, qrGap = 36.0, 4.0
+
+// ReceiptPDF lays out the receipt or notice of WriteReceipt.
+func (s *Service) ReceiptPDF(a Application, hall string) (*pdfdoc.Doc, error) {
 	title := "受理回执"
 	if a.Status == StatusIncomplete || a.Status == StatusReturned {
 		title = "补齐补正材料一次性告知书"
@@ -36,13 +49,14 @@ func (s *Service) WriteReceipt(w io.Writer, a Application, hall string) error {
 	d, err := pdfdoc.New(pdfdoc.Options{Size: pdfdoc.A4, Title: title + " " + a.TrackingNo, Header: hall,
 		Footer: "受理编号 " + a.TrackingNo, PageNumbers: true})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d.AddPage()
 	d.Heading(title)
 	top := d.PDF().GetY()
-	if err := d.QR(s.TrackURL(a.TrackingNo), 210-d.Margin()-36, top, 36); err != nil {
-		return err
+	pw, _ := d.PageSize()
+	if err := d.QR(s.TrackURL(a.TrackingNo), pw-d.Margin()-qrSide, top, qrSide); err != nil {
+		return nil, err
 	}
 	fields := [][2]string{
 		{"受理编号", a.TrackingNo},
@@ -57,10 +71,11 @@ func (s *Service) WriteReceipt(w io.Writer, a Application, hall string) error {
 	if a.Proxy {
 		fields = append(fields, [2]string{"代办", "由" + a.Agent + "全程代办,无需往返街道、区县"})
 	}
-	d.PDF().SetRightMargin(d.Margin() + 40)
+	// The fields wrap before the QR code beside them.
+	d.PDF().SetRightMargin(d.Margin() + qrSide + qrGap)
 	d.Fields(fields)
 	d.PDF().SetRightMargin(d.Margin())
-	if y := top + 40; d.PDF().GetY() < y {
+	if y := top + qrSide + qrGap; d.PDF().GetY() < y {
 		d.PDF().SetY(y)
 	}
 	d.Gap(3)
@@ -81,7 +96,7 @@ func (s *Service) WriteReceipt(w io.Writer, a Application, hall string) error {
 	d.Table([]pdfdoc.Column{{Title: "材料"}, {Title: "状态", Width: 60}}, rows)
 	d.Gap(4)
 	d.Text("查询进度:扫描右上角二维码,或在居民服务页面输入受理编号和手机号后四位。每个环节办理后将短信通知您。本回执请妥善保管,领取结果时出示。")
-	return d.Write(w)
+	return d, nil
 }
 
 func materialStatus(m CheckedMaterial) string {
@@ -107,41 +122,52 @@ func chainText(chain []Stage) string {
 // WriteCertificate writes a certificate as a PDF with its number, body,
 // issuing organ, date, verification code and a QR to the verify page.
 func (s *Service) WriteCertificate(w io.Writer, c Certificate) error {
-	d, err := pdfdoc.New(pdfdoc.Options{Size: pdfdoc.A4, Title: c.Title + " " + c.Number})
+	d, err := s.CertificatePDF(c)
 	if err != nil {
 		return err
 	}
-	p := d.PDF()
+	return d.Write(w)
+}
+
+// CertificatePDF lays out the certificate of WriteCertificate.
+func (s *Service) CertificatePDF(c Certificate) (*pdfdoc.Doc, error) {
+	d, err := pdfdoc.New(pdfdoc.Options{Size: pdfdoc.A4, Title: c.Title + " " + c.Number})
+	if err != nil {
+		return nil, err
+	}
 	d.AddPage()
-	d.SetFont(10)
-	p.CellFormat(0, 6, c.Number, "", 1, "R", false, 0, "")
+	d.Title(c.Number, 10, 6, "R")
 	d.Gap(8)
-	d.SetFont(22)
-	p.CellFormat(0, 14, c.Title, "", 1, "C", false, 0, "")
+	d.Title(c.Title, 22, 14, "C")
 	d.Gap(8)
 	d.SetFont(13)
+	// Each paragraph's first line is indented by two characters.
+	indent := 2 * 13 * 25.4 / 72
 	for _, para := range strings.Split(c.Body, "\n") {
-		p.MultiCell(0, 9, "    "+para, "", "L", false)
+		d.Paragraph(para, 9, indent)
 		d.Gap(1)
 	}
 	d.Gap(18)
-	p.CellFormat(0, 8, c.Organ+"(盖章)", "", 1, "R", false, 0, "")
-	p.CellFormat(0, 8, chineseDate(c.IssuedOn()), "", 1, "R", false, 0, "")
+	d.Title(c.Organ+"(盖章)", 13, 8, "R")
+	d.Title(chineseDate(c.IssuedOn()), 13, 8, "R")
 	if c.Status == CertRevoked {
-		d.SetFont(28)
-		p.SetTextColor(200, 0, 0)
-		p.CellFormat(0, 16, "已作废", "", 1, "C", false, 0, "")
-		p.SetTextColor(0, 0, 0)
+		d.PDF().SetTextColor(200, 0, 0)
+		d.Title("已作废", 28, 16, "C")
+		d.PDF().SetTextColor(0, 0, 0)
 	}
-	// The verification block sits at the foot of the page.
-	y := 297 - d.Margin() - 38
+	// The verification block sits at the foot of the page, below the
+	// text: a body too long for the page above it moves it to the next.
+	_, ph := d.PageSize()
+	y := ph - d.Margin() - 38
+	if d.PDF().GetY() > y-2 {
+		d.AddPage()
+	}
 	if err := d.QR(s.VerifyURL(c.VerifyCode), d.Margin(), y, 34); err != nil {
-		return err
+		return nil, err
 	}
 	d.SetFont(10)
-	p.SetXY(d.Margin()+38, y+6)
-	p.CellFormat(0, 6, "验证码:"+FormatVerifyCode(c.VerifyCode), "", 2, "L", false, 0, "")
-	p.SetX(d.Margin() + 38)
-	p.MultiCell(0, 5.5, "扫描二维码,或在居民服务页面“证明核验”输入验证码,可核验本证明是否由出具单位开具、是否仍然有效。", "", "L", false)
-	return d.Write(w)
+	x := d.Margin() + 38
+	d.Cell(x, y+6, 0, 6, "验证码:"+FormatVerifyCode(c.VerifyCode), "L")
+	d.TextAt(x, y+12, d.Width()-38, 5.5, "扫描二维码,或在居民服务页面“证明核验”输入验证码,可核验本证明是否由出具单位开具、是否仍然有效。")
+	return d, nil
 }

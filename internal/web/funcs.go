@@ -16,8 +16,9 @@ import (
 	"shequ/internal/register"
 )
 
-// China is the time zone every user of the system lives in; a fixed offset
-// needs no time zone database on the server.
+// China is the zone of civil dates the law counts in — ages, report
+// periods — whatever zone the deployment shows its clock times in
+// (Config.Zone); a fixed offset needs no time zone database.
 var China = time.FixedZone("CST", 8*3600)
 
 // baseLabels are the names of codes that pages of every capability show:
@@ -104,16 +105,17 @@ func Age(birth string) string {
 	return fmt.Sprintf("%d岁", y)
 }
 
-// When shows a stored time in China's time zone to the minute.
-func When(t time.Time) string {
+// When shows a time to the minute in the deployment's zone, the way every
+// page shows one; "" for the zero time.
+func (k *Kit) When(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(China).Format("2006-01-02 15:04")
+	return t.In(k.Zone).Format("2006-01-02 15:04")
 }
 
-// Stamp shows a stored time string (database.TimeLayout, UTC).
-func Stamp(s string) string { return When(database.ParseTime(s)) }
+// Stamp shows a stored time string (database.TimeLayout, UTC) as When does.
+func (k *Kit) Stamp(s string) string { return k.When(database.ParseTime(s)) }
 
 // funcs are the template functions every page may use.
 func (k *Kit) funcs() template.FuncMap {
@@ -121,8 +123,8 @@ func (k *Kit) funcs() template.FuncMap {
 		"label":  k.Label,
 		"mask":   Mask,
 		"age":    Age,
-		"when":   When,
-		"stamp":  Stamp,
+		"when":   k.When,
+		"stamp":  k.Stamp,
 		"area":   func(f float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") },
 		"round":  func(f float64) int { return int(math.Round(f)) },
 		"mul100": func(f float64) float64 { return f * 100 },

@@ -16,11 +16,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/orgtree"
+	"shequ/internal/workdays"
 )
 
 // Config is what the kit needs from the server.
@@ -32,6 +34,9 @@ type Config struct {
 	Throttle      *accounts.Throttle // nil: a new one
 	Log           *slog.Logger       // nil: slog.Default()
 	SecureCookies bool               // set the Secure flag (behind HTTPS)
+	// Zone is the deployment's time zone, the one every time a person reads
+	// is shown in; nil: Asia/Shanghai.
+	Zone *time.Location
 }
 
 // Kit serves the plumbing of every page. Capabilities add their navigation,
@@ -62,6 +67,9 @@ func NewKit(c Config) *Kit {
 	}
 	if c.Throttle == nil {
 		c.Throttle = accounts.NewThrottle()
+	}
+	if c.Zone == nil {
+		c.Zone = workdays.Shanghai
 	}
 	k := &Kit{Config: c, flashes: map[string]string{}, labels: map[string]map[string]string{}}
 	k.AddFlashes(map[string]string{"saved": "已保存", "added": "已添加", "resolved": "已处理"})

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"shequ/internal/events"
-	"shequ/internal/workdays"
 )
 
 // templateFuncs are the events pages' template functions besides the kit's.
@@ -23,12 +22,7 @@ func templateFuncs() template.FuncMap {
 		"evoutcome": func(s string) string { return events.OutcomeNames[s] },
 		"evside":    func(s string) string { return events.SideNames[s] },
 		"evdue":     dueText,
-		"bj": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return t.In(workdays.Shanghai).Format("2006-01-02 15:04")
-		},
+		// Times are shown with the kit's when, in the deployment's zone.
 		"pct":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
 		"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 		"has":   slices.Contains[[]string],

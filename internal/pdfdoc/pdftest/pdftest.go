@@ -6,11 +6,16 @@
 package pdftest
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+
+	"shequ/internal/pdfdoc"
 )
 
 func tool(t testing.TB, name, pkg string) string {
@@ -113,4 +118,90 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b)
+}
+
+// SameText fails the test unless the text pdftotext reads from pdf is,
+// character for character, the text laid out (pdfdoc.Doc.Laid); only
+// whitespace, line breaks and page breaks are ignored. It returns the text
+// read.
+func SameText(t testing.TB, pdf []byte, laid string) string {
+	t.Helper()
+	text := Text(t, pdf)
+	got, want := []rune(squeeze(text)), []rune(squeeze(laid))
+	if string(got) == string(want) {
+		return text
+	}
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	t.Errorf("the PDF's text differs from the text laid out at character %d:\n pdf:  …%s…\n laid: …%s…",
+		i, excerpt(got, i), excerpt(want, i))
+	return text
+}
+
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func excerpt(rs []rune, at int) string {
+	from, to := max(0, at-12), min(len(rs), at+12)
+	return string(rs[from:to])
+}
+
+// Layout fails the test when any two things placed on a page overlap (text
+// lines, QR codes, and rules over either), when a frame (a table cell, a card's border)
+// cuts through something instead of holding it, or when anything leaves the
+// page.
+func Layout(t testing.TB, boxes []pdfdoc.Box, pageW, pageH float64) {
+	t.Helper()
+	page := func(b pdfdoc.Box) pdfdoc.Box {
+		// A line drawn to the page's edge (a cut line) may pass it by
+		// half its width.
+		slack := 0.0
+		if b.Kind == pdfdoc.KindRule {
+			slack = 0.5
+		}
+		return pdfdoc.Box{Page: b.Page, X: -slack, Y: -slack, W: pageW + 2*slack, H: pageH + 2*slack}
+	}
+	for i, a := range boxes {
+		if !page(a).Contains(a) {
+			t.Errorf("page %d: %s leaves the page", a.Page, describe(a))
+		}
+		for _, b := range boxes[i+1:] {
+			switch {
+			case a.Kind == pdfdoc.KindRule && b.Kind == pdfdoc.KindRule:
+				// Lines may cross (cut lines, borders).
+			case a.Kind == pdfdoc.KindFrame && b.Kind == pdfdoc.KindFrame:
+				// Table cells share their borders; nested frames hold
+				// one another.
+				if a.Overlaps(b) && !a.Contains(b) && !b.Contains(a) {
+					t.Errorf("page %d: %s and %s cross", a.Page, describe(a), describe(b))
+				}
+			case a.Kind == pdfdoc.KindFrame || b.Kind == pdfdoc.KindFrame:
+				f, o := a, b
+				if b.Kind == pdfdoc.KindFrame {
+					f, o = b, a
+				}
+				if f.Overlaps(o) && !f.Contains(o) {
+					t.Errorf("page %d: %s is cut by %s", f.Page, describe(o), describe(f))
+				}
+			case a.Overlaps(b):
+				t.Errorf("page %d: %s overlaps %s", a.Page, describe(a), describe(b))
+			}
+		}
+	}
+}
+
+func describe(b pdfdoc.Box) string {
+	s := fmt.Sprintf("%s (%.1f,%.1f %.1f×%.1f mm)", b.Kind, b.X, b.Y, b.W, b.H)
+	if b.Text != "" {
+		s += " " + strconv.Quote(b.Text)
+	}
+	return s
 }

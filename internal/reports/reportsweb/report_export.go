@@ -31,7 +31,7 @@ func (h *handler) reportExport(w http.ResponseWriter, r *http.Request, rq *web.R
 		err = h.Reports.ExportXLSX(r.Context(), rep, &buf) // into the department's blank form, when uploaded
 		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
 	case "pdf":
-		err = rep.WritePDF(&buf)
+		err = rep.WritePDF(&buf, h.kit.Zone)
 		ctype, ext = "application/pdf", "pdf"
 	case "csv":
 		err = rep.WriteCSV(&buf)

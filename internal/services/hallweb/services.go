@@ -231,7 +231,7 @@ func (h *pages) actionResult(w http.ResponseWriter, r *http.Request, rq *web.Req
 		d.Errors = fe
 		h.showApplication(w, r, rq, http.StatusUnprocessableEntity, d)
 	case errors.As(err, &ce):
-		d.Message = ce.Error()
+		d.Message = ce.Text(h.kit.When)
 		d.Form = url.Values{} // the form shows the case as it is now
 		h.showApplication(w, r, rq, http.StatusConflict, d)
 	case errors.As(err, &se):

@@ -282,7 +282,7 @@ func (h *pages) saveItem(isNew bool) func(http.ResponseWriter, *http.Request, *w
 				return
 			}
 			nf := formFromItem(now, false)
-			nf.Conflict = ce.Error()
+			nf.Conflict = ce.Text(h.kit.When)
 			nf.Yours = itemDifferences(f.It, now)
 			h.renderItemForm(w, r, rq, http.StatusConflict, nf)
 		default:

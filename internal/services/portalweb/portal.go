@@ -199,6 +199,11 @@ func (h *pages) lookup(w http.ResponseWriter, r *http.Request, no, last4 string)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return nil, false
 	}
+	for i, st := range p.Steps {
+		if at := st.At(); !at.IsZero() {
+			p.Steps[i].Date = h.kit.When(at)
+		}
+	}
 	return &p, true
 }
 
