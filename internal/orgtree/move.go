@@ -21,6 +21,10 @@ import (
 // The register refuses what it cannot carry whole (a record linked to one
 // outside the unit); a move that would leave records in no community at
 // all is refused here.
+// What is the old community's own past work stays with it: events (事件)
+// and service applications it handled, certificates it issued, report
+// sign-offs and manual values, the imports it ran, notifications and the
+// audit log.
 func (m *Manager) Move(ctx context.Context, actor Actor, id int64, version int, parentID int64) error {
 	at := m.now()
 	return m.s.db.InTx(ctx, func(tx *sql.Tx) error {
