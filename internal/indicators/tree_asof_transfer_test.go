@@ -83,6 +83,23 @@ func TestTreeAsOfGridMovedWithRecords(t *testing.T) {
 		}
 		res := w.compute(t, w.street.ID, before, transferDefs)
 		expect(t, res, "before, street", want{unit: w.g2.ID, parent: w.a.ID})
+		// A's ledger of that month still lists h2 and p4 in grid 2, by name.
+		src, err := NewRegisterSource(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			e  *Entity
+			id int64
+		}{{src.household, w.h["h2"].ID}, {src.person, w.p["p4"].ID}} {
+			rows, err := src.Describe(ctx, c.e, before, w.a.ID, []int64{c.id})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rows) != 1 || rows[0].Place.Community != w.a.ID || !contains(rows[0].Cells, "第二网格") {
+				t.Errorf("A's ledger of the month before, %s %d: %+v", c.e.Name, c.id, rows)
+			}
+		}
 
 		for _, p := range []Period{m, after} {
 			old, now := was[p], values(p)
@@ -112,4 +129,13 @@ func TestTreeAsOfGridMovedWithRecords(t *testing.T) {
 			absent(t, w.compute(t, w.a.ID, p, transferDefs), p.String()+", A", w.g2.ID)
 		}
 	})
+}
+
+func contains(cells []string, s string) bool {
+	for _, c := range cells {
+		if c == s {
+			return true
+		}
+	}
+	return false
 }
