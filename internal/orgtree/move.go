@@ -82,7 +82,7 @@ func (m *Manager) Move(ctx context.Context, actor Actor, id int64, version int, 
 			if err := refuseRecordsLeaving(ctx, tx, u); err != nil {
 				return err
 			}
-		case communityChanged || gridChanged:
+		case (communityChanged || gridChanged) && m.follow != nil:
 			r := Repoint{Root: u.ID, Grid: grid, KeepGrid: !gridChanged}
 			if communityChanged {
 				r.Community = community
