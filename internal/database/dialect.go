@@ -33,6 +33,9 @@ type dialect interface {
 	groupCommits() bool
 	// blobType is the column type of binary data.
 	blobType() string
+	// deferKeys postpones the checks of foreign keys to the commit of
+	// the transaction behind q (rekey.go).
+	deferKeys(ctx context.Context, q Querier) error
 }
 
 func dialectOf(e Engine) dialect {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"shequ/internal/database"
+	"shequ/internal/register"
 )
 
 // The register's past is in its change events: every write appended an
@@ -13,6 +14,13 @@ import (
 // the day before the period began are looked up in the history. When no
 // event after that day changed anything but creations (the common case),
 // not even a snapshot has to be read.
+//
+// A record whose unit moved into another community has events in both:
+// the old one's end with its transfer out, the new one's begin with its
+// transfer in. A period's report counts it in the community it lay in at
+// the period's end (as it rolls the tree up as it stood then), from its
+// start: there its transfer in reads as an update, its state at the start
+// taken from the old community's events; the old community leaves it out.
 
 type event struct {
 	id   int64
@@ -26,7 +34,16 @@ type event struct {
 type history struct {
 	events []event
 	before *event
+	// gone: the record left the community by the period's end (its last
+	// event up to then is its transfer out), so the period is not its.
+	gone bool
+	// fresh: the record was not in the community before its first event
+	// here: created, or transferred in after the period.
+	fresh bool
 }
+
+// leaves reports whether an event ends the record in its community.
+func leaves(op string) bool { return op == "delete" || op == register.OpTransferOut }
 
 // histories are the changed records of one community, by entity and id.
 type histories map[string]map[int64]*history
@@ -80,10 +97,16 @@ func loadHistories(ctx context.Context, db *database.DB, community int64, p Peri
 	for e, m := range out {
 		for id, h := range m {
 			sortEvents(h.events)
-			if h.events[0].op != "create" {
+			first := h.events[0]
+			h.fresh = first.op == "create" || (first.op == register.OpTransferIn && first.at > endAt)
+			if i := h.lastUpTo(endAt); i >= 0 && h.events[i].op == register.OpTransferOut {
+				h.gone = true
+				continue
+			}
+			if !h.fresh {
 				needBefore[e] = append(needBefore[e], id)
 			}
-			if h.events[len(h.events)-1].at > endAt || h.events[len(h.events)-1].op == "delete" {
+			if h.events[len(h.events)-1].at > endAt || leaves(h.events[len(h.events)-1].op) {
 				// The state at the end is the last event up to it, if any.
 				if i := h.lastUpTo(endAt); i >= 0 {
 					if j := h.lastLiveUpTo(endAt); j >= 0 {
@@ -179,7 +202,7 @@ func (h *history) lastUpTo(at string) int {
 // record existing (not a delete), -1 if none.
 func (h *history) lastLiveUpTo(at string) int {
 	for i := len(h.events) - 1; i >= 0; i-- {
-		if h.events[i].at <= at && h.events[i].op != "delete" {
+		if h.events[i].at <= at && !leaves(h.events[i].op) {
 			return i
 		}
 	}
@@ -189,10 +212,10 @@ func (h *history) lastLiveUpTo(at string) int {
 // existedBefore reports whether the record existed at the end of the day
 // before the period, and its snapshot then.
 func (h *history) existedBefore() (string, bool) {
-	if h.events[0].op == "create" {
+	if h.fresh || h.gone {
 		return "", false
 	}
-	if h.before == nil || h.before.op == "delete" || h.before.snap == "" {
+	if h.before == nil || leaves(h.before.op) || h.before.snap == "" {
 		return "", false
 	}
 	return h.before.snap, true
@@ -210,7 +233,7 @@ func (h *history) changedAfter(at string) bool {
 func (h *history) stateAt(endAt string) (snap string, live, ok bool) {
 	if !h.changedAfter(endAt) {
 		last := h.events[len(h.events)-1]
-		if last.op == "delete" {
+		if leaves(last.op) {
 			return "", false, false
 		}
 		return "", true, true
@@ -220,7 +243,7 @@ func (h *history) stateAt(endAt string) (snap string, live, ok bool) {
 		s, ok := h.existedBefore()
 		return s, false, ok
 	}
-	if h.events[i].op == "delete" || h.events[i].snap == "" {
+	if leaves(h.events[i].op) || h.events[i].snap == "" {
 		return "", false, false
 	}
 	return h.events[i].snap, false, true

@@ -242,6 +242,31 @@ func (s *RegisterSource) lookupNames(ctx context.Context, entity string, communi
 		names[id] = n
 	}
 	r.Close()
+	// A record of a past period may have moved with its grid into another
+	// community since: its grid is named by id.
+	var grids []int64
+	for _, v := range rows {
+		if g := gridOf(v); g != 0 && names[g] == "" {
+			grids = append(grids, g)
+		}
+	}
+	for _, chunk := range chunks(grids, 400) {
+		a := s.db.Args()
+		r, err := s.db.QueryContext(ctx, `SELECT id, name FROM org_units WHERE `+a.In("id", database.AnyOf(chunk)...), a.Values()...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for r.Next() {
+			var id int64
+			var n string
+			if err := r.Scan(&id, &n); err != nil {
+				r.Close()
+				return nil, nil, err
+			}
+			names[id] = n
+		}
+		r.Close()
+	}
 	var refs []int64
 	var q string
 	switch entity {
@@ -258,9 +283,11 @@ func (s *RegisterSource) lookupNames(ctx context.Context, entity string, communi
 			refs = append(refs, v.(*register.Rental).HouseID)
 		}
 	}
+	// Heads and houses by id alone: ids are unique across communities, and
+	// those of a past period may lie in another one now.
 	for _, chunk := range chunks(refs, 400) {
-		a := s.db.Args(community)
-		r, err := s.db.QueryContext(ctx, q+` WHERE community_id = $1 AND `+a.In("id", database.AnyOf(chunk)...), a.Values()...)
+		a := s.db.Args()
+		r, err := s.db.QueryContext(ctx, q+` WHERE `+a.In("id", database.AnyOf(chunk)...), a.Values()...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -277,6 +304,23 @@ func (s *RegisterSource) lookupNames(ctx context.Context, entity string, communi
 		r.Close()
 	}
 	return names, places, nil
+}
+
+// gridOf is the grid of a ledger's record, 0 for one without.
+func gridOf(v any) int64 {
+	switch r := v.(type) {
+	case *register.Person:
+		return r.GridID
+	case *register.Household:
+		return r.GridID
+	case *register.House:
+		return r.GridID
+	case *register.Building:
+		return r.GridID
+	case *register.Organisation:
+		return r.GridID
+	}
+	return 0
 }
 
 func (s *RegisterSource) ledgerRow(entity string, v any, names map[int64]string) LedgerRow {

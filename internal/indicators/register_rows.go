@@ -565,6 +565,9 @@ func resolve[R any](out []triple[R], live []R, idOf func(*R) int64, hist map[int
 
 func historyTriple[R any](h *history, live *R, endAt string, dec func(string) *R) triple[R] {
 	var t triple[R]
+	if h.gone {
+		return t // counted where it lay at the period's end
+	}
 	if snap, ok := h.existedBefore(); ok {
 		t.s = dec(snap)
 	}

@@ -256,9 +256,11 @@ func loadTree(ctx context.Context, db *database.DB, root int64, p Period) (*tree
 		}
 	}
 	// The communities whose records can lie in the subtree: those of the
-	// tree as it stood, and, for a unit since moved to another community
-	// (it had no records then: the register keeps each record in its
-	// community), the one the unit's own row is in now.
+	// tree as it stood, and, for a unit since moved to another community,
+	// the one the unit's own row is in now: records registered there since,
+	// and records that moved with the unit, whose events there (their
+	// transfer in, after the period) leave them out of the period while
+	// the old community's events count them.
 	seen := map[int64]bool{}
 	add := func(c int64) {
 		if c != 0 && !seen[c] {

@@ -55,7 +55,7 @@ var changeLabels = map[string]string{
 	"name": "名称", "code": "区划代码", "sort": "排序", "level": "层级",
 	"parent": "上级", "parent_id": "上级编号", "community_id": "所属社区编号", "grid_id": "所属网格编号",
 	"boundary": "边界", "retired_on": "撤销日期", "merged_from": "并入的网格", "merged_into": "并入",
-	"staff": "工作人员", "ended_on": "免任日期", "moved": "随迁记录",
+	"staff": "工作人员", "ended_on": "免任日期", "moved": "随迁记录", "carried": "随迁内容", "community": "所属社区",
 	"units": "一并撤销的下级单元",
 }
 

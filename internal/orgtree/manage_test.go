@@ -208,10 +208,11 @@ func TestMoveAcrossCommunities(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		tr := newTree(t, db)
-		g := tr.get(t, tr.grid1.ID)
-		err := tr.m.Move(ctx, tr.actor, g.ID, g.Version, tr.cn.ID)
+		// Records need a community: a building is not moved out of them.
+		b := tr.get(t, tr.building.ID)
+		err := tr.m.Move(ctx, tr.actor, b.ID, b.Version, tr.street.ID)
 		if !fault.Is(err, fault.Refused) || !strings.Contains(err.Error(), "1户") {
-			t.Fatalf("a grid with a household moved to another community: %v", err)
+			t.Fatalf("a building with a household moved under a street: %v", err)
 		}
 		// An empty grid moves, and what is under it changes community.
 		empty := tr.get(t, tr.grid2.ID)

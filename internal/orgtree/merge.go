@@ -46,9 +46,11 @@ func (m *Manager) MergeGrids(ctx context.Context, actor Actor, from int64, versi
 		}
 		moved := 0
 		if m.follow != nil {
-			if moved, err = m.follow.FollowUnits(ctx, tx, actor, at, Repoint{Root: src.ID, Grid: dst.ID, From: src.ID, To: dst.ID}); err != nil {
+			f, err := m.follow.FollowUnits(ctx, tx, actor, at, Repoint{Root: src.ID, Grid: dst.ID, From: src.ID, To: dst.ID})
+			if err != nil {
 				return err
 			}
+			moved = f.Total()
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET grid_id = $1
 			WHERE id IN (SELECT unit_id FROM org_closure WHERE ancestor_id = $2 AND depth > 0)`, dst.ID, src.ID); err != nil {

@@ -15,9 +15,16 @@ import (
 // closure follows, and so do the community and grid every unit below
 // carries; when the unit changes grid (a building moved to another grid)
 // the register's records below follow too, each with its change event.
-// A move that would carry register records into another community is
-// refused: the register keeps each record in its community for good (its
-// keys begin with it), so they are moved household by household first.
+// So they do when the unit lands in another community (a grid redrawn into
+// a neighbouring one): every record under it, and what other capabilities
+// keep of those records, takes the new community in the same transaction.
+// The register refuses what it cannot carry whole (a record linked to one
+// outside the unit); a move that would leave records in no community at
+// all is refused here.
+// What is the old community's own past work stays with it: events (事件)
+// and service applications it handled, certificates it issued, report
+// sign-offs and manual values, the imports it ran, notifications and the
+// audit log.
 func (m *Manager) Move(ctx context.Context, actor Actor, id int64, version int, parentID int64) error {
 	at := m.now()
 	return m.s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -68,26 +75,42 @@ func (m *Manager) Move(ctx context.Context, actor Actor, id int64, version int, 
 			}
 			changes["parent"] = [2]any{names[u.ParentID], p.Name}
 		}
-		if community != u.CommunityID {
+		communityChanged, gridChanged := community != u.CommunityID, grid != u.GridID
+		switch {
+		case communityChanged && (community == 0 || m.follow == nil):
+			// Records need a community, and only the register can carry them.
 			if err := refuseRecordsLeaving(ctx, tx, u); err != nil {
 				return err
 			}
+		case (communityChanged || gridChanged) && m.follow != nil:
+			r := Repoint{Root: u.ID, Grid: grid, KeepGrid: !gridChanged}
+			if communityChanged {
+				r.Community = community
+			}
+			f, err := m.follow.FollowUnits(ctx, tx, actor, at, r)
+			if err != nil {
+				return err
+			}
+			if n := f.Total(); n > 0 {
+				changes["moved"] = [2]any{nil, n}
+				if c := carried(f); c != "" {
+					changes["carried"] = [2]any{nil, c}
+				}
+			}
+		}
+		if communityChanged {
 			if _, err := tx.ExecContext(ctx, `UPDATE org_units SET community_id = $1
 				WHERE id IN (SELECT unit_id FROM org_closure WHERE ancestor_id = $2)`, nullID(community), u.ID); err != nil {
 				return err
 			}
 			changes["community_id"] = [2]any{u.CommunityID, community}
-		}
-		if grid != u.GridID {
-			if m.follow != nil {
-				n, err := m.follow.FollowUnits(ctx, tx, actor, at, Repoint{Root: u.ID, Grid: grid})
-				if err != nil {
-					return err
-				}
-				if n > 0 {
-					changes["moved"] = [2]any{nil, n}
-				}
+			names, err := m.s.Names(ctx, []int64{u.CommunityID, community})
+			if err != nil {
+				return err
 			}
+			changes["community"] = [2]any{nameOrNil(names, u.CommunityID), nameOrNil(names, community)}
+		}
+		if gridChanged {
 			if _, err := tx.ExecContext(ctx, `UPDATE org_units SET grid_id = $1
 				WHERE id IN (SELECT unit_id FROM org_closure WHERE ancestor_id = $2)`, nullID(grid), u.ID); err != nil {
 				return err
@@ -135,8 +158,9 @@ func reparent(ctx context.Context, tx *sql.Tx, id, parent int64) error {
 	return err
 }
 
-// refuseRecordsLeaving refuses to carry register records into another
-// community, saying what lies under the unit.
+// refuseRecordsLeaving refuses to carry register records out of their
+// community where nothing can take them along, saying what lies under the
+// unit.
 func refuseRecordsLeaving(ctx context.Context, tx *sql.Tx, u Unit) error {
 	var households, persons, houses, orgs int
 	under := `IN (SELECT unit_id FROM org_closure WHERE ancestor_id = $1)`
@@ -160,7 +184,7 @@ func refuseRecordsLeaving(ctx context.Context, tx *sql.Tx, u Unit) error {
 	if len(parts) == 0 {
 		return nil
 	}
-	return fault.New(fault.Refused, fmt.Sprintf("%s下登记有%s,不能移到其他社区:请先在基础信息中把这些记录迁出,或在本社区内移动",
+	return fault.New(fault.Refused, fmt.Sprintf("%s下登记有%s,不能移到社区以外:基础信息的每条记录都属于一个社区,请移到某个社区之下",
 		u.Name, strings.Join(parts, "、")))
 }
 
@@ -276,4 +300,53 @@ func endStaffUnder(ctx context.Context, tx *sql.Tx, id int64, day string) error 
 	_, err := tx.ExecContext(ctx, `UPDATE org_staff SET ended_on = $1
 		WHERE ended_on IS NULL AND unit_id IN (SELECT unit_id FROM org_closure WHERE ancestor_id = $2)`, day, id)
 	return err
+}
+
+// carried says what followed a move, as the flash after it and the unit's
+// history show it: "3栋楼、120户、310人".
+func carried(f Followed) string {
+	var parts []string
+	for _, c := range []struct {
+		entity, unit string
+	}{{"building", "栋楼"}, {"house", "套房屋"}, {"household", "户"}, {"person", "人"}, {"organisation", "个单位"}} {
+		if n := f[c.entity]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d%s", n, c.unit))
+		}
+	}
+	return strings.Join(parts, "、")
+}
+
+func nameOrNil(names map[int64]string, id int64) any {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return nil
+}
+
+// MoveSummary says what a move carried along and where, for the page shown
+// after it ("已连同3栋楼、120户、310人移到城南社区"); "" for another change or
+// a move that carried no records.
+func (c Change) MoveSummary() string {
+	if c.Op != "move" {
+		return ""
+	}
+	var what, where string
+	for _, f := range c.Fields {
+		switch f.Field {
+		case "carried":
+			what, _ = f.After.(string)
+		case "community":
+			if s, ok := f.After.(string); ok {
+				where = s
+			}
+		case "parent":
+			if s, ok := f.After.(string); ok && where == "" {
+				where = s
+			}
+		}
+	}
+	if what == "" || where == "" {
+		return ""
+	}
+	return "已连同" + what + "移到" + where
 }

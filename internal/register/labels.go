@@ -20,6 +20,7 @@ var fieldLabels = map[string]string{
 	"status":         "状态",
 	"household_id":   "所属户",
 	"org_id":         "所属单元",
+	"community_id":   "所属社区",
 	"grid_id":        "所属网格",
 	"number":         "编号",
 	"kind":           "类别",

@@ -149,7 +149,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	adminweb.Routes(rt, kit, adminweb.Deps{Accounts: acc, Access: acs, Register: reg})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
-	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, reg)})
+	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }

@@ -43,7 +43,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	unit := access.Rule{Perm: access.OrgManage, Object: "unit"}
 	k.AddNav("orgadmin", "组织管理", "/admin/org", access.OrgManage)
 	k.AddFlashes(map[string]string{
-		"org-added": "已添加单元", "org-moved": "已移动", "org-merged": "已合并,原网格已撤销",
+		"org-added": "已添加单元", "org-moved": flashMoved, "org-merged": "已合并,原网格已撤销",
 		"org-retired": "已撤销", "org-assigned": "已任命", "org-unassigned": "已免任", "org-boundary": "边界已保存",
 	})
 	k.AddLabels(map[string]map[string]string{"orgop": orgtree.ChangeOpNames})
@@ -67,6 +67,10 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /admin/org/{id}/retire", unit, h.retireForm)
 	k.Handle(rt, "POST /admin/org/{id}/retire", unit, h.retire)
 }
+
+// flashMoved is the message after a move; the unit's page says instead
+// what the move carried along, from the move's record (MoveSummary).
+const flashMoved = "已移动"
 
 // page is what every page of the tree shows: the unit, where it sits, and
 // the form's state.

@@ -43,6 +43,11 @@ func (h *handler) renderUnit(w http.ResponseWriter, r *http.Request, rq *web.Req
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
+	if rq.Flash == flashMoved && len(v.History) > 0 {
+		if say := v.History[0].MoveSummary(); say != "" {
+			rq.Flash = say
+		}
+	}
 	p.Form = v
 	h.tmpl.Render(w, r, status, "unit", web.NewPage(rq, p.Unit.Name, "orgadmin", p))
 }

@@ -29,6 +29,7 @@ type fieldView struct {
 
 // Fields whose values are ids of other rows, shown by name instead.
 var refFields = map[string]string{
+	"community_id": "org_units", // changes only when a unit moves into another community
 	"org_id":       "org_units",
 	"grid_id":      "org_units",
 	"head_id":      "persons",

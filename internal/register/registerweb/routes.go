@@ -54,6 +54,10 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	}
 	write := func(object string) access.Rule { return access.Rule{Perm: access.RegisterWrite, Object: object} }
 
+	// A record carried into another community with its unit: its history
+	// shows it leaving the one and arriving in the other.
+	k.AddLabels(map[string]map[string]string{"op": {register.OpTransferOut: "划出本社区", register.OpTransferIn: "划入本社区"}})
+
 	k.Handle(rt, "GET /{$}", login, h.home)
 
 	k.AddNav("org", "组织", "/org", access.RegisterRead)
