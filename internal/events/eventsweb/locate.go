@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -289,9 +290,11 @@ func (h *handler) tapMapSVG(w http.ResponseWriter, r *http.Request) {
 		if sh == nil {
 			continue
 		}
+		// A name too small to read at the map's size on a phone is left
+		// out; the list names every grid.
 		name := m.grids[i].Name
-		fs, shown := web.LabelSize(name, "", sh.W, sh.H)
-		if !shown {
+		fs := math.Min(44, math.Min(sh.W*0.85/web.TextWidth(name, 1), sh.H*0.5))
+		if fs*float64(m.Width)/m.VBW < 9 {
 			continue
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="%.1f" text-anchor="middle" dominant-baseline="middle" fill="#202124" stroke="#fff" stroke-width="%.1f" paint-order="stroke">%s</text>`,
