@@ -147,6 +147,12 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 			} else {
 				mg.Label = countBox(mg.X, mg.Y, mg.FontSize, count)
 			}
+			// A grid too narrow even for its count at the smallest size
+			// goes unlabelled rather than spilling onto its neighbours;
+			// the table below names every grid.
+			if !mg.Label.Inside(web.Box{X: sh.X - sh.W/2, Y: sh.Y - sh.H/2, W: sh.W, H: sh.H}) {
+				mg.FontSize, mg.Label = 0, web.Box{}
+			}
 			d.Grids = append(d.Grids, mg)
 		}
 	}
