@@ -26,13 +26,26 @@
     say(text, false);
   }
 
+  var map = document.getElementById('tapmap');
+  // The pin where a position lies on the map, if it lies on it.
+  function showPin(la, lo) {
+    if (!pin || !map) return;
+    var r = map.getBoundingClientRect();
+    var x = (lo - parseFloat(map.dataset.lon0)) / parseFloat(map.dataset.dlon);
+    var y = (parseFloat(map.dataset.lat0) - la) / parseFloat(map.dataset.dlat);
+    var vbw = parseFloat(map.dataset.vbw), vbh = parseFloat(map.dataset.vbh);
+    pin.hidden = !(x >= 0 && y >= 0 && x <= vbw && y <= vbh);
+    pin.style.left = (x * r.width / vbw) + 'px';
+    pin.style.top = (y * r.height / vbh) + 'px';
+  }
+
   var me = document.getElementById('locate-me');
   if (me && navigator.geolocation) {
     me.hidden = false;
     me.addEventListener('click', function () {
       say('正在获取您的位置…', false);
       navigator.geolocation.getCurrentPosition(function (p) {
-        if (pin) pin.hidden = true;
+        showPin(p.coords.latitude, p.coords.longitude);
         place(p.coords.latitude, p.coords.longitude, '已取得您的位置(误差约' + Math.round(p.coords.accuracy) +
           '米),提交后自动定位到所在网格和最近的楼栋。');
       }, function (e) {
@@ -42,7 +55,6 @@
     });
   }
 
-  var map = document.getElementById('tapmap');
   if (map) {
     map.addEventListener('click', function (ev) {
       ev.preventDefault();
