@@ -66,7 +66,9 @@ func (h *handler) mapGrids(ctx context.Context, unit orgtree.Unit) ([]orgtree.Un
 // boundary.
 func (h *handler) drawTapMap(ctx context.Context, unitID int64) (*tapMap, error) {
 	unit, err := h.Org.Get(ctx, unitID)
-	if err != nil {
+	// A community's map, or a part of one: a street's or a district's
+	// would be too many grids to tap on a phone.
+	if err != nil || unit.CommunityID == 0 || unit.Level == orgtree.LevelBuilding || unit.Level == orgtree.LevelUnit {
 		return nil, nil
 	}
 	grids, err := h.mapGrids(ctx, unit)
@@ -103,10 +105,8 @@ func (h *handler) drawTapMap(ctx context.Context, unitID int64) (*tapMap, error)
 // the community of the place chosen, or the one grid or community the
 // viewer reports in (every community for the public), if there is one.
 func (h *handler) mapUnitFor(ctx context.Context, r *http.Request, org string, sc access.Scope) int64 {
-	for _, s := range []string{r.FormValue("map")} {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id > 0 {
-			return id
-		}
+	if id, err := strconv.ParseInt(r.FormValue("map"), 10, 64); err == nil && id > 0 {
+		return id
 	}
 	if id, err := strconv.ParseInt(org, 10, 64); err == nil && id > 0 {
 		if u, err := h.Org.Get(ctx, id); err == nil && u.CommunityID != 0 {
@@ -146,7 +146,7 @@ func (h *handler) locatorFor(ctx context.Context, r *http.Request, l locator, or
 		}
 		orgtree.Sort(cs)
 		for _, c := range cs {
-			if sc.Whole() || sc.Contains(web.UnitPlace(c)) || len(sc.Communities()) > 0 && hasID(sc.Communities(), c.ID) {
+			if sc.Whole() || hasID(sc.Communities(), c.ID) {
 				l.Communities = append(l.Communities, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
 			}
 		}
