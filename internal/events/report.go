@@ -51,10 +51,11 @@ type Report struct {
 	Within int64
 
 	open311Token string
+	actorName    string // who the report step names instead of the viewer (demo data)
+
 	// unplacedOK: a report whose place cannot be found is still taken,
 	// at the intake community (Open311 clients may send an address only).
 	unplacedOK bool
-	actorName  string // who the report step names instead of the viewer (demo data)
 }
 
 // Limits of a report's fields.

@@ -26,17 +26,18 @@ type Store struct {
 	org *orgtree.Store
 	now func() time.Time
 
-	pmu      sync.Mutex
-	public   map[string]publicEntry // tracking number → public view (see Public)
-	mu       sync.Mutex
-	cat      *Catalogue
-	cal      *workdays.Calendar
-	calAt    time.Time
-	places   map[int64]*placeInfo // community id → its ancestors and names
-	depts    map[string]string    // department code → name
-	gridIdx  *gridIndex
-	placeIdx *placeNames
-	names    map[int64]nameEntry // user id → display name, for steps
+	pmu     sync.Mutex
+	public  map[string]publicEntry // tracking number → public view (see Public)
+	mu      sync.Mutex
+	cat     *Catalogue
+	cal     *workdays.Calendar
+	calAt   time.Time
+	places  map[int64]*placeInfo // community id → its ancestors and names
+	depts   map[string]string    // department code → name
+	gridIdx *gridIndex
+	names   map[int64]nameEntry // user id → display name, for steps
+
+	placeIdx *placeNames // the places addresses are looked up among (Geocode)
 }
 
 // cacheFor bounds how long another process's change to the catalogue or the
