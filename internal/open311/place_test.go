@@ -1,9 +1,13 @@
 package open311_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
@@ -66,17 +70,19 @@ func TestRequestsByAddressAndPrivacy(t *testing.T) {
 		t.Cleanup(srv.Close)
 		c := &client{t: t, base: srv.URL + "/open311/v2", key: key}
 
-		post := func(form url.Values) specRequest {
+		img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+		var photo bytes.Buffer
+		jpeg.Encode(&photo, img, nil)
+		postWith := func(form url.Values, media []byte) specRequest {
 			t.Helper()
 			var made []specRequest
-			var errs []specError
 			c.key = key
-			if code := c.post("/requests.json", form, nil, &made); code != 201 || len(made) != 1 {
-				c.post("/requests.json", form, nil, &errs)
-				t.Fatalf("create %v: %d %+v", form, code, errs)
+			if code := c.post("/requests.json", form, media, &made); code != 201 || len(made) != 1 {
+				t.Fatalf("create %v: %d %+v", form, code, made)
 			}
 			return made[0]
 		}
+		post := func(form url.Values) specRequest { return postWith(form, nil) }
 		place := func(r specRequest) (community, gridID, orgID int64, note string) {
 			t.Helper()
 			id, _ := strconv.ParseInt(r.ServiceRequestID, 10, 64)
@@ -117,19 +123,46 @@ func TestRequestsByAddressAndPrivacy(t *testing.T) {
 		}
 
 		// Public words: shown, numbers masked; private ones not shown.
-		open := post(url.Values{"service_code": {"facility.lamp"}, "address_string": {"幸福路2号楼"},
-			"description": {"2号楼路灯不亮,电话13912345678"}})
-		hidden := post(url.Values{"service_code": {"facility.lamp"}, "address_string": {"幸福路2号楼"},
-			"description": {"我家门口的灯坏了"}, "attribute[private]": {"true"}})
+		open := postWith(url.Values{"service_code": {"facility.lamp"}, "address_string": {"幸福路2号楼"},
+			"description": {"2号楼路灯不亮,电话13912345678"}}, photo.Bytes())
+		hidden := postWith(url.Values{"service_code": {"facility.lamp"}, "address_string": {"幸福路2号楼"},
+			"description": {"我家门口的灯坏了"}, "attribute[private]": {"true"}}, photo.Bytes())
 		c.key = ""
 		var got []specRequest
 		c.get("/requests/"+open.ServiceRequestID+".json", nil, &got)
-		if len(got) != 1 || got[0].Description != "2号楼路灯不亮,电话139****5678" {
-			t.Errorf("public description: %+v", got)
+		if len(got) != 1 || got[0].Description != "2号楼路灯不亮,电话139****5678" || got[0].MediaURL == "" {
+			t.Fatalf("public description and photo: %+v", got)
 		}
+		mediaOf := func(u string) int {
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if code := mediaOf(got[0].MediaURL); code != 200 {
+			t.Errorf("the public photo: %d", code)
+		}
+		openMedia := got[0].MediaURL
 		c.get("/requests/"+hidden.ServiceRequestID+".json", nil, &got)
 		if len(got) != 1 || got[0].Description != "" || got[0].MediaURL != "" {
 			t.Errorf("private description shows: %+v", got)
+		}
+		// Nor is the private photo served to whoever finds its address.
+		hid, _ := strconv.ParseInt(hidden.ServiceRequestID, 10, 64)
+		he, err := app.Events.Get(ctx, access.System, hid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps, err := app.Events.Steps(ctx, he)
+		if err != nil || len(steps) == 0 || len(steps[0].Attachments) != 1 {
+			t.Fatalf("the private report's photo: %v", err)
+		}
+		private := strings.Replace(openMedia, "/media/"+open.ServiceRequestID+"/", "/media/"+hidden.ServiceRequestID+"/", 1)
+		private = private[:strings.LastIndex(private, "/")+1] + strconv.FormatInt(steps[0].Attachments[0].ID, 10) + ".jpg"
+		if code := mediaOf(private); code != 404 {
+			t.Errorf("the private photo at %s: %d", private, code)
 		}
 		if code := c.post("/requests.json", url.Values{"service_code": {"facility.lamp"}, "address_string": {"幸福路2号楼"},
 			"description": {"x"}, "attribute[private]": {"maybe"}, "api_key": {key}}, nil, &errs); code != 400 {
