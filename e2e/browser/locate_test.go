@@ -145,6 +145,14 @@ func TestReportWithLocation(t *testing.T) {
 		chromedp.WaitVisible(sel(`#locate-me`)), // shown by the script
 		chromedp.WaitVisible(sel(`#org-filter`)))
 	noSideways("report")
+	// The list filtered as one types: the first match is chosen.
+	step("filter the places", chromedp.SendKeys(sel(`#org-filter`), "第2网格"))
+	filtered, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(() => { const s = document.querySelector('#f-org');
+		const shown = [...s.querySelectorAll('option')].filter(o => !o.hidden && o.value !== '');
+		return s.options[s.selectedIndex].text + '|' + shown.every(o => (o.parentElement.label + o.text).includes('第2网格')) })()`))
+	if err != nil || !strings.HasPrefix(filtered, "第2网格") || !strings.HasSuffix(filtered, "|true") {
+		t.Errorf("after filtering for 第2网格: %q %v", filtered, err)
+	}
 	step("fill it in and use the position",
 		chromedp.SetValue(sel(`#f-category`), "facility.lamp"),
 		chromedp.SetValue(sel(`#f-description`), "楼下路灯不亮,请联系13912345678"),
