@@ -6,6 +6,7 @@ import (
 	"html"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -146,7 +147,7 @@ func (h *handler) locatorFor(ctx context.Context, r *http.Request, l locator, or
 		}
 		orgtree.Sort(cs)
 		for _, c := range cs {
-			if sc.Whole() || hasID(sc.Communities(), c.ID) {
+			if sc.Whole() || slices.Contains(sc.Communities(), c.ID) {
 				l.Communities = append(l.Communities, web.Option{Value: strconv.FormatInt(c.ID, 10), Label: c.Name})
 			}
 		}
@@ -160,15 +161,6 @@ func (h *handler) locatorFor(ctx context.Context, r *http.Request, l locator, or
 		}
 	}
 	return l, nil
-}
-
-func hasID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // position is the posted position, if any.
