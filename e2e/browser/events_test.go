@@ -219,8 +219,37 @@ func TestEventToVerifiedClose(t *testing.T) {
 	// The street's map of open events and its KPIs, on the phone too.
 	step("open the map", chromedp.Navigate(base+"/events/map"), chromedp.WaitVisible(sel(`svg.map-svg`)))
 	noSideways("map")
+	// On the phone every dot takes a tap 44 px across, the grids' labels
+	// come after every dot (drawn over them) and no two labels overlap, as
+	// Chromium lays them out.
+	mapCheck, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(() => {
+		const svg = document.querySelector('svg.map-svg');
+		const hits = [...svg.querySelectorAll('.dot-hit')], labels = [...svg.querySelectorAll('text.grid-label')];
+		if (hits.length === 0 || labels.length === 0) return 'no dots or no labels';
+		const small = hits.filter(c => c.getBoundingClientRect().width < 44).length;
+		if (small) return small + ' dots take taps less than 44 px across';
+		const last = hits[hits.length - 1];
+		if (labels.some(l => l.compareDocumentPosition(last) & Node.DOCUMENT_POSITION_FOLLOWING)) return 'a dot is drawn over a label';
+		const boxes = labels.map(l => l.getBBox());
+		for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+			const a = boxes[i], b = boxes[j];
+			if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height) return 'labels ' + i + ' and ' + j + ' overlap';
+		}
+		return 'ok';
+	})()`))
+	if err != nil || mapCheck != "ok" {
+		t.Errorf("the events map on a phone: %s %v", mapCheck, err)
+	}
 	Screenshot(t, bctx, "map")
 	step("open the KPIs", chromedp.Navigate(base+"/events/kpi?by=grid"), chromedp.WaitVisible(sel(`svg.chart-svg`)))
+	// Every text of every chart inside its picture, as Chromium measures it.
+	clipped, err := chromedp.Run(bctx, chromedp.Evaluate[int](`[...document.querySelectorAll('svg.chart-svg')].reduce((n, svg) => {
+		const vb = svg.viewBox.baseVal;
+		return n + [...svg.querySelectorAll('text')].filter(t => { const b = t.getBBox();
+			return b.x < vb.x || b.y < vb.y || b.x + b.width > vb.x + vb.width || b.y + b.height > vb.y + vb.height }).length }, 0)`))
+	if err != nil || clipped != 0 {
+		t.Errorf("%d texts of the KPI charts run out of their picture (%v)", clipped, err)
+	}
 	if kpi := text("main"); !strings.Contains(kpi, "按期处置率") || !strings.Contains(kpi, "第") {
 		t.Errorf("KPI page lacks its figures:\n%.300s", kpi)
 	}

@@ -196,6 +196,7 @@ func (g *generator) layout(p *plan, street orgtree.Unit, grids [][]int) {
 				}
 			}
 		}
+		outlineBuildings(p.units, grid.ID, boxes[gi])
 		// Which dwellings are occupied: a random choice among the grid's.
 		var slots []int
 		for _, b := range p.blds[start:] {
@@ -209,6 +210,28 @@ func (g *generator) layout(p *plan, street orgtree.Unit, grids [][]int) {
 }
 
 // rect is an area on the map, in degrees.
+// outlineBuildings gives the grid's buildings outlines on a lattice
+// inside its box, so that a position or a tap on the map finds the
+// nearest building as it would in a real community.
+func outlineBuildings(units []orgtree.Unit, grid int64, box rect) {
+	var idx []int
+	for i, u := range units {
+		if u.Level == orgtree.LevelBuilding && u.GridID == grid {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	cols := int(math.Ceil(math.Sqrt(float64(len(idx)))))
+	rows := (len(idx) + cols - 1) / cols
+	w, h := (box.maxLon-box.minLon)/float64(cols), (box.maxLat-box.minLat)/float64(rows)
+	for k, i := range idx {
+		x, y := box.minLon+float64(k%cols)*w, box.minLat+float64(k/cols)*h
+		units[i].Boundary = rect{x + w*0.25, y + h*0.25, x + w*0.75, y + h*0.75}.polygon()
+	}
+}
+
 type rect struct{ minLon, minLat, maxLon, maxLat float64 }
 
 func communityRect(c *communitySpec) rect {

@@ -22,7 +22,7 @@ import (
 func (s *Store) ReportFromClient(ctx context.Context, v *access.Viewer, r Report) (*Event, error) {
 	b := make([]byte, 12)
 	rand.Read(b)
-	r.Source, r.open311Token, r.Level = SourceOpen311, hex.EncodeToString(b), ""
+	r.Source, r.open311Token, r.Level, r.unplacedOK = SourceOpen311, hex.EncodeToString(b), "", true
 	return s.report(ctx, v, r, true)
 }
 

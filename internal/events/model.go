@@ -165,6 +165,9 @@ type Event struct {
 	ReporterName   string `json:"reporter_name,omitempty"`
 	ReporterPhone  string `json:"reporter_phone,omitempty"`
 	Anonymous      bool   `json:"anonymous,omitempty"`
+	// Private: the reporter keeps the description and photos from the
+	// public feed (the offices handling it still see them).
+	Private bool `json:"private,omitempty"`
 
 	Status         string `json:"status"`
 	Level          string `json:"level"`

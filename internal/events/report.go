@@ -37,6 +37,7 @@ type Report struct {
 	ReporterName  string
 	ReporterPhone string
 	Anonymous     bool // the reporter's name and phone are not kept
+	Private       bool // the description and photos stay out of the public feed
 
 	// Level is where a platform operator files what they take in
 	// (12345 transfers): "" or community for the community to accept,
@@ -45,8 +46,16 @@ type Report struct {
 
 	Photos []Photo // prepared with PreparePhoto
 
+	// Within bounds where an address alone is looked for (Open311's
+	// jurisdiction_id); 0 for anywhere.
+	Within int64
+
 	open311Token string
 	actorName    string // who the report step names instead of the viewer (demo data)
+
+	// unplacedOK: a report whose place cannot be found is still taken,
+	// at the intake community (Open311 clients may send an address only).
+	unplacedOK bool
 }
 
 // Limits of a report's fields.
@@ -175,16 +184,35 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 	if LevelNames[r.Level] == "" {
 		fe["level"] = "受理层级无效"
 	}
-	// Where: the unit named, or the grid holding the point.
+	// Where: the unit named, or the point's grid and nearest building, or
+	// the place the address names.
+	outside := false
 	if r.OrgID == 0 && r.Lat != nil && fe["location"] == "" {
-		g, err := s.GridAt(ctx, *r.Lat, *r.Lon)
+		sp, err := s.Locate(ctx, *r.Lat, *r.Lon)
 		if err != nil {
 			return nil, err
 		}
-		r.OrgID = g
+		r.OrgID, outside = sp.Grid, sp.Grid == 0
+		if sp.Building != 0 {
+			r.OrgID = sp.Building
+		}
+	}
+	if r.OrgID == 0 && (r.Lat == nil || r.unplacedOK) && r.Address != "" {
+		if r.OrgID, err = s.Geocode(ctx, r.Address, r.Within); err != nil {
+			return nil, err
+		}
+	}
+	unplaced := false
+	if r.OrgID == 0 && r.unplacedOK {
+		if r.OrgID, err = s.intakeCommunity(ctx, r.Within); err != nil {
+			return nil, err
+		}
+		unplaced = true
 	}
 	var place access.Place
-	if r.OrgID == 0 {
+	if r.OrgID == 0 && outside {
+		fe["org"] = "该位置不在任何网格内,请从列表中选择地点"
+	} else if r.OrgID == 0 {
 		fe["org"] = "请选择事件所在的社区、网格或楼栋"
 	} else {
 		p, level, err := s.resolvePlace(ctx, s.db, r.OrgID)
@@ -218,7 +246,7 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 		Category: r.Category, Urgency: r.Urgency, Title: r.Title, Description: r.Description, Address: r.Address,
 		Lat: r.Lat, Lon: r.Lon, SubjectKind: r.SubjectKind, SubjectID: r.SubjectID, Source: r.Source,
 		ExternalRef: strings.TrimSpace(r.ExternalRef), ReporterUserID: v.UserID, ReporterName: r.ReporterName,
-		ReporterPhone: r.ReporterPhone, Anonymous: r.Anonymous, Status: StatusReported, Level: LevelCommunity,
+		ReporterPhone: r.ReporterPhone, Anonymous: r.Anonymous, Private: r.Private, Status: StatusReported, Level: LevelCommunity,
 		Open311Token: r.open311Token, Version: 1,
 	}
 	if e.Title == "" {
@@ -264,6 +292,9 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 		ActorName: reporterLabel(e, v, actor), Level: LevelCommunity}
 	if r.actorName != "" {
 		first.ActorName = r.actorName
+	}
+	if unplaced {
+		first.Note = "地址未能定位到楼栋、网格或社区,请核实地点后改地点或转办"
 	}
 	if filed == nil {
 		first.DueAt = e.DueAt
@@ -330,14 +361,14 @@ func (s *Store) insertEvent(ctx context.Context, q database.Querier, e *Event) e
 	_, err := s.exec(ctx, q, `INSERT INTO events (community_id, id, grid_id, org_id, tracking_no, category, urgency,
 		title, description, address, lat, lon, subject_kind, subject_id, source, external_ref, reporter_user_id,
 		reporter_name, reporter_phone, anonymous, status, level, due_step, step_started_at, due_at, timer_at,
-		accepted_at, open311_token, version, created_at, updated_at, reported_on)
+		accepted_at, open311_token, version, created_at, updated_at, reported_on, private)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-		$23, $24, $25, $26, $27, $28, $29, $30, $30, $31)`,
+		$23, $24, $25, $26, $27, $28, $29, $30, $30, $31, $32)`,
 		e.CommunityID, e.ID, nullInt(e.GridID), e.OrgID, e.TrackingNo, e.Category, e.Urgency, e.Title, e.Description,
 		e.Address, lat, lon, e.SubjectKind, nullInt(e.SubjectID), e.Source, e.ExternalRef, nullInt(e.ReporterUserID),
 		e.ReporterName, e.ReporterPhone, b2i(e.Anonymous), e.Status, e.Level, e.DueStep, fmtT(e.StepStartedAt),
 		fmtT(e.DueAt), fmtT(e.TimerAt), fmtT(e.AcceptedAt), e.Open311Token, e.Version, fmtT(e.CreatedAt),
-		e.CreatedAt.In(workdays.Shanghai).Format("2006-01-02"))
+		e.CreatedAt.In(workdays.Shanghai).Format("2006-01-02"), b2i(e.Private))
 	return err
 }
 

@@ -36,6 +36,8 @@ type Store struct {
 	depts   map[string]string    // department code → name
 	gridIdx *gridIndex
 	names   map[int64]nameEntry // user id → display name, for steps
+
+	placeIdx *placeNames // the places addresses are looked up among (Geocode)
 }
 
 // cacheFor bounds how long another process's change to the catalogue or the
@@ -58,7 +60,7 @@ func (s *Store) DB() *database.DB { return s.db }
 
 func (s *Store) invalidate() {
 	s.mu.Lock()
-	s.cat, s.cal, s.depts, s.gridIdx = nil, nil, nil, nil
+	s.cat, s.cal, s.depts, s.gridIdx, s.placeIdx = nil, nil, nil, nil, nil
 	s.places = map[int64]*placeInfo{}
 	s.mu.Unlock()
 }
@@ -258,12 +260,12 @@ const eventCols = `e.community_id, e.id, COALESCE(e.grid_id, 0), e.org_id, e.tra
 	COALESCE(e.department, ''), e.dispatched_by, COALESCE(e.assignee_user_id, 0), COALESCE(e.merged_into, 0),
 	e.due_step, e.step_started_at, e.due_at, e.supervision, e.timer_at, e.handle_due_at, e.accepted_at,
 	e.dispatched_at, e.feedback_at, e.closed_at, e.on_time, e.handling_minutes, e.rework_count,
-	COALESCE(e.rating, 0), e.rating_comment, e.rated_at, e.open311_token, e.version, e.created_at, e.updated_at`
+	COALESCE(e.rating, 0), e.rating_comment, e.rated_at, e.open311_token, e.version, e.created_at, e.updated_at, e.private`
 
 func scanEvent(row interface{ Scan(...any) error }) (*Event, error) {
 	var e Event
 	var lat, lon sql.NullFloat64
-	var anon int
+	var anon, private int
 	var onTime, minutes sql.NullInt64
 	var stepStart, due, timer, handleDue, accepted, dispatched, feedback, closed, rated, created, updated string
 	err := row.Scan(&e.CommunityID, &e.ID, &e.GridID, &e.OrgID, &e.TrackingNo, &e.Category, &e.Urgency, &e.Title,
@@ -272,14 +274,14 @@ func scanEvent(row interface{ Scan(...any) error }) (*Event, error) {
 		&e.Department, &e.DispatchedBy, &e.AssigneeUserID, &e.MergedInto,
 		&e.DueStep, &stepStart, &due, &e.Supervision, &timer, &handleDue, &accepted,
 		&dispatched, &feedback, &closed, &onTime, &minutes, &e.ReworkCount,
-		&e.Rating, &e.RatingComment, &rated, &e.Open311Token, &e.Version, &created, &updated)
+		&e.Rating, &e.RatingComment, &rated, &e.Open311Token, &e.Version, &created, &updated, &private)
 	if err != nil {
 		return nil, err
 	}
 	if lat.Valid && lon.Valid {
 		e.Lat, e.Lon = &lat.Float64, &lon.Float64
 	}
-	e.Anonymous = anon != 0
+	e.Anonymous, e.Private = anon != 0, private != 0
 	if onTime.Valid {
 		b := onTime.Int64 != 0
 		e.OnTime = &b

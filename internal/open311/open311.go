@@ -8,18 +8,23 @@
 // is open until the event is closed, rejected, merged or transferred;
 // agency_responsible is the department it is dispatched to; expected is
 // its handling deadline; status_notes the latest answer to the reporter.
-// The one attribute of every service is urgency (一般/紧急/特急).
+// The attributes of every service are urgency (一般/紧急/特急) and private.
 //
 // Creating needs an api_key: an API token (shequ token create) of an
 // account holding events.report where the request lies — the role
 // open311_client exists for such applications. Requests are placed by
-// lat/long (the grid whose boundary holds the point), or by address_id (an
-// org unit id: a building, grid or community). Reading is open: without a
-// key the feed shows only what residents reported themselves (here or on
-// the public page) in public, non-dispute categories, with the address
-// given as community and grid and coordinates rounded to about 100 m; with
-// a key whose account reads events it shows what that account sees, in
-// full.
+// lat/long (the grid whose boundary holds the point, and its nearest
+// building), by address_id (an org unit id: a building, grid or
+// community), or by address_string alone (looked up among the register's
+// buildings, grids and communities; accepted unplaced at the intake
+// community when it names none — see events.Store.Geocode). Reading is
+// open: without a key the feed shows only what residents reported
+// themselves (here or on the public page) in public, non-dispute
+// categories, with the address given as community and grid, coordinates
+// rounded to about 100 m, and the resident's description and photo —
+// numbers in it masked — unless they asked to keep them private
+// (attribute[private]=true); with a key whose account reads events it
+// shows what that account sees, in full.
 //
 // Extensions: page and page_size on GET requests (page_size up to 1000,
 // default 50); media upload as a multipart "media" part on POST (one
@@ -184,6 +189,12 @@ var urgencyAttribute = attribute{Variable: true, Code: "urgency", Datatype: "sin
 	DatatypeDescription: "紧急程度,默认一般", Order: 1, Description: "紧急程度",
 	Values: []value{{events.UrgencyNormal, "一般"}, {events.UrgencyUrgent, "紧急"}, {events.UrgencyCritical, "特急"}}}
 
+// privateAttribute lets the reporter keep their description and photo out
+// of the public feed (the web form's "不公开我的描述").
+var privateAttribute = attribute{Variable: true, Code: "private", Datatype: "singlevaluelist", Required: false,
+	DatatypeDescription: "是否公开描述和照片,默认公开(其中的电话、身份证号会遮挡)", Order: 2, Description: "不公开我的描述",
+	Values: []value{{"false", "公开"}, {"true", "不公开"}}}
+
 func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
 	code, format, ok := split(r.PathValue("file"))
 	if !ok {
@@ -200,7 +211,7 @@ func (h *handler) definition(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, format, http.StatusNotFound, "service_code 不存在")
 		return
 	}
-	write(w, format, http.StatusOK, "", serviceDefinition{ServiceCode: code, Attributes: []attribute{urgencyAttribute}})
+	write(w, format, http.StatusOK, "", serviceDefinition{ServiceCode: code, Attributes: []attribute{urgencyAttribute, privateAttribute}})
 }
 
 // caller resolves an api_key into the viewer of its account, as the API
@@ -257,11 +268,18 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, format, http.StatusNotFound, err.Error())
 		return
 	}
+	var msgs []string
 	rep := events.Report{Category: strings.TrimSpace(r.FormValue("service_code")), Description: r.FormValue("description"),
 		Address: r.FormValue("address_string"), ReporterPhone: r.FormValue("phone"),
 		ReporterName: strings.TrimSpace(r.FormValue("last_name") + r.FormValue("first_name")),
-		Urgency:      r.FormValue("attribute[urgency]"), ExternalRef: r.FormValue("account_id")}
-	var msgs []string
+		Urgency:      r.FormValue("attribute[urgency]"), ExternalRef: r.FormValue("account_id"), Within: unit}
+	switch p := r.FormValue("attribute[private]"); p {
+	case "", "false", "0":
+	case "true", "1":
+		rep.Private = true
+	default:
+		msgs = append(msgs, "attribute[private] 应为 true 或 false")
+	}
 	if rep.Category == "" {
 		msgs = append(msgs, "service_code 必填")
 	}
@@ -281,11 +299,11 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		}
 		rep.OrgID = id
 	}
-	if rep.OrgID == 0 && rep.Lat == nil {
+	if rep.OrgID == 0 && rep.Lat == nil && strings.TrimSpace(rep.Address) == "" {
 		if unit != 0 {
 			rep.OrgID = unit // a community given as the jurisdiction
 		} else {
-			msgs = append(msgs, "需要提供位置:lat/long 或 address_id")
+			msgs = append(msgs, "需要提供位置:lat/long、address_string 或 address_id")
 		}
 	}
 	if r.MultipartForm != nil {
@@ -523,7 +541,13 @@ func (h *handler) request(r *http.Request, v *access.Viewer, e *events.Event, ex
 		return request{}, err
 	}
 	full := v != nil && events.CanSee(v, e)
-	rq := request{ServiceRequestID: strconv.FormatInt(e.ID, 10), Status: "closed", ServiceName: cat.Name(e.Category),
+	// The 小类's own name, as services lists it (not 大类/小类).
+	c, _ := cat.Get(e.Category)
+	name := c.Name
+	if name == "" {
+		name = e.Category
+	}
+	rq := request{ServiceRequestID: strconv.FormatInt(e.ID, 10), Status: "closed", ServiceName: name,
 		ServiceCode: e.Category, AgencyResponsible: depts[e.Department], RequestedDatetime: iso(e.CreatedAt),
 		UpdatedDatetime: iso(e.UpdatedAt)}
 	if open(e.Status) {
@@ -552,6 +576,7 @@ func (h *handler) request(r *http.Request, v *access.Viewer, e *events.Event, ex
 		rq.Description, rq.Address, rq.Lat, rq.Long = e.Description, strings.TrimSpace(e.Address+" "+community+grid), e.Lat, e.Lon
 		rq.AddressID = strconv.FormatInt(e.OrgID, 10)
 	} else {
+		rq.Description = events.PublicDescription(e)
 		rq.Address = strings.TrimSpace(community + " " + grid)
 		if e.Lat != nil {
 			la, lo := math.Round(*e.Lat*1000)/1000, math.Round(*e.Lon*1000)/1000
@@ -559,7 +584,7 @@ func (h *handler) request(r *http.Request, v *access.Viewer, e *events.Event, ex
 		}
 	}
 	for _, st := range steps {
-		if full || st.Action == events.ActReport {
+		if full || st.Action == events.ActReport && !e.Private {
 			for _, a := range st.Attachments {
 				if a.Public || full {
 					rq.MediaURL = fmt.Sprintf("%s/open311/v2/media/%d/%d.jpg", h.base(r), e.ID, a.ID)
@@ -617,7 +642,8 @@ func (h *handler) media(w http.ResponseWriter, r *http.Request) {
 	}
 	e := list[0]
 	a, data, err := h.Events.AttachmentData(r.Context(), e, photo)
-	if err != nil || (!a.Public && !(v != nil && events.CanSee(v, e))) {
+	seen := v != nil && events.CanSee(v, e)
+	if err != nil || (!a.Public || e.Private) && !seen {
 		http.NotFound(w, r)
 		return
 	}

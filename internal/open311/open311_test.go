@@ -240,8 +240,8 @@ func TestGeoReportV2(t *testing.T) {
 				Values   []struct{ Key, Name string }
 			} `json:"attributes"`
 		}
-		if code, _ := c.get("/services/facility.lamp.json", nil, &def); code != 200 || len(def.Attributes) != 1 ||
-			def.Attributes[0].Code != "urgency" || len(def.Attributes[0].Values) != 3 {
+		if code, _ := c.get("/services/facility.lamp.json", nil, &def); code != 200 || len(def.Attributes) != 2 ||
+			def.Attributes[0].Code != "urgency" || len(def.Attributes[0].Values) != 3 || def.Attributes[1].Code != "private" {
 			t.Errorf("service definition: %d %+v", code, def)
 		}
 		var errs []specError
@@ -252,7 +252,7 @@ func TestGeoReportV2(t *testing.T) {
 		// Creating needs a key that may report.
 		form := func() url.Values {
 			return url.Values{"service_code": {"facility.lamp"}, "lat": {"36.865"}, "long": {"109.305"},
-				"address_string": {"幸福路3号楼北侧"}, "description": {"路灯不亮已三天"}, "first_name": {"梅梅"},
+				"address_string": {"幸福路3号楼北侧"}, "description": {"路灯不亮已三天,联系13912345678"}, "first_name": {"梅梅"},
 				"last_name": {"韩"}, "phone": {"13912345678"}, "attribute[urgency]": {"urgent"}, "jurisdiction_id": {"610603"}}
 		}
 		if code := c.post("/requests.json", form(), nil, &errs); code != 403 || len(errs) != 1 {
@@ -311,7 +311,7 @@ func TestGeoReportV2(t *testing.T) {
 			t.Fatalf("get: %d %+v", code, got)
 		}
 		r := got[0]
-		if r.Status != "open" || r.ServiceCode != "facility.lamp" || r.Description != "" || strings.Contains(r.Address, "幸福路") ||
+		if r.Status != "open" || r.ServiceCode != "facility.lamp" || r.Description != "路灯不亮已三天,联系139****5678" || strings.Contains(r.Address, "幸福路") ||
 			r.Address != "城北社区 第一网格" || r.Lat == nil || *r.Lat != 36.865 || r.Extended == nil || len(r.Extended.Notes) != 1 ||
 			r.Extended.Notes[0].Type != "opened" {
 			t.Errorf("public request: %+v", r)
@@ -319,7 +319,7 @@ func TestGeoReportV2(t *testing.T) {
 		// With a key that reads events there: in full.
 		c.key = streetKey
 		c.get("/requests/"+second.ServiceRequestID+".json", nil, &got)
-		if len(got) != 1 || got[0].Description != "路灯不亮已三天" || got[0].MediaURL == "" {
+		if len(got) != 1 || got[0].Description != "路灯不亮已三天,联系13912345678" || got[0].MediaURL == "" {
 			t.Fatalf("full request: %+v", got)
 		}
 		resp, err := http.Get(got[0].MediaURL + "?api_key=" + streetKey)

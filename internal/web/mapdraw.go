@@ -3,7 +3,6 @@ package web
 import (
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"shequ/internal/orgtree"
 )
@@ -25,18 +24,19 @@ const MapEmptyFill = "#eeeeee"
 
 type LegendItem struct{ Fill, Label string }
 
-// LabelSize picks a font size that fits the name and the count inside the
-// grid's box; a grid too small for its name shows only the count.
+// LabelSize picks a font size that fits the name over the count inside the
+// grid's box (by TextWidth, so neither line runs out of it); a grid too
+// small for its name shows only the count.
 func LabelSize(name, count string, w, h float64) (float64, bool) {
 	const maxSize, minSize = 44, 24
-	n := float64(utf8.RuneCountInString(name))
-	fs := math.Min(maxSize, math.Min(w*0.85/n, h/3))
+	wide := math.Max(TextWidth(name, 1), TextWidth(count, 1))
+	// Two lines take 2.2 em (LabelBox); keep a margin to the grid's edge.
+	fs := math.Min(maxSize, math.Min(w*0.85/wide, h*0.85/2.2))
 	if fs >= minSize {
-		return math.Round(fs*10) / 10, true
+		return math.Floor(fs*10) / 10, true
 	}
-	c := float64(len(count)) * 0.6
-	fs = math.Min(maxSize, math.Min(w*0.85/c, h/1.5))
-	return math.Round(math.Max(fs, 8)*10) / 10, false
+	fs = math.Min(maxSize, math.Min(w*0.85/TextWidth(count, 1), h*0.85))
+	return math.Floor(math.Max(fs, 8)*10) / 10, false
 }
 
 // NiceStep is the width of each colour class: max/5 rounded up to 1, 2 or 5
@@ -140,4 +140,79 @@ func (m *GridMap) Point(lon, lat float64) (x, y float64, ok bool) {
 	}
 	x, y = m.proj.Point(lon, lat)
 	return x, y, true
+}
+
+// LonLat is the inverse of Point: the position at a point of the canvas.
+func (m *GridMap) LonLat(x, y float64) (lon, lat float64, ok bool) {
+	if m.Width == 0 {
+		return 0, 0, false
+	}
+	minLon, maxLat, perX, perY := m.Inverse()
+	lon, lat = minLon+x*perX, maxLat-y*perY
+	if lon < m.minX || lon > m.maxX || lat < m.minY || lat > m.maxY {
+		return 0, 0, false
+	}
+	return lon, lat, true
+}
+
+// Inverse gives what turns a canvas point back into a position, for a
+// script that does so in the browser: lon = minLon + x·perX, lat = maxLat −
+// y·perY.
+func (m *GridMap) Inverse() (minLon, maxLat, perX, perY float64) {
+	x0, y0 := m.proj.Point(m.minX, m.maxY)
+	x1, y1 := m.proj.Point(m.maxX, m.minY)
+	perX, perY = (m.maxX-m.minX)/(x1-x0), (m.maxY-m.minY)/(y1-y0)
+	if x1 == x0 {
+		perX = 0
+	}
+	if y1 == y0 {
+		perY = 0
+	}
+	return m.minX, m.maxY, perX, perY
+}
+
+// TextWidth estimates how wide a line of text is at a font size: Chinese
+// characters a full em, Latin letters and digits a little over half. It
+// errs wide, so that what is sized by it is never clipped.
+func TextWidth(s string, size float64) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r < 0x80 && (r == 'm' || r == 'w' || r == 'M' || r == 'W' || r == '%'):
+			w += 0.9
+		case r < 0x80:
+			w += 0.62
+		default:
+			w += 1
+		}
+	}
+	return w * size
+}
+
+// Box is a rectangle on a canvas.
+type Box struct{ X, Y, W, H float64 }
+
+// Overlaps reports whether two boxes share any area.
+func (b Box) Overlaps(o Box) bool {
+	return b.X < o.X+o.W && o.X < b.X+b.W && b.Y < o.Y+o.H && o.Y < b.Y+b.H
+}
+
+// Inside reports whether b lies within o.
+func (b Box) Inside(o Box) bool {
+	return b.X >= o.X && b.Y >= o.Y && b.X+b.W <= o.X+o.W && b.Y+b.H <= o.Y+o.H
+}
+
+// LabelBox is the box of a grid's two-line label (name over count) centred
+// at x, y as the maps draw it: the first line's baseline 0.2 em above the
+// centre, the second 1.2 em below that.
+func LabelBox(x, y, size float64, lines ...string) Box {
+	w := 0.0
+	for _, l := range lines {
+		w = math.Max(w, TextWidth(l, size))
+	}
+	// From the first line's ascender (0.88 em above its baseline) to the
+	// last line's descender (0.12 em below its baseline).
+	top := y - 0.2*size - 0.88*size
+	bottom := y - 0.2*size + float64(len(lines)-1)*1.2*size + 0.12*size
+	return Box{X: x - w/2, Y: top, W: w, H: bottom - top}
 }

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"shequ/internal/accounts"
 )
@@ -33,6 +34,25 @@ var cssURL = func() string {
 	return "/static/app.css?v=" + hex.EncodeToString(sum[:6])
 }()
 
+var staticURLs sync.Map // file name → its URL with the hash of its content
+
+// StaticURL is the address of a file of internal/web/static (such as
+// "locate.js"), named by a hash of its content like the stylesheet, so
+// browsers keep it for a year and still see each new version at once.
+func StaticURL(name string) string {
+	if u, ok := staticURLs.Load(name); ok {
+		return u.(string)
+	}
+	b, err := staticFS.ReadFile("static/" + name)
+	if err != nil {
+		panic("web: no static file " + name)
+	}
+	sum := sha256.Sum256(b)
+	u := "/static/" + name + "?v=" + hex.EncodeToString(sum[:6])
+	staticURLs.Store(name, u)
+	return u
+}
+
 func serveStatic(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 	b, err := staticFS.ReadFile(name)
@@ -40,8 +60,12 @@ func serveStatic(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if strings.HasSuffix(name, ".css") {
+	switch path.Ext(name) {
+	case ".css":
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	case ".js":
+		// nosniff: a script served as text/plain would not run.
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Write(b)

@@ -2,6 +2,7 @@ package eventsweb
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -21,11 +22,14 @@ type eventMapGrid struct {
 	Stroke             string
 	StrokeWidth        float64
 	X, Y, FontSize     float64
+	NameShown          bool
+	Label              web.Box // where the label is drawn
 	Open, Overdue, Red int
 }
 
 type eventPoint struct {
 	X, Y    float64
+	HitR    float64 // the radius that takes a tap, larger than the dot
 	Href    string
 	Title   string
 	Overdue bool
@@ -136,7 +140,19 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 		d.All = append(d.All, mg)
 		if sh := m.Shapes[i]; sh != nil {
 			mg.Path, mg.X, mg.Y = sh.Path, sh.X, sh.Y
-			mg.FontSize, _ = web.LabelSize(g.Name, strconv.Itoa(c.Open)+"件", sh.W, sh.H)
+			count := countLine(c)
+			mg.FontSize, mg.NameShown = web.LabelSize(g.Name, count, sh.W, sh.H)
+			if mg.NameShown {
+				mg.Label = web.LabelBox(mg.X, mg.Y, mg.FontSize, g.Name, count)
+			} else {
+				mg.Label = countBox(mg.X, mg.Y, mg.FontSize, count)
+			}
+			// A grid too narrow even for its count at the smallest size
+			// goes unlabelled rather than spilling onto its neighbours;
+			// the table below names every grid.
+			if !mg.Label.Inside(web.Box{X: sh.X - sh.W/2, Y: sh.Y - sh.H/2, W: sh.W, H: sh.H}) {
+				mg.FontSize, mg.Label = 0, web.Box{}
+			}
 			d.Grids = append(d.Grids, mg)
 		}
 	}
@@ -146,8 +162,40 @@ func drawEventMap(d *eventMapData, grids []orgtree.Unit, counts map[int64]events
 			continue
 		}
 		if x, y, ok := m.Point(*e.Lon, *e.Lat); ok {
-			d.Points = append(d.Points, eventPoint{X: x, Y: y, Href: eventBase(rq.Viewer, e), Title: e.Title + " " + e.TrackingNo,
-				Overdue: e.Overdue(now)})
+			d.Points = append(d.Points, eventPoint{X: x, Y: y, HitR: hitRadius(d.Width), Href: eventBase(rq.Viewer, e),
+				Title: e.Title + " " + e.TrackingNo, Overdue: e.Overdue(now)})
 		}
 	}
+}
+
+// countLine is a grid label's second line: its open events and how many
+// are overdue.
+func countLine(c events.GridCount) string {
+	s := strconv.Itoa(c.Open) + "件"
+	if c.Overdue > 0 {
+		s += "·超" + strconv.Itoa(c.Overdue)
+	}
+	return s
+}
+
+// countBox is the box of a label that shows only the count, centred on its
+// line (dy 0.35em).
+func countBox(x, y, size float64, count string) web.Box {
+	w := web.TextWidth(count, size)
+	return web.Box{X: x - w/2, Y: y + 0.35*size - 0.88*size, W: w, H: size}
+}
+
+// mapOnPhone is how wide the map is drawn on a phone: a 375 px screen
+// less the page's and the figure's padding and border is 336 px, a 360 px
+// one's 321 px; 300 leaves room for a scroll bar and a 320 px screen.
+const mapOnPhone = 300.0
+
+// hitRadius is the radius, in the map's units, of the circle that takes a
+// tap on an event: 44 px across on a phone (the smallest target a finger
+// hits reliably), whatever the dot's drawn size.
+func hitRadius(width float64) float64 {
+	if width <= 0 {
+		return 0
+	}
+	return math.Ceil(22 * width / mapOnPhone)
 }

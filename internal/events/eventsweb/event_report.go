@@ -23,6 +23,7 @@ type eventReportForm struct {
 
 type eventReportData struct {
 	F          eventReportForm
+	Loc        locator
 	Categories []optGroup
 	Places     []optGroup
 	Urgencies  []web.Option
@@ -31,7 +32,7 @@ type eventReportData struct {
 	Office     bool // an office user: sources, reporter and 12345 number
 }
 
-var reportFields = []string{"category", "org", "description", "photos", "urgency", "address", "source",
+var reportFields = []string{"category", "org", "location", "description", "photos", "urgency", "address", "source",
 	"reporter_name", "reporter_phone", "external_ref", "level"}
 
 func (h *handler) newEventForm(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -39,7 +40,7 @@ func (h *handler) newEventForm(w http.ResponseWriter, r *http.Request, rq *web.R
 	h.renderReportForm(w, r, rq, http.StatusOK, f)
 }
 
-func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f eventReportForm) {
+func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, f eventReportForm, loc ...locator) {
 	ctx := r.Context()
 	d := eventReportData{F: f, Office: !rq.Viewer.HasRole("grid_worker") || rq.Viewer.Can(events.PermAccept),
 		Urgencies: options([]string{events.UrgencyNormal, events.UrgencyUrgent, events.UrgencyCritical}, events.UrgencyNames),
@@ -50,6 +51,13 @@ func (h *handler) renderReportForm(w http.ResponseWriter, r *http.Request, rq *w
 		return
 	}
 	if d.Places, err = h.reportPlaces(ctx, rq.Viewer.Scope(events.PermReport)); err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
+	if len(loc) > 0 {
+		d.Loc = loc[0]
+	}
+	if d.Loc, err = h.locatorFor(ctx, r, d.Loc, f.Org, rq.Viewer.Scope(events.PermReport)); err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
@@ -69,16 +77,33 @@ func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *web.Re
 		Source: r.PostFormValue("source"), ExternalRef: r.PostFormValue("external_ref"),
 		ReporterName: r.PostFormValue("reporter_name"), ReporterPhone: r.PostFormValue("reporter_phone"),
 		Level: r.PostFormValue("level"), Org: r.PostFormValue("org")}
+	loc := postedLocator(r)
+	if tapped(r) {
+		unit, _ := strconv.ParseInt(r.PostFormValue("map"), 10, 64)
+		l, org, err := h.locateTap(r.Context(), r, unit)
+		if err != nil {
+			h.kit.Fail(w, r, rq, err)
+			return
+		}
+		if org != "" {
+			f.Org = org
+		}
+		h.renderReportForm(w, r, rq, http.StatusOK, f, l)
+		return
+	}
 	photos, perr := photosOf(r, "photos")
 	if perr != "" {
 		f.Errors = map[string]string{"photos": perr}
-		h.renderReportForm(w, r, rq, http.StatusUnprocessableEntity, f)
+		h.renderReportForm(w, r, rq, http.StatusUnprocessableEntity, f, loc)
 		return
 	}
 	org, _ := strconv.ParseInt(f.Org, 10, 64)
 	rep := events.Report{OrgID: org, Category: f.Category, Urgency: f.Urgency, Description: f.Description,
 		Address: f.Address, Source: f.Source, ExternalRef: f.ExternalRef, ReporterName: f.ReporterName,
 		ReporterPhone: f.ReporterPhone, Level: f.Level, Photos: photos}
+	if lat, lon, ok := loc.position(); ok {
+		rep.Lat, rep.Lon = &lat, &lon
+	}
 	if rep.Source == "" {
 		rep.Source = events.SourceGrid
 		if !rq.Viewer.HasRole("grid_worker") {
@@ -88,7 +113,7 @@ func (h *handler) createEvent(w http.ResponseWriter, r *http.Request, rq *web.Re
 	e, err := h.Events.Report(r.Context(), rq.Viewer, rep)
 	if fe := fault.FieldsOf(err); fe != nil {
 		f.Errors = fe
-		h.renderReportForm(w, r, rq, http.StatusUnprocessableEntity, f)
+		h.renderReportForm(w, r, rq, http.StatusUnprocessableEntity, f, loc)
 		return
 	}
 	if err != nil {

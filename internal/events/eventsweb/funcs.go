@@ -2,11 +2,13 @@ package eventsweb
 
 import (
 	"html/template"
+	"math"
 	"slices"
 	"strconv"
 	"time"
 
 	"shequ/internal/events"
+	"shequ/internal/web"
 )
 
 // templateFuncs are the events pages' template functions besides the kit's.
@@ -23,12 +25,14 @@ func templateFuncs() template.FuncMap {
 		"evside":    func(s string) string { return events.SideNames[s] },
 		"evdue":     dueText,
 		// Times are shown with the kit's when, in the deployment's zone.
-		"pct":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
-		"hours": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
-		"has":   slices.Contains[[]string],
-		"addi":  func(a, b int) int { return a + b },
-		"addf":  func(a, b float64) float64 { return a + b },
-		"strs":  func(s ...string) []string { return s },
+		"pct":    func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" },
+		"hours":  func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+		"has":    slices.Contains[[]string],
+		"addi":   func(a, b int) int { return a + b },
+		"addf":   func(a, b float64) float64 { return a + b },
+		"divf":   func(a, b float64) float64 { return math.Round(a/b*10) / 10 },
+		"static": web.StaticURL,
+		"strs":   func(s ...string) []string { return s },
 	}
 }
 

@@ -64,7 +64,8 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(communities, func(i, j int) bool { return communities[i].Name < communities[j].Name })
+	// Naturally: 第2网格 before 第10网格.
+	orgtree.Sort(communities)
 	option := func(u orgtree.Unit, label string) web.Option {
 		return web.Option{Value: strconv.FormatInt(u.ID, 10), Label: label}
 	}
@@ -74,6 +75,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 		if err != nil {
 			return nil, err
 		}
+		orgtree.Sort(grids)
 		if len(communities) > 1 {
 			g := optGroup{Label: c.Name}
 			if sc.Contains(web.UnitPlace(c)) {
@@ -98,6 +100,7 @@ func (h *handler) reportPlaces(ctx context.Context, sc access.Scope) ([]optGroup
 			if err != nil {
 				return nil, err
 			}
+			orgtree.Sort(buildings)
 			for _, b := range buildings {
 				if sc.Contains(web.UnitPlace(b)) {
 					g.Options = append(g.Options, option(b, b.Name))

@@ -14,12 +14,14 @@ import (
 
 type eventPublicReportData struct {
 	F          eventReportForm
+	Loc        locator
 	Anonymous  bool
+	Private    bool
 	Categories []optGroup
 	Places     []optGroup
 }
 
-var publicReportFields = []string{"category", "org", "description", "photos", "address", "reporter_name", "reporter_phone"}
+var publicReportFields = []string{"category", "org", "location", "description", "photos", "address", "reporter_name", "reporter_phone"}
 
 func (h *handler) publicReportForm(w http.ResponseWriter, r *http.Request) {
 	h.renderPublicReport(w, r, http.StatusOK, eventPublicReportData{F: eventReportForm{Org: r.URL.Query().Get("org")}})
@@ -33,6 +35,10 @@ func (h *handler) renderPublicReport(w http.ResponseWriter, r *http.Request, sta
 		return
 	}
 	if d.Places, err = h.reportPlaces(ctx, access.Everything); err != nil {
+		h.kit.ServerError(w, r, nil, err)
+		return
+	}
+	if d.Loc, err = h.locatorFor(ctx, r, d.Loc, d.F.Org, access.Everything); err != nil {
 		h.kit.ServerError(w, r, nil, err)
 		return
 	}
@@ -60,10 +66,23 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 	d := eventPublicReportData{F: eventReportForm{Category: r.PostFormValue("category"), Description: r.PostFormValue("description"),
 		Address: r.PostFormValue("address"), ReporterName: r.PostFormValue("reporter_name"),
 		ReporterPhone: r.PostFormValue("reporter_phone"), Org: r.PostFormValue("org")},
-		Anonymous: r.PostFormValue("anonymous") == "1"}
+		Anonymous: r.PostFormValue("anonymous") == "1", Private: r.PostFormValue("private") == "1", Loc: postedLocator(r)}
 	if !web.PublicTokenOK(r, publicCookie) {
 		d.F.Errors = map[string]string{"form": "页面已过期或浏览器禁用了 Cookie,请重新提交。"}
 		h.renderPublicReport(w, r, http.StatusForbidden, d)
+		return
+	}
+	if tapped(r) {
+		unit, _ := strconv.ParseInt(r.PostFormValue("map"), 10, 64)
+		l, org, err := h.locateTap(r.Context(), r, unit)
+		if err != nil {
+			h.kit.ServerError(w, r, nil, err)
+			return
+		}
+		if d.Loc = l; org != "" {
+			d.F.Org = org
+		}
+		h.renderPublicReport(w, r, http.StatusOK, d)
 		return
 	}
 	addr := web.ClientAddr(r)
@@ -82,9 +101,13 @@ func (h *handler) publicReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	org, _ := strconv.ParseInt(d.F.Org, 10, 64)
-	e, err := h.Events.ReportPublic(r.Context(), events.Report{OrgID: org, Category: d.F.Category,
+	rep := events.Report{OrgID: org, Category: d.F.Category,
 		Description: d.F.Description, Address: d.F.Address, ReporterName: d.F.ReporterName,
-		ReporterPhone: d.F.ReporterPhone, Anonymous: d.Anonymous, Photos: photos})
+		ReporterPhone: d.F.ReporterPhone, Anonymous: d.Anonymous, Private: d.Private, Photos: photos}
+	if lat, lon, ok := d.Loc.position(); ok {
+		rep.Lat, rep.Lon = &lat, &lon
+	}
+	e, err := h.Events.ReportPublic(r.Context(), rep)
 	if fe := fault.FieldsOf(err); fe != nil {
 		d.F.Errors = fe
 		h.renderPublicReport(w, r, http.StatusUnprocessableEntity, d)

@@ -93,6 +93,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.HandlePublic(rt, "GET /public/events/track", h.publicTrack)
 	k.HandlePublic(rt, "POST /public/events/rate", h.publicRate)
 	k.HandlePublic(rt, "GET /public/events/photos/{no}/{photo}", h.publicPhoto)
+	k.HandlePublic(rt, "GET /public/events/map/{unit}", h.tapMapSVG)
 	// The residents' portal links here ("反映问题"), with its community.
 	k.HandlePublic(rt, "GET /report", func(w http.ResponseWriter, r *http.Request) {
 		to := "/public/events"
