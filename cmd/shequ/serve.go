@@ -19,6 +19,7 @@ import (
 	"shequ/internal/demo"
 	"shequ/internal/notify"
 	"shequ/internal/server"
+	"shequ/internal/web"
 )
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -33,8 +34,13 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
 	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
 	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
+	proxies := fs.String("trusted-proxies", os.Getenv("SHEQU_TRUSTED_PROXIES"), "反向代理的地址或网段(逗号分隔,如 10.0.0.0/8,192.168.1.5;默认取 SHEQU_TRUSTED_PROXIES):只相信它们转发的 X-Forwarded-For 客户端地址")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	trusted, err := web.ParseProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return fmt.Errorf("--public-url 应为完整网址,如 https://shequ.example.gov.cn")
@@ -81,7 +87,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms,
-		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows})
+		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows, TrustedProxies: trusted})
 	defer app.Close()
 	if err := app.ResumeImports(ctx); err != nil {
 		log.Warn("imports not resumed", "err", err)

@@ -59,6 +59,10 @@ type Config struct {
 	ImportDir     string
 	ImportMaxMB   int
 	ImportMaxRows int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for the login throttle and the audit log); from anyone
+	// else the header is ignored.
+	TrustedProxies web.Proxies
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -147,7 +151,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, reg)})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
+	handler := logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt))))
+	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }
 

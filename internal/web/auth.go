@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -84,7 +83,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 		k.ServerError(w, r, nil, err)
 		return
 	}
-	k.Throttle.Succeeded(d.Name)
+	k.Throttle.Succeeded(d.Name, addr)
 	// An old session in this browser ends: each login gets a fresh token.
 	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
 		k.Accounts.EndSession(r.Context(), old.Value)
@@ -119,17 +118,6 @@ func (k *Kit) logout(w http.ResponseWriter, r *http.Request, rq *Request) {
 		Route: "POST /logout", Status: http.StatusSeeOther})
 	k.ClearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// ClientAddr is the address a request came from, without the port. Behind a
-// reverse proxy it is the proxy's; shequ does not trust X-Forwarded-For,
-// which any client can set.
-func ClientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // safeNext keeps a post-login destination only if it is a path on this site:
