@@ -106,6 +106,8 @@ func paramOf(rule access.Rule) string {
 // something. Exports are recorded after the data went out, with its rows.
 func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn web.HandlerFunc) {
 	rt.Handle(pattern, rule, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Answers carry personal data: no shared cache or disk keeps them.
+		w.Header().Set("Cache-Control", "no-store")
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || secret == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="shequ"`)
