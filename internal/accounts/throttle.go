@@ -63,9 +63,9 @@ func (e ErrThrottled) Error() string {
 	return fmt.Sprintf("登录失败次数过多,请 %d 分钟后再试", int(math.Ceil(e.Wait.Minutes())))
 }
 
-func accountName(name string) string  { return strings.ToLower(strings.TrimSpace(name)) }
-func accountKey(name string) string   { return "u:" + accountName(name) }
-func addressKey(addr string) string   { return "a:" + addr }
+func accountName(name string) string   { return strings.ToLower(strings.TrimSpace(name)) }
+func accountKey(name string) string    { return "u:" + accountName(name) }
+func addressKey(addr string) string    { return "a:" + addr }
 func pairOf(name, addr string) pairKey { return pairKey{accountName(name), addr} }
 
 // delay is how long a pair with n failures waits after its last one.
