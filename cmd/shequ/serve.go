@@ -25,7 +25,8 @@ import (
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dsn := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
-	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
+	withDemo := fs.Bool("demo", false, "数据库为空时先载入演示数据(默认 chengbei,城北社区)并创建管理员")
+	demoPreset := fs.String("demo-preset", "chengbei", "--demo 载入的预设: chengbei 或 zinan")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
 	importDir := fs.String("import-dir", "", "上传的名册在导入完成前存放的目录(默认为系统临时目录;重启后需要续导时请指定固定目录)")
@@ -81,8 +82,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	var login string // the demo administrator's, said last
 	if *withDemo {
-		if err := loadDemoIfEmpty(ctx, db, stdout, stderr); err != nil {
+		if login, err = loadDemoIfEmpty(ctx, db, *demoPreset, stdout, stderr); err != nil {
 			return err
 		}
 	}
@@ -94,7 +96,12 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
+		// The address and the demo's password come last, after everything
+		// starting up said, so that they are what the terminal shows.
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
+		if login != "" {
+			fmt.Fprint(stdout, login)
+		}
 	})
 }
 
@@ -116,31 +123,34 @@ func smsHeaders(env string) (map[string]string, error) {
 	return h, nil
 }
 
-// loadDemoIfEmpty loads the chengbei preset and an administrator into an
-// empty database and says how to log in.
-func loadDemoIfEmpty(ctx context.Context, db *database.DB, stdout, stderr io.Writer) error {
+// loadDemoIfEmpty loads a preset and an administrator into an empty
+// database and returns how to log in, for the caller to say once the
+// server listens ("" when the database had data).
+func loadDemoIfEmpty(ctx context.Context, db *database.DB, preset string, stdout, stderr io.Writer) (string, error) {
+	if preset != "chengbei" && preset != "zinan" {
+		return "", fmt.Errorf("--demo-preset 应为 chengbei 或 zinan")
+	}
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&n); err != nil {
-		return err
+		return "", err
 	}
 	if n > 0 {
 		fmt.Fprintln(stdout, "数据库已有数据,跳过演示数据载入。")
-		return nil
+		return "", nil
 	}
-	fmt.Fprintln(stdout, "正在载入演示数据:城北社区(chengbei)…")
-	sum, err := demo.Load(ctx, db, demo.Options{Preset: "chengbei", Seed: 1, Today: time.Now()}, progressBar(stderr, "城北社区"))
+	fmt.Fprintf(stdout, "正在载入演示数据(%s)…\n", preset)
+	sum, err := demo.Load(ctx, db, demo.Options{Preset: preset, Seed: 1, Today: time.Now()}, progressBar(stderr, preset))
 	if err != nil {
-		return err
+		return "", err
 	}
 	fmt.Fprintf(stdout, "已载入 %d 户 %d 人。\n", sum.Households, sum.Persons)
 	b := make([]byte, 9)
 	rand.Read(b)
 	password := "demo" + base64.RawURLEncoding.EncodeToString(b) + "1"
 	if err := addUser(ctx, db, &accounts.User{Name: "admin", DisplayName: "演示管理员"}, password, "admin", ""); err != nil {
-		return err
+		return "", err
 	}
-	fmt.Fprintf(stdout, "登录账号: admin  密码: %s\n(密码只显示这一次;可用 shequ user set-password 修改)\n", password)
-	return nil
+	return fmt.Sprintf("登录账号: admin  密码: %s\n(密码只显示这一次;可用 shequ user set-password 修改)\n", password), nil
 }
 
 // isTerminal reports whether w is a character device, to draw progress bars

@@ -72,7 +72,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 	u, err := k.Accounts.Authenticate(r.Context(), d.Name, r.PostFormValue("password"))
 	if errors.Is(err, accounts.ErrBadLogin) {
 		k.Throttle.Failed(d.Name, addr)
-		k.Log.Info("login failed", "path", r.URL.Path)
+		k.Log.Debug("login failed", "path", r.URL.Path)
 		k.Audit.Record(audit.Entry{UserName: Truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
 			Status: http.StatusUnauthorized})
 		d.Error = accounts.ErrBadLogin.Error()
@@ -93,7 +93,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 		k.ServerError(w, r, nil, err)
 		return
 	}
-	k.Log.Info("login", "user", u.ID)
+	k.Log.Debug("login", "user", u.ID)
 	k.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: addr, Action: audit.Login, Route: "POST /login",
 		Status: http.StatusSeeOther})
 	k.SetCookie(w, sessionCookie, sess.Token, 0)
@@ -113,7 +113,7 @@ func (k *Kit) logout(w http.ResponseWriter, r *http.Request, rq *Request) {
 		k.ServerError(w, r, rq, err)
 		return
 	}
-	k.Log.Info("logout", "user", rq.User.ID)
+	k.Log.Debug("logout", "user", rq.User.ID)
 	k.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r), Action: audit.Logout,
 		Route: "POST /logout", Status: http.StatusSeeOther})
 	k.ClearCookie(w, sessionCookie)
