@@ -264,4 +264,3 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 	}
 	return n, nil
 }
-

@@ -103,10 +103,10 @@ func TestQueryFilters(t *testing.T) {
 		}
 		// The issue's own examples.
 		for path, field := range map[string]string{
-			"/api/v1/events?overdue=abc":               "overdue",
+			"/api/v1/events?overdue=abc":              "overdue",
 			"/api/v1/services/applications?overdue=x": "overdue",
-			"/api/v1/persons?foo=1":                    "foo",
-			"/api/v1/persons?limit=ten":                "limit",
+			"/api/v1/persons?foo=1":                   "foo",
+			"/api/v1/persons?limit=ten":               "limit",
 		} {
 			if code, out := e.do(t, e.adminToken, "GET", path, ""); code != 400 || fieldsOf(out)[field] == nil {
 				t.Errorf("GET %s: %d %v, want 400 at %s", path, code, out, field)
