@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/testwait"
 )
@@ -19,7 +20,8 @@ import (
 // answered 431 by shequ, not by net/http in plain English — in JSON naming
 // the field for the API, as Open311's error list, as the Chinese page
 // elsewhere — through the server as `shequ serve` runs it. A query that is
-// not text is refused at its parameter.
+// not text is refused at its parameter; an API route that fails answers
+// JSON too.
 func TestOversizedRequests(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -33,6 +35,9 @@ func TestOversizedRequests(t *testing.T) {
 	}
 	app := New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
 	defer app.Close()
+	app.Routes.Handle("GET /api/v1/test-panic", access.Rule{Public: true}, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("a bug")
+	}))
 	addr := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
@@ -55,6 +60,7 @@ func TestOversizedRequests(t *testing.T) {
 		{"/api/v1/stats", "X-Padding", 431, "X-Padding", "请求头 X-Padding 过长"},
 		{"/api/v1/persons?q=%ff", "", 400, "q", "查询参数 q 包含无效字符"},
 		{"/search?q=" + long, "", 431, "", "请求过长"},
+		{"/api/v1/test-panic", "", 500, "", `{"error":"服务器内部错误,请稍后再试"}`},
 		{"/open311/v2/requests.json?q=" + long, "", 431, "", `"code":431`},
 	} {
 		req, _ := http.NewRequest("GET", base+c.path, nil)

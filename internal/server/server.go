@@ -154,7 +154,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, reg)})
 	rf := refuser{kit}
-	handler := logRequests(log, recoverPanics(log, securityHeaders(rf.limitHeaders(rf.cleanQuery(rt)))))
+	handler := logRequests(log, rf.recoverPanics(log, securityHeaders(rf.limitHeaders(rf.cleanQuery(rt)))))
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }
@@ -196,7 +196,11 @@ func (rf refuser) refuse(w http.ResponseWriter, r *http.Request, status int, fie
 		b, _ := json.Marshal([]map[string]any{{"code": status, "description": msg}})
 		w.Write(append(b, '\n'))
 	case strings.HasPrefix(r.URL.Path, "/api/"):
-		api.WriteError(w, status, msg, map[string]string{field: msg})
+		var fields map[string]string
+		if field != "" {
+			fields = map[string]string{field: msg}
+		}
+		api.WriteError(w, status, msg, fields)
 	default:
 		rf.kit.ErrorPage(w, r, nil, status)
 	}
@@ -263,7 +267,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+func (rf refuser) recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -273,7 +277,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				// The stack names code, not data; the panic value might hold
 				// personal data, so only its type is logged.
 				log.Error("panic", "method", r.Method, "path", r.URL.Path, "type", typeName(v), "stack", string(debug.Stack()))
-				http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+				rf.refuse(w, r, http.StatusInternalServerError, "", "服务器内部错误,请稍后再试")
 			}
 		}()
 		next.ServeHTTP(w, r)
