@@ -125,10 +125,6 @@ func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn web.
 			h.fail(w, r, 0, err)
 			return
 		}
-		if err := checkQuery(pattern, r); err != nil {
-			h.fail(w, r, http.StatusBadRequest, err)
-			return
-		}
 		switch status, err := h.kit.Authorize(r, pattern, rule, c); status {
 		case 0:
 		case http.StatusForbidden:
@@ -142,6 +138,12 @@ func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn web.
 			return
 		default:
 			h.fail(w, r, 0, err)
+			return
+		}
+		// After the rule: a caller the route refuses learns nothing of its
+		// parameters.
+		if err := checkQuery(pattern, r); err != nil {
+			h.fail(w, r, http.StatusBadRequest, err)
 			return
 		}
 		sw := &web.StatusWriter{ResponseWriter: w}
