@@ -52,6 +52,7 @@ func TestServeDemoSaysThePasswordLast(t *testing.T) {
 			info++
 		}
 	}
+	t.Logf("%d notifications sent, %d INFO lines, %d lines in all", sent, info, len(lines))
 	if info > 5 {
 		t.Errorf("%d INFO lines:\n%s", info, out.String())
 	}
