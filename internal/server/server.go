@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"shequ/internal/access"
@@ -152,6 +153,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, reg)})
 	rf := refuser{kit}
 	handler := logRequests(log, rf.recoverPanics(log, securityHeaders(rf.limitHeaders(rf.cleanQuery(rt)))))
+	if len(cfg.TrustedProxies) == 0 {
+		handler = warnUntrustedProxy(log, handler)
+	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }
@@ -169,6 +173,23 @@ func (a *App) Close() {
 // ResumeImports starts again the imports a stopped server left unfinished.
 func (a *App) ResumeImports(ctx context.Context) error {
 	return a.Imports.ResumeInterrupted(ctx, a.Access.Viewer)
+}
+
+// warnUntrustedProxy says once that requests come through a reverse proxy
+// no one named: every client then has the proxy's address, so one guesser
+// slows the logins of everyone behind it and the audit log cannot tell
+// people apart.
+func warnUntrustedProxy(log *slog.Logger, next http.Handler) http.Handler {
+	var once sync.Once
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Forwarded-For") != "" {
+			once.Do(func() {
+				log.Warn("requests carry X-Forwarded-For but no trusted proxy is set (--trusted-proxies or SHEQU_TRUSTED_PROXIES): clients are seen at the proxy's address",
+					"peer", web.ClientAddr(r))
+			})
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func securityHeaders(next http.Handler) http.Handler {
