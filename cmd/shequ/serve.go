@@ -19,12 +19,14 @@ import (
 	"shequ/internal/demo"
 	"shequ/internal/notify"
 	"shequ/internal/server"
+	"shequ/internal/web"
 )
 
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dsn := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
-	withDemo := fs.Bool("demo", false, "数据库为空时先载入 chengbei(城北社区)演示数据并创建管理员")
+	withDemo := fs.Bool("demo", false, "数据库为空时先载入演示数据(默认 chengbei,城北社区)并创建管理员")
+	demoPreset := fs.String("demo-preset", "chengbei", "--demo 载入的预设: chengbei 或 zinan")
 	secure := fs.Bool("secure-cookies", false, "会话 Cookie 只经 HTTPS 发送(部署在 HTTPS 之后时打开)")
 	verbose := fs.Bool("v", false, "记录每个请求")
 	importDir := fs.String("import-dir", "", "上传的名册在导入完成前存放的目录(默认为系统临时目录;重启后需要续导时请指定固定目录)")
@@ -33,6 +35,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
 	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
 	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
+	proxies := fs.String("trusted-proxies", os.Getenv("SHEQU_TRUSTED_PROXIES"), "反向代理的地址或网段(逗号分隔,如 10.0.0.0/8,192.168.1.5;默认取 SHEQU_TRUSTED_PROXIES):只相信它们转发的 X-Forwarded-For 客户端地址")
 	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -40,6 +43,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	zone, err := readZone()
 	if err != nil {
 		return err
+	}
+	trusted, err := web.ParseProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if u, err := url.Parse(*publicURL); *publicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 		return fmt.Errorf("--public-url 应为完整网址,如 https://shequ.example.gov.cn")
@@ -80,20 +87,26 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	var login string // the demo administrator's, said last
 	if *withDemo {
-		if err := loadDemoIfEmpty(ctx, db, stdout, stderr); err != nil {
+		if login, err = loadDemoIfEmpty(ctx, db, *demoPreset, stdout, stderr); err != nil {
 			return err
 		}
 	}
 	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms,
-		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows, Zone: zone})
+		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows, Zone: zone, TrustedProxies: trusted})
 	defer app.Close()
 	if err := app.ResumeImports(ctx); err != nil {
 		log.Warn("imports not resumed", "err", err)
 	}
 	return server.Serve(ctx, *addr, app.Handler, func(a net.Addr) {
 		log.Info("listening", "addr", a.String(), "engine", string(db.Engine), "startup_ms", time.Since(start).Milliseconds())
+		// The address and the demo's password come last, after everything
+		// starting up said, so that they are what the terminal shows.
 		fmt.Fprintf(stdout, "shequ 已启动: http://%s/\n", a.String())
+		if login != "" {
+			fmt.Fprint(stdout, login)
+		}
 	})
 }
 
@@ -115,31 +128,34 @@ func smsHeaders(env string) (map[string]string, error) {
 	return h, nil
 }
 
-// loadDemoIfEmpty loads the chengbei preset and an administrator into an
-// empty database and says how to log in.
-func loadDemoIfEmpty(ctx context.Context, db *database.DB, stdout, stderr io.Writer) error {
+// loadDemoIfEmpty loads a preset and an administrator into an empty
+// database and returns how to log in, for the caller to say once the
+// server listens ("" when the database had data).
+func loadDemoIfEmpty(ctx context.Context, db *database.DB, preset string, stdout, stderr io.Writer) (string, error) {
+	if preset != "chengbei" && preset != "zinan" {
+		return "", fmt.Errorf("--demo-preset 应为 chengbei 或 zinan")
+	}
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_units`).Scan(&n); err != nil {
-		return err
+		return "", err
 	}
 	if n > 0 {
 		fmt.Fprintln(stdout, "数据库已有数据,跳过演示数据载入。")
-		return nil
+		return "", nil
 	}
-	fmt.Fprintln(stdout, "正在载入演示数据:城北社区(chengbei)…")
-	sum, err := demo.Load(ctx, db, demo.Options{Preset: "chengbei", Seed: 1, Today: time.Now()}, progressBar(stderr, "城北社区"))
+	fmt.Fprintf(stdout, "正在载入演示数据(%s)…\n", preset)
+	sum, err := demo.Load(ctx, db, demo.Options{Preset: preset, Seed: 1, Today: time.Now()}, progressBar(stderr, preset))
 	if err != nil {
-		return err
+		return "", err
 	}
 	fmt.Fprintf(stdout, "已载入 %d 户 %d 人。\n", sum.Households, sum.Persons)
 	b := make([]byte, 9)
 	rand.Read(b)
 	password := "demo" + base64.RawURLEncoding.EncodeToString(b) + "1"
 	if err := addUser(ctx, db, &accounts.User{Name: "admin", DisplayName: "演示管理员"}, password, "admin", ""); err != nil {
-		return err
+		return "", err
 	}
-	fmt.Fprintf(stdout, "登录账号: admin  密码: %s\n(密码只显示这一次;可用 shequ user set-password 修改)\n", password)
-	return nil
+	return fmt.Sprintf("登录账号: admin  密码: %s\n(密码只显示这一次;可用 shequ user set-password 修改)\n", password), nil
 }
 
 // isTerminal reports whether w is a character device, to draw progress bars

@@ -5,9 +5,12 @@ package accounts
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -64,7 +67,8 @@ func CheckPassword(encoded, pw string) bool {
 const maxPasswordBytes = 512
 
 // CheckPolicy enforces the password policy: at least 10 characters with
-// letters and digits, not the user name.
+// letters and digits, without the account name in it (nor the name written
+// backwards), and not one of the passwords guessers try first.
 func CheckPolicy(name, pw string) error {
 	if utf8.RuneCountInString(pw) < 10 {
 		return fmt.Errorf("密码至少10位")
@@ -80,8 +84,79 @@ func CheckPolicy(name, pw string) error {
 	if !letter || !digit {
 		return fmt.Errorf("密码须同时包含字母和数字")
 	}
-	if strings.EqualFold(pw, name) {
-		return fmt.Errorf("密码不能与用户名相同")
+	if containsName(name, pw) {
+		return fmt.Errorf("密码不能包含用户名(倒过来写也不行)")
+	}
+	if isCommon(pw) {
+		return fmt.Errorf("这是常用密码,很容易被猜中,请换一个")
 	}
 	return nil
+}
+
+// containsName reports whether pw holds the account name, forwards or
+// backwards, ignoring case and the separators people drop (zhang.san in
+// zhangsan2026). A name of one or two characters is found in too many
+// good passwords (li in "believe"): such a name counts only when it is all
+// the password holds besides digits and punctuation.
+func containsName(name, pw string) bool {
+	n, p := alnum(name), alnum(pw)
+	if n == "" {
+		return false
+	}
+	if utf8.RuneCountInString(n) < 3 {
+		c := letters(pw)
+		return c == n || c == reverse(n)
+	}
+	return strings.Contains(p, n) || strings.Contains(p, reverse(n))
+}
+
+// The common passwords are the most frequent ones of published leaks, lower
+// case, one a line; lines starting with # are comments.
+//
+//go:embed common_passwords.txt
+var commonPasswordList string
+
+var commonPasswords = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool, 10100)
+	for _, line := range strings.Split(commonPasswordList, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[line] = true
+		}
+	}
+	return m
+})
+
+// isCommon reports whether pw is a common password, or one with digits and
+// punctuation put around it (qwerty123456, !dragon2026) or a few letters
+// written as digits and signs (p@ssw0rd), which guessers try next.
+func isCommon(pw string) bool {
+	list := commonPasswords()
+	lower := strings.ToLower(pw)
+	core := letters(pw)
+	return list[lower] || list[core] || list[unleet(core)] || list[unleet(lower)]
+}
+
+// alnum is s in lower case without anything but letters and digits.
+func alnum(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+// letters is s in lower case without the digits and punctuation around it.
+func letters(s string) string {
+	return strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }))
+}
+
+func unleet(s string) string {
+	return strings.NewReplacer("0", "o", "1", "i", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s").Replace(s)
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
 }

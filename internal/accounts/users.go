@@ -174,25 +174,37 @@ func (s *Store) setPassword(ctx context.Context, name, password string, mustChan
 }
 
 // SetDisabled disables or re-enables an account. Disabling ends its
-// sessions; its API tokens stop working at once (they are checked against
-// the account on every request).
+// sessions and revokes its API tokens for good: enabling the account again
+// does not bring them back, so a token copied while the account was
+// someone's stays dead; its owner makes a new one.
 func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) error {
 	d := 0
 	if disabled {
 		d = 1
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE name = $3`,
-		d, database.FormatTime(s.now()), name)
-	if err != nil {
+	now := database.FormatTime(s.now())
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE name = $1`, name).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("用户 %s 不存在", name)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET disabled = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
+			d, now, id); err != nil {
+			return err
+		}
+		if !disabled {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, now, id)
 		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("用户 %s 不存在", name)
-	}
-	if disabled {
-		_, err = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE name = $1)`, name)
-	}
-	return err
+	})
 }
 
 // Authenticate checks a name and password. A password longer than the

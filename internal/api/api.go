@@ -106,6 +106,8 @@ func paramOf(rule access.Rule) string {
 // something. Exports are recorded after the data went out, with its rows.
 func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn web.HandlerFunc) {
 	rt.Handle(pattern, rule, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Answers carry personal data: no shared cache or disk keeps them.
+		w.Header().Set("Cache-Control", "no-store")
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || secret == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="shequ"`)
@@ -136,6 +138,12 @@ func (h *handler) auth(rt *web.Routes, pattern string, rule access.Rule, fn web.
 			return
 		default:
 			h.fail(w, r, 0, err)
+			return
+		}
+		// After the rule: a caller the route refuses learns nothing of its
+		// parameters.
+		if err := checkQuery(pattern, r); err != nil {
+			h.fail(w, r, http.StatusBadRequest, err)
 			return
 		}
 		sw := &web.StatusWriter{ResponseWriter: w}
@@ -189,6 +197,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// WriteError answers an API request with an error in the API's shape: a
+// message and, when a field is at fault, the field's message. The server
+// uses it for what it refuses before any API handler runs.
+func WriteError(w http.ResponseWriter, status int, msg string, fields map[string]string) {
+	writeError(w, status, msg, fields)
+}
+
 func writeError(w http.ResponseWriter, status int, msg string, fields map[string]string) {
 	writeJSON(w, status, errorBody{Error: msg, Fields: fields})
 }
@@ -199,6 +214,11 @@ func writeError(w http.ResponseWriter, status int, msg string, fields map[string
 // from a capability answer 422. A conflict carries
 // the changes made meanwhile when the capability's error lists them.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	var big tooLarge
+	if errors.As(err, &big) {
+		writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: big.Fields["body"], Fields: big.Fields})
+		return
+	}
 	code := web.Status(err)
 	body := errorBody{Error: fault.Message(err)}
 	switch fault.KindOf(err) {
@@ -245,22 +265,4 @@ func intParam(r *http.Request, name string, def int) (int, error) {
 		return 0, fieldError(name, name+" 应为非负整数")
 	}
 	return n, nil
-}
-
-// decode reads a JSON body of at most 1 MiB, refusing unknown fields.
-func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return fieldError(te.Field, "字段 "+te.Field+" 的类型错误,应为 "+te.Type.String())
-		}
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			f = strings.Trim(f, `"`)
-			return fieldError(f, "未知字段 "+f)
-		}
-		return fieldError("body", "请求体不是有效的 JSON: "+err.Error())
-	}
-	return nil
 }

@@ -105,7 +105,7 @@ func setup(t *testing.T, db *database.DB) *env {
 	t.Cleanup(e.audit.Close)
 	rt := web.NewRoutes()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: e.audit, Log: log})
-	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log})
+	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: reports.New(db, e.audit)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

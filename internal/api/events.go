@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"shequ/internal/web"
@@ -180,22 +179,8 @@ type photoBody struct {
 }
 
 // decodeWithPhotos is decode with room for six photos.
-func decodeWithPhotos(w http.ResponseWriter, r *http.Request, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, events.MaxPhotos*events.MaxUpload*4/3+1<<20)
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return fieldError(te.Field, "字段 "+te.Field+" 的类型错误,应为 "+te.Type.String())
-		}
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			f = strings.Trim(f, `"`)
-			return fieldError(f, "未知字段 "+f)
-		}
-		return fieldError("body", "请求体不是有效的 JSON")
-	}
-	return nil
+func decodeWithPhotos(r *http.Request, v any) error {
+	return decodeLimit(r.Body, v, events.MaxPhotos*events.MaxUpload*4/3+1<<20)
 }
 
 func preparePhotos(in []photoBody) ([]events.Photo, error) {
@@ -219,7 +204,7 @@ func preparePhotos(in []photoBody) ([]events.Photo, error) {
 
 func (h *handler) reportEvent(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	var b reportBody
-	if err := decodeWithPhotos(w, r, &b); err != nil {
+	if err := decodeWithPhotos(r, &b); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
@@ -287,7 +272,7 @@ type actionBody struct {
 
 func (h *handler) actOnEvent(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	var b actionBody
-	if err := decodeWithPhotos(w, r, &b); err != nil {
+	if err := decodeWithPhotos(r, &b); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}

@@ -73,7 +73,7 @@ func (h *handler) person(w http.ResponseWriter, r *http.Request, c *web.Request)
 
 func (h *handler) createPerson(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	var p register.Person
-	if err := decode(r, &p); err != nil {
+	if err := decode(r.Body, &p); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
@@ -92,7 +92,7 @@ func (h *handler) updatePerson(w http.ResponseWriter, r *http.Request, c *web.Re
 		return
 	}
 	var p register.Person
-	if err := decode(r, &p); err != nil {
+	if err := decode(r.Body, &p); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
@@ -182,7 +182,7 @@ func (h *handler) updateHousehold(w http.ResponseWriter, r *http.Request, c *web
 		return
 	}
 	var hh register.Household
-	if err := decode(r, &hh); err != nil {
+	if err := decode(r.Body, &hh); err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}

@@ -33,7 +33,7 @@ func (sc *Scheduler) Run(ctx context.Context) error {
 		if n, err := sc.RunOnce(ctx); err != nil && ctx.Err() == nil {
 			sc.Log.Warn("events: supervision pass failed", "err", err)
 		} else if n > 0 {
-			sc.Log.Info("events: supervision notices issued", "count", n)
+			sc.Log.Debug("events: supervision notices issued", "count", n)
 		}
 		select {
 		case <-ctx.Done():

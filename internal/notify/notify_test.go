@@ -260,7 +260,7 @@ func TestRunWakesAndStops(t *testing.T) {
 func TestSendersKeepPersonalDataOutOfLogsAndErrors(t *testing.T) {
 	var logs bytes.Buffer
 	m := Message{ID: 5, Key: "k5", To: phone, Body: "张三的低保审核已通过", Ref: "event:9"}
-	LogSender{Log: slog.New(slog.NewTextHandler(&logs, nil))}.Send(context.Background(), m)
+	LogSender{Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}.Send(context.Background(), m)
 	if !strings.Contains(logs.String(), "id=5") || strings.Contains(logs.String(), phone) || strings.Contains(logs.String(), "张三") {
 		t.Errorf("log sender wrote %q", logs.String())
 	}

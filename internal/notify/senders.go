@@ -24,13 +24,14 @@ import (
 // personal data and are not logged.
 type LogSender struct{ Log *slog.Logger }
 
-// Send logs the message's identity.
+// Send logs the message's identity, at debug level: a routine send is no
+// news, and a server starting on a full outbox would bury what it says.
 func (s LogSender) Send(ctx context.Context, m Message) error {
 	log := s.Log
 	if log == nil {
 		log = slog.Default()
 	}
-	log.Info("notify: sent (log sender)", "id", m.ID, "key", m.Key, "channel", m.Channel, "ref", m.Ref,
+	log.Debug("notify: sent (log sender)", "id", m.ID, "key", m.Key, "channel", m.Channel, "ref", m.Ref,
 		"chars", utf8.RuneCountInString(m.Body))
 	return nil
 }

@@ -11,8 +11,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
-	"unicode/utf8"
 
 	"shequ/internal/access"
 	"shequ/internal/access/adminweb"
@@ -62,6 +62,10 @@ type Config struct {
 	// Zone is the deployment's time zone: pages and PDFs show every time in
 	// it. nil: Asia/Shanghai.
 	Zone *time.Location
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (for the login throttle and the audit log); from anyone
+	// else the header is ignored.
+	TrustedProxies web.Proxies
 }
 
 // App is the assembled application: its handler, the table of its routes
@@ -150,7 +154,12 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
-	return &App{Handler: logRequests(log, recoverPanics(log, securityHeaders(cleanQuery(rt)))), Routes: rt, Access: acs,
+	rf := refuser{kit}
+	handler := logRequests(log, rf.recoverPanics(log, securityHeaders(rf.limitHeaders(rf.cleanQuery(rt)))))
+	if len(cfg.TrustedProxies) == 0 {
+		handler = warnUntrustedProxy(log, handler)
+	}
+	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
 }
 
@@ -169,31 +178,18 @@ func (a *App) ResumeImports(ctx context.Context) error {
 	return a.Imports.ResumeInterrupted(ctx, a.Access.Viewer)
 }
 
-// cleanQuery refuses query strings that are not valid UTF-8 or carry NUL
-// characters: no form of the system sends them, and PostgreSQL refuses to
-// store or compare them.
-func cleanQuery(next http.Handler) http.Handler {
+// warnUntrustedProxy says once that requests come through a reverse proxy
+// no one named: every client then has the proxy's address, so one guesser
+// slows the logins of everyone behind it and the audit log cannot tell
+// people apart.
+func warnUntrustedProxy(log *slog.Logger, next http.Handler) http.Handler {
+	var once sync.Once
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, vs := range r.URL.Query() {
-			for _, v := range vs {
-				if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
-					if strings.HasPrefix(r.URL.Path, "/open311/") {
-						// GeoReport v2's error list, in JSON whatever the format asked for.
-						w.Header().Set("Content-Type", "application/json; charset=utf-8")
-						w.WriteHeader(http.StatusBadRequest)
-						w.Write([]byte(`[{"code":400,"description":"查询参数包含无效字符"}]` + "\n"))
-						return
-					}
-					if strings.HasPrefix(r.URL.Path, "/api/") {
-						w.Header().Set("Content-Type", "application/json; charset=utf-8")
-						w.WriteHeader(http.StatusBadRequest)
-						w.Write([]byte(`{"error":"查询参数包含无效字符"}` + "\n"))
-						return
-					}
-					http.Error(w, "查询参数包含无效字符", http.StatusBadRequest)
-					return
-				}
-			}
+		if r.Header.Get("X-Forwarded-For") != "" {
+			once.Do(func() {
+				log.Warn("requests carry X-Forwarded-For but no trusted proxy is set (--trusted-proxies or SHEQU_TRUSTED_PROXIES): clients are seen at the proxy's address",
+					"peer", web.ClientAddr(r))
+			})
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -212,7 +208,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+func (rf refuser) recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -222,7 +218,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				// The stack names code, not data; the panic value might hold
 				// personal data, so only its type is logged.
 				log.Error("panic", "method", r.Method, "path", r.URL.Path, "type", typeName(v), "stack", string(debug.Stack()))
-				http.Error(w, "服务器内部错误", http.StatusInternalServerError)
+				rf.refuse(w, r, http.StatusInternalServerError, "", "服务器内部错误,请稍后再试")
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -261,7 +257,7 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    1 << 20,
 	}
 	if ready != nil {
 		ready(ln.Addr())

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"shequ/internal/database"
@@ -60,4 +61,47 @@ func TestHeadersAndQueries(t *testing.T) {
 			t.Errorf("GET %s: %d, want %d", path, got, want)
 		}
 	}
+}
+
+// TestWarnsOfAnUnnamedProxy: requests that come through a reverse proxy
+// the deployment did not name are reported once in the log, since every
+// client then shares the proxy's address.
+func TestWarnsOfAnUnnamedProxy(t *testing.T) {
+	ctx := context.Background()
+	db, err := database.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedLog // the server's goroutines log too
+	app := New(db, slog.New(slog.NewTextHandler(&logs, nil)), Config{})
+	defer app.Close()
+	for range 3 {
+		req := httptest.NewRequest("GET", "/login", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+		app.Handler.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	if n := strings.Count(logs.String(), "no trusted proxy is set"); n != 1 {
+		t.Errorf("warned %d times:\n%s", n, logs.String())
+	}
+}
+
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,7 +72,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 	u, err := k.Accounts.Authenticate(r.Context(), d.Name, r.PostFormValue("password"))
 	if errors.Is(err, accounts.ErrBadLogin) {
 		k.Throttle.Failed(d.Name, addr)
-		k.Log.Info("login failed", "path", r.URL.Path)
+		k.Log.Debug("login failed", "path", r.URL.Path)
 		k.Audit.Record(audit.Entry{UserName: Truncate(d.Name, 60), Addr: addr, Action: audit.LoginFailed, Route: "POST /login",
 			Status: http.StatusUnauthorized})
 		d.Error = accounts.ErrBadLogin.Error()
@@ -84,7 +83,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 		k.ServerError(w, r, nil, err)
 		return
 	}
-	k.Throttle.Succeeded(d.Name)
+	k.Throttle.Succeeded(d.Name, addr)
 	// An old session in this browser ends: each login gets a fresh token.
 	if old, err := r.Cookie(sessionCookie); err == nil && old.Value != "" {
 		k.Accounts.EndSession(r.Context(), old.Value)
@@ -94,7 +93,7 @@ func (k *Kit) login(w http.ResponseWriter, r *http.Request) {
 		k.ServerError(w, r, nil, err)
 		return
 	}
-	k.Log.Info("login", "user", u.ID)
+	k.Log.Debug("login", "user", u.ID)
 	k.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: addr, Action: audit.Login, Route: "POST /login",
 		Status: http.StatusSeeOther})
 	k.SetCookie(w, sessionCookie, sess.Token, 0)
@@ -114,22 +113,11 @@ func (k *Kit) logout(w http.ResponseWriter, r *http.Request, rq *Request) {
 		k.ServerError(w, r, rq, err)
 		return
 	}
-	k.Log.Info("logout", "user", rq.User.ID)
+	k.Log.Debug("logout", "user", rq.User.ID)
 	k.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r), Action: audit.Logout,
 		Route: "POST /logout", Status: http.StatusSeeOther})
 	k.ClearCookie(w, sessionCookie)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// ClientAddr is the address a request came from, without the port. Behind a
-// reverse proxy it is the proxy's; shequ does not trust X-Forwarded-For,
-// which any client can set.
-func ClientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // safeNext keeps a post-login destination only if it is a path on this site:

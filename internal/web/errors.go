@@ -13,12 +13,13 @@ type errorData struct {
 }
 
 var errorTexts = map[int][2]string{
-	http.StatusBadRequest:            {"请求有误", "提交的内容无法识别,请返回后重试。"},
-	http.StatusUnauthorized:          {"请重新登录", "登录已过期或已退出,刚才提交的内容没有保存。请重新登录后再操作。"},
-	http.StatusForbidden:             {"无法完成操作", "您没有此项操作的权限,或页面已过期、请求未通过安全校验。请返回上一页,刷新后重新提交。"},
-	http.StatusNotFound:              {"找不到该页面", "您要找的页面或记录不存在,或不在您负责的范围内。"},
-	http.StatusRequestEntityTooLarge: {"文件太大", "上传的文件超过了允许的大小,没有保存。请分成几个文件后再上传。"},
-	http.StatusInternalServerError:   {"服务器出错了", "处理请求时出现问题,已记录。请稍后再试;如果一再出现,请联系管理员。"},
+	http.StatusBadRequest:                  {"请求有误", "提交的内容无法识别,请返回后重试。"},
+	http.StatusUnauthorized:                {"请重新登录", "登录已过期或已退出,刚才提交的内容没有保存。请重新登录后再操作。"},
+	http.StatusForbidden:                   {"无法完成操作", "您没有此项操作的权限,或页面已过期、请求未通过安全校验。请返回上一页,刷新后重新提交。"},
+	http.StatusNotFound:                    {"找不到该页面", "您要找的页面或记录不存在,或不在您负责的范围内。"},
+	http.StatusRequestEntityTooLarge:       {"文件太大", "上传的文件超过了允许的大小,没有保存。请分成几个文件后再上传。"},
+	http.StatusRequestHeaderFieldsTooLarge: {"请求过长", "网址或请求头过长,无法处理。请减少查询条件后重试。"},
+	http.StatusInternalServerError:         {"服务器出错了", "处理请求时出现问题,已记录。请稍后再试;如果一再出现,请联系管理员。"},
 }
 
 // ErrorPage shows a Chinese error page that never says more than its status.

@@ -113,6 +113,9 @@ type adminUserData struct {
 	Errors  map[string]string
 	Summary []web.ErrItem
 	Secret  string // a token just created, shown this once
+	// Failures are the failed logins the throttle remembers for the
+	// account; an administrator may lift the limits they impose.
+	Failures int
 }
 
 func (h *handler) adminUser(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -136,6 +139,7 @@ func (h *handler) renderAdminUser(w http.ResponseWriter, r *http.Request, rq *we
 		return
 	}
 	d.U = u
+	d.Failures = h.kit.Throttle.Failures(u.Name)
 	rq.Audit.Entity, rq.Audit.ID = "user", u.ID
 	if d.Grants, err = h.Access.Grants(ctx, u.ID); err == nil {
 		if d.Tokens, err = h.Accounts.Tokens(ctx, u.Name); err == nil {
@@ -246,6 +250,18 @@ func (h *handler) setUserDisabled(disabled bool) func(http.ResponseWriter, *http
 		rq.Audit.Detail = map[bool]string{true: "停用账号", false: "启用账号"}[disabled]
 		h.backToUser(w, r, u, "saved")
 	}
+}
+
+// unlockUser lifts the login limits of an account whose owner is kept out by
+// others' guesses; the audit log records who did it.
+func (h *handler) unlockUser(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	u, ok := h.target(w, r, rq)
+	if !ok {
+		return
+	}
+	h.kit.Throttle.Unlock(u.Name)
+	rq.Audit.Detail = "解除登录限制"
+	h.backToUser(w, r, u, "unlocked")
 }
 
 func (h *handler) resetPassword(w http.ResponseWriter, r *http.Request, rq *web.Request) {

@@ -31,7 +31,7 @@ type handler struct {
 // Routes registers the administrators' pages and the account page.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, nil)}
-	k.AddFlashes(map[string]string{"granted": "已授权", "revoked": "已撤销"})
+	k.AddFlashes(map[string]string{"granted": "已授权", "revoked": "已撤销", "unlocked": "已解除登录限制"})
 	manage := access.Rule{Perm: access.AccountsManage}
 	h.kit.AddNav("users", "账号", "/admin/users", access.AccountsManage)
 	h.kit.Handle(rt, "GET /admin/users", manage, h.adminUsers)
@@ -45,6 +45,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.kit.Handle(rt, "POST /admin/users/{id}/disable", manage, h.setUserDisabled(true))
 	h.kit.Handle(rt, "POST /admin/users/{id}/enable", manage, h.setUserDisabled(false))
 	h.kit.Handle(rt, "POST /admin/users/{id}/password", manage, h.resetPassword)
+	h.kit.Handle(rt, "POST /admin/users/{id}/unlock", manage, h.unlockUser)
 	h.kit.Handle(rt, "POST /admin/users/{id}/tokens", manage, h.createToken)
 	h.kit.Handle(rt, "POST /admin/users/{id}/tokens/{token}/revoke", manage, h.revokeToken)
 	h.kit.Handle(rt, "GET /admin/roles", manage, h.adminRoles)

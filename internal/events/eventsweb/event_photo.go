@@ -8,6 +8,8 @@ import (
 )
 
 // eventPhoto serves one photo of an event to staff who may see the event.
+// Like every page behind a login it is answered no-store: a photo may show
+// people, and a phone that others pick up keeps no copy.
 func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	e, ok := h.loadEvent(w, r, rq)
 	if !ok {
@@ -24,6 +26,5 @@ func (h *handler) eventPhoto(w http.ResponseWriter, r *http.Request, rq *web.Req
 		return
 	}
 	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("Cache-Control", "private, max-age=86400")
 	w.Write(data)
 }
