@@ -15,8 +15,9 @@ import (
 const termSep = ": "
 
 // unmaskedKinds are searches whose terms are not personal: a tracking
-// number (受理编号) is the case's, not its applicant's.
-var unmaskedKinds = map[string]bool{"tracking": true}
+// number (受理编号) is the case's, not its applicant's; an Open311 lookup
+// names requests by their ids, codes and dates.
+var unmaskedKinds = map[string]bool{"tracking": true, "open311": true}
 
 // SearchDetail is the detail of a search: what was searched (persons,
 // households …) and the term as typed.

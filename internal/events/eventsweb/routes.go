@@ -61,7 +61,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	change := func(r access.Rule) access.Rule { r.Audit = ""; return r }
 	k.AddNav("events", "事件", "/events", events.PermRead+"|"+events.PermHandle)
 	k.Handle(rt, "GET /events", login, h.eventQueue)
-	k.Handle(rt, "GET /events/all", login, h.eventList)
+	k.Handle(rt, "GET /events/all", access.Rule{Login: true, Audit: audit.Search}, h.eventList)
 	k.Handle(rt, "GET /events/map", access.Rule{Perm: events.PermRead}, h.eventMap)
 	k.Handle(rt, "GET /events/kpi", login, h.eventKPI)
 	k.Handle(rt, "GET /events/new", access.Rule{Perm: events.PermReport}, h.newEventForm)
