@@ -54,6 +54,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		publicReports: events.NewMissLimiter(10, 6*time.Minute), // 10 reports, then ten an hour
 	}
 	k.AddFlashes(map[string]string{"reported": "已上报", "done": "已办理", "rated": "感谢您的评价"})
+	k.AddRecordNamer("event", d.Events.TrackingNos)
 
 	login := access.Rule{Login: true}
 	read := access.Rule{Perm: events.PermRead, Object: "event", Audit: audit.View}
