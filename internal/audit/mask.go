@@ -16,8 +16,9 @@ const termSep = ": "
 
 // unmaskedKinds are searches whose terms are not personal: a tracking
 // number (受理编号) is the case's, not its applicant's; an Open311 lookup
-// names requests by their ids, codes and dates.
-var unmaskedKinds = map[string]bool{"tracking": true, "open311": true}
+// names requests by their ids, codes and dates; a query of the audit log
+// by users, actions, record ids and dates.
+var unmaskedKinds = map[string]bool{"tracking": true, "open311": true, "audit": true}
 
 // SearchDetail is the detail of a search: what was searched (persons,
 // households …) and the term as typed.
