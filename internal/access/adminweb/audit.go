@@ -21,7 +21,7 @@ type auditData struct {
 	Rows    []auditRow
 	Actions []web.Option
 	Kinds   []web.Option
-	Query   string // the filters, for the export link
+	Export  string // the export of the entries the filters select
 	NextURL string
 	Error   string
 }
@@ -132,7 +132,7 @@ func (h *handler) auditLog(w http.ResponseWriter, r *http.Request, rq *web.Reque
 				v[k] = vs
 			}
 		}
-		d.Query = v.Encode()
+		d.Export = "/audit/export?" + v.Encode()
 		if more {
 			v.Set("before", strconv.FormatInt(es[len(es)-1].ID, 10))
 			d.NextURL = "/audit?" + v.Encode()

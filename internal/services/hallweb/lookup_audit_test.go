@@ -50,6 +50,12 @@ func TestLookupsAudited(t *testing.T) {
 				t.Errorf("GET %s recorded as %+v, want %q with %d rows", c.path, e, c.detail, c.rows)
 			}
 		}
+		// The bare forms search nothing: no entry.
+		clerk.Get("/services/intake")
+		clerk.Get("/services/certificates/new")
+		if e := last(); e.Detail != "intake persons: "+ident.MaskPhone(h.who.Phone) {
+			t.Errorf("opening a bare form was recorded as a search: %+v", e)
+		}
 		resident := h.srv.Client()
 		for _, c := range []struct {
 			last4 string
