@@ -59,6 +59,7 @@ func TestAuditLogInWords(t *testing.T) {
 			{Action: audit.Denied, Entity: "household", EntityID: hh.ID, Route: "GET /households/{id}", Status: 404},
 			{Action: audit.Change, Entity: "event", EntityID: 77, Route: "POST /events/{id}/act", Status: 303, Detail: "verify_pass"},
 			{Action: audit.Reveal, Entity: "person", EntityID: p.ID, Route: "POST /persons/{id}/reveal", Status: 200},
+			{Action: audit.Change, Entity: "user", EntityID: clerk.ID, Route: "POST /admin/users/{id}/grants", Status: 303, Detail: "授权 grid_worker"},
 		} {
 			e.UserID, e.UserName, e.Addr, e.At = clerk.ID, clerk.Name, "10.0.0.8", at
 			k.Audit.Record(e)
@@ -76,13 +77,13 @@ func TestAuditLogInWords(t *testing.T) {
 		text := strings.Join(strings.Fields(regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(table, " ")), " ")
 		for _, want := range []string{"2026-11-02 09:30", "窗口小刘(xiaoliu)", "社区工作者", "10.0.0.8", "查看人员", "人员 李**",
 			"修改人员", "与他人的修改冲突,未保存", "越权访问被拒绝:查看户", "户 CB0001", "办理事件", "核查通过",
-			"搜索登记信息", "人员:" + ident.MaskID(p.IDNumber), "查看人员的完整号码"} {
+			"搜索登记信息", "人员:" + ident.MaskID(p.IDNumber), "查看人员的完整号码", "授予角色", "账号 xiaoliu", "授权 网格员"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the audit page lacks %q:\n%s", want, text)
 			}
 		}
 		for _, code := range []string{"verify_pass", "GET", "POST", "{id}", "person", "household", "event", "303", "200",
-			"404", "409", p.IDNumber, "李建国"} {
+			"404", "409", p.IDNumber, "李建国", "grid_worker"} {
 			if strings.Contains(text, code) {
 				t.Errorf("the audit page shows %q:\n%s", code, text)
 			}
@@ -127,7 +128,7 @@ func TestAuditLogInWords(t *testing.T) {
 		}
 		rows.Close()
 		sheet := strings.Join(all, "\n")
-		if len(all) != 8 || !strings.HasPrefix(all[0], "时间|用户|角色|地址|操作|结果|对象|内容|条数") ||
+		if len(all) != 9 || !strings.HasPrefix(all[0], "时间|用户|角色|地址|操作|结果|对象|内容|条数") ||
 			!strings.Contains(sheet, "核查通过") || !strings.Contains(sheet, "人员 李**") || strings.Contains(sheet, "verify_pass") ||
 			strings.Contains(sheet, p.IDNumber) {
 			t.Errorf("the export:\n%s", sheet)

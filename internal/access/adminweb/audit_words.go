@@ -102,7 +102,7 @@ func outcome(status int) string {
 // detailWords puts an entry's detail into words: a search's term under
 // what was searched, a step of an event by its name, the codes some
 // entries note under their Chinese names.
-func detailWords(e audit.Entry) string {
+func (h *handler) detailWords(e audit.Entry, roles map[string]string) string {
 	d := e.Detail
 	if eventActRoutes[e.Route] {
 		if n, ok := events.ActionNames[d]; ok {
@@ -111,6 +111,9 @@ func detailWords(e audit.Entry) string {
 	}
 	if what, term, ok := strings.Cut(d, ": "); ok {
 		if k, ok := searchKinds[what]; ok {
+			if what == "applications" {
+				term = h.kit.Label("svclevel", term)
+			}
 			if term == "" {
 				term = "(未填写,列出全部)"
 			}
@@ -121,6 +124,11 @@ func detailWords(e audit.Entry) string {
 		"indicator ": "指标 ", "since=": "自变更序号 ", "feed cursor=": "自推送位置 "} {
 		if rest, ok := strings.CutPrefix(d, prefix); ok {
 			return words + rest
+		}
+	}
+	for _, prefix := range []string{"授权 ", "角色 "} {
+		if code, ok := strings.CutPrefix(d, prefix); ok && roles[code] != "" {
+			return prefix + roles[code]
 		}
 	}
 	if kind, date, ok := strings.Cut(d, "@"); ok && register.EntityLabel(kind) != kind {
@@ -177,9 +185,17 @@ func (h *handler) describe(ctx context.Context, es []audit.Entry) ([]auditRow, e
 	if err != nil {
 		return nil, err
 	}
+	rs, err := h.Access.Roles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	roles := map[string]string{}
+	for _, ro := range rs {
+		roles[ro.Code] = ro.Name
+	}
 	out := make([]auditRow, 0, len(es))
 	for _, e := range es {
-		r := auditRow{At: web.When(e.At), Addr: e.Addr, Did: did(e), Outcome: outcome(e.Status), Detail: detailWords(e)}
+		r := auditRow{At: web.When(e.At), Addr: e.Addr, Did: did(e), Outcome: outcome(e.Status), Detail: h.detailWords(e, roles)}
 		switch w, ok := users[e.UserID]; {
 		case ok && w.name != "":
 			r.Who, r.Roles = w.name, w.roles
