@@ -51,3 +51,14 @@ func visibleText(page string) string {
 	page = regexp.MustCompile(`(?s)<(script|style)\b.*?</(script|style)>`).ReplaceAllString(page, " ")
 	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(page, " ")
 }
+
+// The audit page names an event by its tracking number.
+func TestEventNamedInAuditLog(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		s := newServer(t, db)
+		m, err := s.kit.RecordNamers()["event"](context.Background(), []int64{s.event.ID})
+		if err != nil || m[s.event.ID] != s.event.TrackingNo {
+			t.Errorf("the event's name in the audit log: %v %v", m, err)
+		}
+	})
+}

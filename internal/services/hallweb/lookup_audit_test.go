@@ -25,6 +25,13 @@ func TestLookupsAudited(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The audit page names a case by its tracking number.
+		if m, err := h.kit.RecordNamers()["application"](ctx, []int64{a.ID}); err != nil || m[a.ID] != a.TrackingNo {
+			t.Errorf("the application's name in the audit log: %v %v", m, err)
+		}
+		if _, ok := h.kit.RecordNamers()["certificate"]; !ok {
+			t.Error("certificates have no name in the audit log")
+		}
 		last := func() audit.Entry {
 			t.Helper()
 			h.kit.Audit.Flush()
