@@ -1,12 +1,15 @@
 package browser
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/database"
 	"shequ/internal/testlog"
@@ -167,19 +170,90 @@ func TestAccess(t *testing.T) {
 		t.Errorf("after the reveal the ID number shows as %q", id)
 	}
 	Screenshot(t, ctx, "revealed")
+	// The audit log, on the phone's width, in words: who by name and role,
+	// what was done, to which record by its (masked) name, with filters and
+	// an export.
+	count := func(css string) int {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+strconv.Quote(css)+`).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	step("open the audit log",
 		chromedp.Navigate(base+"/audit?action=reveal"),
 		chromedp.WaitVisible(sel(`#audit-entries`)))
 	entries := text("#audit-entries tbody")
-	if !strings.Contains(entries, "chief") || !strings.Contains(entries, strconv.FormatInt(g.personID, 10)) ||
-		!strings.Contains(entries, "查看完整号码") {
-		t.Errorf("the audit log lacks the reveal:\n%s", entries)
+	masked := string([]rune(g.personName)[:1]) + strings.Repeat("*", len([]rune(g.personName))-1)
+	for _, want := range []string{"李管理(chief)", "管理员", "查看人员的完整号码", "人员 " + masked} {
+		if !strings.Contains(entries, want) {
+			t.Errorf("the audit log's reveal lacks %q:\n%s", want, entries)
+		}
 	}
-	step("the grid worker's refused attempt is in the log too",
-		chromedp.Navigate(base+"/audit?user=wanggrid&action=denied"),
+	if count(`#audit-entries a[href="/persons/`+strconv.FormatInt(g.personID, 10)+`"]`) == 0 {
+		t.Errorf("the reveal does not link the person:\n%s", entries)
+	}
+	step("filter by a colleague's name and an action, in the form",
+		chromedp.Navigate(base+"/audit"),
+		chromedp.WaitVisible(sel(`#audit-filter`)),
+		chromedp.SendKeys(sel(`#f-user`), "王网格"),
+		chromedp.SetValue(sel(`#f-action`), "denied"),
+		chromedp.Click(sel(`#audit-filter button[type="submit"]`)),
 		chromedp.WaitVisible(sel(`#audit-entries`)))
-	if entries := text("#audit-entries tbody"); !strings.Contains(entries, strconv.FormatInt(g.otherHousehold, 10)) {
+	entries = text("#audit-entries tbody")
+	if !strings.Contains(entries, "越权访问被拒绝:查看户") || !strings.Contains(entries, "网格员") ||
+		count(`#audit-entries a[href="/households/`+strconv.FormatInt(g.otherHousehold, 10)+`"]`) == 0 {
 		t.Errorf("the audit log lacks the grid worker's refused attempt:\n%s", entries)
 	}
+	for _, code := range []string{"denied", "GET /", "{id}", "household", "404"} {
+		if strings.Contains(entries, code) {
+			t.Errorf("the audit log shows %q:\n%s", code, entries)
+		}
+	}
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 375 {
+		t.Errorf("the audit page is %d px wide on a 375 px screen (%v)", w, err)
+	}
 	Screenshot(t, ctx, "audit")
+	step("filter the grid worker's searches",
+		chromedp.Navigate(base+"/audit?user=wanggrid&action=search"),
+		chromedp.WaitVisible(sel(`#audit-entries`)))
+	if entries = text("#audit-entries tbody"); !strings.Contains(entries, "搜索登记信息") || !strings.Contains(entries, "人员:"+surname) {
+		t.Errorf("the audit log lacks the grid worker's search for %s:\n%s", surname, entries)
+	}
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#audit-export").getAttribute("href")`))
+	if err != nil || !strings.Contains(href, "action=search") {
+		t.Fatalf("the export link %q (%v)", href, err)
+	}
+	b64, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`fetch(`+strconv.Quote(href)+`).then(r => { if (!r.ok) throw new Error(r.status); return r.arrayBuffer() }).
+			then(b => { let s = ""; const a = new Uint8Array(b); for (let i = 0; i < a.length; i++) s += String.fromCharCode(a[i]); return btoa(s) })`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("export the audit log: %v", err)
+	}
+	book, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(book))
+	if err != nil {
+		t.Fatalf("the audit export does not open: %v", err)
+	}
+	rows, err := x.GetRows("审计日志")
+	if err != nil || len(rows) < 2 || strings.Join(rows[0], "|") != "时间|用户|角色|地址|操作|结果|对象|内容|条数" {
+		t.Fatalf("the audit export: %v %q", err, rows)
+	}
+	for _, r := range rows[1:] {
+		if len(r) < 8 || !strings.HasPrefix(r[1], "王网格(wanggrid)") || !strings.HasPrefix(r[7], "人员:") && !strings.HasPrefix(r[7], "户:") && !strings.HasPrefix(r[7], "单位:") {
+			t.Errorf("an exported search reads %q", r)
+		}
+	}
+	// The auditor's own reading is in the log.
+	step("the log of reading the log",
+		chromedp.Navigate(base+"/audit?user=chief&action=export"),
+		chromedp.WaitVisible(sel(`#audit-entries`)))
+	if entries = text("#audit-entries tbody"); !strings.Contains(entries, "导出审计日志") || !strings.Contains(entries, "用户 wanggrid;操作 搜索") {
+		t.Errorf("exporting the audit log is not in it:\n%s", entries)
+	}
 }

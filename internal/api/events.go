@@ -23,7 +23,7 @@ func (h *handler) eventRoutes(rt *web.Routes) {
 	login := access.Rule{Login: true}
 	read := access.Rule{Perm: events.PermRead, Object: "event", Audit: audit.View}
 	task := access.Rule{Perm: events.PermHandle, Object: "event", Audit: audit.View}
-	h.auth(rt, "GET /api/v1/events", login, h.listEvents)
+	h.auth(rt, "GET /api/v1/events", access.Rule{Login: true, Audit: audit.Search}, h.listEvents)
 	h.auth(rt, "POST /api/v1/events", access.Rule{Perm: events.PermReport}, h.reportEvent)
 	h.auth(rt, "GET /api/v1/events/queue", login, h.eventQueue)
 	h.auth(rt, "GET /api/v1/events/kpi", login, h.eventKPI)
@@ -116,6 +116,7 @@ func (h *handler) listEvents(w http.ResponseWriter, r *http.Request, c *web.Requ
 			*p.dst = t
 		}
 	}
+	c.Audit.Detail = audit.SearchDetail("events", web.Truncate(f.Text, 200))
 	list, total, err := h.Events.List(r.Context(), c.Viewer, f)
 	if err != nil {
 		h.eventFail(w, r, err)

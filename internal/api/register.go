@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"shequ/internal/audit"
 	"shequ/internal/register"
 	"shequ/internal/web"
 )
@@ -30,12 +31,14 @@ func (h *handler) searchPersons(w http.ResponseWriter, r *http.Request, c *web.R
 		h.fail(w, r, http.StatusBadRequest, fieldError("residence", "residence 应为 registered、resident、floating 或 overseas"))
 		return
 	}
+	c.Audit.Detail = audit.SearchDetail("persons", web.Truncate(q.Get("q"), 200))
 	ps, more, err := h.Register.SearchPersons(r.Context(), scope, register.PersonQuery{
 		Text: q.Get("q"), Residence: residence, Status: q.Get("status"), Limit: limit, Offset: offset})
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
+	c.Audit.Rows = len(ps)
 	writeJSON(w, http.StatusOK, map[string]any{"persons": nonNil(ps), "more": more})
 }
 
@@ -147,12 +150,14 @@ func (h *handler) searchHouseholds(w http.ResponseWriter, r *http.Request, c *we
 		h.fail(w, r, http.StatusBadRequest, fieldError("kind", "kind 应为 registered、floating 或 collective"))
 		return
 	}
+	c.Audit.Detail = audit.SearchDetail("households", web.Truncate(q.Get("q"), 200))
 	hs, more, err := h.Register.SearchHouseholds(r.Context(), scope, register.HouseholdQuery{
 		Text: q.Get("q"), Kind: kind, Limit: limit, Offset: offset})
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
+	c.Audit.Rows = len(hs)
 	writeJSON(w, http.StatusOK, map[string]any{"households": nonNil(hs), "more": more})
 }
 
@@ -258,11 +263,13 @@ func (h *handler) searchOrganisations(w http.ResponseWriter, r *http.Request, c 
 		h.fail(w, r, http.StatusBadRequest, firstErr(err1, err2))
 		return
 	}
+	c.Audit.Detail = audit.SearchDetail("organisations", web.Truncate(q.Get("q"), 200))
 	os, more, err := h.Register.SearchOrganisations(r.Context(), scope, q.Get("q"), q.Get("kind"), limit, offset)
 	if err != nil {
 		h.fail(w, r, http.StatusBadRequest, err)
 		return
 	}
+	c.Audit.Rows = len(os)
 	writeJSON(w, http.StatusOK, map[string]any{"organisations": nonNil(os), "more": more})
 }
 

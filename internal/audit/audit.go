@@ -169,6 +169,9 @@ func (l *Log) stamp(e *Entry) {
 	if e.Rows == 0 && e.Action != Search && e.Action != Export {
 		e.Rows = -1
 	}
+	if e.Action == Search || e.Action == Export {
+		e.Detail = maskDetail(e.Detail)
+	}
 }
 
 // Flush waits until every entry recorded so far is written.

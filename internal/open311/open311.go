@@ -43,6 +43,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -359,7 +360,7 @@ func fieldName(k string) string {
 
 func (h *handler) requests(w http.ResponseWriter, r *http.Request, format string) {
 	ctx := r.Context()
-	v, _, err := h.caller(r)
+	v, user, err := h.caller(r)
 	if errors.Is(err, accounts.ErrBadToken) {
 		writeErrors(w, format, http.StatusForbidden, "api_key 无效或已吊销")
 		return
@@ -446,6 +447,7 @@ func (h *handler) requests(w http.ResponseWriter, r *http.Request, format string
 		h.fail(w, r, format, err)
 		return
 	}
+	h.recordLookup(r, user, "GET /open311/v2/requests", lookupTerm(q), len(list))
 	out := []request{}
 	for _, e := range list {
 		rq, err := h.request(r, v, e, q.Get("extensions") == "true")
@@ -470,7 +472,7 @@ func (h *handler) one(w http.ResponseWriter, r *http.Request) {
 		writeErrors(w, format, http.StatusNotFound, "service_request_id 不存在")
 		return
 	}
-	v, _, err := h.caller(r)
+	v, user, err := h.caller(r)
 	if errors.Is(err, accounts.ErrBadToken) {
 		writeErrors(w, format, http.StatusForbidden, "api_key 无效或已吊销")
 		return
@@ -484,6 +486,7 @@ func (h *handler) one(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, format, err)
 		return
 	}
+	h.recordLookup(r, user, "GET /open311/v2/requests/{file}", "service_request_id="+name, len(list))
 	if len(list) == 0 {
 		writeErrors(w, format, http.StatusNotFound, "service_request_id 不存在")
 		return
@@ -679,4 +682,24 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, format string, er
 	default:
 		writeErrors(w, format, status, fault.Message(err))
 	}
+}
+
+// recordLookup adds a lookup of requests to the audit log, with what was
+// asked for and how many requests came back: requests carry residents'
+// words and places, whoever asks.
+func (h *handler) recordLookup(r *http.Request, u accounts.User, route, term string, rows int) {
+	h.Audit.Record(audit.Entry{UserID: u.ID, UserName: u.Name, Addr: web.ClientAddr(r), Action: audit.Search,
+		Entity: "event", Route: route, Status: http.StatusOK, Rows: rows, Detail: audit.SearchDetail("open311", web.Truncate(term, 200))})
+}
+
+// lookupTerm is what a lookup of requests asked for, its parameters in a
+// fixed order; the api_key is not among them.
+func lookupTerm(q url.Values) string {
+	var parts []string
+	for _, k := range []string{"service_request_id", "service_code", "status", "start_date", "end_date", "jurisdiction_id", "page", "page_size"} {
+		if v := q.Get(k); v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, " ")
 }

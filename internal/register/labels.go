@@ -19,8 +19,8 @@ var fieldLabels = map[string]string{
 	"moved_in_on":    "迁入日期",
 	"status":         "状态",
 	"household_id":   "所属户",
-	"org_id":         "所属单元",
 	"community_id":   "所属社区",
+	"org_id":         "所属单元",
 	"grid_id":        "所属网格",
 	"number":         "编号",
 	"kind":           "类别",
@@ -83,4 +83,19 @@ func EntityLabel(entity string) string {
 		return l
 	}
 	return entity
+}
+
+// bookkeeping are fields a person never needs to read in a record's
+// history: its own key and the counters the register keeps for itself.
+var bookkeeping = map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true}
+
+// ShownInHistory reports whether a field's change is shown in a record's
+// history: a field people know by a Chinese name, not bookkeeping. A field
+// added without a label stays out of sight rather than show its code.
+func ShownInHistory(entity, field string) bool {
+	if bookkeeping[field] {
+		return false
+	}
+	_, ok := fieldLabels[field]
+	return ok || field == "name"
 }

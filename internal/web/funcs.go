@@ -39,7 +39,8 @@ var baseLabels = map[string]map[string]string{
 	"staff":     orgtree.StaffRoleNames,
 	"hhstatus":  {"active": "在册", "dissolved": "已注销"},
 	// Kinds of records the audit log names besides the register's own.
-	"entity": {"unit": "组织单元", "user": "账号", "role": "角色"},
+	"entity": {"unit": "组织单元", "user": "账号", "role": "角色", "event": "事件", "application": "办件",
+		"certificate": "证明", "import": "导入批次", "conflict": "待核实冲突"},
 }
 
 // Label returns the Chinese name of a code: codes of the national lists

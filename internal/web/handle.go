@@ -107,7 +107,7 @@ func (k *Kit) HandleWithBody(rt *Routes, pattern string, rule access.Rule, maxBo
 		fn(sw, r, rq)
 		// Reveals and exports are recorded by their handlers, before the
 		// data goes out; logging out by the logout.
-		if action := AuditAction(r, rule); action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" {
+		if action := AuditAction(r, rule); action != "" && action != audit.Reveal && action != audit.Export && pattern != "POST /logout" && !rq.Audit.Nothing {
 			k.Record(r, rq, pattern, action, sw.Status)
 		}
 	})))

@@ -47,7 +47,8 @@ type Kit struct {
 	nav     []NavItem
 	flashes map[string]string
 	labels  map[string]map[string]string
-	own     *Templates // the login and error pages
+	namers  map[string]RecordNamer // by kind of record, for the audit page
+	own     *Templates             // the login and error pages
 }
 
 // NavItem is one entry of the main navigation, shown to viewers who hold

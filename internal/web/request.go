@@ -32,6 +32,9 @@ type AuditNote struct {
 	Detail string
 	Entity string
 	ID     int64
+	// Nothing: the request was not what its rule records — a search page
+	// opened without a term searched nothing and showed nobody.
+	Nothing bool
 }
 
 // Read is the scope in which the caller may see the register.

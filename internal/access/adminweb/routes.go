@@ -8,6 +8,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/accounts"
+	"shequ/internal/audit"
 	"shequ/internal/register"
 	"shequ/internal/web"
 )
@@ -52,7 +53,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.kit.Handle(rt, "GET /admin/roles/{code}", manage, h.roleForm)
 	h.kit.Handle(rt, "POST /admin/roles/{code}", manage, h.saveRole)
 	h.kit.AddNav("audit", "审计", "/audit", access.AuditRead)
-	h.kit.Handle(rt, "GET /audit", access.Rule{Perm: access.AuditRead}, h.auditLog)
+	h.kit.Handle(rt, "GET /audit", access.Rule{Perm: access.AuditRead, Audit: audit.Search}, h.auditLog)
+	h.kit.Handle(rt, "GET /audit/export", access.Rule{Perm: access.AuditRead, Audit: audit.Export}, h.auditExport)
 	h.kit.Handle(rt, "GET /account", access.Rule{Login: true}, h.account)
 	h.kit.Handle(rt, "POST /account/password", access.Rule{Login: true}, h.changeOwnPassword)
 }

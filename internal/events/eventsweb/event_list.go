@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"shequ/internal/audit"
 	"shequ/internal/events"
 	"shequ/internal/web"
 )
@@ -42,6 +43,7 @@ func (h *handler) eventList(w http.ResponseWriter, r *http.Request, rq *web.Requ
 	page, _ := strconv.Atoi(q.Get("page"))
 	page = max(1, min(page, 1000))
 	f.Offset = (page - 1) * f.Limit
+	rq.Audit.Detail = audit.SearchDetail("events", web.Truncate(f.Text, 200))
 	list, total, err := h.Events.List(ctx, rq.Viewer, f)
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)

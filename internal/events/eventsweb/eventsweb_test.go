@@ -24,6 +24,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // community's staff who handle it.
 type server struct {
 	srv   *webtest.Server
+	kit   *web.Kit
 	event *events.Event
 }
 
@@ -62,7 +63,7 @@ func newServer(t *testing.T, db *database.DB) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &server{srv: webtest.Serve(t, rt), event: e}
+	return &server{srv: webtest.Serve(t, rt), kit: k, event: e}
 }
 
 // The event's page renders through the kit with the events pages' own

@@ -30,6 +30,7 @@ type eventManageData struct {
 	Units       []web.Option
 	Levels      []web.Option
 	Departments []web.Option
+	DeptNames   map[string]string // department code → name, for every place the page names one
 	Settings    map[string]string
 	ContactUnit int64
 	Contacts    []events.Contact
@@ -90,7 +91,7 @@ func (h *handler) renderManage(w http.ResponseWriter, r *http.Request, rq *web.R
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d.Departments = departmentOptions(depts)
+	d.Departments, d.DeptNames = departmentOptions(depts), depts
 	d.Settings = map[string]string{}
 	for _, k := range settingKeys {
 		d.Settings[k] = cat.Setting(k)

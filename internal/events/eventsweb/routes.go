@@ -54,6 +54,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		publicReports: events.NewMissLimiter(10, 6*time.Minute), // 10 reports, then ten an hour
 	}
 	k.AddFlashes(map[string]string{"reported": "已上报", "done": "已办理", "rated": "感谢您的评价"})
+	k.AddRecordNamer("event", d.Events.TrackingNos)
 
 	login := access.Rule{Login: true}
 	read := access.Rule{Perm: events.PermRead, Object: "event", Audit: audit.View}
@@ -61,7 +62,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	change := func(r access.Rule) access.Rule { r.Audit = ""; return r }
 	k.AddNav("events", "事件", "/events", events.PermRead+"|"+events.PermHandle)
 	k.Handle(rt, "GET /events", login, h.eventQueue)
-	k.Handle(rt, "GET /events/all", login, h.eventList)
+	k.Handle(rt, "GET /events/all", access.Rule{Login: true, Audit: audit.Search}, h.eventList)
 	k.Handle(rt, "GET /events/map", access.Rule{Perm: events.PermRead}, h.eventMap)
 	k.Handle(rt, "GET /events/kpi", login, h.eventKPI)
 	k.Handle(rt, "GET /events/new", access.Rule{Perm: events.PermReport}, h.newEventForm)

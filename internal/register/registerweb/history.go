@@ -29,7 +29,10 @@ type fieldView struct {
 
 // Fields whose values are ids of other rows, shown by name instead.
 var refFields = map[string]string{
-	"community_id": "org_units", // changes only when a unit moves into another community
+	"community_id": "org_units",
+	"building_id":  "org_units",
+	"house_id":     "houses",
+	"tenant_ids":   "persons",
 	"org_id":       "org_units",
 	"grid_id":      "org_units",
 	"head_id":      "persons",
@@ -47,8 +50,11 @@ func (h *handler) changeViews(ctx context.Context, rq *web.Request, cs []registe
 		for _, f := range c.Fields {
 			if t, ok := refFields[f.Field]; ok {
 				for _, v := range []any{f.Before, f.After} {
-					if n, ok := v.(float64); ok {
-						ids[t] = append(ids[t], int64(n))
+					vs, _ := v.([]any)
+					for _, x := range append(vs, v) {
+						if n, ok := x.(float64); ok {
+							ids[t] = append(ids[t], int64(n))
+						}
 					}
 				}
 			}
@@ -68,6 +74,13 @@ func (h *handler) changeViews(ctx context.Context, rq *web.Request, cs []registe
 			}
 		case "persons":
 			names[t], err = h.Register.PersonNames(ctx, rq.Read(), list)
+		case "houses":
+			names[t] = map[int64]string{}
+			for _, id := range list {
+				if ho, err := h.Register.House(ctx, rq.Read(), id); err == nil {
+					names[t][id] = ho.Number
+				}
+			}
 		case "organisations":
 			names[t], err = h.Register.OrganisationNames(ctx, list)
 		default:
@@ -82,6 +95,9 @@ func (h *handler) changeViews(ctx context.Context, rq *web.Request, cs []registe
 		v := changeView{At: c.At, Actor: c.Actor, Source: h.kit.Label("source", c.Source), Op: h.kit.Label("op", c.Op)}
 		monthBefore, monthAfter := birthMonths(c)
 		for _, f := range c.Fields {
+			if !register.ShownInHistory(c.Entity, f.Field) {
+				continue
+			}
 			fv := fieldView{Field: f.Field, Label: register.FieldLabel(c.Entity, f.Field),
 				Before: h.displayValue(c.Entity, f.Field, f.Before, names), After: h.displayValue(c.Entity, f.Field, f.After, names)}
 			switch {
@@ -120,7 +136,9 @@ func (h *handler) displayValue(entity, field string, v any, names map[string]map
 			if n := names[t][int64(x)]; n != "" {
 				return n
 			}
-			return "#" + strconv.FormatInt(int64(x), 10)
+			// A record the viewer may not see, or one since removed: its
+			// id would tell a person nothing.
+			return "(无权查看或已删除)"
 		}
 		if x == float64(int64(x)) {
 			if x == 0 && strings.HasSuffix(field, "_id") {

@@ -63,6 +63,7 @@ func (h *handler) search(w http.ResponseWriter, r *http.Request, rq *web.Request
 	// a bare /search shows only the form.
 	d.Searched = q.Has("q")
 	if !d.Searched {
+		rq.Audit.Nothing = true
 		h.tmpl.Render(w, r, http.StatusOK, "search", web.NewPage(rq, "查询", "search", d))
 		return
 	}

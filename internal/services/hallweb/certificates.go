@@ -106,6 +106,8 @@ func (h *pages) newCertificateForm(w http.ResponseWriter, r *http.Request, rq *w
 			f.Template = it.Certificate
 		}
 	}
+	// The bare form searched nothing and showed nobody.
+	rq.Audit.Nothing = person == 0 && !q.Has("q")
 	h.renderCertificateForm(w, r, rq, http.StatusOK, f, person)
 }
 

@@ -44,6 +44,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	}
 	k.AddLabels(labels)
 	k.AddFlashes(flashes)
+	k.AddRecordNamer("application", d.Services.TrackingNos)
+	k.AddRecordNamer("certificate", d.Services.CertificateNumbers)
 	h := &pages{kit: k, tmpl: k.Templates(templateFS, funcs), svc: d.Services, reg: d.Register, org: d.Org, access: d.Access}
 
 	read := access.Rule{Perm: services.PermRead}

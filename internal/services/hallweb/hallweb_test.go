@@ -17,6 +17,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/services"
 	"shequ/internal/services/hallweb"
+	"shequ/internal/services/portalweb"
 	"shequ/internal/web"
 	"shequ/internal/web/webtest"
 )
@@ -73,6 +74,7 @@ func newHall(t *testing.T, db *database.DB) *hall {
 	k.Access.Resolve("certificate", h.svc.CertificatePlace)
 	webtest.AddUser(t, k, "clerk", "窗口小刘", "window_clerk", h.cb.ID)
 	hallweb.Routes(rt, k, hallweb.Deps{Services: h.svc, Register: reg, Org: org, Access: k.Access})
+	portalweb.Routes(rt, k, portalweb.Deps{Services: h.svc})
 	h.srv, h.kit = webtest.Serve(t, rt), k
 	return h
 }

@@ -85,6 +85,8 @@ func (h *pages) intakeForm(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	if household != 0 {
 		d.NewPerson = &newPersonForm{Residence: register.ResidenceRegistered}
 	}
+	// The bare form searched nothing and showed nobody.
+	rq.Audit.Nothing = person == 0 && household == 0 && !q.Has("q") && !q.Has("hq")
 	h.renderIntake(w, r, rq, http.StatusOK, d, person, household)
 }
 

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/access"
+	"shequ/internal/audit"
 	"shequ/internal/fault"
 	"shequ/internal/services"
 	"shequ/internal/web"
@@ -188,6 +189,16 @@ func (h *pages) lookup(w http.ResponseWriter, r *http.Request, no, last4 string)
 		return nil, false
 	}
 	p, err := h.svc.Lookup(r.Context(), no, last4)
+	if err == nil || errors.Is(err, services.ErrNoMatch) {
+		// The audit log keeps the number asked for, never the digits that
+		// prove the asker.
+		rows := 0
+		if err == nil {
+			rows = 1
+		}
+		h.kit.Audit.Record(audit.Entry{Addr: web.ClientAddr(r), Action: audit.Search, Entity: "application",
+			Route: r.Method + " " + r.URL.Path, Status: http.StatusOK, Rows: rows, Detail: audit.SearchDetail("tracking", web.Truncate(no, 40))})
+	}
 	if errors.Is(err, services.ErrNoMatch) {
 		h.lookups.Failed(no)
 		d.Error = services.ErrNoMatch.Error()
