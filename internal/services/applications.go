@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
+	"shequ/internal/workdays"
 )
 
 // Application states.
@@ -143,9 +145,14 @@ func (a Application) Finished() bool {
 	return a.Status == StatusApproved || a.Status == StatusRejected
 }
 
-// Overdue reports whether the stage deadline has passed on today.
-func (a Application) Overdue(today string) bool {
-	return a.Status == StatusProcessing && a.StageDue != "" && a.StageDue < today
+// Overdue reports whether the case is in progress past its stage
+// deadline now: after the instant work stops on StageDue
+// (workdays.Late, the one definition of overdue).
+func (s *Service) Overdue(a Application) bool { return s.OverdueAt(a, s.now()) }
+
+// OverdueAt is Overdue at the instant at.
+func (s *Service) OverdueAt(a Application, at time.Time) bool {
+	return a.Status == StatusProcessing && workdays.Late(s.cal.c.DueBy(a.StageDue), time.Time{}, at)
 }
 
 // DueSoon reports whether the stage deadline is today or tomorrow.

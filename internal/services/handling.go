@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
 	"shequ/internal/notify"
+	"shequ/internal/workdays"
 )
 
 // Step actions (service_steps.action).
@@ -324,7 +326,7 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 		if len([]rune(note)) > 500 {
 			return step{}, fault.Fields{"note": "审核意见请不超过500字"}
 		}
-		s.pass(a, today)
+		s.pass(a, s.now())
 		return step{Action: ActApprove, Note: strings.TrimSpace(note), from: &from}, nil
 	})
 }
@@ -333,9 +335,10 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 // that stage's deadline (never after the legal one), or finished after the
 // last. Approve and the replay of past states (indicator_source.go) share
 // it, as they share accept, finish, pause and resume.
-func (s *Service) pass(a *Application, today string) {
+func (s *Service) pass(a *Application, at time.Time) {
+	today := dateOf(at)
 	if a.Stage+1 >= len(a.Chain) {
-		s.finish(a, StatusApproved, today)
+		s.finish(a, StatusApproved, at)
 		return
 	}
 	a.Stage++
@@ -347,10 +350,16 @@ func (s *Service) pass(a *Application, today string) {
 	}
 }
 
-func (s *Service) finish(a *Application, status, today string) {
-	a.Status, a.StageLevel, a.FinishedOn = status, QueueDone, today
-	on := a.DueOn == "" || today <= a.DueOn
-	a.OnTime = &on
+// finish closes the case at the instant at. It is on time (按期) unless
+// it is finished after the instant its legal deadline ends (workdays.Late);
+// a case refused before it was accepted had no legal clock, so neither.
+func (s *Service) finish(a *Application, status string, at time.Time) {
+	a.Status, a.StageLevel, a.FinishedOn = status, QueueDone, dateOf(at)
+	a.OnTime = nil
+	if a.DueOn != "" {
+		on := !workdays.Late(s.cal.c.DueBy(a.DueOn), at, at)
+		a.OnTime = &on
+	}
 	a.StageDue = ""
 }
 
@@ -397,16 +406,20 @@ func (s *Service) Return(ctx context.Context, v *access.Viewer, id int64, versio
 		if len(fe) > 0 {
 			return step{}, fe
 		}
-		s.pause(a, today)
+		s.pause(a, s.now())
 		return step{Action: ActReturn, Note: reason, Materials: strings.Join(names, "、")}, nil
 	})
 }
 
 // pause sends a case back to the window: the legal clock stops with the
 // working days that were left (at least one, so a case returned on its
-// last day still has a day when it comes back).
-func (s *Service) pause(a *Application, today string) {
-	a.PausedDays = max(s.cal.WorkdaysBetween(today, a.DueOn), 1)
+// last day still has a day when it comes back). A case returned after its
+// legal deadline had none left: it stays late (PausedDays 0).
+func (s *Service) pause(a *Application, at time.Time) {
+	a.PausedDays = 0
+	if !workdays.Overdue(s.cal.c.DueBy(a.DueOn), at) {
+		a.PausedDays = max(s.cal.WorkdaysBetween(dateOf(at), a.DueOn), 1)
+	}
 	a.Status, a.StageLevel, a.StageDue = StatusReturned, QueueWindow, ""
 }
 
@@ -415,7 +428,9 @@ func (s *Service) pause(a *Application, today string) {
 func (s *Service) resume(a *Application, today string) {
 	a.Status = StatusProcessing
 	a.StageLevel = a.CurrentStage().Level
-	a.DueOn = s.cal.AddWorkdays(today, max(a.PausedDays, 1))
+	if a.PausedDays > 0 {
+		a.DueOn = s.cal.AddWorkdays(today, a.PausedDays)
+	} // else returned when already late: the passed deadline stands
 	a.StageDue = s.cal.AddWorkdays(today, a.CurrentStage().Days)
 	if a.StageDue > a.DueOn {
 		a.StageDue = a.DueOn
@@ -442,7 +457,7 @@ func (s *Service) Reject(ctx context.Context, v *access.Viewer, id int64, versio
 		if len([]rune(reason)) > 500 {
 			return step{}, fault.Fields{"reason": "理由请不超过500字"}
 		}
-		s.finish(a, StatusRejected, today)
+		s.finish(a, StatusRejected, s.now())
 		return step{Action: ActReject, Note: reason}, nil
 	})
 }

@@ -212,7 +212,8 @@ func (s *Service) replay(a Application, steps []pastStep, cutoff string) (before
 		if !taken && p.at >= cutoff {
 			before, taken = st, true
 		}
-		today := dateOf(database.ParseTime(p.at))
+		at := database.ParseTime(p.at)
+		today := dateOf(at)
 		switch p.action {
 		case ActIntake:
 			if !p.missing {
@@ -222,14 +223,14 @@ func (s *Service) replay(a Application, steps []pastStep, cutoff string) (before
 			s.accept(&st.Application, today)
 		case ActApprove:
 			st.Stage = p.stage // the stage it was approved at
-			s.pass(&st.Application, today)
+			s.pass(&st.Application, at)
 		case ActReturn:
-			s.pause(&st.Application, today)
+			s.pause(&st.Application, at)
 			st.returns++
 		case ActResubmit:
 			s.resume(&st.Application, today)
 		case ActReject:
-			s.finish(&st.Application, StatusRejected, today)
+			s.finish(&st.Application, StatusRejected, at)
 		case ActRate:
 			st.rated = true
 		}
@@ -335,7 +336,8 @@ func (s *indicatorSource) setState(v *indicators.Values, hall *Service, st pastS
 	v.Enum[s.open.Slot()] = int32(boolInt(!st.Finished()))
 	v.Enum[s.accepted.Slot()] = int32(boolInt(st.AcceptedOn != ""))
 	v.Enum[s.finished.Slot()] = int32(boolInt(st.Finished()))
-	v.Enum[s.overdue.Slot()] = int32(boolInt(st.Overdue(day)))
+	dayEnd, _ := workdays.ParseDate(day)
+	v.Enum[s.overdue.Slot()] = int32(boolInt(hall.OverdueAt(st.Application, dayEnd.AddDate(0, 0, 1))))
 	v.Enum[s.onTime.Slot()] = -1
 	v.Num[s.days.Slot()] = math.NaN()
 	if st.OnTime != nil {
