@@ -358,7 +358,7 @@ func TestReportExports(t *testing.T) {
 			t.Errorf("title cell = %q", v)
 		}
 		pop := r.Row("A001")
-		if v, _ := f.GetCellValue(sheet, pop.Item.Cell); v != FormatValue(pop.Value, "") {
+		if v, _ := f.GetCellValue(sheet, pop.Item.Cell); v != FormatValue(pop.Value, pop.Decimals) {
 			t.Errorf("%s = %q, want %v", pop.Item.Cell, v, pop.Value)
 		}
 		if v, _ := f.GetCellValue(sheet, "C"+strings.TrimPrefix(pop.Item.Cell, "E")); v != pop.Label {

@@ -31,8 +31,9 @@ import (
 var _ indicators.SourceFunc = NewIndicatorSource
 
 type indicatorSource struct {
-	db  *database.DB
-	ent *indicators.Entity
+	db   *database.DB
+	ent  *indicators.Entity
+	cert *certificateEntity
 
 	item, category, department, finalLevel, status, level, open, accepted, finished *indicators.Field
 	onTime, overdue, proxy, rating, days, returns                                   *indicators.Field
@@ -135,10 +136,15 @@ func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source
 			"逾期、办理用时、退回补正次数按办理记录回溯到当日,评价自评价之日起计;事项的名称、类别、主管部门为当前目录",
 		Fields: []*indicators.Field{s.item, s.category, s.department, s.finalLevel, s.status, s.level, s.open,
 			s.accepted, s.finished, s.onTime, s.overdue, s.proxy, s.rating, s.days, s.returns}}
+	if s.cert, err = newCertificateEntity(ctx, db); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
-func (s *indicatorSource) Entities() []*indicators.Entity { return []*indicators.Entity{s.ent} }
+func (s *indicatorSource) Entities() []*indicators.Entity {
+	return []*indicators.Entity{s.ent, s.cert.ent}
+}
 
 // service returns the hall that replays steps, on the calendar of the
 // database.
@@ -259,6 +265,11 @@ var replayed = []string{"status", "level", "open", "accepted", "finished", "on_t
 // Scan supplies the applications of one community taken in by the end of
 // the period.
 func (s *indicatorSource) Scan(ctx context.Context, req indicators.ScanRequest, emit func(*indicators.Entity, *indicators.Record)) error {
+	if req.Wants(s.cert.ent.Name) {
+		if err := s.cert.scan(ctx, s.db, req, emit); err != nil {
+			return err
+		}
+	}
 	if !req.Wants(s.ent.Name) {
 		return nil
 	}
@@ -358,7 +369,10 @@ func (s *indicatorSource) setState(v *indicators.Values, hall *Service, st pastS
 // ledger is for viewers who hold reports.read, not necessarily
 // services.read. The tracking number alone opens nothing: the public
 // lookup also asks for the phone's last four digits.
-func (s *indicatorSource) Columns(*indicators.Entity) []indicators.Column {
+func (s *indicatorSource) Columns(e *indicators.Entity) []indicators.Column {
+	if e.Name == s.cert.ent.Name {
+		return s.cert.columns()
+	}
 	return []indicators.Column{{Label: "受理编号", Kind: "text"}, {Label: "事项", Kind: "text"}, {Label: "收件日期", Kind: "text"},
 		{Label: "期末状态", Kind: "text"}, {Label: "办理环节", Kind: "text"}, {Label: "办结日期", Kind: "text"},
 		{Label: "代办", Kind: "text"}}
@@ -366,7 +380,10 @@ func (s *indicatorSource) Columns(*indicators.Entity) []indicators.Column {
 
 // Describe lists applications by id as they stood at the end of the
 // period.
-func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p indicators.Period, community int64, ids []int64) ([]indicators.LedgerRow, error) {
+func (s *indicatorSource) Describe(ctx context.Context, e *indicators.Entity, p indicators.Period, community int64, ids []int64) ([]indicators.LedgerRow, error) {
+	if e.Name == s.cert.ent.Name {
+		return s.cert.describe(ctx, s.db, p, community, ids)
+	}
 	hall, err := s.service(ctx)
 	if err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *web.R
 		if row.Manual && row.Due {
 			d.Rows = append(d.Rows, row)
 			if _, ok := d.Values[row.Indicator]; !ok && row.Known {
-				d.Values[row.Indicator] = reports.FormatValue(row.Value, "")
+				d.Values[row.Indicator] = reports.FormatValue(row.Value, row.Decimals)
 			}
 		}
 	}

@@ -297,7 +297,7 @@ func TestReportTemplateAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for cell, want := range map[string]string{"C5": reports.FormatValue(rep.Row("A001").Value, ""), "B5": "实有人口(人)",
+	for cell, want := range map[string]string{"C5": reports.FormatValue(rep.Row("A001").Value, 0), "B5": "实有人口(人)",
 		"A2": "填报单位:城北社区", "A1": "民政季报", "A20": "填表人:"} {
 		if got, _ := out.GetCellValue("季报", cell); got != want {
 			t.Errorf("exported %s = %q, want %q", cell, got, want)
