@@ -92,6 +92,9 @@ func (r *Row) Text() string {
 		}
 		return "—"
 	}
+	if r.Manual && r.Note == None && r.Value == 0 {
+		return None
+	}
 	return FormatValue(r.Value, r.Decimals)
 }
 

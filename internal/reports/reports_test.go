@@ -84,6 +84,7 @@ func TestManualValuesAndSignOff(t *testing.T) {
 		if _, err := s.Sign(ctx, "王书记", 0, SampleCode, tw.street.ID, p, ""); !errors.Is(err, ErrNotCommunity) {
 			t.Errorf("a street cannot sign, got %v", err)
 		}
+		fillManual(t, s, SampleCode, c1.ID, p)
 		so, err := s.Sign(ctx, "王书记", 0, SampleCode, c1.ID, p, "已核对")
 		if err != nil {
 			t.Fatal(err)

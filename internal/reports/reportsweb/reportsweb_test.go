@@ -125,6 +125,32 @@ func TestReportPages(t *testing.T) {
 	if r = head.Post(base+"/manual", form); r.Status != http.StatusSeeOther {
 		t.Fatalf("manual save: %d\n%s", r.Status, r.Body)
 	}
+	// The other manual items are still empty: the sign-off is refused, each
+	// named at its field on the form where it can be entered or marked 无.
+	r = head.Post(base+"/signoff", url.Values{"csrf": {csrf}, "t": {reports.SampleCode}, "period": {period}, "note": {"已核对"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("sign-off with empty manual items: %d", r.Status)
+	}
+	empty := regexp.MustCompile(`<p class="field-error" id="err-([A-Z0-9]+)">「([^」]+)」未填报`).FindAllStringSubmatch(r.Body, -1)
+	if len(empty) < 2 {
+		t.Fatalf("the refused sign-off names %d items:\n%s", len(empty), r.Body)
+	}
+	webtest.Contains(t, "refused sign-off", r.Body, "个手工项未填报,不能确认", "「"+empty[0][2]+"」", `name="none_`+empty[0][1]+`"`, "无(本期没有发生)")
+	webtest.Lacks(t, "refused sign-off", r.Body, `id="err-`+code[1]+`"`)
+	form = url.Values{"csrf": {csrf}, "t": {reports.SampleCode}, "period": {period}, "v_" + code[1]: {"12"}}
+	for _, e := range empty {
+		form.Set("none_"+e[1], "1")
+	}
+	form.Set("v_"+empty[0][1], "3")
+	if r = head.Post(base+"/manual", form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "已标记「无」,请不要同时填写数值") {
+		t.Errorf("无 and a number: %d", r.Status)
+	}
+	form.Set("v_"+empty[0][1], "")
+	if r = head.Post(base+"/manual", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("marking 无: %d\n%s", r.Status, r.Body)
+	}
+	r = head.Get(base + "/manual?" + q.Encode())
+	webtest.Contains(t, "manual form after 无", r.Body, `id="none-`+empty[0][1]+`" name="none_`+empty[0][1]+`" value="1" checked`)
 	r = head.Post(base+"/signoff", url.Values{"csrf": {csrf}, "t": {reports.SampleCode}, "period": {period}, "note": {"已核对"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("sign-off: %d", r.Status)
