@@ -97,7 +97,7 @@ func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source
 	s.rework = &indicators.Field{Name: "rework_count", Label: "返工次数", Kind: indicators.Number, Unit: "次"}
 	s.outcome = &indicators.Field{Name: "outcome", Label: "调解结果", Kind: indicators.Enum,
 		Values: named(OutcomeNames, []string{"", "success", "partial", "failed", "withdrawn", "referred"}),
-		Note: "矛盾纠纷的调解结果(当前值);一般事件没有调解结果"}
+		Note:   "矛盾纠纷的调解结果(当前值);一般事件没有调解结果"}
 	s.ent = &indicators.Entity{Name: "event", Label: "事件", Unit: "件",
 		Note: "网格事件、来电、12345 转办、居民上报的事件与矛盾纠纷;自上报之日起计。状态、在办、已结案按办理步骤回溯到当日,其余字段为当前值",
 		Fields: []*indicators.Field{s.group, s.category, s.kind, s.source, s.urgency, s.status, s.open, s.closed,

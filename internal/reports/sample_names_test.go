@@ -25,7 +25,9 @@ func TestSampleItemsMeanTheirNames(t *testing.T) {
 	recorded := regexp.MustCompile(`证明|诉求|矛盾纠纷|调解|临时救助`)
 	for _, ind := range d.indicators {
 		name, manual := ind.Name, ind.Measure == indicators.Manual
-		fail := func(why string) { t.Errorf("%s %s (%s %s %s %s): %s", ind.Code, name, ind.Filter, ind.Measure, ind.Rule, ind.Unit, why) }
+		fail := func(why string) {
+			t.Errorf("%s %s (%s %s %s %s): %s", ind.Code, name, ind.Filter, ind.Measure, ind.Rule, ind.Unit, why)
+		}
 		if !manual && flow.MatchString(name) && !within[ind.Rule] {
 			fail("a flow named so is counted within the period (期内, 期内新增 or 期内减少)")
 		}
