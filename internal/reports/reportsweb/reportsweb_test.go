@@ -111,6 +111,12 @@ func TestReportPages(t *testing.T) {
 		t.Fatalf("report: %d", r.Status)
 	}
 	webtest.Contains(t, "report", r.Body, "城北社区", "实有人口", "未确认", "填报手工项")
+	// 性别比 is a bare number with two decimals, a share a percentage.
+	ratio := regexp.MustCompile(`A013</span> 性别比\(女性=100\)</td>\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:</a>)? <span class="muted small">([^<]*)</span>`).FindStringSubmatch(r.Body)
+	share := regexp.MustCompile(`A006</span> [^<]*</td>\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:</a>)? <span class="muted small">([^<]*)</span>`).FindStringSubmatch(r.Body)
+	if ratio == nil || share == nil || !regexp.MustCompile(`^\d+\.\d\d$|^—$`).MatchString(ratio[1]) || ratio[2] != "" || share[2] != "%" {
+		t.Errorf("性别比 %q, 占比 %q on the page", ratio, share)
+	}
 	webtest.Lacks(t, "report", r.Body, "社区确认情况") // a community has no communities below
 	r = head.Get(base + "/manual?" + q.Encode())
 	code := regexp.MustCompile(`name="v_([A-Z0-9]+)"`).FindStringSubmatch(r.Body)
