@@ -250,11 +250,11 @@ func (s *Service) act(ctx context.Context, v *access.Viewer, id int64, version i
 		res, err := tx.ExecContext(ctx, `UPDATE service_applications SET materials = $1, status = $2, stage = $3,
 			stage_level = $4, stage_due = $5, due_on = $6, paused_days = $7, accepted_on = $8, finished_on = $9,
 			on_time = $10, rating = $11, rating_note = $12, certificate_id = $13, agent_id = $14, agent = $15,
-			version = version + 1, updated_at = $16, updated_by = $17, tag_id = $21, tag_ended_on = $22
+			version = version + 1, updated_at = $16, updated_by = $17, tag_id = $21, tag_ended_on = $22, stage_late = $23
 			WHERE community_id = $18 AND id = $19 AND version = $20`,
 			string(m), a.Status, a.Stage, a.StageLevel, a.StageDue, a.DueOn, a.PausedDays, a.AcceptedOn, a.FinishedOn,
 			onTime, rating, a.RatingNote, nullID(a.Certificate), nullID(a.AgentID), a.Agent, now, v.Name,
-			a.CommunityID, a.ID, version, nullID(a.TagID), a.TagEndedOn)
+			a.CommunityID, a.ID, version, nullID(a.TagID), a.TagEndedOn, boolInt(a.StageLate))
 		if err != nil {
 			return err
 		}
@@ -336,6 +336,7 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 // last. Approve and the replay of past states (indicator_source.go) share
 // it, as they share accept, finish, pause and resume.
 func (s *Service) pass(a *Application, at time.Time) {
+	s.markStageLate(a, at)
 	today := dateOf(at)
 	if a.Stage+1 >= len(a.Chain) {
 		s.finish(a, StatusApproved, at)
@@ -350,14 +351,31 @@ func (s *Service) pass(a *Application, at time.Time) {
 	}
 }
 
-// finish closes the case at the instant at. It is on time (按期) unless
-// it is finished after the instant its legal deadline ends (workdays.Late);
-// a case refused before it was accepted had no legal clock, so neither.
+// markStageLate records a stage passed (or returned, or refused) after
+// the instant its deadline ends: what the lists showed as 超期 stays late.
+func (s *Service) markStageLate(a *Application, at time.Time) {
+	if s.OverdueAt(*a, at) {
+		a.StageLate = true
+	}
+}
+
+// finish closes the case at the instant at. It is on time (按期) unless a
+// stage was late or it is finished after the instant its legal deadline
+// ends (workdays.Late) — the same rule as an event's, whose every step
+// must be on time. A case refused at the window while returned for
+// materials had its clock paused: late only if it was returned late. A
+// case refused before it was accepted had no clock: neither.
 func (s *Service) finish(a *Application, status string, at time.Time) {
+	s.markStageLate(a, at)
+	returned := a.Status == StatusReturned
 	a.Status, a.StageLevel, a.FinishedOn = status, QueueDone, dateOf(at)
 	a.OnTime = nil
 	if a.DueOn != "" {
-		on := !workdays.Late(s.cal.c.DueBy(a.DueOn), at, at)
+		late := a.StageLate || workdays.Late(s.cal.c.DueBy(a.DueOn), at, at)
+		if returned {
+			late = a.StageLate || a.PausedDays == 0
+		}
+		on := !late
 		a.OnTime = &on
 	}
 	a.StageDue = ""
@@ -416,6 +434,7 @@ func (s *Service) Return(ctx context.Context, v *access.Viewer, id int64, versio
 // last day still has a day when it comes back). A case returned after its
 // legal deadline had none left: it stays late (PausedDays 0).
 func (s *Service) pause(a *Application, at time.Time) {
+	s.markStageLate(a, at)
 	a.PausedDays = 0
 	if !workdays.Overdue(s.cal.c.DueBy(a.DueOn), at) {
 		a.PausedDays = max(s.cal.WorkdaysBetween(dateOf(at), a.DueOn), 1)

@@ -84,6 +84,33 @@ func TestApplicationLateByTheDeadlineInstant(t *testing.T) {
 			}
 		}
 
+		// A stage passed a minute late: the queue showed it 超期, so the case
+		// is not 按期 though it ends well within its legal time.
+		for _, c := range []struct {
+			offset time.Duration
+			onTime bool
+		}{{-time.Minute, true}, {time.Minute, false}} {
+			f.now = friday
+			a, err := f.svc.Intake(ctx, f.clerk, IntakeRequest{PersonID: f.spouse.ID, Item: "jisheng"})
+			if err != nil || a.StageDue != "2026-11-30" || a.DueOn != "2026-12-02" {
+				t.Fatalf("jisheng: %v %+v", err, a)
+			}
+			f.now = deadline.Add(c.offset)
+			if a, err = f.svc.Approve(ctx, f.staff, a.ID, a.Version, ""); err != nil {
+				t.Fatal(err)
+			}
+			f.now = time.Date(2026, 12, 1, 10, 0, 0, 0, cst)
+			if a, err = f.svc.Approve(ctx, f.streetOp, a.ID, a.Version, ""); err != nil {
+				t.Fatal(err)
+			}
+			if a.OnTime == nil || *a.OnTime != c.onTime {
+				t.Errorf("community stage passed %v after its deadline: 按期 %v, want %v", c.offset, a.OnTime, c.onTime)
+			}
+			if st := replayed(a); st.OnTime == nil || *st.OnTime != c.onTime {
+				t.Errorf("replayed 按期 %v, want %v", st.OnTime, c.onTime)
+			}
+		}
+
 		// Still open past the deadline: overdue in the list and the queue
 		// badge from 17:31, not only from the next day.
 		a := intake()
@@ -122,9 +149,10 @@ func TestApplicationLateByTheDeadlineInstant(t *testing.T) {
 	})
 }
 
-// Over the demo, every case's 按期 is what workdays.Late says of the
-// instant it was finished and its legal deadline, and every case in
-// progress is listed overdue exactly when Late says so now.
+// Over the demo, a case is 按期 exactly when it was never shown overdue
+// while open (at any of its steps, by the lists' rule) and was finished by
+// the instant its legal deadline ends; every case in progress is listed
+// overdue exactly when workdays.Late says so now.
 func TestDemoCasesLateByTheDeadlineInstant(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
@@ -134,6 +162,15 @@ func TestDemoCasesLateByTheDeadlineInstant(t *testing.T) {
 		}
 		f.now = friday
 		cal := f.svc.cal.c
+		src, err := NewIndicatorSource(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := src.(*indicatorSource)
+		hall, err := s.service(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		as, _, err := f.svc.List(ctx, access.Everything, Filter{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
@@ -146,26 +183,42 @@ func TestDemoCasesLateByTheDeadlineInstant(t *testing.T) {
 		for _, a := range overdue {
 			listed[a.ID] = true
 		}
-		late, finished := 0, 0
+		late, stageLateOnly, finished := 0, 0, 0
 		for _, a := range as {
 			if a.Finished() && a.DueOn != "" {
-				steps, err := f.svc.Steps(ctx, a)
+				steps, err := s.stepsBefore(ctx, a.CommunityID, "9999", []int64{a.ID})
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Shown overdue just before one of its steps?
+				shown := false
 				var at time.Time
-				for _, st := range steps {
-					if st.Action == ActApprove || st.Action == ActReject {
-						at = database.ParseTime(st.At)
+				for i, st := range steps[a.ID] {
+					at = database.ParseTime(st.at)
+					_, before := hall.replay(Application{Chain: a.Chain, TimeLimit: a.TimeLimit}, steps[a.ID][:i], "9999")
+					shown = shown || f.svc.OverdueAt(before.Application, at)
+				}
+				// The finishing step is the last approve or reject.
+				for _, st := range steps[a.ID] {
+					if st.action == ActApprove || st.action == ActReject {
+						at = database.ParseTime(st.at)
 					}
 				}
-				want := !workdays.Late(cal.DueBy(a.DueOn), at, friday)
+				pastLegal := workdays.Late(cal.DueBy(a.DueOn), at, friday)
+				want := !shown && !pastLegal
+				if a.Status == StatusRejected && !shown && a.PausedDays > 0 {
+					want = true // refused at the window while its clock was paused
+				}
 				if a.OnTime == nil || *a.OnTime != want {
-					t.Errorf("%s finished %s, due %s: 按期 %v, want %v", a.TrackingNo, at.In(cst), cal.DueBy(a.DueOn), a.OnTime, want)
+					t.Errorf("%s finished %s, due %s, shown overdue %v: 按期 %v, want %v", a.TrackingNo, at.In(cst),
+						cal.DueBy(a.DueOn), shown, a.OnTime, want)
 				}
 				finished++
 				if !want {
 					late++
+					if !pastLegal {
+						stageLateOnly++
+					}
 				}
 			}
 			want := a.Status == StatusProcessing && workdays.Late(cal.DueBy(a.StageDue), time.Time{}, friday)
@@ -173,8 +226,8 @@ func TestDemoCasesLateByTheDeadlineInstant(t *testing.T) {
 				t.Errorf("%s due %s: listed overdue %v, want %v", a.TrackingNo, a.StageDue, listed[a.ID], want)
 			}
 		}
-		if finished == 0 || late == 0 {
-			t.Errorf("%d finished, %d late: the demo should have both", finished, late)
+		if finished == 0 || late == 0 || stageLateOnly == 0 {
+			t.Errorf("%d finished, %d late, %d late at a stage only: the demo should have each", finished, late, stageLateOnly)
 		}
 	})
 }
