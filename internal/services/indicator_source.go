@@ -123,8 +123,8 @@ func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source
 	s.open = yesNo("open", "在办", "当日结束时尚未办结(含在窗口等待材料的)")
 	s.accepted = yesNo("accepted", "已受理", "当日结束时材料已齐、已受理(法定时限开始计算)")
 	s.finished = yesNo("finished", "已办结", "当日结束时已办结:批准或不予批准")
-	s.onTime = yesNo("on_time", "按期", "在法定时限内办结(办结后才有值)")
-	s.overdue = yesNo("overdue", "逾期", "当日结束时办理中且已过本环节期限")
+	s.onTime = yesNo("on_time", "按期", "每个环节都在其期限内办理、且在法定时限内办结(办结后才有值)")
+	s.overdue = yesNo("overdue", "逾期", "当日结束时办理中且已过本环节期限(期限日下班之后即为逾期)")
 	s.proxy = yesNo("proxy", "代办", "工作人员代办,跨层级全程代跑")
 	s.rating = &indicators.Field{Name: "rating", Label: "评价", Kind: indicators.Number, Unit: "分",
 		Note: "居民对办结办件的评价,1–5(评价后才有值)"}
