@@ -127,7 +127,7 @@ func printReport(w io.Writer, r *reports.Report) error {
 				if row.Manual {
 					src = "手工"
 				}
-				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", row.Indicator, row.Label, row.Text(), row.Unit, src)
+				fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", row.Indicator, row.Label, row.Text(), row.UnitText(), src)
 			}
 		}
 	}
@@ -136,7 +136,7 @@ func printReport(w io.Writer, r *reports.Report) error {
 	}
 	for _, wn := range r.Warnings {
 		fmt.Fprintf(w, "校验提示:%s(%s:%s 对 %s)\n", wn.Rule.Message, wn.Rule.Expr,
-			reports.FormatValue(wn.Left, ""), reports.FormatValue(wn.Right, ""))
+			reports.FormatValue(wn.Left, -1), reports.FormatValue(wn.Right, -1))
 	}
 	b := r.Burden
 	fmt.Fprintf(w, "共 %d 项:自动计算 %d 项(%.0f%%),手工填报 %d 项;计算用时 %s\n", b.Items, b.Computed, b.ComputedShare(),

@@ -278,6 +278,20 @@ func demoEvent(ctx context.Context, s *Store, org *orgtree.Store, rng *rand.Rand
 			return nil
 		}
 	}
+	if c.Kind == KindDispute {
+		// The mediation's outcome, recorded when the handling ended, so
+		// that reports count 调解成功 from it as they would in the field.
+		m, err := s.Mediation(ctx, access.System, e)
+		if err == nil && m != nil {
+			m.Outcome, m.Agreement, m.AgreedOn = "success", "双方当事人自愿达成和解,按约定履行", clock.In(workdays.Shanghai).Format("2006-01-02")
+			if i%5 == 0 {
+				m.Outcome = "partial"
+			}
+			if err := s.SaveMediation(ctx, access.System, e.ID, *m); err != nil {
+				return fmt.Errorf("演示调解记录: %w", err)
+			}
+		}
+	}
 	act(ActVerifyPass, worker, Action{Note: "现场核查已解决"})
 	if stage == 6 || !advance(share()) {
 		return nil

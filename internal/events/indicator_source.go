@@ -25,7 +25,7 @@ type indicatorSource struct {
 	ent *indicators.Entity
 
 	group, category, kind, source, urgency, status, open, closed, level, department, onTime *indicators.Field
-	rating, minutes, rework                                                                 *indicators.Field
+	rating, minutes, rework, outcome                                                        *indicators.Field
 
 	groupOf map[string]string // 小类 → 大类
 	kindOf  map[string]string
@@ -95,10 +95,13 @@ func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source
 	s.minutes = &indicators.Field{Name: "handling_minutes", Label: "处置用时", Kind: indicators.Number, Unit: "分钟",
 		Note: "从开始处置到最后一次反馈的工作时间"}
 	s.rework = &indicators.Field{Name: "rework_count", Label: "返工次数", Kind: indicators.Number, Unit: "次"}
+	s.outcome = &indicators.Field{Name: "outcome", Label: "调解结果", Kind: indicators.Enum,
+		Values: named(OutcomeNames, []string{"", "success", "partial", "failed", "withdrawn", "referred"}),
+		Note:   "矛盾纠纷的调解结果(当前值);一般事件没有调解结果"}
 	s.ent = &indicators.Entity{Name: "event", Label: "事件", Unit: "件",
 		Note: "网格事件、来电、12345 转办、居民上报的事件与矛盾纠纷;自上报之日起计。状态、在办、已结案按办理步骤回溯到当日,其余字段为当前值",
 		Fields: []*indicators.Field{s.group, s.category, s.kind, s.source, s.urgency, s.status, s.open, s.closed,
-			s.level, s.department, s.onTime, s.rating, s.minutes, s.rework}}
+			s.level, s.department, s.onTime, s.rating, s.minutes, s.rework, s.outcome}}
 	return s, nil
 }
 
@@ -178,7 +181,8 @@ func (s *indicatorSource) Scan(ctx context.Context, req indicators.ScanRequest, 
 		}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, COALESCE(grid_id, 0), org_id, category, source, urgency, level,
-			COALESCE(department, ''), on_time, rating, handling_minutes, rework_count, reported_on
+			COALESCE(department, ''), on_time, rating, handling_minutes, rework_count, reported_on,
+			(SELECT m.outcome FROM event_mediations m WHERE m.community_id = events.community_id AND m.event_id = events.id)
 		FROM events WHERE community_id = $1 AND reported_on <= $2`, req.Community, p.End())
 	if err != nil {
 		return err
@@ -191,8 +195,9 @@ func (s *indicatorSource) Scan(ctx context.Context, req indicators.ScanRequest, 
 		var category, source, urgency, level, dept, reportedOn string
 		var onTime, rating, minutes sql.NullInt64
 		var rework int64
+		var outcome sql.NullString
 		if err := rows.Scan(&rec.ID, &rec.Place.Grid, &rec.Place.Org, &category, &source, &urgency, &level, &dept,
-			&onTime, &rating, &minutes, &rework, &reportedOn); err != nil {
+			&onTime, &rating, &minutes, &rework, &reportedOn, &outcome); err != nil {
 			return err
 		}
 		rec.Place.Community = req.Community
@@ -211,6 +216,10 @@ func (s *indicatorSource) Scan(ctx context.Context, req indicators.ScanRequest, 
 		v.Num[s.rating.Slot()] = nullNum(rating)
 		v.Num[s.minutes.Slot()] = nullNum(minutes)
 		v.Num[s.rework.Slot()] = float64(rework)
+		v.Enum[s.outcome.Slot()] = -1
+		if outcome.Valid {
+			v.Enum[s.outcome.Slot()] = int32(s.outcome.CodeIndex(outcome.String))
+		}
 		st := statuses[rec.ID]
 		s.setStatus(end, st[1])
 		rec.Start, rec.End, rec.During = nil, end, end

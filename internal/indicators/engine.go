@@ -335,7 +335,7 @@ func (en *Engine) Compute(ctx context.Context, req Request) (*Result, error) {
 			if c.Measure == Share {
 				d := row[codeIndex[c.Of]]
 				if d > 0 && !math.IsNaN(d) {
-					row[i] = row[i] / d * 100
+					row[i] = row[i] / d * ShareScale(c.Unit)
 				} else {
 					row[i] = nan
 				}

@@ -32,18 +32,50 @@ const (
 // RuleNames gives the Chinese name of each period rule.
 var RuleNames = map[string]string{AtEnd: "期末", During: "期内", New: "期内新增", Left: "期内减少"}
 
+// Units with a meaning of their own: a share is computed per hundred (%,
+// and 比 — a ratio such as 性别比 男/女×100, shown without a percent sign)
+// or per thousand (‰).
+const (
+	UnitPercent  = "%"
+	UnitPermille = "‰"
+	UnitRatio    = "比"
+)
+
+// ShareScale is what a share's quotient is multiplied by for its unit.
+func ShareScale(unit string) float64 {
+	if unit == UnitPermille {
+		return 1000
+	}
+	return 100
+}
+
+// DefaultDecimals is the precision an indicator gets when none is given:
+// whole numbers for counts and sums, two places for shares and averages.
+func DefaultDecimals(measure string) int {
+	if measure == Share || measure == Avg {
+		return 2
+	}
+	return 0
+}
+
+// MaxDecimals bounds an indicator's precision.
+const MaxDecimals = 4
+
 // Indicator is one indicator as stored and edited: readable fields that
 // are parsed and checked against the entity when saved and when computed.
 type Indicator struct {
-	Code       string `json:"code"`    // stable key, e.g. P0101
-	Name       string `json:"name"`    // 实有人口
-	Entity     string `json:"entity"`  // person, household … ("" for manual items)
-	Filter     string `json:"filter"`  // see expr.go
-	Measure    string `json:"measure"` // count, distinct, sum, avg, share, manual
-	Field      string `json:"field,omitempty"`
-	Of         string `json:"of,omitempty"` // the denominator of a share
-	Rule       string `json:"rule"`         // end, during, new, left
-	Unit       string `json:"unit"`
+	Code    string `json:"code"`    // stable key, e.g. P0101
+	Name    string `json:"name"`    // 实有人口
+	Entity  string `json:"entity"`  // person, household … ("" for manual items)
+	Filter  string `json:"filter"`  // see expr.go
+	Measure string `json:"measure"` // count, distinct, sum, avg, share, manual
+	Field   string `json:"field,omitempty"`
+	Of      string `json:"of,omitempty"` // the denominator of a share
+	Rule    string `json:"rule"`         // end, during, new, left
+	Unit    string `json:"unit"`
+	// Decimals is how many decimal places the value is shown with (a
+	// count 0, a share or an average usually 2).
+	Decimals   int    `json:"decimals"`
 	Department string `json:"department,omitempty"`
 	Note       string `json:"note,omitempty"`
 	Version    int    `json:"version"`
@@ -122,6 +154,9 @@ func Compile(r *Registry, ind Indicator, known func(code string) (Indicator, boo
 		fe["name"] = "请填写指标名称"
 	} else if len([]rune(ind.Name)) > 100 {
 		fe["name"] = "指标名称不能超过 100 个字"
+	}
+	if ind.Decimals < 0 || ind.Decimals > MaxDecimals {
+		fe["decimals"] = fmt.Sprintf("小数位数应为 0 到 %d", MaxDecimals)
 	}
 	c := &Compiled{Indicator: ind, Filter: allNode{}}
 	if ind.Measure == Manual {

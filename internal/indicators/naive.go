@@ -21,7 +21,7 @@ import (
 
 // NaiveSQL returns the query computing c for one unit (its id is $1).
 func NaiveSQL(c *Compiled, u orgtree.Unit, p Period) (string, error) {
-	end := "'" + p.End() + "'"
+	end, start := "'"+p.End()+"'", "'"+p.Start()+"'"
 	e := c.Entity
 	var from, alias, place, presence string
 	switch e.Name {
@@ -56,13 +56,13 @@ func NaiveSQL(c *Compiled, u orgtree.Unit, p Period) (string, error) {
 	if presence != "" {
 		where = append(where, presence)
 	}
-	filter, err := naiveNode(c.Filter, e, end)
+	filter, err := naiveNode(c.Filter, e, end, start)
 	if err != nil {
 		return "", err
 	}
 	where = append(where, filter)
 	if c.active != nil {
-		f, err := naiveNode(c.active, e, end)
+		f, err := naiveNode(c.active, e, end, start)
 		if err != nil {
 			return "", err
 		}
@@ -73,13 +73,13 @@ func NaiveSQL(c *Compiled, u orgtree.Unit, p Period) (string, error) {
 	case Count, Share:
 		measure = "COUNT(*)"
 	case Distinct:
-		col, err := naiveField(e.Name, c.Field.Name, end)
+		col, err := naiveField(e.Name, c.Field.Name, end, start)
 		if err != nil {
 			return "", err
 		}
 		measure = "COUNT(DISTINCT " + col + ")"
 	case Sum, Avg:
-		col, err := naiveField(e.Name, c.Field.Name, end)
+		col, err := naiveField(e.Name, c.Field.Name, end, start)
 		if err != nil {
 			return "", err
 		}
@@ -108,7 +108,7 @@ func NaiveValue(ctx context.Context, db *database.DB, c *Compiled, u orgtree.Uni
 	}
 	if c.Measure == Share {
 		if den > 0 {
-			return v.Float64 / den * 100, nil
+			return v.Float64 / den * ShareScale(c.Unit), nil
 		}
 		return math.NaN(), nil
 	}
@@ -125,7 +125,8 @@ func ageSQL(col, day string) string {
 }
 
 // naiveField is the SQL of a field (not Set fields, see naiveNode).
-func naiveField(entity, field, day string) (string, error) {
+// start is the period's first day, for the fields relative to the period.
+func naiveField(entity, field, day, start string) (string, error) {
 	activeMember := func(h string) string {
 		return "q.community_id = " + h + ".community_id AND q.household_id = " + h + ".id AND q.status = 'active'"
 	}
@@ -134,6 +135,8 @@ func naiveField(entity, field, day string) (string, error) {
 		return "p." + field, nil
 	case "person.age":
 		return "CASE WHEN length(p.birth_date) = 10 THEN " + ageSQL("p.birth_date", day) + " END", nil
+	case "person.born_in_period":
+		return "CASE WHEN length(p.birth_date) = 10 AND p.birth_date >= " + start + " AND p.birth_date <= " + day + " THEN 1 ELSE 0 END", nil
 	case "person.household_kind":
 		return "(SELECT h.kind FROM households h WHERE h.community_id = p.community_id AND h.id = p.household_id AND h.status = 'active')", nil
 	case "person.household_size":
@@ -204,36 +207,36 @@ func naiveField(entity, field, day string) (string, error) {
 	return "", fmt.Errorf("字段 %s.%s 不支持逐条查询", entity, field)
 }
 
-func naiveNode(n Node, e *Entity, day string) (string, error) {
+func naiveNode(n Node, e *Entity, day, start string) (string, error) {
 	switch x := n.(type) {
 	case allNode:
 		return "1 = 1", nil
 	case andNode:
-		l, err := naiveNode(x.l, e, day)
+		l, err := naiveNode(x.l, e, day, start)
 		if err != nil {
 			return "", err
 		}
-		r, err := naiveNode(x.r, e, day)
+		r, err := naiveNode(x.r, e, day, start)
 		return "(" + l + " AND " + r + ")", err
 	case orNode:
-		l, err := naiveNode(x.l, e, day)
+		l, err := naiveNode(x.l, e, day, start)
 		if err != nil {
 			return "", err
 		}
-		r, err := naiveNode(x.r, e, day)
+		r, err := naiveNode(x.r, e, day, start)
 		return "(" + l + " OR " + r + ")", err
 	case notNode:
-		in, err := naiveNode(x.x, e, day)
+		in, err := naiveNode(x.x, e, day, start)
 		// NOT over NULL is NULL; the engine's unknown values fail every
 		// test but !=, so a negated unknown is true.
 		return "(NOT COALESCE(" + in + ", FALSE))", err
 	case *Cond:
-		return naiveCond(x, e, day)
+		return naiveCond(x, e, day, start)
 	}
 	return "", fmt.Errorf("unknown node %T", n)
 }
 
-func naiveCond(c *Cond, e *Entity, day string) (string, error) {
+func naiveCond(c *Cond, e *Entity, day, start string) (string, error) {
 	f := c.Field
 	if f.Kind == Set {
 		var codes []string
@@ -256,7 +259,7 @@ func naiveCond(c *Cond, e *Entity, day string) (string, error) {
 		}
 		return q, nil
 	}
-	col, err := naiveField(e.Name, f.Name, day)
+	col, err := naiveField(e.Name, f.Name, day, start)
 	if err != nil {
 		return "", err
 	}

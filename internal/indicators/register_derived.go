@@ -433,6 +433,7 @@ func (c *community) emitPersons(emit func(*Entity, *Record)) {
 	eth, rel, tags, hk := f("ethnicity").slot, f("relation").slot, f("tags").slot, f("household_kind").slot
 	hsize, employed, tenant := f("household_size").slot, f("employed").slot, f("tenant").slot
 	hid, emp := f("household_id").slot, f("employer_id").slot
+	born := f("born_in_period").slot
 	var rec Record
 	for i, t := range c.persons {
 		var place *personRow
@@ -451,6 +452,7 @@ func (c *community) emitPersons(emit func(*Entity, *Record)) {
 			v.Enum[gender], v.Enum[residence], v.Enum[status] = int32(r.gender), int32(r.residence), int32(r.status)
 			v.Enum[eth], v.Enum[rel] = int32(r.ethnicity), int32(r.relation)
 			v.Num[age] = ageOn(r.birth, c.dates.at[k])
+			v.Enum[born] = boolIndex(r.birth >= c.dates.start && r.birth <= c.dates.at[stateEnd])
 			v.Set[tags] = 0
 			if d.tags {
 				v.Set[tags] = d.pTags[k][i]

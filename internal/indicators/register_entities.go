@@ -67,6 +67,7 @@ func registerEntities(tags []tagKind) (person, household, house, building, organ
 		Fields: []*Field{
 			{Name: "gender", Label: "性别", Kind: Enum, Values: enumValues(register.GenderNames, "M", "F")},
 			{Name: "age", Label: "年龄", Kind: Number, Unit: "岁", Note: "周岁,按期末(期内减少按期初)计算"},
+			{Name: "born_in_period", Label: "期内出生", Kind: Bool, Note: "出生日期在报告期内(期初第一天至期末最后一天)"},
 			{Name: "residence", Label: "人口类别", Kind: Enum, Values: enumValues(register.ResidenceNames, "registered", "resident", "floating", "overseas")},
 			{Name: "status", Label: "状态", Kind: Enum, Values: status},
 			{Name: "ethnicity", Label: "民族", Kind: Enum, Values: codeValues(codes.Ethnicities())},

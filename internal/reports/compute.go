@@ -55,6 +55,7 @@ type Row struct {
 	Indicator      string
 	Label          string
 	Unit           string
+	Decimals       int // decimal places the value is shown with
 	Department     string
 	DepartmentName string
 	Frequency      string
@@ -91,27 +92,59 @@ func (r *Row) Text() string {
 		}
 		return "—"
 	}
-	return FormatValue(r.Value, r.Unit)
+	if r.Manual && r.Note == None && r.Value == 0 {
+		return None
+	}
+	return FormatValue(r.Value, r.Decimals)
 }
+
+// UnitText is the unit as a reader sees it beside the value.
+func (r *Row) UnitText() string { return UnitText(r.Unit) }
+
+// Rounded is the value at the row's precision, as a workbook cell holds it.
+func (r *Row) Rounded() float64 { return Round(r.Value, r.Decimals) }
 
 // ConfirmedText formats the confirmed value.
 func (r *Row) ConfirmedText() string {
 	if !r.HasConfirmed {
 		return "—"
 	}
-	return FormatValue(r.Confirmed, r.Unit)
+	return FormatValue(r.Confirmed, r.Decimals)
 }
 
-// FormatValue renders a value: integers as they are, percentages and
-// averages with up to two decimals.
-func FormatValue(v float64, unit string) string {
+// FormatValue renders a value with its indicator's decimal places; a
+// negative precision shows integers as they are and other values with two
+// places (values that have no indicator, such as a rule's sums).
+func FormatValue(v float64, decimals int) string {
 	if math.IsNaN(v) {
 		return "—"
 	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
+	if decimals < 0 {
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return strconv.FormatFloat(v, 'f', 0, 64)
+		}
+		decimals = 2
 	}
-	return strconv.FormatFloat(v, 'f', 2, 64)
+	return strconv.FormatFloat(Round(v, decimals), 'f', decimals, 64)
+}
+
+// Round rounds half away from zero to the decimal places, as statistical
+// tables do (四舍五入).
+func Round(v float64, decimals int) float64 {
+	if math.IsNaN(v) || decimals < 0 {
+		return v
+	}
+	p := math.Pow(10, float64(decimals))
+	return math.Round(v*p) / p
+}
+
+// UnitText is a unit as shown beside a value: a ratio (比, ×100) is a bare
+// number, so it shows no unit at all; every other unit as it is.
+func UnitText(unit string) string {
+	if unit == indicators.UnitRatio {
+		return ""
+	}
+	return unit
 }
 
 // Warning is a validation rule a report does not meet.
@@ -217,7 +250,7 @@ func (s *Service) Compute(ctx context.Context, templateID string, unitID int64, 
 				if !keep(dept) {
 					continue
 				}
-				row := &Row{Item: it, Indicator: it.Indicator, Label: it.Label, Unit: ind.Unit, Department: dept,
+				row := &Row{Item: it, Indicator: it.Indicator, Label: it.Label, Unit: ind.Unit, Decimals: ind.Decimals, Department: dept,
 					DepartmentName: deptName[dept], Frequency: it.Frequency, Manual: ind.Measure == indicators.Manual,
 					Due: period.Due(it.Frequency), Definition: ind.Definition(reg), Value: math.NaN()}
 				if row.Label == "" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -44,9 +45,9 @@ func (r *Report) WriteCSV(w io.Writer) error {
 			for _, row := range s.Rows {
 				v := ""
 				if row.Due && row.Known {
-					v = FormatValue(row.Value, row.Unit)
+					v = row.Text()
 				}
-				cw.Write([]string{c.Name, s.Name, row.Indicator, row.Label, row.Unit, v, row.sourceName(),
+				cw.Write([]string{c.Name, s.Name, row.Indicator, row.Label, row.UnitText(), v, row.sourceName(),
 					row.DepartmentName, indicators.FrequencyNames[row.Frequency]})
 			}
 		}
@@ -77,6 +78,20 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 		Fill: excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1}})
 	group, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
 	manual, _ := f.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"FFF2CC"}, Pattern: 1}})
+	// numStyle shows a number with an indicator's decimal places.
+	numStyles := map[int]int{}
+	numStyle := func(decimals int) int {
+		if st, ok := numStyles[decimals]; ok {
+			return st
+		}
+		format := "0"
+		if decimals > 0 {
+			format += "." + strings.Repeat("0", decimals)
+		}
+		st, _ := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+		numStyles[decimals] = st
+		return st
+	}
 	used := map[string]bool{}
 	set := func(cell string, v any, style int) {
 		if cell == "" {
@@ -138,7 +153,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 					catDone = true
 				}
 				if row.Due && row.Known {
-					set(row.Item.Cell, row.Value, 0)
+					set(row.Item.Cell, row.Rounded(), numStyle(row.Decimals))
 				} else {
 					set(row.Item.Cell, row.Text(), 0)
 				}
@@ -148,7 +163,7 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 				labels := []struct {
 					col int
 					v   string
-				}{{2, row.Indicator}, {3, row.Label}, {4, row.Unit}, {col + 1, row.sourceName()}, {col + 2, row.DepartmentName}}
+				}{{2, row.Indicator}, {3, row.Label}, {4, row.UnitText()}, {col + 1, row.sourceName()}, {col + 2, row.DepartmentName}}
 				for _, l := range labels {
 					if l.col == col {
 						continue

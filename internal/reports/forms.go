@@ -300,10 +300,10 @@ func writeLoose(f *excelize.File, ws string, rows []*Row) error {
 	for i, row := range rows {
 		var v any = row.Text()
 		if row.Due && row.Known {
-			v = row.Value
+			v = row.Rounded()
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, i+3)
-		f.SetSheetRow(ws, cell, &[]any{row.Indicator, row.Label, row.Unit, v, row.sourceName(), row.DepartmentName})
+		f.SetSheetRow(ws, cell, &[]any{row.Indicator, row.Label, row.UnitText(), v, row.sourceName(), row.DepartmentName})
 	}
 	f.SetColWidth(ws, "B", "B", 36)
 	return nil

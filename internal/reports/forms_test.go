@@ -156,7 +156,7 @@ func TestExportIntoBlankForm(t *testing.T) {
 			"A2":  "填报单位:" + tw.communities[0].Name,
 			"D2":  "报告期:" + q.Label(),
 			"B5":  "实有人口",
-			"C5":  FormatValue(pop.Value, ""),
+			"C5":  FormatValue(pop.Value, pop.Decimals),
 			"C9":  "本期不报",
 			"A12": "填表人:张三",
 		} {

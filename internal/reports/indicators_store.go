@@ -31,14 +31,14 @@ func (e *ConflictError) Error() string {
 		e.What, e.By, e.At, e.Current, e.Attempted)
 }
 
-const indicatorColumns = `code, name, entity, filter_expr, measure, field, denominator, period_rule, unit,
+const indicatorColumns = `code, name, entity, filter_expr, measure, field, denominator, period_rule, unit, decimals,
 	COALESCE(department, ''), note, sample, version, updated_at, updated_by`
 
 func scanIndicator(row interface{ Scan(...any) error }) (indicators.Indicator, bool, error) {
 	var ind indicators.Indicator
 	var sample int
 	err := row.Scan(&ind.Code, &ind.Name, &ind.Entity, &ind.Filter, &ind.Measure, &ind.Field, &ind.Of, &ind.Rule,
-		&ind.Unit, &ind.Department, &ind.Note, &sample, &ind.Version, &ind.UpdatedAt, &ind.UpdatedBy)
+		&ind.Unit, &ind.Decimals, &ind.Department, &ind.Note, &sample, &ind.Version, &ind.UpdatedAt, &ind.UpdatedBy)
 	return ind, sample != 0, err
 }
 
@@ -99,6 +99,9 @@ func (s *Service) ValidateIndicator(ctx context.Context, ind indicators.Indicato
 		return nil, err
 	}
 	fe := fault.Fields{}
+	if u := ind.Unit; ind.Measure == indicators.Share && u != indicators.UnitPercent && u != indicators.UnitPermille && u != indicators.UnitRatio {
+		fe["unit"] = "占比的计量单位应为 %(百分比)、‰(千分比)或 比(如性别比,男/女×100,不带百分号)"
+	}
 	if ind.Department != "" {
 		ok, err := s.departmentExists(ctx, ind.Department)
 		if err != nil {
@@ -183,9 +186,9 @@ func (s *Service) SaveIndicator(ctx context.Context, by string, ind *indicators.
 			}
 			ind.Version = 1
 			_, err := tx.ExecContext(ctx, `INSERT INTO indicators (code, name, entity, filter_expr, measure, field,
-				denominator, period_rule, unit, department, note, sample, version, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 1, $12, $13)`,
-				ind.Code, ind.Name, ind.Entity, ind.Filter, ind.Measure, ind.Field, ind.Of, ind.Rule, ind.Unit,
+				denominator, period_rule, unit, decimals, department, note, sample, version, updated_at, updated_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 1, $13, $14)`,
+				ind.Code, ind.Name, ind.Entity, ind.Filter, ind.Measure, ind.Field, ind.Of, ind.Rule, ind.Unit, ind.Decimals,
 				nullText(ind.Department), ind.Note, now, by)
 			ind.UpdatedAt, ind.UpdatedBy = now, by
 			return err
@@ -198,9 +201,9 @@ func (s *Service) SaveIndicator(ctx context.Context, by string, ind *indicators.
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE indicators SET name = $1, entity = $2, filter_expr = $3, measure = $4,
 			field = $5, denominator = $6, period_rule = $7, unit = $8, department = $9, note = $10,
-			version = version + 1, updated_at = $11, updated_by = $12 WHERE code = $13 AND version = $14`,
+			version = version + 1, updated_at = $11, updated_by = $12, decimals = $15 WHERE code = $13 AND version = $14`,
 			ind.Name, ind.Entity, ind.Filter, ind.Measure, ind.Field, ind.Of, ind.Rule, ind.Unit,
-			nullText(ind.Department), ind.Note, now, by, ind.Code, ind.Version)
+			nullText(ind.Department), ind.Note, now, by, ind.Code, ind.Version, ind.Decimals)
 		if err != nil {
 			return err
 		}

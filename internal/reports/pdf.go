@@ -69,7 +69,7 @@ func (r *Report) PDF(zone *time.Location) (*pdfdoc.Doc, error) {
 				if row.Changed && row.HasConfirmed {
 					v += "(" + row.ConfirmedText() + ")"
 				}
-				rows = append(rows, []string{row.Indicator, row.Label, v, row.Unit, row.sourceName(), row.DepartmentName})
+				rows = append(rows, []string{row.Indicator, row.Label, v, row.UnitText(), row.sourceName(), row.DepartmentName})
 			}
 			d.Table(cols, rows)
 		}
@@ -79,7 +79,7 @@ func (r *Report) PDF(zone *time.Location) (*pdfdoc.Doc, error) {
 		d.Text("校验提示")
 		var rows [][]string
 		for _, wn := range r.Warnings {
-			rows = append(rows, []string{wn.Rule.Expr, wn.Rule.Message, FormatValue(wn.Left, "") + " / " + FormatValue(wn.Right, "")})
+			rows = append(rows, []string{wn.Rule.Expr, wn.Rule.Message, FormatValue(wn.Left, -1) + " / " + FormatValue(wn.Right, -1)})
 		}
 		d.Table([]pdfdoc.Column{{Title: "规则", Width: 50}, {Title: "提示"}, {Title: "左 / 右", Width: 36, Align: "R"}}, rows)
 	}

@@ -85,6 +85,7 @@ func TestManualValuesAndSignOff(t *testing.T) {
 		if _, err := s.Sign(ctx, "王书记", 0, SampleCode, tw.street.ID, p, ""); !errors.Is(err, ErrNotCommunity) {
 			t.Errorf("a street cannot sign, got %v", err)
 		}
+		fillManual(t, s, SampleCode, c1.ID, p)
 		so, err := s.Sign(ctx, "王书记", 0, SampleCode, c1.ID, p, "已核对")
 		if err != nil {
 			t.Fatal(err)
@@ -359,7 +360,7 @@ func TestReportExports(t *testing.T) {
 			t.Errorf("title cell = %q", v)
 		}
 		pop := r.Row("A001")
-		if v, _ := f.GetCellValue(sheet, pop.Item.Cell); v != FormatValue(pop.Value, "") {
+		if v, _ := f.GetCellValue(sheet, pop.Item.Cell); v != FormatValue(pop.Value, pop.Decimals) {
 			t.Errorf("%s = %q, want %v", pop.Item.Cell, v, pop.Value)
 		}
 		if v, _ := f.GetCellValue(sheet, "C"+strings.TrimPrefix(pop.Item.Cell, "E")); v != pop.Label {

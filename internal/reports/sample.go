@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	_ "embed"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"shequ/internal/database"
@@ -61,8 +62,8 @@ func parseSample(text string) (*sampleDef, error) {
 			sub = &Section{Name: f[1]}
 			cat.Subs = append(cat.Subs, sub)
 		case "项":
-			if sub == nil || len(f) != 11 {
-				return nil, bad("项应在小类之下,有 11 个字段")
+			if sub == nil || len(f) != 11 && len(f) != 12 {
+				return nil, bad("项应在小类之下,有 11 或 12 个字段")
 			}
 			ind := indicators.Indicator{Code: f[1], Name: f[2], Filter: f[4], Unit: f[7], Department: f[8]}
 			m, arg, err := indicators.ParseMeasure(f[5])
@@ -70,6 +71,12 @@ func parseSample(text string) (*sampleDef, error) {
 				return nil, bad(err.Error())
 			}
 			ind.Measure = m
+			ind.Decimals = indicators.DefaultDecimals(m)
+			if len(f) == 12 {
+				if ind.Decimals, err = strconv.Atoi(f[11]); err != nil || ind.Decimals < 0 || ind.Decimals > indicators.MaxDecimals {
+					return nil, bad("小数位应为 0 到 4")
+				}
+			}
 			switch m {
 			case indicators.Share:
 				ind.Of = arg
@@ -145,9 +152,9 @@ func (s *Service) InstallSample(ctx context.Context) (bool, error) {
 				continue // an administrator's indicator with the same code is kept
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO indicators (code, name, entity, filter_expr, measure, field,
-				denominator, period_rule, unit, department, note, sample, version, updated_at, updated_by)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', 1, 1, $11, $12)`,
-				ind.Code, ind.Name, ind.Entity, ind.Filter, ind.Measure, ind.Field, ind.Of, ind.Rule, ind.Unit,
+				denominator, period_rule, unit, decimals, department, note, sample, version, updated_at, updated_by)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', 1, 1, $12, $13)`,
+				ind.Code, ind.Name, ind.Entity, ind.Filter, ind.Measure, ind.Field, ind.Of, ind.Rule, ind.Unit, ind.Decimals,
 				nullText(ind.Department), now, by); err != nil {
 				return err
 			}

@@ -154,6 +154,9 @@ func (s *Service) Sign(ctx context.Context, by string, byID int64, templateID st
 	if err != nil {
 		return nil, err
 	}
+	if err := unentered(r.Rows); err != nil {
+		return nil, err
+	}
 	snap, err := json.Marshal(snapshotOf(r.Rows))
 	if err != nil {
 		return nil, err
@@ -180,6 +183,30 @@ func (s *Service) Sign(ctx context.Context, by string, byID int64, templateID st
 		return nil, err
 	}
 	return so, nil
+}
+
+// None is the note of a manual value marked 无: nothing of the kind
+// happened in the period. Its value is 0.
+const None = "无"
+
+// unentered refuses a sign-off while manual items due are left empty: an
+// empty item is not a zero, so each must be entered or marked 无. The
+// error names each at its field (manual.<indicator code>), in Chinese,
+// and lists them all under "manual".
+func unentered(rows []*Row) error {
+	fe := fault.Fields{}
+	var names []string
+	for _, r := range rows {
+		if r.Manual && r.Due && !r.Known {
+			fe["manual."+r.Indicator] = "「" + r.Label + "」未填报:请填写数值,本期没有发生的请标记「无」"
+			names = append(names, "「"+r.Label+"」")
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	fe["manual"] = fmt.Sprintf("还有 %d 个手工项未填报,不能确认:%s。请填写数值,本期没有发生的标记「无」", len(names), strings.Join(names, "、"))
+	return fe
 }
 
 // Revoke withdraws a community's confirmation of a period.

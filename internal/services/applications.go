@@ -16,6 +16,7 @@ import (
 	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/register"
+	"shequ/internal/workdays"
 )
 
 // Application states.
@@ -105,10 +106,13 @@ type Application struct {
 	AcceptedOn  string            `json:"accepted_on,omitempty"`
 	FinishedOn  string            `json:"finished_on,omitempty"`
 	OnTime      *bool             `json:"on_time,omitempty"`
-	Progress    []PublicStep      `json:"progress"`
-	Rating      int               `json:"rating,omitempty"`
-	RatingNote  string            `json:"rating_note,omitempty"`
-	Certificate int64             `json:"certificate_id,omitempty"`
+	// StageLate records that a stage was passed after its deadline: the
+	// case can no longer end on time (按期).
+	StageLate   bool         `json:"stage_late,omitempty"`
+	Progress    []PublicStep `json:"progress"`
+	Rating      int          `json:"rating,omitempty"`
+	RatingNote  string       `json:"rating_note,omitempty"`
+	Certificate int64        `json:"certificate_id,omitempty"`
 	// GrantsTag is the register tag approval gives the applicant (copied
 	// from the item at intake); TagID the tag it gave, TagEndedOn the day
 	// that tag was ended (grants.go).
@@ -154,10 +158,24 @@ func (a Application) Finished() bool {
 	return a.Status == StatusApproved || a.Status == StatusRejected
 }
 
-// Overdue reports whether the stage deadline has passed on today.
-func (a Application) Overdue(today string) bool {
-	return a.Status == StatusProcessing && a.StageDue != "" && a.StageDue < today
+// Overdue reports whether the case is in progress past its stage
+// deadline now: after the instant work stops on StageDue
+// (workdays.Late, the one definition of overdue).
+func (s *Service) Overdue(a Application) bool { return s.OverdueAt(a, s.now()) }
+
+// OverdueAt is Overdue at the instant at.
+func (s *Service) OverdueAt(a Application, at time.Time) bool {
+	return a.Status == StatusProcessing && workdays.Late(s.cal.c.DueBy(a.StageDue), time.Time{}, at)
 }
+
+// FinishedOnTime reports whether the case was finished on time (按期);
+// FinishedLate whether it was finished late (逾期). A case refused before
+// it was accepted is neither. (Templates test these, not OnTime: a
+// pointer to false is true to {{if}}.)
+func (a Application) FinishedOnTime() bool { return a.OnTime != nil && *a.OnTime }
+
+// FinishedLate: see FinishedOnTime.
+func (a Application) FinishedLate() bool { return a.OnTime != nil && !*a.OnTime }
 
 // DueSoon reports whether the stage deadline is today or tomorrow.
 func (a Application) DueSoon(today, tomorrow string) bool {
@@ -169,22 +187,24 @@ const appColumns = `a.community_id, a.id, COALESCE(a.grid_id, 0), a.org_id, a.tr
 	a.proxy, COALESCE(a.agent_id, 0), a.agent, a.materials, a.status, a.stage, a.stage_level, a.stage_due, a.due_on,
 	a.paused_days, a.accepted_on, a.finished_on, a.on_time, a.progress, COALESCE(a.rating, 0), a.rating_note,
 	COALESCE(a.certificate_id, 0), a.grants_tag, COALESCE(a.tag_id, 0), a.tag_ended_on,
-	a.version, a.created_at, a.updated_at, a.updated_by`
+	a.version, a.created_at, a.updated_at, a.updated_by, a.stage_late`
 
 func scanApplication(row interface{ Scan(...any) error }) (Application, error) {
 	var a Application
 	var chain, mats, progress string
 	var proxy int
 	var onTime sql.NullInt64
+	var stageLate int
 	err := row.Scan(&a.CommunityID, &a.ID, &a.GridID, &a.OrgID, &a.TrackingNo, &a.ItemCode, &a.ItemName,
 		&chain, &a.TimeLimit, &a.StationID, &a.PersonID, &a.HouseholdID, &a.Applicant, &a.Phone, &a.PhoneLast4,
 		&proxy, &a.AgentID, &a.Agent, &mats, &a.Status, &a.Stage, &a.StageLevel, &a.StageDue, &a.DueOn,
 		&a.PausedDays, &a.AcceptedOn, &a.FinishedOn, &onTime, &progress, &a.Rating, &a.RatingNote,
-		&a.Certificate, &a.GrantsTag, &a.TagID, &a.TagEndedOn, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedBy)
+		&a.Certificate, &a.GrantsTag, &a.TagID, &a.TagEndedOn, &a.Version, &a.CreatedAt, &a.UpdatedAt, &a.UpdatedBy, &stageLate)
 	if err != nil {
 		return a, err
 	}
 	a.Proxy = proxy != 0
+	a.StageLate = stageLate != 0
 	if onTime.Valid {
 		b := onTime.Int64 != 0
 		a.OnTime = &b

@@ -24,7 +24,6 @@ func (s *Service) archiveApplications(ctx context.Context, v *access.Viewer, h a
 		return archive.Section{}, err
 	}
 	sec := archive.Section{More: more}
-	today := s.today()
 	for _, a := range as {
 		status := a.StatusName()
 		if a.Status == StatusProcessing {
@@ -35,7 +34,7 @@ func (s *Service) archiveApplications(ctx context.Context, v *access.Viewer, h a
 			Title:  a.ItemName,
 			Detail: a.Applicant + " · 受理编号 " + a.TrackingNo,
 			Status: status,
-			Alert:  a.Overdue(today),
+			Alert:  s.Overdue(a),
 			Link:   "/services/applications/" + itoa64(a.ID),
 		})
 	}

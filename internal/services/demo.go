@@ -83,9 +83,16 @@ func LoadDemo(ctx context.Context, db *database.DB, o DemoOptions) (DemoSummary,
 	handler := map[string]*access.Viewer{LevelCommunity: worker, LevelStreet: street, LevelDistrict: district}
 	dcal := svc.cal
 	day := func(t time.Time) string { return t.In(cst).Format(database.DateLayout) }
+	// at is a moment of day d for the next step of the case: never before
+	// the step it follows, so a history reads in order and a step's time
+	// can be judged against a deadline instant.
 	at := func(d string) time.Time {
 		t, _ := time.ParseInLocation(database.DateLayout, d, cst)
-		return t.Add(time.Duration(9*60+rng.IntN(8*60)) * time.Minute)
+		t = t.Add(time.Duration(9*60+rng.IntN(8*60)) * time.Minute)
+		if !t.After(clock) && day(clock) == d {
+			t = clock.Add(7 * time.Minute)
+		}
+		return t
 	}
 	today := day(o.Today)
 	for ci, c := range comms {

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
 	"shequ/internal/notify"
+	"shequ/internal/workdays"
 )
 
 // Step actions (service_steps.action).
@@ -248,11 +250,11 @@ func (s *Service) act(ctx context.Context, v *access.Viewer, id int64, version i
 		res, err := tx.ExecContext(ctx, `UPDATE service_applications SET materials = $1, status = $2, stage = $3,
 			stage_level = $4, stage_due = $5, due_on = $6, paused_days = $7, accepted_on = $8, finished_on = $9,
 			on_time = $10, rating = $11, rating_note = $12, certificate_id = $13, agent_id = $14, agent = $15,
-			version = version + 1, updated_at = $16, updated_by = $17, tag_id = $21, tag_ended_on = $22
+			version = version + 1, updated_at = $16, updated_by = $17, tag_id = $21, tag_ended_on = $22, stage_late = $23
 			WHERE community_id = $18 AND id = $19 AND version = $20`,
 			string(m), a.Status, a.Stage, a.StageLevel, a.StageDue, a.DueOn, a.PausedDays, a.AcceptedOn, a.FinishedOn,
 			onTime, rating, a.RatingNote, nullID(a.Certificate), nullID(a.AgentID), a.Agent, now, v.Name,
-			a.CommunityID, a.ID, version, nullID(a.TagID), a.TagEndedOn)
+			a.CommunityID, a.ID, version, nullID(a.TagID), a.TagEndedOn, boolInt(a.StageLate))
 		if err != nil {
 			return err
 		}
@@ -324,7 +326,7 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 		if len([]rune(note)) > 500 {
 			return step{}, fault.Fields{"note": "审核意见请不超过500字"}
 		}
-		s.pass(a, today)
+		s.pass(a, s.now())
 		return step{Action: ActApprove, Note: strings.TrimSpace(note), from: &from}, nil
 	})
 }
@@ -333,9 +335,11 @@ func (s *Service) Approve(ctx context.Context, v *access.Viewer, id int64, versi
 // that stage's deadline (never after the legal one), or finished after the
 // last. Approve and the replay of past states (indicator_source.go) share
 // it, as they share accept, finish, pause and resume.
-func (s *Service) pass(a *Application, today string) {
+func (s *Service) pass(a *Application, at time.Time) {
+	s.markStageLate(a, at)
+	today := dateOf(at)
 	if a.Stage+1 >= len(a.Chain) {
-		s.finish(a, StatusApproved, today)
+		s.finish(a, StatusApproved, at)
 		return
 	}
 	a.Stage++
@@ -347,10 +351,33 @@ func (s *Service) pass(a *Application, today string) {
 	}
 }
 
-func (s *Service) finish(a *Application, status, today string) {
-	a.Status, a.StageLevel, a.FinishedOn = status, QueueDone, today
-	on := a.DueOn == "" || today <= a.DueOn
-	a.OnTime = &on
+// markStageLate records a stage passed (or returned, or refused) after
+// the instant its deadline ends: what the lists showed as 超期 stays late.
+func (s *Service) markStageLate(a *Application, at time.Time) {
+	if s.OverdueAt(*a, at) {
+		a.StageLate = true
+	}
+}
+
+// finish closes the case at the instant at. It is on time (按期) unless a
+// stage was late or it is finished after the instant its legal deadline
+// ends (workdays.Late) — the same rule as an event's, whose every step
+// must be on time. A case refused at the window while returned for
+// materials had its clock paused: late only if it was returned late. A
+// case refused before it was accepted had no clock: neither.
+func (s *Service) finish(a *Application, status string, at time.Time) {
+	s.markStageLate(a, at)
+	returned := a.Status == StatusReturned
+	a.Status, a.StageLevel, a.FinishedOn = status, QueueDone, dateOf(at)
+	a.OnTime = nil
+	if a.DueOn != "" {
+		late := a.StageLate || workdays.Late(s.cal.c.DueBy(a.DueOn), at, at)
+		if returned {
+			late = a.StageLate || a.PausedDays == 0
+		}
+		on := !late
+		a.OnTime = &on
+	}
 	a.StageDue = ""
 }
 
@@ -397,16 +424,21 @@ func (s *Service) Return(ctx context.Context, v *access.Viewer, id int64, versio
 		if len(fe) > 0 {
 			return step{}, fe
 		}
-		s.pause(a, today)
+		s.pause(a, s.now())
 		return step{Action: ActReturn, Note: reason, Materials: strings.Join(names, "、")}, nil
 	})
 }
 
 // pause sends a case back to the window: the legal clock stops with the
 // working days that were left (at least one, so a case returned on its
-// last day still has a day when it comes back).
-func (s *Service) pause(a *Application, today string) {
-	a.PausedDays = max(s.cal.WorkdaysBetween(today, a.DueOn), 1)
+// last day still has a day when it comes back). A case returned after its
+// legal deadline had none left: it stays late (PausedDays 0).
+func (s *Service) pause(a *Application, at time.Time) {
+	s.markStageLate(a, at)
+	a.PausedDays = 0
+	if !workdays.Overdue(s.cal.c.DueBy(a.DueOn), at) {
+		a.PausedDays = max(s.cal.WorkdaysBetween(dateOf(at), a.DueOn), 1)
+	}
 	a.Status, a.StageLevel, a.StageDue = StatusReturned, QueueWindow, ""
 }
 
@@ -415,7 +447,9 @@ func (s *Service) pause(a *Application, today string) {
 func (s *Service) resume(a *Application, today string) {
 	a.Status = StatusProcessing
 	a.StageLevel = a.CurrentStage().Level
-	a.DueOn = s.cal.AddWorkdays(today, max(a.PausedDays, 1))
+	if a.PausedDays > 0 {
+		a.DueOn = s.cal.AddWorkdays(today, a.PausedDays)
+	} // else returned when already late: the passed deadline stands
 	a.StageDue = s.cal.AddWorkdays(today, a.CurrentStage().Days)
 	if a.StageDue > a.DueOn {
 		a.StageDue = a.DueOn
@@ -442,7 +476,7 @@ func (s *Service) Reject(ctx context.Context, v *access.Viewer, id int64, versio
 		if len([]rune(reason)) > 500 {
 			return step{}, fault.Fields{"reason": "理由请不超过500字"}
 		}
-		s.finish(a, StatusRejected, today)
+		s.finish(a, StatusRejected, s.now())
 		return step{Action: ActReject, Note: reason}, nil
 	})
 }

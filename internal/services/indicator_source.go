@@ -31,8 +31,9 @@ import (
 var _ indicators.SourceFunc = NewIndicatorSource
 
 type indicatorSource struct {
-	db  *database.DB
-	ent *indicators.Entity
+	db   *database.DB
+	ent  *indicators.Entity
+	cert *certificateEntity
 
 	item, category, department, finalLevel, status, level, open, accepted, finished *indicators.Field
 	onTime, overdue, proxy, rating, days, returns                                   *indicators.Field
@@ -122,8 +123,8 @@ func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source
 	s.open = yesNo("open", "在办", "当日结束时尚未办结(含在窗口等待材料的)")
 	s.accepted = yesNo("accepted", "已受理", "当日结束时材料已齐、已受理(法定时限开始计算)")
 	s.finished = yesNo("finished", "已办结", "当日结束时已办结:批准或不予批准")
-	s.onTime = yesNo("on_time", "按期", "在法定时限内办结(办结后才有值)")
-	s.overdue = yesNo("overdue", "逾期", "当日结束时办理中且已过本环节期限")
+	s.onTime = yesNo("on_time", "按期", "每个环节都在其期限内办理、且在法定时限内办结(办结后才有值)")
+	s.overdue = yesNo("overdue", "逾期", "当日结束时办理中且已过本环节期限(期限日下班之后即为逾期)")
 	s.proxy = yesNo("proxy", "代办", "工作人员代办,跨层级全程代跑")
 	s.rating = &indicators.Field{Name: "rating", Label: "评价", Kind: indicators.Number, Unit: "分",
 		Note: "居民对办结办件的评价,1–5(评价后才有值)"}
@@ -135,10 +136,15 @@ func NewIndicatorSource(ctx context.Context, db *database.DB) (indicators.Source
 			"逾期、办理用时、退回补正次数按办理记录回溯到当日,评价自评价之日起计;事项的名称、类别、主管部门为当前目录",
 		Fields: []*indicators.Field{s.item, s.category, s.department, s.finalLevel, s.status, s.level, s.open,
 			s.accepted, s.finished, s.onTime, s.overdue, s.proxy, s.rating, s.days, s.returns}}
+	if s.cert, err = newCertificateEntity(ctx, db); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
-func (s *indicatorSource) Entities() []*indicators.Entity { return []*indicators.Entity{s.ent} }
+func (s *indicatorSource) Entities() []*indicators.Entity {
+	return []*indicators.Entity{s.ent, s.cert.ent}
+}
 
 // service returns the hall that replays steps, on the calendar of the
 // database.
@@ -212,7 +218,8 @@ func (s *Service) replay(a Application, steps []pastStep, cutoff string) (before
 		if !taken && p.at >= cutoff {
 			before, taken = st, true
 		}
-		today := dateOf(database.ParseTime(p.at))
+		at := database.ParseTime(p.at)
+		today := dateOf(at)
 		switch p.action {
 		case ActIntake:
 			if !p.missing {
@@ -222,14 +229,14 @@ func (s *Service) replay(a Application, steps []pastStep, cutoff string) (before
 			s.accept(&st.Application, today)
 		case ActApprove:
 			st.Stage = p.stage // the stage it was approved at
-			s.pass(&st.Application, today)
+			s.pass(&st.Application, at)
 		case ActReturn:
-			s.pause(&st.Application, today)
+			s.pause(&st.Application, at)
 			st.returns++
 		case ActResubmit:
 			s.resume(&st.Application, today)
 		case ActReject:
-			s.finish(&st.Application, StatusRejected, today)
+			s.finish(&st.Application, StatusRejected, at)
 		case ActRate:
 			st.rated = true
 		}
@@ -258,6 +265,11 @@ var replayed = []string{"status", "level", "open", "accepted", "finished", "on_t
 // Scan supplies the applications of one community taken in by the end of
 // the period.
 func (s *indicatorSource) Scan(ctx context.Context, req indicators.ScanRequest, emit func(*indicators.Entity, *indicators.Record)) error {
+	if req.Wants(s.cert.ent.Name) {
+		if err := s.cert.scan(ctx, s.db, req, emit); err != nil {
+			return err
+		}
+	}
 	if !req.Wants(s.ent.Name) {
 		return nil
 	}
@@ -335,7 +347,8 @@ func (s *indicatorSource) setState(v *indicators.Values, hall *Service, st pastS
 	v.Enum[s.open.Slot()] = int32(boolInt(!st.Finished()))
 	v.Enum[s.accepted.Slot()] = int32(boolInt(st.AcceptedOn != ""))
 	v.Enum[s.finished.Slot()] = int32(boolInt(st.Finished()))
-	v.Enum[s.overdue.Slot()] = int32(boolInt(st.Overdue(day)))
+	dayEnd, _ := workdays.ParseDate(day)
+	v.Enum[s.overdue.Slot()] = int32(boolInt(hall.OverdueAt(st.Application, dayEnd.AddDate(0, 0, 1))))
 	v.Enum[s.onTime.Slot()] = -1
 	v.Num[s.days.Slot()] = math.NaN()
 	if st.OnTime != nil {
@@ -356,7 +369,10 @@ func (s *indicatorSource) setState(v *indicators.Values, hall *Service, st pastS
 // ledger is for viewers who hold reports.read, not necessarily
 // services.read. The tracking number alone opens nothing: the public
 // lookup also asks for the phone's last four digits.
-func (s *indicatorSource) Columns(*indicators.Entity) []indicators.Column {
+func (s *indicatorSource) Columns(e *indicators.Entity) []indicators.Column {
+	if e.Name == s.cert.ent.Name {
+		return s.cert.columns()
+	}
 	return []indicators.Column{{Label: "受理编号", Kind: "text"}, {Label: "事项", Kind: "text"}, {Label: "收件日期", Kind: "text"},
 		{Label: "期末状态", Kind: "text"}, {Label: "办理环节", Kind: "text"}, {Label: "办结日期", Kind: "text"},
 		{Label: "代办", Kind: "text"}}
@@ -364,7 +380,10 @@ func (s *indicatorSource) Columns(*indicators.Entity) []indicators.Column {
 
 // Describe lists applications by id as they stood at the end of the
 // period.
-func (s *indicatorSource) Describe(ctx context.Context, _ *indicators.Entity, p indicators.Period, community int64, ids []int64) ([]indicators.LedgerRow, error) {
+func (s *indicatorSource) Describe(ctx context.Context, e *indicators.Entity, p indicators.Period, community int64, ids []int64) ([]indicators.LedgerRow, error) {
+	if e.Name == s.cert.ent.Name {
+		return s.cert.describe(ctx, s.db, p, community, ids)
+	}
 	hall, err := s.service(ctx)
 	if err != nil {
 		return nil, err

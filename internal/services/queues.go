@@ -51,7 +51,7 @@ func (s *Service) List(ctx context.Context, scope access.Scope, f Filter) (as []
 		order = ` ORDER BY CASE WHEN a.stage_level = 'done' THEN 1 ELSE 0 END, a.stage_due, a.id DESC`
 	}
 	if f.Overdue {
-		q += ` AND a.status = ` + arg(StatusProcessing) + ` AND a.stage_due < ` + arg(s.today())
+		q += ` AND a.status = ` + arg(StatusProcessing) + ` AND a.stage_due < ` + arg(s.overdueBefore())
 	}
 	if f.Open {
 		q += ` AND a.stage_level <> ` + arg(QueueDone)
@@ -95,7 +95,7 @@ func (s *Service) Queues(ctx context.Context, scope access.Scope) ([]QueueCount,
 	rows, err := s.db.QueryContext(ctx, `SELECT a.stage_level, COUNT(*),
 		SUM(CASE WHEN a.status = 'processing' AND a.stage_due < $1 THEN 1 ELSE 0 END)
 		FROM service_applications a WHERE a.stage_level <> 'done'`+where+` GROUP BY a.stage_level`,
-		append([]any{s.today()}, args...)...)
+		append([]any{s.overdueBefore()}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +138,10 @@ func (s *Service) DaysLeft(due string) int {
 	}
 	return -s.cal.WorkdaysBetween(due, today)
 }
+
+// overdueBefore is the SQL form of Overdue over stage_due: a case in
+// progress whose stage is due before this date is overdue now.
+func (s *Service) overdueBefore() string { return s.cal.c.FirstDueDate(s.now()) }
 
 func dateOf(t time.Time) string { return t.In(cst).Format(database.DateLayout) }
 

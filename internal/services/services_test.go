@@ -329,7 +329,7 @@ func TestHandlingAcrossLevels(t *testing.T) {
 			t.Fatalf("juzhu: %v %+v", err, c)
 		}
 		f.now = friday.AddDate(0, 0, 4) // Tuesday 1 Dec
-		if !c.Overdue(f.svc.Today()) || queue(f.staff, PermCommunity, Filter{Overdue: true}) != 1 {
+		if !f.svc.Overdue(*c) || queue(f.staff, PermCommunity, Filter{Overdue: true}) != 1 {
 			t.Error("overdue case not flagged")
 		}
 		qs, err := f.svc.Queues(ctx, f.staff.Scope(PermRead))

@@ -53,7 +53,7 @@ func (s *Service) Stats(ctx context.Context, scope access.Scope, from, to string
 		SUM(CASE WHEN a.rating IS NOT NULL THEN 1 ELSE 0 END),
 		COALESCE(SUM(a.rating), 0),
 		SUM(a.proxy)
-		FROM service_applications a JOIN service_items i ON i.code = a.item_code WHERE 1 = 1`, scope, from, to, s.today())
+		FROM service_applications a JOIN service_items i ON i.code = a.item_code WHERE 1 = 1`, scope, from, to, s.overdueBefore())
 	rows, err := s.db.QueryContext(ctx, q+` GROUP BY a.item_code ORDER BY MIN(i.sort), a.item_code`, args...)
 	if err != nil {
 		return nil, err

@@ -330,6 +330,40 @@ func Overdue(deadline, now time.Time) bool {
 	return !deadline.IsZero() && now.After(deadline)
 }
 
+// Late is Overdue for a matter that may be finished: finished after the
+// deadline instant, or not finished (finished zero) and now after it.
+// Events and applications, their lists, KPIs, indicators and 督办 all
+// judge lateness by it.
+func Late(deadline, finished, now time.Time) bool {
+	if !finished.IsZero() {
+		return Overdue(deadline, finished)
+	}
+	return Overdue(deadline, now)
+}
+
+// DueBy is the deadline instant of a matter due on a civil date
+// (YYYY-MM-DD): when work stops that day, as AddWorkdays counts it, so a
+// deadline kept as a date and one kept as an instant are the same
+// deadline. A malformed or empty date gives the zero time (never overdue).
+func (c *Calendar) DueBy(date string) time.Time {
+	n, err := parseDate(date)
+	if err != nil {
+		return time.Time{}
+	}
+	return c.instant(n, c.hours[len(c.hours)-1].End)
+}
+
+// FirstDueDate is the earliest due date not yet past at now: a matter due
+// on an earlier date is overdue (Overdue(DueBy(date), now)). It is the form
+// of Overdue that SQL over stored dates uses: due_date < FirstDueDate(now).
+func (c *Calendar) FirstDueDate(now time.Time) string {
+	n := dayNumber(now)
+	if Overdue(c.instant(n, c.hours[len(c.hours)-1].End), now) {
+		n++
+	}
+	return time.Unix(int64(n)*86400, 0).UTC().Format("2006-01-02")
+}
+
 // Date returns midnight of a civil date in Asia/Shanghai.
 func Date(year int, month time.Month, day int) time.Time {
 	return time.Date(year, month, day, 0, 0, 0, 0, Shanghai)

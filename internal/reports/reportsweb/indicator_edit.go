@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -111,6 +112,14 @@ func (h *handler) indicatorSave(w http.ResponseWriter, r *http.Request, rq *web.
 	if !d.New {
 		d.I.Code = r.PathValue("code")
 	}
+	d.I.Decimals = indicators.DefaultDecimals(d.I.Measure)
+	if s := strings.TrimSpace(f("decimals")); s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			d.I.Decimals = n
+		} else {
+			d.I.Decimals = -1 // refused at the field by the indicator's check
+		}
+	}
 	arg := strings.TrimSpace(f("arg"))
 	switch d.I.Measure {
 	case indicators.Share:
@@ -183,7 +192,7 @@ func (h *handler) indicatorPreview(w http.ResponseWriter, r *http.Request, rq *w
 	if err != nil {
 		d.PreviewErr = err.Error()
 	} else {
-		d.Preview = fmt.Sprintf("%s %s:%s %s(用时 %d 毫秒)", unit.Name, p.Label(), reports.FormatValue(v, d.I.Unit), d.I.Unit, took.Milliseconds())
+		d.Preview = fmt.Sprintf("%s %s:%s %s(用时 %d 毫秒)", unit.Name, p.Label(), reports.FormatValue(v, d.I.Decimals), reports.UnitText(d.I.Unit), took.Milliseconds())
 	}
 	h.renderIndicator(w, r, rq, d, http.StatusOK)
 }

@@ -20,6 +20,7 @@ type manualData struct {
 	Rows   []*reports.Row
 	Errors map[string]string
 	Values map[string]string
+	None   map[string]bool // items marked 无
 	Notice string
 	Query  template.URL // see reportPageData.Query
 }
@@ -50,7 +51,8 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *web.R
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: template.URL(q.values().Encode())}
+	d := manualData{Q: q, Unit: u, Errors: errs, Values: vals, Notice: notice, Query: template.URL(q.values().Encode()),
+		None: map[string]bool{}}
 	if d.Values == nil {
 		d.Values = map[string]string{}
 	}
@@ -58,7 +60,11 @@ func (h *handler) renderManual(w http.ResponseWriter, r *http.Request, rq *web.R
 		if row.Manual && row.Due {
 			d.Rows = append(d.Rows, row)
 			if _, ok := d.Values[row.Indicator]; !ok && row.Known {
-				d.Values[row.Indicator] = reports.FormatValue(row.Value, "")
+				d.Values[row.Indicator] = reports.FormatValue(row.Value, row.Decimals)
+				if row.Note == reports.None && row.Value == 0 {
+					d.Values[row.Indicator] = ""
+					d.None[row.Indicator] = true
+				}
 			}
 		}
 	}
@@ -91,9 +97,11 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *w
 			continue
 		}
 		text := strings.TrimSpace(r.PostFormValue("v_" + row.Indicator))
+		none := r.PostFormValue("none_"+row.Indicator) != ""
 		vals[row.Indicator] = text
 		version, _ := strconv.Atoi(r.PostFormValue("ver_" + row.Indicator))
 		var value *float64
+		note := ""
 		if text != "" {
 			x, err := strconv.ParseFloat(strings.ReplaceAll(text, ",", ""), 64)
 			if err != nil {
@@ -102,11 +110,21 @@ func (h *handler) reportManualSave(w http.ResponseWriter, r *http.Request, rq *w
 			}
 			value = &x
 		}
-		same := (!row.Known && value == nil) || (row.Known && value != nil && *value == row.Value)
+		if none {
+			// 无: nothing of the kind happened; a number beside it is a
+			// contradiction unless it is zero.
+			if value != nil && *value != 0 {
+				errs[row.Indicator] = "已标记「无」,请不要同时填写数值"
+				continue
+			}
+			zero := 0.0
+			value, note = &zero, reports.None
+		}
+		same := (!row.Known && value == nil) || (row.Known && value != nil && *value == row.Value && row.Note == note)
 		if same {
 			continue
 		}
-		err := h.Reports.SetManual(ctx, rq.Actor.Name, id, row.Period, row.Indicator, value, "", version)
+		err := h.Reports.SetManual(ctx, rq.Actor.Name, id, row.Period, row.Indicator, value, note, version)
 		var ce *reports.ConflictError
 		if fe := fault.FieldsOf(err); fe != nil {
 			for _, m := range fe {

@@ -111,6 +111,12 @@ func TestReportPages(t *testing.T) {
 		t.Fatalf("report: %d", r.Status)
 	}
 	webtest.Contains(t, "report", r.Body, "城北社区", "实有人口", "未确认", "填报手工项")
+	// 性别比 is a bare number with two decimals, a share a percentage.
+	ratio := regexp.MustCompile(`A013</span> 性别比\(女性=100\)</td>\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:</a>)? <span class="muted small">([^<]*)</span>`).FindStringSubmatch(r.Body)
+	share := regexp.MustCompile(`A006</span> [^<]*</td>\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:</a>)? <span class="muted small">([^<]*)</span>`).FindStringSubmatch(r.Body)
+	if ratio == nil || share == nil || !regexp.MustCompile(`^\d+\.\d\d$|^—$`).MatchString(ratio[1]) || ratio[2] != "" || share[2] != "%" {
+		t.Errorf("性别比 %q, 占比 %q on the page", ratio, share)
+	}
 	webtest.Lacks(t, "report", r.Body, "社区确认情况") // a community has no communities below
 	r = head.Get(base + "/manual?" + q.Encode())
 	code := regexp.MustCompile(`name="v_([A-Z0-9]+)"`).FindStringSubmatch(r.Body)
@@ -125,6 +131,32 @@ func TestReportPages(t *testing.T) {
 	if r = head.Post(base+"/manual", form); r.Status != http.StatusSeeOther {
 		t.Fatalf("manual save: %d\n%s", r.Status, r.Body)
 	}
+	// The other manual items are still empty: the sign-off is refused, each
+	// named at its field on the form where it can be entered or marked 无.
+	r = head.Post(base+"/signoff", url.Values{"csrf": {csrf}, "t": {reports.SampleCode}, "period": {period}, "note": {"已核对"}})
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("sign-off with empty manual items: %d", r.Status)
+	}
+	empty := regexp.MustCompile(`<p class="field-error" id="err-([A-Z0-9]+)">「([^」]+)」未填报`).FindAllStringSubmatch(r.Body, -1)
+	if len(empty) < 2 {
+		t.Fatalf("the refused sign-off names %d items:\n%s", len(empty), r.Body)
+	}
+	webtest.Contains(t, "refused sign-off", r.Body, "个手工项未填报,不能确认", "「"+empty[0][2]+"」", `name="none_`+empty[0][1]+`"`, "无(本期没有发生)")
+	webtest.Lacks(t, "refused sign-off", r.Body, `id="err-`+code[1]+`"`)
+	form = url.Values{"csrf": {csrf}, "t": {reports.SampleCode}, "period": {period}, "v_" + code[1]: {"12"}}
+	for _, e := range empty {
+		form.Set("none_"+e[1], "1")
+	}
+	form.Set("v_"+empty[0][1], "3")
+	if r = head.Post(base+"/manual", form); r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "已标记「无」,请不要同时填写数值") {
+		t.Errorf("无 and a number: %d", r.Status)
+	}
+	form.Set("v_"+empty[0][1], "")
+	if r = head.Post(base+"/manual", form); r.Status != http.StatusSeeOther {
+		t.Fatalf("marking 无: %d\n%s", r.Status, r.Body)
+	}
+	r = head.Get(base + "/manual?" + q.Encode())
+	webtest.Contains(t, "manual form after 无", r.Body, `id="none-`+empty[0][1]+`" name="none_`+empty[0][1]+`" value="1" checked`)
 	r = head.Post(base+"/signoff", url.Values{"csrf": {csrf}, "t": {reports.SampleCode}, "period": {period}, "note": {"已核对"}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("sign-off: %d", r.Status)
@@ -297,7 +329,7 @@ func TestReportTemplateAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for cell, want := range map[string]string{"C5": reports.FormatValue(rep.Row("A001").Value, ""), "B5": "实有人口(人)",
+	for cell, want := range map[string]string{"C5": reports.FormatValue(rep.Row("A001").Value, 0), "B5": "实有人口(人)",
 		"A2": "填报单位:城北社区", "A1": "民政季报", "A20": "填表人:"} {
 		if got, _ := out.GetCellValue("季报", cell); got != want {
 			t.Errorf("exported %s = %q, want %q", cell, got, want)

@@ -64,7 +64,9 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.AddFlashes(flashes)
 	k.AddLabels(map[string]map[string]string{"freq": indicators.FrequencyNames})
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{
-		"fmtnum": func(v float64) string { return reports.FormatValue(v, "") },
+		"fmtnum":   func(v float64) string { return reports.FormatValue(v, -1) },
+		"fmtdec":   reports.FormatValue,
+		"unittext": reports.UnitText,
 	})}
 
 	read := access.Rule{Perm: reports.PermRead}

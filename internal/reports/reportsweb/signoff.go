@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
+	"shequ/internal/fault"
 	"shequ/internal/indicators"
 	"shequ/internal/reports"
 	"shequ/internal/web"
@@ -38,6 +40,22 @@ func (h *handler) reportSignoff(w http.ResponseWriter, r *http.Request, rq *web.
 		}
 	default:
 		_, err = h.Reports.Sign(ctx, rq.Actor.Name, rq.User.ID, t.Code, id, p, r.PostFormValue("note"))
+		// Manual items left empty: the form to enter them, each empty one
+		// marked at its field, where each can be given a number or 无.
+		if fe := fault.FieldsOf(err); fe != nil && fe["manual"] != "" {
+			q, ok := h.reportQueryPost(w, r, rq)
+			if !ok {
+				return
+			}
+			errs := map[string]string{}
+			for k, m := range fe {
+				if code, ok := strings.CutPrefix(k, "manual."); ok {
+					errs[code] = m
+				}
+			}
+			h.renderManual(w, r, rq, q, errs, nil, fe["manual"])
+			return
+		}
 		// Only a community signs; a street or district asked for is a bad
 		// request, as the page never offers it. Named here because its kind,
 		// Forbidden, would answer 403 where this page has always said 400.

@@ -41,7 +41,7 @@ func (h *pages) rows(as []services.Application) []applicationRow {
 	today, tomorrow := h.svc.Today(), h.svc.Tomorrow()
 	out := make([]applicationRow, len(as))
 	for i, a := range as {
-		row := applicationRow{Application: a, Overdue: a.Overdue(today), DueSoon: a.DueSoon(today, tomorrow)}
+		row := applicationRow{Application: a, Overdue: h.svc.Overdue(a), DueSoon: a.DueSoon(today, tomorrow)}
 		switch a.Status {
 		case services.StatusProcessing:
 			row.StageName = a.CurrentStage().Name
