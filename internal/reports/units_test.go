@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/database"
+	"shequ/internal/workdays"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/fault"
 	"shequ/internal/indicators"
@@ -62,7 +63,7 @@ func TestValuesShowTheirUnitAndPrecision(t *testing.T) {
 
 		if db.Engine == database.SQLite {
 			buf.Reset()
-			if err := r.WritePDF(&buf); err != nil {
+			if err := r.WritePDF(&buf, workdays.Shanghai); err != nil {
 				t.Fatal(err)
 			}
 			text := pdftest.Text(t, buf.Bytes())
