@@ -10,11 +10,11 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"shequ/internal/database"
-	"shequ/internal/workdays"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/fault"
 	"shequ/internal/indicators"
 	"shequ/internal/pdfdoc/pdftest"
+	"shequ/internal/workdays"
 )
 
 // 性别比 is 男/女×100 with two decimals and no percent sign, 流动人口占比 a
