@@ -34,6 +34,9 @@ type Deps struct {
 	// served.
 	Services *services.Service
 	Archive  *archive.Registry
+	// NoHome leaves the home page to the workbench, which the server
+	// assembles; the register's summary stays at /org.
+	NoHome bool
 }
 
 type handler struct {
@@ -54,7 +57,9 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	}
 	write := func(object string) access.Rule { return access.Rule{Perm: access.RegisterWrite, Object: object} }
 
-	k.Handle(rt, "GET /{$}", login, h.home)
+	if !d.NoHome {
+		k.Handle(rt, "GET /{$}", login, h.home)
+	}
 
 	k.AddNav("org", "组织", "/org", access.RegisterRead)
 	k.Handle(rt, "GET /org", access.Rule{Perm: access.RegisterRead}, h.orgIndex)

@@ -1,0 +1,132 @@
+package events
+
+import (
+	"context"
+	"strconv"
+
+	"time"
+
+	"shequ/internal/access"
+	"shequ/internal/database"
+	"shequ/internal/workbench"
+)
+
+// Workbench is the events' part of a viewer's workbench: the queue (what
+// waits for the viewer to accept, dispatch, handle, verify or close) and,
+// for those who supervise, the open events under 督办. Counts are those of
+// the lists the sections link to (/events, /events/all?open=1&supervised=1);
+// deadlines and overdue are the store's, by its own clock, as in those
+// lists.
+func (s *Store) Workbench(ctx context.Context, v *access.Viewer, _ time.Time) ([]workbench.Section, error) {
+	now := s.now()
+	cat, err := s.Catalogue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	item := func(e *Event) workbench.Item {
+		detail := cat.Name(e.Category) + " · " + e.TrackingNo
+		return workbench.Item{Title: e.Title, Detail: detail, Action: StatusNames[e.Status], Due: e.DueAt,
+			Overdue: e.Overdue(now), Badge: GradeNames[e.Supervision], Link: WorkLink(v, e)}
+	}
+	var out []workbench.Section
+	total, late, err := s.QueueCount(ctx, v, 0)
+	if err != nil {
+		return nil, err
+	}
+	if total > 0 {
+		queue, err := s.Queue(ctx, v, 0, workbench.SectionItems)
+		if err != nil {
+			return nil, err
+		}
+		sec := workbench.Section{Kind: "events", Title: "事件待办", Count: total, Overdue: late, Link: "/events"}
+		for _, e := range queue {
+			sec.Items = append(sec.Items, item(e))
+		}
+		out = append(out, sec)
+	}
+	if v.Can(PermSupervise) {
+		f := Filter{Open: true, Supervised: true, Limit: workbench.SectionItems}
+		list, total, err := s.List(ctx, v, f)
+		if err != nil {
+			return nil, err
+		}
+		if total > 0 {
+			_, late, err := s.List(ctx, v, Filter{Overdue: true, Supervised: true, Limit: 1})
+			if err != nil {
+				return nil, err
+			}
+			sec := workbench.Section{Kind: "supervision", Title: "督办事件", Count: total, Overdue: late,
+				Link: "/events/all?open=1&supervised=1"}
+			for _, e := range list {
+				sec.Items = append(sec.Items, item(e))
+			}
+			out = append(out, sec)
+		}
+	}
+	return out, nil
+}
+
+// WorkLink is where a viewer acts on an event: its page for staff who read
+// events at its place, the task page for a department; at the actions.
+func WorkLink(v *access.Viewer, e *Event) string {
+	id := strconv.FormatInt(e.ID, 10)
+	if v.Scope(PermRead).Contains(e.Place()) {
+		return "/events/" + id + "#act"
+	}
+	return "/events/tasks/" + id + "#act"
+}
+
+// Compare gives the events of the communities a street's or district's
+// platform oversees (those who dispatch): open events and how many are
+// overdue now, and the 按期处置率 of the events reported in the last 90
+// days, as the KPI page counts it.
+func (s *Store) Compare(ctx context.Context, v *access.Viewer, _ time.Time) (*workbench.Comparison, error) {
+	if !v.Can(PermDispatch) {
+		return nil, nil
+	}
+	ids := workbench.Overseen(v.Scope(PermRead))
+	if ids == nil {
+		return nil, nil
+	}
+	now := s.now()
+	b, err := s.filterSQL(ctx, v, Filter{Open: true}, now)
+	if err != nil {
+		return nil, err
+	}
+	b.where = append(b.where, b.In("e.community_id", database.AnyOf(ids)...))
+	late := OverdueSQL("e", b.arg(fmtT(now)))
+	rows, err := s.db.QueryContext(ctx, `SELECT e.community_id, COUNT(*), COALESCE(SUM(CASE WHEN `+late+` THEN 1 ELSE 0 END), 0)
+		FROM events e WHERE 1 = 1`+b.sql()+` GROUP BY e.community_id`, b.Values()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	by := map[int64]*workbench.Figures{}
+	var figs []workbench.Figures
+	for rows.Next() {
+		var f workbench.Figures
+		if err := rows.Scan(&f.Community, &f.Backlog, &f.Overdue); err != nil {
+			return nil, err
+		}
+		figs = append(figs, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	figs = workbench.SortFigures(figs, ids)
+	for i := range figs {
+		by[figs[i].Community] = &figs[i]
+	}
+	kpis, err := s.KPIs(ctx, v, KPIQuery{From: now.AddDate(0, 0, -90), To: now, By: ByCommunity})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range kpis {
+		id, _ := strconv.ParseInt(k.Key, 10, 64)
+		if f := by[id]; f != nil {
+			f.Finished, f.OnTime = k.Handled, k.OnTime
+		}
+	}
+	return &workbench.Comparison{Kind: "events", Title: "事件", Period: "近90天上报、已处置的事件按期处置率",
+		Link: "/events/all?open=1&org=", Rows: figs}, nil
+}
