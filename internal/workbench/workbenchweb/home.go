@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"shequ/internal/orgtree"
 	"shequ/internal/web"
@@ -112,4 +113,13 @@ func dueText(it workbench.Item) string {
 		return ""
 	}
 	return it.Due.In(web.China).Format("01-02 15:04")
+}
+
+// unixOrEmpty is a deadline for the page's data attributes: seconds since
+// 1970, "" for none.
+func unixOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.Unix(), 10)
 }

@@ -43,6 +43,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"wbdue":  dueText,
 		"wbsoon": workbench.DueSoon,
 		"wbpct":  percent,
+		"wbunix": unixOrEmpty,
 	})}
 	k.Handle(rt, "GET /{$}", access.Rule{Login: true}, h.home)
 }
