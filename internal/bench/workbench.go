@@ -82,4 +82,3 @@ func workbenchBench(v env) error {
 	v.e.emit(Result{Bench: "workbench_street_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: "requirement < 100 ms"})
 	return nil
 }
-
