@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shequ/internal/database"
+	"shequ/internal/orgtree"
 )
 
 // TestWorkbench opens the home page of a 网格员, a 窗口 clerk, a street's
@@ -30,9 +31,17 @@ func TestWorkbench(t *testing.T) {
 	err = db.QueryRowContext(ctx, `SELECT e.grid_id, e.community_id, s.id, d.id FROM events e
 		JOIN org_units c ON c.id = e.community_id JOIN org_units s ON s.id = c.parent_id JOIN org_units d ON d.id = s.parent_id
 		WHERE e.status = 'verifying' AND e.grid_id IS NOT NULL ORDER BY e.id LIMIT 1`).Scan(&grid, &community, &street, &district)
+	if err != nil {
+		db.Close()
+		t.Fatalf("pick a grid with an event to verify from the demo data: %v", err)
+	}
+	// A second community in the street, with a long name, so that the
+	// street compares two and its charts must make room for the name.
+	second := orgtree.Unit{ParentID: street, Level: orgtree.LevelCommunity, Name: "路东街道红旗东路第二社区居民委员会"}
+	err = orgtree.NewStore(db).Create(ctx, db, &second)
 	db.Close()
 	if err != nil {
-		t.Fatalf("pick a grid with an event to verify from the demo data: %v", err)
+		t.Fatal(err)
 	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	for _, u := range [][3]string{{"wangge", "grid_worker", id(grid)}, {"chuangkou", "window_clerk", id(community)},
@@ -163,6 +172,29 @@ func TestWorkbench(t *testing.T) {
 	login("jiedao")
 	fits("街道平台")
 	Screenshot(t, bctx, "street")
+	// Its communities side by side, no chart label cut off: every text of
+	// every chart lies inside the drawing, and the drawing on the screen.
+	clipped := eval(`(() => {
+		const out = [];
+		const svgs = [...document.querySelectorAll('#wb-compare svg')];
+		if (svgs.length !== 4) out.push(svgs.length + ' charts');
+		for (const svg of svgs) {
+			const vb = svg.viewBox.baseVal, r = svg.getBoundingClientRect();
+			if (r.left < 0 || r.right > 375) out.push('a chart at ' + Math.round(r.left) + '..' + Math.round(r.right));
+			for (const tx of svg.querySelectorAll('text')) {
+				const b = tx.getBBox();
+				if (b.x < 0 || b.x + b.width > vb.width || b.y < 0 || b.y + b.height > vb.height)
+					out.push(tx.textContent + ' at ' + Math.round(b.x) + '..' + Math.round(b.x + b.width) + ' of ' + vb.width);
+			}
+		}
+		return out.join('; ');
+	})()`)
+	if clipped != "" {
+		t.Errorf("the street's comparison: %s", clipped)
+	}
+	if cmp := eval(`document.querySelector('#wb-compare') ? document.querySelector('#wb-compare').textContent : ''`); !strings.Contains(cmp, "路东街道红旗东路第二社区居民委员会") {
+		t.Errorf("the comparison lacks the street's second community:\n%s", cmp)
+	}
 	href = take("services.street")
 	open(href, `#approve-form`)
 	step("approve", chromedp.SendKeys(sel(`#approve-form #f-note`), "材料齐全,同意"),

@@ -6,13 +6,14 @@ import (
 )
 
 // The communities' charts, drawn as SVG on the server: horizontal bars,
-// one row per community, the names on the left. The drawing is as wide as
-// its longest name and value need, so that no label is ever cut off
+// one row per community, each name on its own line above its bar (so that
+// a long name does not squeeze the bars on a phone). The drawing is as wide
+// as its longest name and value need, so that no label is ever cut off
 // whatever the names; the browser scales the whole to the screen.
 
 const (
 	fontSize = 15.0
-	rowH     = 30.0
+	rowH     = 50.0 // a name's line and its bar
 	barW     = 200.0
 	gap      = 8.0
 )
@@ -20,6 +21,7 @@ const (
 type bar struct {
 	Label, Text string
 	Y, W, H     float64
+	LabelY      float64
 	TextY       float64
 	Fill        string
 	Over        float64 // the width of the overdue part drawn over the bar (backlog chart)
@@ -30,7 +32,7 @@ type bar struct {
 type barChart struct {
 	Title         string
 	Width, Height float64
-	LabelX        float64 // where labels end (they are right-aligned)
+	LabelX        float64 // where names start
 	BarX          float64
 	Full          float64
 	TextX         float64
@@ -60,11 +62,17 @@ func layout(title string, labels, texts []string) barChart {
 	for _, t := range texts {
 		tw = math.Max(tw, textWidth(t))
 	}
-	c := barChart{Title: title, LabelX: gap + lw, BarX: 2*gap + lw, Full: barW}
+	c := barChart{Title: title, LabelX: gap, BarX: gap, Full: barW}
 	c.TextX = c.BarX + barW + gap
-	c.Width = math.Ceil(c.TextX + tw + gap)
+	c.Width = math.Ceil(math.Max(gap+lw, c.TextX+tw) + gap)
 	c.Height = math.Max(rowH, float64(len(labels))*rowH) + 6
 	return c
+}
+
+// row places the i-th row: its name's baseline line, and its bar below.
+func row(i int) (labelY, barY, textY float64) {
+	top := float64(i)*rowH + 4
+	return top + fontSize*0.6, top + fontSize + 8, top + fontSize + 8 + (rowH-fontSize-16)/2
 }
 
 // backlogChart draws each community's open work with its overdue part.
@@ -78,8 +86,8 @@ func backlogChart(title string, rows []compareRow) barChart {
 	}
 	c := layout(title, labels, texts)
 	for i, r := range rows {
-		y := float64(i)*rowH + 4
-		c.Bars = append(c.Bars, bar{Label: labels[i], Text: texts[i], Y: y, H: rowH - 8, TextY: y + rowH/2 - 2,
+		ly, y, ty := row(i)
+		c.Bars = append(c.Bars, bar{Label: labels[i], Text: texts[i], Y: y, H: rowH - fontSize - 16, LabelY: ly, TextY: ty,
 			W: math.Max(1, float64(r.Backlog)/float64(top)*barW), Fill: "#0b57d0",
 			Over: float64(r.Overdue) / float64(top) * barW, OverFill: "#b3261e",
 			Title: labels[i] + ":在办 " + strconv.Itoa(r.Backlog) + ",逾期 " + strconv.Itoa(r.Overdue)})
@@ -100,8 +108,8 @@ func rateChart(title string, rows []compareRow) barChart {
 	}
 	c := layout(title, labels, texts)
 	for i, r := range rows {
-		y := float64(i)*rowH + 4
-		c.Bars = append(c.Bars, bar{Label: labels[i], Text: texts[i], Y: y, H: rowH - 8, TextY: y + rowH/2 - 2,
+		ly, y, ty := row(i)
+		c.Bars = append(c.Bars, bar{Label: labels[i], Text: texts[i], Y: y, H: rowH - fontSize - 16, LabelY: ly, TextY: ty,
 			W: math.Max(1, r.OnTimeRate()*barW), Fill: "#1a7f37",
 			Title: labels[i] + ":" + texts[i] + "(办结 " + strconv.Itoa(r.Finished) + ",按期 " + strconv.Itoa(r.OnTime) + ")"})
 	}
