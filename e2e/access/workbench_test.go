@@ -164,6 +164,21 @@ func TestWorkbench(t *testing.T) {
 						last = i
 					}
 				}
+				// 城北's open events: the world's two at 城管, and those to
+				// accept (2), to file and to verify; one is overdue. Its
+				// applications not finished: the world's two and the one at
+				// the window. 城南 has none.
+				for kind, want := range map[string][2]string{"events": {"6", "1"}, "services": {"3", "0"}} {
+					row := between(between(cmp, `data-kind="`+kind+`"`, "</table>"), "城北社区", "</tr>")
+					if !strings.Contains(row, `data-label="在办" class="lbl">`+want[0]+`<`) ||
+						!strings.Contains(row, `data-label="超期" class="lbl">`+strings.Replace(want[1], "1", `<span class="late">1</span>`, 1)+`<`) {
+						t.Errorf("%s of 城北: want %s open, %s overdue:\n%s", kind, want[0], want[1], row)
+					}
+					row = between(between(cmp, `data-kind="`+kind+`"`, "</table>"), "城南社区", "</tr>")
+					if !strings.Contains(row, `data-label="在办" class="lbl">0<`) {
+						t.Errorf("%s of 城南: want none open:\n%s", kind, row)
+					}
+				}
 				if n := strings.Count(cmp, "<svg"); n != 4 {
 					t.Errorf("%d charts, want 4", n)
 				}
