@@ -13,6 +13,7 @@ import (
 
 type homeData struct {
 	NoGrant  bool
+	Place    string // the one place the person works in, if one
 	Board    *workbench.Board
 	Lists    []workbench.Section // sections whose items are the whole list, shown on the board
 	Compares []comparison
@@ -47,6 +48,9 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 		return
 	}
 	d := homeData{Board: b}
+	if rq.Home != nil {
+		d.Place = rq.Home.Name
+	}
 	for _, s := range b.Sections {
 		if s.Link == "" {
 			d.Lists = append(d.Lists, s)
