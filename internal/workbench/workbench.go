@@ -10,7 +10,9 @@ package workbench
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"shequ/internal/access"
@@ -74,16 +76,21 @@ type Board struct {
 	Now      time.Time
 }
 
-// Build asks every source for its sections and merges them. Sections
-// without work are left out.
+// Build asks every source for its sections, all at once, and merges them
+// in the sources' order. Sections without work are left out.
 func Build(ctx context.Context, v *access.Viewer, now time.Time, sources ...Source) (*Board, error) {
+	parts := make([][]Section, len(sources))
+	err := Each(len(sources), func(i int) error {
+		var err error
+		parts[i], err = sources[i].Workbench(ctx, v, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	b := &Board{Now: now}
 	seen := map[string]bool{}
-	for _, src := range sources {
-		secs, err := src.Workbench(ctx, v, now)
-		if err != nil {
-			return nil, err
-		}
+	for _, secs := range parts {
 		for _, s := range secs {
 			if s.Count == 0 && len(s.Items) == 0 {
 				continue
@@ -113,6 +120,19 @@ func Build(ctx context.Context, v *access.Viewer, now time.Time, sources ...Sour
 		}
 	}
 	return b, nil
+}
+
+// Each runs fn for 0 … n-1 at once and returns the first error. The
+// capabilities' queries are independent reads: a page waits for the
+// slowest, not for their sum.
+func Each(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = fn(i) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // DueSoon reports whether an item's deadline is near.

@@ -42,7 +42,18 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 		return
 	}
 	now := h.Now()
-	b, err := workbench.Build(ctx, rq.Viewer, now, h.Sources...)
+	// The board and the comparisons are read at once.
+	var b *workbench.Board
+	cmps := make([]*workbench.Comparison, len(h.Comparers))
+	err := workbench.Each(len(h.Comparers)+1, func(i int) error {
+		var err error
+		if i == len(h.Comparers) {
+			b, err = workbench.Build(ctx, rq.Viewer, now, h.Sources...)
+			return err
+		}
+		cmps[i], err = h.Comparers[i].Compare(ctx, rq.Viewer, now)
+		return err
+	})
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
@@ -56,12 +67,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 			d.Lists = append(d.Lists, s)
 		}
 	}
-	for _, c := range h.Comparers {
-		cmp, err := c.Compare(ctx, rq.Viewer, now)
-		if err != nil {
-			h.kit.Fail(w, r, rq, err)
-			return
-		}
+	for _, cmp := range cmps {
 		if cmp == nil || len(cmp.Rows) == 0 {
 			continue
 		}
