@@ -67,6 +67,7 @@ var layers = map[string]layer{
 	"internal/services":       domain,
 	"internal/sheets":         domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
+	"internal/workbench":      domain, // the capabilities' adapters import it, never the reverse
 
 	"internal/web":         transport,
 	"internal/web/webtest": transport, // test support for the web packages' tests: it builds the kit

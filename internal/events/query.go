@@ -204,6 +204,33 @@ func (s *Store) scanList(ctx context.Context, query string, args ...any) ([]*Eve
 // 派遣, 退回 decisions and 结案; for a department 签收 and 反馈; for
 // grid workers 核查. unit narrows it to a unit's subtree.
 func (s *Store) Queue(ctx context.Context, v *access.Viewer, unit int64, limit int) ([]*Event, error) {
+	b, cond, err := s.queueSQL(ctx, v, unit)
+	if err != nil || cond == "" {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	return s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+cond+
+		` ORDER BY CASE WHEN e.due_at = '' THEN 1 ELSE 0 END, e.due_at, e.id LIMIT `+strconv.Itoa(limit), b.Values()...)
+}
+
+// QueueCount counts the viewer's queue (Queue without its limit) and how
+// much of it is overdue (by the one definition).
+func (s *Store) QueueCount(ctx context.Context, v *access.Viewer, unit int64) (total, overdue int, err error) {
+	b, cond, err := s.queueSQL(ctx, v, unit)
+	if err != nil || cond == "" {
+		return 0, 0, err
+	}
+	late := OverdueSQL("e", b.arg(fmtT(s.now())))
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+late+` THEN 1 ELSE 0 END), 0)
+		FROM events e WHERE 1 = 1`+cond, b.Values()...).Scan(&total, &overdue)
+	return total, overdue, err
+}
+
+// queueSQL is the condition of a viewer's queue on alias e, "" when the
+// viewer acts on nothing.
+func (s *Store) queueSQL(ctx context.Context, v *access.Viewer, unit int64) (*q, string, error) {
 	b := s.newQ()
 	var parts []string
 	part := func(perm string, cond string, args ...any) {
@@ -226,24 +253,20 @@ func (s *Store) Queue(ctx context.Context, v *access.Viewer, unit int64, limit i
 	}
 	part(PermVerify, "e.status = ?", StatusVerifying)
 	if len(parts) == 0 {
-		return nil, nil
+		return b, "", nil
 	}
 	cond := " AND (" + strings.Join(parts, " OR ") + ")"
 	if unit != 0 {
 		u, err := s.org.Get(ctx, unit)
 		if errors.Is(err, orgtree.ErrNotFound) {
-			return nil, ErrNotFound
+			return nil, "", ErrNotFound
 		}
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cond += " AND " + orgtree.ScopeFilter(b.Args, u, "e")
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	return s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+cond+
-		` ORDER BY CASE WHEN e.due_at = '' THEN 1 ELSE 0 END, e.due_at, e.id LIMIT `+strconv.Itoa(limit), b.Values()...)
+	return b, cond, nil
 }
 
 // GridCount is what the map shows of one grid.

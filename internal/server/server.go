@@ -40,6 +40,8 @@ import (
 	"shequ/internal/services/hallweb"
 	"shequ/internal/services/portalweb"
 	"shequ/internal/web"
+	"shequ/internal/workbench"
+	"shequ/internal/workbench/workbenchweb"
 )
 
 // Config configures a server.
@@ -88,6 +90,13 @@ type App struct {
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource}
+}
+
+// WorkbenchSources are the capabilities' parts of the workbench, in the
+// order of its sections: events, the service hall's queues, the imports'
+// conflicts, the reports to confirm.
+func WorkbenchSources(ev *events.Store, svc *services.Service, imp *imports.Service, rep *reports.Service) []workbench.Source {
+	return []workbench.Source{ev, svc, imp, rep}
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -145,7 +154,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
-		Services: svc, Archive: arch})
+		Services: svc, Archive: arch, NoHome: true})
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep),
+		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
 	portalweb.Routes(rt, kit, portalweb.Deps{Services: svc, Lookups: cfg.Lookups})

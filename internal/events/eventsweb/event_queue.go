@@ -9,6 +9,7 @@ import (
 
 type eventQueueData struct {
 	Todo      []eventRow
+	TodoTotal int // the whole queue; Todo holds its first rows
 	Mine      []eventRow
 	CanReport bool
 	CanRead   bool
@@ -25,12 +26,17 @@ func (h *handler) eventQueue(w http.ResponseWriter, r *http.Request, rq *web.Req
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
+	total, _, err := h.Events.QueueCount(ctx, rq.Viewer, unit)
+	if err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
 	mine, _, err := h.Events.List(ctx, rq.Viewer, events.Filter{Mine: rq.User.ID, Open: true, Limit: 50})
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d := eventQueueData{CanReport: rq.Viewer.Can(events.PermReport), CanRead: rq.Viewer.Can(events.PermRead)}
+	d := eventQueueData{TodoTotal: total, CanReport: rq.Viewer.Can(events.PermReport), CanRead: rq.Viewer.Can(events.PermRead)}
 	if d.Todo, err = h.eventRows(ctx, rq, todo); err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return

@@ -34,6 +34,9 @@ type Deps struct {
 	// served.
 	Services *services.Service
 	Archive  *archive.Registry
+	// NoHome leaves the home page to the workbench, which the server
+	// assembles; the register's summary stays at /org.
+	NoHome bool
 }
 
 type handler struct {
@@ -58,7 +61,9 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	// shows it leaving the one and arriving in the other.
 	k.AddLabels(map[string]map[string]string{"op": {register.OpTransferOut: "划出本社区", register.OpTransferIn: "划入本社区"}})
 
-	k.Handle(rt, "GET /{$}", login, h.home)
+	if !d.NoHome {
+		k.Handle(rt, "GET /{$}", login, h.home)
+	}
 
 	k.AddNav("org", "组织", "/org", access.RegisterRead)
 	k.Handle(rt, "GET /org", access.Rule{Perm: access.RegisterRead}, h.orgIndex)
