@@ -9,7 +9,6 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/notify"
-	"shequ/internal/workdays"
 )
 
 // Who is told what. Each step tells the people who must act next (the
@@ -123,11 +122,11 @@ func (s *Store) tellReporter(ctx context.Context, q database.Querier, e *Event, 
 		Body: "【社区事件】" + text, Ref: e.Ref()})
 }
 
-func dueText(t time.Time) string {
+func (s *Store) dueText(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return ",时限 " + t.In(workdays.Shanghai).Format("01-02 15:04")
+	return ",时限 " + t.In(zoneOr(s.Zone)).Format("01-02 15:04")
 }
 
 // notifyStep tells the people concerned about a step just taken.
@@ -144,17 +143,17 @@ func (s *Store) notifyStep(ctx context.Context, q database.Querier, e *Event, st
 		if err := s.tellReporter(ctx, q, e, key, "您反映的问题已收到,受理号 "+e.TrackingNo+"。"); err != nil {
 			return err
 		}
-		return s.send(ctx, q, e, key, targetCommunity, "新上报事件待受理:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetCommunity, "新上报事件待受理:"+what+s.dueText(e.DueAt))
 	case ActFile:
 		if prevStatus == StatusReported { // taken in at a platform directly
-			return s.send(ctx, q, e, key, office, "新事件待派遣:"+what+dueText(e.DueAt))
+			return s.send(ctx, q, e, key, office, "新事件待派遣:"+what+s.dueText(e.DueAt))
 		}
 	case ActAccept:
 		if err := s.tellReporter(ctx, q, e, key, "您反映的问题(受理号 "+e.TrackingNo+")已受理,正在办理。"); err != nil {
 			return err
 		}
 		if e.Status == StatusEscalated {
-			return s.send(ctx, q, e, key, targetStreet, "社区上报事件待立案:"+what+dueText(e.DueAt))
+			return s.send(ctx, q, e, key, targetStreet, "社区上报事件待立案:"+what+s.dueText(e.DueAt))
 		}
 	case ActReject:
 		reason := st.PublicNote
@@ -163,11 +162,11 @@ func (s *Store) notifyStep(ctx context.Context, q database.Querier, e *Event, st
 		}
 		return s.tellReporter(ctx, q, e, key, "您反映的问题(受理号 "+e.TrackingNo+")未予受理:"+reason+"。")
 	case ActEscalate:
-		return s.send(ctx, q, e, key, targetStreet, "社区上报事件待立案:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetStreet, "社区上报事件待立案:"+what+s.dueText(e.DueAt))
 	case ActSendBack:
-		return s.send(ctx, q, e, key, targetCommunity, "街道退回事件,请社区办理:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetCommunity, "街道退回事件,请社区办理:"+what+s.dueText(e.DueAt))
 	case ActEscalateDistrict:
-		return s.send(ctx, q, e, key, targetDistrict, "街道上报事件待派遣:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetDistrict, "街道上报事件待派遣:"+what+s.dueText(e.DueAt))
 	case ActDispatch:
 		names, err := s.Departments(ctx)
 		if err != nil {
@@ -176,19 +175,19 @@ func (s *Store) notifyStep(ctx context.Context, q database.Querier, e *Event, st
 		if err := s.tellReporter(ctx, q, e, key, "您反映的问题(受理号 "+e.TrackingNo+")已交"+names[e.Department]+"办理。"); err != nil {
 			return err
 		}
-		return s.send(ctx, q, e, key, targetDept(e.Department), "派遣事件待处置:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetDept(e.Department), "派遣事件待处置:"+what+s.dueText(e.DueAt))
 	case ActRequestReturn:
 		return s.send(ctx, q, e, key, "level:"+e.DispatchedBy, "部门申请退回事件:"+what)
 	case ActRefuseReturn:
-		return s.send(ctx, q, e, key, targetDept(e.Department), "退回申请未获同意,请继续处置:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetDept(e.Department), "退回申请未获同意,请继续处置:"+what+s.dueText(e.DueAt))
 	case ActFeedback:
-		return s.send(ctx, q, e, key, targetGrid, "事件已处置,请到现场核查:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, targetGrid, "事件已处置,请到现场核查:"+what+s.dueText(e.DueAt))
 	case ActRework:
 		t := targetCommunity
 		if e.Department != "" && e.Level != LevelCommunity {
 			t = targetDept(e.Department)
 		}
-		return s.send(ctx, q, e, key, t, "核查未通过,请返工:"+what+dueText(e.DueAt))
+		return s.send(ctx, q, e, key, t, "核查未通过,请返工:"+what+s.dueText(e.DueAt))
 	case ActVerifyPass:
 		return s.send(ctx, q, e, key, office, "事件核查通过,待结案:"+what)
 	case ActClose:
@@ -292,7 +291,7 @@ func (s *Store) supervise(ctx context.Context, q database.Querier, e *Event, gra
 		state = "已超期"
 	}
 	text := fmt.Sprintf("%s:%s %s,%s环节%s(时限 %s),请尽快办理。", GradeNames[grade], cat.Name(e.Category), e.TrackingNo,
-		StepNames[e.DueStep], state, e.DueAt.In(workdays.Shanghai).Format("01-02 15:04"))
+		StepNames[e.DueStep], state, e.DueAt.In(zoneOr(s.Zone)).Format("01-02 15:04"))
 	key := fmt.Sprintf("event:%d:supervision:%d", e.ID, id)
 	for _, r := range recipients {
 		if err := s.send(ctx, q, e, key, r, text); err != nil {

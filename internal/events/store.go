@@ -21,6 +21,10 @@ type Store struct {
 	// PublicURL is the site's address as residents reach it, for the
 	// progress link in SMS ("" leaves the link out).
 	PublicURL string
+	// Zone is the deployment's time zone, for the times in SMS texts and
+	// messages people read (nil: Asia/Shanghai). Deadlines and tracking
+	// numbers keep China's civil calendar whatever it is.
+	Zone *time.Location
 
 	db  *database.DB
 	org *orgtree.Store
@@ -238,6 +242,16 @@ func (e *IllegalError) Error() string {
 // read it: the action is refused and the steps taken meanwhile shown.
 type ConflictError struct {
 	Since []Step
+	// Zone is the zone the times of Since are told in (nil: Asia/Shanghai).
+	Zone *time.Location
+}
+
+// zoneOr is z, or Asia/Shanghai when no zone was configured.
+func zoneOr(z *time.Location) *time.Location {
+	if z == nil {
+		return workdays.Shanghai
+	}
+	return z
 }
 
 func (e *ConflictError) Error() string {
@@ -248,7 +262,7 @@ func (e *ConflictError) Error() string {
 		if st.ActorUnit != "" {
 			b.WriteString("(" + st.ActorUnit + ")")
 		}
-		b.WriteString(" 于 " + st.CreatedAt.In(workdays.Shanghai).Format("01-02 15:04") + " " + ActionNames[st.Action] + ";")
+		b.WriteString(" 于 " + st.CreatedAt.In(zoneOr(e.Zone)).Format("01-02 15:04") + " " + ActionNames[st.Action] + ";")
 	}
 	b.WriteString("请刷新后再办理。")
 	return b.String()

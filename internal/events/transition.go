@@ -89,7 +89,7 @@ func (s *Store) Act(ctx context.Context, v *access.Viewer, id int64, a Action) (
 			if err != nil {
 				return err
 			}
-			return &ConflictError{Since: since}
+			return &ConflictError{Since: since, Zone: s.Zone}
 		}
 		if !d.allowedFrom(e.Status) {
 			return &IllegalError{Action: a.Name, Status: e.Status}

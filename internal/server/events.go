@@ -18,6 +18,7 @@ import (
 func eventsApp(db *database.DB, acs *access.Service, log *slog.Logger, cfg Config) (ev *events.Store, stop func()) {
 	ev = events.NewStore(db)
 	ev.PublicURL = publicURL(cfg)
+	ev.Zone = cfg.Zone
 	acs.Resolve("event", ev.Resolve)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
