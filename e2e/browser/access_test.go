@@ -198,7 +198,13 @@ func TestAccess(t *testing.T) {
 		chromedp.Navigate(base+"/audit"),
 		chromedp.WaitVisible(sel(`#audit-filter`)),
 		chromedp.SendKeys(sel(`#f-user`), "王网格"),
-		chromedp.SetValue(sel(`#f-action`), "denied"),
+		chromedp.SetValue(sel(`#f-action`), "denied"))
+	// The filtered page has the same table: the old one is renamed so that
+	// only the new page's can be waited for.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("audit-entries").id = "audit-entries-before"; true`)); err != nil {
+		t.Fatal(err)
+	}
+	step("send the filter",
 		chromedp.Click(sel(`#audit-filter button[type="submit"]`)),
 		chromedp.WaitVisible(sel(`#audit-entries`)))
 	entries = text("#audit-entries tbody")

@@ -321,6 +321,12 @@ func TestReportTemplateAdmin(t *testing.T) {
 	r = admin.Get("/reports/units/" + id(fx.cb.ID) + "?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}}.Encode())
 	webtest.Contains(t, "report links", r.Body, "/export?period="+p.String()+"&amp;t=MZ-Q&amp;format=xlsx",
 		"/ledger?period="+p.String()+"&amp;t=MZ-Q&amp;item=A001")
+	// A ledger of a unit with units under it lists them with their figures.
+	r = admin.Get("/reports/units/" + id(fx.street.ID) + "/ledger?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}, "item": {"A001"}}.Encode())
+	if r.Status != http.StatusOK {
+		t.Fatalf("the street's ledger: %d\n%s", r.Status, r.Body)
+	}
+	webtest.Contains(t, "the street's ledger", r.Body, "按下级单位", "城北社区")
 	r = admin.Get("/reports/units/" + id(fx.cb.ID) + "/export?" + url.Values{"t": {"MZ-Q"}, "period": {p.String()}, "format": {"xlsx"}}.Encode())
 	if r.Status != http.StatusOK {
 		t.Fatalf("export: %d", r.Status)
