@@ -289,3 +289,39 @@ func TestEmployees(t *testing.T) {
 		}
 	})
 }
+
+// An edit that sets 迁出 or 死亡 is the same act as the leaving form: it
+// needs its day (and, for a move, where to), and the person's tags end.
+func TestLeavingThroughAnEditNeedsItsDay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		tag := Tag{PersonID: f.spouse.ID, Tag: "dibao", StartedOn: "2020-01-01", Evidence: "安民字〔2020〕3号"}
+		if err := f.store.AddTag(ctx, f.actor, access.Everything, &tag); err != nil {
+			t.Fatal(err)
+		}
+		today := time.Now().Format("2006-01-02")
+		edit := func(change func(p *Person)) error {
+			p, err := f.store.Person(ctx, access.Everything, f.spouse.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			change(&p)
+			return f.store.UpdatePerson(ctx, f.actor, access.Everything, &p)
+		}
+		wantField(t, edit(func(p *Person) { p.Status = "moved_out" }), "left_on")
+		wantField(t, edit(func(p *Person) { p.Status, p.LeftOn = "moved_out", today }), "left_to")
+		wantField(t, edit(func(p *Person) { p.Status, p.LeftOn, p.LeftTo = "moved_out", "2099-01-01", "西安市" }), "left_on")
+		if got, _ := f.store.Person(ctx, access.Everything, f.spouse.ID); got.Status != "active" {
+			t.Fatalf("a refused edit saved %+v", got)
+		}
+		if err := edit(func(p *Person) { p.Status, p.LeftOn, p.LeftTo = "moved_out", today, "西安市雁塔区" }); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := f.store.Person(ctx, access.Everything, f.spouse.ID)
+		tags, _ := f.store.TagsOf(ctx, access.Everything, got, "")
+		if got.Status != "moved_out" || len(tags) != 1 || tags[0].EndedOn != today {
+			t.Errorf("after the edit: %+v, tags %+v", got, tags)
+		}
+	})
+}

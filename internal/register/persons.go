@@ -243,6 +243,26 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope access.Scop
 		if err := validatePerson(p, now); err != nil {
 			return err
 		}
+		leaving := old.Status == "active" && p.Status != "active"
+		if leaving {
+			// A move out or a death through an edit is the same act as
+			// RecordLeaving: it needs its day (and destination), and the
+			// person's tags and an emptied household end with it.
+			fe := fault.Fields{}
+			if p.LeftOn == "" {
+				fe.Add("left_on", "迁出或死亡须填写日期,请在“迁出/死亡登记”中办理")
+			} else if p.LeftOn < p.EarliestBirth() || (p.MovedInOn != "" && p.LeftOn < p.MovedInOn) {
+				fe.Add("left_on", "日期不能早于出生日期或迁入日期")
+			} else if p.LeftOn > now.Format("2006-01-02") {
+				fe.Add("left_on", "日期不能晚于今天")
+			}
+			if p.Status == "moved_out" && p.LeftTo == "" {
+				fe.Add("left_to", "请填写迁往地")
+			}
+			if err := fe.Err(); err != nil {
+				return err
+			}
+		}
 		if err := s.placePerson(ctx, tx, p); err != nil {
 			return err
 		}
@@ -262,7 +282,13 @@ func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope access.Scop
 		if errors.Is(err, ErrStale) {
 			return s.conflict(ctx, fields, "person", p.ID, old.Version, old.Version+1)
 		}
-		return err
+		if err != nil || !leaving {
+			return err
+		}
+		if err := s.endTagsOf(ctx, tx, actor, now, *p, p.LeftOn); err != nil {
+			return err
+		}
+		return s.dissolveIfEmpty(ctx, tx, actor, now, p.CommunityID, p.HouseholdID)
 	})
 }
 
