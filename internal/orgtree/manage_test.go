@@ -303,7 +303,7 @@ func TestMergeAndRetire(t *testing.T) {
 			t.Fatal(err)
 		}
 		p, _ := tr.reg.Person(ctx, access.Everything, tr.person.ID)
-		p.Status = "moved_out"
+		p.Status, p.LeftOn, p.LeftTo = "moved_out", time.Now().Format("2006-01-02"), "西安市"
 		if err := tr.reg.UpdatePerson(ctx, tr.regActor, access.Everything, &p); err != nil {
 			t.Fatal(err)
 		}
