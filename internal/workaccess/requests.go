@@ -367,3 +367,6 @@ func diff(a, b Terms) []Change {
 	add("valid_to", "有效期止", a.ValidTo, b.ValidTo)
 	return out
 }
+
+// Now is the service's clock, for a form that shows today's deadlines.
+func (s *Service) Now() time.Time { return s.now() }

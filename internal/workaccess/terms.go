@@ -57,7 +57,7 @@ type Terms struct {
 	Frequency      string `json:"frequency"`
 	StaffMinutes   int    `json:"-"` // per occurrence per community
 	FundingRule    string `json:"-"`
-	FundingFen     int64  `json:"-"` // per occurrence, household or year by FundingRule
+	FundingFen     int64  `json:"-"`         // per occurrence, household or year by FundingRule
 	Authority      string `json:"authority"` // authority delegated to the community, if any
 	ValidFrom      string `json:"valid_from"`
 	ValidTo        string `json:"valid_to"` // "" open-ended
