@@ -50,7 +50,7 @@ type itemData struct {
 }
 
 func (h *handler) item(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	it, err := h.Work.Item(r.Context(), pathID(r))
+	it, err := h.Work.Item(r.Context(), pathID(r, "item"))
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
@@ -74,8 +74,8 @@ func (h *handler) itemForm(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	d := workaccess.Draft{Kind: workaccess.Assistance, FundingRule: workaccess.PerOccurrence}
 	var id int64
 	version := 0
-	if r.PathValue("id") != "" {
-		it, err := h.Work.Item(r.Context(), pathID(r))
+	if r.PathValue("item") != "" {
+		it, err := h.Work.Item(r.Context(), pathID(r, "item"))
 		if err != nil {
 			h.kit.Fail(w, r, rq, err)
 			return
@@ -101,7 +101,7 @@ func (h *handler) renderItemForm(w http.ResponseWriter, r *http.Request, rq *web
 }
 
 func (h *handler) saveItem(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	id := pathID(r)
+	id := pathID(r, "item")
 	version := web.FormVersion(r)
 	d := draftOf(r)
 	it, err := h.Work.SaveItem(r.Context(), rq.User.Name, id, version, d)
@@ -122,7 +122,7 @@ func (h *handler) saveItem(w http.ResponseWriter, r *http.Request, rq *web.Reque
 }
 
 func (h *handler) revoke(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	id := pathID(r)
+	id := pathID(r, "item")
 	reason := r.PostFormValue("reason")
 	err := h.Work.Revoke(r.Context(), rq.User.Name, id, web.FormVersion(r), reason)
 	if fe := fault.FieldsOf(err); fe != nil || fault.Is(err, fault.Conflict) {

@@ -116,7 +116,7 @@ type requestData struct {
 // request shows one request: to its department and the review group
 // always, to everyone else once decided.
 func (h *handler) request(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	req, err := h.Work.Request(r.Context(), pathID(r))
+	req, err := h.Work.Request(r.Context(), pathID(r, "request"))
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
@@ -145,7 +145,7 @@ func (h *handler) renderRequest(w http.ResponseWriter, r *http.Request, rq *web.
 }
 
 func (h *handler) decide(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	id := pathID(r)
+	id := pathID(r, "request")
 	dec := workaccess.Decision{Outcome: r.PostFormValue("outcome"), Reasons: r.PostFormValue("reasons"), Changed: draftOf(r)}
 	_, err := h.Work.Decide(r.Context(), rq.User.Name, id, web.FormVersion(r), dec)
 	if fe := fault.FieldsOf(err); fe != nil || fault.Is(err, fault.Conflict) {
