@@ -230,3 +230,31 @@ func TestDecimal(t *testing.T) {
 		t.Error("formatting")
 	}
 }
+
+func TestDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		today := at(2026, 12, 7, 10, 0)
+		for range 2 {
+			if err := LoadDemo(ctx, db, 1, today); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s := NewService(db, func() time.Time { return today })
+		all, err := s.Requests(ctx, RequestFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		late := 0
+		for _, r := range all {
+			n[r.Status]++
+			if r.Status == Pending && r.Late {
+				late++
+			}
+		}
+		if len(all) != 12 || n[AdmittedAsAsked] != 4 || n[AdmittedChanged] != 2 || n[Refused] != 3 || n[Pending] != 3 || late != 1 {
+			t.Errorf("demo requests %v, %d overdue", n, late)
+		}
+	})
+}
