@@ -272,6 +272,7 @@ var routePhrases = map[string]string{
 	"GET /work-decisions":                                 "查看准入审查决定",
 	"GET /work-requests":                                  "查看准入申请",
 	"GET /work-requests/new":                              "打开准入申请表单",
+	"POST /work-requests/settings":                        "修改准入申请与审查时限",
 	"POST /work-requests/new":                             "提交社区工作准入申请",
 	"GET /work-requests/{request}":                        "查看准入申请",
 	"POST /work-requests/{request}/decide":                "作出准入审查决定",

@@ -122,5 +122,20 @@ func TestPages(t *testing.T) {
 		}
 		webtest.Contains(t, "conflict", r.Body, "已被他人修改")
 		webtest.Contains(t, "item", staff.Get(item).Body, "每两月", "按年 2000 元")
+
+		// The lead window is a setting of the review group.
+		csrf := webtest.CSRFOf(t, admin.Get("/work-requests").Body)
+		r = admin.Post("/work-requests/settings", url.Values{"csrf": {csrf}, "lead_workdays": {"三十"}, "review_workdays": {"15"}})
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("bad setting: %d", r.Status)
+		}
+		webtest.Contains(t, "settings", r.Body, "提前工作日数应在 0–250 之间")
+		if r := civil.Post("/work-requests/settings", url.Values{"csrf": {civil.CSRF("/work-requests/new")}, "lead_workdays": {"5"}}); r.Status != http.StatusForbidden {
+			t.Errorf("a department changes the clocks: %d", r.Status)
+		}
+		if r := admin.Post("/work-requests/settings", url.Values{"csrf": {csrf}, "lead_workdays": {"5"}, "review_workdays": {"15"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("setting: %d", r.Status)
+		}
+		webtest.Contains(t, "request form after the setting", civil.Get("/work-requests/new").Body, "最早 2026-09-24")
 	})
 }

@@ -3,6 +3,8 @@ package workaccessweb
 import (
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"shequ/internal/fault"
 	"shequ/internal/web"
@@ -15,29 +17,66 @@ type requestsData struct {
 	Late      int
 	CanManage bool
 	CanApply  bool
+	Settings  workaccess.Settings
+	Lead      string // as typed, when refused
+	Review    string
+	Errors    map[string]string
 }
 
 // requests lists the requests the caller handles: all for the review
 // group, its departments' for a department; pending first by deadline,
 // the late ones flagged.
 func (h *handler) requests(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	status := r.URL.Query().Get("status")
-	if status == "" {
-		status = workaccess.Pending
+	h.renderRequests(w, r, rq, http.StatusOK, requestsData{})
+}
+
+func (h *handler) renderRequests(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d requestsData) {
+	d.Status = r.URL.Query().Get("status")
+	if d.Status == "" {
+		d.Status = workaccess.Pending
 	}
-	rs, err := h.Work.Requests(r.Context(), workaccess.RequestFilter{Status: status, Departments: applyDepartments(rq.Viewer)})
+	rs, err := h.Work.Requests(r.Context(), workaccess.RequestFilter{Status: d.Status, Departments: applyDepartments(rq.Viewer)})
 	if err != nil {
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d := requestsData{Requests: rs, Status: status, CanManage: rq.Viewer.Can(workaccess.PermManage),
-		CanApply: rq.Viewer.Can(workaccess.PermApply)}
+	if d.Settings, err = h.Work.Settings(r.Context()); err != nil {
+		h.kit.ServerError(w, r, rq, err)
+		return
+	}
+	if d.Errors == nil {
+		d.Lead, d.Review = strconv.Itoa(d.Settings.LeadWorkdays), strconv.Itoa(d.Settings.ReviewWorkdays)
+	}
+	d.Requests, d.CanManage, d.CanApply = rs, rq.Viewer.Can(workaccess.PermManage), rq.Viewer.Can(workaccess.PermApply)
 	for _, x := range rs {
 		if x.Late && x.Status == workaccess.Pending {
 			d.Late++
 		}
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "requests", web.NewPage(rq, "准入申请", "workaccess", d))
+	h.tmpl.Render(w, r, status, "requests", web.NewPage(rq, "准入申请", "workaccess", d))
+}
+
+// settings changes the two clocks; requests already received keep theirs.
+func (h *handler) settings(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	lead, review := r.PostFormValue("lead_workdays"), r.PostFormValue("review_workdays")
+	st := workaccess.Settings{LeadWorkdays: -1, ReviewWorkdays: -1}
+	if n, err := strconv.Atoi(strings.TrimSpace(lead)); err == nil {
+		st.LeadWorkdays = n
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(review)); err == nil {
+		st.ReviewWorkdays = n
+	}
+	err := h.Work.SetSettings(r.Context(), st)
+	if fe := fault.FieldsOf(err); fe != nil {
+		h.renderRequests(w, r, rq, http.StatusUnprocessableEntity, requestsData{Lead: lead, Review: review, Errors: fe})
+		return
+	}
+	if err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
+	h.kit.SetFlash(w, "work_settings_saved")
+	http.Redirect(w, r, "/work-requests", http.StatusSeeOther)
 }
 
 // decisions is the public record of the review group's decisions, for
