@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,7 +132,7 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 	}
 	fe := fault.Fields{}
 	t := d.terms(depts, fe)
-	if departments != nil && t.Department != "" && !contains(departments, t.Department) {
+	if departments != nil && t.Department != "" && !slices.Contains(departments, t.Department) {
 		fe.Add("department", "只能以本人所在部门的名义申请")
 	}
 	now := s.now()
@@ -162,15 +163,6 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 		return nil, err
 	}
 	return s.Request(ctx, id)
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 const requestColumns = `r.id, r.kind, r.department, COALESCE(d.name, r.department), r.title, r.legal_basis, r.content,
@@ -319,12 +311,11 @@ func (s *Service) Decide(ctx context.Context, by string, id int64, version int, 
 		if d.Outcome != Refused {
 			iid := database.NewID()
 			itemID = iid
-			validFrom := terms.ValidFrom
 			if _, err := tx.ExecContext(ctx, `INSERT INTO work_items (id, kind, department, title, legal_basis, content,
 				frequency, staff_minutes, funding_rule, funding_fen, authority, valid_from, valid_to, request_id,
 				updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 				iid, terms.Kind, terms.Department, terms.Title, terms.LegalBasis, terms.Content, terms.Frequency,
-				terms.StaffMinutes, terms.FundingRule, terms.FundingFen, terms.Authority, validFrom, terms.ValidTo,
+				terms.StaffMinutes, terms.FundingRule, terms.FundingFen, terms.Authority, terms.ValidFrom, terms.ValidTo,
 				id, stamp, by); err != nil {
 				return err
 			}

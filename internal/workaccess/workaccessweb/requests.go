@@ -3,6 +3,7 @@ package workaccessweb
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -160,7 +161,7 @@ func (h *handler) request(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	if ds := applyDepartments(rq.Viewer); req.Status == workaccess.Pending && ds != nil && !contains(ds, req.Department) {
+	if ds := applyDepartments(rq.Viewer); req.Status == workaccess.Pending && ds != nil && !slices.Contains(ds, req.Department) {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -117,18 +118,9 @@ func (h *handler) termsForm(r *http.Request, d workaccess.Draft, errs map[string
 	}
 	tf := termsForm{D: d, Errors: errs, Kinds: options(workaccess.Kinds), Funding: options(workaccess.FundingRules)}
 	for _, o := range all {
-		if only == nil || contains(only, o.Value) {
+		if only == nil || slices.Contains(only, o.Value) {
 			tf.Departments = append(tf.Departments, o)
 		}
 	}
 	return tf, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
