@@ -66,6 +66,7 @@ var layers = map[string]layer{
 	"internal/reports":        domain,
 	"internal/services":       domain,
 	"internal/sheets":         domain,
+	"internal/workaccess":     domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
 	"internal/workbench":      domain, // the capabilities' adapters import it, never the reverse
 

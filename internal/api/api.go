@@ -25,6 +25,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
+	"shequ/internal/workaccess"
 )
 
 // Deps are what the API handlers need.
@@ -37,8 +38,9 @@ type Deps struct {
 	Audit    *audit.Log
 	Reports  *reports.Service
 	Log      *slog.Logger
-	Services *services.Service // the service hall (its routes answer only when set)
-	Exports  *exports.Service  // department exports and the feed's cursors
+	Services *services.Service   // the service hall (its routes answer only when set)
+	Exports  *exports.Service    // department exports and the feed's cursors
+	Work     *workaccess.Service // the community work catalogue
 }
 
 type handler struct {
@@ -87,6 +89,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.servicesRoutes(rt)
 	h.eventRoutes(rt)
 	h.exportRoutes(rt)
+	h.workRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -261,6 +261,21 @@ var routePhrases = map[string]string{
 	"POST /uploads/{token}":                               "确认开始导入",
 	"PUT /api/v1/households/{id}":                         "通过接口修改户",
 	"PUT /api/v1/persons/{id}":                            "通过接口修改人员",
+	"GET /api/v1/work-items":                              "通过接口查看社区工作事项清单",
+	"GET /work-items":                                     "查看社区工作事项清单",
+	"GET /work-items/new":                                 "打开新增工作事项表单",
+	"GET /work-items/{item}":                              "查看社区工作事项",
+	"GET /work-items/{item}/edit":                         "打开工作事项编辑表单",
+	"POST /work-items/new":                                "新增社区工作事项",
+	"POST /work-items/{item}/edit":                        "修改社区工作事项",
+	"POST /work-items/{item}/revoke":                      "撤销社区工作事项",
+	"GET /work-decisions":                                 "查看准入审查决定",
+	"GET /work-requests":                                  "查看准入申请",
+	"GET /work-requests/new":                              "打开准入申请表单",
+	"POST /work-requests/settings":                        "修改准入申请与审查时限",
+	"POST /work-requests/new":                             "提交社区工作准入申请",
+	"GET /work-requests/{request}":                        "查看准入申请",
+	"POST /work-requests/{request}/decide":                "作出准入审查决定",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.

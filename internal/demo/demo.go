@@ -51,6 +51,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
+	"shequ/internal/workaccess"
 )
 
 // Options selects and sizes a preset.
@@ -236,6 +237,13 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 	// 办件, whose sources it compiles its indicators against.
 	if _, err := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource).InstallSample(ctx); err != nil {
 		return sum, fmt.Errorf("示例报表: %w", err)
+	}
+	// 城北 shows the work catalogue in use: a few months of departments'
+	// requests and the review group's decisions on them.
+	if opt.Preset == "chengbei" {
+		if err := workaccess.LoadDemo(ctx, db, opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("工作准入申请: %w", err)
+		}
 	}
 	return sum, nil
 }

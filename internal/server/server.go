@@ -40,6 +40,8 @@ import (
 	"shequ/internal/services/hallweb"
 	"shequ/internal/services/portalweb"
 	"shequ/internal/web"
+	"shequ/internal/workaccess"
+	"shequ/internal/workaccess/workaccessweb"
 	"shequ/internal/workbench"
 	"shequ/internal/workbench/workbenchweb"
 )
@@ -130,6 +132,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	acs.Resolve("import", imp.ImportPlace)
 	acs.Resolve("conflict", imp.ConflictPlace)
 	exp := exports.NewService(db)
+	work := workaccess.NewService(db, nil)
 	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
 	ev, stopEvents := eventsApp(db, acs, log, cfg)
 	arch := &archive.Registry{}
@@ -152,7 +155,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Exports: exp, Reports: rep})
+		Events: ev, Exports: exp, Reports: rep, Work: work})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep),
@@ -164,6 +167,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	adminweb.Routes(rt, kit, adminweb.Deps{Accounts: acc, Access: acs, Register: reg})
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
+	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
 	handler := logRequests(log, rf.recoverPanics(log, securityHeaders(rf.limitHeaders(rf.cleanQuery(rt)))))

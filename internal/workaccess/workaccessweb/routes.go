@@ -1,0 +1,126 @@
+// Package workaccessweb serves 社区工作准入: the catalogue every community
+// may read, the review group's editing of it, the departments' requests
+// and the decisions on them, published to the communities.
+package workaccessweb
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+
+	"shequ/internal/access"
+	"shequ/internal/web"
+	"shequ/internal/workaccess"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Deps are what the pages need besides the kit.
+type Deps struct {
+	Work *workaccess.Service
+}
+
+type handler struct {
+	Deps
+	kit  *web.Kit
+	tmpl *web.Templates
+}
+
+// Routes registers the pages. Reading the catalogue and the decisions needs
+// only a login: what may be asked of a community is no secret to it.
+func Routes(rt *web.Routes, k *web.Kit, d Deps) {
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{
+		"wakind":    workaccess.KindName,
+		"wastatus":  workaccess.StatusName,
+		"wafunding": workaccess.FundingName,
+	})}
+	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
+		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
+		"work_settings_saved": "审查时限已保存"})
+	k.AddNav("workaccess", "工作准入", "/work-items", "")
+	login := access.Rule{Login: true}
+	manage := access.Rule{Perm: workaccess.PermManage}
+	apply := access.Rule{Perm: workaccess.PermApply}
+	k.Handle(rt, "GET /work-items", login, h.items)
+	k.Handle(rt, "GET /work-items/new", manage, h.itemForm)
+	k.Handle(rt, "POST /work-items/new", manage, h.saveItem)
+	k.Handle(rt, "GET /work-items/{item}", login, h.item)
+	k.Handle(rt, "GET /work-items/{item}/edit", manage, h.itemForm)
+	k.Handle(rt, "POST /work-items/{item}/edit", manage, h.saveItem)
+	k.Handle(rt, "POST /work-items/{item}/revoke", manage, h.revoke)
+	k.Handle(rt, "GET /work-decisions", login, h.decisions)
+	k.Handle(rt, "GET /work-requests", login, h.requests) // a department sees its own, the review group all
+	k.Handle(rt, "POST /work-requests/settings", manage, h.settings)
+	k.Handle(rt, "GET /work-requests/new", apply, h.requestForm)
+	k.Handle(rt, "POST /work-requests/new", apply, h.submit)
+	k.Handle(rt, "GET /work-requests/{request}", login, h.request)
+	k.Handle(rt, "POST /work-requests/{request}/decide", manage, h.decide)
+}
+
+// pathID reads the catalogue's own record named by the path: items and
+// requests lie in no part of the org tree, so no rule's Object checks them.
+func pathID(r *http.Request, name string) int64 {
+	id, _ := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id
+}
+
+// applyDepartments are the departments v applies for: nil (any) for the
+// review group, else those of v's department roles that may apply.
+func applyDepartments(v *access.Viewer) []string {
+	if v.Can(workaccess.PermManage) {
+		return nil
+	}
+	out := []string{}
+	for d := range v.DepartmentScopes(workaccess.PermApply) {
+		out = append(out, d)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func options(ls []workaccess.Label) []web.Option {
+	out := make([]web.Option, len(ls))
+	for i, l := range ls {
+		out[i] = web.Option{Value: l.Code, Label: l.Name}
+	}
+	return out
+}
+
+// draftOf reads the terms of an item or request form.
+func draftOf(r *http.Request) workaccess.Draft {
+	f := r.PostFormValue
+	return workaccess.Draft{Kind: f("kind"), Department: f("department"), Title: f("title"), LegalBasis: f("legal_basis"),
+		Content: f("content"), Frequency: f("frequency"), StaffHours: f("staff_hours"), FundingRule: f("funding_rule"),
+		FundingYuan: f("funding_yuan"), Authority: f("authority"), ValidFrom: f("valid_from"), ValidTo: f("valid_to")}
+}
+
+// termFields are the form's fields in the order of the error summary.
+var termFields = []string{"kind", "department", "title", "legal_basis", "content", "frequency", "staff_hours",
+	"funding_rule", "funding_yuan", "authority", "valid_from", "valid_to"}
+
+// termsForm is what the shared terms fieldset shows.
+type termsForm struct {
+	D           workaccess.Draft
+	Errors      map[string]string
+	Kinds       []web.Option
+	Departments []web.Option
+	Funding     []web.Option
+}
+
+func (h *handler) termsForm(r *http.Request, d workaccess.Draft, errs map[string]string, only []string) (termsForm, error) {
+	all, err := h.kit.DepartmentOptions(r.Context())
+	if err != nil {
+		return termsForm{}, err
+	}
+	tf := termsForm{D: d, Errors: errs, Kinds: options(workaccess.Kinds), Funding: options(workaccess.FundingRules)}
+	for _, o := range all {
+		if only == nil || slices.Contains(only, o.Value) {
+			tf.Departments = append(tf.Departments, o)
+		}
+	}
+	return tf, nil
+}
