@@ -96,9 +96,9 @@ func IndicatorSources() []indicators.SourceFunc {
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
 // order of its sections: events, the service hall's queues, the imports'
-// conflicts, the reports to confirm.
-func WorkbenchSources(ev *events.Store, svc *services.Service, imp *imports.Service, rep *reports.Service) []workbench.Source {
-	return []workbench.Source{ev, svc, imp, rep}
+// conflicts, the reports to confirm, the 准入 requests to decide.
+func WorkbenchSources(ev *events.Store, svc *services.Service, imp *imports.Service, rep *reports.Service, work *workaccess.Service) []workbench.Source {
+	return []workbench.Source{ev, svc, imp, rep, work}
 }
 
 // New assembles the application on db. Close it to write the audit entries
@@ -158,7 +158,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		Events: ev, Exports: exp, Reports: rep, Work: work})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep, work),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/orgtree"
@@ -44,11 +45,33 @@ func TestPages(t *testing.T) {
 		}
 		k, rt := webtest.Kit(t, db, web.Config{Org: org})
 		webtest.AddUser(t, k, "admin", "管理员", "admin")
-		webtest.AddUser(t, k, "admin2", "审查组小李", "work_reviewer")
-		webtest.AddUser(t, k, "civil", "民政小王", "dept_civil", street.ID)
+		reviewer := webtest.AddUser(t, k, "admin2", "审查组小李", "work_reviewer")
+		dept := webtest.AddUser(t, k, "civil", "民政小王", "dept_civil", street.ID)
 		webtest.AddUser(t, k, "staff", "社区小张", "community_staff", cb.ID)
 		now := time.Date(2026, 9, 18, 10, 0, 0, 0, workdays.Shanghai)
-		workaccessweb.Routes(rt, k, workaccessweb.Deps{Work: workaccess.NewService(db, func() time.Time { return now })})
+		work := workaccess.NewService(db, func() time.Time { return now })
+		workaccessweb.Routes(rt, k, workaccessweb.Deps{Work: work})
+		// board is what a person's workbench holds of work access: the
+		// count of its section and the links of its items.
+		board := func(u accounts.User) (int, []string) {
+			t.Helper()
+			v, err := k.Access.Viewer(ctx, u.ID, u.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secs, err := work.Workbench(ctx, v, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, links := 0, []string(nil)
+			for _, s := range secs {
+				n += s.Count
+				for _, it := range s.Items {
+					links = append(links, it.Link)
+				}
+			}
+			return n, links
+		}
 		srv := webtest.Serve(t, rt)
 		civil, admin, admin2, staff := srv.Client(), srv.Client(), srv.Client(), srv.Client()
 		civil.Login("civil")
@@ -88,6 +111,14 @@ func TestPages(t *testing.T) {
 
 		r = admin.Get("/work-requests")
 		webtest.Contains(t, "review list", r.Body, "老年人能力评估入户协助", "2026-10-15")
+		// The review group's workbench holds the request, one click from
+		// its decision, as many as the list it opens; the department's not.
+		if n, links := board(reviewer); n != 1 || len(links) != 1 || links[0] != reqPath+"#h-decision" {
+			t.Errorf("the reviewer's workbench: %d %v", n, links)
+		}
+		if n, _ := board(dept); n != 0 {
+			t.Errorf("the department's workbench holds %d reviews", n)
+		}
 		r = admin.Get(reqPath)
 		decide := url.Values{"csrf": {webtest.CSRFOf(t, r.Body)}, "version": {webtest.VersionOf(t, r.Body)}, "outcome": {"refused"}}
 		r = admin.Post(reqPath+"/decide", decide)
@@ -98,6 +129,9 @@ func TestPages(t *testing.T) {
 		decide.Set("reasons", "能力评估属部门法定职责,由评估机构入户")
 		if r := admin.Post(reqPath+"/decide", decide); r.Status != http.StatusSeeOther {
 			t.Fatalf("refuse: %d", r.Status)
+		}
+		if n, _ := board(reviewer); n != 0 {
+			t.Errorf("a decided request stays on the workbench (%d)", n)
 		}
 		r = staff.Get("/work-decisions")
 		webtest.CheckPage(t, "/work-decisions", r.Body)
