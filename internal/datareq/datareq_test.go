@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/sheets"
+	"shequ/internal/testdb"
 	"shequ/internal/workaccess"
 	"shequ/internal/workdays"
 )
@@ -199,6 +201,58 @@ func TestSubmitAndDownload(t *testing.T) {
 		}
 		if _, err := strconv.Atoi(got["A002"]); err != nil || got["A002"] == "0" {
 			t.Errorf("A002 %q: the register is not counted", got["A002"])
+		}
+	})
+}
+
+// BenchmarkAnalyse358: the sample's 358 items, by code and by name in turn,
+// against the whole catalogue and the register's entities.
+func BenchmarkAnalyse358(b *testing.B) {
+	ctx := context.Background()
+	db := dbtest.Open(b, testdb.Engines()[0])
+	rep := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource)
+	if _, err := rep.InstallSample(ctx); err != nil {
+		b.Fatal(err)
+	}
+	s := NewService(db, rep, nil, nil, nil)
+	cat, err := s.Catalogue(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	list, err := rep.Indicators(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lines []string
+	for i, ind := range list {
+		if len(lines) == 358 {
+			break
+		}
+		lines = append(lines, []string{ind.Code, ind.Name}[i%2])
+	}
+	if len(lines) != 358 {
+		b.Fatalf("%d sample indicators", len(lines))
+	}
+	b.Run("pure", func(b *testing.B) {
+		for range b.N {
+			if c := Analyse(cat, lines, 12, 10, 0); c.Computed+c.Typed != 358 {
+				b.Fatal(c.Computed, c.Typed)
+			}
+		}
+	})
+	// preview: what the department waits for, the catalogue and the
+	// communities under the scope read from the database as well.
+	org := orgtree.NewStore(db)
+	st := orgtree.Unit{Level: "street", Name: "新华街道", Code: "150302001000"}
+	if err := org.Create(ctx, db, &st); err != nil {
+		b.Fatal(err)
+	}
+	d := Draft{UnitID: st.ID, Period: "2026-08", Lines: strings.Join(lines, "\n")}
+	b.Run("preview", func(b *testing.B) {
+		for range b.N {
+			if c, err := s.Preview(ctx, d); err != nil || c.Computed+c.Typed != 358 {
+				b.Fatal(err)
+			}
 		}
 	})
 }
