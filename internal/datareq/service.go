@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/fault"
@@ -43,9 +44,13 @@ type Draft struct {
 	Department string
 	Title      string
 	UnitID     int64
-	Period     string // 2026-11, 2026-Q4 or 2026: the first period, and so the frequency
-	Lines      string // one item per line
-	FundYuan   string // funding per typed item per community and period, 元 (may be empty)
+	Unit       string // as typed in a form (code, id or name); read when UnitID is 0
+	// Within, when set, says whether the applicant may ask about a place:
+	// a department asks within the part of the tree its role covers.
+	Within   func(access.Place) bool
+	Period   string // 2026-11, 2026-Q4 or 2026: the first period, and so the frequency
+	Lines    string // one item per line
+	FundYuan string // funding per typed item per community and period, 元 (may be empty)
 	// The 准入 terms of the typed remainder.
 	LegalBasis string
 	StartsOn   string
@@ -95,6 +100,9 @@ func (s *Service) Catalogue(ctx context.Context) (*Catalogue, error) {
 func (s *Service) Preview(ctx context.Context, d Draft) (Cost, error) {
 	fe := fault.Fields{}
 	fen := d.check(fe)
+	if err := s.resolveUnit(ctx, &d, fe); err != nil {
+		return Cost{}, err
+	}
 	if err := fe.Err(); err != nil {
 		return Cost{}, err
 	}
@@ -121,11 +129,34 @@ func (s *Service) cost(ctx context.Context, d Draft, fen int64) (Cost, error) {
 	return Analyse(cat, strings.Split(d.Lines, "\n"), n, mins, fen), nil
 }
 
+// resolveUnit finds the scope unit and checks the applicant may ask about it.
+func (s *Service) resolveUnit(ctx context.Context, d *Draft, fe fault.Fields) error {
+	if d.UnitID == 0 {
+		if strings.TrimSpace(d.Unit) == "" {
+			fe.Add("unit", "请填写数据范围(街道或社区)")
+			return nil
+		}
+		u, err := s.org.Find(ctx, strings.TrimSpace(d.Unit))
+		if err != nil {
+			fe.Add("unit", "找不到这个单位,请填写编号、区划代码或名称")
+			return nil
+		}
+		d.UnitID = u.ID
+	}
+	if d.Within != nil {
+		community, grid, err := s.org.Place(ctx, d.UnitID)
+		if err != nil {
+			return err
+		}
+		if !d.Within(access.Place{Community: community, Grid: grid, Org: d.UnitID}) {
+			fe.Add("unit", "只能在本部门负责的范围内提出")
+		}
+	}
+	return nil
+}
+
 // check validates what the cost needs and returns the funding in 分.
 func (d Draft) check(fe fault.Fields) int64 {
-	if d.UnitID == 0 {
-		fe.Add("unit", "请选择数据范围(单位)")
-	}
 	if _, err := indicators.ParsePeriod(d.Period); err != nil {
 		fe.Add("period", "报告期应为 2026-10(月)、2026-Q4(季)或 2026(年)")
 	}
@@ -150,6 +181,9 @@ func (d Draft) check(fe fault.Fields) int64 {
 func (s *Service) Submit(ctx context.Context, by string, departments []string, d Draft) (*Request, error) {
 	fe := fault.Fields{}
 	fen := d.check(fe)
+	if err := s.resolveUnit(ctx, &d, fe); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(d.Title) == "" {
 		fe.Add("title", "请填写数据需求名称")
 	}
