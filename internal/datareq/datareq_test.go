@@ -98,7 +98,7 @@ func setup(t *testing.T, db *database.DB) (*Service, *reports.Service, *workacce
 	}
 	now := func() time.Time { return time.Date(2026, 9, 18, 10, 0, 0, 0, workdays.Shanghai) }
 	work := workaccess.NewService(db, now)
-	return NewService(db, rep, work, nil, now), rep, work, street(t, db)
+	return NewService(db, rep, work, now), rep, work, street(t, db)
 }
 
 func draft(unit int64) Draft {
@@ -158,10 +158,10 @@ func TestSubmitAndDownload(t *testing.T) {
 			t.Fatalf("准入 requests %d %+v", len(wrs), *wrs[0])
 		}
 		var buf bytes.Buffer
-		if err := s.Download(ctx, Reader{Name: "卫健 李", Departments: []string{"health"}}, r.ID, "2026-08", &buf); err == nil {
+		if _, err := s.Download(ctx, []string{"health"}, r.ID, "2026-08", &buf); err == nil {
 			t.Fatal("another department downloaded the subscription")
 		}
-		if err := s.Download(ctx, Reader{Name: "民政 王", Departments: []string{"civil"}}, r.ID, "2026-08", &buf); err != nil {
+		if _, err := s.Download(ctx, []string{"civil"}, r.ID, "2026-08", &buf); err != nil {
 			t.Fatal(err)
 		}
 		book, err := sheets.Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.xlsx", sheets.DefaultLimits)
@@ -214,7 +214,7 @@ func BenchmarkAnalyse358(b *testing.B) {
 	if _, err := rep.InstallSample(ctx); err != nil {
 		b.Fatal(err)
 	}
-	s := NewService(db, rep, nil, nil, nil)
+	s := NewService(db, rep, nil, nil)
 	cat, err := s.Catalogue(ctx)
 	if err != nil {
 		b.Fatal(err)

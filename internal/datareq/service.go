@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"shequ/internal/access"
-	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/fault"
 	"shequ/internal/indicators"
@@ -27,16 +26,15 @@ type Service struct {
 	reports *reports.Service
 	work    *workaccess.Service
 	org     *orgtree.Store
-	log     *audit.Log
 	now     func() time.Time
 }
 
-// NewService returns the service; now nil is time.Now, log nil audits nothing.
-func NewService(db *database.DB, rep *reports.Service, work *workaccess.Service, log *audit.Log, now func() time.Time) *Service {
+// NewService returns the service; now nil is time.Now.
+func NewService(db *database.DB, rep *reports.Service, work *workaccess.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, reports: rep, work: work, org: orgtree.NewStore(db), log: log, now: now}
+	return &Service{db: db, reports: rep, work: work, org: orgtree.NewStore(db), now: now}
 }
 
 // Draft is a request as a department fills it in.
@@ -263,6 +261,19 @@ func (s *Service) workDraft(d Draft, c Cost, fen int64) workaccess.Draft {
 	return wd
 }
 
+// Own reads a request the reader may see: departments are those the
+// reader acts for (nil: any); another department's request is not found.
+func (s *Service) Own(ctx context.Context, departments []string, id int64) (*Request, error) {
+	r, err := s.Request(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if departments != nil && !slices.Contains(departments, r.Department) {
+		return nil, fault.New(fault.NotFound, "没有这项数据需求")
+	}
+	return r, nil
+}
+
 // Request reads a data request with its items.
 func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 	r := &Request{ID: id}
@@ -295,54 +306,40 @@ func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 	return r, rows.Err()
 }
 
-// Reader is who downloads a subscription: the departments they act for
-// (nil: any) and where, for the audit.
-type Reader struct {
-	UserID      int64
-	Name        string
-	Addr        string
-	Departments []string
-}
 
 // Download writes the subscription of one period as xlsx: every computed
-// item's figure for the request's unit. A department reads only its own
-// requests; each download is audited.
-func (s *Service) Download(ctx context.Context, rd Reader, id int64, period string, w io.Writer) error {
-	r, err := s.Request(ctx, id)
+// item's figure for the request's unit, and the number of figures.
+// departments are those the reader acts for (nil: any): a department reads
+// only its own requests. The caller audits the download.
+func (s *Service) Download(ctx context.Context, departments []string, id int64, period string, w io.Writer) (int, error) {
+	r, err := s.Own(ctx, departments, id)
 	if err != nil {
-		return err
-	}
-	if rd.Departments != nil && !slices.Contains(rd.Departments, r.Department) {
-		return fault.New(fault.NotFound, "没有这项数据需求")
+		return 0, err
 	}
 	p, err := indicators.ParsePeriod(period)
 	if err != nil || p.Freq != r.Frequency {
-		return fault.Fields{"period": "报告期应与数据需求的频次一致,如 " + r.Period}.Err()
+		return 0, fault.Fields{"period": "报告期应与数据需求的频次一致,如 " + r.Period}.Err()
 	}
 	figures, err := s.Figures(ctx, r, p)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	sw, err := sheets.NewWriter(w, "xlsx", "数据")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := sw.WriteRow([]string{"数据项", "编码", "数值", "报告期"}); err != nil {
-		return err
+		return 0, err
 	}
 	for _, f := range figures {
 		if err := sw.WriteRow([]string{f.Label, f.Ref, f.Text, p.String()}); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	if err := sw.Close(); err != nil {
-		return err
+		return 0, err
 	}
-	if s.log != nil {
-		s.log.Record(audit.Entry{UserID: rd.UserID, UserName: rd.Name, Addr: rd.Addr, Action: "datareq.download",
-			Entity: "data_request", EntityID: r.ID, Rows: len(figures), Detail: p.String()})
-	}
-	return nil
+	return len(figures), nil
 }
 
 // Figure is one computed item's value.
