@@ -306,7 +306,6 @@ func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 	return r, rows.Err()
 }
 
-
 // Download writes the subscription of one period as xlsx: every computed
 // item's figure for the request's unit, and the number of figures.
 // departments are those the reader acts for (nil: any): a department reads
