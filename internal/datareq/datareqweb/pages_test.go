@@ -76,7 +76,7 @@ func TestPages(t *testing.T) {
 		}
 		webtest.CheckPage(t, "/data-requests/new (cost)", r.Body)
 		webtest.Contains(t, "cost", r.Body, "<strong>9</strong> 项由系统计算", "<strong>3</strong> 项需社区手工填报",
-			"涉及社区 <strong>2</strong> 个", "<strong>60</strong> 分钟", "<strong>3000</strong> 分")
+			"涉及社区 <strong>2</strong> 个", "<strong>1</strong> 小时", "<strong>30</strong> 元")
 		form.Set("action", "submit")
 		r = civil.Post("/data-requests/new", form)
 		if r.Status != http.StatusSeeOther {
@@ -85,7 +85,7 @@ func TestPages(t *testing.T) {
 		page := r.Location()
 		r = civil.Get(page)
 		webtest.CheckPage(t, page, r.Body)
-		webtest.Contains(t, "request page", r.Body, "人口与救助月度数据", "查看准入申请", "下载 xlsx")
+		webtest.Contains(t, "request page", r.Body, "人口与救助月度数据", "查看准入申请", "下载 xlsx", "每期每个社区填报 0.5 小时")
 		if r := health.Get(page); r.Status != http.StatusNotFound {
 			t.Errorf("another department reads the request: %d", r.Status)
 		}

@@ -38,7 +38,7 @@ type handler struct {
 // Routes registers the pages. Data requests are the departments' (and the
 // review group's): the same permission as applying for work.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{})}
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{"yuan": workaccess.Yuan, "hours": workaccess.Hours})}
 	k.AddFlashes(map[string]string{"data_request_sent": "数据需求已提交"})
 	apply := access.Rule{Perm: workaccess.PermApply}
 	k.Handle(rt, "GET /data-requests/new", apply, h.form)
