@@ -12,6 +12,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/events"
+	"shequ/internal/fault"
 	"shequ/internal/ident"
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
@@ -253,6 +254,27 @@ func BenchmarkAnalyse358(b *testing.B) {
 			if c, err := s.Preview(ctx, d); err != nil || c.Computed+c.Typed != 358 {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// TestTypedNeedsTerms: typed items need the 准入 terms, refused at this
+// form's own fields; a request the register answers whole needs none.
+func TestTypedNeedsTerms(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		s, _, _, unit := setup(t, db)
+		d := draft(unit)
+		d.LegalBasis, d.StartsOn = "", ""
+		_, err := s.Submit(ctx, "民政 王", []string{"civil"}, d)
+		fe := fault.FieldsOf(err)
+		if len(fe) != 2 || fe["legal_basis"] != "请填写法律法规或政策依据" || fe["starts_on"] != "请填写工作开始日期,最早 2026-11-05" {
+			t.Fatalf("refusals %v", fe)
+		}
+		d.Lines = "A001\n人口.性别"
+		r, err := s.Submit(ctx, "民政 王", []string{"civil"}, d)
+		if err != nil || r.WorkRequestID != 0 || r.TypedMinutes != 0 {
+			t.Fatalf("computed whole: %+v %v", r, err)
 		}
 	})
 }

@@ -201,6 +201,9 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 		SubmittedBy: by, SubmittedAt: s.now().UTC().Format(time.RFC3339), Items: cost.Items}
 	if cost.Typed > 0 {
 		wr, err := s.work.Submit(ctx, by, departments, s.workDraft(d, cost, fen), d.StartsOn)
+		if fe := fault.FieldsOf(err); fe != nil {
+			return nil, onThisForm(fe)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -230,6 +233,26 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 		return nil, err
 	}
 	return r, nil
+}
+
+// onThisForm moves the 准入 request's refusals to the fields of the data
+// request's form: its valid_from is the start date, and what the form does
+// not ask for was derived from the items.
+func onThisForm(fe fault.Fields) error {
+	out := fault.Fields{}
+	for field, msg := range fe {
+		switch field {
+		case "legal_basis", "starts_on", "title", "department":
+			out.Add(field, msg)
+		case "valid_from":
+			if fe["starts_on"] == "" {
+				out.Add("starts_on", msg)
+			}
+		default:
+			out.Add("lines", msg)
+		}
+	}
+	return out.Err()
 }
 
 // perItem is the minutes one typed item costs one community once.
