@@ -276,6 +276,10 @@ var routePhrases = map[string]string{
 	"POST /work-requests/new":                             "提交社区工作准入申请",
 	"GET /work-requests/{request}":                        "查看准入申请",
 	"POST /work-requests/{request}/decide":                "作出准入审查决定",
+	"GET /data-requests/new":                              "打开数据需求表单",
+	"POST /data-requests/new":                             "计算或提交数据需求",
+	"GET /data-requests/{request}":                        "查看数据需求",
+	"GET /data-requests/{request}/download":               "下载数据需求的订阅数据",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.
