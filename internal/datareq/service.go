@@ -199,21 +199,27 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 	r := &Request{Department: d.Department, Title: strings.TrimSpace(d.Title), UnitID: d.UnitID, Period: p.String(),
 		Frequency: p.Freq, Communities: cost.Communities, TypedMinutes: cost.Typed * perItem(cost), OwedFen: cost.OwedFen,
 		SubmittedBy: by, SubmittedAt: s.now().UTC().Format(time.RFC3339), Items: cost.Items}
+	// The typed part is checked now and saved with the data request, in
+	// its transaction: neither is ever saved without the other.
+	var typed *workaccess.Prepared
 	if cost.Typed > 0 {
-		wr, err := s.work.Submit(ctx, by, departments, s.workDraft(d, cost, fen), d.StartsOn)
+		typed, err = s.work.Prepare(ctx, by, departments, s.workDraft(d, cost, fen), d.StartsOn)
 		if fe := fault.FieldsOf(err); fe != nil {
 			return nil, onThisForm(fe)
 		}
 		if err != nil {
 			return nil, err
 		}
-		r.WorkRequestID = wr.ID
 	}
 	r.ID = database.NewID()
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var wr any
-		if r.WorkRequestID != 0 {
-			wr = r.WorkRequestID
+		if typed != nil {
+			id, err := typed.Insert(ctx, tx)
+			if err != nil {
+				return err
+			}
+			r.WorkRequestID, wr = id, id
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO data_requests (id, department, title, unit_id, period, frequency,
 			communities, typed_minutes, owed_fen, work_request_id, submitted_by, submitted_at)

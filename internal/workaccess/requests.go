@@ -126,6 +126,27 @@ func (s *Service) Clocks(ctx context.Context, now time.Time) (earliestStart, rev
 // applicant acts for (nil: any). A start inside the lead window is refused
 // at the field with the earliest date it may have.
 func (s *Service) Submit(ctx context.Context, by string, departments []string, d Draft, startsOn string) (*Request, error) {
+	p, err := s.Prepare(ctx, by, departments, d, startsOn)
+	if err != nil {
+		return nil, err
+	}
+	id, err := p.Insert(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	return s.Request(ctx, id)
+}
+
+// Prepared is a request checked and dated, ready to be saved — by Submit,
+// or inside the transaction of another record it belongs with (a data
+// request's typed part), so that neither is saved without the other.
+type Prepared struct {
+	t                           Terms
+	by, startsOn, received, due string
+}
+
+// Prepare checks a request as Submit does and dates it, saving nothing.
+func (s *Service) Prepare(ctx context.Context, by string, departments []string, d Draft, startsOn string) (*Prepared, error) {
 	depts, err := s.Departments(ctx)
 	if err != nil {
 		return nil, err
@@ -153,16 +174,18 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 	if err := fe.Err(); err != nil {
 		return nil, err
 	}
-	id := database.NewID()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO work_requests (id, kind, department, title, legal_basis, content,
+	return &Prepared{t: t, by: by, startsOn: dateOf(start), received: dateOf(now), due: due}, nil
+}
+
+// Insert saves the prepared request through q and returns its id.
+func (p *Prepared) Insert(ctx context.Context, q database.Querier) (int64, error) {
+	id, t := database.NewID(), p.t
+	_, err := q.ExecContext(ctx, `INSERT INTO work_requests (id, kind, department, title, legal_basis, content,
 		frequency, staff_minutes, funding_rule, funding_fen, authority, valid_from, valid_to, starts_on, received_on,
 		review_due, submitted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 		id, t.Kind, t.Department, t.Title, t.LegalBasis, t.Content, t.Frequency, t.StaffMinutes, t.FundingRule,
-		t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, dateOf(start), dateOf(now), due, by)
-	if err != nil {
-		return nil, err
-	}
-	return s.Request(ctx, id)
+		t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, p.startsOn, p.received, p.due, p.by)
+	return id, err
 }
 
 const requestColumns = `r.id, r.kind, r.department, COALESCE(d.name, r.department), r.title, r.legal_basis, r.content,
