@@ -276,6 +276,10 @@ var routePhrases = map[string]string{
 	"POST /work-requests/new":                             "提交社区工作准入申请",
 	"GET /work-requests/{request}":                        "查看准入申请",
 	"POST /work-requests/{request}/decide":                "作出准入审查决定",
+	"GET /demands":                                        "查看社区收件箱",
+	"GET /demands/new":                                    "打开向社区派发工作表单",
+	"POST /demands/new":                                   "向社区派发工作",
+	"POST /demands/{demand}/answer":                       "接收或拒绝派给社区的工作",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.

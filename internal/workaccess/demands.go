@@ -271,3 +271,29 @@ func (s *Service) Answer(ctx context.Context, v *access.Viewer, id int64, versio
 	}
 	return s.demand(ctx, id)
 }
+
+// Community is a community a sender may address.
+type Community struct {
+	ID   int64
+	Name string
+}
+
+// SendTo lists the communities v may send demands to.
+func (s *Service) SendTo(ctx context.Context, v *access.Viewer) ([]Community, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM org_units WHERE level = 'community' ORDER BY sort, name, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Community
+	for rows.Next() {
+		var c Community
+		if err := rows.Scan(&c.ID, &c.Name); err != nil {
+			return nil, err
+		}
+		if v.CanAt(PermDemand, access.Place{Community: c.ID}) {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
