@@ -200,3 +200,36 @@ func TestDemandScope(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoDemands: the demo's inbox holds accepted work, refusals with
+// their grounds and an open campaign not admitted; a second load adds none.
+func TestDemoDemands(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		w := newInboxWorld(t, db)
+		for range 2 {
+			if err := LoadDemo(ctx, db, 1, at(2026, 12, 7, 10, 0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ds, err := w.s.Demands(ctx, w.cbHand, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := map[string]int{}
+		openCampaign := false
+		for _, d := range ds {
+			n[d.Status]++
+			if d.Status == DemandRefused && d.RefusalReason == "" {
+				t.Errorf("refusal without reason: %s", d.Title)
+			}
+			openCampaign = openCampaign || d.Status == Open && d.Kind == "campaign" && d.Grounds() == "未准入"
+		}
+		if len(ds) != 10 || n[Accepted] != 4 || n[DemandRefused] != 4 || n[Open] != 2 || !openCampaign {
+			t.Errorf("demo inbox %v, open campaign not admitted %v", n, openCampaign)
+		}
+		if all, _ := w.s.Demands(ctx, w.street, ""); len(all) != 20 {
+			t.Errorf("the street sees %d demo demands", len(all))
+		}
+	})
+}
