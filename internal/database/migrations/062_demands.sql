@@ -36,6 +36,7 @@ INSERT INTO role_permissions (role, permission) VALUES
     ('dept_labour', 'workaccess.demand'), ('dept_disabled', 'workaccess.demand'), ('dept_justice', 'workaccess.demand'),
     ('dept_veterans', 'workaccess.demand'), ('dept_zongzhi', 'workaccess.demand');
 
--- A department's export template names the catalogue item that authorises
--- the work it serves; NULL is shown as 未准入.
+-- Report templates and departments' export templates name the catalogue
+-- item that authorises the work they serve; NULL is shown as 未准入.
 ALTER TABLE export_templates ADD COLUMN work_item_id BIGINT REFERENCES work_items (id);
+ALTER TABLE report_templates ADD COLUMN work_item_id BIGINT REFERENCES work_items (id);
