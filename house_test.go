@@ -57,6 +57,7 @@ var layers = map[string]layer{
 	"internal/events":         domain,
 	"internal/exports":        domain,
 	"internal/imports":        domain,
+	"internal/datareq":        domain,
 	"internal/indicators":     domain,
 	"internal/notify":         domain,
 	"internal/orgtree":        domain,

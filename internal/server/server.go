@@ -21,6 +21,8 @@ import (
 	"shequ/internal/archive"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/datareq"
+	"shequ/internal/datareq/datareqweb"
 	"shequ/internal/events"
 	"shequ/internal/events/eventsweb"
 	"shequ/internal/exports"
@@ -168,6 +170,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
+	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
 	handler := logRequests(log, rf.recoverPanics(log, securityHeaders(rf.limitHeaders(rf.cleanQuery(rt)))))

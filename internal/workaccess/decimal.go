@@ -55,3 +55,6 @@ func Hours(minutes int) string { return formatDecimal(int64((minutes*100+30)/60)
 
 // HoursNumber is staff minutes as hours for JSON, rounded to two places.
 func HoursNumber(minutes int) float64 { return float64((minutes*100+30)/60) / 100 }
+
+// ParseYuan reads an amount in 元 with up to two decimals as 分.
+func ParseYuan(s string) (int64, bool) { return parseDecimal(s, 2) }
