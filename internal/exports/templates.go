@@ -40,9 +40,12 @@ type Template struct {
 	Name           string   `json:"name"`
 	Tag            string   `json:"tag,omitempty"` // only the holders of this tag today
 	Columns        []Column `json:"columns"`
-	Version        int      `json:"version"`
-	UpdatedAt      string   `json:"updated_at,omitempty"`
-	UpdatedBy      string   `json:"updated_by,omitempty"`
+	// WorkItemID is the catalogue item authorising the work this layout
+	// serves; 0 is work not admitted (未准入).
+	WorkItemID int64  `json:"work_item_id,omitempty"`
+	Version    int    `json:"version"`
+	UpdatedAt  string `json:"updated_at,omitempty"`
+	UpdatedBy  string `json:"updated_by,omitempty"`
 }
 
 // Field is what a column may show.
@@ -97,13 +100,13 @@ func NewService(db *database.DB) *Service {
 	return &Service{db: db, reg: register.NewStore(db), org: orgtree.NewStore(db), now: time.Now}
 }
 
-const templateColumns = `t.id, t.department, COALESCE(d.name, t.department), t.name, t.tag, t.columns, t.version,
-	t.updated_at, t.updated_by`
+const templateColumns = `t.id, t.department, COALESCE(d.name, t.department), t.name, t.tag, t.columns,
+	COALESCE(t.work_item_id, 0), t.version, t.updated_at, t.updated_by`
 
 func scanTemplate(row interface{ Scan(...any) error }) (*Template, error) {
 	t := &Template{}
 	var cols string
-	if err := row.Scan(&t.ID, &t.Department, &t.DepartmentName, &t.Name, &t.Tag, &cols, &t.Version, &t.UpdatedAt,
+	if err := row.Scan(&t.ID, &t.Department, &t.DepartmentName, &t.Name, &t.Tag, &cols, &t.WorkItemID, &t.Version, &t.UpdatedAt,
 		&t.UpdatedBy); err != nil {
 		return nil, err
 	}
@@ -170,6 +173,16 @@ func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) erro
 			fe["tag"] = "标签不存在"
 		}
 	}
+	var item any
+	if t.WorkItemID != 0 {
+		item = t.WorkItemID
+		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM work_items WHERE id = $1 AND status = 'admitted'`, t.WorkItemID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			fe["work_item_id"] = "社区工作事项清单中没有这个已准入事项"
+		}
+	}
 	var cols []Column
 	for _, c := range t.Columns {
 		c.Header = strings.TrimSpace(c.Header)
@@ -203,15 +216,16 @@ func (s *Service) SaveTemplate(ctx context.Context, by string, t *Template) erro
 	if t.ID == 0 {
 		t.ID, t.Version, t.UpdatedAt, t.UpdatedBy = database.NewID(), 1, now, by
 		_, err := s.db.ExecContext(ctx, `INSERT INTO export_templates (id, department, name, tag, columns, version,
-			updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, 1, $6, $7)`, t.ID, t.Department, t.Name, t.Tag, string(cj), now, by)
+			updated_at, updated_by, work_item_id) VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8)`, t.ID, t.Department, t.Name, t.Tag,
+			string(cj), now, by, item)
 		if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
 			return fault.Fields{"name": "该部门已有同名模板"}
 		}
 		return err
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE export_templates SET name = $1, tag = $2, columns = $3, version = version + 1,
-		updated_at = $4, updated_by = $5 WHERE id = $6 AND version = $7 AND department = $8`,
-		t.Name, t.Tag, string(cj), now, by, t.ID, t.Version, t.Department)
+		updated_at = $4, updated_by = $5, work_item_id = $9 WHERE id = $6 AND version = $7 AND department = $8`,
+		t.Name, t.Tag, string(cj), now, by, t.ID, t.Version, t.Department, item)
 	if err != nil {
 		if strings.Contains(strings.ToLower(err.Error()), "unique") {
 			return fault.Fields{"name": "该部门已有同名模板"}

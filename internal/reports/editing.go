@@ -60,6 +60,7 @@ func (s *Service) SaveTemplateHeader(ctx context.Context, by string, h *Template
 		}
 		t.Code, t.Name, t.Frequency, t.Department, t.Description = h.Code, h.Name, h.Frequency, h.Department, h.Description
 		t.Sheet, t.TitleCell, t.UnitCell, t.PeriodCell = h.Sheet, h.TitleCell, h.UnitCell, h.PeriodCell
+		t.WorkItemID = h.WorkItemID
 		err := s.validate(ctx, t)
 		if bad, ok := err.(fault.Fields); ok {
 			for k, v := range bad {

@@ -17,21 +17,24 @@ import (
 
 // Template is a report form: 大类 (Sections) > 小类 (Subs) > 项 (Items).
 type Template struct {
-	ID          int64      `json:"id"`
-	Code        string     `json:"code"`
-	Name        string     `json:"name"`
-	Frequency   string     `json:"frequency"`
-	Department  string     `json:"department,omitempty"`
-	Description string     `json:"description,omitempty"`
-	Sample      bool       `json:"sample"`
-	Sheet       string     `json:"sheet"`
-	TitleCell   string     `json:"title_cell"`
-	UnitCell    string     `json:"unit_cell"`
-	PeriodCell  string     `json:"period_cell"`
-	Version     int        `json:"version"`
-	UpdatedAt   string     `json:"updated_at"`
-	UpdatedBy   string     `json:"updated_by"`
-	Sections    []*Section `json:"sections,omitempty"`
+	ID          int64  `json:"id"`
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Frequency   string `json:"frequency"`
+	Department  string `json:"department,omitempty"`
+	Description string `json:"description,omitempty"`
+	Sample      bool   `json:"sample"`
+	Sheet       string `json:"sheet"`
+	TitleCell   string `json:"title_cell"`
+	UnitCell    string `json:"unit_cell"`
+	PeriodCell  string `json:"period_cell"`
+	// WorkItemID is the catalogue item authorising the report; 0 is work
+	// not admitted (未准入).
+	WorkItemID int64      `json:"work_item_id,omitempty"`
+	Version    int        `json:"version"`
+	UpdatedAt  string     `json:"updated_at"`
+	UpdatedBy  string     `json:"updated_by"`
+	Sections   []*Section `json:"sections,omitempty"`
 	// Form is the department's blank form, when one is uploaded (its
 	// description; the file itself is read by BlankForm).
 	Form *FormInfo `json:"form,omitempty"`
@@ -83,13 +86,13 @@ func (t *Template) Counts() (categories, subs, items int) {
 }
 
 const templateColumns = `id, code, name, frequency, COALESCE(department, ''), description, sample, sheet,
-	title_cell, unit_cell, period_cell, version, updated_at, updated_by`
+	title_cell, unit_cell, period_cell, COALESCE(work_item_id, 0), version, updated_at, updated_by`
 
 func scanTemplate(row interface{ Scan(...any) error }) (*Template, error) {
 	t := &Template{}
 	var sample int
 	err := row.Scan(&t.ID, &t.Code, &t.Name, &t.Frequency, &t.Department, &t.Description, &sample, &t.Sheet,
-		&t.TitleCell, &t.UnitCell, &t.PeriodCell, &t.Version, &t.UpdatedAt, &t.UpdatedBy)
+		&t.TitleCell, &t.UnitCell, &t.PeriodCell, &t.WorkItemID, &t.Version, &t.UpdatedAt, &t.UpdatedBy)
 	t.Sample = sample != 0
 	return t, err
 }
@@ -326,7 +329,35 @@ func (s *Service) validate(ctx context.Context, t *Template) error {
 	for _, d := range ds {
 		depts[d.Code] = true
 	}
-	return validateTemplate(t, inds, depts)
+	err = validateTemplate(t, inds, depts)
+	if t.WorkItemID == 0 {
+		return err
+	}
+	var n int
+	if qerr := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM work_items WHERE id = $1 AND status = 'admitted'`,
+		t.WorkItemID).Scan(&n); qerr != nil {
+		return qerr
+	}
+	if n > 0 {
+		return err
+	}
+	fe, _ := err.(fault.Fields)
+	if fe == nil && err != nil {
+		return err
+	}
+	if fe == nil {
+		fe = fault.Fields{}
+	}
+	fe["work_item_id"] = "社区工作事项清单中没有这个已准入事项"
+	return fe
+}
+
+// nullID stores an absent reference as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
 }
 
 func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string, t *Template) error {
@@ -345,10 +376,10 @@ func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string
 		t.ID = database.NewID()
 		t.Version = 1
 		if _, err := tx.ExecContext(ctx, `INSERT INTO report_templates (id, code, name, frequency, department, description,
-			sample, sheet, title_cell, unit_cell, period_cell, version, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13)`,
+			sample, sheet, title_cell, unit_cell, period_cell, version, updated_at, updated_by, work_item_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $13, $14)`,
 			t.ID, t.Code, t.Name, t.Frequency, nullText(t.Department), t.Description, sample, t.Sheet,
-			t.TitleCell, t.UnitCell, t.PeriodCell, now, by); err != nil {
+			t.TitleCell, t.UnitCell, t.PeriodCell, now, by, nullID(t.WorkItemID)); err != nil {
 			return err
 		}
 	} else {
@@ -378,9 +409,9 @@ func (s *Service) saveTemplateTx(ctx context.Context, tx *sql.Tx, by, now string
 		// PostgreSQL, the second finds the row changed and conflicts.
 		res, err := tx.ExecContext(ctx, `UPDATE report_templates SET code = $1, name = $2, frequency = $3, department = $4,
 			description = $5, sheet = $6, title_cell = $7, unit_cell = $8, period_cell = $9, version = version + 1,
-			updated_at = $10, updated_by = $11 WHERE id = $12 AND version = $13`,
+			updated_at = $10, updated_by = $11, work_item_id = $14 WHERE id = $12 AND version = $13`,
 			t.Code, t.Name, t.Frequency, nullText(t.Department), t.Description, t.Sheet, t.TitleCell, t.UnitCell,
-			t.PeriodCell, now, by, t.ID, t.Version)
+			t.PeriodCell, now, by, t.ID, t.Version, nullID(t.WorkItemID))
 		if err != nil {
 			return err
 		}

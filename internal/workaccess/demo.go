@@ -56,8 +56,12 @@ func demoRequests() []demoRequest {
 
 // LoadDemo adds a few months of 准入 requests before today: admitted,
 // admitted with changes, refused, one review overdue and one pending in
-// time. The same seed gives the same requests; a second call adds none.
+// time; and the demands on the first communities with their answers. The
+// same seed gives the same requests; a second call adds none.
 func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time) error {
+	if err := loadDemoDemands(ctx, db, today); err != nil {
+		return err
+	}
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM work_requests WHERE submitted_by = $1`, demoBy).Scan(&n); err != nil {
 		return err

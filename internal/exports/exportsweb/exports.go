@@ -159,7 +159,7 @@ func (h *handler) renderTemplateForm(w http.ResponseWriter, r *http.Request, rq 
 			d.Departments = append(d.Departments, o)
 		}
 	}
-	d.Summary = web.Summarize(errs, []string{"name", "department", "tag", "columns", "version"})
+	d.Summary = web.Summarize(errs, []string{"name", "department", "tag", "work_item_id", "columns", "version"})
 	title := "新建导出模板"
 	if t.ID != 0 {
 		title = "修改导出模板"
@@ -193,6 +193,12 @@ func (h *handler) saveTemplate(w http.ResponseWriter, r *http.Request, rq *web.R
 		}
 	}
 	t.Name, t.Tag = r.PostFormValue("name"), r.PostFormValue("tag")
+	t.WorkItemID = 0
+	if v := strings.TrimSpace(r.PostFormValue("work_item_id")); v != "" {
+		if t.WorkItemID, _ = strconv.ParseInt(v, 10, 64); t.WorkItemID <= 0 {
+			t.WorkItemID = -1 // not a number: refused at the field as no such item
+		}
+	}
 	t.Columns = nil
 	for i := 0; i < 200; i++ {
 		field, header := r.PostFormValue(fmt.Sprintf("field-%d", i)), strings.TrimSpace(r.PostFormValue(fmt.Sprintf("header-%d", i)))

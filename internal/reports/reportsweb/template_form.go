@@ -56,7 +56,7 @@ func (h *handler) renderReportTemplateForm(w http.ResponseWriter, r *http.Reques
 		d.Errors = map[string]string{}
 	}
 	d.Summary = web.Summarize(d.Errors, []string{"code", "name", "frequency", "department", "description", "sheet",
-		"title_cell", "unit_cell", "period_cell"})
+		"title_cell", "unit_cell", "period_cell", "work_item_id"})
 	if !d.New {
 		// What the form cannot change is read from the template as stored.
 		if cur, err := h.Reports.Template(r.Context(), strconv.FormatInt(d.T.ID, 10)); err == nil {
@@ -78,6 +78,11 @@ func (h *handler) reportTemplateSave(w http.ResponseWriter, r *http.Request, rq 
 	d.T = reports.Template{Code: strings.TrimSpace(f("code")), Name: strings.TrimSpace(f("name")), Frequency: f("frequency"),
 		Department: f("department"), Description: strings.TrimSpace(f("description")), Sheet: f("sheet"),
 		TitleCell: f("title_cell"), UnitCell: f("unit_cell"), PeriodCell: f("period_cell"), Version: web.FormVersion(r)}
+	if v := strings.TrimSpace(f("work_item_id")); v != "" {
+		if d.T.WorkItemID, _ = strconv.ParseInt(v, 10, 64); d.T.WorkItemID <= 0 {
+			d.T.WorkItemID = -1 // not a number: refused at the field as no such item
+		}
+	}
 	var err error
 	if d.New {
 		err = h.Reports.CreateTemplate(ctx, rq.Actor.Name, &d.T)

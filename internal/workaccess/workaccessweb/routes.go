@@ -37,10 +37,12 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"wakind":    workaccess.KindName,
 		"wastatus":  workaccess.StatusName,
 		"wafunding": workaccess.FundingName,
+		"dmkind":    workaccess.DemandKindName,
+		"dmstatus":  workaccess.DemandStatusName,
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
-		"work_settings_saved": "审查时限已保存"})
+		"work_settings_saved": "审查时限已保存", "demand_sent": "工作已派发", "demand_answered": "已答复"})
 	k.AddNav("workaccess", "工作准入", "/work-items", "")
 	login := access.Rule{Login: true}
 	manage := access.Rule{Perm: workaccess.PermManage}
@@ -59,6 +61,12 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "POST /work-requests/new", apply, h.submit)
 	k.Handle(rt, "GET /work-requests/{request}", login, h.request)
 	k.Handle(rt, "POST /work-requests/{request}/decide", manage, h.decide)
+	// The inbox lists only what the viewer's scope holds; answering is
+	// checked against the demand's community in the service.
+	k.Handle(rt, "GET /demands", login, h.demands)
+	k.Handle(rt, "GET /demands/new", access.Rule{Perm: workaccess.PermDemand}, h.demandForm)
+	k.Handle(rt, "POST /demands/new", access.Rule{Perm: workaccess.PermDemand}, h.send)
+	k.Handle(rt, "POST /demands/{demand}/answer", access.Rule{Perm: workaccess.PermAnswer}, h.answer)
 }
 
 // pathID reads the catalogue's own record named by the path: items and
