@@ -261,6 +261,7 @@ var routePhrases = map[string]string{
 	"POST /uploads/{token}":                               "确认开始导入",
 	"PUT /api/v1/households/{id}":                         "通过接口修改户",
 	"PUT /api/v1/persons/{id}":                            "通过接口修改人员",
+	"GET /api/v1/burden":                                  "通过接口查看社区减负负担与费随事转",
 	"GET /api/v1/work-items":                              "通过接口查看社区工作事项清单",
 	"GET /work-items":                                     "查看社区工作事项清单",
 	"GET /work-items/new":                                 "打开新增工作事项表单",

@@ -12,16 +12,17 @@ var errPeriod = fault.Fields{"period": "月份应为 YYYY-MM"}
 // Burden is what is asked of an area's communities in one month against
 // what they have to give and are given.
 type Burden struct {
-	Period           string `json:"period"`
-	Communities      int    `json:"communities"`
-	ItemsDemanded    int    `json:"items_demanded"` // admitted items and requests pending or refused
-	ItemsAdmitted    int    `json:"items_admitted"`
-	MinutesDemanded  int64  `json:"-"`
-	MinutesAvailable int64  `json:"-"`
-	Workdays         int    `json:"workdays"`
-	Staff            int    `json:"staff"`
-	FundsDueFen      int64  `json:"funds_due_fen"`
-	FundsReceivedFen int64  `json:"funds_received_fen"`
+	Period           string  `json:"period"`
+	Communities      int     `json:"communities"`
+	ItemsDemanded    int     `json:"items_demanded"` // admitted items and requests pending or refused
+	ItemsAdmitted    int     `json:"items_admitted"`
+	MinutesDemanded  int64   `json:"-"`
+	MinutesAvailable int64   `json:"-"`
+	Workdays         int     `json:"workdays"`
+	Staff            int     `json:"staff"`
+	FundsDueFen      int64   `json:"funds_due_fen"`
+	FundsReceivedFen int64   `json:"funds_received_fen"`
+	Ledger           *Ledger `json:"-"` // the month's ledger the funds come from
 }
 
 // perYear is how often a year the catalogue's frequencies ask for the work;
@@ -81,7 +82,7 @@ func (s *Service) Burden(ctx context.Context, area Area, period string) (*Burden
 	if err != nil {
 		return nil, err
 	}
-	b.FundsDueFen, b.FundsReceivedFen = lg.DueFen, lg.ReceivedFen
+	b.FundsDueFen, b.FundsReceivedFen, b.Ledger = lg.DueFen, lg.ReceivedFen, lg
 	return b, nil
 }
 
