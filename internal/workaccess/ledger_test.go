@@ -202,3 +202,32 @@ func TestBurden(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerDemo: a year of work done and payments; departments that pay in
+// full owe nothing, 卫健 owes the 30 % it holds back (its yearly item in force 15 March – 30 November, 261 days); loading twice adds
+// nothing.
+func TestLedgerDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		w := newLedgerWorld(t, db)
+		today := at(2026, 12, 7, 9, 0)
+		for range 2 {
+			if err := LoadLedgerDemo(ctx, db, 1, today); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lg, err := w.s.Ledger(ctx, w.area(t, w.street), "2025-12", "2026-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dept := map[string]Line{}
+		for _, l := range lg.Departments {
+			dept[l.Department] = l
+		}
+		civil, health := dept["civil"], dept["health"]
+		if civil.DueFen == 0 || civil.ArrearsFen() != 0 || health.DueFen != 2*((100000*261+182)/365) || health.ArrearsFen() <= 0 ||
+			health.ArrearsFen() > health.DueFen*30/100+4 {
+			t.Errorf("civil %+v health %+v", civil, health)
+		}
+	})
+}
