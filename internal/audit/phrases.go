@@ -263,6 +263,7 @@ var routePhrases = map[string]string{
 	"PUT /api/v1/persons/{id}":                            "通过接口修改人员",
 	"GET /api/v1/burden":                                  "通过接口查看社区减负负担与费随事转",
 	"GET /api/v1/work-items":                              "通过接口查看社区工作事项清单",
+	"GET /work-burden":                                    "查看社区负担与费随事转",
 	"GET /work-items":                                     "查看社区工作事项清单",
 	"GET /work-items/new":                                 "打开新增工作事项表单",
 	"GET /work-items/{item}":                              "查看社区工作事项",

@@ -55,3 +55,17 @@ func Hours(minutes int) string { return formatDecimal(int64((minutes*100+30)/60)
 
 // HoursNumber is staff minutes as hours for JSON, rounded to two places.
 func HoursNumber(minutes int) float64 { return float64((minutes*100+30)/60) / 100 }
+
+// Yuan2 writes an amount in 分 as 元 with two decimals ("1250" → "12.50"),
+// as ledgers show money.
+func Yuan2(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	s := strconv.FormatInt(fen, 10)
+	for len(s) < 3 {
+		s = "0" + s
+	}
+	return sign + s[:len(s)-2] + "." + s[len(s)-2:]
+}

@@ -37,6 +37,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"wakind":    workaccess.KindName,
 		"wastatus":  workaccess.StatusName,
 		"wafunding": workaccess.FundingName,
+		"yuan2":     workaccess.Yuan2,
+		"minhours":  func(m int64) string { return workaccess.Hours(int(m)) },
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
@@ -53,7 +55,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "POST /work-items/{item}/edit", manage, h.saveItem)
 	k.Handle(rt, "POST /work-items/{item}/revoke", manage, h.revoke)
 	k.Handle(rt, "GET /work-decisions", login, h.decisions)
-	k.Handle(rt, "GET /work-requests", login, h.requests) // a department sees its own, the review group all
+	k.Handle(rt, "GET /work-burden", access.Rule{Perm: access.RegisterRead}, h.burden) // ?org= checked against the scope
+	k.Handle(rt, "GET /work-requests", login, h.requests)                              // a department sees its own, the review group all
 	k.Handle(rt, "POST /work-requests/settings", manage, h.settings)
 	k.Handle(rt, "GET /work-requests/new", apply, h.requestForm)
 	k.Handle(rt, "POST /work-requests/new", apply, h.submit)
