@@ -264,6 +264,8 @@ var routePhrases = map[string]string{
 	"GET /api/v1/burden":                                  "通过接口查看社区减负负担与费随事转",
 	"GET /api/v1/work-items":                              "通过接口查看社区工作事项清单",
 	"GET /work-burden":                                    "查看社区负担与费随事转",
+	"GET /work-done":                                      "打开社区工作量登记表",
+	"POST /work-done":                                     "登记社区工作完成次数",
 	"GET /work-items":                                     "查看社区工作事项清单",
 	"GET /work-items/new":                                 "打开新增工作事项表单",
 	"GET /work-items/{item}":                              "查看社区工作事项",

@@ -132,3 +132,50 @@ func (s *Service) Receive(ctx context.Context, by string, p Payment) (int64, err
 		id, p.Department, p.Community, fen, p.ReceivedOn, strings.TrimSpace(p.Voucher), database.FormatTime(s.now()), by)
 	return id, err
 }
+
+// DoneLine is an item in force in a month with the work recorded for it.
+type DoneLine struct {
+	ItemID      int64
+	Title       string
+	Department  string
+	Frequency   string
+	Funding     string
+	Occurrences int
+	Recorded    bool
+}
+
+// Done lists the items in force in period, duties and assistance, with the
+// work a community recorded for each.
+func (s *Service) Done(ctx context.Context, community int64, period string) ([]DoneLine, error) {
+	m, ok := ParsePeriod(period)
+	if !ok {
+		return nil, errPeriod
+	}
+	items, err := s.ledgerItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	done, err := s.workDone(ctx, Area{Communities: map[int64]int{community: 0}}, period, period)
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Items(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*Item{}
+	for _, it := range all {
+		byID[it.ID] = it
+	}
+	var out []DoneLine
+	for _, it := range items {
+		if it.daysInForce(m, m.AddDate(0, 1, -1)) == 0 || byID[it.id] == nil {
+			continue
+		}
+		n, rec := done[doneKey{community, it.id, period}]
+		full := byID[it.id]
+		out = append(out, DoneLine{ItemID: it.id, Title: full.Title, Department: it.deptName, Frequency: it.freq,
+			Funding: full.FundingText(), Occurrences: int(n), Recorded: rec})
+	}
+	return out, nil
+}

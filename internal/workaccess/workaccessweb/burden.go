@@ -27,6 +27,7 @@ type burdenData struct {
 	Departments []workaccess.Line
 	YearFrom    string
 	Trend       trendChart
+	CanRecord   bool // the community's staff, who record its work
 }
 
 var errNoUnit = fault.New(fault.NotFound, "组织单元不存在")
@@ -62,7 +63,8 @@ func (h *handler) burden(w http.ResponseWriter, r *http.Request, rq *web.Request
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d := burdenData{Unit: u, Period: period, YearFrom: m.Format("2006") + "-01"}
+	d := burdenData{Unit: u, Period: period, YearFrom: m.Format("2006") + "-01",
+		CanRecord: u.Level == orgtree.LevelCommunity && rq.Write().Contains(access.Place{Community: u.CommunityID, Org: u.ID})}
 	if d.Total.B, err = h.Work.Burden(ctx, area, period); err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return

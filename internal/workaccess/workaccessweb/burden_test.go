@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestBurdenPage(t *testing.T) {
 			t.Fatalf("%s: %d", path, r.Status)
 		}
 		webtest.CheckPage(t, "/work-burden", r.Body)
-		webtest.Contains(t, "community month", r.Body, "城北社区 社区负担 2026-03", "123.45 元", "民政", "近十二个月经费")
+		webtest.Contains(t, "community month", r.Body, "城北社区 社区负担 2026-03", "123.45 元", "民政", "近十二个月经费", "登记本月工作量")
 		webtest.Lacks(t, "community month", r.Body, "各社区对比")
 		if n := strings.Count(r.Body, "<rect x="); n != 24 {
 			t.Errorf("trend bars %d, want 24", n)
@@ -67,6 +68,37 @@ func TestBurdenPage(t *testing.T) {
 		}
 		if r := staff.Get(fmt.Sprintf("/work-burden?org=%d&period=2026-3", cb.ID)); r.Status == http.StatusOK {
 			t.Errorf("bad period: %d", r.Status)
+		}
+
+		// The community's staff record the month's work; a bad count is
+		// refused at its field and nothing is saved, a good one counts.
+		donePath := fmt.Sprintf("/work-done?org=%d&period=2026-03", cb.ID)
+		r = staff.Get(donePath)
+		webtest.CheckPage(t, "/work-done", r.Body)
+		webtest.Contains(t, "work done form", r.Body, "最低生活保障申请受理与入户核查协助", `name="n1051"`, `value="3"`)
+		form := url.Values{"csrf": {webtest.CSRFOf(t, r.Body)}, "org": {fmt.Sprint(cb.ID)}, "period": {"2026-03"},
+			"n1051": {"5"}, "n1052": {"-1"}}
+		if r := staff.Post("/work-done", form); r.Status != http.StatusUnprocessableEntity ||
+			!strings.Contains(r.Body, "次数应为不小于 0 的整数") {
+			t.Fatalf("bad count: %d", r.Status)
+		}
+		form.Set("n1052", "2")
+		if r := staff.Post("/work-done", form); r.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.Status)
+		}
+		area, _ := work.AreaOf(ctx, cb.ID)
+		b, _ := work.Burden(ctx, area, "2026-03")
+		lg, _ := work.Ledger(ctx, area, "2026-03", "2026-03")
+		if b.FundsDueFen != lg.DueFen || lg.Departments[0].ImposedMinutes < 5*180+2*150 {
+			t.Errorf("after saving: %+v", lg.Departments)
+		}
+		var occ int
+		db.QueryRowContext(ctx, `SELECT occurrences FROM work_done WHERE community_id = $1 AND item_id = 1051 AND period = '2026-03'`, cb.ID).Scan(&occ)
+		if occ != 5 {
+			t.Errorf("1051 recorded %d times, want 5", occ)
+		}
+		if r := staff.Get(fmt.Sprintf("/work-done?org=%d&period=2026-03", zn.ID)); r.Status != http.StatusNotFound {
+			t.Errorf("another community's form: %d", r.Status)
 		}
 
 		r = admin.Get(fmt.Sprintf("/work-burden?org=%d&period=2026-03", street.ID))

@@ -42,7 +42,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
-		"work_settings_saved": "审查时限已保存"})
+		"work_settings_saved": "审查时限已保存", "work_done_saved": "工作量已登记"})
 	k.AddNav("workaccess", "工作准入", "/work-items", "")
 	login := access.Rule{Login: true}
 	manage := access.Rule{Perm: workaccess.PermManage}
@@ -56,7 +56,9 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "POST /work-items/{item}/revoke", manage, h.revoke)
 	k.Handle(rt, "GET /work-decisions", login, h.decisions)
 	k.Handle(rt, "GET /work-burden", access.Rule{Perm: access.RegisterRead}, h.burden) // ?org= checked against the scope
-	k.Handle(rt, "GET /work-requests", login, h.requests)                              // a department sees its own, the review group all
+	k.Handle(rt, "GET /work-done", access.Rule{Perm: access.RegisterWrite}, h.done)
+	k.Handle(rt, "POST /work-done", access.Rule{Perm: access.RegisterWrite}, h.saveDone)
+	k.Handle(rt, "GET /work-requests", login, h.requests) // a department sees its own, the review group all
 	k.Handle(rt, "POST /work-requests/settings", manage, h.settings)
 	k.Handle(rt, "GET /work-requests/new", apply, h.requestForm)
 	k.Handle(rt, "POST /work-requests/new", apply, h.submit)
