@@ -244,6 +244,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		if err := workaccess.LoadDemo(ctx, db, opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("工作准入申请: %w", err)
 		}
+		if err := workaccess.LoadLedgerDemo(ctx, db, opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("费随事转: %w", err)
+		}
 	}
 	return sum, nil
 }

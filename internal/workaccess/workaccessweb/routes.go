@@ -39,10 +39,13 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"wafunding": workaccess.FundingName,
 		"dmkind":    workaccess.DemandKindName,
 		"dmstatus":  workaccess.DemandStatusName,
+		"yuan2":     workaccess.Yuan2,
+		"minhours":  func(m int64) string { return workaccess.Hours(int(m)) },
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
-		"work_settings_saved": "审查时限已保存", "demand_sent": "工作已派发", "demand_answered": "已答复"})
+		"work_settings_saved": "审查时限已保存", "demand_sent": "工作已派发", "demand_answered": "已答复",
+		"work_done_saved": "工作量已登记"})
 	k.AddNav("workaccess", "工作准入", "/work-items", "")
 	login := access.Rule{Login: true}
 	manage := access.Rule{Perm: workaccess.PermManage}
@@ -55,6 +58,9 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "POST /work-items/{item}/edit", manage, h.saveItem)
 	k.Handle(rt, "POST /work-items/{item}/revoke", manage, h.revoke)
 	k.Handle(rt, "GET /work-decisions", login, h.decisions)
+	k.Handle(rt, "GET /work-burden", access.Rule{Perm: access.RegisterRead}, h.burden) // ?org= checked against the scope
+	k.Handle(rt, "GET /work-done", access.Rule{Perm: access.RegisterWrite}, h.done)
+	k.Handle(rt, "POST /work-done", access.Rule{Perm: access.RegisterWrite}, h.saveDone)
 	k.Handle(rt, "GET /work-requests", login, h.requests) // a department sees its own, the review group all
 	k.Handle(rt, "POST /work-requests/settings", manage, h.settings)
 	k.Handle(rt, "GET /work-requests/new", apply, h.requestForm)
