@@ -18,6 +18,7 @@ type itemsData struct {
 	Counts      map[string]int
 	CanManage   bool
 	CanApply    bool
+	CanInbox    bool // sends work to communities or reads their inbox: the inbox and the burden are one click away
 }
 
 func (h *handler) items(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -35,7 +36,8 @@ func (h *handler) items(w http.ResponseWriter, r *http.Request, rq *web.Request)
 	}
 	d := itemsData{Items: items, Filter: f, Kinds: options(workaccess.Kinds), Departments: depts,
 		Statuses: []web.Option{{Value: workaccess.Admitted, Label: "有效"}, {Value: workaccess.Revoked, Label: "已撤销"}},
-		Counts:   map[string]int{}, CanManage: rq.Viewer.Can(workaccess.PermManage), CanApply: rq.Viewer.Can(workaccess.PermApply)}
+		Counts:   map[string]int{}, CanManage: rq.Viewer.Can(workaccess.PermManage), CanApply: rq.Viewer.Can(workaccess.PermApply),
+		CanInbox: rq.Viewer.Can(workaccess.PermInbox) || rq.Viewer.Can(workaccess.PermDemand)}
 	for _, it := range items {
 		d.Counts[it.Kind]++
 	}

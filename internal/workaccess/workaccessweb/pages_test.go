@@ -83,6 +83,8 @@ func TestPages(t *testing.T) {
 		webtest.CheckPage(t, "/work-items", r.Body)
 		webtest.Contains(t, "negative list", r.Body, "婚姻状况证明", "示例")
 		webtest.Lacks(t, "negative list", r.Body, "最低生活保障申请受理与入户核查协助", "新增事项", "申请准入</a>")
+		// The community's inbox and its burden are one click from the catalogue.
+		webtest.Contains(t, "links from the catalogue", r.Body, `href="/demands"`, `href="/work-burden"`)
 		if r := staff.Get("/work-items/new"); r.Status != http.StatusForbidden {
 			t.Errorf("a community worker opens the item form: %d", r.Status)
 		}
