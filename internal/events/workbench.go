@@ -117,18 +117,10 @@ func (s *Store) Compare(ctx context.Context, v *access.Viewer, _ time.Time) (*wo
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var figs []workbench.Figures
-	for rows.Next() {
-		var f workbench.Figures
-		if err := rows.Scan(&f.Community, &f.Backlog, &f.Overdue, &f.Finished, &f.OnTime); err != nil {
-			return nil, err
-		}
-		figs = append(figs, f)
-	}
-	if err := rows.Err(); err != nil {
+	figs, err := workbench.FiguresOf(rows, ids)
+	if err != nil {
 		return nil, err
 	}
 	return &workbench.Comparison{Kind: "events", Title: "事件", Period: "近90天上报、已处置的事件按期处置率",
-		Link: "/events/all?open=1&org=", Rows: workbench.SortFigures(figs, ids)}, nil
+		Link: "/events/all?open=1&org=", Rows: figs}, nil
 }

@@ -105,18 +105,10 @@ func (s *Service) Compare(ctx context.Context, v *access.Viewer, _ time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var figs []workbench.Figures
-	for rows.Next() {
-		var f workbench.Figures
-		if err := rows.Scan(&f.Community, &f.Backlog, &f.Overdue, &f.Finished, &f.OnTime); err != nil {
-			return nil, err
-		}
-		figs = append(figs, f)
-	}
-	if err := rows.Err(); err != nil {
+	figs, err := workbench.FiguresOf(rows, ids)
+	if err != nil {
 		return nil, err
 	}
 	return &workbench.Comparison{Kind: "services", Title: "办件", Period: "近90天办结的办件按期办结率",
-		Rows: workbench.SortFigures(figs, ids)}, nil
+		Rows: figs}, nil
 }

@@ -10,6 +10,7 @@ package workbench
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"sync"
@@ -232,4 +233,23 @@ func SortFigures(rows []Figures, ids []int64) []Figures {
 		out = append(out, f)
 	}
 	return out
+}
+
+// FiguresOf reads a comparer's grouped query — community, backlog,
+// overdue, finished, on time, one row a community — closes it, and gives
+// the figures in the order of ids (SortFigures).
+func FiguresOf(rows *sql.Rows, ids []int64) ([]Figures, error) {
+	defer rows.Close()
+	var figs []Figures
+	for rows.Next() {
+		var f Figures
+		if err := rows.Scan(&f.Community, &f.Backlog, &f.Overdue, &f.Finished, &f.OnTime); err != nil {
+			return nil, err
+		}
+		figs = append(figs, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return SortFigures(figs, ids), nil
 }
