@@ -2,11 +2,9 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"shequ/internal/access"
-	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/register"
 )
@@ -107,13 +105,7 @@ func accessBench(v env) error {
 // benchViewer makes a throwaway user with a role at units and returns its
 // viewer.
 func benchViewer(ctx context.Context, db *database.DB, svc *access.Service, role string, units []int64) (*access.Viewer, error) {
-	u := &accounts.User{Name: fmt.Sprintf("bench-%s-%d", role, database.NewID()%1e9)}
-	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := accounts.NewStore(db).AddUser(ctx, tx, u, "bench-password-1"); err != nil {
-			return err
-		}
-		return svc.AddGrant(ctx, tx, &access.Grant{UserID: u.ID, Role: role, Units: units, CreatedBy: "bench"})
-	})
+	u, err := benchUser(ctx, db, fmt.Sprintf("bench-%s-%d", role, database.NewID()%1e9), "", role, units)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"syscall"
 	"time"
 
-	"shequ/internal/access"
 	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/events"
@@ -332,19 +330,11 @@ func prepareEvents(ctx context.Context, dsn string) (*eventFixture, error) {
 			fix.categories = append(fix.categories, c.Code)
 		}
 	}
-	acc := accounts.NewStore(db)
 	name := fmt.Sprintf("bench%d", rand.IntN(1e9))
-	u := &accounts.User{Name: name, DisplayName: "基准测试"}
-	err = db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := acc.AddUser(ctx, tx, u, "bench-password-1"); err != nil {
-			return err
-		}
-		return access.NewService(db).AddGrant(ctx, tx, &access.Grant{UserID: u.ID, Role: "street_operator", Units: []int64{street.ID}})
-	})
-	if err != nil {
+	if _, err := benchUser(ctx, db, name, "基准测试", "street_operator", []int64{street.ID}); err != nil {
 		return nil, err
 	}
-	if fix.token, _, err = acc.CreateToken(ctx, name, "bench", 0); err != nil {
+	if fix.token, _, err = accounts.NewStore(db).CreateToken(ctx, name, "bench", 0); err != nil {
 		return nil, err
 	}
 	return fix, nil

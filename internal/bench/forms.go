@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"shequ/internal/access"
-	"shequ/internal/accounts"
 	"shequ/internal/database"
 	"shequ/internal/server"
 )
@@ -60,16 +57,7 @@ func formsBench(v env) error {
 		return fmt.Errorf("网格 %d 中没有可添加标签的在册人员", gridID)
 	}
 	name := fmt.Sprintf("bench-grid-%d", database.NewID()%1e9)
-	const password = "bench-password-1"
-	err = v.db.InTx(ctx, func(tx *sql.Tx) error {
-		u := &accounts.User{Name: name, DisplayName: "基准测试网格员"}
-		if err := accounts.NewStore(v.db).AddUser(ctx, tx, u, password); err != nil {
-			return err
-		}
-		return access.NewService(v.db).AddGrant(ctx, tx, &access.Grant{UserID: u.ID, Role: "grid_worker",
-			Units: []int64{gridID}, CreatedBy: "bench"})
-	})
-	if err != nil {
+	if _, err := benchUser(ctx, v.db, name, "基准测试网格员", "grid_worker", []int64{gridID}); err != nil {
 		return err
 	}
 
@@ -78,7 +66,7 @@ func formsBench(v env) error {
 		return err
 	}
 	defer stop()
-	c, err := newFormClient(ctx, base, name, password)
+	c, err := newFormClient(ctx, base, name, benchPassword)
 	if err != nil {
 		return err
 	}

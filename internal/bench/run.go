@@ -315,18 +315,26 @@ func subtreeBench(ctx context.Context, e emitter, db *database.DB, n int) error 
 	return nil
 }
 
-// benchToken makes a throwaway user with a role at units and an API token
-// for it.
-func benchToken(ctx context.Context, db *database.DB, role string, units []int64) (string, error) {
-	name := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
-	u := &accounts.User{Name: name}
+// benchPassword is the password of every throwaway account a bench makes.
+const benchPassword = "bench-password-1"
+
+// benchUser makes a throwaway account, name, with a role at units.
+func benchUser(ctx context.Context, db *database.DB, name, display, role string, units []int64) (*accounts.User, error) {
+	u := &accounts.User{Name: name, DisplayName: display}
 	err := db.InTx(ctx, func(tx *sql.Tx) error {
-		if err := accounts.NewStore(db).AddUser(ctx, tx, u, "bench-password-1"); err != nil {
+		if err := accounts.NewStore(db).AddUser(ctx, tx, u, benchPassword); err != nil {
 			return err
 		}
 		return access.NewService(db).AddGrant(ctx, tx, &access.Grant{UserID: u.ID, Role: role, Units: units, CreatedBy: "bench"})
 	})
-	if err != nil {
+	return u, err
+}
+
+// benchToken makes a throwaway user with a role at units and an API token
+// for it.
+func benchToken(ctx context.Context, db *database.DB, role string, units []int64) (string, error) {
+	name := fmt.Sprintf("bench%d", time.Now().UnixNano()%1e9)
+	if _, err := benchUser(ctx, db, name, "", role, units); err != nil {
 		return "", err
 	}
 	secret, _, err := accounts.NewStore(db).CreateToken(ctx, name, "bench", 0)

@@ -1,12 +1,9 @@
 package bench
 
 import (
-	"database/sql"
 	"fmt"
 	"strings"
 
-	"shequ/internal/access"
-	"shequ/internal/accounts"
 	"shequ/internal/database"
 )
 
@@ -32,16 +29,7 @@ func workbenchBench(v env) error {
 		return fmt.Errorf("a street of the city: %w", err)
 	}
 	name := fmt.Sprintf("bench-street-%d", database.NewID()%1e9)
-	const password = "bench-password-1"
-	err = v.db.InTx(ctx, func(tx *sql.Tx) error {
-		u := &accounts.User{Name: name, DisplayName: "基准测试街道平台"}
-		if err := accounts.NewStore(v.db).AddUser(ctx, tx, u, password); err != nil {
-			return err
-		}
-		return access.NewService(v.db).AddGrant(ctx, tx, &access.Grant{UserID: u.ID, Role: "street_operator",
-			Units: []int64{street}, CreatedBy: "bench"})
-	})
-	if err != nil {
+	if _, err := benchUser(ctx, v.db, name, "基准测试街道平台", "street_operator", []int64{street}); err != nil {
 		return err
 	}
 	base, stop, err := formsServer(ctx, v)
@@ -49,7 +37,7 @@ func workbenchBench(v env) error {
 		return err
 	}
 	defer stop()
-	c, err := newFormClient(ctx, base, name, password)
+	c, err := newFormClient(ctx, base, name, benchPassword)
 	if err != nil {
 		return err
 	}
