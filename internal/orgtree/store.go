@@ -254,33 +254,7 @@ func nullID(id int64) any {
 
 // Names returns id → name of the units among ids.
 func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	seen := map[int64]bool{}
-	var in []any
-	for _, id := range ids {
-		if id != 0 && !seen[id] {
-			seen[id] = true
-			in = append(in, id)
-		}
-	}
-	if len(in) == 0 {
-		return out, nil
-	}
-	a := s.db.Args()
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM org_units WHERE `+a.In("id", in...), a.Values()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
+	return s.db.TextByID(ctx, `SELECT id, name FROM org_units WHERE `, ids)
 }
 
 // Find resolves a unit given by id, administrative code or exact name, as

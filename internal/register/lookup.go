@@ -90,24 +90,5 @@ func (s *Store) HouseholdBriefs(ctx context.Context, scope access.Scope, ids []i
 // OrganisationNames returns id → name of the organisations among ids. An
 // organisation's name is public; it is shown even outside the scope.
 func (s *Store) OrganisationNames(ctx context.Context, ids []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	in := distinctIDs(ids)
-	if len(in) == 0 {
-		return out, nil
-	}
-	a := s.db.Args()
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM organisations WHERE `+a.In("id", in...), a.Values()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
-		}
-		out[id] = name
-	}
-	return out, rows.Err()
+	return s.db.TextByID(ctx, `SELECT id, name FROM organisations WHERE `, ids)
 }
