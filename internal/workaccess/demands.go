@@ -56,6 +56,8 @@ type Demand struct {
 	SentBy        string
 	AnsweredAt    string
 	AnsweredBy    string
+	DoneOn        string // the day the community marked it done
+	DoneBy        string
 	Version       int
 	// What the demand rests on, read from the catalogue.
 	ItemTitle   string
@@ -91,14 +93,14 @@ type DemandDraft struct {
 const demandColumns = `m.id, m.kind, m.title, COALESCE(m.department, ''), m.from_name, m.community_id,
 	COALESCE(u.name, ''), m.due_on, COALESCE(m.work_item_id, 0), m.status, m.refusal_reason, m.sent_at, m.sent_by,
 	m.answered_at, m.answered_by, m.version, COALESCE(i.title, ''), COALESCE(i.kind, ''), COALESCE(i.status, ''),
-	COALESCE(i.funding_rule, '')
+	COALESCE(i.funding_rule, ''), m.done_on, m.done_by
 	FROM demands m LEFT JOIN org_units u ON u.id = m.community_id LEFT JOIN work_items i ON i.id = m.work_item_id`
 
 func scanDemand(row interface{ Scan(...any) error }) (*Demand, error) {
 	var d Demand
 	err := row.Scan(&d.ID, &d.Kind, &d.Title, &d.Department, &d.FromName, &d.CommunityID, &d.CommunityName, &d.DueOn,
 		&d.WorkItemID, &d.Status, &d.RefusalReason, &d.SentAt, &d.SentBy, &d.AnsweredAt, &d.AnsweredBy, &d.Version,
-		&d.ItemTitle, &d.ItemKind, &d.ItemStatus, &d.ItemFunding)
+		&d.ItemTitle, &d.ItemKind, &d.ItemStatus, &d.ItemFunding, &d.DoneOn, &d.DoneBy)
 	return &d, err
 }
 

@@ -2,6 +2,7 @@ package workaccess
 
 import (
 	"context"
+	"database/sql"
 	"sort"
 	"time"
 
@@ -132,13 +133,53 @@ type doneKey struct {
 	period          string
 }
 
-// workDone reads the recorded work of the area over the periods.
+// workDone is the work the area's communities did over the periods, by
+// community, item and month, as the ledger counts it. The rule: a month
+// the staff recorded for an item at /work-done (even as 0) stands as they
+// recorded it — they know best, and a count typed by hand includes the
+// work the inbox brought; a month they did not record counts one
+// occurrence for each demand resting on the item that the community marked
+// done in that month (Shanghai date of the marking).
 func (s *Service) workDone(ctx context.Context, area Area, from, to string) (map[doneKey]int64, error) {
+	out, err := s.handDone(ctx, area, from, to)
+	if err != nil {
+		return nil, err
+	}
+	inbox, err := s.inboxDone(ctx, area, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for k, n := range inbox {
+		if _, ok := out[k]; !ok {
+			out[k] = n
+		}
+	}
+	return out, nil
+}
+
+// handDone reads the work the area's staff recorded by hand.
+func (s *Service) handDone(ctx context.Context, area Area, from, to string) (map[doneKey]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT community_id, item_id, period, occurrences FROM work_done
 		WHERE period >= $1 AND period <= $2`, from, to)
 	if err != nil {
 		return nil, err
 	}
+	return scanDone(rows, area)
+}
+
+// inboxDone counts the demands on catalogue items the area's communities
+// marked done, by month.
+func (s *Service) inboxDone(ctx context.Context, area Area, from, to string) (map[doneKey]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT community_id, work_item_id, SUBSTR(done_on, 1, 7), COUNT(*) FROM demands
+		WHERE status = 'done' AND work_item_id IS NOT NULL AND done_on >= $1 AND done_on <= $2
+		GROUP BY community_id, work_item_id, SUBSTR(done_on, 1, 7)`, from+"-01", to+"-31")
+	if err != nil {
+		return nil, err
+	}
+	return scanDone(rows, area)
+}
+
+func scanDone(rows *sql.Rows, area Area) (map[doneKey]int64, error) {
 	defer rows.Close()
 	out := map[doneKey]int64{}
 	for rows.Next() {

@@ -94,45 +94,6 @@ func (s *Service) RecordDone(ctx context.Context, by string, community, item int
 	})
 }
 
-// Payment is money a department paid a community for its work.
-type Payment struct {
-	Department string
-	Community  int64
-	AmountYuan string // as typed, up to two decimals
-	ReceivedOn string
-	Voucher    string
-}
-
-// Receive records a payment; the amount is kept in 分.
-func (s *Service) Receive(ctx context.Context, by string, p Payment) (int64, error) {
-	depts, err := s.Departments(ctx)
-	if err != nil {
-		return 0, err
-	}
-	fe := fault.Fields{}
-	if _, ok := depts[p.Department]; !ok {
-		fe["department"] = "请选择拨付经费的部门"
-	}
-	fen, ok := parseDecimal(p.AmountYuan, 2)
-	if !ok || fen <= 0 {
-		fe["amount"] = "金额应为大于 0 的元数,最多两位小数"
-	}
-	if _, err := workdays.ParseDate(p.ReceivedOn); err != nil {
-		fe["received_on"] = "请填写到账日期"
-	}
-	if strings.TrimSpace(p.Voucher) == "" {
-		fe["voucher"] = "请填写凭证号或说明"
-	}
-	if err := fe.Err(); err != nil {
-		return 0, err
-	}
-	id := database.NewID()
-	_, err = s.db.ExecContext(ctx, `INSERT INTO work_funds (id, department, community_id, amount_fen, received_on, voucher,
-		recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		id, p.Department, p.Community, fen, p.ReceivedOn, strings.TrimSpace(p.Voucher), database.FormatTime(s.now()), by)
-	return id, err
-}
-
 // DoneLine is an item in force in a month with the work recorded for it.
 type DoneLine struct {
 	ItemID      int64
@@ -142,6 +103,9 @@ type DoneLine struct {
 	Funding     string
 	Occurrences int
 	Recorded    bool
+	// FromInbox is how many demands on the item the community marked done
+	// in the month: what the ledger counts when nothing is recorded.
+	FromInbox int
 }
 
 // Done lists the items in force in period, duties and assistance, with the
@@ -155,7 +119,12 @@ func (s *Service) Done(ctx context.Context, community int64, period string) ([]D
 	if err != nil {
 		return nil, err
 	}
-	done, err := s.workDone(ctx, Area{Communities: map[int64]int{community: 0}}, period, period)
+	one := Area{Communities: map[int64]int{community: 0}}
+	done, err := s.handDone(ctx, one, period, period)
+	if err != nil {
+		return nil, err
+	}
+	inbox, err := s.inboxDone(ctx, one, period, period)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +144,8 @@ func (s *Service) Done(ctx context.Context, community int64, period string) ([]D
 		n, rec := done[doneKey{community, it.id, period}]
 		full := byID[it.id]
 		out = append(out, DoneLine{ItemID: it.id, Title: full.Title, Department: it.deptName, Frequency: it.freq,
-			Funding: full.FundingText(), Occurrences: int(n), Recorded: rec})
+			Funding: full.FundingText(), Occurrences: int(n), Recorded: rec,
+			FromInbox: int(inbox[doneKey{community, it.id, period}])})
 	}
 	return out, nil
 }
