@@ -43,9 +43,9 @@ func TestPaymentRefused(t *testing.T) {
 			{w.cbHand, paymentTo(w.cb, "0", "民拨12号"), "amount"},
 			{w.cbHand, paymentTo(w.cb, "12.5元", "民拨12号"), "amount"},
 			{w.cbHand, paymentTo(w.cb, "100", " "), "voucher"},
-			{w.cbHand, paymentTo(w.nan, "100", "民拨12号"), "community"},     // the next community
-			{w.street, paymentTo(w.other, "100", "民拨12号"), "community"},   // another street's
-			{w.civil, paymentTo(w.cb, "100", "民拨12号"), "community"},       // a department does not record what it paid
+			{w.cbHand, paymentTo(w.nan, "100", "民拨12号"), "community"},   // the next community
+			{w.street, paymentTo(w.other, "100", "民拨12号"), "community"}, // another street's
+			{w.civil, paymentTo(w.cb, "100", "民拨12号"), "community"},     // a department does not record what it paid
 			{w.street, Payment{Department: "civil", Community: w.cb, AmountYuan: "100", ReceivedOn: "2026-11-03", Voucher: "x"}, "received_on"},
 			{w.street, Payment{Department: "nobody", Community: w.cb, AmountYuan: "100", ReceivedOn: "2026-10-03", Voucher: "x"}, "department"},
 			{w.cbHand, Payment{Department: "civil", Community: w.cb, AmountYuan: "100", ReceivedOn: "2026-10-03", Voucher: "x",
