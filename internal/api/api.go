@@ -91,6 +91,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.exportRoutes(rt)
 	h.workRoutes(rt)
 	h.burdenRoutes(rt)
+	h.workFundsRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

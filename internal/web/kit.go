@@ -85,12 +85,20 @@ func (k *Kit) AddNav(key, label, href, perm string) {
 	k.nav = append(k.nav, NavItem{Key: key, Label: label, Href: href, Perm: perm})
 }
 
-// NavFor is the navigation a viewer may use.
+// NavFor is the navigation a viewer may use. Entries may share a key: the
+// first the viewer may use is the one shown, so that a capability lands
+// different people on different pages (a community's staff on its inbox,
+// departments on the catalogue).
 func (k *Kit) NavFor(v *access.Viewer) []NavItem {
 	out := []NavItem{{Key: "home", Label: "首页", Href: "/"}}
+	shown := map[string]bool{}
 	for _, n := range k.nav {
+		if shown[n.Key] {
+			continue
+		}
 		if n.Perm == "" || slices.ContainsFunc(strings.Split(n.Perm, "|"), v.Can) {
 			out = append(out, n)
+			shown[n.Key] = true
 		}
 	}
 	return out

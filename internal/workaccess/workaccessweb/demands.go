@@ -15,8 +15,10 @@ type demandsData struct {
 	Demands []*workaccess.Demand
 	Status  string
 	CanSend bool
-	// Answerable are the demands the viewer's community may answer.
-	Answerable map[int64]bool
+	// Answerable are the demands the viewer's community may answer;
+	// Completable those it accepted and may mark done.
+	Answerable  map[int64]bool
+	Completable map[int64]bool
 	Errors     map[int64]string // a refusal refused, by demand
 	Reasons    map[int64]string
 }
@@ -34,11 +36,13 @@ func (h *handler) renderDemands(w http.ResponseWriter, r *http.Request, rq *web.
 		h.kit.ServerError(w, r, rq, err)
 		return
 	}
-	d.Demands, d.CanSend, d.Answerable = ds, rq.Viewer.Can(workaccess.PermDemand), map[int64]bool{}
+	d.Demands, d.CanSend, d.Answerable, d.Completable = ds, rq.Viewer.Can(workaccess.PermDemand), map[int64]bool{}, map[int64]bool{}
 	for _, x := range ds {
-		if x.Status == workaccess.Open && rq.Viewer.CanAt(workaccess.PermAnswer, access.Place{Community: x.CommunityID}) {
-			d.Answerable[x.ID] = true
+		if !rq.Viewer.CanAt(workaccess.PermAnswer, access.Place{Community: x.CommunityID}) {
+			continue
 		}
+		d.Answerable[x.ID] = x.Status == workaccess.Open
+		d.Completable[x.ID] = x.Status == workaccess.Accepted
 	}
 	h.tmpl.Render(w, r, status, "demands", web.NewPage(rq, "社区收件箱", "workaccess", d))
 }
@@ -66,6 +70,24 @@ func (h *handler) answer(w http.ResponseWriter, r *http.Request, rq *web.Request
 	rq.Audit.Entity, rq.Audit.ID = "demand", id
 	h.kit.SetFlash(w, "demand_answered")
 	http.Redirect(w, r, "/demands", http.StatusSeeOther)
+}
+
+// complete marks accepted work done at the version the page showed; work
+// changed meanwhile comes back as a conflict at the demand.
+func (h *handler) complete(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	id := pathID(r, "demand")
+	_, err := h.Work.Complete(r.Context(), rq.Viewer, id, web.FormVersion(r))
+	if k := fault.KindOf(err); k == fault.Conflict || k == fault.Illegal {
+		h.renderDemands(w, r, rq, web.Status(err), demandsData{Errors: map[int64]string{id: fault.Message(err)}})
+		return
+	}
+	if err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
+	rq.Audit.Entity, rq.Audit.ID = "demand", id
+	h.kit.SetFlash(w, "demand_done")
+	http.Redirect(w, r, "/demands?status=done", http.StatusSeeOther)
 }
 
 type demandFormData struct {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"shequ/internal/access"
 	"shequ/internal/web"
@@ -45,8 +46,14 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
 		"work_settings_saved": "审查时限已保存", "demand_sent": "工作已派发", "demand_answered": "已答复",
-		"work_done_saved": "工作量已登记"})
-	k.AddNav("workaccess", "工作准入", "/work-items", "")
+		"work_done_saved": "工作量已登记", "work_fund_saved": "到账已登记", "work_fund_reversed": "已冲销",
+		"demand_done": "已标记完成"})
+	// One entry, landing by what the viewer does: a community's staff on
+	// its inbox, departments, the street and the review group on the
+	// catalogue; nobody without a part in work access sees it.
+	k.AddNav("workaccess", "工作准入", "/demands", workaccess.PermAnswer)
+	k.AddNav("workaccess", "工作准入", "/work-items", strings.Join([]string{workaccess.PermManage, workaccess.PermApply,
+		workaccess.PermDemand, workaccess.PermInbox, workaccess.PermFunds}, "|"))
 	login := access.Rule{Login: true}
 	manage := access.Rule{Perm: workaccess.PermManage}
 	apply := access.Rule{Perm: workaccess.PermApply}
@@ -73,6 +80,14 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /demands/new", access.Rule{Perm: workaccess.PermDemand}, h.demandForm)
 	k.Handle(rt, "POST /demands/new", access.Rule{Perm: workaccess.PermDemand}, h.send)
 	k.Handle(rt, "POST /demands/{demand}/answer", access.Rule{Perm: workaccess.PermAnswer}, h.answer)
+	k.Handle(rt, "POST /demands/{demand}/done", access.Rule{Perm: workaccess.PermAnswer}, h.complete)
+	// 费随事转 到账: read where the register is read (?org= checked against
+	// the scope), recorded and reversed where PermFunds reaches, checked
+	// against the community in the service.
+	k.Handle(rt, "GET /work-funds", access.Rule{Perm: access.RegisterRead}, h.funds)
+	k.HandleWithBody(rt, "POST /work-funds", access.Rule{Perm: workaccess.PermFunds}, 6<<20, h.receive)
+	k.Handle(rt, "POST /work-funds/{fund}/reverse", access.Rule{Perm: workaccess.PermFunds}, h.reverse)
+	k.Handle(rt, "GET /work-funds/{fund}/voucher", access.Rule{Perm: access.RegisterRead}, h.voucher)
 }
 
 // pathID reads the catalogue's own record named by the path: items and
