@@ -19,8 +19,8 @@ type demandsData struct {
 	// Completable those it accepted and may mark done.
 	Answerable  map[int64]bool
 	Completable map[int64]bool
-	Errors     map[int64]string // a refusal refused, by demand
-	Reasons    map[int64]string
+	Errors      map[int64]string // a refusal refused, by demand
+	Reasons     map[int64]string
 }
 
 // demands is the inbox: a community's own, the street's communities', a
