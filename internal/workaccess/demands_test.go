@@ -201,8 +201,9 @@ func TestDemandScope(t *testing.T) {
 	})
 }
 
-// TestDemoDemands: the demo's inbox holds accepted work, refusals with
-// their grounds and an open campaign not admitted; a second load adds none.
+// TestDemoDemands: the demo's inbox holds accepted and done work,
+// refusals with their grounds and an open campaign not admitted; a second
+// load adds none.
 func TestDemoDemands(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
@@ -225,7 +226,7 @@ func TestDemoDemands(t *testing.T) {
 			}
 			openCampaign = openCampaign || d.Status == Open && d.Kind == "campaign" && d.Grounds() == "未准入"
 		}
-		if len(ds) != 10 || n[Accepted] != 4 || n[DemandRefused] != 4 || n[Open] != 2 || !openCampaign {
+		if len(ds) != 10 || n[Accepted] != 1 || n[Done] != 3 || n[DemandRefused] != 4 || n[Open] != 2 || !openCampaign {
 			t.Errorf("demo inbox %v, open campaign not admitted %v", n, openCampaign)
 		}
 		if all, _ := w.s.Demands(ctx, w.street, ""); len(all) != 20 {

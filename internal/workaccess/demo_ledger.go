@@ -17,7 +17,8 @@ var demoShare = map[string]int64{"health": 70, "zongzhi": 50, "emergency": 80}
 
 // LoadLedgerDemo records the twelve months before today's of work done in
 // every community, by the items' frequencies, and the departments' payments
-// quarter by quarter. A second call adds nothing.
+// quarter by quarter, one of them typed wrong first and reversed. A second
+// call adds nothing.
 func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time) error {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM work_done WHERE recorded_by = $1`, demoBy).Scan(&n); err != nil || n > 0 {
@@ -51,7 +52,7 @@ func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today tim
 	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, workdays.Shanghai).AddDate(-1, 0, 0)
 	last := first.AddDate(0, 11, 0)
 	now := database.FormatTime(today)
-	for _, c := range communities {
+	for ci, c := range communities {
 		area, err := s.AreaOf(ctx, c)
 		if err != nil {
 			return err
@@ -113,10 +114,15 @@ func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today tim
 				if fen <= 0 {
 					continue
 				}
+				voucher := fmt.Sprintf("%s拨〔%d〕%d号", l.DepartmentName, paidOn.Year(), 10+rng.IntN(90))
+				if ci == 0 && l.Department == "civil" && !qEnd.Before(last) {
+					if err := demoCorrection(ctx, s, c, l.Department, fen, paidOn.Format("2006-01-02"), voucher); err != nil {
+						return err
+					}
+				}
 				_, err := db.ExecContext(ctx, `INSERT INTO work_funds (id, department, community_id, amount_fen, received_on,
 					voucher, recorded_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-					database.NewID(), l.Department, c, fen, paidOn.Format("2006-01-02"),
-					fmt.Sprintf("%s拨〔%d〕%d号", l.DepartmentName, paidOn.Year(), 10+rng.IntN(90)), now, demoBy)
+					database.NewID(), l.Department, c, fen, paidOn.Format("2006-01-02"), voucher, now, demoBy)
 				if err != nil {
 					return err
 				}
@@ -124,6 +130,19 @@ func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today tim
 		}
 	}
 	return nil
+}
+
+// demoCorrection is the mistake every ledger has: a payment typed with one
+// zero too many and reversed (冲销) with the reason, before the right one
+// is recorded; what the community received is unchanged by it.
+func demoCorrection(ctx context.Context, s *Service, community int64, dept string, fen int64, on, voucher string) error {
+	wrong, err := s.Receive(ctx, demoBy, Payment{Department: dept, Community: community, AmountYuan: Yuan2(fen * 10),
+		ReceivedOn: on, Voucher: voucher})
+	if err != nil {
+		return err
+	}
+	_, err = s.Receive(ctx, demoBy, Payment{Reverses: wrong, Note: "金额多录一个零,应为 " + Yuan2(fen) + " 元"})
+	return err
 }
 
 func b2i(b bool) int {

@@ -154,3 +154,33 @@ func TestReversal(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoCorrection: the demo's year of payments holds one entry typed
+// wrong and its reversal; the entries sum to what the ledger received.
+func TestDemoCorrection(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		w := newLedgerWorld(t, db)
+		if err := LoadLedgerDemo(ctx, db, 1, at(2026, 12, 7, 9, 0)); err != nil {
+			t.Fatal(err)
+		}
+		area := w.area(t, w.street)
+		fs, err := w.s.Funds(ctx, area, FundFilter{From: "2025-12", To: "2026-11"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reversals := 0
+		for _, e := range fs.Entries {
+			if e.Reverses != nil {
+				reversals++
+			}
+		}
+		lg, err := w.s.Ledger(ctx, area, "2025-12", "2026-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reversals != 1 || fs.TotalFen != lg.ReceivedFen || fs.TotalFen == 0 {
+			t.Errorf("%d reversals, entries sum to %d, the ledger received %d", reversals, fs.TotalFen, lg.ReceivedFen)
+		}
+	})
+}
