@@ -41,8 +41,11 @@ func TestRefusedSavesNothing(t *testing.T) {
 		for name, change := range map[string]func(*Draft) string{
 			"legal basis": func(d *Draft) string { d.LegalBasis = ""; return "legal_basis" },
 			"start":       func(d *Draft) string { d.StartsOn = "2026-10-08"; return "starts_on" },
-			"codes":       func(d *Draft) string { d.Lines = "A1 A001\nA1 辖区餐饮店油烟投诉数\nB2 医疗救助人次"; return "lines" },
-			"heading":     func(d *Draft) string { d.HeadValue = string(make([]rune, 41)); return "head_value" },
+			"codes": func(d *Draft) string {
+				d.Lines = "A1 A001\nA1 辖区餐饮店油烟投诉数\nB2 医疗救助人次"
+				return "lines"
+			},
+			"heading": func(d *Draft) string { d.HeadValue = string(make([]rune, 41)); return "head_value" },
 		} {
 			d := draft(unit)
 			field := change(&d)

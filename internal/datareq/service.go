@@ -56,15 +56,15 @@ type Draft struct {
 
 // Request is a submitted data request.
 type Request struct {
-	ID            int64
-	Department    string
-	Title         string
-	UnitID        int64
-	Period        string
-	Frequency     string
-	Communities   int
-	TypedMinutes  int
-	OwedFen       int64
+	ID           int64
+	Department   string
+	Title        string
+	UnitID       int64
+	Period       string
+	Frequency    string
+	Communities  int
+	TypedMinutes int
+	OwedFen      int64
 	// WorkRequestID is the one 准入 request for all typed items of a
 	// request submitted before items were reviewed one by one; 0 since,
 	// when each typed item has its own (Item.WorkRequestID).
