@@ -284,6 +284,7 @@ var routePhrases = map[string]string{
 	"GET /demands/new":                                    "打开向社区派发工作表单",
 	"POST /demands/new":                                   "向社区派发工作",
 	"POST /demands/{demand}/answer":                       "接收或拒绝派给社区的工作",
+	"GET /data-requests":                                  "查看数据需求列表",
 	"GET /data-requests/new":                              "打开数据需求表单",
 	"POST /data-requests/new":                             "计算或提交数据需求",
 	"GET /data-requests/{request}":                        "查看数据需求",

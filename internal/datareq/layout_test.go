@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ func TestRefusedSavesNothing(t *testing.T) {
 				d.Lines = "A1 A001\nA1 辖区餐饮店油烟投诉数\nB2 医疗救助人次"
 				return "lines"
 			},
-			"heading": func(d *Draft) string { d.HeadValue = string(make([]rune, 41)); return "head_value" },
+			"heading": func(d *Draft) string { d.HeadValue = strings.Repeat("列", 41); return "head_value" },
 		} {
 			d := draft(unit)
 			field := change(&d)
@@ -137,6 +138,13 @@ func TestLayout(t *testing.T) {
 		}
 		if got.Items[0].Review != workaccess.Refused || got.Items[5].Review != workaccess.Pending {
 			t.Errorf("states %q %q", got.Items[0].Review, got.Items[5].Review)
+		}
+		list, err := s.List(ctx, []string{"civil"})
+		if err != nil || len(list) != 1 || list[0].Computed != 4 || list[0].Typed != 2 || list[0].Decided != 1 {
+			t.Errorf("the department's list %+v %v", list, err)
+		}
+		if other, err := s.List(ctx, []string{"health"}); err != nil || len(other) != 0 {
+			t.Errorf("another department's list %+v %v", other, err)
 		}
 	})
 }

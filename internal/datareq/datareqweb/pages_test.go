@@ -90,6 +90,12 @@ func TestPages(t *testing.T) {
 		if n := strings.Count(r.Body, ">待审查</a>"); n != 3 {
 			t.Errorf("%d typed items pending review, want 3", n)
 		}
+		r = civil.Get("/data-requests")
+		webtest.CheckPage(t, "/data-requests", r.Body)
+		webtest.Contains(t, "list", r.Body, `href="`+page+`"`, "人口与救助月度数据", "9 项", "3 项(0)")
+		if r := health.Get("/data-requests"); strings.Contains(r.Body, "人口与救助月度数据") || !strings.Contains(r.Body, "还没有数据需求") {
+			t.Errorf("another department lists the request")
+		}
 		if r := health.Get(page); r.Status != http.StatusNotFound {
 			t.Errorf("another department reads the request: %d", r.Status)
 		}

@@ -44,6 +44,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"hours": workaccess.Hours, "review": datareq.ReviewName})}
 	k.AddFlashes(map[string]string{"data_request_sent": "数据需求已提交"})
 	apply := access.Rule{Perm: workaccess.PermApply}
+	k.Handle(rt, "GET /data-requests", apply, h.list)
 	k.Handle(rt, "GET /data-requests/new", apply, h.form)
 	k.Handle(rt, "POST /data-requests/new", apply, h.submit)
 	k.Handle(rt, "GET /data-requests/{request}", apply, h.request)
@@ -140,6 +141,17 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request, rq *web.Request
 	rq.Audit.Entity, rq.Audit.ID = "data_request", req.ID
 	h.kit.SetFlash(w, "data_request_sent")
 	http.Redirect(w, r, fmt.Sprintf("/data-requests/%d", req.ID), http.StatusSeeOther)
+}
+
+// list is the viewer's departments' data requests, each a way back to its
+// subscription.
+func (h *handler) list(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	list, err := h.Data.List(r.Context(), departments(rq.Viewer))
+	if err != nil {
+		h.kit.ServerError(w, r, rq, err)
+		return
+	}
+	h.tmpl.Render(w, r, http.StatusOK, "datareq_list", web.NewPage(rq, "数据需求", "workaccess", list))
 }
 
 func pathID(r *http.Request) int64 {
