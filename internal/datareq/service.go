@@ -299,7 +299,11 @@ func (s *Service) workDraft(d Draft, r *Request, it Item, minutes int, fen int64
 	if it.Code != "" {
 		name = it.Code + " " + it.Text
 	}
-	wd := workaccess.Draft{Kind: workaccess.Assistance, Department: d.Department, Title: "数据填报:" + it.Text,
+	title := []rune("数据填报:" + it.Text)
+	if len(title) > 80 { // the 准入 forms' limit on a title; the content keeps the whole line
+		title = append(title[:79], '…')
+	}
+	wd := workaccess.Draft{Kind: workaccess.Assistance, Department: d.Department, Title: string(title),
 		LegalBasis: d.LegalBasis, Content: fmt.Sprintf("数据需求“%s”中社区需每期手工填报的数据项:%s(首个报告期 %s)",
 			r.Title, name, r.Period), Frequency: freq[r.Frequency], StaffHours: workaccess.Hours(minutes),
 		FundingRule: workaccess.Unfunded, ValidFrom: d.StartsOn}
