@@ -291,6 +291,7 @@ var routePhrases = map[string]string{
 	"GET /work-funds/{fund}/voucher":                      "查看到账凭证扫描件",
 	"GET /api/v1/work-funds":                              "通过接口查看费随事转到账记录",
 	"POST /api/v1/work-funds":                             "通过接口登记费随事转到账经费",
+	"GET /data-requests":                                  "查看数据需求列表",
 	"GET /data-requests/new":                              "打开数据需求表单",
 	"POST /data-requests/new":                             "计算或提交数据需求",
 	"GET /data-requests/{request}":                        "查看数据需求",

@@ -15,11 +15,16 @@ const (
 
 // Item is one requested line as analysed.
 type Item struct {
-	Text     string // as written
+	Code     string // the department's own code for the line, if it gave one
+	Text     string // as written, without the code
 	Kind     string
 	Ref      string // indicator code, or entity.field
 	Label    string // the catalogue's name for it
 	Computed bool   // shequ computes it; otherwise communities would type it
+	// A typed item's 准入 request once submitted, and its state: a
+	// workaccess status (待审查, 准入, 修改后准入, 不予准入) and the reasons.
+	WorkRequestID   int64
+	Review, Reasons string
 }
 
 // Catalogue is what a request is checked against: the indicators by code
@@ -63,6 +68,15 @@ func Analyse(c *Catalogue, lines []string, communities, minutesPerItem int, fenP
 			continue
 		}
 		it := c.match(l)
+		if it.Kind == KindFree {
+			// Only a line the catalogue does not know as a whole is
+			// read as "code wording": "A001" and "60 岁以上老年人"
+			// keep meaning what they say.
+			if code, rest, ok := ownCode(l); ok {
+				it = c.match(rest)
+				it.Code = code
+			}
+		}
 		if it.Computed {
 			cost.Computed++
 		} else {
@@ -92,4 +106,25 @@ func (c *Catalogue) match(l string) Item {
 		}
 	}
 	return Item{Text: l, Kind: KindFree, Label: l}
+}
+
+// ownCode splits a line into the department's own item code and its
+// wording: "A1 低保户数", "1.2\t低保户数" (two cells pasted from a
+// spreadsheet). A code is up to 16 letters, digits, '.', '-' or '_', and
+// is followed by a space, a full-width space or a tab, then the wording.
+func ownCode(l string) (code, rest string, ok bool) {
+	i := strings.IndexAny(l, " \t\u3000")
+	if i <= 0 {
+		return "", "", false
+	}
+	code, rest = l[:i], strings.TrimSpace(strings.ReplaceAll(l[i:], "\t", " "))
+	if len(code) > 16 || rest == "" {
+		return "", "", false
+	}
+	for _, r := range code {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_') {
+			return "", "", false
+		}
+	}
+	return code, rest, true
 }

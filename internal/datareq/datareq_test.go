@@ -134,9 +134,38 @@ func TestSplitAndCost(t *testing.T) {
 	})
 }
 
+// readRows reads every row of a downloaded xlsx or csv as text.
+func readRows(t *testing.T, b []byte, name string) [][]string {
+	t.Helper()
+	book, err := sheets.Open(bytes.NewReader(b), int64(len(b)), name, sheets.DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.Rows(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]string
+	for rows.Next() {
+		row := rows.Row()
+		var cells []string
+		for i := range row.Cells {
+			cells = append(cells, row.Text(i))
+		}
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		out = append(out, cells)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // TestSubmitAndDownload: the nine figures arrive in the subscription equal
-// to the sample report's, and the three typed items go to review as one
-// 准入 request, pending.
+// to the sample report's, and each of the three typed items goes to review
+// as its own 准入 request, pending.
 func TestSubmitAndDownload(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
@@ -148,60 +177,84 @@ func TestSubmitAndDownload(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.WorkRequestID == 0 {
-			t.Fatal("typed items not sent for review")
+		if r.WorkRequestID != 0 {
+			t.Fatal("one 准入 request for all typed items")
 		}
 		wrs, err := work.Requests(ctx, workaccess.RequestFilter{Status: workaccess.Pending})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(wrs) != 1 || wrs[0].ID != r.WorkRequestID || wrs[0].Department != "civil" || wrs[0].StaffMinutes != 30 || wrs[0].FundingFen != 1500 {
-			t.Fatalf("准入 requests %d %+v", len(wrs), *wrs[0])
+		if len(wrs) != 3 {
+			t.Fatalf("%d 准入 requests, want one per typed item", len(wrs))
+		}
+		byID := map[int64]*workaccess.Request{}
+		for _, w := range wrs {
+			byID[w.ID] = w
+			if w.Department != "civil" || w.Kind != workaccess.Assistance || w.StaffMinutes != 10 || w.FundingFen != 500 ||
+				w.LegalBasis != "《社会救助暂行办法》第五条" || w.StartsOn != "2026-11-05" {
+				t.Errorf("准入 request %+v", *w)
+			}
+		}
+		got, err := s.Request(ctx, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range got.Items {
+			w := byID[it.WorkRequestID]
+			switch {
+			case it.Computed && it.WorkRequestID != 0:
+				t.Errorf("computed %s sent for review", it.Text)
+			case !it.Computed && (w == nil || w.Title != "数据填报:"+it.Text || it.Review != workaccess.Pending):
+				t.Errorf("typed %s: its 准入 request %+v, state %q", it.Text, w, it.Review)
+			}
 		}
 		var buf bytes.Buffer
-		if _, err := s.Download(ctx, []string{"health"}, r.ID, "2026-08", &buf); err == nil {
+		if _, err := s.Download(ctx, []string{"health"}, r.ID, "2026-08", "xlsx", &buf); err == nil {
 			t.Fatal("another department downloaded the subscription")
 		}
-		if _, err := s.Download(ctx, []string{"civil"}, r.ID, "2026-08", &buf); err != nil {
+		if _, err := s.Download(ctx, []string{"civil"}, r.ID, "2026-08", "xlsx", &buf); err != nil {
 			t.Fatal(err)
 		}
-		book, err := sheets.Open(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "x.xlsx", sheets.DefaultLimits)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows, err := book.Rows(0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		n := 0
-		for rows.Next() {
-			row := rows.Row()
-			if n++; n == 1 {
-				continue
-			}
-			got[row.Text(1)] = row.Text(2)
-		}
+		rows := readRows(t, buf.Bytes(), "x.xlsx")
 		p, _ := indicators.ParsePeriod("2026-08")
 		report, err := rep.Compute(ctx, reports.SampleCode, unit, p, reports.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		// title, period, headings, then the twelve lines as typed
+		if len(rows) != 3+12 || fmt.Sprint(rows[2]) != "[数据项 数值 说明]" {
+			t.Fatalf("rows %q", rows)
+		}
+		values := map[string]string{}
+		for i, it := range got.Items {
+			row := rows[3+i]
+			if row[0] != it.Text {
+				t.Errorf("row %d is %q, want %q", 3+i, row[0], it.Text)
+			}
+			if it.Computed {
+				values[it.Ref] = row[1]
+			} else if len(row) != 3 || row[1] != "" || row[2] != "社区填报,待审查" {
+				t.Errorf("typed row %q", row)
+			}
+		}
 		for _, code := range []string{"A001", "A002", "A004", "A006", "A007", "A008", "A013"} {
 			row := report.Row(code)
-			if row == nil || got[code] != row.Text() {
-				t.Errorf("%s: subscription %q, report %+v", code, got[code], row)
+			if row == nil || values[code] != row.Text() {
+				t.Errorf("%s: subscription %q, report %+v", code, values[code], row)
 			}
 		}
 		total := report.Row("A001").Text()
-		if got["person.gender"] != total || total != "10" || got["household.kind"] != "2" {
-			t.Errorf("register fields %q %q, 实有人口 %s", got["person.gender"], got["household.kind"], total)
+		if values["person.gender"] != total || total != "10" || values["household.kind"] != "2" {
+			t.Errorf("register fields %q %q, 实有人口 %s", values["person.gender"], values["household.kind"], total)
 		}
-		if n != 10 {
-			t.Errorf("%d rows, want a header and 9 figures", n)
+		if _, err := strconv.Atoi(values["A002"]); err != nil || values["A002"] == "0" {
+			t.Errorf("A002 %q: the register is not counted", values["A002"])
 		}
-		if _, err := strconv.Atoi(got["A002"]); err != nil || got["A002"] == "0" {
-			t.Errorf("A002 %q: the register is not counted", got["A002"])
+		// The period not yet complete, and before the first, are refused.
+		for _, period := range []string{"2026-09", "2026-07"} {
+			if _, err := s.Download(ctx, []string{"civil"}, r.ID, period, "xlsx", &buf); fault.FieldsOf(err)["period"] == "" {
+				t.Errorf("%s downloaded: %v", period, err)
+			}
 		}
 	})
 }

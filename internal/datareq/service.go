@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"shequ/internal/indicators"
 	"shequ/internal/orgtree"
 	"shequ/internal/reports"
-	"shequ/internal/sheets"
 	"shequ/internal/workaccess"
 )
 
@@ -52,23 +50,29 @@ type Draft struct {
 	// The 准入 terms of the typed remainder.
 	LegalBasis string
 	StartsOn   string
+	// The subscription's layout: empty is the default wording.
+	SheetTitle, HeadCode, HeadItem, HeadValue, HeadNote string
 }
 
 // Request is a submitted data request.
 type Request struct {
-	ID            int64
-	Department    string
-	Title         string
-	UnitID        int64
-	Period        string
-	Frequency     string
-	Communities   int
-	TypedMinutes  int
-	OwedFen       int64
-	WorkRequestID int64 // 0: nothing to type, nothing sent for review
+	ID           int64
+	Department   string
+	Title        string
+	UnitID       int64
+	Period       string
+	Frequency    string
+	Communities  int
+	TypedMinutes int
+	OwedFen      int64
+	// WorkRequestID is the one 准入 request for all typed items of a
+	// request submitted before items were reviewed one by one; 0 since,
+	// when each typed item has its own (Item.WorkRequestID).
+	WorkRequestID int64
 	SubmittedBy   string
 	SubmittedAt   string
 	Items         []Item
+	Layout        Layout // the subscription's sheet title and headings as the department gave them
 }
 
 // MinutesPerItem is the setting for a community's time to type one item once.
@@ -98,6 +102,7 @@ func (s *Service) Catalogue(ctx context.Context) (*Catalogue, error) {
 func (s *Service) Preview(ctx context.Context, d Draft) (Cost, error) {
 	fe := fault.Fields{}
 	fen := d.check(fe)
+	d.layout(fe)
 	if err := s.resolveUnit(ctx, &d, fe); err != nil {
 		return Cost{}, err
 	}
@@ -124,7 +129,16 @@ func (s *Service) cost(ctx context.Context, d Draft, fen int64) (Cost, error) {
 	if err != nil {
 		return Cost{}, err
 	}
-	return Analyse(cat, strings.Split(d.Lines, "\n"), n, mins, fen), nil
+	c := Analyse(cat, strings.Split(d.Lines, "\n"), n, mins, fen)
+	// The department's codes name its rows: one code, one row.
+	seen := map[string]bool{}
+	for _, it := range c.Items {
+		if it.Code != "" && seen[it.Code] {
+			return Cost{}, fault.Fields{"lines": "编码 " + it.Code + " 用了不止一次,每项的编码应各不相同"}.Err()
+		}
+		seen[it.Code] = true
+	}
+	return c, nil
 }
 
 // resolveUnit finds the scope unit and checks the applicant may ask about it.
@@ -173,12 +187,14 @@ func (d Draft) check(fe fault.Fields) int64 {
 }
 
 // Submit records the request. The computed items become its subscription;
-// the typed ones go to the review group as one 准入 request in the
-// department's name, so that no community sees them unless admitted.
-// departments are those the applicant acts for (nil: any).
+// each typed item goes to the review group as its own 准入 request in the
+// department's name, decided on its own, so that no community sees an item
+// unless it is admitted. departments are those the applicant acts for
+// (nil: any).
 func (s *Service) Submit(ctx context.Context, by string, departments []string, d Draft) (*Request, error) {
 	fe := fault.Fields{}
 	fen := d.check(fe)
+	lay := d.layout(fe)
 	if err := s.resolveUnit(ctx, &d, fe); err != nil {
 		return nil, err
 	}
@@ -198,12 +214,15 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 	p, _ := indicators.ParsePeriod(d.Period)
 	r := &Request{Department: d.Department, Title: strings.TrimSpace(d.Title), UnitID: d.UnitID, Period: p.String(),
 		Frequency: p.Freq, Communities: cost.Communities, TypedMinutes: cost.Typed * perItem(cost), OwedFen: cost.OwedFen,
-		SubmittedBy: by, SubmittedAt: s.now().UTC().Format(time.RFC3339), Items: cost.Items}
-	// The typed part is checked now and saved with the data request, in
-	// its transaction: neither is ever saved without the other.
-	var typed *workaccess.Prepared
-	if cost.Typed > 0 {
-		typed, err = s.work.Prepare(ctx, by, departments, s.workDraft(d, cost, fen), d.StartsOn)
+		SubmittedBy: by, SubmittedAt: s.now().UTC().Format(time.RFC3339), Items: cost.Items, Layout: lay}
+	// Every typed item is checked now and saved with the data request, in
+	// its transaction: none is ever saved without the others.
+	typed := make([]*workaccess.Prepared, len(r.Items))
+	for i, it := range r.Items {
+		if it.Computed {
+			continue
+		}
+		typed[i], err = s.work.Prepare(ctx, by, departments, s.workDraft(d, r, it, perItem(cost), fen), d.StartsOn)
 		if fe := fault.FieldsOf(err); fe != nil {
 			return nil, onThisForm(fe)
 		}
@@ -213,23 +232,26 @@ func (s *Service) Submit(ctx context.Context, by string, departments []string, d
 	}
 	r.ID = database.NewID()
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var wr any
-		if typed != nil {
-			id, err := typed.Insert(ctx, tx)
-			if err != nil {
-				return err
-			}
-			r.WorkRequestID, wr = id, id
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO data_requests (id, department, title, unit_id, period, frequency,
-			communities, typed_minutes, owed_fen, work_request_id, submitted_by, submitted_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, r.ID, r.Department, r.Title, r.UnitID, r.Period,
-			r.Frequency, r.Communities, r.TypedMinutes, r.OwedFen, wr, by, r.SubmittedAt); err != nil {
+			communities, typed_minutes, owed_fen, submitted_by, submitted_at, sheet_title, head_code, head_item,
+			head_value, head_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+			r.ID, r.Department, r.Title, r.UnitID, r.Period, r.Frequency, r.Communities, r.TypedMinutes, r.OwedFen, by,
+			r.SubmittedAt, lay.SheetTitle, lay.Code, lay.Item, lay.Value, lay.Note); err != nil {
 			return err
 		}
-		for i, it := range r.Items {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO data_request_items (request_id, seq, text, kind, ref, label, computed)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.ID, i+1, it.Text, it.Kind, it.Ref, it.Label, boolInt(it.Computed)); err != nil {
+		for i := range r.Items {
+			it := &r.Items[i]
+			var wr any
+			if typed[i] != nil {
+				id, err := typed[i].Insert(ctx, tx)
+				if err != nil {
+					return err
+				}
+				it.WorkRequestID, it.Review, wr = id, workaccess.Pending, id
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO data_request_items (request_id, seq, code, text, kind, ref,
+				label, computed, work_request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, r.ID, i+1, it.Code,
+				it.Text, it.Kind, it.Ref, it.Label, boolInt(it.Computed), wr); err != nil {
 				return err
 			}
 		}
@@ -269,23 +291,25 @@ func perItem(c Cost) int {
 	return c.StaffMinutes / (c.Typed * c.Communities)
 }
 
-// workDraft is the 准入 request for the typed remainder: one assistance
-// item whose time is the typed items' per community and period.
-func (s *Service) workDraft(d Draft, c Cost, fen int64) workaccess.Draft {
-	var typed []string
-	for _, it := range c.Items {
-		if !it.Computed {
-			typed = append(typed, it.Text)
-		}
-	}
+// workDraft is the 准入 request for one typed item: an assistance item
+// whose time and funding are that item's per community and period.
+func (s *Service) workDraft(d Draft, r *Request, it Item, minutes int, fen int64) workaccess.Draft {
 	freq := map[string]string{indicators.Monthly: "每月", indicators.Quarterly: "每季", indicators.Yearly: "每年"}
-	p, _ := indicators.ParsePeriod(d.Period)
-	wd := workaccess.Draft{Kind: workaccess.Assistance, Department: d.Department, Title: "数据填报:" + strings.TrimSpace(d.Title),
-		LegalBasis: d.LegalBasis, Content: "社区需手工填报的数据项:" + strings.Join(typed, ";"), Frequency: freq[p.Freq],
-		StaffHours: workaccess.Hours(len(typed) * perItem(c)), FundingRule: workaccess.Unfunded, ValidFrom: d.StartsOn}
+	name := it.Text
+	if it.Code != "" {
+		name = it.Code + " " + it.Text
+	}
+	title := []rune("数据填报:" + it.Text)
+	if len(title) > 80 { // the 准入 forms' limit on a title; the content keeps the whole line
+		title = append(title[:79], '…')
+	}
+	wd := workaccess.Draft{Kind: workaccess.Assistance, Department: d.Department, Title: string(title),
+		LegalBasis: d.LegalBasis, Content: fmt.Sprintf("数据需求“%s”中社区需每期手工填报的数据项:%s(首个报告期 %s)",
+			r.Title, name, r.Period), Frequency: freq[r.Frequency], StaffHours: workaccess.Hours(minutes),
+		FundingRule: workaccess.Unfunded, ValidFrom: d.StartsOn}
 	if fen > 0 {
 		wd.FundingRule = workaccess.PerOccurrence
-		wd.FundingYuan = workaccess.Yuan(fen * int64(len(typed)))
+		wd.FundingYuan = workaccess.Yuan(fen)
 	}
 	return wd
 }
@@ -303,13 +327,17 @@ func (s *Service) Own(ctx context.Context, departments []string, id int64) (*Req
 	return r, nil
 }
 
-// Request reads a data request with its items.
+// Request reads a data request with its items, each typed one with the
+// state of its 准入 request. A request submitted before items were reviewed
+// one by one has one 准入 request for all its typed items: each shows that.
 func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 	r := &Request{ID: id}
 	var wr sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT department, title, unit_id, period, frequency, communities, typed_minutes,
-		owed_fen, work_request_id, submitted_by, submitted_at FROM data_requests WHERE id = $1`, id).Scan(&r.Department,
-		&r.Title, &r.UnitID, &r.Period, &r.Frequency, &r.Communities, &r.TypedMinutes, &r.OwedFen, &wr, &r.SubmittedBy, &r.SubmittedAt)
+		owed_fen, work_request_id, submitted_by, submitted_at, sheet_title, head_code, head_item, head_value, head_note
+		FROM data_requests WHERE id = $1`, id).Scan(&r.Department, &r.Title, &r.UnitID, &r.Period, &r.Frequency,
+		&r.Communities, &r.TypedMinutes, &r.OwedFen, &wr, &r.SubmittedBy, &r.SubmittedAt, &r.Layout.SheetTitle,
+		&r.Layout.Code, &r.Layout.Item, &r.Layout.Value, &r.Layout.Note)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fault.New(fault.NotFound, "没有这项数据需求")
 	}
@@ -317,8 +345,11 @@ func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 		return nil, err
 	}
 	r.WorkRequestID = wr.Int64
-	rows, err := s.db.QueryContext(ctx, `SELECT text, kind, ref, label, computed FROM data_request_items
-		WHERE request_id = $1 ORDER BY seq`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT i.code, i.text, i.kind, i.ref, i.label, i.computed,
+		COALESCE(w.id, 0), COALESCE(w.status, ''), COALESCE(w.reasons, '')
+		FROM data_request_items i JOIN data_requests r ON r.id = i.request_id
+		LEFT JOIN work_requests w ON i.computed = 0 AND w.id = COALESCE(i.work_request_id, r.work_request_id)
+		WHERE i.request_id = $1 ORDER BY i.seq`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +357,8 @@ func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 	for rows.Next() {
 		var it Item
 		var computed int
-		if err := rows.Scan(&it.Text, &it.Kind, &it.Ref, &it.Label, &computed); err != nil {
+		if err := rows.Scan(&it.Code, &it.Text, &it.Kind, &it.Ref, &it.Label, &computed, &it.WorkRequestID, &it.Review,
+			&it.Reasons); err != nil {
 			return nil, err
 		}
 		it.Computed = computed != 0
@@ -335,43 +367,9 @@ func (s *Service) Request(ctx context.Context, id int64) (*Request, error) {
 	return r, rows.Err()
 }
 
-// Download writes the subscription of one period as xlsx: every computed
-// item's figure for the request's unit, and the number of figures.
-// departments are those the reader acts for (nil: any): a department reads
-// only its own requests. The caller audits the download.
-func (s *Service) Download(ctx context.Context, departments []string, id int64, period string, w io.Writer) (int, error) {
-	r, err := s.Own(ctx, departments, id)
-	if err != nil {
-		return 0, err
-	}
-	p, err := indicators.ParsePeriod(period)
-	if err != nil || p.Freq != r.Frequency {
-		return 0, fault.Fields{"period": "报告期应与数据需求的频次一致,如 " + r.Period}.Err()
-	}
-	figures, err := s.Figures(ctx, r, p)
-	if err != nil {
-		return 0, err
-	}
-	sw, err := sheets.NewWriter(w, "xlsx", "数据")
-	if err != nil {
-		return 0, err
-	}
-	if err := sw.WriteRow([]string{"数据项", "编码", "数值", "报告期"}); err != nil {
-		return 0, err
-	}
-	for _, f := range figures {
-		if err := sw.WriteRow([]string{f.Label, f.Ref, f.Text, p.String()}); err != nil {
-			return 0, err
-		}
-	}
-	if err := sw.Close(); err != nil {
-		return 0, err
-	}
-	return len(figures), nil
-}
-
 // Figure is one computed item's value.
 type Figure struct {
+	Seq              int // the item's place in Request.Items
 	Ref, Label, Text string
 	Value            float64
 }
@@ -380,7 +378,7 @@ type Figure struct {
 // report engine's definitions: aggregates only, never a person's record.
 func (s *Service) Figures(ctx context.Context, r *Request, p indicators.Period) ([]Figure, error) {
 	var out []Figure
-	for _, it := range r.Items {
+	for i, it := range r.Items {
 		if !it.Computed {
 			continue
 		}
@@ -401,7 +399,7 @@ func (s *Service) Figures(ctx context.Context, r *Request, p indicators.Period) 
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", it.Text, err)
 		}
-		out = append(out, Figure{Ref: it.Ref, Label: it.Label, Value: v, Text: reports.FormatValue(v, ind.Decimals)})
+		out = append(out, Figure{Seq: i, Ref: it.Ref, Label: it.Label, Value: v, Text: reports.FormatValue(v, ind.Decimals)})
 	}
 	return out, nil
 }

@@ -85,13 +85,28 @@ func TestPages(t *testing.T) {
 		page := r.Location()
 		r = civil.Get(page)
 		webtest.CheckPage(t, page, r.Body)
-		webtest.Contains(t, "request page", r.Body, "人口与救助月度数据", "查看准入申请", "下载 xlsx", "每期每个社区填报 0.5 小时")
+		webtest.Contains(t, "request page", r.Body, "人口与救助月度数据", "逐项送准入审查", "每期每个社区填报 0.5 小时",
+			"2026年8月", "download?period=2026-08&amp;format=xlsx", "download?period=2026-08&amp;format=csv")
+		if n := strings.Count(r.Body, ">待审查</a>"); n != 3 {
+			t.Errorf("%d typed items pending review, want 3", n)
+		}
+		r = civil.Get("/data-requests")
+		webtest.CheckPage(t, "/data-requests", r.Body)
+		webtest.Contains(t, "list", r.Body, `href="`+page+`"`, "人口与救助月度数据", "9 项", "3 项(0)")
+		if r := health.Get("/data-requests"); strings.Contains(r.Body, "人口与救助月度数据") || !strings.Contains(r.Body, "还没有数据需求") {
+			t.Errorf("another department lists the request")
+		}
 		if r := health.Get(page); r.Status != http.StatusNotFound {
 			t.Errorf("another department reads the request: %d", r.Status)
 		}
 		r = civil.Get(page + "/download?period=2026-08")
 		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("download: %d %s", r.Status, r.Header.Get("Content-Type"))
+		}
+		r = civil.Get(page + "/download?period=2026-08&format=csv")
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Type"), "text/csv") ||
+			!strings.HasPrefix(strings.TrimPrefix(r.Body, "\ufeff"), "人口与救助月度数据\n报告期,2026-08\n数据项,数值,说明\n") {
+			t.Fatalf("csv download: %d %s %.40q", r.Status, r.Header.Get("Content-Type"), r.Body)
 		}
 		if r := civil.Get(page + "/download?period=2026-Q3"); r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("a quarter of a monthly request: %d", r.Status)

@@ -17,6 +17,8 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/datareq"
 	"shequ/internal/fault"
+	"shequ/internal/indicators"
+	"shequ/internal/sheets"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 )
@@ -38,9 +40,11 @@ type handler struct {
 // Routes registers the pages. Data requests are the departments' (and the
 // review group's): the same permission as applying for work.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
-	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{"yuan": workaccess.Yuan, "hours": workaccess.Hours})}
+	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, template.FuncMap{"yuan": workaccess.Yuan,
+		"hours": workaccess.Hours, "review": datareq.ReviewName})}
 	k.AddFlashes(map[string]string{"data_request_sent": "数据需求已提交"})
 	apply := access.Rule{Perm: workaccess.PermApply}
+	k.Handle(rt, "GET /data-requests", apply, h.list)
 	k.Handle(rt, "GET /data-requests/new", apply, h.form)
 	k.Handle(rt, "POST /data-requests/new", apply, h.submit)
 	k.Handle(rt, "GET /data-requests/{request}", apply, h.request)
@@ -64,7 +68,9 @@ func departments(v *access.Viewer) []string {
 func draftOf(r *http.Request, v *access.Viewer) datareq.Draft {
 	f := r.PostFormValue
 	d := datareq.Draft{Department: f("department"), Title: f("title"), Unit: f("unit"), Period: f("period"),
-		Lines: f("lines"), FundYuan: f("fund_yuan"), LegalBasis: f("legal_basis"), StartsOn: f("starts_on")}
+		Lines: f("lines"), FundYuan: f("fund_yuan"), LegalBasis: f("legal_basis"), StartsOn: f("starts_on"),
+		SheetTitle: f("sheet_title"), HeadCode: f("head_code"), HeadItem: f("head_item"), HeadValue: f("head_value"),
+		HeadNote: f("head_note")}
 	if !v.Can(workaccess.PermManage) {
 		scope := v.DepartmentScopes(workaccess.PermApply)[d.Department]
 		d.Within = scope.Contains
@@ -72,7 +78,8 @@ func draftOf(r *http.Request, v *access.Viewer) datareq.Draft {
 	return d
 }
 
-var fields = []string{"department", "title", "unit", "period", "lines", "fund_yuan", "legal_basis", "starts_on"}
+var fields = []string{"department", "title", "unit", "period", "lines", "fund_yuan", "legal_basis", "starts_on",
+	"sheet_title", "head_code", "head_item", "head_value", "head_note"}
 
 type formData struct {
 	D           datareq.Draft
@@ -136,9 +143,27 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request, rq *web.Request
 	http.Redirect(w, r, fmt.Sprintf("/data-requests/%d", req.ID), http.StatusSeeOther)
 }
 
+// list is the viewer's departments' data requests, each a way back to its
+// subscription.
+func (h *handler) list(w http.ResponseWriter, r *http.Request, rq *web.Request) {
+	list, err := h.Data.List(r.Context(), departments(rq.Viewer))
+	if err != nil {
+		h.kit.ServerError(w, r, rq, err)
+		return
+	}
+	h.tmpl.Render(w, r, http.StatusOK, "datareq_list", web.NewPage(rq, "数据需求", "workaccess", list))
+}
+
 func pathID(r *http.Request) int64 {
 	id, _ := strconv.ParseInt(r.PathValue("request"), 10, 64)
 	return id
+}
+
+// requestPage is a data request with the periods its subscription has
+// been received for.
+type requestPage struct {
+	*datareq.Request
+	Periods []indicators.Period
 }
 
 func (h *handler) request(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -148,20 +173,25 @@ func (h *handler) request(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		return
 	}
 	rq.Audit.Entity, rq.Audit.ID = "data_request", req.ID
-	h.tmpl.Render(w, r, http.StatusOK, "datareq_request", web.NewPage(rq, req.Title, "workaccess", req))
+	h.tmpl.Render(w, r, http.StatusOK, "datareq_request", web.NewPage(rq, req.Title, "workaccess",
+		requestPage{Request: req, Periods: h.Data.Periods(req)}))
 }
 
-// download is the subscription of one period as xlsx.
+// download is the subscription of one period, xlsx (the default) or csv.
 func (h *handler) download(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	var buf bytes.Buffer
-	period := r.URL.Query().Get("period")
-	n, err := h.Data.Download(r.Context(), departments(rq.Viewer), pathID(r), period, &buf)
+	period, format := r.URL.Query().Get("period"), r.URL.Query().Get("format")
+	if format == "" {
+		format = "xlsx"
+	}
+	n, err := h.Data.Download(r.Context(), departments(rq.Viewer), pathID(r), period, format, &buf)
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	rq.Audit.Entity, rq.Audit.ID, rq.Audit.Rows, rq.Audit.Detail = "data_request", pathID(r), n, period
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="data.xlsx"; filename*=UTF-8''`+url.PathEscape("数据需求-"+period+".xlsx"))
+	rq.Audit.Entity, rq.Audit.ID, rq.Audit.Rows, rq.Audit.Detail = "data_request", pathID(r), n, period+" "+format
+	w.Header().Set("Content-Type", sheets.ContentType(format))
+	w.Header().Set("Content-Disposition", `attachment; filename="data.`+format+`"; filename*=UTF-8''`+
+		url.PathEscape("数据需求-"+period+"."+format))
 	w.Write(buf.Bytes())
 }
