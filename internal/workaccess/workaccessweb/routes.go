@@ -109,12 +109,13 @@ func draftOf(r *http.Request) workaccess.Draft {
 	f := r.PostFormValue
 	return workaccess.Draft{Kind: f("kind"), Department: f("department"), Title: f("title"), LegalBasis: f("legal_basis"),
 		Content: f("content"), Frequency: f("frequency"), StaffHours: f("staff_hours"), FundingRule: f("funding_rule"),
-		FundingYuan: f("funding_yuan"), Authority: f("authority"), ValidFrom: f("valid_from"), ValidTo: f("valid_to")}
+		FundingYuan: f("funding_yuan"), Authority: f("authority"), ValidFrom: f("valid_from"), ValidTo: f("valid_to"),
+		System: f("system")}
 }
 
 // termFields are the form's fields in the order of the error summary.
 var termFields = []string{"kind", "department", "title", "legal_basis", "content", "frequency", "staff_hours",
-	"funding_rule", "funding_yuan", "authority", "valid_from", "valid_to"}
+	"funding_rule", "funding_yuan", "authority", "system", "valid_from", "valid_to"}
 
 // termsForm is what the shared terms fieldset shows.
 type termsForm struct {
