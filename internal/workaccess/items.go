@@ -9,6 +9,8 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
 )
 
 // Permissions of the catalogue; reading it needs only a login, since every
@@ -43,8 +45,11 @@ var ErrNotFound = fault.New(fault.NotFound, "没有这个事项")
 
 // Service keeps the catalogue and the requests.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db       *database.DB
+	now      func() time.Time
+	org      *orgtree.Store  // the communities of an area and their staff
+	register *register.Store // their households
+	reports  ReportLoad      // nil: no report indicators are counted
 }
 
 // NewService returns the service on db; now nil is time.Now.
@@ -52,7 +57,7 @@ func NewService(db *database.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, org: orgtree.NewStore(db), register: register.NewStore(db)}
 }
 
 // Filter narrows the catalogue; empty fields do not.

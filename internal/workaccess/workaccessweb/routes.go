@@ -41,6 +41,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"dmstatus":  workaccess.DemandStatusName,
 		"yuan2":     workaccess.Yuan2,
 		"minhours":  func(m int64) string { return workaccess.Hours(int(m)) },
+		"sub":       func(a, b int) int { return a - b },
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",

@@ -1,0 +1,457 @@
+package workaccess
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"time"
+
+	"shequ/internal/database"
+	"shequ/internal/workdays"
+)
+
+// Board is the burden dashboard (减负看板) of a unit for one month: the
+// month of its communities in all and of each side by side, what each
+// department owes, and a year's trend. It is computed from a handful of
+// grouped queries, however many communities the unit has.
+type Board struct {
+	Period          string
+	Total           *Burden
+	Communities     []Column // in the org tree's order
+	Departments     []Line   // the month's, per department
+	YearFrom        string   // January of the month's year
+	YearDepartments []Line   // from YearFrom to the month, per department, the largest arrears first
+	Trend           []Month  // the twelve months ending with the board's, oldest first
+}
+
+// Column is one community's month on the board.
+type Column struct {
+	ID   int64  `json:"community_id"`
+	Name string `json:"name"`
+	*Burden
+}
+
+// Month is one month of a board's trend, for its communities in all.
+type Month struct {
+	Period           string
+	ItemsDemanded    int
+	MinutesDemanded  int64
+	MinutesAvailable int64
+	DueFen           int64
+	ReceivedFen      int64
+}
+
+// Board computes the dashboard of unit for period (YYYY-MM).
+func (s *Service) Board(ctx context.Context, unit int64, period string) (*Board, error) {
+	m, ok := ParsePeriod(period)
+	if !ok {
+		return nil, errPeriod
+	}
+	cs, err := s.org.CommunitiesUnder(ctx, unit)
+	if err != nil {
+		return nil, err
+	}
+	area, err := s.AreaOf(ctx, unit)
+	if err != nil {
+		return nil, err
+	}
+	cols := make([]Column, 0, len(cs))
+	for _, c := range cs {
+		cols = append(cols, Column{ID: c.ID, Name: c.Name})
+	}
+	return s.board(ctx, area, cols, m, true)
+}
+
+// boardInputs is what a board reads once for all its communities.
+type boardInputs struct {
+	items                       []ledgerItem
+	systems                     map[int64]string
+	requests                    []openRequest
+	reportItems, reportComputed int
+	isWorkday                   func(time.Time) bool
+}
+
+type openRequest struct{ received, validTo string }
+
+func (s *Service) boardInputs(ctx context.Context) (*boardInputs, error) {
+	in := &boardInputs{systems: map[int64]string{}}
+	cal, err := workdays.Load(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	in.isWorkday = cal.IsWorkday
+	if in.items, err = s.ledgerItems(ctx); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, system FROM work_items WHERE system <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.systems[id] = name
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT received_on, valid_to FROM work_requests WHERE status IN ('pending', 'refused')`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var r openRequest
+		if err := rows.Scan(&r.received, &r.validTo); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		in.requests = append(in.requests, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if s.reports != nil {
+		if in.reportItems, in.reportComputed, err = s.reports.ReportLoad(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// monthOf is what the catalogue asks of every community in month m: the
+// items in force, the requests pending or refused over it and the systems
+// its items need.
+func (in *boardInputs) monthOf(m time.Time) (inForce []ledgerItem, requests int, systems []string) {
+	end := m.AddDate(0, 1, -1)
+	for _, it := range in.items {
+		if it.daysInForce(m, end) == 0 {
+			continue
+		}
+		inForce = append(inForce, it)
+		if name := in.systems[it.id]; name != "" && !slices.Contains(systems, name) {
+			systems = append(systems, name)
+		}
+	}
+	from, to := dateOf(m), dateOf(end)
+	for _, r := range in.requests {
+		if r.received <= to && (r.validTo == "" || r.validTo >= from) {
+			requests++
+		}
+	}
+	slices.Sort(systems)
+	return inForce, requests, systems
+}
+
+func (s *Service) board(ctx context.Context, area Area, cols []Column, m time.Time, withYear bool) (*Board, error) {
+	period := m.Format("2006-01")
+	in, err := s.boardInputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(cols))
+	for _, c := range cols {
+		ids = append(ids, c.ID)
+	}
+	done, err := s.monthDone(ctx, ids, period)
+	if err != nil {
+		return nil, err
+	}
+	received, err := s.receivedBy(ctx, ids, m)
+	if err != nil {
+		return nil, err
+	}
+	demands, err := s.demandCounts(ctx, ids, m, m, true)
+	if err != nil {
+		return nil, err
+	}
+	inForce, requests, systems := in.monthOf(m)
+	wd := workdaysIn(in.isWorkday, m)
+	b := &Board{Period: period, Total: newBurden(period), YearFrom: m.Format("2006") + "-01"}
+	b.Total.ItemsAdmitted, b.Total.RequestsOpen, b.Total.Workdays = len(inForce), requests, wd
+	b.Total.SeparateSystems, b.Total.SeparateSystemNames = len(systems), append(b.Total.SeparateSystemNames, systems...)
+	for _, c := range cols {
+		cb := newBurden(period)
+		cb.Communities, cb.Workdays, cb.ItemsAdmitted, cb.RequestsOpen = 1, wd, len(inForce), requests
+		cb.SeparateSystems, cb.SeparateSystemNames = len(systems), append(cb.SeparateSystemNames, systems...)
+		hh := area.Communities[c.ID]
+		cb.Staff, cb.Households = area.StaffOf[c.ID], hh
+		cb.MinutesAvailable = int64(cb.Staff) * int64(wd) * 8 * 60
+		for _, it := range inForce {
+			n, recorded := done[[2]int64{c.ID, it.id}]
+			if recorded {
+				cb.MinutesDemanded += n * it.minutes
+			} else {
+				cb.MinutesDemanded += it.expectedMinutes(wd)
+			}
+			cb.FundsDueFen += it.due(m, hh, n)
+		}
+		cb.FundsReceivedFen = received[c.ID]
+		for _, d := range demands[demandKey{period, c.ID}] {
+			cb.Demands += d.n
+			cb.DemandsByKind[d.kind] += d.n
+			if !d.obligation {
+				cb.DemandsNotAdmitted += d.n
+				cb.NotAdmittedByKind[d.kind] += d.n
+			}
+		}
+		cb.IndicatorsDemanded, cb.IndicatorsComputed = in.reportItems, in.reportComputed
+		cb.ItemsDemanded = cb.ItemsAdmitted + cb.RequestsOpen + cb.Demands
+		b.Total.add(cb)
+		c.Burden = cb
+		b.Communities = append(b.Communities, c)
+	}
+	b.Total.ItemsDemanded = b.Total.ItemsAdmitted + b.Total.RequestsOpen + b.Total.Demands
+	if withYear {
+		if err := s.year(ctx, b, in, area, ids, m); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// inArea restricts column to the area's communities.
+func inArea(a *database.Args, column string, ids []int64) string {
+	return a.In(column, database.AnyOf(ids)...)
+}
+
+// monthDone reads the work the communities recorded for period, by
+// community and item.
+func (s *Service) monthDone(ctx context.Context, ids []int64, period string) (map[[2]int64]int64, error) {
+	a := s.db.Args(period)
+	rows, err := s.db.QueryContext(ctx, `SELECT d.community_id, d.item_id, d.occurrences FROM work_done d
+		WHERE d.period = $1 AND `+inArea(a, "d.community_id", ids), a.Values()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[[2]int64]int64{}
+	for rows.Next() {
+		var c, item, n int64
+		if err := rows.Scan(&c, &item, &n); err != nil {
+			return nil, err
+		}
+		out[[2]int64{c, item}] = n
+	}
+	return out, rows.Err()
+}
+
+// receivedBy sums the payments received in month m by community.
+func (s *Service) receivedBy(ctx context.Context, ids []int64, m time.Time) (map[int64]int64, error) {
+	a := s.db.Args(dateOf(m), dateOf(m.AddDate(0, 1, -1)))
+	rows, err := s.db.QueryContext(ctx, `SELECT f.community_id, SUM(f.amount_fen) FROM work_funds f
+		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+inArea(a, "f.community_id", ids)+`
+		GROUP BY f.community_id`, a.Values()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var c, fen int64
+		if err := rows.Scan(&c, &fen); err != nil {
+			return nil, err
+		}
+		out[c] = fen
+	}
+	return out, rows.Err()
+}
+
+type demandKey struct {
+	period    string
+	community int64 // 0 when counted for the area in all
+}
+
+type demandCount struct {
+	kind       string
+	obligation bool
+	n          int
+}
+
+// demandCounts counts the inbox's demands falling due in the months from..to
+// by month, kind and whether they are an obligation (Demand.Grounds), per
+// community when perCommunity, else for the area in all.
+func (s *Service) demandCounts(ctx context.Context, ids []int64, from, to time.Time, perCommunity bool) (map[demandKey][]demandCount, error) {
+	a := s.db.Args(dateOf(from), dateOf(to.AddDate(0, 1, -1)))
+	community, groupCommunity := "0", ""
+	if perCommunity {
+		community, groupCommunity = "m.community_id", "m.community_id, "
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT substr(m.due_on, 1, 7), `+community+`, m.kind,
+		CASE WHEN m.work_item_id IS NULL THEN 0 ELSE 1 END, COALESCE(i.status, ''), COALESCE(i.kind, ''),
+		COALESCE(i.funding_rule, ''), COUNT(*)
+		FROM demands m LEFT JOIN work_items i ON i.id = m.work_item_id
+		WHERE m.due_on >= $1 AND m.due_on <= $2 AND `+inArea(a, "m.community_id", ids)+`
+		GROUP BY substr(m.due_on, 1, 7), `+groupCommunity+`m.kind, CASE WHEN m.work_item_id IS NULL THEN 0 ELSE 1 END,
+		i.status, i.kind, i.funding_rule`, a.Values()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[demandKey][]demandCount{}
+	for rows.Next() {
+		var k demandKey
+		var d Demand
+		var n int
+		if err := rows.Scan(&k.period, &k.community, &d.Kind, &d.WorkItemID, &d.ItemStatus, &d.ItemKind, &d.ItemFunding, &n); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], demandCount{kind: d.Kind, obligation: d.Obligation(), n: n})
+	}
+	return out, rows.Err()
+}
+
+// year fills the board's trend and its departments, month and year so far,
+// from the work recorded grouped by month and item across the area.
+func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area, ids []int64, m time.Time) error {
+	first := m.AddDate(0, -11, 0)
+	type monthItem struct {
+		period string
+		item   int64
+	}
+	type sums struct{ occurrences, communities int64 }
+	done := map[monthItem]sums{}
+	a := s.db.Args(first.Format("2006-01"), m.Format("2006-01"))
+	rows, err := s.db.QueryContext(ctx, `SELECT d.period, d.item_id, SUM(d.occurrences), COUNT(*) FROM work_done d
+		WHERE d.period >= $1 AND d.period <= $2 AND `+inArea(a, "d.community_id", ids)+`
+		GROUP BY d.period, d.item_id`, a.Values()...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k monthItem
+		var v sums
+		if err := rows.Scan(&k.period, &k.item, &v.occurrences, &v.communities); err != nil {
+			rows.Close()
+			return err
+		}
+		done[k] = v
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	type monthDept struct{ period, dept string }
+	received := map[monthDept]int64{}
+	names := map[string]string{}
+	a = s.db.Args(dateOf(first), dateOf(m.AddDate(0, 1, -1)))
+	rows, err = s.db.QueryContext(ctx, `SELECT substr(f.received_on, 1, 7), f.department, COALESCE(d.name, f.department),
+		SUM(f.amount_fen) FROM work_funds f LEFT JOIN departments d ON d.code = f.department
+		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+inArea(a, "f.community_id", ids)+`
+		GROUP BY substr(f.received_on, 1, 7), f.department, d.name`, a.Values()...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k monthDept
+		var name string
+		var fen int64
+		if err := rows.Scan(&k.period, &k.dept, &name, &fen); err != nil {
+			rows.Close()
+			return err
+		}
+		received[k] += fen
+		names[k.dept] = name
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	demands, err := s.demandCounts(ctx, ids, first, m, false)
+	if err != nil {
+		return err
+	}
+	staff := int64(area.Staff)
+	communities := int64(len(ids))
+	monthLines, yearLines := map[string]*Line{}, map[string]*Line{}
+	line := func(lines map[string]*Line, dept, name string) *Line {
+		if lines[dept] == nil {
+			lines[dept] = &Line{Department: dept, DepartmentName: name}
+		}
+		return lines[dept]
+	}
+	for mm := first; !mm.After(m); mm = mm.AddDate(0, 1, 0) {
+		p := mm.Format("2006-01")
+		inForce, requests, _ := in.monthOf(mm)
+		wd := workdaysIn(in.isWorkday, mm)
+		t := Month{Period: p, ItemsDemanded: len(inForce) + requests, MinutesAvailable: staff * int64(wd) * 8 * 60}
+		for _, d := range demands[demandKey{p, 0}] {
+			t.ItemsDemanded += d.n
+		}
+		for _, it := range inForce {
+			v := done[monthItem{p, it.id}]
+			t.MinutesDemanded += v.occurrences*it.minutes + (communities-v.communities)*it.expectedMinutes(wd)
+		}
+		// What each department's items owe in the month, as the ledger
+		// owes it community by community.
+		for _, it := range in.items {
+			v := done[monthItem{p, it.id}]
+			var due int64
+			switch it.rule {
+			case PerHousehold:
+				for _, id := range ids {
+					due += it.due(mm, area.Communities[id], 0)
+				}
+			case PerYear:
+				due = it.due(mm, 0, 0) * communities
+			default:
+				due = it.due(mm, 0, v.occurrences)
+			}
+			t.DueFen += due
+			if due == 0 && v.occurrences == 0 {
+				continue
+			}
+			imposed, funded := v.occurrences*it.minutes, int64(0)
+			if it.rule != Unfunded && it.fen > 0 {
+				funded = imposed
+			}
+			lines := []*Line{}
+			if p == b.Period {
+				lines = append(lines, line(monthLines, it.dept, it.deptName))
+			}
+			if p >= b.YearFrom {
+				lines = append(lines, line(yearLines, it.dept, it.deptName))
+			}
+			for _, l := range lines {
+				l.DueFen += due
+				l.ImposedMinutes += imposed
+				l.FundedMinutes += funded
+			}
+		}
+		b.Trend = append(b.Trend, t)
+	}
+	for k, fen := range received {
+		for i := range b.Trend {
+			if b.Trend[i].Period == k.period {
+				b.Trend[i].ReceivedFen += fen
+			}
+		}
+		if k.period == b.Period {
+			line(monthLines, k.dept, names[k.dept]).ReceivedFen += fen
+		}
+		if k.period >= b.YearFrom {
+			line(yearLines, k.dept, names[k.dept]).ReceivedFen += fen
+		}
+	}
+	b.Departments, b.YearDepartments = sortedLines(monthLines), sortedLines(yearLines)
+	return nil
+}
+
+// sortedLines orders departments' lines by their arrears, the largest
+// first.
+func sortedLines(lines map[string]*Line) []Line {
+	out := make([]Line, 0, len(lines))
+	for _, l := range lines {
+		out = append(out, *l)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].ArrearsFen() > out[j].ArrearsFen() ||
+			out[i].ArrearsFen() == out[j].ArrearsFen() && out[i].Department < out[j].Department
+	})
+	return out
+}
