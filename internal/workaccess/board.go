@@ -59,7 +59,7 @@ func (s *Service) Board(ctx context.Context, unit int64, period string) (*Board,
 	for _, c := range cs {
 		cols = append(cols, Column{ID: c.ID, Name: c.Name})
 	}
-	return s.board(ctx, area, cols, m, true)
+	return s.board(ctx, areaScope{unit: unit}, area, cols, m, true)
 }
 
 // boardInputs is what a board reads once for all its communities.
@@ -148,7 +148,7 @@ func (in *boardInputs) monthOf(m time.Time) (inForce []ledgerItem, requests int,
 	return inForce, requests, systems
 }
 
-func (s *Service) board(ctx context.Context, area Area, cols []Column, m time.Time, withYear bool) (*Board, error) {
+func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []Column, m time.Time, withYear bool) (*Board, error) {
 	period := m.Format("2006-01")
 	in, err := s.boardInputs(ctx)
 	if err != nil {
@@ -158,15 +158,18 @@ func (s *Service) board(ctx context.Context, area Area, cols []Column, m time.Ti
 	for _, c := range cols {
 		ids = append(ids, c.ID)
 	}
-	done, err := s.monthDone(ctx, ids, period)
+	if scope.unit == 0 {
+		scope.ids = ids
+	}
+	done, err := s.monthDone(ctx, scope, period)
 	if err != nil {
 		return nil, err
 	}
-	received, err := s.receivedBy(ctx, ids, m)
+	received, err := s.receivedBy(ctx, scope, m)
 	if err != nil {
 		return nil, err
 	}
-	demands, err := s.demandCounts(ctx, ids, m, m, true)
+	demands, err := s.demandCounts(ctx, scope, m, m, true)
 	if err != nil {
 		return nil, err
 	}
@@ -208,24 +211,38 @@ func (s *Service) board(ctx context.Context, area Area, cols []Column, m time.Ti
 	}
 	b.Total.ItemsDemanded = b.Total.ItemsAdmitted + b.Total.RequestsOpen + b.Total.Demands
 	if withYear {
-		if err := s.year(ctx, b, in, area, ids, m); err != nil {
+		if err := s.year(ctx, b, in, area, scope, ids, m); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
 }
 
-// inArea restricts column to the area's communities.
-func inArea(a *database.Args, column string, ids []int64) string {
-	return a.In(column, database.AnyOf(ids)...)
+// areaScope is the communities a board covers in its queries: those under
+// a unit, through the closure table, or a list of them.
+type areaScope struct {
+	unit int64
+	ids  []int64
+}
+
+// where restricts column to the area's communities. The unary plus keeps
+// SQLite from reading the table community by community through its primary
+// key: scanning the month's (or year's) covering index once and checking
+// each row against the area is many times faster for a city of hundreds of
+// communities, and hardly slower for one.
+func (sc areaScope) where(a *database.Args, column string) string {
+	if sc.unit != 0 {
+		return "+" + column + " IN (SELECT c.unit_id FROM org_closure c WHERE c.ancestor_id = " + a.Arg(sc.unit) + ")"
+	}
+	return a.In("+"+column, database.AnyOf(sc.ids)...)
 }
 
 // monthDone reads the work the communities recorded for period, by
 // community and item.
-func (s *Service) monthDone(ctx context.Context, ids []int64, period string) (map[[2]int64]int64, error) {
+func (s *Service) monthDone(ctx context.Context, scope areaScope, period string) (map[[2]int64]int64, error) {
 	a := s.db.Args(period)
 	rows, err := s.db.QueryContext(ctx, `SELECT d.community_id, d.item_id, d.occurrences FROM work_done d
-		WHERE d.period = $1 AND `+inArea(a, "d.community_id", ids), a.Values()...)
+		WHERE d.period = $1 AND `+scope.where(a, "d.community_id"), a.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -242,10 +259,10 @@ func (s *Service) monthDone(ctx context.Context, ids []int64, period string) (ma
 }
 
 // receivedBy sums the payments received in month m by community.
-func (s *Service) receivedBy(ctx context.Context, ids []int64, m time.Time) (map[int64]int64, error) {
+func (s *Service) receivedBy(ctx context.Context, scope areaScope, m time.Time) (map[int64]int64, error) {
 	a := s.db.Args(dateOf(m), dateOf(m.AddDate(0, 1, -1)))
 	rows, err := s.db.QueryContext(ctx, `SELECT f.community_id, SUM(f.amount_fen) FROM work_funds f
-		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+inArea(a, "f.community_id", ids)+`
+		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+scope.where(a, "f.community_id")+`
 		GROUP BY f.community_id`, a.Values()...)
 	if err != nil {
 		return nil, err
@@ -276,7 +293,7 @@ type demandCount struct {
 // demandCounts counts the inbox's demands falling due in the months from..to
 // by month, kind and whether they are an obligation (Demand.Grounds), per
 // community when perCommunity, else for the area in all.
-func (s *Service) demandCounts(ctx context.Context, ids []int64, from, to time.Time, perCommunity bool) (map[demandKey][]demandCount, error) {
+func (s *Service) demandCounts(ctx context.Context, scope areaScope, from, to time.Time, perCommunity bool) (map[demandKey][]demandCount, error) {
 	a := s.db.Args(dateOf(from), dateOf(to.AddDate(0, 1, -1)))
 	community, groupCommunity := "0", ""
 	if perCommunity {
@@ -286,7 +303,7 @@ func (s *Service) demandCounts(ctx context.Context, ids []int64, from, to time.T
 		CASE WHEN m.work_item_id IS NULL THEN 0 ELSE 1 END, COALESCE(i.status, ''), COALESCE(i.kind, ''),
 		COALESCE(i.funding_rule, ''), COUNT(*)
 		FROM demands m LEFT JOIN work_items i ON i.id = m.work_item_id
-		WHERE m.due_on >= $1 AND m.due_on <= $2 AND `+inArea(a, "m.community_id", ids)+`
+		WHERE m.due_on >= $1 AND m.due_on <= $2 AND `+scope.where(a, "m.community_id")+`
 		GROUP BY substr(m.due_on, 1, 7), `+groupCommunity+`m.kind, CASE WHEN m.work_item_id IS NULL THEN 0 ELSE 1 END,
 		i.status, i.kind, i.funding_rule`, a.Values()...)
 	if err != nil {
@@ -308,7 +325,7 @@ func (s *Service) demandCounts(ctx context.Context, ids []int64, from, to time.T
 
 // year fills the board's trend and its departments, month and year so far,
 // from the work recorded grouped by month and item across the area.
-func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area, ids []int64, m time.Time) error {
+func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area, scope areaScope, ids []int64, m time.Time) error {
 	first := m.AddDate(0, -11, 0)
 	type monthItem struct {
 		period string
@@ -318,7 +335,7 @@ func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area
 	done := map[monthItem]sums{}
 	a := s.db.Args(first.Format("2006-01"), m.Format("2006-01"))
 	rows, err := s.db.QueryContext(ctx, `SELECT d.period, d.item_id, SUM(d.occurrences), COUNT(*) FROM work_done d
-		WHERE d.period >= $1 AND d.period <= $2 AND `+inArea(a, "d.community_id", ids)+`
+		WHERE d.period >= $1 AND d.period <= $2 AND `+scope.where(a, "d.community_id")+`
 		GROUP BY d.period, d.item_id`, a.Values()...)
 	if err != nil {
 		return err
@@ -342,7 +359,7 @@ func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area
 	a = s.db.Args(dateOf(first), dateOf(m.AddDate(0, 1, -1)))
 	rows, err = s.db.QueryContext(ctx, `SELECT substr(f.received_on, 1, 7), f.department, COALESCE(d.name, f.department),
 		SUM(f.amount_fen) FROM work_funds f LEFT JOIN departments d ON d.code = f.department
-		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+inArea(a, "f.community_id", ids)+`
+		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+scope.where(a, "f.community_id")+`
 		GROUP BY substr(f.received_on, 1, 7), f.department, d.name`, a.Values()...)
 	if err != nil {
 		return err
@@ -362,7 +379,7 @@ func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	demands, err := s.demandCounts(ctx, ids, first, m, false)
+	demands, err := s.demandCounts(ctx, scope, first, m, false)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (s *Service) Burden(ctx context.Context, area Area, period string) (*Burden
 	for id := range area.Communities {
 		cols = append(cols, Column{ID: id})
 	}
-	b, err := s.board(ctx, area, cols, m, false)
+	b, err := s.board(ctx, areaScope{}, area, cols, m, false)
 	if err != nil {
 		return nil, err
 	}
