@@ -2,8 +2,10 @@ package workaccess
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"shequ/internal/database"
@@ -47,11 +49,7 @@ func (s *Service) Board(ctx context.Context, unit int64, period string) (*Board,
 	if !ok {
 		return nil, errPeriod
 	}
-	cs, err := s.org.CommunitiesUnder(ctx, unit)
-	if err != nil {
-		return nil, err
-	}
-	area, err := s.AreaOf(ctx, unit)
+	area, cs, err := s.areaOf(ctx, unit)
 	if err != nil {
 		return nil, err
 	}
@@ -150,10 +148,6 @@ func (in *boardInputs) monthOf(m time.Time) (inForce []ledgerItem, requests int,
 
 func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []Column, m time.Time, withYear bool) (*Board, error) {
 	period := m.Format("2006-01")
-	in, err := s.boardInputs(ctx)
-	if err != nil {
-		return nil, err
-	}
 	ids := make([]int64, 0, len(cols))
 	for _, c := range cols {
 		ids = append(ids, c.ID)
@@ -161,16 +155,23 @@ func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []
 	if scope.unit == 0 {
 		scope.ids = ids
 	}
-	done, err := s.monthDone(ctx, scope, period)
-	if err != nil {
-		return nil, err
+	var (
+		in       *boardInputs
+		done     map[[2]int64]int64
+		received map[int64]int64
+		demands  map[demandKey][]demandCount
+		y        *yearData
+	)
+	reads := []func() error{
+		func() (err error) { in, err = s.boardInputs(ctx); return err },
+		func() (err error) { done, err = s.monthDone(ctx, scope, period); return err },
+		func() (err error) { received, err = s.receivedBy(ctx, scope, m); return err },
+		func() (err error) { demands, err = s.demandCounts(ctx, scope, m, m, true); return err },
 	}
-	received, err := s.receivedBy(ctx, scope, m)
-	if err != nil {
-		return nil, err
+	if withYear {
+		reads = append(reads, func() (err error) { y, err = s.readYear(ctx, scope, m); return err })
 	}
-	demands, err := s.demandCounts(ctx, scope, m, m, true)
-	if err != nil {
+	if err := together(reads...); err != nil {
 		return nil, err
 	}
 	inForce, requests, systems := in.monthOf(m)
@@ -211,9 +212,7 @@ func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []
 	}
 	b.Total.ItemsDemanded = b.Total.ItemsAdmitted + b.Total.RequestsOpen + b.Total.Demands
 	if withYear {
-		if err := s.year(ctx, b, in, area, scope, ids, m); err != nil {
-			return nil, err
-		}
+		s.year(b, in, area, ids, m, y)
 	}
 	return b, nil
 }
@@ -323,66 +322,96 @@ func (s *Service) demandCounts(ctx context.Context, scope areaScope, from, to ti
 	return out, rows.Err()
 }
 
-// year fills the board's trend and its departments, month and year so far,
-// from the work recorded grouped by month and item across the area.
-func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area, scope areaScope, ids []int64, m time.Time) error {
+// yearData is what a board's trend and departments read: the recorded
+// work grouped by month and item across the area, the payments by month
+// and department, the demands by month.
+type yearData struct {
+	done     map[monthItem]monthSums
+	received map[monthDept]int64
+	names    map[string]string
+	demands  map[demandKey][]demandCount
+}
+
+type monthItem struct {
+	period string
+	item   int64
+}
+
+type monthSums struct{ occurrences, communities int64 }
+
+type monthDept struct{ period, dept string }
+
+// readYear reads the twelve months ending with m, its three queries at once.
+func (s *Service) readYear(ctx context.Context, scope areaScope, m time.Time) (*yearData, error) {
 	first := m.AddDate(0, -11, 0)
-	type monthItem struct {
-		period string
-		item   int64
-	}
-	type sums struct{ occurrences, communities int64 }
-	done := map[monthItem]sums{}
-	a := s.db.Args(first.Format("2006-01"), m.Format("2006-01"))
-	rows, err := s.db.QueryContext(ctx, `SELECT d.period, d.item_id, SUM(d.occurrences), COUNT(*) FROM work_done d
-		WHERE d.period >= $1 AND d.period <= $2 AND `+scope.where(a, "d.community_id")+`
-		GROUP BY d.period, d.item_id`, a.Values()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k monthItem
-		var v sums
-		if err := rows.Scan(&k.period, &k.item, &v.occurrences, &v.communities); err != nil {
-			rows.Close()
+	y := &yearData{done: map[monthItem]monthSums{}, received: map[monthDept]int64{}, names: map[string]string{}}
+	err := together(func() error {
+		a := s.db.Args(first.Format("2006-01"), m.Format("2006-01"))
+		rows, err := s.db.QueryContext(ctx, `SELECT d.period, d.item_id, SUM(d.occurrences), COUNT(*) FROM work_done d
+			WHERE d.period >= $1 AND d.period <= $2 AND `+scope.where(a, "d.community_id")+`
+			GROUP BY d.period, d.item_id`, a.Values()...)
+		if err != nil {
 			return err
 		}
-		done[k] = v
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	type monthDept struct{ period, dept string }
-	received := map[monthDept]int64{}
-	names := map[string]string{}
-	a = s.db.Args(dateOf(first), dateOf(m.AddDate(0, 1, -1)))
-	rows, err = s.db.QueryContext(ctx, `SELECT substr(f.received_on, 1, 7), f.department, COALESCE(d.name, f.department),
-		SUM(f.amount_fen) FROM work_funds f LEFT JOIN departments d ON d.code = f.department
-		WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+scope.where(a, "f.community_id")+`
-		GROUP BY substr(f.received_on, 1, 7), f.department, d.name`, a.Values()...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k monthDept
-		var name string
-		var fen int64
-		if err := rows.Scan(&k.period, &k.dept, &name, &fen); err != nil {
-			rows.Close()
+		defer rows.Close()
+		for rows.Next() {
+			var k monthItem
+			var v monthSums
+			if err := rows.Scan(&k.period, &k.item, &v.occurrences, &v.communities); err != nil {
+				return err
+			}
+			y.done[k] = v
+		}
+		return rows.Err()
+	}, func() error {
+		a := s.db.Args(dateOf(first), dateOf(m.AddDate(0, 1, -1)))
+		rows, err := s.db.QueryContext(ctx, `SELECT substr(f.received_on, 1, 7), f.department, COALESCE(d.name, f.department),
+			SUM(f.amount_fen) FROM work_funds f LEFT JOIN departments d ON d.code = f.department
+			WHERE f.received_on >= $1 AND f.received_on <= $2 AND `+scope.where(a, "f.community_id")+`
+			GROUP BY substr(f.received_on, 1, 7), f.department, d.name`, a.Values()...)
+		if err != nil {
 			return err
 		}
-		received[k] += fen
-		names[k.dept] = name
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var k monthDept
+			var name string
+			var fen int64
+			if err := rows.Scan(&k.period, &k.dept, &name, &fen); err != nil {
+				return err
+			}
+			y.received[k] += fen
+			y.names[k.dept] = name
+		}
+		return rows.Err()
+	}, func() error {
+		var err error
+		y.demands, err = s.demandCounts(ctx, scope, first, m, false)
 		return err
+	})
+	return y, err
+}
+
+// together runs the reads at once, each on a connection of its own, and
+// returns their errors.
+func together(reads ...func() error) error {
+	errs := make([]error, len(reads))
+	var wg sync.WaitGroup
+	for i, read := range reads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = read()
+		}()
 	}
-	demands, err := s.demandCounts(ctx, scope, first, m, false)
-	if err != nil {
-		return err
-	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// year fills the board's trend and its departments, month and year so far.
+func (s *Service) year(b *Board, in *boardInputs, area Area, ids []int64, m time.Time, y *yearData) {
+	first := m.AddDate(0, -11, 0)
+	done, received, names, demands := y.done, y.received, y.names, y.demands
 	staff := int64(area.Staff)
 	communities := int64(len(ids))
 	monthLines, yearLines := map[string]*Line{}, map[string]*Line{}
@@ -456,7 +485,6 @@ func (s *Service) year(ctx context.Context, b *Board, in *boardInputs, area Area
 		}
 	}
 	b.Departments, b.YearDepartments = sortedLines(monthLines), sortedLines(yearLines)
-	return nil
 }
 
 // sortedLines orders departments' lines by their arrears, the largest

@@ -22,3 +22,14 @@ UPDATE work_items SET system = '公共就业服务信息系统' WHERE id IN (104
 -- The dashboard's year of work for a unit reads the recorded work by month
 -- and item without touching the table.
 CREATE INDEX work_done_month_item ON work_done (period, item_id, community_id, occurrences);
+
+-- Active households per community, kept by triggers on households (the
+-- .sqlite and .postgres parts of this migration) as the register writes
+-- them: the 费随事转 ledger pays per household, and a city's board of 500
+-- communities cannot count 1.5 million rows each time it is shown.
+CREATE TABLE community_households (
+    community_id BIGINT PRIMARY KEY,
+    active INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO community_households (community_id, active)
+    SELECT community_id, COUNT(*) FROM households WHERE status = 'active' GROUP BY community_id;
