@@ -106,6 +106,7 @@ func TestBurdenPage(t *testing.T) {
 			t.Fatalf("street: %d", r.Status)
 		}
 		webtest.CheckPage(t, "/work-burden street", r.Body)
-		webtest.Contains(t, "street side by side", r.Body, "各社区对比", "城北社区", "紫南社区", "123.45")
+		webtest.Contains(t, "street side by side", r.Body, "各社区对比", "城北社区", "紫南社区", "123.45",
+			"仍须使用的部门业务系统", "全国社会救助信息系统", "本月到期的派发工作", "近十二个月")
 	})
 }
