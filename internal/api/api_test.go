@@ -106,8 +106,9 @@ func setup(t *testing.T, db *database.DB) *env {
 	t.Cleanup(e.audit.Close)
 	rt := web.NewRoutes()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: e.audit, Log: log})
-	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: reports.New(db, e.audit),
-		Work: workaccess.NewService(db, nil)})
+	rep, work := reports.New(db, e.audit), workaccess.NewService(db, nil)
+	work.CountReports(rep) // as the server wires them
+	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

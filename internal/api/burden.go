@@ -32,13 +32,17 @@ type burdenJSON struct {
 	*workaccess.Burden
 	StaffHoursDemanded  float64                `json:"staff_hours_demanded"`
 	StaffHoursAvailable float64                `json:"staff_hours_available"`
-	IndicatorsDemanded  int                    `json:"indicators_demanded"`
-	IndicatorsComputed  int                    `json:"indicators_computed"`
 	FundsArrearsFen     int64                  `json:"funds_arrears_fen"`
 	Departments         []departmentBurdenJSON `json:"departments"`
+	Columns             []communityBurdenJSON  `json:"community_columns"`
 }
 
-func hoursOf(minutes int64) float64 { return float64((minutes*100+30)/60) / 100 }
+// communityBurdenJSON is one community's column of the month.
+type communityBurdenJSON struct {
+	workaccess.Column
+	StaffHoursDemanded  float64 `json:"staff_hours_demanded"`
+	StaffHoursAvailable float64 `json:"staff_hours_available"`
+}
 
 func (h *handler) burden(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
@@ -55,44 +59,24 @@ func (h *handler) burden(w http.ResponseWriter, r *http.Request, c *web.Request)
 		return
 	}
 	org, _ := strconv.ParseInt(q.Get("org"), 10, 64)
-	area, err := h.Work.AreaOf(r.Context(), org)
+	b, err := h.Work.Board(r.Context(), org, q.Get("period"))
 	if err != nil {
 		h.fail(w, r, 0, err)
 		return
 	}
-	b, err := h.Work.Burden(r.Context(), area, q.Get("period"))
-	if err != nil {
-		h.fail(w, r, 0, err)
-		return
-	}
-	out := burdenJSON{Org: org, Burden: b, StaffHoursDemanded: b.HoursDemanded(), StaffHoursAvailable: b.HoursAvailable(),
-		FundsArrearsFen: b.FundsDueFen - b.FundsReceivedFen, Departments: []departmentBurdenJSON{}}
-	for _, l := range b.Ledger.Departments {
+	t := b.Total
+	out := burdenJSON{Org: org, Burden: t, StaffHoursDemanded: t.HoursDemanded(), StaffHoursAvailable: t.HoursAvailable(),
+		FundsArrearsFen: t.FundsDueFen - t.FundsReceivedFen, Departments: []departmentBurdenJSON{},
+		Columns: []communityBurdenJSON{}}
+	for _, l := range b.Departments {
 		out.Departments = append(out.Departments, departmentBurdenJSON{Line: l, ArrearsFen: l.ArrearsFen(),
 			StaffHoursImposed: hoursOf(l.ImposedMinutes), StaffHoursFunded: hoursOf(l.FundedMinutes)})
 	}
-	// Report indicators: every item of the report templates is asked of each
-	// community; those shequ computes from the register ask nothing of it.
-	if h.Reports != nil {
-		ts, err := h.Reports.Templates(r.Context())
-		if err != nil {
-			h.fail(w, r, 0, err)
-			return
-		}
-		for _, t := range ts {
-			full, err := h.Reports.Template(r.Context(), strconv.FormatInt(t.ID, 10))
-			if err != nil {
-				h.fail(w, r, 0, err)
-				return
-			}
-			tb, err := h.Reports.TemplateBurden(r.Context(), full)
-			if err != nil {
-				h.fail(w, r, 0, err)
-				return
-			}
-			out.IndicatorsDemanded += tb.Items * len(area.Communities)
-			out.IndicatorsComputed += tb.Computed * len(area.Communities)
-		}
+	for _, col := range b.Communities {
+		out.Columns = append(out.Columns, communityBurdenJSON{Column: col, StaffHoursDemanded: col.HoursDemanded(),
+			StaffHoursAvailable: col.HoursAvailable()})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
+
+func hoursOf(minutes int64) float64 { return float64((minutes*100+30)/60) / 100 }

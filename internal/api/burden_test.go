@@ -41,7 +41,8 @@ func TestBurdenContract(t *testing.T) {
 			t.Fatalf("%d %v", code, out)
 		}
 		for _, k := range []string{"items_demanded", "items_admitted", "staff_hours_demanded", "staff_hours_available",
-			"indicators_demanded", "indicators_computed", "funds_due_fen", "funds_received_fen", "departments"} {
+			"indicators_demanded", "indicators_computed", "funds_due_fen", "funds_received_fen", "departments", "demands_by_kind",
+			"demands_not_admitted", "separate_systems", "separate_system_names", "community_columns"} {
 			if _, ok := out[k]; !ok {
 				t.Errorf("no %s in %v", k, out)
 			}
@@ -57,6 +58,11 @@ func TestBurdenContract(t *testing.T) {
 		if ind, _ := out["indicators_demanded"].(float64); ind != 358 || out["indicators_computed"].(float64) >= ind ||
 			out["indicators_computed"].(float64) < 100 {
 			t.Errorf("indicators %v %v", out["indicators_demanded"], out["indicators_computed"])
+		}
+		// The sample catalogue's items in force still need several of the
+		// departments' own systems.
+		if n, _ := out["separate_systems"].(float64); n < 5 || len(out["separate_system_names"].([]any)) != int(n) {
+			t.Errorf("separate systems %v %v", out["separate_systems"], out["separate_system_names"])
 		}
 		if h, _ := out["staff_hours_demanded"].(float64); h <= 0 {
 			t.Errorf("staff hours demanded %v", out["staff_hours_demanded"])

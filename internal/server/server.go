@@ -151,6 +151,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Write([]byte("ok\n"))
 	}))
 	rep := reports.New(db, aud, IndicatorSources()...)
+	work.CountReports(rep)
 	throttle := accounts.NewThrottle()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Throttle: throttle, Log: log,
 		SecureCookies: cfg.SecureCookies, Zone: cfg.Zone})

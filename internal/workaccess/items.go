@@ -9,6 +9,8 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/orgtree"
+	"shequ/internal/register"
 )
 
 // Permissions of the catalogue; reading it needs only a login, since every
@@ -43,8 +45,11 @@ var ErrNotFound = fault.New(fault.NotFound, "没有这个事项")
 
 // Service keeps the catalogue and the requests.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db       *database.DB
+	now      func() time.Time
+	org      *orgtree.Store  // the communities of an area and their staff
+	register *register.Store // their households
+	reports  ReportLoad      // nil: no report indicators are counted
 }
 
 // NewService returns the service on db; now nil is time.Now.
@@ -52,7 +57,7 @@ func NewService(db *database.DB, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, now: now}
+	return &Service{db: db, now: now, org: orgtree.NewStore(db), register: register.NewStore(db)}
 }
 
 // Filter narrows the catalogue; empty fields do not.
@@ -60,7 +65,7 @@ type Filter struct{ Kind, Department, Status string }
 
 const itemColumns = `i.id, i.kind, i.department, COALESCE(d.name, i.department), i.title, i.legal_basis, i.content,
 	i.frequency, i.staff_minutes, i.funding_rule, i.funding_fen, i.authority, i.valid_from, i.valid_to, i.status,
-	i.revoke_reason, i.revoked_on, i.sample, COALESCE(i.request_id, 0), i.version, i.updated_at, i.updated_by
+	i.revoke_reason, i.revoked_on, i.sample, COALESCE(i.request_id, 0), i.version, i.updated_at, i.updated_by, i.system
 	FROM work_items i LEFT JOIN departments d ON d.code = i.department`
 
 func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
@@ -68,7 +73,7 @@ func scanItem(row interface{ Scan(...any) error }) (*Item, error) {
 	var sample int
 	err := row.Scan(&it.ID, &it.Kind, &it.Department, &it.DepartmentName, &it.Title, &it.LegalBasis, &it.Content,
 		&it.Frequency, &it.StaffMinutes, &it.FundingRule, &it.FundingFen, &it.Authority, &it.ValidFrom, &it.ValidTo,
-		&it.Status, &it.RevokeReason, &it.RevokedOn, &sample, &it.RequestID, &it.Version, &it.UpdatedAt, &it.UpdatedBy)
+		&it.Status, &it.RevokeReason, &it.RevokedOn, &sample, &it.RequestID, &it.Version, &it.UpdatedAt, &it.UpdatedBy, &it.System)
 	it.Sample = sample != 0
 	return &it, err
 }
@@ -154,10 +159,10 @@ func (s *Service) SaveItem(ctx context.Context, by string, id int64, version int
 	if id == 0 {
 		id = database.NewID()
 		_, err := s.db.ExecContext(ctx, `INSERT INTO work_items (id, kind, department, title, legal_basis, content,
-			frequency, staff_minutes, funding_rule, funding_fen, authority, valid_from, valid_to, updated_at, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			frequency, staff_minutes, funding_rule, funding_fen, authority, valid_from, valid_to, updated_at, updated_by, system)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			id, t.Kind, t.Department, t.Title, t.LegalBasis, t.Content, t.Frequency, t.StaffMinutes, t.FundingRule,
-			t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, now, by)
+			t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, now, by, t.System)
 		if err != nil {
 			return nil, err
 		}
@@ -165,10 +170,10 @@ func (s *Service) SaveItem(ctx context.Context, by string, id int64, version int
 	}
 	res, err := s.db.ExecContext(ctx, `UPDATE work_items SET kind = $1, department = $2, title = $3, legal_basis = $4,
 		content = $5, frequency = $6, staff_minutes = $7, funding_rule = $8, funding_fen = $9, authority = $10,
-		valid_from = $11, valid_to = $12, updated_at = $13, updated_by = $14, version = version + 1
-		WHERE id = $15 AND version = $16`,
+		valid_from = $11, valid_to = $12, updated_at = $13, updated_by = $14, system = $15, version = version + 1
+		WHERE id = $16 AND version = $17`,
 		t.Kind, t.Department, t.Title, t.LegalBasis, t.Content, t.Frequency, t.StaffMinutes, t.FundingRule,
-		t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, now, by, id, version)
+		t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, now, by, t.System, id, version)
 	if err != nil {
 		return nil, err
 	}

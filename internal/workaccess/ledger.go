@@ -3,54 +3,12 @@ package workaccess
 import (
 	"context"
 	"database/sql"
-	"strings"
 	"time"
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
 	"shequ/internal/workdays"
 )
-
-// Area is what a ledger or a burden covers: the communities at or below a
-// unit with their active households (the household rule pays by them), and
-// the staff whose working hours are theirs to give.
-type Area struct {
-	Communities map[int64]int
-	Staff       int
-}
-
-// paidRoles are the staff assignments whose hours count as available: the
-// paid community workers, not the volunteer 楼栋长, 中心户长 and 居民小组长.
-var paidRoles = []string{"community_staff", "secretary", "grid_worker"}
-
-// AreaOf reads the area of a unit. The counts are read here rather than
-// through the register so one query answers a street of many communities.
-func (s *Service) AreaOf(ctx context.Context, unit int64) (Area, error) {
-	a := Area{Communities: map[int64]int{}}
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id,
-		(SELECT COUNT(*) FROM households h WHERE h.community_id = u.id AND h.status = 'active')
-		FROM org_closure c JOIN org_units u ON u.id = c.unit_id
-		WHERE c.ancestor_id = $1 AND u.level = 'community' AND u.retired_on IS NULL`, unit)
-	if err != nil {
-		return a, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return a, err
-		}
-		a.Communities[id] = n
-	}
-	if err := rows.Err(); err != nil {
-		return a, err
-	}
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_staff st JOIN org_closure c ON c.unit_id = st.unit_id
-		WHERE c.ancestor_id = $1 AND st.ended_on IS NULL AND st.role IN ('`+strings.Join(paidRoles, "', '")+`')`, unit).
-		Scan(&a.Staff)
-	return a, err
-}
 
 // ParsePeriod reads a month "YYYY-MM".
 func ParsePeriod(p string) (time.Time, bool) {

@@ -182,16 +182,16 @@ func (p *Prepared) Insert(ctx context.Context, q database.Querier) (int64, error
 	id, t := database.NewID(), p.t
 	_, err := q.ExecContext(ctx, `INSERT INTO work_requests (id, kind, department, title, legal_basis, content,
 		frequency, staff_minutes, funding_rule, funding_fen, authority, valid_from, valid_to, starts_on, received_on,
-		review_due, submitted_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+		review_due, submitted_by, system) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		id, t.Kind, t.Department, t.Title, t.LegalBasis, t.Content, t.Frequency, t.StaffMinutes, t.FundingRule,
-		t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, p.startsOn, p.received, p.due, p.by)
+		t.FundingFen, t.Authority, t.ValidFrom, t.ValidTo, p.startsOn, p.received, p.due, p.by, t.System)
 	return id, err
 }
 
 const requestColumns = `r.id, r.kind, r.department, COALESCE(d.name, r.department), r.title, r.legal_basis, r.content,
 	r.frequency, r.staff_minutes, r.funding_rule, r.funding_fen, r.authority, r.valid_from, r.valid_to, r.starts_on,
 	r.received_on, r.review_due, r.status, r.reasons, r.changes, r.decided_at, r.decided_by, COALESCE(r.item_id, 0),
-	r.submitted_by, r.version FROM work_requests r LEFT JOIN departments d ON d.code = r.department`
+	r.submitted_by, r.version, r.system FROM work_requests r LEFT JOIN departments d ON d.code = r.department`
 
 func scanRequest(row interface{ Scan(...any) error }) (*Request, error) {
 	var r Request
@@ -199,7 +199,7 @@ func scanRequest(row interface{ Scan(...any) error }) (*Request, error) {
 	err := row.Scan(&r.ID, &r.Kind, &r.Department, &r.DepartmentName, &r.Title, &r.LegalBasis, &r.Content,
 		&r.Frequency, &r.StaffMinutes, &r.FundingRule, &r.FundingFen, &r.Authority, &r.ValidFrom, &r.ValidTo,
 		&r.StartsOn, &r.ReceivedOn, &r.ReviewDue, &r.Status, &r.Reasons, &changes, &r.DecidedAt, &r.DecidedBy,
-		&r.ItemID, &r.SubmittedBy, &r.Version)
+		&r.ItemID, &r.SubmittedBy, &r.Version, &r.System)
 	if err == nil && changes != "" {
 		err = json.Unmarshal([]byte(changes), &r.Changes)
 	}
@@ -336,10 +336,10 @@ func (s *Service) Decide(ctx context.Context, by string, id int64, version int, 
 			itemID = iid
 			if _, err := tx.ExecContext(ctx, `INSERT INTO work_items (id, kind, department, title, legal_basis, content,
 				frequency, staff_minutes, funding_rule, funding_fen, authority, valid_from, valid_to, request_id,
-				updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+				updated_at, updated_by, system) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
 				iid, terms.Kind, terms.Department, terms.Title, terms.LegalBasis, terms.Content, terms.Frequency,
 				terms.StaffMinutes, terms.FundingRule, terms.FundingFen, terms.Authority, terms.ValidFrom, terms.ValidTo,
-				id, stamp, by); err != nil {
+				id, stamp, by, terms.System); err != nil {
 				return err
 			}
 		}
@@ -379,6 +379,7 @@ func diff(a, b Terms) []Change {
 	add("authority", "下放权限", a.Authority, b.Authority)
 	add("valid_from", "有效期起", a.ValidFrom, b.ValidFrom)
 	add("valid_to", "有效期止", a.ValidTo, b.ValidTo)
+	add("system", "部门业务系统", a.System, b.System)
 	return out
 }
 

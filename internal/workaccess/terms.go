@@ -61,6 +61,9 @@ type Terms struct {
 	Authority      string `json:"authority"` // authority delegated to the community, if any
 	ValidFrom      string `json:"valid_from"`
 	ValidTo        string `json:"valid_to"` // "" open-ended
+	// System is the department's own software (部门业务系统) in which the
+	// community must still enter the work; "" when shequ is enough.
+	System string `json:"system"`
 }
 
 // FundingText says the funding rule in words: "按户 12.5 元", "无经费".
@@ -81,12 +84,14 @@ type Draft struct {
 	FundingRule                                             string
 	FundingYuan                                             string // 元, up to two decimals
 	Authority, ValidFrom, ValidTo                           string
+	System                                                  string
 }
 
 // DraftOf is the draft that shows t in a form.
 func DraftOf(t Terms) Draft {
 	d := Draft{Kind: t.Kind, Department: t.Department, Title: t.Title, LegalBasis: t.LegalBasis, Content: t.Content,
-		Frequency: t.Frequency, FundingRule: t.FundingRule, Authority: t.Authority, ValidFrom: t.ValidFrom, ValidTo: t.ValidTo}
+		Frequency: t.Frequency, FundingRule: t.FundingRule, Authority: t.Authority, ValidFrom: t.ValidFrom, ValidTo: t.ValidTo,
+		System: t.System}
 	if t.StaffMinutes > 0 || t.Kind != Negative {
 		d.StaffHours = Hours(t.StaffMinutes)
 	}
@@ -103,7 +108,7 @@ func (d Draft) terms(departments map[string]string, fe fault.Fields) Terms {
 	t := Terms{Kind: d.Kind, Department: d.Department, Title: strings.TrimSpace(d.Title),
 		LegalBasis: strings.TrimSpace(d.LegalBasis), Content: strings.TrimSpace(d.Content),
 		Frequency: strings.TrimSpace(d.Frequency), FundingRule: d.FundingRule, Authority: strings.TrimSpace(d.Authority),
-		ValidFrom: strings.TrimSpace(d.ValidFrom), ValidTo: strings.TrimSpace(d.ValidTo)}
+		ValidFrom: strings.TrimSpace(d.ValidFrom), ValidTo: strings.TrimSpace(d.ValidTo), System: strings.TrimSpace(d.System)}
 	if nameOf(Kinds, t.Kind) == t.Kind {
 		fe.Add("kind", "请选择事项类别")
 	}
@@ -141,6 +146,9 @@ func (d Draft) terms(departments map[string]string, fe fault.Fields) Terms {
 		}
 	} else {
 		t.FundingRule = Unfunded
+	}
+	if len([]rune(t.System)) > 60 {
+		fe.Add("system", "业务系统名称不超过 60 个字")
 	}
 	var from, to string
 	if f, err := workdays.ParseDate(t.ValidFrom); err != nil {

@@ -13,28 +13,22 @@ import (
 	"shequ/internal/workdays"
 )
 
-// column is one unit's month on the dashboard.
-type column struct {
-	Name string
-	B    *workaccess.Burden
-}
-
 type burdenData struct {
-	Unit        orgtree.Unit
-	Period      string
-	Total       column
-	Communities []column // side by side, for a unit of several communities
-	Departments []workaccess.Line
-	YearFrom    string
-	Trend       trendChart
-	CanRecord   bool // the community's staff, who record its work
+	Unit       orgtree.Unit
+	B          *workaccess.Board
+	Kinds      []workaccess.Label
+	Jiangxi    int
+	FundsTrend trendChart
+	HoursTrend trendChart
+	ItemsTrend trendChart
+	CanRecord  bool // the community's staff, who record its work
 }
 
 var errNoUnit = fault.New(fault.NotFound, "组织单元不存在")
 
 // burden is the dashboard of /work-burden?org=&period=: a community's or a
-// street's month, the departments' arrears over the year so far and a
-// year's trend of funds due and received.
+// street's month with its communities side by side, the departments'
+// arrears over the year so far and a year's trend — one Board.
 func (h *handler) burden(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -42,8 +36,7 @@ func (h *handler) burden(w http.ResponseWriter, r *http.Request, rq *web.Request
 	if period == "" {
 		period = time.Now().In(workdays.Shanghai).Format("2006-01")
 	}
-	m, ok := workaccess.ParsePeriod(period)
-	if !ok {
+	if _, ok := workaccess.ParsePeriod(period); !ok {
 		h.kit.Fail(w, r, rq, fault.New(fault.Invalid, "月份应为 YYYY-MM"))
 		return
 	}
@@ -58,54 +51,16 @@ func (h *handler) burden(w http.ResponseWriter, r *http.Request, rq *web.Request
 		h.kit.Fail(w, r, rq, errNoUnit)
 		return
 	}
-	area, err := h.Work.AreaOf(ctx, u.ID)
+	b, err := h.Work.Board(ctx, u.ID, period)
 	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	d := burdenData{Unit: u, Period: period, YearFrom: m.Format("2006") + "-01",
-		CanRecord: u.Level == orgtree.LevelCommunity && rq.Write().Contains(access.Place{Community: u.CommunityID, Org: u.ID})}
-	if d.Total.B, err = h.Work.Burden(ctx, area, period); err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d.Total.Name = u.Name
-	if len(area.Communities) > 1 {
-		cs, err := h.kit.Org.Descendants(ctx, u.ID, orgtree.LevelCommunity)
-		if err != nil {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-		for _, c := range cs {
-			a, err := h.Work.AreaOf(ctx, c.ID)
-			if err != nil {
-				h.kit.ServerError(w, r, rq, err)
-				return
-			}
-			b, err := h.Work.Burden(ctx, a, period)
-			if err != nil {
-				h.kit.ServerError(w, r, rq, err)
-				return
-			}
-			d.Communities = append(d.Communities, column{Name: c.Name, B: b})
-		}
+	d := burdenData{Unit: u, B: b, Kinds: workaccess.DemandKinds, Jiangxi: workaccess.JiangxiShare,
+		CanRecord: u.Level == orgtree.LevelCommunity && rq.Write().Contains(access.Place{Community: u.CommunityID, Org: u.ID})}
+	d.FundsTrend, d.HoursTrend, d.ItemsTrend = drawTrends(b.Trend)
+	if len(b.Communities) < 2 {
+		b.Communities = nil // one community is the month itself
 	}
-	lg, err := h.Work.Ledger(ctx, area, d.YearFrom, period)
-	if err != nil {
-		h.kit.ServerError(w, r, rq, err)
-		return
-	}
-	d.Departments = lg.Departments
-	var points []trendPoint
-	for i := 11; i >= 0; i-- {
-		p := m.AddDate(0, -i, 0).Format("2006-01")
-		l, err := h.Work.Ledger(ctx, area, p, p)
-		if err != nil {
-			h.kit.ServerError(w, r, rq, err)
-			return
-		}
-		points = append(points, trendPoint{Month: p, Due: l.DueFen, Received: l.ReceivedFen})
-	}
-	d.Trend = drawTrend(points)
 	h.tmpl.Render(w, r, http.StatusOK, "burden", web.NewPage(rq, "社区负担 "+u.Name+" "+period, "workaccess", d))
 }

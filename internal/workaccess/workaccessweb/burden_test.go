@@ -58,10 +58,10 @@ func TestBurdenPage(t *testing.T) {
 			t.Fatalf("%s: %d", path, r.Status)
 		}
 		webtest.CheckPage(t, "/work-burden", r.Body)
-		webtest.Contains(t, "community month", r.Body, "城北社区 社区负担 2026-03", "123.45 元", "民政", "近十二个月经费", "登记本月工作量")
+		webtest.Contains(t, "community month", r.Body, "城北社区 社区负担 2026-03", "123.45 元", "民政", "近十二个月", "登记本月工作量")
 		webtest.Lacks(t, "community month", r.Body, "各社区对比")
-		if n := strings.Count(r.Body, "<rect x="); n != 24 {
-			t.Errorf("trend bars %d, want 24", n)
+		if n := strings.Count(r.Body, "<rect x="); n != 5*12 {
+			t.Errorf("trend bars %d, want 60", n)
 		}
 		if r := staff.Get(fmt.Sprintf("/work-burden?org=%d&period=2026-03", zn.ID)); r.Status != http.StatusNotFound {
 			t.Errorf("another community: %d", r.Status)
@@ -106,6 +106,7 @@ func TestBurdenPage(t *testing.T) {
 			t.Fatalf("street: %d", r.Status)
 		}
 		webtest.CheckPage(t, "/work-burden street", r.Body)
-		webtest.Contains(t, "street side by side", r.Body, "各社区对比", "城北社区", "紫南社区", "123.45")
+		webtest.Contains(t, "street side by side", r.Body, "各社区对比", "城北社区", "紫南社区", "123.45",
+			"仍须使用的部门业务系统", "全国社会救助信息系统", "本月到期的派发工作", "近十二个月")
 	})
 }

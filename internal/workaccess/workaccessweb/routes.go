@@ -42,6 +42,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"dmstatus":  workaccess.DemandStatusName,
 		"yuan2":     workaccess.Yuan2,
 		"minhours":  func(m int64) string { return workaccess.Hours(int(m)) },
+		"sub":       func(a, b int) int { return a - b },
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
@@ -124,12 +125,13 @@ func draftOf(r *http.Request) workaccess.Draft {
 	f := r.PostFormValue
 	return workaccess.Draft{Kind: f("kind"), Department: f("department"), Title: f("title"), LegalBasis: f("legal_basis"),
 		Content: f("content"), Frequency: f("frequency"), StaffHours: f("staff_hours"), FundingRule: f("funding_rule"),
-		FundingYuan: f("funding_yuan"), Authority: f("authority"), ValidFrom: f("valid_from"), ValidTo: f("valid_to")}
+		FundingYuan: f("funding_yuan"), Authority: f("authority"), ValidFrom: f("valid_from"), ValidTo: f("valid_to"),
+		System: f("system")}
 }
 
 // termFields are the form's fields in the order of the error summary.
 var termFields = []string{"kind", "department", "title", "legal_basis", "content", "frequency", "staff_hours",
-	"funding_rule", "funding_yuan", "authority", "valid_from", "valid_to"}
+	"funding_rule", "funding_yuan", "authority", "system", "valid_from", "valid_to"}
 
 // termsForm is what the shared terms fieldset shows.
 type termsForm struct {
