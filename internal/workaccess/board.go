@@ -169,7 +169,7 @@ func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []
 		func() (err error) { demands, err = s.demandCounts(ctx, scope, m, m, true); return err },
 	}
 	if withYear {
-		reads = append(reads, func() (err error) { y, err = s.readYear(ctx, scope, m); return err })
+		reads = append(reads, func() (err error) { y, err = s.cachedYear(ctx, scope, ids, m); return err })
 	}
 	if err := together(reads...); err != nil {
 		return nil, err
@@ -253,6 +253,56 @@ func (s *Service) monthDone(ctx context.Context, scope areaScope, period string)
 			return nil, err
 		}
 		out[[2]int64{c, item}] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	m, _ := ParsePeriod(period)
+	inbox, err := s.inboxSums(ctx, scope, m, m, true)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range inbox {
+		out[[2]int64{k.community, k.item}] = v.occurrences
+	}
+	return out, nil
+}
+
+type inboxKey struct {
+	period          string
+	community, item int64 // community 0 when summed for the area
+}
+
+// inboxSums is the ledger's second source of work done (workDone): the
+// demands on catalogue items marked done in the months from..to, for the
+// community, item and month the staff recorded nothing by hand. Summed per
+// community when perCommunity, else per item across the area with the
+// number of communities they came from.
+func (s *Service) inboxSums(ctx context.Context, scope areaScope, from, to time.Time, perCommunity bool) (map[inboxKey]monthSums, error) {
+	a := s.db.Args(dateOf(from), dateOf(to.AddDate(0, 1, -1)))
+	community, group := "0", ""
+	if perCommunity {
+		community, group = "m.community_id", ", m.community_id"
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT SUBSTR(m.done_on, 1, 7), m.work_item_id, `+community+`, COUNT(*),
+		COUNT(DISTINCT m.community_id) FROM demands m
+		WHERE m.status = 'done' AND m.work_item_id IS NOT NULL AND m.done_on >= $1 AND m.done_on <= $2
+		AND `+scope.where(a, "m.community_id")+`
+		AND NOT EXISTS (SELECT 1 FROM work_done d WHERE d.community_id = m.community_id
+			AND d.item_id = m.work_item_id AND d.period = SUBSTR(m.done_on, 1, 7))
+		GROUP BY SUBSTR(m.done_on, 1, 7), m.work_item_id`+group, a.Values()...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[inboxKey]monthSums{}
+	for rows.Next() {
+		var k inboxKey
+		var v monthSums
+		if err := rows.Scan(&k.period, &k.item, &k.community, &v.occurrences, &v.communities); err != nil {
+			return nil, err
+		}
+		out[k] = v
 	}
 	return out, rows.Err()
 }
@@ -345,6 +395,7 @@ type monthDept struct{ period, dept string }
 func (s *Service) readYear(ctx context.Context, scope areaScope, m time.Time) (*yearData, error) {
 	first := m.AddDate(0, -11, 0)
 	y := &yearData{done: map[monthItem]monthSums{}, received: map[monthDept]int64{}, names: map[string]string{}}
+	var inbox map[inboxKey]monthSums
 	err := together(func() error {
 		a := s.db.Args(first.Format("2006-01"), m.Format("2006-01"))
 		rows, err := s.db.QueryContext(ctx, `SELECT d.period, d.item_id, SUM(d.occurrences), COUNT(*) FROM work_done d
@@ -363,6 +414,9 @@ func (s *Service) readYear(ctx context.Context, scope areaScope, m time.Time) (*
 			y.done[k] = v
 		}
 		return rows.Err()
+	}, func() (err error) {
+		inbox, err = s.inboxSums(ctx, scope, first, m, false)
+		return err
 	}, func() error {
 		a := s.db.Args(dateOf(first), dateOf(m.AddDate(0, 1, -1)))
 		rows, err := s.db.QueryContext(ctx, `SELECT substr(f.received_on, 1, 7), f.department, COALESCE(d.name, f.department),
@@ -389,6 +443,12 @@ func (s *Service) readYear(ctx context.Context, scope areaScope, m time.Time) (*
 		y.demands, err = s.demandCounts(ctx, scope, first, m, false)
 		return err
 	})
+	for key, v := range inbox {
+		sums := y.done[monthItem{key.period, key.item}]
+		sums.occurrences += v.occurrences
+		sums.communities += v.communities
+		y.done[monthItem{key.period, key.item}] = sums
+	}
 	return y, err
 }
 

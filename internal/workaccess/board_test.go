@@ -52,6 +52,7 @@ func TestBoard(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := *access.System
+		var sent []*Demand
 		for _, dd := range []DemandDraft{
 			{Kind: "form", Title: "未准入的台账", CommunityID: w.a, DueOn: "2026-03-20"},
 			{Kind: "meeting", Title: "调解工作会", CommunityID: w.a, DueOn: "2026-03-05", WorkItemID: w.occ},
@@ -60,7 +61,25 @@ func TestBoard(t *testing.T) {
 			{Kind: "form", Title: "协助台账", CommunityID: w.b, DueOn: "2026-03-10", WorkItemID: w.occ},
 			{Kind: "campaign", Title: "四月的活动", CommunityID: w.a, DueOn: "2026-04-01"},
 		} {
-			if _, err := w.s.Send(ctx, &v, dd); err != nil {
+			d, err := w.s.Send(ctx, &v, dd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sent = append(sent, d)
+		}
+		// The meeting in a and the form in b rest on the per-occurrence item
+		// and are marked done in March: b recorded nothing by hand for March,
+		// so its one done demand is its month's work (workDone); a's hand
+		// count of 3 stands.
+		for _, d := range []*Demand{sent[1], sent[4]} {
+			d, err := w.s.Answer(ctx, &v, d.ID, d.Version, false, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.s.Complete(ctx, &v, d.ID, d.Version); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, `UPDATE demands SET done_on = '2026-03-12' WHERE id = $1`, d.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -77,7 +96,7 @@ func TestBoard(t *testing.T) {
 			t.Fatalf("columns %v", ids)
 		}
 		sum := newBurden("2026-03")
-		minutes := map[int64]int64{w.a: 540 + 40 + 50, w.b: 40 + 50, c: 40 + 50}
+		minutes := map[int64]int64{w.a: 540 + 40 + 50, w.b: 180 + 40 + 50, c: 40 + 50}
 		for _, col := range b.Communities {
 			sum.add(col.Burden)
 			lg, err := w.s.Ledger(ctx, w.area(t, col.ID), "2026-03", "2026-03")
@@ -162,6 +181,47 @@ func TestBoard(t *testing.T) {
 		}
 		if _, err := w.s.Board(ctx, w.street, "2026-3"); err == nil {
 			t.Error("bad period accepted")
+		}
+	})
+}
+
+// TestBoardSeesEveryWrite: a board keeps its year of sums only while
+// nothing was written to the ledger's tables, whoever writes — this
+// service, or another process writing the rows itself.
+func TestBoardSeesEveryWrite(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		w := newLedgerWorld(t, db)
+		feb := func() Month {
+			t.Helper()
+			b, err := w.s.Board(ctx, w.street, "2026-03")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b.Trend[10]
+		}
+		before := feb()
+		if err := w.s.RecordDone(ctx, "社区 李", w.a, w.occ, "2026-02", 2); err != nil {
+			t.Fatal(err)
+		}
+		recorded := feb()
+		if recorded.MinutesDemanded != before.MinutesDemanded+2*180 {
+			t.Errorf("after recording: %d minutes, before %d", recorded.MinutesDemanded, before.MinutesDemanded)
+		}
+		if _, err := w.s.Receive(ctx, "财务", Payment{Department: "civil", Community: w.a, AmountYuan: "3.50",
+			ReceivedOn: "2026-02-10", Voucher: "民拨 2 号"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := feb(); got.ReceivedFen != recorded.ReceivedFen+350 {
+			t.Errorf("after a payment: %d fen received, before %d", got.ReceivedFen, recorded.ReceivedFen)
+		}
+		// Another process corrects February's count directly.
+		if _, err := db.ExecContext(ctx, `UPDATE work_done SET occurrences = 5 WHERE community_id = $1 AND item_id = $2
+			AND period = '2026-02'`, w.a, w.occ); err != nil {
+			t.Fatal(err)
+		}
+		if got := feb(); got.MinutesDemanded != before.MinutesDemanded+5*180 {
+			t.Errorf("after another process's update: %d minutes, want %d", got.MinutesDemanded, before.MinutesDemanded+5*180)
 		}
 	})
 }

@@ -50,6 +50,7 @@ type Service struct {
 	org      *orgtree.Store  // the communities of an area and their staff
 	register *register.Store // their households
 	reports  ReportLoad      // nil: no report indicators are counted
+	years    yearCache       // boards' years of sums while the ledger is unchanged
 }
 
 // NewService returns the service on db; now nil is time.Now.
