@@ -103,7 +103,7 @@ func yearly(rules []Rule, h *householdFacts, today day) int {
 			}
 		}
 		if applies && !r.Series() {
-			most = max(most, (365+r.IntervalDays-1)/r.IntervalDays)
+			most = max(most, max(1, 365/r.IntervalDays))
 		}
 	}
 	return most + series

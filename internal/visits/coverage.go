@@ -194,6 +194,8 @@ func (s *Service) CoverageOf(ctx context.Context, scope access.Scope) (CoverageR
 		}
 		if c := byGrid[g.GridID]; c != nil {
 			g.Coverage = *c
+		} else {
+			byGrid[g.GridID] = &Coverage{} // in scope, no households
 		}
 		rep.Grids = append(rep.Grids, g)
 	}
