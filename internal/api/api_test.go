@@ -22,6 +22,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/testlog"
+	"shequ/internal/visits"
 	"shequ/internal/workaccess"
 	"time"
 )
@@ -107,7 +108,7 @@ func setup(t *testing.T, db *database.DB) *env {
 	rt := web.NewRoutes()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: e.audit, Log: log})
 	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: reports.New(db, e.audit),
-		Work: workaccess.NewService(db, nil)})
+		Work: workaccess.NewService(db, nil), Visits: visits.NewService(db, reg, nil, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

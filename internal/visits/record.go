@@ -108,7 +108,8 @@ func Source(visitID int64) string { return "visit:" + strconv.FormatInt(visitID,
 // ErrNoVisit answers a visit that does not exist or lies outside the scope.
 var ErrNoVisit = fault.New(fault.NotFound, "没有这次走访记录")
 
-func newClientUUID() string {
+// NewClientUUID makes a record id for a form or a phone's queue (a UUIDv4).
+func NewClientUUID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	b[6] = b[6]&0x0f | 0x40
@@ -121,7 +122,7 @@ func (s *Service) checkRecord(rec *Record) error {
 	fe := fault.Fields{}
 	rec.ClientUUID = strings.TrimSpace(rec.ClientUUID)
 	if rec.ClientUUID == "" {
-		rec.ClientUUID = newClientUUID()
+		rec.ClientUUID = NewClientUUID()
 	} else if len(rec.ClientUUID) > 64 {
 		fe.Add("client_uuid", "记录编号过长")
 	}

@@ -221,3 +221,21 @@ func (s *Service) SetCapacity(ctx context.Context, k Keeper, community, staffID 
 		community, staffID, p, t, database.FormatTime(s.now()), k.Name)
 	return err
 }
+
+// Communities lists every community of the tree.
+func (s *Service) Communities(ctx context.Context) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM org_units WHERE level = 'community' ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
