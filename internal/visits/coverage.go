@@ -81,8 +81,9 @@ type CoverageReport struct {
 }
 
 // CoverageOf returns the coverage of the households in scope, by grid and
-// by worker. Three reads per query: the households, those ever visited,
-// and the due rows whose window is open (through the open rows' index).
+// by worker. Three reads: the households, those ever visited (their
+// progress), and the due rows whose window is open (through the open
+// rows' index).
 func (s *Service) CoverageOf(ctx context.Context, scope access.Scope) (CoverageReport, error) {
 	today := s.today()
 	rep := CoverageReport{Day: today.String(), Grids: []GridCoverage{}, Workers: []WorkerCoverage{}}
@@ -116,7 +117,8 @@ func (s *Service) CoverageOf(ctx context.Context, scope access.Scope) (CoverageR
 	if len(cs) > 0 {
 		a := s.db.Args()
 		in := a.In("community_id", database.AnyOf(cs)...)
-		rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT household_id FROM visits WHERE `+in+` AND outcome = 'met'`, a.Values()...)
+		// Ever visited: the progress's rule 0, one row per household visited.
+		rows, err := s.db.QueryContext(ctx, `SELECT household_id FROM visit_progress WHERE `+in+` AND rule_id = 0`, a.Values()...)
 		if err != nil {
 			return rep, err
 		}

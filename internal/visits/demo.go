@@ -74,6 +74,7 @@ func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communi
 		leaveFrom, leaveTo := today-120, today-60
 		var visits []demoVisit
 		var done []demoDone
+		var progressed []demoProgress
 		ids := append([]int64(nil), f.order...)
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, hid := range ids {
@@ -87,11 +88,11 @@ func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communi
 				lag = 20 + rng.IntN(25)
 			}
 			start := max(h.since, today-730)
-			lastDone := map[int64]day{}
+			pr := newProgress()
 			doneKeys := map[dueKey]bool{}
 			d := start
 			for {
-				owed := derive(rules, h, lastDone, d, nil)
+				owed := derive(rules, h, pr, d, nil)
 				next := day(-1)
 				for _, o := range owed {
 					if !doneKeys[o.key()] && (next < 0 || o.due < next) {
@@ -119,17 +120,31 @@ func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communi
 					continue
 				}
 				visits = append(visits, v)
-				for _, o := range derive(rules, h, lastDone, on, nil) {
+				for _, o := range derive(rules, h, pr, on, nil) {
 					if !doneKeys[o.key()] && o.earliest <= on {
 						doneKeys[o.key()] = true
 						done = append(done, demoDone{o, v.id, on})
-						lastDone[o.rule] = on
+						if o.anchor[0] == 'd' {
+							pr.lastDone[o.rule] = on
+						} else {
+							pr.seriesDone[seriesKey{o.rule, o.anchor}] = max(pr.seriesDone[seriesKey{o.rule, o.anchor}], o.seq)
+						}
 					}
 				}
 				d = on
 			}
+			if last := lastMet(visits, h.id); last != noDay {
+				progressed = append(progressed, demoProgress{h.id, progressRow{rule: 0, doneOn: last}})
+			}
+			for rule, on := range pr.lastDone {
+				progressed = append(progressed, demoProgress{h.id, progressRow{rule: rule, doneOn: on}})
+			}
+			for k, seq := range pr.seriesDone {
+				progressed = append(progressed, demoProgress{h.id, progressRow{rule: k.rule, anchor: k.anchor, seq: seq,
+					doneOn: h.since}})
+			}
 		}
-		if err := writeDemo(ctx, db, c, visits, done, now); err != nil {
+		if err := writeDemo(ctx, db, c, visits, done, progressed, now); err != nil {
 			return err
 		}
 	}
@@ -146,7 +161,14 @@ type demoDone struct {
 	on    day
 }
 
-func writeDemo(ctx context.Context, db *database.DB, community int64, visits []demoVisit, done []demoDone, now time.Time) error {
+// demoProgress is a household's progress with a rule after its visits.
+type demoProgress struct {
+	household int64
+	progressRow
+}
+
+func writeDemo(ctx context.Context, db *database.DB, community int64, visits []demoVisit, done []demoDone,
+	progressed []demoProgress, now time.Time) error {
 	names := dayNames{}
 	return db.InTx(ctx, func(tx *sql.Tx) error {
 		for len(visits) > 0 {
@@ -189,6 +211,23 @@ func writeDemo(ctx context.Context, db *database.DB, community int64, visits []d
 					names.of(r.due), names.of(r.overdue), statusDone, d.visit, names.of(d.on), stamp))
 			}
 			if _, err := tx.ExecContext(ctx, b.String()+` ON CONFLICT (community_id, household_id, rule_id, anchor, seq) DO NOTHING`,
+				a.Values()...); err != nil {
+				return err
+			}
+		}
+		for len(progressed) > 0 {
+			chunk := progressed[:min(len(progressed), 400)]
+			progressed = progressed[len(chunk):]
+			a := db.InOrder()
+			var b strings.Builder
+			b.WriteString(`INSERT INTO visit_progress (community_id, household_id, rule_id, anchor, done_on, done_seq) VALUES `)
+			for i, p := range chunk {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(a.Row(community, p.household, p.rule, p.anchor, names.of(p.doneOn), p.seq))
+			}
+			if _, err := tx.ExecContext(ctx, b.String()+` ON CONFLICT (community_id, household_id, rule_id, anchor) DO NOTHING`,
 				a.Values()...); err != nil {
 				return err
 			}
@@ -273,4 +312,15 @@ func demoCorrections(ctx context.Context, s *Service, communities []int64, rng *
 		}
 	}
 	return nil
+}
+
+// lastMet is the day of the household's last visit where someone was met,
+// from the end of the visits (a household's visits are appended together).
+func lastMet(visits []demoVisit, household int64) day {
+	for i := len(visits) - 1; i >= 0 && visits[i].household.id == household; i-- {
+		if visits[i].outcome == OutcomeMet {
+			return visits[i].on
+		}
+	}
+	return noDay
 }

@@ -47,11 +47,34 @@ func (r dueRow) key() dueKey { return dueKey{r.household, r.rule, r.anchor, r.se
 // follow-up visits that are long past.
 const seriesOwedFor = 365
 
-// derive returns the rows a household is owed today. lastDone gives, per
-// rule, the day of the last visit that satisfied it: an interval rule
-// counts from it (or from the start, if later). Several rules each give
-// their own rows; none replaces another's.
-func derive(rules []Rule, h *householdFacts, lastDone map[int64]day, today day, out []dueRow) []dueRow {
+// progress is how far a household has come with its rules: the day of the
+// last visit satisfying each interval rule, and the last visit of each
+// series done ("rule/anchor" → seq).
+type progress struct {
+	lastDone   map[int64]day
+	seriesDone map[seriesKey]int
+}
+
+type seriesKey struct {
+	rule   int64
+	anchor string
+}
+
+func newProgress() progress {
+	return progress{lastDone: map[int64]day{}, seriesDone: map[seriesKey]int{}}
+}
+
+func (p progress) reset() {
+	clear(p.lastDone)
+	clear(p.seriesDone)
+}
+
+// derive returns the rows a household is owed today. An interval rule
+// counts from the last visit that satisfied it (or from the start, if
+// later); a series owes the visits after the last one done. Several rules
+// each give their own rows; none replaces another's.
+func derive(rules []Rule, h *householdFacts, pr progress, today day, out []dueRow) []dueRow {
+	lastDone := pr.lastDone
 	for i := range rules {
 		r := &rules[i]
 		if !r.appliesIn(h.community) {
@@ -72,7 +95,7 @@ func derive(rules []Rule, h *householdFacts, lastDone map[int64]day, today day, 
 				}
 				if r.Series() {
 					if today-t.start <= seriesOwedFor {
-						out = seriesRows(r, h, t, out)
+						out = seriesRows(r, h, t, pr.seriesDone[seriesKey{r.ID, "t" + strconv.FormatInt(t.id, 10)}], out)
 					}
 					continue
 				}
@@ -98,9 +121,12 @@ func intervalRow(r *Rule, h *householdFacts, start day, lastDone map[int64]day, 
 		anchorOn: base, earliest: due - day(r.WindowDays), due: due, overdue: due + day(r.GraceDays)})
 }
 
-func seriesRows(r *Rule, h *householdFacts, t tagFact, out []dueRow) []dueRow {
+func seriesRows(r *Rule, h *householdFacts, t tagFact, doneSeq int, out []dueRow) []dueRow {
 	anchor := "t" + strconv.FormatInt(t.id, 10)
 	for i, n := range r.SeriesDays {
+		if i+1 <= doneSeq {
+			continue
+		}
 		due := t.start + day(n)
 		if t.end != noDay && due-day(r.WindowDays) > t.end {
 			break // the tag ends before this visit could be made

@@ -3,7 +3,9 @@ package visits
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
+	"sync"
 
 	"shequ/internal/database"
 )
@@ -15,11 +17,10 @@ import (
 // upserts on the row's key guarded against reopening a done row, so that
 // running it twice, or beside a visit being recorded, changes nothing more.
 
-// storedRow is a schedule row as stored.
+// storedRow is an open schedule row as stored.
 type storedRow struct {
 	dueRow
 	status string
-	doneOn day
 }
 
 // Counts says what a recomputation changed.
@@ -33,17 +34,40 @@ type Counts struct {
 // facts is what a recomputation read.
 type facts struct {
 	households map[int64]*householdFacts
-	order      []int64 // households in the order read
-	stored     map[int64][]storedRow
+	order      []int64               // households in the order read
+	stored     map[int64][]storedRow // open rows
+	progress   map[int64][]progressRow
+}
+
+// progressRow is a row of visit_progress.
+type progressRow struct {
+	rule   int64
+	anchor string
+	doneOn day
+	seq    int
 }
 
 // Recompute brings the schedules of every household up to date: the full
 // recomputation after rules change, and the city's nightly one.
+//
+// The four tables are read at once, each on a connection of its own,
+// before the writing transaction opens: what changes meanwhile (a visit, a
+// tag) is seen by the follower's next pass; the writes' guards keep a row
+// done meanwhile done.
 func (s *Service) Recompute(ctx context.Context) (Counts, error) {
+	rules, err := rulesOf(ctx, s.db, nil)
+	if err != nil {
+		return Counts{}, err
+	}
+	today := s.today()
+	f, err := s.readFacts(ctx, s.db, rules, factsOf{parallel: true}, today)
+	if err != nil {
+		return Counts{}, err
+	}
 	var c Counts
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = s.recompute(ctx, tx, nil)
+		c, err = s.apply(ctx, tx, rules, f, today)
 		return err
 	})
 	return c, err
@@ -75,37 +99,44 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, ids []int64) (Count
 	if err != nil {
 		return Counts{}, err
 	}
+	return s.apply(ctx, tx, rules, f, today)
+}
+
+// apply writes what the facts owe against their stored rows, in tx.
+func (s *Service) apply(ctx context.Context, tx *sql.Tx, rules []Rule, f *facts, today day) (Counts, error) {
 	w := newScheduleWriter(s.db, tx, database.FormatTime(s.now()))
 	c := Counts{Households: len(f.households)}
 	var owed []dueRow
-	lastDone := map[int64]day{}
+	pr := newProgress()
 	seen := map[dueKey]bool{}
+	byKey := map[dueKey]*storedRow{}
 	visit := func(hid int64, h *householdFacts) error {
 		stored := f.stored[hid]
-		clear(lastDone)
+		pr.reset()
 		clear(seen)
-		byKey := make(map[dueKey]*storedRow, len(stored))
+		clear(byKey)
 		for i := range stored {
 			r := &stored[i]
 			byKey[r.key()] = r
-			if r.status == statusDone && r.doneOn > lastDone[r.rule] {
-				lastDone[r.rule] = r.doneOn
+		}
+		for _, p := range f.progress[hid] {
+			if p.anchor == "" {
+				pr.lastDone[p.rule] = p.doneOn
+			} else {
+				pr.seriesDone[seriesKey{p.rule, p.anchor}] = p.seq
 			}
 		}
 		owed = owed[:0]
 		if h != nil {
-			owed = derive(rules, h, lastDone, today, owed)
+			owed = derive(rules, h, pr, today, owed)
 		}
 		for _, o := range owed {
 			seen[o.key()] = true
 			old, ok := byKey[o.key()]
 			switch {
 			case !ok:
-				c.Inserted++
-			case old.status == statusDone:
-				continue
-			case old.status == statusOpen && old.earliest == o.earliest && old.due == o.due && old.overdue == o.overdue &&
-				old.anchorOn == o.anchorOn:
+				c.Inserted++ // or a void row reopened; a done one stays done (see flushUpserts)
+			case old.earliest == o.earliest && old.due == o.due && old.overdue == o.overdue && old.anchorOn == o.anchorOn:
 				continue
 			default:
 				c.Updated++
@@ -116,7 +147,7 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, ids []int64) (Count
 		}
 		for i := range stored {
 			r := &stored[i]
-			if r.status == statusOpen && !seen[r.key()] {
+			if !seen[r.key()] {
 				c.Voided++
 				if err := w.void(ctx, r.dueRow); err != nil {
 					return err
@@ -130,7 +161,7 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, ids []int64) (Count
 			return c, err
 		}
 	}
-	// Households with rows but no longer on the register (dissolved, gone to
+	// Households with open rows but no longer on the register (dissolved, gone to
 	// another community): their open rows become void.
 	for hid := range f.stored {
 		if _, ok := f.households[hid]; !ok {
@@ -155,94 +186,171 @@ type factsOf struct {
 	ids       []int64
 	community int64
 	noStored  bool
+	parallel  bool // read the tables at once, outside the transaction
 }
 
 // readFacts reads the households (all, or ids), their members' tags of the
 // kinds rules name and their stored rows.
 func (s *Service) readFacts(ctx context.Context, q database.Querier, rules []Rule, which factsOf, today day) (*facts, error) {
-	f := &facts{households: map[int64]*householdFacts{}, stored: map[int64][]storedRow{}}
-	ids := which.ids
-	filter := func(col, communityCol string) (string, []any) {
-		a := s.db.InOrder()
-		switch {
-		case which.community != 0:
-			return " AND " + communityCol + " = " + a.Arg(which.community), a.Values()
-		case ids == nil:
-			return "", nil
-		}
-		return " AND " + a.In(col, database.AnyOf(ids)...), a.Values()
+	f := &facts{households: map[int64]*householdFacts{}, stored: map[int64][]storedRow{}, progress: map[int64][]progressRow{}}
+	r := factReader{s: s, which: which, today: today}
+	var tags map[int64][]tagFact
+	parts := []func(q database.Querier) error{
+		func(q database.Querier) error { return r.households(ctx, q, f) },
+		func(q database.Querier) (err error) { tags, err = r.tags(ctx, q, rules); return err },
 	}
-	where, args := filter("h.id", "h.community_id")
+	if !which.noStored {
+		parts = append(parts, func(q database.Querier) error { return r.progress(ctx, q, f) },
+			func(q database.Querier) error { return r.open(ctx, q, f) })
+	}
+	if which.parallel {
+		// The city's full recomputation reads its four tables at once, each
+		// on a connection of its own, outside the writing transaction: what
+		// changes meanwhile is the follower's next pass.
+		errs := make([]error, len(parts))
+		var wg sync.WaitGroup
+		for i, part := range parts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = part(s.db)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+	} else {
+		for _, part := range parts {
+			if err := part(q); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for hid, ts := range tags {
+		if h := f.households[hid]; h != nil {
+			h.tags = ts
+		}
+	}
+	return f, nil
+}
+
+// factReader reads the parts of the facts.
+type factReader struct {
+	s     *Service
+	which factsOf
+	today day
+}
+
+func (r factReader) filter(col, communityCol string) (string, []any) {
+	a := r.s.db.InOrder()
+	switch {
+	case r.which.community != 0:
+		return " AND " + communityCol + " = " + a.Arg(r.which.community), a.Values()
+	case r.which.ids == nil:
+		return "", nil
+	}
+	return " AND " + a.In(col, database.AnyOf(r.which.ids)...), a.Values()
+}
+
+func (r factReader) households(ctx context.Context, q database.Querier, f *facts) error {
+	where, args := r.filter("h.id", "h.community_id")
 	rows, err := q.QueryContext(ctx, `SELECT h.community_id, h.id, h.kind, h.created_at, COALESCE(h.grid_id, 0) FROM households h
 		WHERE h.status = 'active'`+where, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
+	kinds := map[string]string{}
 	for rows.Next() {
 		h := &householdFacts{}
 		var created string
 		if err := rows.Scan(&h.community, &h.id, &h.kind, &created, &h.grid); err != nil {
-			rows.Close()
-			return nil, err
+			return err
+		}
+		if k, ok := kinds[h.kind]; ok {
+			h.kind = k
+		} else {
+			kinds[h.kind] = h.kind
 		}
 		h.since = parseDay(created)
 		f.households[h.id] = h
 		f.order = append(f.order, h.id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	return rows.Err()
+}
+
+func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule) (map[int64][]tagFact, error) {
+	out := map[int64][]tagFact{}
 	var codes []any
-	for _, r := range rules {
-		if r.Active && r.Applies == AppliesTag {
-			codes = append(codes, r.Target)
+	for _, rule := range rules {
+		if rule.Active && rule.Applies == AppliesTag {
+			codes = append(codes, rule.Target)
 		}
 	}
-	if len(codes) > 0 {
-		a := s.db.InOrder()
-		in := a.In("t.tag", codes...)
-		todayArg := a.Arg(today.String())
-		where := ""
-		switch {
-		case which.community != 0:
-			where = " AND t.community_id = " + a.Arg(which.community)
-		case ids != nil:
-			where = " AND " + a.In("p.household_id", database.AnyOf(ids)...)
-		}
-		rows, err := q.QueryContext(ctx, `SELECT p.household_id, t.id, t.tag, t.started_on, COALESCE(t.ended_on, '')
-			FROM person_tags t JOIN persons p ON p.community_id = t.community_id AND p.id = t.person_id
-			WHERE `+in+` AND (t.ended_on IS NULL OR t.ended_on >= `+todayArg+`) AND p.household_id IS NOT NULL
-			AND p.status = 'active'`+where, a.Values()...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var hid int64
-			var t tagFact
-			var start, end string
-			if err := rows.Scan(&hid, &t.id, &t.code, &start, &end); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			t.start, t.end = parseDay(start), parseDay(end)
-			if h := f.households[hid]; h != nil {
-				h.tags = append(h.tags, t)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	if len(codes) == 0 {
+		return out, nil
 	}
-	if which.noStored {
-		return f, nil
+	a := r.s.db.InOrder()
+	in := a.In("t.tag", codes...)
+	todayArg := a.Arg(r.today.String())
+	where := ""
+	switch {
+	case r.which.community != 0:
+		where = " AND t.community_id = " + a.Arg(r.which.community)
+	case r.which.ids != nil:
+		where = " AND " + a.In("p.household_id", database.AnyOf(r.which.ids)...)
 	}
-	where, args = filter("household_id", "community_id")
-	rows, err = q.QueryContext(ctx, `SELECT community_id, household_id, rule_id, anchor, seq, anchor_on, earliest_on, due_on,
-		overdue_on, status, done_on FROM visit_schedules WHERE status <> 'void'`+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT p.household_id, t.id, t.tag, t.started_on, COALESCE(t.ended_on, '')
+		FROM person_tags t JOIN persons p ON p.community_id = t.community_id AND p.id = t.person_id
+		WHERE `+in+` AND (t.ended_on IS NULL OR t.ended_on >= `+todayArg+`) AND p.household_id IS NOT NULL
+		AND p.status = 'active'`+where, a.Values()...)
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hid int64
+		var t tagFact
+		var start, end string
+		if err := rows.Scan(&hid, &t.id, &t.code, &start, &end); err != nil {
+			return nil, err
+		}
+		t.start, t.end = parseDay(start), parseDay(end)
+		out[hid] = append(out[hid], t)
+	}
+	return out, rows.Err()
+}
+
+func (r factReader) progress(ctx context.Context, q database.Querier, f *facts) error {
+	where, args := r.filter("household_id", "community_id")
+	rows, err := q.QueryContext(ctx, `SELECT household_id, rule_id, anchor, done_on, done_seq FROM visit_progress
+		WHERE 1 = 1`+where, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var hid int64
+		var p progressRow
+		var on string
+		if err := rows.Scan(&hid, &p.rule, &p.anchor, &on, &p.seq); err != nil {
+			return err
+		}
+		p.doneOn = parseDay(on)
+		f.progress[hid] = append(f.progress[hid], p)
+	}
+	return rows.Err()
+}
+
+// open reads the open rows, through their index: done and void rows are
+// history.
+func (r factReader) open(ctx context.Context, q database.Querier, f *facts) error {
+	where, args := r.filter("household_id", "community_id")
+	rows, err := q.QueryContext(ctx, `SELECT community_id, household_id, rule_id, anchor, seq, anchor_on, earliest_on, due_on,
+		overdue_on FROM visit_schedules WHERE status = 'open'`+where, args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	days := map[string]day{}
@@ -256,22 +364,22 @@ func (s *Service) readFacts(ctx context.Context, q database.Querier, rules []Rul
 	}
 	anchors := map[string]string{}
 	for rows.Next() {
-		var r storedRow
-		var anchorOn, earliest, due, overdue, doneOn string
-		if err := rows.Scan(&r.community, &r.household, &r.rule, &r.anchor, &r.seq, &anchorOn, &earliest, &due, &overdue,
-			&r.status, &doneOn); err != nil {
-			return nil, err
+		var sr storedRow
+		var anchorOn, earliest, due, overdue string
+		if err := rows.Scan(&sr.community, &sr.household, &sr.rule, &sr.anchor, &sr.seq, &anchorOn, &earliest, &due, &overdue); err != nil {
+			return err
 		}
-		if a, ok := anchors[r.anchor]; ok {
-			r.anchor = a
+		sr.status = statusOpen
+		if a, ok := anchors[sr.anchor]; ok {
+			sr.anchor = a
 		} else {
-			r.anchor = strings.Clone(r.anchor)
-			anchors[r.anchor] = r.anchor
+			sr.anchor = strings.Clone(sr.anchor)
+			anchors[sr.anchor] = sr.anchor
 		}
-		r.anchorOn, r.earliest, r.due, r.overdue, r.doneOn = dayOf(anchorOn), dayOf(earliest), dayOf(due), dayOf(overdue), dayOf(doneOn)
-		f.stored[r.household] = append(f.stored[r.household], r)
+		sr.anchorOn, sr.earliest, sr.due, sr.overdue = dayOf(anchorOn), dayOf(earliest), dayOf(due), dayOf(overdue)
+		f.stored[sr.household] = append(f.stored[sr.household], sr)
 	}
-	return f, rows.Err()
+	return rows.Err()
 }
 
 // scheduleWriter batches the upserts and voids of a recomputation into
@@ -358,4 +466,31 @@ func (w *scheduleWriter) flushVoids(ctx context.Context) error {
 	w.voids = w.voids[:0]
 	_, err := w.tx.ExecContext(ctx, b.String(), a.Values()...)
 	return err
+}
+
+// markDone marks the open rows of a household whose window a visit on day
+// on falls in as done by it, and records the progress, in tx; it returns
+// how many rows it satisfied.
+func (s *Service) markDone(ctx context.Context, tx *sql.Tx, community, household, visit int64, on, stamp string) (int, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE visit_schedules SET status = 'done', visit_id = $1, done_on = $2, updated_at = $3
+		WHERE community_id = $4 AND household_id = $5 AND status = 'open' AND earliest_on <= $2`,
+		visit, on, stamp, community, household)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	if n == 0 {
+		return 0, nil
+	}
+	// A late record (a phone syncing a visit older than one already
+	// recorded) does not move the progress back.
+	_, err = tx.ExecContext(ctx, `INSERT INTO visit_progress (community_id, household_id, rule_id, anchor, done_on, done_seq)
+		SELECT community_id, household_id, rule_id, CASE WHEN anchor LIKE 'd%' THEN '' ELSE anchor END, done_on, MAX(seq)
+		FROM visit_schedules WHERE community_id = $1 AND household_id = $2 AND visit_id = $3
+		GROUP BY community_id, household_id, rule_id, CASE WHEN anchor LIKE 'd%' THEN '' ELSE anchor END, done_on
+		ON CONFLICT (community_id, household_id, rule_id, anchor) DO UPDATE SET
+		done_on = CASE WHEN excluded.done_on > visit_progress.done_on THEN excluded.done_on ELSE visit_progress.done_on END,
+		done_seq = CASE WHEN excluded.done_seq > visit_progress.done_seq THEN excluded.done_seq ELSE visit_progress.done_seq END`,
+		community, household, visit)
+	return int(n), err
 }

@@ -288,14 +288,19 @@ func (s *Service) RecordVisit(ctx context.Context, by Visitor, rec Record) (v Vi
 		if v.Outcome != OutcomeMet {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE visit_schedules SET status = 'done', visit_id = $1, done_on = $2, updated_at = $3
-			WHERE community_id = $4 AND household_id = $5 AND status = 'open' AND earliest_on <= $2`,
-			v.ID, v.VisitedOn, v.RecordedAt, v.CommunityID, v.HouseholdID)
+		// Rule 0 of the progress is the household's last visit of any kind
+		// where someone was met: coverage's "ever visited".
+		if _, err := tx.ExecContext(ctx, `INSERT INTO visit_progress (community_id, household_id, rule_id, anchor, done_on, done_seq)
+			VALUES ($1, $2, 0, '', $3, 0) ON CONFLICT (community_id, household_id, rule_id, anchor) DO UPDATE SET
+			done_on = CASE WHEN excluded.done_on > visit_progress.done_on THEN excluded.done_on ELSE visit_progress.done_on END`,
+			v.CommunityID, v.HouseholdID, v.VisitedOn); err != nil {
+			return err
+		}
+		n, err := s.markDone(ctx, tx, v.CommunityID, v.HouseholdID, v.ID, v.VisitedOn, v.RecordedAt)
 		if err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
-		v.Satisfied = int(n)
+		v.Satisfied = n
 		_, err = s.recompute(ctx, tx, []int64{v.HouseholdID})
 		return err
 	})

@@ -2,8 +2,10 @@ package visits
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
+	"sync"
 
 	"shequ/internal/database"
 )
@@ -80,30 +82,53 @@ func (s *Service) worklistsOf(ctx context.Context, ws []Worker) ([]Worklist, err
 		byCommunity[w.CommunityID] = append(byCommunity[w.CommunityID], i)
 	}
 	out := make([]Worklist, len(ws))
-	for _, c := range order {
-		idx := byCommunity[c]
-		grids := map[int64]int{} // grid → worker index
-		var gridIDs []int64
-		for _, i := range idx {
-			for _, g := range ws[i].Grids {
-				grids[g] = i
-				gridIDs = append(gridIDs, g)
+	// Communities are read four at a time, each on a connection of its own.
+	jobs := make(chan int64)
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for k := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range jobs {
+				if errs[k] == nil {
+					errs[k] = s.communityLists(ctx, ws, byCommunity[c], c, today, names, out)
+				}
 			}
-		}
-		stops, err := s.dueStops(ctx, c, gridIDs, today, names)
-		if err != nil {
-			return nil, err
-		}
-		per := map[int][]Stop{}
-		for _, st := range stops {
-			i := grids[st.GridID]
-			per[i] = append(per[i], st)
-		}
-		for _, i := range idx {
-			out[i] = cut(ws[i], per[i], today)
+		}()
+	}
+	for _, c := range order {
+		jobs <- c
+	}
+	close(jobs)
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// communityLists fills out[i] for the workers idx of one community.
+func (s *Service) communityLists(ctx context.Context, ws []Worker, idx []int, c int64, today day, names map[int64]string,
+	out []Worklist) error {
+	grids := map[int64]int{} // grid → worker index
+	var gridIDs []int64
+	for _, i := range idx {
+		for _, g := range ws[i].Grids {
+			grids[g] = i
+			gridIDs = append(gridIDs, g)
 		}
 	}
-	return out, nil
+	stops, err := s.dueStops(ctx, c, gridIDs, today, names)
+	if err != nil {
+		return err
+	}
+	per := map[int][]Stop{}
+	for _, st := range stops {
+		i := grids[st.GridID]
+		per[i] = append(per[i], st)
+	}
+	for _, i := range idx {
+		out[i] = cut(ws[i], per[i], today)
+	}
+	return nil
 }
 
 // cut orders a worker's due stops and keeps today's share.
