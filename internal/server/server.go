@@ -94,10 +94,11 @@ type App struct {
 }
 
 // IndicatorSources make the entities of the capabilities whose records
-// reports count beside the register's and the org tree's: 事件 and 办件.
+// reports count beside the register's and the org tree's: 事件, 办件, 走访
+// and 走访任务.
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
-	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource}
+	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the

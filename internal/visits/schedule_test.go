@@ -138,8 +138,6 @@ func TestFollowTagsAndMoves(t *testing.T) {
 	})
 }
 
-func itoa(n int64) string { return Source(n)[len("visit:"):] }
-
 func same(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
