@@ -12,6 +12,9 @@ import (
 type householdFacts struct {
 	community, id int64
 	grid          int64
+	house         int64
+	number        string // 户号
+	place         place  // read only for the worklists of a full recomputation
 	kind          string
 	since         day // registered
 	tags          []tagFact

@@ -104,6 +104,12 @@ func (s *Service) recompute(ctx context.Context, tx *sql.Tx, ids []int64) (Count
 
 // apply writes what the facts owe against their stored rows, in tx.
 func (s *Service) apply(ctx context.Context, tx *sql.Tx, rules []Rule, f *facts, today day) (Counts, error) {
+	return s.applyEach(ctx, tx, rules, f, today, nil)
+}
+
+// applyEach is apply calling each with every household's owed rows.
+func (s *Service) applyEach(ctx context.Context, tx *sql.Tx, rules []Rule, f *facts, today day,
+	each func(h *householdFacts, owed []dueRow)) (Counts, error) {
 	w := newScheduleWriter(s.db, tx, database.FormatTime(s.now()))
 	c := Counts{Households: len(f.households)}
 	var owed []dueRow
@@ -129,6 +135,9 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, rules []Rule, f *facts,
 		owed = owed[:0]
 		if h != nil {
 			owed = derive(rules, h, pr, today, owed)
+			if each != nil {
+				each(h, owed)
+			}
 		}
 		for _, o := range owed {
 			seen[o.key()] = true
@@ -136,7 +145,7 @@ func (s *Service) apply(ctx context.Context, tx *sql.Tx, rules []Rule, f *facts,
 			switch {
 			case !ok:
 				c.Inserted++ // or a void row reopened; a done one stays done (see flushUpserts)
-			case old.earliest == o.earliest && old.due == o.due && old.overdue == o.overdue && old.anchorOn == o.anchorOn:
+			case old.earliest == o.earliest && old.due == o.due && old.overdue == o.overdue:
 				continue
 			default:
 				c.Updated++
@@ -187,6 +196,7 @@ type factsOf struct {
 	community int64
 	noStored  bool
 	parallel  bool // read the tables at once, outside the transaction
+	places    bool // read where each household's door is (its house and building), for worklists
 }
 
 // readFacts reads the households (all, or ids), their members' tags of the
@@ -202,6 +212,12 @@ func (s *Service) readFacts(ctx context.Context, q database.Querier, rules []Rul
 	if !which.noStored {
 		parts = append(parts, func(q database.Querier) error { return r.progress(ctx, q, f) },
 			func(q database.Querier) error { return r.open(ctx, q, f) })
+	}
+	var houses map[houseKey]houseRow
+	var buildings map[int64]string
+	if which.places {
+		parts = append(parts, func(q database.Querier) (err error) { houses, err = r.houses(ctx, q); return err },
+			func(q database.Querier) (err error) { buildings, err = r.buildings(ctx, q); return err })
 	}
 	if which.parallel {
 		// The city's full recomputation reads its four tables at once, each
@@ -232,7 +248,59 @@ func (s *Service) readFacts(ctx context.Context, q database.Querier, rules []Rul
 			h.tags = ts
 		}
 	}
+	if which.places {
+		for _, h := range f.households {
+			if ho, ok := houses[houseKey{h.community, h.house}]; ok {
+				h.place = placeOf(buildings[ho.building], ho.building, ho.number)
+			}
+		}
+	}
 	return f, nil
+}
+
+type houseKey struct{ community, id int64 }
+
+type houseRow struct {
+	building int64
+	number   string
+}
+
+// houses reads every house's building and 房号: one pass over the table,
+// cheaper than looking each household's house up.
+func (r factReader) houses(ctx context.Context, q database.Querier) (map[houseKey]houseRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT community_id, id, building_id, number FROM houses`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[houseKey]houseRow{}
+	for rows.Next() {
+		var k houseKey
+		var h houseRow
+		if err := rows.Scan(&k.community, &k.id, &h.building, &h.number); err != nil {
+			return nil, err
+		}
+		out[k] = h
+	}
+	return out, rows.Err()
+}
+
+func (r factReader) buildings(ctx context.Context, q database.Querier) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name FROM buildings`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
 }
 
 // factReader reads the parts of the facts.
@@ -255,8 +323,8 @@ func (r factReader) filter(col, communityCol string) (string, []any) {
 
 func (r factReader) households(ctx context.Context, q database.Querier, f *facts) error {
 	where, args := r.filter("h.id", "h.community_id")
-	rows, err := q.QueryContext(ctx, `SELECT h.community_id, h.id, h.kind, h.created_at, COALESCE(h.grid_id, 0) FROM households h
-		WHERE h.status = 'active'`+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT h.community_id, h.id, h.kind, h.created_at, COALESCE(h.grid_id, 0),
+		COALESCE(h.house_id, 0), h.number FROM households h WHERE h.status = 'active'`+where, args...)
 	if err != nil {
 		return err
 	}
@@ -265,7 +333,7 @@ func (r factReader) households(ctx context.Context, q database.Querier, f *facts
 	for rows.Next() {
 		h := &householdFacts{}
 		var created string
-		if err := rows.Scan(&h.community, &h.id, &h.kind, &created, &h.grid); err != nil {
+		if err := rows.Scan(&h.community, &h.id, &h.kind, &created, &h.grid, &h.house, &h.number); err != nil {
 			return err
 		}
 		if k, ok := kinds[h.kind]; ok {
@@ -347,7 +415,9 @@ func (r factReader) progress(ctx context.Context, q database.Querier, f *facts) 
 // history.
 func (r factReader) open(ctx context.Context, q database.Querier, f *facts) error {
 	where, args := r.filter("household_id", "community_id")
-	rows, err := q.QueryContext(ctx, `SELECT community_id, household_id, rule_id, anchor, seq, anchor_on, earliest_on, due_on,
+	// From the open rows' index alone. anchor_on is not compared: a
+	// changed start changes the anchor or the days.
+	rows, err := q.QueryContext(ctx, `SELECT community_id, household_id, rule_id, anchor, seq, earliest_on, due_on,
 		overdue_on FROM visit_schedules WHERE status = 'open'`+where, args...)
 	if err != nil {
 		return err
@@ -365,8 +435,8 @@ func (r factReader) open(ctx context.Context, q database.Querier, f *facts) erro
 	anchors := map[string]string{}
 	for rows.Next() {
 		var sr storedRow
-		var anchorOn, earliest, due, overdue string
-		if err := rows.Scan(&sr.community, &sr.household, &sr.rule, &sr.anchor, &sr.seq, &anchorOn, &earliest, &due, &overdue); err != nil {
+		var earliest, due, overdue string
+		if err := rows.Scan(&sr.community, &sr.household, &sr.rule, &sr.anchor, &sr.seq, &earliest, &due, &overdue); err != nil {
 			return err
 		}
 		sr.status = statusOpen
@@ -376,7 +446,7 @@ func (r factReader) open(ctx context.Context, q database.Querier, f *facts) erro
 			sr.anchor = strings.Clone(sr.anchor)
 			anchors[sr.anchor] = sr.anchor
 		}
-		sr.anchorOn, sr.earliest, sr.due, sr.overdue = dayOf(anchorOn), dayOf(earliest), dayOf(due), dayOf(overdue)
+		sr.earliest, sr.due, sr.overdue = dayOf(earliest), dayOf(due), dayOf(overdue)
 		f.stored[sr.household] = append(f.stored[sr.household], sr)
 	}
 	return rows.Err()

@@ -2,6 +2,7 @@ package visits
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"slices"
 	"sort"
@@ -193,4 +194,72 @@ func (s *Service) dueStops(ctx context.Context, community int64, grids []int64, 
 			Overdue: late, Due: due, Lines: []Line{line}, place: placeOf(buildingName, building, house)})
 	}
 	return out, rows.Err()
+}
+
+// RecomputeAll is the nightly run for the city: every household's
+// schedule brought up to date (Recompute) and, from the same reading of
+// the register, every grid worker's list for the day.
+func (s *Service) RecomputeAll(ctx context.Context) (Counts, []Worklist, error) {
+	rules, err := rulesOf(ctx, s.db, nil)
+	if err != nil {
+		return Counts{}, nil, err
+	}
+	names := map[int64]string{}
+	for _, r := range rules {
+		names[r.ID] = r.Name
+	}
+	ws, err := s.Workers(ctx, nil)
+	if err != nil {
+		return Counts{}, nil, err
+	}
+	today := s.today()
+	f, err := s.readFacts(ctx, s.db, rules, factsOf{parallel: true, places: true}, today)
+	if err != nil {
+		return Counts{}, nil, err
+	}
+	worker := map[int64]int{} // grid → worker
+	for i, w := range ws {
+		for _, g := range w.Grids {
+			worker[g] = i
+		}
+	}
+	per := make([][]Stop, len(ws))
+	todayText := today.String()
+	collect := func(h *householdFacts, owed []dueRow) {
+		i, ok := worker[h.grid]
+		if !ok {
+			return
+		}
+		var st *Stop
+		for _, o := range owed {
+			if o.earliest > today {
+				continue
+			}
+			if st == nil {
+				per[i] = append(per[i], Stop{HouseholdID: h.id, Number: h.number, GridID: h.grid, Building: h.place.building,
+					House: h.place.house, Due: o.due.String(), place: h.place})
+				st = &per[i][len(per[i])-1]
+			}
+			late := o.overdue.String() <= todayText
+			st.Lines = append(st.Lines, Line{RuleID: o.rule, Rule: names[o.rule], Due: o.due.String(), Overdue: late})
+			st.Overdue = st.Overdue || late
+			if d := o.due.String(); d < st.Due {
+				st.Due = d
+			}
+		}
+	}
+	var c Counts
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		c, err = s.applyEach(ctx, tx, rules, f, today, collect)
+		return err
+	})
+	if err != nil {
+		return c, nil, err
+	}
+	lists := make([]Worklist, len(ws))
+	for i, w := range ws {
+		lists[i] = cut(w, per[i], today)
+	}
+	return c, lists, nil
 }

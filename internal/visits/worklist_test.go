@@ -90,6 +90,22 @@ func TestWorklistOrder(t *testing.T) {
 		if !same(order, want[:3]) || ls[0].Capacity != 3 || ls[0].Due != 5 || ls[1].Due != 0 {
 			t.Fatalf("cut to a share of 3: %v %+v", order, ls)
 		}
+		// The nightly run makes the same lists from its own reading.
+		_, all, err := g.s.RecomputeAll(ctx)
+		if err != nil || len(all) != 2 {
+			t.Fatal(all, err)
+		}
+		for i := range all {
+			a, b := all[i], ls[i]
+			if a.Due != b.Due || a.Overdue != b.Overdue || len(a.Stops) != len(b.Stops) {
+				t.Fatalf("nightly list %d: %+v, want %+v", i, a, b)
+			}
+			for j := range a.Stops {
+				if a.Stops[j].HouseholdID != b.Stops[j].HouseholdID || len(a.Stops[j].Lines) != len(b.Stops[j].Lines) {
+					t.Fatalf("nightly list %d stop %d: %+v, want %+v", i, j, a.Stops[j], b.Stops[j])
+				}
+			}
+		}
 	})
 }
 

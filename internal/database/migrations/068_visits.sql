@@ -63,7 +63,11 @@ CREATE TABLE visit_schedules (
     updated_at TEXT NOT NULL,
     PRIMARY KEY (community_id, household_id, rule_id, anchor, seq)
 );
-CREATE INDEX visit_schedules_open ON visit_schedules (community_id, earliest_on) WHERE status = 'open';
+-- The open rows by when they may be visited, carrying all that coverage,
+-- the worklists and recomputation read of them: those read from the
+-- index alone, never the table and its history of done rows.
+CREATE INDEX visit_schedules_open ON visit_schedules (community_id, earliest_on, household_id, overdue_on, rule_id, anchor,
+    seq, due_on, status) WHERE status = 'open';
 
 -- A visit as recorded: on the phone (client_uuid makes a record sent twice
 -- one visit; device_time is the phone's clock when it was written) or at a

@@ -13,3 +13,5 @@ CREATE TABLE visit_progress (
     done_seq INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (community_id, household_id, rule_id, anchor)
 );
+-- Coverage's "ever visited": rule 0 of a community's households.
+CREATE INDEX visit_progress_rule ON visit_progress (community_id, rule_id, household_id);
