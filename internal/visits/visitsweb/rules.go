@@ -13,6 +13,7 @@ import (
 type rulesData struct {
 	Rules   []visits.Rule
 	MayEdit bool
+	Targets map[string]string // household kinds and tag codes in words
 }
 
 func (h *handler) rules(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -21,8 +22,19 @@ func (h *handler) rules(w http.ResponseWriter, r *http.Request, rq *web.Request)
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	h.tmpl.Render(w, r, http.StatusOK, "rules", web.NewPage(rq, "走访规则", "visits",
-		rulesData{Rules: rs, MayEdit: rq.Viewer.Can(visits.PermRules)}))
+	d := rulesData{Rules: rs, MayEdit: rq.Viewer.Can(visits.PermRules), Targets: map[string]string{}}
+	for k, v := range register.HouseholdKindNames {
+		d.Targets[k] = v
+	}
+	tags, err := h.Register.TagKinds(r.Context())
+	if err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
+	for _, t := range tags {
+		d.Targets[t.Code] = t.Name
+	}
+	h.tmpl.Render(w, r, http.StatusOK, "rules", web.NewPage(rq, "走访规则", "visits", d))
 }
 
 type ruleFormData struct {
