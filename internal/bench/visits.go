@@ -55,7 +55,7 @@ func visitsBench(v env) error {
 	}
 	rows.Close()
 	fmt.Fprintf(v.logw, "visits: two years of visits in the street's %d communities\n", len(ids))
-	if err := visits.LoadDemo(ctx, v.db, reg, ids, 1, time.Now()); err != nil {
+	if _, err := visits.LoadDemo(ctx, v.db, reg, ids, 1, time.Now()); err != nil {
 		return err
 	}
 

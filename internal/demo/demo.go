@@ -258,9 +258,13 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 			}
 			ids = append(ids, id)
 		}
-		if err := visits.LoadDemo(ctx, db, register.NewStore(db), ids, opt.Seed, opt.Today); err != nil {
+		vs, err := visits.LoadDemo(ctx, db, register.NewStore(db), ids, opt.Seed, opt.Today)
+		if err != nil {
 			return sum, fmt.Errorf("入户走访: %w", err)
 		}
+		// What the visits found: members moved away, pregnancies.
+		sum.MovedOut += vs.MovedOut
+		sum.Tags["pregnant"] += vs.Pregnancies
 	}
 	return sum, nil
 }

@@ -33,27 +33,36 @@ type demoVisit struct {
 	staff     *Worker
 }
 
-// LoadDemo writes two years of visits before today in the communities and
-// recomputes their schedules. The same seed gives the same visits.
-func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communities []int64, seed uint64, now time.Time) error {
+// DemoSummary counts what LoadDemo wrote: the visits, and the register
+// changes its corrections made (for the demo's own summary).
+type DemoSummary struct {
+	Visits, Corrections, MovedOut, Pregnancies int
+}
+
+// LoadDemo writes two years of visits before now in the communities and
+// recomputes their schedules; the corrections are register changes made
+// at now. The same seed gives the same visits; a second call adds none.
+func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communities []int64, seed uint64, now time.Time) (DemoSummary, error) {
+	var sum DemoSummary
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM visits WHERE client_uuid LIKE 'demo-%'`).Scan(&n); err != nil {
-		return err
+		return sum, err
 	}
 	if n > 0 {
-		return nil
+		return sum, nil
 	}
-	s := NewService(db, reg, nil, func() time.Time { return now })
+	clock := func() time.Time { return now }
+	s := NewService(db, reg.WithClock(clock), nil, clock)
 	rules, err := s.Rules(ctx, nil)
 	if err != nil {
-		return err
+		return sum, err
 	}
 	today := s.today()
 	rng := rand.New(rand.NewPCG(seed^0xB41, seed))
 	for _, c := range communities {
 		ws, err := s.Workers(ctx, []int64{c})
 		if err != nil {
-			return err
+			return sum, err
 		}
 		if len(ws) == 0 {
 			continue
@@ -66,7 +75,7 @@ func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communi
 		}
 		f, err := s.readFacts(ctx, db, rules, factsOf{community: c, noStored: true}, today)
 		if err != nil {
-			return err
+			return sum, err
 		}
 		// The grid that runs behind and the worker on leave.
 		behind := ws[rng.IntN(len(ws))].Grids[0]
@@ -145,13 +154,15 @@ func LoadDemo(ctx context.Context, db *database.DB, reg *register.Store, communi
 			}
 		}
 		if err := writeDemo(ctx, db, c, visits, done, progressed, now); err != nil {
-			return err
+			return sum, err
 		}
+		sum.Visits += len(visits)
 	}
 	if _, err := s.Recompute(ctx); err != nil {
-		return err
+		return sum, err
 	}
-	return demoCorrections(ctx, s, communities, rng, today)
+	err = demoCorrections(ctx, s, communities, rng, today, &sum)
+	return sum, err
 }
 
 // demoDone is a row a demo visit satisfied.
@@ -239,7 +250,7 @@ func writeDemo(ctx context.Context, db *database.DB, community int64, visits []d
 // demoCorrections records, through the visit form's own path, a dozen
 // visits of the last month that corrected the register: new phone
 // numbers, a member moved away, a pregnancy found.
-func demoCorrections(ctx context.Context, s *Service, communities []int64, rng *rand.Rand, today day) error {
+func demoCorrections(ctx context.Context, s *Service, communities []int64, rng *rand.Rand, today day, sum *DemoSummary) error {
 	for _, c := range communities {
 		ws, err := s.Workers(ctx, []int64{c})
 		if err != nil || len(ws) == 0 {
@@ -309,6 +320,10 @@ func demoCorrections(ctx context.Context, s *Service, communities []int64, rng *
 				continue // a record the register refuses (a head cannot leave): the demo takes the next household
 			}
 			made++
+			sum.Visits++
+			sum.Corrections++
+			sum.MovedOut += len(rec.Leavings)
+			sum.Pregnancies += len(rec.Pregnancies)
 		}
 	}
 	return nil
