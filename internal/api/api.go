@@ -25,6 +25,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
+	"shequ/internal/visits"
 	"shequ/internal/workaccess"
 )
 
@@ -41,6 +42,7 @@ type Deps struct {
 	Services *services.Service   // the service hall (its routes answer only when set)
 	Exports  *exports.Service    // department exports and the feed's cursors
 	Work     *workaccess.Service // the community work catalogue
+	Visits   *visits.Service     // 百家熟
 }
 
 type handler struct {
@@ -92,6 +94,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.workRoutes(rt)
 	h.burdenRoutes(rt)
 	h.workFundsRoutes(rt)
+	h.visitRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

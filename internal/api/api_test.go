@@ -22,6 +22,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/testlog"
+	"shequ/internal/visits"
 	"shequ/internal/workaccess"
 	"time"
 )
@@ -108,7 +109,8 @@ func setup(t *testing.T, db *database.DB) *env {
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: e.audit, Log: log})
 	rep, work := reports.New(db, e.audit), workaccess.NewService(db, nil)
 	work.CountReports(rep) // as the server wires them
-	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work})
+	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work,
+		Visits: visits.NewService(db, reg, nil, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

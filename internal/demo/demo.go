@@ -51,6 +51,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
+	"shequ/internal/visits"
 	"shequ/internal/workaccess"
 )
 
@@ -247,6 +248,23 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		if err := workaccess.LoadLedgerDemo(ctx, db, opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("费随事转: %w", err)
 		}
+		// Two years of 百家熟 visits, with the gaps of real work.
+		var ids []int64
+		for _, c := range comms {
+			var id int64
+			if err := db.QueryRowContext(ctx, `SELECT id FROM org_units WHERE level = $1 AND code = $2`,
+				orgtree.LevelCommunity, c.code).Scan(&id); err != nil {
+				return sum, err
+			}
+			ids = append(ids, id)
+		}
+		vs, err := visits.LoadDemo(ctx, db, register.NewStore(db), ids, opt.Seed, opt.Today)
+		if err != nil {
+			return sum, fmt.Errorf("入户走访: %w", err)
+		}
+		// What the visits found: members moved away, pregnancies.
+		sum.MovedOut += vs.MovedOut
+		sum.Tags["pregnant"] += vs.Pregnancies
 	}
 	return sum, nil
 }

@@ -210,65 +210,68 @@ func (s *Store) createHouseholdTx(ctx context.Context, tx database.Querier, acto
 
 // UpdateHousehold saves h if nobody changed it since h.Version was read.
 func (s *Store) UpdateHousehold(ctx context.Context, actor Actor, scope access.Scope, h *Household) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error { return s.UpdateHouseholdTx(ctx, tx, actor, scope, h) })
+}
+
+// UpdateHouseholdTx is UpdateHousehold inside the caller's transaction.
+func (s *Store) UpdateHouseholdTx(ctx context.Context, tx *sql.Tx, actor Actor, scope access.Scope, h *Household) error {
 	now := s.now()
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		old, err := s.householdTx(ctx, tx, scope, h.ID)
-		if err != nil {
+	old, err := s.householdTx(ctx, tx, scope, h.ID)
+	if err != nil {
+		return err
+	}
+	fields := scope.Fields(old.Place())
+	if old.Version != h.Version {
+		return s.conflict(ctx, fields, "household", h.ID, h.Version, old.Version)
+	}
+	if err := applyEdit("household", fields, old, h); err != nil {
+		return err
+	}
+	if err := validateHousehold(h); err != nil {
+		return err
+	}
+	if err := s.placeHousehold(ctx, tx, h); err != nil {
+		return err
+	}
+	if !scope.Contains(h.Place()) {
+		return fault.Fields{"house_id": "房屋不在您的管辖范围内"}
+	}
+	if h.CommunityID != old.CommunityID {
+		return fault.Fields{"house_id": "不能把户迁到其他社区的房屋"}
+	}
+	head, err := s.headName(ctx, tx, *h)
+	if err != nil {
+		return err
+	}
+	h.Version = old.Version + 1
+	h.CreatedAt = old.CreatedAt
+	h.UpdatedAt = database.FormatTime(now)
+	search := householdSearchText(*h, head)
+	res, err := tx.ExecContext(ctx, `UPDATE households SET number = $1, kind = $2, house_id = $3, org_id = $4,
+		grid_id = $5, head_id = $6, address = $7, phone = $8, status = $9, search = $10, version = $11, updated_at = $12
+		WHERE community_id = $13 AND id = $14 AND version = $15`,
+		h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nullID(h.HeadID), h.Address, h.Phone,
+		h.Status, s.db.Search().Column(search), h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return fault.Fields{"number": "户号在本社区已存在"}
+		}
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.conflict(ctx, fields, "household", h.ID, old.Version, old.Version+1)
+	}
+	// Members live where the household lives.
+	if h.OrgID != old.OrgID || h.GridID != old.GridID {
+		if _, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = $1, grid_id = $2
+			WHERE community_id = $3 AND household_id = $4`, h.OrgID, nullID(h.GridID), h.CommunityID, h.ID); err != nil {
 			return err
 		}
-		fields := scope.Fields(old.Place())
-		if old.Version != h.Version {
-			return s.conflict(ctx, fields, "household", h.ID, h.Version, old.Version)
-		}
-		if err := applyEdit("household", fields, old, h); err != nil {
-			return err
-		}
-		if err := validateHousehold(h); err != nil {
-			return err
-		}
-		if err := s.placeHousehold(ctx, tx, h); err != nil {
-			return err
-		}
-		if !scope.Contains(h.Place()) {
-			return fault.Fields{"house_id": "房屋不在您的管辖范围内"}
-		}
-		if h.CommunityID != old.CommunityID {
-			return fault.Fields{"house_id": "不能把户迁到其他社区的房屋"}
-		}
-		head, err := s.headName(ctx, tx, *h)
-		if err != nil {
-			return err
-		}
-		h.Version = old.Version + 1
-		h.CreatedAt = old.CreatedAt
-		h.UpdatedAt = database.FormatTime(now)
-		search := householdSearchText(*h, head)
-		res, err := tx.ExecContext(ctx, `UPDATE households SET number = $1, kind = $2, house_id = $3, org_id = $4,
-			grid_id = $5, head_id = $6, address = $7, phone = $8, status = $9, search = $10, version = $11, updated_at = $12
-			WHERE community_id = $13 AND id = $14 AND version = $15`,
-			h.Number, h.Kind, nullID(h.HouseID), h.OrgID, nullID(h.GridID), nullID(h.HeadID), h.Address, h.Phone,
-			h.Status, s.db.Search().Column(search), h.Version, h.UpdatedAt, h.CommunityID, h.ID, old.Version)
-		if err != nil {
-			if isUniqueViolation(err) {
-				return fault.Fields{"number": "户号在本社区已存在"}
-			}
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return s.conflict(ctx, fields, "household", h.ID, old.Version, old.Version+1)
-		}
-		// Members live where the household lives.
-		if h.OrgID != old.OrgID || h.GridID != old.GridID {
-			if _, err := tx.ExecContext(ctx, `UPDATE persons SET org_id = $1, grid_id = $2
-				WHERE community_id = $3 AND household_id = $4`, h.OrgID, nullID(h.GridID), h.CommunityID, h.ID); err != nil {
-				return err
-			}
-		}
-		if err := s.db.Search().Put(ctx, tx, "households", h.ID, search); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "update", h.Version, old, h)
-	})
+	}
+	if err := s.db.Search().Put(ctx, tx, "households", h.ID, search); err != nil {
+		return err
+	}
+	return s.record(ctx, tx, actor, now, h.CommunityID, "household", h.ID, "update", h.Version, old, h)
 }
 
 // isUniqueViolation reports whether err is a unique-constraint failure on

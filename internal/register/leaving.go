@@ -27,6 +27,11 @@ type Leaving struct {
 // on that day, and a household left without a member on the register is
 // dissolved (注销), each with its change event.
 func (s *Store) RecordLeaving(ctx context.Context, actor Actor, scope access.Scope, lv Leaving) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error { return s.RecordLeavingTx(ctx, tx, actor, scope, lv) })
+}
+
+// RecordLeavingTx is RecordLeaving inside the caller's transaction.
+func (s *Store) RecordLeavingTx(ctx context.Context, tx *sql.Tx, actor Actor, scope access.Scope, lv Leaving) error {
 	now := s.now()
 	fe := fault.Fields{}
 	switch lv.Status {
@@ -45,37 +50,35 @@ func (s *Store) RecordLeaving(ctx context.Context, actor Actor, scope access.Sco
 	if err := fe.Err(); err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		old, err := s.personTx(ctx, tx, scope, lv.PersonID)
-		if err != nil {
-			return err
+	old, err := s.personTx(ctx, tx, scope, lv.PersonID)
+	if err != nil {
+		return err
+	}
+	fields := scope.Fields(old.Place())
+	if old.Version != lv.Version {
+		return s.conflict(ctx, fields, "person", old.ID, lv.Version, old.Version)
+	}
+	if !fields.CanEdit("person", "status") {
+		return fault.Fields{"status": "您无权办理迁出或死亡登记"}
+	}
+	if old.Status != "active" {
+		return fault.Fields{"status": "该人员已是「" + PersonStatusNames[old.Status] + "」状态,不能重复办理"}
+	}
+	if lv.On < old.EarliestBirth() || (old.MovedInOn != "" && lv.On < old.MovedInOn) {
+		return fault.Fields{"left_on": "日期不能早于出生日期或迁入日期"}
+	}
+	p := old
+	p.Status, p.LeftOn, p.LeftTo = lv.Status, lv.On, lv.To
+	if _, err := writePersonUpdate(ctx, s.db, txSink{s.db, tx}, actor, now, &old, &p, true); err != nil {
+		if errors.Is(err, ErrStale) {
+			return s.conflict(ctx, fields, "person", old.ID, old.Version, old.Version+1)
 		}
-		fields := scope.Fields(old.Place())
-		if old.Version != lv.Version {
-			return s.conflict(ctx, fields, "person", old.ID, lv.Version, old.Version)
-		}
-		if !fields.CanEdit("person", "status") {
-			return fault.Fields{"status": "您无权办理迁出或死亡登记"}
-		}
-		if old.Status != "active" {
-			return fault.Fields{"status": "该人员已是「" + PersonStatusNames[old.Status] + "」状态,不能重复办理"}
-		}
-		if lv.On < old.EarliestBirth() || (old.MovedInOn != "" && lv.On < old.MovedInOn) {
-			return fault.Fields{"left_on": "日期不能早于出生日期或迁入日期"}
-		}
-		p := old
-		p.Status, p.LeftOn, p.LeftTo = lv.Status, lv.On, lv.To
-		if _, err := writePersonUpdate(ctx, s.db, txSink{s.db, tx}, actor, now, &old, &p, true); err != nil {
-			if errors.Is(err, ErrStale) {
-				return s.conflict(ctx, fields, "person", old.ID, old.Version, old.Version+1)
-			}
-			return err
-		}
-		if err := s.endTagsOf(ctx, tx, actor, now, p, lv.On); err != nil {
-			return err
-		}
-		return s.dissolveIfEmpty(ctx, tx, actor, now, p.CommunityID, p.HouseholdID)
-	})
+		return err
+	}
+	if err := s.endTagsOf(ctx, tx, actor, now, p, lv.On); err != nil {
+		return err
+	}
+	return s.dissolveIfEmpty(ctx, tx, actor, now, p.CommunityID, p.HouseholdID)
 }
 
 // endTagsOf ends the tags a person still holds after day: they lapse with

@@ -227,69 +227,74 @@ func (s *Store) checkEmployer(ctx context.Context, q database.Querier, p *Person
 // p.Version was read; otherwise it returns a *ConflictError listing what
 // changed meanwhile and saves nothing.
 func (s *Store) UpdatePerson(ctx context.Context, actor Actor, scope access.Scope, p *Person) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error { return s.UpdatePersonTx(ctx, tx, actor, scope, p) })
+}
+
+// UpdatePersonTx is UpdatePerson inside the caller's transaction, for a
+// change of another capability made with it (a visit's corrections): all
+// are saved or none.
+func (s *Store) UpdatePersonTx(ctx context.Context, tx *sql.Tx, actor Actor, scope access.Scope, p *Person) error {
 	now := s.now()
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		old, err := s.personTx(ctx, tx, scope, p.ID)
-		if err != nil {
+	old, err := s.personTx(ctx, tx, scope, p.ID)
+	if err != nil {
+		return err
+	}
+	fields := scope.Fields(old.Place())
+	if old.Version != p.Version {
+		return s.conflict(ctx, fields, "person", p.ID, p.Version, old.Version)
+	}
+	if err := applyEdit("person", fields, old, p); err != nil {
+		return err
+	}
+	if err := validatePerson(p, now); err != nil {
+		return err
+	}
+	leaving := old.Status == "active" && p.Status != "active"
+	if leaving {
+		// A move out or a death through an edit is the same act as
+		// RecordLeaving: it needs its day (and destination), and the
+		// person's tags and an emptied household end with it.
+		fe := fault.Fields{}
+		if p.LeftOn == "" {
+			fe.Add("left_on", "迁出或死亡须填写日期,请在“迁出/死亡登记”中办理")
+		} else if p.LeftOn < p.EarliestBirth() || (p.MovedInOn != "" && p.LeftOn < p.MovedInOn) {
+			fe.Add("left_on", "日期不能早于出生日期或迁入日期")
+		} else if p.LeftOn > now.Format("2006-01-02") {
+			fe.Add("left_on", "日期不能晚于今天")
+		}
+		if p.Status == "moved_out" && p.LeftTo == "" {
+			fe.Add("left_to", "请填写迁往地")
+		}
+		if err := fe.Err(); err != nil {
 			return err
 		}
-		fields := scope.Fields(old.Place())
-		if old.Version != p.Version {
-			return s.conflict(ctx, fields, "person", p.ID, p.Version, old.Version)
-		}
-		if err := applyEdit("person", fields, old, p); err != nil {
-			return err
-		}
-		if err := validatePerson(p, now); err != nil {
-			return err
-		}
-		leaving := old.Status == "active" && p.Status != "active"
-		if leaving {
-			// A move out or a death through an edit is the same act as
-			// RecordLeaving: it needs its day (and destination), and the
-			// person's tags and an emptied household end with it.
-			fe := fault.Fields{}
-			if p.LeftOn == "" {
-				fe.Add("left_on", "迁出或死亡须填写日期,请在“迁出/死亡登记”中办理")
-			} else if p.LeftOn < p.EarliestBirth() || (p.MovedInOn != "" && p.LeftOn < p.MovedInOn) {
-				fe.Add("left_on", "日期不能早于出生日期或迁入日期")
-			} else if p.LeftOn > now.Format("2006-01-02") {
-				fe.Add("left_on", "日期不能晚于今天")
-			}
-			if p.Status == "moved_out" && p.LeftTo == "" {
-				fe.Add("left_to", "请填写迁往地")
-			}
-			if err := fe.Err(); err != nil {
-				return err
-			}
-		}
-		if err := s.placePerson(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := checkPlaceInScope(scope, p.Place(), p.HouseholdID != 0); err != nil {
-			return err
-		}
-		if p.CommunityID != old.CommunityID {
-			return fault.Fields{"household_id": "跨社区迁移请使用迁出、迁入办理"}
-		}
-		if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
-			return err
-		}
-		if err := s.checkEmployer(ctx, tx, p); err != nil {
-			return err
-		}
-		_, err = writePersonUpdate(ctx, s.db, txSink{s.db, tx}, actor, now, &old, p, true)
-		if errors.Is(err, ErrStale) {
-			return s.conflict(ctx, fields, "person", p.ID, old.Version, old.Version+1)
-		}
-		if err != nil || !leaving {
-			return err
-		}
-		if err := s.endTagsOf(ctx, tx, actor, now, *p, p.LeftOn); err != nil {
-			return err
-		}
-		return s.dissolveIfEmpty(ctx, tx, actor, now, p.CommunityID, p.HouseholdID)
-	})
+	}
+	if err := s.placePerson(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := checkPlaceInScope(scope, p.Place(), p.HouseholdID != 0); err != nil {
+		return err
+	}
+	if p.CommunityID != old.CommunityID {
+		return fault.Fields{"household_id": "跨社区迁移请使用迁出、迁入办理"}
+	}
+	if err := s.checkUniqueDocument(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := s.checkEmployer(ctx, tx, p); err != nil {
+		return err
+	}
+	_, err = writePersonUpdate(ctx, s.db, txSink{s.db, tx}, actor, now, &old, p, true)
+	if errors.Is(err, ErrStale) {
+		return s.conflict(ctx, fields, "person", p.ID, old.Version, old.Version+1)
+	}
+	if err != nil || !leaving {
+		return err
+	}
+	if err := s.endTagsOf(ctx, tx, actor, now, *p, p.LeftOn); err != nil {
+		return err
+	}
+	return s.dissolveIfEmpty(ctx, tx, actor, now, p.CommunityID, p.HouseholdID)
 }
 
 // conflict builds the error for a save based on a stale version, showing

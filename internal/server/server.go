@@ -41,6 +41,8 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/services/hallweb"
 	"shequ/internal/services/portalweb"
+	"shequ/internal/visits"
+	"shequ/internal/visits/visitsweb"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 	"shequ/internal/workaccess/workaccessweb"
@@ -84,16 +86,19 @@ type App struct {
 	Services *services.Service
 	Events   *events.Store
 	Imports  *imports.Service
+	Visits   *visits.Service
 
 	stopNotify func() // stops the notification dispatcher and waits for it
 	stopEvents func() // stops the 督办 scheduler and waits for it
+	stopVisits func() // stops the schedules' follower and waits for it
 }
 
 // IndicatorSources make the entities of the capabilities whose records
-// reports count beside the register's and the org tree's: 事件 and 办件.
+// reports count beside the register's and the org tree's: 事件, 办件, 走访
+// and 走访任务.
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
-	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource}
+	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -137,6 +142,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	work := workaccess.NewService(db, nil)
 	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
 	ev, stopEvents := eventsApp(db, acs, log, cfg)
+	vs, stopVisits := visitsApp(db, reg, log)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -158,7 +164,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Exports: exp, Reports: rep, Work: work})
+		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep, work),
@@ -171,6 +177,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	importsweb.Routes(rt, kit, importsweb.Deps{Imports: imp, Register: reg})
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
+	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
@@ -179,7 +186,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		handler = warnUntrustedProxy(log, handler)
 	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
-		Audit: aud, Services: svc, Events: ev, Imports: imp, stopNotify: stopNotify, stopEvents: stopEvents}
+		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, stopNotify: stopNotify, stopEvents: stopEvents,
+		stopVisits: stopVisits}
 }
 
 // Close stops the imports running in the background (they resume from
@@ -188,6 +196,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 func (a *App) Close() {
 	a.Imports.Stop()
 	a.stopEvents()
+	a.stopVisits()
 	a.stopNotify()
 	a.Audit.Close()
 }

@@ -71,6 +71,9 @@ func (k *Kit) Label(kind, code string) string {
 		if k, _, ok := strings.Cut(code, ":"); ok && k == "import" {
 			return "导入(" + strings.TrimPrefix(code, "import:") + ")"
 		}
+		if strings.HasPrefix(code, "visit:") {
+			return "入户走访" // a correction found in a visit (visits.Source)
+		}
 	}
 	if n, ok := k.labels[kind][code]; ok {
 		return n
