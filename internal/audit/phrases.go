@@ -290,6 +290,7 @@ var routePhrases = map[string]string{
 	"POST /work-items/{item}/edit":                        "修改社区工作事项",
 	"POST /work-items/{item}/revoke":                      "撤销社区工作事项",
 	"GET /work-decisions":                                 "查看准入审查决定",
+	"GET /work-scores":                                    "查看部门派单评分",
 	"GET /work-requests":                                  "查看准入申请",
 	"GET /work-requests/new":                              "打开准入申请表单",
 	"POST /work-requests/settings":                        "修改准入申请与审查时限",

@@ -110,3 +110,60 @@ func TestBurdenPage(t *testing.T) {
 			"仍须使用的部门业务系统", "全国社会救助信息系统", "本月到期的派发工作", "近十二个月")
 	})
 }
+
+// TestScoresPage: every department's demand score is published to anyone
+// signed in — a window clerk, who has no part in work access, sees civil's line — and a
+// bad month is refused.
+func TestScoresPage(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		org := orgtree.NewStore(db)
+		street := orgtree.Unit{Level: orgtree.LevelStreet, Name: "真武洞街道"}
+		if err := org.Create(ctx, db, &street); err != nil {
+			t.Fatal(err)
+		}
+		cb := orgtree.Unit{ParentID: street.ID, Level: orgtree.LevelCommunity, Name: "城北社区"}
+		if err := org.Create(ctx, db, &cb); err != nil {
+			t.Fatal(err)
+		}
+		k, rt := webtest.Kit(t, db, web.Config{Org: org})
+		webtest.AddUser(t, k, "gw", "窗口小王", "window_clerk", cb.ID)
+		work := workaccess.NewService(db, nil)
+		workaccessweb.Routes(rt, k, workaccessweb.Deps{Work: work})
+		if err := work.RecordDone(ctx, "社区小张", cb.ID, 1051, "2026-03", 3); err != nil { // 按次 50 元
+			t.Fatal(err)
+		}
+		if _, err := work.Receive(ctx, "财务", workaccess.Payment{Department: "civil", Community: cb.ID, AmountYuan: "100",
+			ReceivedOn: "2026-03-10", Voucher: "民拨 3 号"}); err != nil {
+			t.Fatal(err)
+		}
+		sc, err := work.Scores(ctx, "2026-03")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var civil *workaccess.Line
+		for i := range sc.Lines {
+			if sc.Lines[i].Department == "civil" {
+				civil = &sc.Lines[i]
+			}
+		}
+		if civil == nil || civil.ReceivedFen != 10000 || civil.DueFen < 15000 || civil.ImposedMinutes == 0 {
+			t.Fatalf("civil's score %+v in %+v", civil, sc.Lines)
+		}
+		srv := webtest.Serve(t, rt)
+		gw := srv.Client()
+		gw.Login("gw")
+		r := gw.Get("/work-scores?period=2026-03")
+		if r.Status != http.StatusOK {
+			t.Fatalf("/work-scores: %d", r.Status)
+		}
+		webtest.CheckPage(t, "/work-scores", r.Body)
+		if !strings.Contains(r.Body, civil.DepartmentName) || !strings.Contains(r.Body, workaccess.Yuan2(civil.ArrearsFen())) ||
+			!strings.Contains(r.Body, fmt.Sprintf("%d%%", workaccess.FundedShare(*civil))) {
+			t.Errorf("the page lacks civil's line (%s, arrears %s)", civil.DepartmentName, workaccess.Yuan2(civil.ArrearsFen()))
+		}
+		if r := gw.Get("/work-scores?period=2026-3"); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("bad month: %d", r.Status)
+		}
+	})
+}

@@ -43,6 +43,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"yuan2":     workaccess.Yuan2,
 		"minhours":  func(m int64) string { return workaccess.Hours(int(m)) },
 		"sub":       func(a, b int) int { return a - b },
+		"funded":    workaccess.FundedShare,
 	})}
 	k.AddFlashes(map[string]string{"work_item_saved": "事项已保存", "work_item_revoked": "事项已撤销",
 		"work_request_sent": "准入申请已提交", "work_request_decided": "审查决定已公布",
@@ -66,6 +67,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "POST /work-items/{item}/edit", manage, h.saveItem)
 	k.Handle(rt, "POST /work-items/{item}/revoke", manage, h.revoke)
 	k.Handle(rt, "GET /work-decisions", login, h.decisions)
+	k.Handle(rt, "GET /work-scores", login, h.scores)
 	k.Handle(rt, "GET /work-burden", access.Rule{Perm: access.RegisterRead}, h.burden) // ?org= checked against the scope
 	k.Handle(rt, "GET /work-done", access.Rule{Perm: access.RegisterWrite}, h.done)
 	k.Handle(rt, "POST /work-done", access.Rule{Perm: access.RegisterWrite}, h.saveDone)
