@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/datareq"
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -247,6 +248,17 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		}
 		if err := workaccess.LoadLedgerDemo(ctx, db, opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("费随事转: %w", err)
+		}
+		// 民政 and 卫健 ask the street for data: a subscription each, and
+		// the items the register cannot answer decided one by one.
+		var street int64
+		if err := db.QueryRowContext(ctx, `SELECT parent_id FROM org_units WHERE level = $1 AND code = $2`,
+			orgtree.LevelCommunity, comms[0].code).Scan(&street); err != nil {
+			return sum, err
+		}
+		rep := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource)
+		if err := datareq.LoadDemo(ctx, db, rep, street, opt.Today); err != nil {
+			return sum, fmt.Errorf("数据需求: %w", err)
 		}
 		// Two years of 百家熟 visits, with the gaps of real work.
 		var ids []int64

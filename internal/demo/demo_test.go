@@ -76,7 +76,9 @@ func TestChengbei(t *testing.T) {
 		for q, want := range map[string]int{
 			`SELECT COUNT(*) FROM households`:                                          7891,
 			`SELECT COUNT(*) FROM persons`:                                             25369,
-			`SELECT COUNT(*) FROM work_requests WHERE status <> 'pending'`:             9,
+			`SELECT COUNT(*) FROM work_requests WHERE status <> 'pending'`:             12, // 3 from data requests
+			`SELECT COUNT(*) FROM data_requests`:                                       2,
+			`SELECT COUNT(*) FROM data_request_items WHERE computed = 1`:               10,
 			`SELECT COUNT(*) FROM persons WHERE residence = 'floating'`:                10180,
 			`SELECT COUNT(*) FROM households WHERE kind = 'floating'`:                  3112,
 			`SELECT COUNT(*) FROM households WHERE kind <> 'floating'`:                 4779,
