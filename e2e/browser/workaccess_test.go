@@ -108,25 +108,36 @@ func TestDataRequestAndInbox(t *testing.T) {
 			t.Errorf("flash %q, want %q", f, want)
 		}
 	}
-	// burden reads the street's dashboard for the month the items start:
-	// items demanded, and of them admitted.
-	burden := func() (demanded, admitted int) {
+	// burden reads the street's dashboard for a month: items demanded, of
+	// them admitted, and the inbox's campaigns due that month (sent, not
+	// admitted, refused by the community).
+	burden := func(period string) (demanded, admitted int, campaigns [3]int) {
 		t.Helper()
 		step("open the street's burden",
-			chromedp.Navigate(fmt.Sprintf("%s/work-burden?org=%d&period=%s", base, street, startMonth)),
+			chromedp.Navigate(fmt.Sprintf("%s/work-burden?org=%d&period=%s", base, street, period)),
 			chromedp.WaitVisible(sel(`#h-total`)))
-		m := regexp.MustCompile(`(\d+) 项,其中清单内有效 (\d+) 项`).FindStringSubmatch(text("main"))
+		m := regexp.MustCompile(`(\d+) 项:清单内有效 (\d+) 项`).FindStringSubmatch(text("main"))
 		if m == nil {
 			Screenshot(t, ctx, "failed")
 			t.Fatalf("the burden dashboard has no count of items:\n%s", text("main"))
 		}
 		demanded, _ = strconv.Atoi(m[1])
 		admitted, _ = strconv.Atoi(m[2])
-		return demanded, admitted
+		cells := eval(`[...document.querySelectorAll("#inbox-campaign td")].map(td => td.textContent.trim())`)
+		if len(cells) != 4 {
+			t.Fatalf("the campaigns' row of the inbox: %q", cells)
+		}
+		for i, col := range []int{0, 2, 3} { // sent, not admitted, refused
+			campaigns[i], _ = strconv.Atoi(cells[col])
+		}
+		return demanded, admitted, campaigns
 	}
+	due := now.AddDate(0, 0, 14).Format("2006-01-02")
+	dueMonth := due[:7]
 
 	login("jiedao")
-	demandedBefore, admittedBefore := burden()
+	demandedBefore, admittedBefore, _ := burden(startMonth)
+	_, _, campaignsBefore := burden(dueMonth)
 	logout()
 
 	// 民政 fills in its request and asks for the cost first.
@@ -261,7 +272,6 @@ func TestDataRequestAndInbox(t *testing.T) {
 
 	// The street sends a campaign resting on no admitted item.
 	login("jiedao")
-	due := now.AddDate(0, 0, 14).Format("2006-01-02")
 	step("open the form to send work", chromedp.Navigate(base+"/demands/new"), chromedp.WaitVisible(sel(`#f-title`)))
 	community := eval(`[...document.querySelectorAll("#f-community_id option")].filter(o => o.textContent.includes("城北社区")).map(o => o.value)`)
 	if len(community) != 1 {
@@ -308,12 +318,16 @@ func TestDataRequestAndInbox(t *testing.T) {
 	step("a desktop screen", chromedp.EmulateViewport(1280, 900))
 	login("jiedao")
 	step("the street's refused demands", chromedp.Navigate(base+"/demands?status=refused"), chromedp.WaitVisible(sel(`#`+id[0])))
-	demanded, admitted := burden()
+	demanded, admitted, _ := burden(startMonth)
 	if demanded-demandedBefore != 3 || admitted-admittedBefore != 2 {
 		t.Errorf("the street's burden in %s: %d items demanded (%d before), %d admitted (%d before); want 3 and 2 more",
 			startMonth, demanded, demandedBefore, admitted, admittedBefore)
 	}
 	Screenshot(t, ctx, "burden")
+	if _, _, campaigns := burden(dueMonth); campaigns != [3]int{campaignsBefore[0] + 1, campaignsBefore[1] + 1, campaignsBefore[2] + 1} {
+		t.Errorf("the campaigns due in %s on the street's burden (sent, not admitted, refused): %v, before %v; want one more of each",
+			dueMonth, campaigns, campaignsBefore)
+	}
 }
 
 // engineFigures are the report engine's figures for the street in period,

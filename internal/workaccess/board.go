@@ -203,6 +203,10 @@ func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []
 				cb.DemandsNotAdmitted += d.n
 				cb.NotAdmittedByKind[d.kind] += d.n
 			}
+			if d.refused {
+				cb.DemandsRefused += d.n
+				cb.RefusedByKind[d.kind] += d.n
+			}
 		}
 		cb.IndicatorsDemanded, cb.IndicatorsComputed = in.reportItems, in.reportComputed
 		cb.ItemsDemanded = cb.ItemsAdmitted + cb.RequestsOpen + cb.Demands
@@ -336,6 +340,7 @@ type demandKey struct {
 type demandCount struct {
 	kind       string
 	obligation bool
+	refused    bool
 	n          int
 }
 
@@ -350,11 +355,11 @@ func (s *Service) demandCounts(ctx context.Context, scope areaScope, from, to ti
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT substr(m.due_on, 1, 7), `+community+`, m.kind,
 		CASE WHEN m.work_item_id IS NULL THEN 0 ELSE 1 END, COALESCE(i.status, ''), COALESCE(i.kind, ''),
-		COALESCE(i.funding_rule, ''), COUNT(*)
+		COALESCE(i.funding_rule, ''), CASE WHEN m.status = 'refused' THEN 1 ELSE 0 END, COUNT(*)
 		FROM demands m LEFT JOIN work_items i ON i.id = m.work_item_id
 		WHERE m.due_on >= $1 AND m.due_on <= $2 AND `+scope.where(a, "m.community_id")+`
 		GROUP BY substr(m.due_on, 1, 7), `+groupCommunity+`m.kind, CASE WHEN m.work_item_id IS NULL THEN 0 ELSE 1 END,
-		i.status, i.kind, i.funding_rule`, a.Values()...)
+		i.status, i.kind, i.funding_rule, CASE WHEN m.status = 'refused' THEN 1 ELSE 0 END`, a.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -363,11 +368,12 @@ func (s *Service) demandCounts(ctx context.Context, scope areaScope, from, to ti
 	for rows.Next() {
 		var k demandKey
 		var d Demand
-		var n int
-		if err := rows.Scan(&k.period, &k.community, &d.Kind, &d.WorkItemID, &d.ItemStatus, &d.ItemKind, &d.ItemFunding, &n); err != nil {
+		var refused, n int
+		if err := rows.Scan(&k.period, &k.community, &d.Kind, &d.WorkItemID, &d.ItemStatus, &d.ItemKind, &d.ItemFunding,
+			&refused, &n); err != nil {
 			return nil, err
 		}
-		out[k] = append(out[k], demandCount{kind: d.Kind, obligation: d.Obligation(), n: n})
+		out[k] = append(out[k], demandCount{kind: d.Kind, obligation: d.Obligation(), refused: refused == 1, n: n})
 	}
 	return out, rows.Err()
 }

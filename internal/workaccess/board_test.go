@@ -83,6 +83,10 @@ func TestBoard(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// a refuses the form that rests on no item, in one step.
+		if _, err := w.s.Answer(ctx, &v, sent[0].ID, sent[0].Version, true, ""); err != nil {
+			t.Fatal(err)
+		}
 
 		b, err := w.s.Board(ctx, w.street, "2026-03")
 		if err != nil {
@@ -132,6 +136,9 @@ func TestBoard(t *testing.T) {
 			if tot.DemandsByKind[k] != n || tot.NotAdmittedByKind[k] != notAdmitted[k] {
 				t.Errorf("%s: %d (%d not admitted), want %d (%d)", k, tot.DemandsByKind[k], tot.NotAdmittedByKind[k], n, notAdmitted[k])
 			}
+		}
+		if tot.DemandsRefused != 1 || tot.RefusedByKind["form"] != 1 || tot.RefusedByKind["plaque"] != 0 {
+			t.Errorf("refused %d, by kind %v", tot.DemandsRefused, tot.RefusedByKind)
 		}
 		if tot.Demands != 5 || tot.DemandsNotAdmitted != 3 || tot.ItemsDemanded != 4+5 {
 			t.Errorf("demands %d, not admitted %d, items demanded %d", tot.Demands, tot.DemandsNotAdmitted, tot.ItemsDemanded)

@@ -31,6 +31,10 @@ type Burden struct {
 	DemandsByKind      map[string]int `json:"demands_by_kind"`
 	DemandsNotAdmitted int            `json:"demands_not_admitted"`
 	NotAdmittedByKind  map[string]int `json:"demands_not_admitted_by_kind"`
+	// Of those, the ones the community refused (with its reason, on the
+	// inbox's refused list).
+	DemandsRefused int            `json:"demands_refused"`
+	RefusedByKind  map[string]int `json:"demands_refused_by_kind"`
 	// Report items asked of the communities and those shequ computes.
 	IndicatorsDemanded int `json:"indicators_demanded"`
 	IndicatorsComputed int `json:"indicators_computed"`
@@ -42,9 +46,9 @@ type Burden struct {
 
 func newBurden(period string) *Burden {
 	b := &Burden{Period: period, DemandsByKind: map[string]int{}, NotAdmittedByKind: map[string]int{},
-		SeparateSystemNames: []string{}}
+		RefusedByKind: map[string]int{}, SeparateSystemNames: []string{}}
 	for _, k := range DemandKinds {
-		b.DemandsByKind[k.Code], b.NotAdmittedByKind[k.Code] = 0, 0
+		b.DemandsByKind[k.Code], b.NotAdmittedByKind[k.Code], b.RefusedByKind[k.Code] = 0, 0, 0
 	}
 	return b
 }
@@ -65,6 +69,10 @@ func (b *Burden) add(o *Burden) {
 	}
 	for k, n := range o.NotAdmittedByKind {
 		b.NotAdmittedByKind[k] += n
+	}
+	b.DemandsRefused += o.DemandsRefused
+	for k, n := range o.RefusedByKind {
+		b.RefusedByKind[k] += n
 	}
 	b.IndicatorsDemanded += o.IndicatorsDemanded
 	b.IndicatorsComputed += o.IndicatorsComputed
