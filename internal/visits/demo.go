@@ -281,9 +281,17 @@ func demoCorrections(ctx context.Context, s *Service, communities []int64, rng *
 			if err != nil {
 				return err
 			}
-			var active []register.Person
+			// Phones and moves are corrected for members outside the
+			// 计生 roster of women aged 15–49 the demo's department
+			// workbooks carry, so that those lists still reconcile as
+			// their generator meant.
+			var active, young []register.Person
 			for _, p := range members {
-				if p.Status == "active" {
+				switch {
+				case p.Status != "active":
+				case p.Gender == "F" && p.BirthDate > (today-day(50*365)).String():
+					young = append(young, p)
+				default:
 					active = append(active, p)
 				}
 			}
@@ -302,13 +310,13 @@ func demoCorrections(ctx context.Context, s *Service, communities []int64, rng *
 				VisitedOn: (today - day(1+rng.IntN(28))).String(), Met: active[0].Name, Present: []int64{active[0].ID},
 				StaffID: w.StaffID, HouseholdVersion: h.Version}
 			switch {
-			case made%4 == 3 && len(active) > 1:
+			case made%4 == 3 && len(active) > 1 && untagged(ctx, s, active[len(active)-1].ID):
 				p := active[len(active)-1]
 				rec.Leavings = []register.Leaving{{PersonID: p.ID, Version: p.Version, Status: "moved_out",
 					On: rec.VisitedOn, To: "西安市雁塔区"}}
 				rec.Findings = p.Name + "已到西安务工,户口未迁"
-			case made%5 == 4 && len(active) > 1 && active[1].Gender == "F" && active[1].BirthDate > (today-day(40*365)).String():
-				rec.Pregnancies = []Pregnancy{{PersonID: active[1].ID, StartedOn: rec.VisitedOn}}
+			case made%5 == 4 && len(young) > 0 && young[0].BirthDate > (today-day(40*365)).String():
+				rec.Pregnancies = []Pregnancy{{PersonID: young[0].ID, StartedOn: rec.VisitedOn}}
 				rec.Findings = "发现孕情,已告知建档"
 			default:
 				p := active[0]
@@ -338,4 +346,13 @@ func lastMet(visits []demoVisit, household int64) day {
 		}
 	}
 	return noDay
+}
+
+// untagged reports whether a person has never carried a tag: the demo moves
+// away only such members, whose leaving ends nothing the demo's history
+// dated later.
+func untagged(ctx context.Context, s *Service, person int64) bool {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_tags WHERE person_id = $1`, person).Scan(&n)
+	return err == nil && n == 0
 }
