@@ -207,7 +207,7 @@ func (s *Service) readFacts(ctx context.Context, q database.Querier, rules []Rul
 	var tags map[int64][]tagFact
 	parts := []func(q database.Querier) error{
 		func(q database.Querier) error { return r.households(ctx, q, f) },
-		func(q database.Querier) (err error) { tags, err = r.tags(ctx, q, rules); return err },
+		func(q database.Querier) (err error) { tags, err = r.tags(ctx, q, rules, f); return err },
 	}
 	if !which.noStored {
 		parts = append(parts, func(q database.Querier) error { return r.progress(ctx, q, f) },
@@ -348,7 +348,11 @@ func (r factReader) households(ctx context.Context, q database.Querier, f *facts
 	return rows.Err()
 }
 
-func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule) (map[int64][]tagFact, error) {
+// tags reads the tags of the households' members. Households named by id
+// are read first (parts run in order unless parallel) and their tags
+// through their communities: a visit recorded reads its community's tags,
+// not every tag of the rules' kinds in the city.
+func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule, f *facts) (map[int64][]tagFact, error) {
 	out := map[int64][]tagFact{}
 	var codes []any
 	for _, rule := range rules {
@@ -367,7 +371,18 @@ func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule) 
 	case r.which.community != 0:
 		where = " AND t.community_id = " + a.Arg(r.which.community)
 	case r.which.ids != nil:
-		where = " AND " + a.In("p.household_id", database.AnyOf(r.which.ids)...)
+		seen := map[int64]bool{}
+		var cs []int64
+		for _, h := range f.households {
+			if !seen[h.community] {
+				seen[h.community] = true
+				cs = append(cs, h.community)
+			}
+		}
+		if len(cs) == 0 {
+			return out, nil // none of them is on the register
+		}
+		where = " AND " + a.In("p.community_id", database.AnyOf(cs)...) + " AND " + a.In("p.household_id", database.AnyOf(r.which.ids)...)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT p.household_id, t.id, t.tag, t.started_on, COALESCE(t.ended_on, '')
 		FROM person_tags t JOIN persons p ON p.community_id = t.community_id AND p.id = t.person_id
