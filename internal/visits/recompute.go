@@ -201,10 +201,10 @@ type factsOf struct {
 	ids         []int64
 	community   int64
 	communities []int64 // several communities' households, in one read
-	noStored  bool
-	noTags    bool // the members' tags are not needed (the lists of stored rows)
-	parallel  bool // read the tables at once, outside the transaction
-	places    bool // read where each household's door is (its house and building), for worklists
+	noStored    bool
+	noTags      bool // the members' tags are not needed (the lists of stored rows)
+	parallel    bool // read the tables at once, outside the transaction
+	places      bool // read where each household's door is (its house and building), for worklists
 }
 
 // readFacts reads the households (all, or ids), their members' tags of the
