@@ -270,6 +270,7 @@ var routePhrases = map[string]string{
 	"GET /visits/households/{id}/new":                     "打开入户走访登记表",
 	"POST /visits/households/{id}/new":                    "登记入户走访",
 	"GET /visits/{visit}":                                 "查看走访记录",
+	"POST /visits/{visit}/event":                          "将走访发现的需求上报为事件",
 	"GET /visits/coverage":                                "查看走访覆盖情况",
 	"GET /visits/capacity":                                "查看走访力量测算",
 	"POST /visits/capacity":                               "设置每日走访量",

@@ -50,6 +50,11 @@ type Report struct {
 	// jurisdiction_id); 0 for anywhere.
 	Within int64
 
+	// Also runs in the report's transaction once the event is written: the
+	// caller's own record of it (a visit's event_id), saved with the event
+	// or not at all.
+	Also func(ctx context.Context, tx *sql.Tx, e *Event) error
+
 	open311Token string
 	actorName    string // who the report step names instead of the viewer (demo data)
 
@@ -328,6 +333,11 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 		}
 		if c.Kind == KindDispute {
 			if err := createMediation(ctx, tx, e, now); err != nil {
+				return err
+			}
+		}
+		if r.Also != nil {
+			if err := r.Also(ctx, tx, e); err != nil {
 				return err
 			}
 		}

@@ -133,7 +133,9 @@ func TestEngineAgreesWithNaiveAndAdds(t *testing.T) {
 			}
 			ui := res.Unit(id)
 			for _, c := range list {
-				if c.Rule != indicators.AtEnd {
+				// The naive SQL knows the register's entities; the
+				// catalogue's visit indicators are checked in visits.
+				if c.Rule != indicators.AtEnd || c.Entity.Name == "visit" || c.Entity.Name == "visit_due" {
 					continue
 				}
 				den := 0.0

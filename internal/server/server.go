@@ -143,6 +143,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
 	ev, stopEvents := eventsApp(db, acs, log, cfg)
 	vs, stopVisits := visitsApp(db, reg, log)
+	vs.UseEvents(ev)     // 报事件: a need found on a visit becomes an event
+	work.CountVisits(vs) // visits are the work done of the catalogue's visit item
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()

@@ -142,20 +142,25 @@ func (s *Service) Loads(ctx context.Context, communities []int64) ([]Load, error
 
 type gridLoad struct{ households, yearly int }
 
+// gridHouseholds counts the households of each grid of the communities and
+// the visits the rules ask of them in a year: the households and their
+// members' tags read once for all the communities (a city's planner reads
+// two tables, not two for each of its communities).
 func (s *Service) gridHouseholds(ctx context.Context, communities []int64, rules []Rule) (map[int64]gridLoad, error) {
 	out := map[int64]gridLoad{}
+	if len(communities) == 0 {
+		return out, nil
+	}
 	today := s.today()
-	for _, c := range communities {
-		f, err := s.readFacts(ctx, s.db, rules, factsOf{community: c, noStored: true}, today)
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range f.households {
-			g := out[h.grid]
-			g.households++
-			g.yearly += yearly(rules, h, today)
-			out[h.grid] = g
-		}
+	f, err := s.readFacts(ctx, s.db, rules, factsOf{communities: communities, noStored: true}, today)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range f.households {
+		g := out[h.grid]
+		g.households++
+		g.yearly += yearly(rules, h, today)
+		out[h.grid] = g
 	}
 	return out, nil
 }

@@ -101,8 +101,9 @@ func (f *Follower) Pass(ctx context.Context) (int, error) {
 	persons := map[int64]bool{}
 	next, read := after, 0
 	for {
+		// Through the events' id index (see changedSince).
 		rows, err := s.db.QueryContext(ctx, `SELECT id, entity, entity_id, changes, snapshot FROM change_events
-			WHERE id > $1 AND entity IN ('household', 'person', 'tag') ORDER BY id LIMIT $2`, next, batch)
+			WHERE id > $1 AND entity || '' IN ('household', 'person', 'tag') ORDER BY id LIMIT $2`, next, batch)
 		if err != nil {
 			return 0, err
 		}

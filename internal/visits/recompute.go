@@ -60,6 +60,9 @@ func (s *Service) Recompute(ctx context.Context) (Counts, error) {
 		return Counts{}, err
 	}
 	today := s.today()
+	// The change events read again by the next run start before this one:
+	// what commits meanwhile is seen by that run.
+	after := database.IDAt(s.now().Add(-settle))
 	f, err := s.readFacts(ctx, s.db, rules, factsOf{parallel: true}, today)
 	if err != nil {
 		return Counts{}, err
@@ -70,7 +73,10 @@ func (s *Service) Recompute(ctx context.Context) (Counts, error) {
 		c, err = s.apply(ctx, tx, rules, f, today)
 		return err
 	})
-	return c, err
+	if err != nil {
+		return c, err
+	}
+	return c, s.storeRun(ctx, today, rules, after)
 }
 
 // RecomputeHouseholds brings the schedules of the named households up to
@@ -192,11 +198,13 @@ const (
 // factsOf says which households to read: ids, or a community's, or (both
 // zero) all; noStored skips their schedule rows.
 type factsOf struct {
-	ids       []int64
-	community int64
-	noStored  bool
-	parallel  bool // read the tables at once, outside the transaction
-	places    bool // read where each household's door is (its house and building), for worklists
+	ids         []int64
+	community   int64
+	communities []int64 // several communities' households, in one read
+	noStored    bool
+	noTags      bool // the members' tags are not needed (the lists of stored rows)
+	parallel    bool // read the tables at once, outside the transaction
+	places      bool // read where each household's door is (its house and building), for worklists
 }
 
 // readFacts reads the households (all, or ids), their members' tags of the
@@ -207,7 +215,9 @@ func (s *Service) readFacts(ctx context.Context, q database.Querier, rules []Rul
 	var tags map[int64][]tagFact
 	parts := []func(q database.Querier) error{
 		func(q database.Querier) error { return r.households(ctx, q, f) },
-		func(q database.Querier) (err error) { tags, err = r.tags(ctx, q, rules); return err },
+	}
+	if !which.noTags {
+		parts = append(parts, func(q database.Querier) (err error) { tags, err = r.tags(ctx, q, rules, f); return err })
 	}
 	if !which.noStored {
 		parts = append(parts, func(q database.Querier) error { return r.progress(ctx, q, f) },
@@ -315,40 +325,60 @@ func (r factReader) filter(col, communityCol string) (string, []any) {
 	switch {
 	case r.which.community != 0:
 		return " AND " + communityCol + " = " + a.Arg(r.which.community), a.Values()
+	case r.which.communities != nil:
+		return " AND " + a.In(communityCol, database.AnyOf(r.which.communities)...), a.Values()
 	case r.which.ids == nil:
 		return "", nil
 	}
 	return " AND " + a.In(col, database.AnyOf(r.which.ids)...), a.Values()
 }
 
+// households reads the households. Their kind, registration day and
+// number come as one text, split here: the driver makes a string of every
+// text column of every row, and on the city's 300,000 households one
+// string a row instead of three is a good part of the read.
 func (r factReader) households(ctx context.Context, q database.Querier, f *facts) error {
 	where, args := r.filter("h.id", "h.community_id")
-	rows, err := q.QueryContext(ctx, `SELECT h.community_id, h.id, h.kind, h.created_at, COALESCE(h.grid_id, 0),
-		COALESCE(h.house_id, 0), h.number FROM households h WHERE h.status = 'active'`+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT h.community_id, h.id, COALESCE(h.grid_id, 0), COALESCE(h.house_id, 0),
+		SUBSTR(h.created_at, 1, 10) || h.kind || '|' || h.number FROM households h WHERE h.status = 'active'`+where, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	kinds := map[string]string{}
+	days := map[string]day{}
 	for rows.Next() {
 		h := &householdFacts{}
-		var created string
-		if err := rows.Scan(&h.community, &h.id, &h.kind, &created, &h.grid, &h.house, &h.number); err != nil {
+		var text string
+		if err := rows.Scan(&h.community, &h.id, &h.grid, &h.house, &text); err != nil {
 			return err
 		}
-		if k, ok := kinds[h.kind]; ok {
+		created, rest := text[:min(10, len(text))], text[min(10, len(text)):]
+		kind, number, _ := strings.Cut(rest, "|")
+		if k, ok := kinds[kind]; ok {
 			h.kind = k
 		} else {
+			h.kind = strings.Clone(kind)
 			kinds[h.kind] = h.kind
 		}
-		h.since = parseDay(created)
+		h.number = number
+		d, ok := days[created]
+		if !ok {
+			d = parseDay(created)
+			days[strings.Clone(created)] = d
+		}
+		h.since = d
 		f.households[h.id] = h
 		f.order = append(f.order, h.id)
 	}
 	return rows.Err()
 }
 
-func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule) (map[int64][]tagFact, error) {
+// tags reads the tags of the households' members. Households named by id
+// are read first (parts run in order unless parallel) and their tags
+// through their communities: a visit recorded reads its community's tags,
+// not every tag of the rules' kinds in the city.
+func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule, f *facts) (map[int64][]tagFact, error) {
 	out := map[int64][]tagFact{}
 	var codes []any
 	for _, rule := range rules {
@@ -366,8 +396,21 @@ func (r factReader) tags(ctx context.Context, q database.Querier, rules []Rule) 
 	switch {
 	case r.which.community != 0:
 		where = " AND t.community_id = " + a.Arg(r.which.community)
+	case r.which.communities != nil:
+		where = " AND " + a.In("t.community_id", database.AnyOf(r.which.communities)...)
 	case r.which.ids != nil:
-		where = " AND " + a.In("p.household_id", database.AnyOf(r.which.ids)...)
+		seen := map[int64]bool{}
+		var cs []int64
+		for _, h := range f.households {
+			if !seen[h.community] {
+				seen[h.community] = true
+				cs = append(cs, h.community)
+			}
+		}
+		if len(cs) == 0 {
+			return out, nil // none of them is on the register
+		}
+		where = " AND " + a.In("p.community_id", database.AnyOf(cs)...) + " AND " + a.In("p.household_id", database.AnyOf(r.which.ids)...)
 	}
 	rows, err := q.QueryContext(ctx, `SELECT p.household_id, t.id, t.tag, t.started_on, COALESCE(t.ended_on, '')
 		FROM person_tags t JOIN persons p ON p.community_id = t.community_id AND p.id = t.person_id
@@ -412,13 +455,14 @@ func (r factReader) progress(ctx context.Context, q database.Querier, f *facts) 
 }
 
 // open reads the open rows, through their index: done and void rows are
-// history.
+// history. The anchor and the three days come as one text (see
+// households): fixed-width days first, then the anchor.
 func (r factReader) open(ctx context.Context, q database.Querier, f *facts) error {
 	where, args := r.filter("household_id", "community_id")
 	// From the open rows' index alone. anchor_on is not compared: a
 	// changed start changes the anchor or the days.
-	rows, err := q.QueryContext(ctx, `SELECT community_id, household_id, rule_id, anchor, seq, earliest_on, due_on,
-		overdue_on FROM visit_schedules WHERE status = 'open'`+where, args...)
+	rows, err := q.QueryContext(ctx, `SELECT community_id, household_id, rule_id, seq,
+		earliest_on || due_on || overdue_on || anchor FROM visit_schedules WHERE status = 'open'`+where, args...)
 	if err != nil {
 		return err
 	}
@@ -428,25 +472,29 @@ func (r factReader) open(ctx context.Context, q database.Querier, f *facts) erro
 		d, ok := days[s]
 		if !ok {
 			d = parseDay(s)
-			days[s] = d
+			days[strings.Clone(s)] = d
 		}
 		return d
 	}
 	anchors := map[string]string{}
 	for rows.Next() {
 		var sr storedRow
-		var earliest, due, overdue string
-		if err := rows.Scan(&sr.community, &sr.household, &sr.rule, &sr.anchor, &sr.seq, &earliest, &due, &overdue); err != nil {
+		var text string
+		if err := rows.Scan(&sr.community, &sr.household, &sr.rule, &sr.seq, &text); err != nil {
 			return err
 		}
+		if len(text) < 30 {
+			return errors.New("visits: an open schedule row without its days")
+		}
 		sr.status = statusOpen
-		if a, ok := anchors[sr.anchor]; ok {
+		anchor := text[30:]
+		if a, ok := anchors[anchor]; ok {
 			sr.anchor = a
 		} else {
-			sr.anchor = strings.Clone(sr.anchor)
+			sr.anchor = strings.Clone(anchor)
 			anchors[sr.anchor] = sr.anchor
 		}
-		sr.earliest, sr.due, sr.overdue = dayOf(earliest), dayOf(due), dayOf(overdue)
+		sr.earliest, sr.due, sr.overdue = dayOf(text[:10]), dayOf(text[10:20]), dayOf(text[20:30])
 		f.stored[sr.household] = append(f.stored[sr.household], sr)
 	}
 	return rows.Err()

@@ -42,6 +42,7 @@ type Record struct {
 	Notes       string // 民情日记
 	StaffID     int64  // the visiting worker's org_staff row, if any
 	Flagged     bool   // the worker overrode a conflict: for review
+	Need        *Need  // a need found, reported as an event with the visit (报事件)
 
 	HouseholdVersion int
 	HouseholdPhone   *string // a new phone of the household
@@ -68,6 +69,9 @@ type Visitor struct {
 	UserID int64
 	Name   string
 	Scope  access.Scope // where they may write the register
+	// Viewer reports the need a visit found as an event; only a record
+	// with a Need asks for it.
+	Viewer *access.Viewer
 }
 
 // Visit is a recorded visit.
@@ -86,6 +90,7 @@ type Visit struct {
 	Corrections  []Correction   `json:"corrections,omitempty"`
 	BaseVersions map[string]int `json:"base_versions,omitempty"`
 	Flagged      bool           `json:"flagged,omitempty"`
+	EventID      int64          `json:"event_id,omitempty"` // the event a need it found became
 	DeviceTime   string         `json:"device_time,omitempty"`
 	Author       string         `json:"author"`
 	StaffID      int64          `json:"staff_id,omitempty"`
@@ -215,6 +220,18 @@ func (s *Service) RecordVisit(ctx context.Context, by Visitor, rec Record) (v Vi
 			fe.Add("pregnant", "须是本户的女性成员")
 		}
 	}
+	if rec.Need != nil {
+		// Refused before anything is saved: the visit and its event go
+		// together or the form comes back.
+		if err := s.checkNeed(ctx, by.Viewer, h, rec.Need); err != nil {
+			for k, m := range fault.FieldsOf(err) {
+				fe.Add(k, m)
+			}
+			if fault.FieldsOf(err) == nil {
+				return Visit{}, false, err
+			}
+		}
+	}
 	if err := fe.Err(); err != nil {
 		return Visit{}, false, err
 	}
@@ -311,6 +328,16 @@ func (s *Service) RecordVisit(ctx context.Context, by Visitor, rec Record) (v Vi
 		}
 		return Visit{}, false, err
 	}
+	if rec.Need != nil {
+		// The events write in a transaction of their own; checked above,
+		// a refusal here is the server's (the visit's page offers 报事件
+		// again).
+		e, err := s.reportNeed(ctx, by.Viewer, v, h, *rec.Need)
+		if err != nil {
+			return v, true, err
+		}
+		v.EventID = e.ID
+	}
 	return v, true, nil
 }
 
@@ -329,14 +356,16 @@ func prefixed(field string, err error) error {
 }
 
 const visitColumns = `community_id, id, household_id, COALESCE(grid_id, 0), client_uuid, visited_on, outcome, met, present,
-	findings, notes, corrections, base_versions, flagged, device_time, author, COALESCE(staff_id, 0), recorded_at`
+	findings, notes, corrections, base_versions, flagged, device_time, author, COALESCE(staff_id, 0), recorded_at,
+	COALESCE(event_id, 0)`
 
 func scanVisit(row interface{ Scan(...any) error }) (Visit, error) {
 	var v Visit
 	var present, corrections, versions string
 	var flagged int
 	err := row.Scan(&v.CommunityID, &v.ID, &v.HouseholdID, &v.GridID, &v.ClientUUID, &v.VisitedOn, &v.Outcome, &v.Met,
-		&present, &v.Findings, &v.Notes, &corrections, &versions, &flagged, &v.DeviceTime, &v.Author, &v.StaffID, &v.RecordedAt)
+		&present, &v.Findings, &v.Notes, &corrections, &versions, &flagged, &v.DeviceTime, &v.Author, &v.StaffID, &v.RecordedAt,
+		&v.EventID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, ErrNoVisit
 	}

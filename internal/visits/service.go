@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/register"
 	"shequ/internal/workdays"
 )
@@ -22,6 +23,8 @@ type Service struct {
 	reg *register.Store
 	now func() time.Time
 	cal *workdays.Calendar // nil: weekends only
+	// events takes the needs visits find (报事件); nil refuses them.
+	events *events.Store
 
 	// rulesChanged tells the follower to recompute every household: a
 	// rule saved changes the schedules of all the households it picks.

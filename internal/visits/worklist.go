@@ -197,22 +197,63 @@ func (s *Service) dueStops(ctx context.Context, community int64, grids []int64, 
 }
 
 // RecomputeAll is the nightly run for the city: every household's
-// schedule brought up to date (Recompute) and, from the same reading of
-// the register, every grid worker's list for the day.
+// schedule brought up to date and every grid worker's list for the day.
+// After a run over every household (the first, or with other rules) it
+// recomputes only the households changed since the last run (see
+// nightly.go) and reads the lists from the stored rows.
 func (s *Service) RecomputeAll(ctx context.Context) (Counts, []Worklist, error) {
 	rules, err := rulesOf(ctx, s.db, nil)
 	if err != nil {
 		return Counts{}, nil, err
-	}
-	names := map[int64]string{}
-	for _, r := range rules {
-		names[r.ID] = r.Name
 	}
 	ws, err := s.Workers(ctx, nil)
 	if err != nil {
 		return Counts{}, nil, err
 	}
 	today := s.today()
+	settled := database.IDAt(s.now().Add(-settle))
+	last, ok, err := s.lastRun(ctx)
+	if err != nil {
+		return Counts{}, nil, err
+	}
+	if !ok || last.rules != rulesPrint(rules) || last.day > today {
+		return s.recomputeAll(ctx, rules, ws, today, settled)
+	}
+	ids, next, wide, err := s.changedSince(ctx, rules, last.after, last.day, today)
+	if err != nil {
+		return Counts{}, nil, err
+	}
+	if wide {
+		return s.recomputeAll(ctx, rules, ws, today, settled)
+	}
+	c := Counts{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		n, err := s.RecomputeHouseholds(ctx, chunk)
+		if err != nil {
+			return c, nil, err
+		}
+		c.Households += n.Households
+		c.Inserted += n.Inserted
+		c.Updated += n.Updated
+		c.Voided += n.Voided
+	}
+	lists, err := s.dueLists(ctx, rules, ws, today)
+	if err != nil {
+		return c, nil, err
+	}
+	return c, lists, s.storeRun(ctx, today, rules, max(last.after, min(next, settled)))
+}
+
+// recomputeAll is the run over every household: every schedule derived
+// and compared with the stored rows, and the lists made from the same
+// reading of the register.
+func (s *Service) recomputeAll(ctx context.Context, rules []Rule, ws []Worker, today day, after int64) (Counts, []Worklist, error) {
+	names := map[int64]string{}
+	for _, r := range rules {
+		names[r.ID] = r.Name
+	}
 	f, err := s.readFacts(ctx, s.db, rules, factsOf{parallel: true, places: true}, today)
 	if err != nil {
 		return Counts{}, nil, err
@@ -261,5 +302,5 @@ func (s *Service) RecomputeAll(ctx context.Context) (Counts, []Worklist, error) 
 	for i, w := range ws {
 		lists[i] = cut(w, per[i], today)
 	}
-	return c, lists, nil
+	return c, lists, s.storeRun(ctx, today, rules, after)
 }

@@ -164,15 +164,20 @@ func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []
 	)
 	reads := []func() error{
 		func() (err error) { in, err = s.boardInputs(ctx); return err },
-		func() (err error) { done, err = s.monthDone(ctx, scope, period); return err },
+		func() (err error) { done, err = s.monthDone(ctx, scope, ids, period); return err },
 		func() (err error) { received, err = s.receivedBy(ctx, scope, m); return err },
 		func() (err error) { demands, err = s.demandCounts(ctx, scope, m, m, true); return err },
 	}
+	var visits map[monthItem]monthSums
 	if withYear {
-		reads = append(reads, func() (err error) { y, err = s.cachedYear(ctx, scope, ids, m); return err })
+		reads = append(reads, func() (err error) { y, err = s.cachedYear(ctx, scope, ids, m); return err },
+			func() (err error) { visits, err = s.yearVisits(ctx, scope, ids, m); return err })
 	}
 	if err := together(reads...); err != nil {
 		return nil, err
+	}
+	if withYear {
+		y = y.withVisits(visits)
 	}
 	inForce, requests, systems := in.monthOf(m)
 	wd := workdaysIn(in.isWorkday, m)
@@ -240,9 +245,9 @@ func (sc areaScope) where(a *database.Args, column string) string {
 	return a.In("+"+column, database.AnyOf(sc.ids)...)
 }
 
-// monthDone reads the work the communities recorded for period, by
-// community and item.
-func (s *Service) monthDone(ctx context.Context, scope areaScope, period string) (map[[2]int64]int64, error) {
+// monthDone reads the work the communities (ids) recorded for period, by
+// community and item, as the ledger counts it (workDone).
+func (s *Service) monthDone(ctx context.Context, scope areaScope, ids []int64, period string) (map[[2]int64]int64, error) {
 	a := s.db.Args(period)
 	rows, err := s.db.QueryContext(ctx, `SELECT d.community_id, d.item_id, d.occurrences FROM work_done d
 		WHERE d.period = $1 AND `+scope.where(a, "d.community_id"), a.Values()...)
@@ -265,6 +270,17 @@ func (s *Service) monthDone(ctx context.Context, scope areaScope, period string)
 	inbox, err := s.inboxSums(ctx, scope, m, m, true)
 	if err != nil {
 		return nil, err
+	}
+	visits, err := s.visitsDone(ctx, ids, period, period)
+	if err != nil {
+		return nil, err
+	}
+	// Visits count where no one recorded the item by hand, beside its done
+	// demands (which inboxSums already leaves out where someone did).
+	for k, n := range visits {
+		if _, hand := out[[2]int64{k.community, k.item}]; !hand {
+			inbox[inboxKey{period, k.community, k.item}] = monthSums{occurrences: inbox[inboxKey{period, k.community, k.item}].occurrences + n}
+		}
 	}
 	for k, v := range inbox {
 		out[[2]int64{k.community, k.item}] = v.occurrences

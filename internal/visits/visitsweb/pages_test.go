@@ -12,6 +12,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/events"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -81,6 +82,7 @@ func TestPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		vs := visits.NewService(db, reg, nil, nil)
+		vs.UseEvents(events.NewStore(db))
 		if _, err := vs.Recompute(ctx); err != nil {
 			t.Fatal(err)
 		}

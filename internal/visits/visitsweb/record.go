@@ -26,6 +26,8 @@ type recordData struct {
 	Conflict  *register.ConflictError
 	Summary   []web.ErrItem
 	Today     string
+	Need      needForm // 报事件 with the visit
+	MayIntake bool
 }
 
 type recordForm struct {
@@ -40,7 +42,7 @@ type recordForm struct {
 }
 
 var recordFields = []string{"visited_on", "outcome", "met", "present", "household_phone", "leaving", "left_on", "left_to",
-	"status", "pregnant", "pregnant_on", "findings", "notes"}
+	"status", "pregnant", "pregnant_on", "findings", "notes", "need_category", "need_urgency", "need_description"}
 
 func (h *handler) form(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	id, _ := web.PathID(r)
@@ -52,13 +54,18 @@ func (h *handler) form(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 	f := recordForm{ClientUUID: visits.NewClientUUID(), Outcome: visits.OutcomeMet, HouseholdPhone: hh.Phone,
 		HouseholdVersion: strconv.Itoa(hh.Version), Staff: r.URL.Query().Get("staff"), Present: map[int64]bool{},
 		Phones: map[int64]string{}, Versions: map[int64]int{}}
-	h.renderForm(w, r, rq, http.StatusOK, hh, f, nil)
+	h.renderForm(w, r, rq, http.StatusOK, hh, f, needForm{}, nil)
 }
 
 func (h *handler) renderForm(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, hh register.Household,
-	f recordForm, conflict *register.ConflictError) {
+	f recordForm, nf needForm, conflict *register.ConflictError) {
 	ctx := r.Context()
-	d := recordData{Household: hh, F: f, Conflict: conflict}
+	d := recordData{Household: hh, F: f, Conflict: conflict, Need: nf, MayIntake: mayIntake(rq, hh)}
+	d.Need.Errors = f.Errors
+	if err := h.fillNeed(r, &d.Need); err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
 	var err error
 	if d.Members, err = h.Register.Members(ctx, rq.Read(), hh); err != nil {
 		h.kit.Fail(w, r, rq, err)
@@ -113,8 +120,9 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 		HouseholdVersion: pf("household_version"), Staff: pf("staff"), Present: map[int64]bool{}, Phones: map[int64]string{},
 		Versions: map[int64]int{}, LeavePerson: pf("leave_person"), LeaveStatus: pf("leave_status"), LeaveOn: pf("left_on"),
 		LeaveTo: pf("left_to"), PregnantPerson: pf("pregnant_person"), PregnantOn: pf("pregnant_on")}
+	nf := needFormOf(r)
 	rec := visits.Record{HouseholdID: hh.ID, ClientUUID: f.ClientUUID, VisitedOn: f.VisitedOn, Outcome: f.Outcome,
-		Met: f.Met, Findings: f.Findings, Notes: f.Notes, DeviceTime: f.DeviceTime, StaffID: staffQuery(r)}
+		Met: f.Met, Findings: f.Findings, Notes: f.Notes, DeviceTime: f.DeviceTime, StaffID: staffQuery(r), Need: nf.need()}
 	rec.HouseholdVersion, _ = strconv.Atoi(f.HouseholdVersion)
 	if f.HouseholdPhone != hh.Phone {
 		p := f.HouseholdPhone
@@ -147,7 +155,8 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 	if pid, err := strconv.ParseInt(f.PregnantPerson, 10, 64); err == nil && pid > 0 {
 		rec.Pregnancies = append(rec.Pregnancies, visits.Pregnancy{PersonID: pid, StartedOn: f.PregnantOn})
 	}
-	v, _, err := h.Visits.RecordVisit(ctx, visits.Visitor{UserID: rq.User.ID, Name: rq.User.Name, Scope: rq.Write()}, rec)
+	v, _, err := h.Visits.RecordVisit(ctx, visits.Visitor{UserID: rq.User.ID, Name: rq.User.Name, Scope: rq.Write(),
+		Viewer: rq.Viewer}, rec)
 	var ce *register.ConflictError
 	switch {
 	case errors.As(err, &ce):
@@ -159,37 +168,21 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 			h.kit.Fail(w, r, rq, ferr)
 			return
 		}
-		h.renderForm(w, r, rq, http.StatusConflict, fresh, f, ce)
+		h.renderForm(w, r, rq, http.StatusConflict, fresh, f, nf, ce)
 		return
 	case fault.FieldsOf(err) != nil:
 		f.Errors = fault.FieldsOf(err)
-		h.renderForm(w, r, rq, http.StatusUnprocessableEntity, hh, f, nil)
+		h.renderForm(w, r, rq, http.StatusUnprocessableEntity, hh, f, nf, nil)
 		return
 	case err != nil:
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
 	rq.Audit.Entity, rq.Audit.ID = "household", hh.ID
-	h.kit.SetFlash(w, "visit_saved")
+	if v.EventID != 0 {
+		h.kit.SetFlash(w, "visit_event_reported")
+	} else {
+		h.kit.SetFlash(w, "visit_saved")
+	}
 	http.Redirect(w, r, "/visits/"+strconv.FormatInt(v.ID, 10), http.StatusSeeOther)
-}
-
-type visitData struct {
-	Visit     visits.Visit
-	Household register.Household
-}
-
-func (h *handler) visit(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	v, err := h.Visits.Visit(r.Context(), rq.Read(), pathID(r, "visit"))
-	if err != nil {
-		h.kit.Fail(w, r, rq, err)
-		return
-	}
-	hh, err := h.Register.Household(r.Context(), rq.Read(), v.HouseholdID)
-	if err != nil {
-		h.kit.Fail(w, r, rq, err)
-		return
-	}
-	h.tmpl.Render(w, r, http.StatusOK, "visit", web.NewPage(rq, "走访记录 "+hh.Number+" "+v.VisitedOn, "visits",
-		visitData{Visit: v, Household: hh}))
 }

@@ -46,7 +46,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		},
 	})}
 	k.AddFlashes(map[string]string{"visit_saved": "走访已登记", "visit_rule_saved": "走访规则已保存",
-		"visit_capacity_saved": "每日走访量已保存"})
+		"visit_capacity_saved": "每日走访量已保存", "visit_event_reported": "走访已登记,发现的需求已上报为事件"})
 	k.AddNav("visits", "入户走访", "/visits", visits.PermRecord)
 	record := access.Rule{Perm: visits.PermRecord}
 	supervise := access.Rule{Perm: visits.PermSupervise}
@@ -57,6 +57,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /visits/households/{id}/new", access.Rule{Perm: visits.PermRecord, Object: "household", Audit: "view"}, h.form)
 	k.Handle(rt, "POST /visits/households/{id}/new", access.Rule{Perm: visits.PermRecord, Object: "household"}, h.save)
 	k.Handle(rt, "GET /visits/{visit}", record, h.visit)
+	k.Handle(rt, "POST /visits/{visit}/event", record, h.reportNeed) // 报事件: the events' own permission is checked at the household's place
 	k.Handle(rt, "GET /visits/coverage", supervise, h.coverage)
 	k.Handle(rt, "GET /visits/capacity", supervise, h.capacity)
 	k.Handle(rt, "POST /visits/capacity", rules, h.saveCapacity)
