@@ -56,9 +56,9 @@ func (f *Follower) defaults() {
 	}
 }
 
-// Run follows until ctx ends. It recomputes every household when it starts
-// and each new day (series fall due, tags end on their day) and after a
-// rule was saved.
+// Run follows until ctx ends. It runs the nightly recomputation when it
+// starts and each new day (series fall due, tags end on their day) and
+// after a rule was saved.
 func (f *Follower) Run(ctx context.Context) {
 	f.defaults()
 	t := time.NewTicker(f.Interval)
@@ -86,9 +86,10 @@ func (f *Follower) Pass(ctx context.Context) (int, error) {
 	}
 	settled := database.IDAt(s.now().Add(-f.Settle))
 	if today := s.today(); f.lastFull != today || s.rulesChanged.Swap(false) {
-		// Everything up to settled is seen by a full recomputation that
-		// starts now.
-		c, err := s.Recompute(ctx)
+		// The day's run (RecomputeAll: every household the first time or
+		// with other rules, else those changed since the last run) sees
+		// everything up to settled.
+		c, _, err := s.RecomputeAll(ctx)
 		if err != nil {
 			s.rulesChanged.Store(true)
 			return 0, err
