@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"shequ/internal/access"
 	"shequ/internal/database"
@@ -192,9 +193,11 @@ func (s *Service) split(ctx context.Context, by Visitor, o Observation, h regist
 	rec := Record{HouseholdID: o.HouseholdID, ClientUUID: strings.TrimSpace(o.ClientUUID), VisitedOn: o.VisitedOn,
 		DeviceTime: o.DeviceTime, Outcome: o.Outcome, Met: o.Met, Present: o.Present, Findings: o.Findings, Notes: o.Notes,
 		StaffID: o.StaffID, HouseholdVersion: o.HouseholdVersion}
-	at := o.DeviceTime
-	if at == "" {
-		at = o.VisitedOn
+	// The phone's clock, stored as the register stores times (UTC), so
+	// that both sides of a conflict read alike; a day alone stays a day.
+	at := o.VisitedOn
+	if t, err := time.Parse(time.RFC3339, o.DeviceTime); err == nil {
+		at = database.FormatTime(t)
 	}
 	var found []Conflict
 	conflict := func(entity string, id int64, field string, base, current int, value conflictValue, register string) {
