@@ -186,7 +186,7 @@
 
   function statusBox(p) {
     var n = p.queue.filter(function (o) { var r = p.results[o.client_uuid]; return !r || r.status === 'error'; }).length;
-    var box = el('section', { class: 'offline-status', 'aria-labelledby': 'h-offline' }, [
+    var box = el('section', { class: 'offline-status', 'aria-labelledby': 'h-offline', 'data-pending': n }, [
       el('h2', { id: 'h-offline', text: '离线走访' }),
       el('p', { id: 'offline-package', class: 'muted small', text: pkg ? '离线包:' + pkg.households.length + ' 户,下载于 ' + shown(pkg.made) : '尚未下载离线包' }),
       el('p', {}, [el('span', { id: 'offline-pending', text: '本机待同步 ' + n + ' 条' }), ' ',
