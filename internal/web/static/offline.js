@@ -288,7 +288,7 @@
       oc.appendChild(el('label', { class: 'choice' }, [el('input', { type: 'radio', name: 'outcome', value: o[0], checked: i === 0 }), ' ' + o[1]]));
     });
     form.appendChild(oc);
-    form.appendChild(field('met', '见到了谁', el('input', { id: 'f-met', name: 'met' }), '如:户主本人、老人的女儿'));
+    form.appendChild(field('met', '见到了谁', el('input', { id: 'f-met', name: 'met', type: 'text' }), '如:户主本人、老人的女儿'));
     var pr = el('fieldset', { class: 'field', id: 'fld-present' }, [el('legend', { text: '在场成员' })]);
     h.members.forEach(function (m) {
       pr.appendChild(el('label', { class: 'choice' }, [el('input', { type: 'checkbox', name: 'present', value: m.id }), ' ' + m.name]));
@@ -304,7 +304,7 @@
       field('leave_person', '成员', el('select', { id: 'f-leave_person', name: 'leave_person' }, options(members, '(无)'))),
       field('leave_status', '情况', el('select', { id: 'f-leave_status', name: 'leave_status' }, options([['moved_out', '迁出'], ['deceased', '死亡']]))),
       field('left_on', '日期', el('input', { id: 'f-left_on', name: 'left_on', type: 'date' })),
-      field('left_to', '迁往地(迁出时填)', el('input', { id: 'f-left_to', name: 'left_to' }))]));
+      field('left_to', '迁往地(迁出时填)', el('input', { id: 'f-left_to', name: 'left_to', type: 'text' }))]));
     var women = h.members.filter(function (m) { return m.gender === 'F'; }).map(function (m) { return [String(m.id), m.name]; });
     if (women.length) {
       form.appendChild(el('fieldset', { class: 'field', id: 'fld-pregnant' }, [el('legend', { text: '发现孕情' }),
