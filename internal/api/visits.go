@@ -16,6 +16,7 @@ import (
 func (h *handler) visitRoutes(rt *web.Routes) {
 	h.auth(rt, "GET /api/v1/visits/coverage", access.Rule{Perm: access.RegisterRead, Audit: audit.View}, h.visitCoverage)
 	h.auth(rt, "GET /api/v1/visits/capacity", access.Rule{Perm: access.RegisterRead, Audit: audit.View}, h.visitCapacity)
+	h.auth(rt, "POST /api/v1/visits/sync", access.Rule{Perm: visits.PermRecord}, h.syncVisits) // visits_sync.go
 }
 
 type coverageJSON struct {

@@ -49,6 +49,10 @@ type Record struct {
 	PersonPhones     []PersonPhone
 	Leavings         []register.Leaving // a member moved out or died
 	Pregnancies      []Pregnancy
+
+	// alsoInTx runs in the visit's transaction after it is saved: the
+	// sync's conflicts are saved with their visit or not at all.
+	alsoInTx func(ctx context.Context, tx *sql.Tx, v Visit) error
 }
 
 // PersonPhone is a member's new phone.
@@ -301,6 +305,11 @@ func (s *Service) RecordVisit(ctx context.Context, by Visitor, rec Record) (v Vi
 			string(present), v.Findings, v.Notes, string(corrections), string(versions), boolInt(v.Flagged), v.DeviceTime,
 			nullID(by.UserID), by.Name, nullID(v.StaffID), v.RecordedAt); err != nil {
 			return err
+		}
+		if rec.alsoInTx != nil {
+			if err := rec.alsoInTx(ctx, tx, v); err != nil {
+				return err
+			}
 		}
 		if v.Outcome != OutcomeMet {
 			return nil

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"shequ/internal/access"
+	"shequ/internal/audit"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/visits"
@@ -39,6 +40,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"applies":  func(a string) string { return visits.AppliesNames[a] },
 		"outcomes": func() []string { return []string{visits.OutcomeMet, visits.OutcomeAbsent, visits.OutcomeRefused} },
 		"minus":    func(a, b int) int { return a - b },
+		"static":   web.StaticURL,
 		"options": func() []web.Option {
 			return []web.Option{{Value: visits.AppliesAll, Label: visits.AppliesNames[visits.AppliesAll]},
 				{Value: visits.AppliesKind, Label: visits.AppliesNames[visits.AppliesKind]},
@@ -46,7 +48,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		},
 	})}
 	k.AddFlashes(map[string]string{"visit_saved": "走访已登记", "visit_rule_saved": "走访规则已保存",
-		"visit_capacity_saved": "每日走访量已保存", "visit_event_reported": "走访已登记,发现的需求已上报为事件"})
+		"visit_capacity_saved": "每日走访量已保存", "visit_event_reported": "走访已登记,发现的需求已上报为事件",
+		"visit_conflict_decided": "已处理"})
 	k.AddNav("visits", "入户走访", "/visits", visits.PermRecord)
 	record := access.Rule{Perm: visits.PermRecord}
 	supervise := access.Rule{Perm: visits.PermSupervise}
@@ -58,6 +61,13 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "POST /visits/households/{id}/new", access.Rule{Perm: visits.PermRecord, Object: "household"}, h.save)
 	k.Handle(rt, "GET /visits/{visit}", record, h.visit)
 	k.Handle(rt, "POST /visits/{visit}/event", record, h.reportNeed) // 报事件: the events' own permission is checked at the household's place
+	// The offline phone (offline.go) and the conflicts its sync finds.
+	k.Handle(rt, "GET /visits/offline", record, h.offlineShell)
+	k.Handle(rt, "GET /visits/offline.json", access.Rule{Perm: visits.PermRecord, Audit: audit.View}, h.offlinePackage)
+	k.HandleWithBody(rt, "POST /visits/sync", record, maxSyncBody, h.sync)
+	rt.Handle("GET /visits/sw.js", access.Rule{Public: true}, k.Recover(serviceWorker()))
+	k.Handle(rt, "GET /visits/conflicts", record, h.conflicts)
+	k.Handle(rt, "POST /visits/conflicts/{conflict}", record, h.decide)
 	k.Handle(rt, "GET /visits/coverage", supervise, h.coverage)
 	k.Handle(rt, "GET /visits/capacity", supervise, h.capacity)
 	k.Handle(rt, "POST /visits/capacity", rules, h.saveCapacity)
