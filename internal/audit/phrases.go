@@ -287,7 +287,7 @@ var routePhrases = map[string]string{
 	"POST /visits/sync":                                   "同步离线走访",
 	"GET /visits/sw.js":                                   "读取离线走访脚本",
 	"GET /visits/conflicts":                               "查看走访冲突",
-	"POST /visits/conflicts/{conflict}":                   "处理走访冲突",
+	"POST /visits/conflicts/{conflict}/decide":            "处理走访冲突",
 	"GET /work-done":                                      "打开社区工作量登记表",
 	"POST /work-done":                                     "登记社区工作完成次数",
 	"GET /work-items":                                     "查看社区工作事项清单",

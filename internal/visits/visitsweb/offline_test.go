@@ -156,7 +156,7 @@ func TestOffline(t *testing.T) {
 		mine := gw.Get("/visits/conflicts")
 		webtest.Contains(t, "worker's conflicts", mine.Body, "住户电话")
 		id := answers[0].Results[0].Conflicts[0].ID
-		res = head.Post("/visits/conflicts/"+itoa(id), url.Values{"csrf": {webtest.CSRFOf(t, page.Body)}, "decision": {"apply"}})
+		res = head.Post("/visits/conflicts/"+itoa(id)+"/decide", url.Values{"csrf": {webtest.CSRFOf(t, page.Body)}, "decision": {"apply"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("decide: %d %s", res.Status, res.Body)
 		}

@@ -67,7 +67,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.HandleWithBody(rt, "POST /visits/sync", record, maxSyncBody, h.sync)
 	rt.Handle("GET /visits/sw.js", access.Rule{Public: true}, k.Recover(serviceWorker()))
 	k.Handle(rt, "GET /visits/conflicts", record, h.conflicts)
-	k.Handle(rt, "POST /visits/conflicts/{conflict}", record, h.decide)
+	k.Handle(rt, "POST /visits/conflicts/{conflict}/decide", record, h.decide)
 	k.Handle(rt, "GET /visits/coverage", supervise, h.coverage)
 	k.Handle(rt, "GET /visits/capacity", supervise, h.capacity)
 	k.Handle(rt, "POST /visits/capacity", rules, h.saveCapacity)
