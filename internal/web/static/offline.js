@@ -141,9 +141,15 @@
         throw new Error(r.status === 403 || r.type === 'opaqueredirect' ? 'login' : 'status ' + r.status);
       });
   }
+  // A sync asked for while one runs (the 同步 button pressed as the
+  // network comes back and the page syncs by itself) runs again after it:
+  // the first may have failed while the network was still coming up.
+  var again = false;
   function sync() {
-    if (syncing || !navigator.onLine) return Promise.resolve();
+    if (!navigator.onLine) return Promise.resolve();
+    if (syncing) { again = true; return Promise.resolve(); }
     syncing = true;
+    again = false;
     say('正在同步……');
     return pending().then(function (p) {
       var todo = p.queue.filter(function (o) {
@@ -173,6 +179,8 @@
     }).catch(function (err) {
       syncing = false;
       say(err && err.message === 'login' ? '同步失败:请重新登录后再同步,记录仍保存在本机' : '同步失败,记录仍保存在本机,稍后再试');
+    }).then(function () {
+      if (again) return sync();
     });
   }
   function say(text) {
