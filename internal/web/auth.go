@@ -117,6 +117,11 @@ func (k *Kit) logout(w http.ResponseWriter, r *http.Request, rq *Request) {
 	k.Audit.Record(audit.Entry{UserID: rq.User.ID, UserName: rq.User.Name, Addr: ClientAddr(r), Action: audit.Logout,
 		Route: "POST /logout", Status: http.StatusSeeOther})
 	k.ClearCookie(w, sessionCookie)
+	// What the browser kept of the register for working offline (the
+	// visit pages' package, their queue, their service worker) leaves the
+	// phone with the worker: a shared or lost phone holds no one's data.
+	// The visit pages warn before this when visits are still unsynced.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -190,5 +195,10 @@ func (k *Kit) takeFlash(w http.ResponseWriter, r *http.Request) string {
 // ended every session of its user (a new password), this one too.
 func (k *Kit) SessionEnded(w http.ResponseWriter, r *http.Request) {
 	k.ClearCookie(w, sessionCookie)
+	// What the browser kept of the register for working offline (the
+	// visit pages' package, their queue, their service worker) leaves the
+	// phone with the worker: a shared or lost phone holds no one's data.
+	// The visit pages warn before this when visits are still unsynced.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

@@ -140,6 +140,9 @@ func TestLogin(t *testing.T) {
 	if r.Status != http.StatusSeeOther || r.Location() != "/login" {
 		t.Errorf("logout: %d %s", r.Status, r.Location())
 	}
+	if got := r.Header.Get("Clear-Site-Data"); got != `"cache", "storage"` {
+		t.Errorf("logout leaves the browser's offline copies: Clear-Site-Data %q", got)
+	}
 	if r := c.Get("/"); r.Status != http.StatusSeeOther || r.Location() != "/login" {
 		t.Errorf("after logout: %d %s", r.Status, r.Location())
 	}

@@ -412,6 +412,20 @@
 
   window.addEventListener('online', function () { say('网络已恢复'); sync(); });
   window.addEventListener('offline', function () { say('当前无网络,走访保存在本机'); });
+  // Logging out clears what the phone kept (the server answers with
+  // Clear-Site-Data): unsynced visits would go with it, so the worker is
+  // asked first. form.submit() fires no submit event, so it runs once.
+  var logout = document.querySelector('form[action="/logout"]');
+  if (logout) logout.addEventListener('submit', function (e) {
+    e.preventDefault();
+    pending().then(function (p) {
+      var n = p.queue.filter(function (o) {
+        var r = p.results[o.client_uuid];
+        return !r || r.status === 'error';
+      }).length;
+      if (n === 0 || window.confirm('还有 ' + n + ' 条走访没有同步,退出后将从本机删除。确定退出吗?')) logout.submit();
+    }, function () { logout.submit(); });
+  });
   loadPackage().then(function (p) { pkg = p; return render(); })
     .then(ready)
     .then(function () { app.setAttribute('data-ready', '1'); }, function () { app.setAttribute('data-ready', 'error'); });
