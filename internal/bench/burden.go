@@ -69,15 +69,11 @@ func burdenBench(v env) error {
 	if _, err := benchUser(ctx, v.db, name, "基准测试市级平台", "street_operator", []int64{city}); err != nil {
 		return err
 	}
-	base, stop, err := formsServer(ctx, v)
+	c, stop, err := signedIn(ctx, v, name)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	c, err := newFormClient(ctx, base, name, benchPassword)
-	if err != nil {
-		return err
-	}
 	path := fmt.Sprintf("/work-burden?org=%d&period=%s", city, period)
 	var page string
 	for range 3 {

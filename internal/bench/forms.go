@@ -61,15 +61,11 @@ func formsBench(v env) error {
 		return err
 	}
 
-	base, stop, err := formsServer(ctx, v)
+	c, stop, err := signedIn(ctx, v, name)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	c, err := newFormClient(ctx, base, name, benchPassword)
-	if err != nil {
-		return err
-	}
 	// The saved page is a person's page: read a few first, as a worker
 	// looks around before the first form.
 	for _, p := range targets[:min(20, len(targets))] {
@@ -231,6 +227,21 @@ func formsServer(ctx context.Context, v env) (base string, stop func(), err erro
 	srv := &http.Server{Handler: app.Handler}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close(); app.Close() }, nil
+}
+
+// signedIn starts the forms' server and signs the bench account name in
+// to it: what a group timing pages over HTTP begins with. stop stops the
+// server.
+func signedIn(ctx context.Context, v env, name string) (c *formClient, stop func(), err error) {
+	base, stop, err := formsServer(ctx, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c, err = newFormClient(ctx, base, name, benchPassword); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return c, stop, nil
 }
 
 // formClient is a phone's browser: cookies, redirects followed by hand so

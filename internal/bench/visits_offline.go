@@ -38,15 +38,11 @@ func visitsOfflineBench(v env) error {
 	if err != nil {
 		return fmt.Errorf("the bench grid: %w", err)
 	}
-	base, stop, err := formsServer(ctx, v)
+	c, stop, err := signedIn(ctx, v, name)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	c, err := newFormClient(ctx, base, name, benchPassword)
-	if err != nil {
-		return err
-	}
 	var pkg offlinePackage
 	var zipped, plain int
 	n := min(v.opt.Queries, 200)

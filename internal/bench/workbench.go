@@ -32,15 +32,11 @@ func workbenchBench(v env) error {
 	if _, err := benchUser(ctx, v.db, name, "基准测试街道平台", "street_operator", []int64{street}); err != nil {
 		return err
 	}
-	base, stop, err := formsServer(ctx, v)
+	c, stop, err := signedIn(ctx, v, name)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	c, err := newFormClient(ctx, base, name, benchPassword)
-	if err != nil {
-		return err
-	}
 	// The first loads fill the server's caches (roles, the viewer).
 	for range 5 {
 		if _, err := c.page("/"); err != nil {

@@ -21,22 +21,8 @@ var PaidRoles = []string{"community_staff", "secretary", "grid_worker"}
 // community they work in; staff of no community (a street's own) are not
 // counted.
 func (s *Store) PaidStaff(ctx context.Context, unit int64) (map[int64]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT st.community_id, COUNT(*) FROM org_staff st
+	return s.db.CountByID(ctx, `SELECT st.community_id, COUNT(*) FROM org_staff st
 		JOIN org_closure c ON c.unit_id = st.unit_id
 		WHERE c.ancestor_id = $1 AND st.ended_on IS NULL AND st.community_id IS NOT NULL
 		AND st.role IN ('`+strings.Join(PaidRoles, "', '")+`') GROUP BY st.community_id`, unit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
 }

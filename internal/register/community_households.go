@@ -8,20 +8,6 @@ import "context"
 // community_households, which triggers keep as households are written
 // (migration 065), not counted row by row: a city has millions.
 func (s *Store) ActiveHouseholds(ctx context.Context, unit int64) (map[int64]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT h.community_id, h.active FROM community_households h
+	return s.db.CountByID(ctx, `SELECT h.community_id, h.active FROM community_households h
 		WHERE h.active > 0 AND h.community_id IN (SELECT c.unit_id FROM org_closure c WHERE c.ancestor_id = $1)`, unit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
 }

@@ -16,22 +16,8 @@ func (s *Service) DoneInMonth(ctx context.Context, communities []int64, month st
 	if communities != nil {
 		where = " AND " + a.In("community_id", database.AnyOf(communities)...)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT community_id, COUNT(*) FROM visits
+	return s.db.CountByID(ctx, `SELECT community_id, COUNT(*) FROM visits
 		WHERE visited_on >= $1 AND visited_on <= $2`+where+` GROUP BY community_id`, a.Values()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var c int64
-		var n int
-		if err := rows.Scan(&c, &n); err != nil {
-			return nil, err
-		}
-		out[c] = n
-	}
-	return out, rows.Err()
 }
 
 // DoneByMonth counts the visits made in the months from..to (YYYY-MM) by
