@@ -155,7 +155,7 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 	if pid, err := strconv.ParseInt(f.PregnantPerson, 10, 64); err == nil && pid > 0 {
 		rec.Pregnancies = append(rec.Pregnancies, visits.Pregnancy{PersonID: pid, StartedOn: f.PregnantOn})
 	}
-	v, _, err := h.Visits.RecordVisit(ctx, visits.Visitor{UserID: rq.User.ID, Name: rq.User.Name, Scope: rq.Write(),
+	v, _, err := h.Visits.RecordVisit(ctx, visits.Visitor{UserID: rq.User.ID, Name: rq.Actor.Name, Scope: rq.Write(),
 		Viewer: rq.Viewer}, rec)
 	var ce *register.ConflictError
 	switch {
