@@ -142,39 +142,13 @@ func (f *Follower) Pass(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	if len(persons) > 0 {
-		ids := keys(persons)
-		for len(ids) > 0 {
-			chunk := ids[:min(len(ids), 500)]
-			ids = ids[len(chunk):]
-			a := s.db.InOrder()
-			rows, err := s.db.QueryContext(ctx, `SELECT household_id FROM persons WHERE household_id IS NOT NULL AND `+
-				a.In("id", database.AnyOf(chunk)...), a.Values()...)
-			if err != nil {
-				return 0, err
-			}
-			for rows.Next() {
-				var h int64
-				if err := rows.Scan(&h); err != nil {
-					rows.Close()
-					return 0, err
-				}
-				households[h] = true
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return 0, err
-			}
-		}
+	if err := s.householdsOfPersons(ctx, persons, households); err != nil {
+		return 0, err
 	}
 	ids := keys(households)
 	done := len(ids)
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		if _, err := s.RecomputeHouseholds(ctx, chunk); err != nil {
-			return 0, err
-		}
+	if _, err := s.recomputeInChunks(ctx, ids); err != nil {
+		return 0, err
 	}
 	cursor := min(next, settled)
 	if cursor < after {

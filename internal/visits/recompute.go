@@ -91,6 +91,26 @@ func (s *Service) RecomputeHouseholds(ctx context.Context, ids []int64) (Counts,
 	return c, err
 }
 
+// recomputeInChunks recomputes the households ids 500 to a transaction, so
+// that a day's thousands of changed households never hold the write lock
+// long, and sums what the chunks did.
+func (s *Service) recomputeInChunks(ctx context.Context, ids []int64) (Counts, error) {
+	var c Counts
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		n, err := s.RecomputeHouseholds(ctx, chunk)
+		if err != nil {
+			return c, err
+		}
+		c.Households += n.Households
+		c.Inserted += n.Inserted
+		c.Updated += n.Updated
+		c.Voided += n.Voided
+	}
+	return c, nil
+}
+
 // recompute runs in tx over the households ids (nil: all).
 func (s *Service) recompute(ctx context.Context, tx *sql.Tx, ids []int64) (Counts, error) {
 	if ids != nil && len(ids) == 0 {

@@ -226,18 +226,9 @@ func (s *Service) RecomputeAll(ctx context.Context) (Counts, []Worklist, error) 
 	if wide {
 		return s.recomputeAll(ctx, rules, ws, today, settled)
 	}
-	c := Counts{}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), 500)]
-		ids = ids[len(chunk):]
-		n, err := s.RecomputeHouseholds(ctx, chunk)
-		if err != nil {
-			return c, nil, err
-		}
-		c.Households += n.Households
-		c.Inserted += n.Inserted
-		c.Updated += n.Updated
-		c.Voided += n.Voided
+	c, err := s.recomputeInChunks(ctx, ids)
+	if err != nil {
+		return c, nil, err
 	}
 	lists, err := s.dueLists(ctx, rules, ws, today)
 	if err != nil {
