@@ -39,9 +39,10 @@ const module = "shequ/"
 // hallweb …), are transport wherever they are (layerOf); a package in no
 // layer fails the test, so a new one is placed here when it is made.
 var layers = map[string]layer{
-	"internal/fault": vocabulary,
-	"internal/codes": vocabulary,
-	"internal/ident": vocabulary,
+	"internal/fault":    vocabulary,
+	"internal/codes":    vocabulary,
+	"internal/ident":    vocabulary,
+	"internal/filename": vocabulary, // names uploaded files are kept under
 
 	"internal/database":        infrastructure,
 	"internal/database/dbtest": infrastructure,

@@ -9,9 +9,8 @@ import (
 	_ "image/gif" // decoders for the accepted formats
 	"image/jpeg"
 	_ "image/png"
-	"path"
-	"strings"
-	"unicode/utf8"
+
+	"shequ/internal/filename"
 )
 
 // Photo is an attachment ready to store: re-encoded as JPEG.
@@ -120,26 +119,7 @@ func PreparePhoto(name string, data []byte) (Photo, error) {
 }
 
 // photoName keeps a short, harmless file name ending in .jpg.
-func photoName(name string) string {
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.TrimSuffix(name, path.Ext(name))
-	var b strings.Builder
-	for _, r := range name {
-		if r < 32 || strings.ContainsRune(`/\:*?"<>|`, r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	name = b.String()
-	for utf8.RuneCountInString(name) > 40 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	if name == "" || name == "." {
-		name = "照片"
-	}
-	return name + ".jpg"
-}
+func photoName(name string) string { return filename.Stem(name, "照片") + ".jpg" }
 
 // shrink scales src down to w×h by averaging the source pixels each
 // destination pixel covers.

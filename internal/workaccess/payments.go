@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +12,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/filename"
 	"shequ/internal/workdays"
 )
 
@@ -76,23 +76,7 @@ func checkVoucherFile(f *VoucherFile) string {
 // voucherName keeps a short, harmless file name with the extension of its
 // content.
 func voucherName(name, contentType string) string {
-	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
-	name = strings.TrimSuffix(name, path.Ext(name))
-	var b strings.Builder
-	for _, r := range name {
-		if r >= 32 && !strings.ContainsRune(`/\:*?"<>|`, r) {
-			b.WriteRune(r)
-		}
-	}
-	name = b.String()
-	for utf8.RuneCountInString(name) > 40 {
-		_, size := utf8.DecodeLastRuneInString(name)
-		name = name[:len(name)-size]
-	}
-	if name == "" || name == "." {
-		name = "凭证"
-	}
-	return name + map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[contentType]
+	return filename.Stem(name, "凭证") + map[string]string{"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[contentType]
 }
 
 // Fund is one entry of the funds received: a payment, or the reversal of
