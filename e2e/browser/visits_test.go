@@ -256,10 +256,24 @@ func TestVisitsOffline(t *testing.T) {
 	})
 
 	network(false)
-	step("the network is back: sync",
-		chromedp.Click(sel(`#offline-sync`)),
-		chromedp.WaitReady(sel(`.offline-status[data-pending="0"]`)),
-		chromedp.WaitVisible(sel(`.offline-queue .conflict`)))
+	// The worker presses 同步 again while the queue is not empty: the
+	// page's own attempt on "online" may run before the service worker's
+	// network is back, and a press during it is folded into a rerun that
+	// can meet the same moment.
+	for try := 1; ; try++ {
+		step("the network is back: sync", chromedp.Click(sel(`#offline-sync`)))
+		tctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		err := chromedp.Do(tctx, chromedp.WaitReady(sel(`.offline-status[data-pending="0"]`)))
+		cancel()
+		if err == nil {
+			break
+		}
+		if try == 5 {
+			Screenshot(t, ctx, "failed")
+			t.Fatalf("the queue is still pending after %d presses of 同步: %v", try, err)
+		}
+	}
+	step("the conflict is shown", chromedp.WaitVisible(sel(`.offline-queue .conflict`)))
 	if c := text(`.offline-queue .conflict`); !strings.Contains(c, "社区民警") || !strings.Contains(c, "住户电话") ||
 		!strings.Contains(c, "登记信息") || !strings.Contains(c, "走访发现") {
 		t.Errorf("the worker sees the conflict: %q", c)
