@@ -176,12 +176,24 @@
       syncing = false;
       say(n ? '已同步 ' + n + ' 条' : '没有待同步的走访');
       return loadPackage().then(function (p2) { if (p2) pkg = p2; return render(); });
-    }).catch(function (err) {
+    }).then(function (x) { retryIn = 0; return x; }, function (err) {
       syncing = false;
-      say(err && err.message === 'login' ? '同步失败:请重新登录后再同步,记录仍保存在本机' : '同步失败,记录仍保存在本机,稍后再试');
+      var login = err && err.message === 'login';
+      say(login ? '同步失败:请重新登录后再同步,记录仍保存在本机' : '同步失败,记录仍保存在本机,稍后自动再试');
+      if (!login) retryLater();
     }).then(function () {
       if (again) return sync();
     });
+  }
+  // The page hears 'online' before the network really carries (and before
+  // the service worker's fetches do): a sync that failed then is tried
+  // again by itself, after 2, 4, 8 … up to 60 seconds, while the phone
+  // says it is online, so the worker need not press 同步 again.
+  var retryIn = 0, retryTimer = null;
+  function retryLater() {
+    if (retryTimer || !navigator.onLine) return;
+    retryIn = Math.min(retryIn ? retryIn * 2 : 2000, 60000);
+    retryTimer = setTimeout(function () { retryTimer = null; sync(); }, retryIn);
   }
   function say(text) {
     var s = document.getElementById('offline-say');
