@@ -44,6 +44,8 @@ var layers = map[string]layer{
 	"internal/ident":    vocabulary,
 	"internal/filename": vocabulary, // names uploaded files are kept under
 
+	"internal/verifycode": vocabulary, // the verification codes certificates carry
+
 	"internal/database":        infrastructure,
 	"internal/database/dbtest": infrastructure,
 	"internal/testdb":          infrastructure,
