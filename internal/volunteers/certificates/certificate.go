@@ -520,3 +520,30 @@ func (s *Service) Place(ctx context.Context, id int64) (access.Place, error) {
 	}
 	return p, err
 }
+
+// OfVolunteer lists a volunteer's own certificates, newest first, for the
+// volunteer's own pages (the caller has signed the volunteer in).
+func (s *Service) OfVolunteer(ctx context.Context, volunteerID int64) ([]Certificate, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+certColumns+` FROM volunteer_certificates c WHERE c.volunteer_id = $1
+		ORDER BY c.requested_at DESC, c.id DESC LIMIT 100`, volunteerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Certificate
+	for rows.Next() {
+		c, err := scanCertificate(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Names names certificates in the audit log: the number once issued, else
+// the request's period (never the volunteer's name).
+func (s *Service) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	return s.db.TextByID(ctx, `SELECT id, COALESCE(number, '证明申请 ' || period_from || '至' || period_to)
+		FROM volunteer_certificates WHERE `, ids)
+}

@@ -103,7 +103,7 @@ func (f *fixture) volunteer(t *testing.T, unit orgtree.Unit, name string) vol {
 	reg := register.NewStore(f.db)
 	p := register.Person{OrgID: unit.ID, Name: name, Residence: register.ResidenceRegistered, Ethnicity: "01",
 		IDNumber: ident.MakeResidentID("610603", time.Date(1960+f.seq, 4, 9, 0, 0, 0, 0, time.UTC), 20+f.seq*2),
-		Address: "城北路1号"}
+		Address:  "城北路1号"}
 	if err := reg.CreatePerson(ctx, register.Actor{Name: "测试", Source: "test"}, access.Everything, &p); err != nil {
 		t.Fatal(err)
 	}

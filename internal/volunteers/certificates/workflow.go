@@ -218,7 +218,9 @@ func (s *Service) Refuse(ctx context.Context, v *access.Viewer, id int64, versio
 		return nil, err
 	}
 	return s.change(ctx, v, id, version, []string{StatusRequested, StatusNotice}, "不能再作不予出具处理",
-		func(tx *sql.Tx, c *Certificate) error { return s.close(ctx, tx, c, StatusRefused, reason, "refused", v.Name) })
+		func(tx *sql.Tx, c *Certificate) error {
+			return s.close(ctx, tx, c, StatusRefused, reason, "refused", v.Name)
+		})
 }
 
 // Revoke withdraws an issued certificate (作废); the verify page then says
@@ -229,7 +231,9 @@ func (s *Service) Revoke(ctx context.Context, v *access.Viewer, id int64, versio
 		return nil, err
 	}
 	return s.change(ctx, v, id, version, []string{StatusIssued}, "只有已出具的证明才能作废",
-		func(tx *sql.Tx, c *Certificate) error { return s.close(ctx, tx, c, StatusRevoked, reason, "revoked", v.Name) })
+		func(tx *sql.Tx, c *Certificate) error {
+			return s.close(ctx, tx, c, StatusRevoked, reason, "revoked", v.Name)
+		})
 }
 
 func (s *Service) close(ctx context.Context, tx *sql.Tx, c *Certificate, status, reason, action, by string) error {
