@@ -336,8 +336,8 @@ var routePhrases = map[string]string{
 	"GET /volunteer-records/export":                                   "打开志愿服务记录导出",
 	"GET /volunteer-records/export.csv":                               "导出志愿服务记录(含证件号码)",
 	"GET /volunteer-notices":                                          "查看志愿服务记录证明公示",
-	"GET /volunteer-notices/{id}":                                     "查看一条志愿服务记录证明公示",
-	"POST /volunteer-notices/{id}/objections":                         "对志愿服务记录证明公示提出异议",
+	"GET /volunteer-notices/{notice}":                                 "查看一条志愿服务记录证明公示",
+	"POST /volunteer-notices/{notice}/objections":                     "对志愿服务记录证明公示提出异议",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.

@@ -75,7 +75,8 @@ func TestPages(t *testing.T) {
 		now := time.Date(2026, 3, 2, 9, 0, 0, 0, workdays.Shanghai)
 		certs := certificates.NewService(db, certificates.Options{PublicURL: "https://shequ.example",
 			Now: func() time.Time { return now }})
-		k, rt := webtest.Kit(t, db, web.Config{Org: org})
+		log := webtest.NewLog(t, p.IDNumber)
+		k, rt := webtest.Kit(t, db, web.Config{Org: org, Log: log.Logger()})
 		k.Access.Resolve("volunteer_certificate", certs.Place)
 		webtest.AddUser(t, k, "head", "张书记", "community_head", cb.ID)
 		webtest.AddUser(t, k, "gw", "王网格", "grid_worker", grid.ID)
@@ -113,6 +114,11 @@ func TestPages(t *testing.T) {
 				v[k] = x
 			}
 			return head.Post(page+"/"+action, v)
+		}
+		for _, action := range []string{"refuse", "objections/1/decide"} {
+			if res := step(action, nil); res.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("%s without a reason: %d\n%s", action, res.Status, log.String())
+			}
 		}
 		if res := step("publish", nil); res.Status != http.StatusSeeOther {
 			t.Fatalf("publish: %d %s", res.Status, res.Body)

@@ -44,7 +44,7 @@ type noticeData struct {
 // noticeOf finds a notice in progress by id; nil when it is not (any
 // more) in notice.
 func (h *handler) noticeOf(r *http.Request) (*certificates.Notice, error) {
-	id := pathID(r, "id")
+	id := pathID(r, "notice")
 	ns, err := h.Certificates.Notices(r.Context(), 0)
 	if err != nil {
 		return nil, err

@@ -59,8 +59,8 @@ const publicCookie = "volcert_form"
 // Public:
 //
 //	GET  /volunteer-notices[?c=community]             notices in progress
-//	GET  /volunteer-notices/{id}                      one notice with the objection form
-//	POST /volunteer-notices/{id}/objections           raise an objection
+//	GET  /volunteer-notices/{notice}                  one notice with the objection form
+//	POST /volunteer-notices/{notice}/objections       raise an objection
 //	GET  /volunteer-certificates/verify?code=         verify page (the QR's link)
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &handler{Deps: d, kit: k, tmpl: k.Templates(templateFS, funcs)}
@@ -86,8 +86,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /volunteer-records/export", export, h.exportForm)
 	k.Handle(rt, "GET /volunteer-records/export.csv", export, h.exportCSV)
 	k.HandlePublic(rt, "GET /volunteer-notices", noStore(h.notices))
-	k.HandlePublic(rt, "GET /volunteer-notices/{id}", noStore(h.notice))
-	k.HandlePublic(rt, "POST /volunteer-notices/{id}/objections", noStore(h.object))
+	k.HandlePublic(rt, "GET /volunteer-notices/{notice}", noStore(h.notice))
+	k.HandlePublic(rt, "POST /volunteer-notices/{notice}/objections", noStore(h.object))
 	k.HandlePublic(rt, "GET /volunteer-certificates/verify", noStore(h.verify))
 }
 

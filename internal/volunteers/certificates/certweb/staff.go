@@ -66,10 +66,11 @@ func (h *handler) request(w http.ResponseWriter, r *http.Request, rq *web.Reques
 
 type showData struct {
 	certificates.Detail
-	Today   string
-	Error   string            // a refused step, in words
-	Errors  map[string]string // a field of a step's form
-	Summary []web.ErrItem
+	Today  string
+	Error  string            // a refused step, in words
+	Errors map[string]string // a field of a step's form
+	// Problems summarises Errors; Summary is the certificate's service.
+	Problems []web.ErrItem
 }
 
 func (h *handler) show(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -85,7 +86,7 @@ func (h *handler) render(w http.ResponseWriter, r *http.Request, rq *web.Request
 	}
 	data := showData{Detail: d, Error: msg, Errors: fe}
 	if fe != nil {
-		data.Summary = web.Summarize(fe, []string{"reason", "answer"})
+		data.Problems = web.Summarize(fe, []string{"reason", "answer"})
 	}
 	h.tmpl.Render(w, r, status, "certificate", web.NewPage(rq, "志愿服务记录证明 · "+d.Holder, "volcert", data))
 }
