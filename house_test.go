@@ -44,6 +44,8 @@ var layers = map[string]layer{
 	"internal/ident":    vocabulary,
 	"internal/filename": vocabulary, // names uploaded files are kept under
 
+	"internal/verifycode": vocabulary, // the verification codes certificates carry
+
 	"internal/database":        infrastructure,
 	"internal/database/dbtest": infrastructure,
 	"internal/testdb":          infrastructure,
@@ -73,11 +75,15 @@ var layers = map[string]layer{
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
 	"internal/workbench":      domain, // the capabilities' adapters import it, never the reverse
 
+	"internal/volunteers/certificates": domain, // 志愿服务记录证明 and the national export
+
 	"internal/web":         transport,
 	"internal/web/webtest": transport, // test support for the web packages' tests: it builds the kit
 	"internal/api":         transport,
 	"internal/open311":     transport,
 	"internal/server":      transport,
+
+	"internal/volunteers/certificates/certweb": transport, // below a capability's sub-package: placed by hand
 
 	"cmd/shequ":                     program,
 	"internal/bench":                program, // starts the server and measures it over HTTP

@@ -321,6 +321,23 @@ var routePhrases = map[string]string{
 	"POST /data-requests/new":                             "计算或提交数据需求",
 	"GET /data-requests/{request}":                        "查看数据需求",
 	"GET /data-requests/{request}/download":               "下载数据需求的订阅数据",
+
+	"GET /volunteer-certificates":                                     "查看志愿服务记录证明列表",
+	"GET /volunteer-certificates/new":                                 "打开志愿服务记录证明申请表",
+	"POST /volunteer-certificates/new":                                "登记志愿服务记录证明申请",
+	"GET /volunteer-certificates/{id}":                                "查看志愿服务记录证明",
+	"POST /volunteer-certificates/{id}/publish":                       "公示志愿服务记录证明",
+	"POST /volunteer-certificates/{id}/issue":                         "出具志愿服务记录证明",
+	"POST /volunteer-certificates/{id}/refuse":                        "不予出具志愿服务记录证明",
+	"POST /volunteer-certificates/{id}/revoke":                        "作废志愿服务记录证明",
+	"POST /volunteer-certificates/{id}/objections/{objection}/decide": "处理志愿服务记录证明的异议",
+	"GET /volunteer-certificates/{id}/pdf":                            "打印志愿服务记录证明",
+	"GET /volunteer-certificates/verify":                              "核验志愿服务记录证明",
+	"GET /volunteer-records/export":                                   "打开志愿服务记录导出",
+	"GET /volunteer-records/export.csv":                               "导出志愿服务记录(含证件号码)",
+	"GET /volunteer-notices":                                          "查看志愿服务记录证明公示",
+	"GET /volunteer-notices/{notice}":                                 "查看一条志愿服务记录证明公示",
+	"POST /volunteer-notices/{notice}/objections":                     "对志愿服务记录证明公示提出异议",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.

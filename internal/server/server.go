@@ -43,6 +43,7 @@ import (
 	"shequ/internal/services/portalweb"
 	"shequ/internal/visits"
 	"shequ/internal/visits/visitsweb"
+	"shequ/internal/volunteers/certificates/certweb"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 	"shequ/internal/workaccess/workaccessweb"
@@ -145,6 +146,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	vs, stopVisits := visitsApp(db, reg, log)
 	vs.UseEvents(ev)     // 报事件: a need found on a visit becomes an event
 	work.CountVisits(vs) // visits are the work done of the catalogue's visit item
+	certs := volunteerCertificates(db, acs, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -180,6 +182,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
 	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
+	certweb.Routes(rt, kit, certweb.Deps{Certificates: certs})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}

@@ -2,9 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -18,6 +16,7 @@ import (
 	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
+	"shequ/internal/verifycode"
 )
 
 // Template is a certificate template (证明模板). Body is a text/template
@@ -247,7 +246,7 @@ func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest)
 	if err != nil {
 		return nil, err
 	}
-	code, err := newVerifyCode(key)
+	code, err := verifycode.New(key)
 	if err != nil {
 		return nil, err
 	}
@@ -437,7 +436,7 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 	if err != nil {
 		return Verification{}, err
 	}
-	if !checkVerifyCode(key, code) {
+	if !verifycode.Check(key, code) {
 		return Verification{}, ErrBadCode
 	}
 	var c Certificate
@@ -450,75 +449,22 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		return Verification{}, err
 	}
 	out := Verification{Valid: c.Status == CertValid, Status: c.Status, Title: c.Title, Number: c.Number,
-		Organ: c.Organ, IssuedOn: c.IssuedOn(), Holder: maskName(c.Holder)}
+		Organ: c.Organ, IssuedOn: c.IssuedOn(), Holder: verifycode.MaskName(c.Holder)}
 	if c.RevokedAt != "" {
 		out.RevokedOn = dateOf(database.ParseTime(c.RevokedAt))
 	}
 	return out, nil
 }
 
-func maskName(n string) string {
-	r := []rune(n)
-	if len(r) <= 1 {
-		return n
-	}
-	return string(r[0]) + strings.Repeat("*", len(r)-1)
-}
-
-// Verification codes: 12 characters from an alphabet without look-alikes
-// (no 0/O, 1/I/L), shown as XXXX-XXXX-XXXX: 8 random, 4 of an HMAC of those
-// under the deployment's key. Changing any character breaks the HMAC.
-const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-func newVerifyCode(key []byte) (string, error) {
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	body := make([]byte, 8)
-	for i, x := range b {
-		body[i] = codeAlphabet[int(x)%len(codeAlphabet)]
-	}
-	return string(body) + codeMAC(key, string(body)), nil
-}
-
-func codeMAC(key []byte, body string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(body))
-	sum := m.Sum(nil)
-	out := make([]byte, 4)
-	for i := range out {
-		out[i] = codeAlphabet[int(sum[i])%len(codeAlphabet)]
-	}
-	return string(out)
-}
-
-func checkVerifyCode(key []byte, code string) bool {
-	if len(code) != 12 {
-		return false
-	}
-	for i := 0; i < len(code); i++ {
-		if !strings.ContainsRune(codeAlphabet, rune(code[i])) {
-			return false
-		}
-	}
-	return hmac.Equal([]byte(code[8:]), []byte(codeMAC(key, code[:8])))
-}
+// Verification codes are made and checked by internal/verifycode, which
+// the volunteers' certificates share.
 
 // NormaliseVerifyCode strips dashes and spaces and upper-cases a code as
 // typed.
-func NormaliseVerifyCode(code string) string {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	return strings.NewReplacer("-", "", " ", "", "－", "").Replace(code)
-}
+func NormaliseVerifyCode(code string) string { return verifycode.Normalise(code) }
 
 // FormatVerifyCode shows a code in groups of four.
-func FormatVerifyCode(code string) string {
-	if len(code) != 12 {
-		return code
-	}
-	return code[:4] + "-" + code[4:8] + "-" + code[8:]
-}
+func FormatVerifyCode(code string) string { return verifycode.Format(code) }
 
 // verifyKey is the deployment's key for verification codes, made on first
 // use and kept in service_secrets.
