@@ -35,6 +35,9 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smsURL := fs.String("sms-url", "", "短信网关地址模板,如 https://sms.example.com/send?mobile={{.To}}&content={{.Body}}&id={{.Key}}(不设则只记录短信编号,不发送)")
 	smsBody := fs.String("sms-body", "", "短信网关请求体模板(JSON 或表单),如 {\"phone\": {{json .To}}, \"text\": {{json .Body}}};设了则用 POST")
 	publicURL := fs.String("public-url", "", "居民访问本系统的网址,印在回执、证明和户档卡的二维码及短信中(默认 http://监听地址)")
+	// A rehearsal (or a test) walks through a rule that waits days, such as
+	// a certificate's seven-day public notice, on a copy of the data.
+	ahead := fs.Duration("clock-ahead", 0, "演练用:把时钟拨快一段时间(如 192h),让等待若干天的规则(证明公示期)可以当场走完;生产环境不要设置")
 	proxies := fs.String("trusted-proxies", os.Getenv("SHEQU_TRUSTED_PROXIES"), "反向代理的地址或网段(逗号分隔,如 10.0.0.0/8,192.168.1.5;默认取 SHEQU_TRUSTED_PROXIES):只相信它们转发的 X-Forwarded-For 客户端地址")
 	readZone := zoneFlag(fs)
 	if err := fs.Parse(args); err != nil {
@@ -94,7 +97,8 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	app := server.New(db, log, server.Config{Addr: *addr, SecureCookies: *secure, PublicURL: *publicURL, SMS: sms,
-		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows, Zone: zone, TrustedProxies: trusted})
+		ImportDir: *importDir, ImportMaxMB: *importMB, ImportMaxRows: *importRows, Zone: zone, TrustedProxies: trusted,
+		Now: clockAhead(*ahead, log)})
 	defer app.Close()
 	if err := app.ResumeImports(ctx); err != nil {
 		log.Warn("imports not resumed", "err", err)
@@ -167,4 +171,15 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// clockAhead is the clock the dated rules read: time.Now, or, for a
+// rehearsal, time.Now moved ahead (said in the log, so that a server running
+// ahead is never mistaken for one that is not).
+func clockAhead(d time.Duration, log *slog.Logger) func() time.Time {
+	if d == 0 {
+		return nil
+	}
+	log.Warn("clock runs ahead (--clock-ahead): dated rules see a later day", "ahead", d.String())
+	return func() time.Time { return time.Now().Add(d) }
 }

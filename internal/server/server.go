@@ -75,6 +75,9 @@ type Config struct {
 	// the client (for the login throttle and the audit log); from anyone
 	// else the header is ignored.
 	TrustedProxies web.Proxies
+	// Now is the clock of the rules that wait days (a certificate's public
+	// notice, a shift's window); nil: time.Now. Set ahead only to rehearse.
+	Now func() time.Time
 }
 
 // App is the assembled application: its handler, the table of its routes
