@@ -267,7 +267,9 @@ func (s *Service) Update(ctx context.Context, by Staff, id int64, c Change) (Mem
 	textField(fe, "employer", "单位名称", &c.Employer, 60, true)
 	textField(fe, "party_org", "单位党组织", &c.PartyOrg, 60, false)
 	textField(fe, "note", "备注", &c.Note, 200, false)
-	if strings.TrimSpace(c.Phone) != "" {
+	if strings.TrimSpace(c.Phone) == "" {
+		c.Phone = m.Phone // shown masked, so left empty when unchanged
+	} else {
 		p, err := ident.ParsePhone(c.Phone)
 		if err != nil {
 			fe.Add("phone", err.Error())

@@ -96,8 +96,8 @@ func TestRemindersOncePerDueDay(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
 		f := newFixture(t, db)
-		a := f.member(t, "区税务局", "2025-07-15")   // due 2026-01-15: within 14 days
-		b := f.member(t, "城北小学", "2025-07-21")   // due 2026-01-21: 16 days away
+		a := f.member(t, "区税务局", "2025-07-15")  // due 2026-01-15: within 14 days
+		b := f.member(t, "城北小学", "2025-07-21")  // due 2026-01-21: 16 days away
 		c := f.member(t, "市第一医院", "2025-05-01") // due 2025-11-01: overdue
 		r, err := f.s.Remind(ctx)
 		if err != nil {

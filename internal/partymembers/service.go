@@ -103,3 +103,9 @@ func Hours(minutes int) string {
 	tenths := (minutes*10 + 30) / 60
 	return itoa(int64(tenths/10)) + "." + itoa(int64(tenths%10))
 }
+
+// Today is the service's day (Shanghai), for forms' defaults.
+func (s *Service) Today() string { return s.today() }
+
+// NewKey makes a form's id: a form sent twice records once.
+func NewKey() string { return visits.NewClientUUID() }
