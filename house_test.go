@@ -64,6 +64,7 @@ var layers = map[string]layer{
 	"internal/indicators":     domain,
 	"internal/notify":         domain,
 	"internal/orgtree":        domain,
+	"internal/partymembers":   domain, // 在职党员双报到; records pairing visits through visits
 	"internal/pdfdoc":         domain,
 	"internal/pdfdoc/pdftest": domain,
 	"internal/register":       domain,

@@ -22,6 +22,7 @@ import (
 	"shequ/internal/exports"
 	"shequ/internal/fault"
 	"shequ/internal/orgtree"
+	"shequ/internal/partymembers"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
@@ -43,6 +44,8 @@ type Deps struct {
 	Exports  *exports.Service    // department exports and the feed's cursors
 	Work     *workaccess.Service // the community work catalogue
 	Visits   *visits.Service     // 百家熟
+	// Party is 在职党员双报到 (its routes answer only when set).
+	Party *partymembers.Service
 }
 
 type handler struct {
@@ -95,6 +98,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.burdenRoutes(rt)
 	h.workFundsRoutes(rt)
 	h.visitRoutes(rt)
+	h.partyRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

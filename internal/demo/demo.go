@@ -49,6 +49,7 @@ import (
 	"shequ/internal/datareq"
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
+	"shequ/internal/partymembers"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
@@ -277,6 +278,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// What the visits found: members moved away, pregnancies.
 		sum.MovedOut += vs.MovedOut
 		sum.Tags["pregnant"] += vs.Pregnancies
+		// A year of 在职党员双报到 in 城北: members, posts, service,
+		// pairings and their visits, wishes.
+		if _, err := partymembers.LoadDemo(ctx, db, register.NewStore(db), ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("在职党员: %w", err)
+		}
 	}
 	return sum, nil
 }

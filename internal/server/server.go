@@ -34,6 +34,8 @@ import (
 	"shequ/internal/open311"
 	"shequ/internal/orgtree"
 	"shequ/internal/orgtree/orgweb"
+	"shequ/internal/partymembers"
+	"shequ/internal/partymembers/partyweb"
 	"shequ/internal/register"
 	"shequ/internal/register/registerweb"
 	"shequ/internal/reports"
@@ -95,6 +97,7 @@ type App struct {
 	stopNotify func() // stops the notification dispatcher and waits for it
 	stopEvents func() // stops the 督办 scheduler and waits for it
 	stopVisits func() // stops the schedules' follower and waits for it
+	stopParty  func() // stops the party members' reminder pass and waits for it
 }
 
 // IndicatorSources make the entities of the capabilities whose records
@@ -102,7 +105,8 @@ type App struct {
 // and 走访任务.
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
-	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource}
+	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
+		partymembers.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -150,6 +154,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	vs.UseEvents(ev)     // 报事件: a need found on a visit becomes an event
 	work.CountVisits(vs) // visits are the work done of the catalogue's visit item
 	certs := volunteerCertificates(db, acs, cfg)
+	// 在职党员双报到: the pairing visits are visits of 百家熟.
+	party, stopParty := partyApp(db, reg, vs, log)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -171,10 +177,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs})
+		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep, work),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
@@ -186,6 +192,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
 	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
 	certweb.Routes(rt, kit, certweb.Deps{Certificates: certs})
+	partyweb.Routes(rt, kit, partyweb.Deps{Party: party})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
@@ -195,7 +202,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, stopNotify: stopNotify, stopEvents: stopEvents,
-		stopVisits: stopVisits}
+		stopVisits: stopVisits, stopParty: stopParty}
 }
 
 // Close stops the imports running in the background (they resume from
@@ -205,6 +212,7 @@ func (a *App) Close() {
 	a.Imports.Stop()
 	a.stopEvents()
 	a.stopVisits()
+	a.stopParty()
 	a.stopNotify()
 	a.Audit.Close()
 }
