@@ -27,6 +27,7 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/visits"
 	"shequ/internal/workaccess"
+	"shequ/internal/workforce"
 )
 
 // Deps are what the API handlers need.
@@ -43,6 +44,8 @@ type Deps struct {
 	Exports  *exports.Service    // department exports and the feed's cursors
 	Work     *workaccess.Service // the community work catalogue
 	Visits   *visits.Service     // 百家熟
+
+	Workforce *workforce.Service // 社区工作者与协管员
 }
 
 type handler struct {
@@ -95,6 +98,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.burdenRoutes(rt)
 	h.workFundsRoutes(rt)
 	h.visitRoutes(rt)
+	h.workforceRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -48,6 +48,8 @@ import (
 	"shequ/internal/workaccess/workaccessweb"
 	"shequ/internal/workbench"
 	"shequ/internal/workbench/workbenchweb"
+	"shequ/internal/workforce"
+	"shequ/internal/workforce/workforceweb"
 )
 
 // Config configures a server.
@@ -98,7 +100,8 @@ type App struct {
 // and 走访任务.
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
-	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource}
+	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
+		workforce.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -145,6 +148,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	vs, stopVisits := visitsApp(db, reg, log)
 	vs.UseEvents(ev)     // 报事件: a need found on a visit becomes an event
 	work.CountVisits(vs) // visits are the work done of the catalogue's visit item
+	wf := workforce.NewService(db, nil)
+	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -166,7 +171,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs})
+		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Workforce: wf})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep, work),
@@ -180,6 +185,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
 	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
+	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}

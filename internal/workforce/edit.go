@@ -185,6 +185,9 @@ func (s *Service) SaveProfile(ctx context.Context, a Actor, staff int64, version
 		if err := fe.Err(); err != nil {
 			return err
 		}
+		if strings.TrimSpace(f.IDNumber) == "" {
+			p.PersonID = m.PersonID // the form shows no number: the link stays
+		}
 		return s.writeProfile(ctx, tx, a, m.CommunityID, m.StaffID, version, m.Profile, p)
 	})
 }
@@ -236,7 +239,13 @@ func (s *Service) writeProfile(ctx context.Context, tx *sql.Tx, a Actor, communi
 	diff("wulao", WulaoName(before.Wulao), WulaoName(p.Wulao))
 	diff("duties", strings.Join(before.Duties, ","), duties)
 	diff("employer", before.Employer, p.Employer)
-	diff("person_id", before.PersonID, p.PersonID)
+	linked := func(id int64) string {
+		if id == 0 {
+			return ""
+		}
+		return "已关联居民"
+	}
+	diff("person_id", linked(before.PersonID), linked(p.PersonID))
 	if len(ch) == 0 {
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
 )
@@ -312,4 +313,14 @@ func (s *Service) Place(ctx context.Context, staff int64) (community, grid int64
 		return 0, 0, ErrNoMember
 	}
 	return community, grid, nil
+}
+
+// Resolve places an assignment for the routes' object check ("staff"):
+// at its community, on its grid if it has one.
+func (s *Service) Resolve(ctx context.Context, staff int64) (access.Place, error) {
+	community, grid, err := s.Place(ctx, staff)
+	if err != nil {
+		return access.Place{}, access.ErrNoObject
+	}
+	return access.Place{Community: community, Grid: grid, Org: community}, nil
 }

@@ -124,7 +124,9 @@ var QualKinds = []Label{
 func QualKindName(code string) string { return nameOf(QualKinds, code) }
 
 // socialWork says whether a certificate kind is a social work qualification.
-func socialWork(kind string) bool { return kind == "sw_assistant" || kind == "sw" || kind == "sw_senior" }
+func socialWork(kind string) bool {
+	return kind == "sw_assistant" || kind == "sw" || kind == "sw_senior"
+}
 
 // change records a change event of a roster record.
 func (s *Service) change(ctx context.Context, tx *sql.Tx, a Actor, community, staff int64, op string,
