@@ -54,6 +54,7 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/visits"
 	"shequ/internal/workaccess"
+	"shequ/internal/workforce"
 )
 
 // Options selects and sizes a preset.
@@ -277,6 +278,10 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// What the visits found: members moved away, pregnancies.
 		sum.MovedOut += vs.MovedOut
 		sum.Tags["pregnant"] += vs.Pregnancies
+	}
+	// The roster's coordinators, certificates, training and assessments.
+	if err := workforce.LoadDemo(ctx, db, opt.Seed, opt.Today); err != nil {
+		return sum, fmt.Errorf("社区工作者与协管员: %w", err)
 	}
 	return sum, nil
 }

@@ -25,10 +25,10 @@ import (
 var _ indicators.SourceFunc = NewIndicatorSource
 
 type indicatorSource struct {
-	db                          *database.DB
-	member, training            *indicators.Entity
+	db                           *database.DB
+	member, training             *indicators.Entity
 	kind, post, wulao, qualified *indicators.Field
-	hours                       *indicators.Field
+	hours                        *indicators.Field
 }
 
 // NewIndicatorSource makes the source of the roster's entities on db.

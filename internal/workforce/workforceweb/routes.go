@@ -49,6 +49,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"wfperiod":    workforce.PeriodName,
 		"hours":       workforce.Hours,
 		"neg":         func(n int) int { return -n },
+		"staffrole":   func(r string) string { return orgtree.StaffRoleNames[r] },
 		"gradename":   workforce.GradeName,
 		"changewords": changeWords,
 		"has": func(xs []string, x string) bool {
