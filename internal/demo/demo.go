@@ -280,9 +280,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		sum.Tags["pregnant"] += vs.Pregnancies
 	}
 	// The roster's coordinators, certificates, training and assessments.
-	if err := workforce.LoadDemo(ctx, db, opt.Seed, opt.Today); err != nil {
+	coordinators, err := workforce.LoadDemo(ctx, db, opt.Seed, opt.Today)
+	if err != nil {
 		return sum, fmt.Errorf("社区工作者与协管员: %w", err)
 	}
+	sum.StaffRows += coordinators // 协管员, on org_staff as role coordinator
 	return sum, nil
 }
 

@@ -43,12 +43,13 @@ var coordinatorPosts = []struct{ post, employer string }{
 }
 
 // LoadDemo gives every community of the database its roster's records;
-// a community that has coordinators already is left as it is.
-func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time) error {
+// a community that has coordinators already is left as it is. It returns
+// the coordinators' assignments it added to org_staff.
+func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time) (int, error) {
 	rng := rand.New(rand.NewPCG(seed^0x5ca1ab1e, seed+17))
 	rows, err := db.QueryContext(ctx, `SELECT id, code FROM org_units WHERE level = 'community' ORDER BY sort, name, id`)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	type comm struct {
 		id   int64
@@ -59,25 +60,26 @@ func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time
 		var c comm
 		if err := rows.Scan(&c.id, &c.code); err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		cs = append(cs, c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	day := today.In(workdays.Shanghai).Format(database.DateLayout)
 	s := NewService(db, func() time.Time { return today })
 	bands, err := s.Bands(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	added := 0
 	for _, c := range cs {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM org_staff WHERE community_id = $1 AND role = 'coordinator'`,
 			c.id).Scan(&n); err != nil {
-			return err
+			return added, err
 		}
 		if n > 0 {
 			continue
@@ -85,10 +87,11 @@ func LoadDemo(ctx context.Context, db *database.DB, seed uint64, today time.Time
 		d := demo{s: s, rng: rng, community: c.id, today: day, bands: bands, full: c.code == chengbeiCode,
 			noSocialWork: c.code == zinanCode}
 		if err := db.InTx(ctx, d.load); err != nil {
-			return fmt.Errorf("社区 %s 的工作人员: %w", c.code, err)
+			return added, fmt.Errorf("社区 %s 的工作人员: %w", c.code, err)
 		}
+		added += d.added
 	}
-	return nil
+	return added, nil
 }
 
 type demo struct {
@@ -99,6 +102,7 @@ type demo struct {
 	bands        []Band
 	full         bool // 城北: the full roster
 	noSocialWork bool
+	added        int // coordinators' assignments written
 }
 
 func (d *demo) between(lo, hi int) int { return lo + d.rng.IntN(hi-lo+1) }
@@ -192,6 +196,7 @@ func (d *demo) load(tx *sql.Tx) error {
 		if err := d.s.org.RecordAssigned(ctx, tx, actor, st); err != nil {
 			return err
 		}
+		d.added++
 		duties := ""
 		for j, x := range c.duties {
 			if j > 0 {
