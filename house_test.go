@@ -73,6 +73,7 @@ var layers = map[string]layer{
 	"internal/sheets":         domain,
 	"internal/visits":         domain,
 	"internal/workaccess":     domain,
+	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
 	"internal/workbench":      domain, // the capabilities' adapters import it, never the reverse
 

@@ -28,6 +28,7 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/visits"
 	"shequ/internal/workaccess"
+	"shequ/internal/workforce"
 )
 
 // Deps are what the API handlers need.
@@ -46,6 +47,8 @@ type Deps struct {
 	Visits   *visits.Service     // 百家熟
 	// Party is 在职党员双报到 (its routes answer only when set).
 	Party *partymembers.Service
+
+	Workforce *workforce.Service // 社区工作者与协管员
 }
 
 type handler struct {
@@ -99,6 +102,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.workFundsRoutes(rt)
 	h.visitRoutes(rt)
 	h.partyRoutes(rt)
+	h.workforceRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

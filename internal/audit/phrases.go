@@ -353,6 +353,19 @@ var routePhrases = map[string]string{
 	"GET /volunteer-notices":                                          "查看志愿服务记录证明公示",
 	"GET /volunteer-notices/{notice}":                                 "查看一条志愿服务记录证明公示",
 	"POST /volunteer-notices/{notice}/objections":                     "对志愿服务记录证明公示提出异议",
+	// 社区工作者与协管员 (internal/workforce).
+	"GET /workforce":                                                 "查看社区工作者与协管员名册",
+	"GET /workforce/export":                                          "导出社区工作者与协管员名册",
+	"GET /workforce/staffing":                                        "查看社区工作者配备情况",
+	"GET /workforce/new":                                             "打开协管员登记表",
+	"POST /workforce/new":                                            "登记协管员",
+	"GET /workforce/members/{staff}":                                 "查看社区工作者档案",
+	"POST /workforce/members/{staff}/profile":                        "修改社区工作者岗位信息",
+	"POST /workforce/members/{staff}/training":                       "登记社区工作者培训",
+	"POST /workforce/members/{staff}/assessments":                    "登记或修改社区工作者考核",
+	"POST /workforce/members/{staff}/qualifications":                 "登记社区工作者资格证书",
+	"POST /workforce/members/{staff}/qualifications/{qual}/withdraw": "作废社区工作者资格证书",
+	"GET /api/v1/workforce":                                          "通过接口查看社区工作者配备情况",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.

@@ -55,6 +55,7 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/visits"
 	"shequ/internal/workaccess"
+	"shequ/internal/workforce"
 )
 
 // Options selects and sizes a preset.
@@ -284,6 +285,12 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 			return sum, fmt.Errorf("在职党员: %w", err)
 		}
 	}
+	// The roster's coordinators, certificates, training and assessments.
+	coordinators, err := workforce.LoadDemo(ctx, db, opt.Seed, opt.Today)
+	if err != nil {
+		return sum, fmt.Errorf("社区工作者与协管员: %w", err)
+	}
+	sum.StaffRows += coordinators // 协管员, on org_staff as role coordinator
 	return sum, nil
 }
 

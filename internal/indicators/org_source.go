@@ -18,7 +18,8 @@ type OrgSource struct {
 }
 
 var staffRoles = []string{orgtree.RoleGridWorker, orgtree.RoleCenterHead, orgtree.RoleBuildingHead,
-	orgtree.RoleGroupLeader, orgtree.RoleCommunityStaff, orgtree.RoleSecretary}
+	orgtree.RoleGroupLeader, orgtree.RoleCommunityStaff, orgtree.RoleSecretary,
+	orgtree.RoleCoordinator}
 
 // NewOrgSource reads the configured levels.
 func NewOrgSource(ctx context.Context, db *database.DB) (*OrgSource, error) {

@@ -17,6 +17,7 @@ const (
 	RoleCommunityStaff = "community_staff" // 社区工作者
 	RoleSecretary      = "secretary"       // 社区书记/主任
 	RoleGroupLeader    = "group_leader"    // 居民小组长
+	RoleCoordinator    = "coordinator"     // 协管员 (the post and 五老 in internal/workforce)
 )
 
 // StaffRoleNames gives the Chinese name of each staff role.
@@ -27,6 +28,7 @@ var StaffRoleNames = map[string]string{
 	RoleCommunityStaff: "社区工作者",
 	RoleSecretary:      "社区书记/主任",
 	RoleGroupLeader:    "居民小组长",
+	RoleCoordinator:    "协管员",
 }
 
 // Staff is a person assigned to work for a unit.

@@ -51,6 +51,8 @@ import (
 	"shequ/internal/workaccess/workaccessweb"
 	"shequ/internal/workbench"
 	"shequ/internal/workbench/workbenchweb"
+	"shequ/internal/workforce"
+	"shequ/internal/workforce/workforceweb"
 )
 
 // Config configures a server.
@@ -106,7 +108,8 @@ type App struct {
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
-		partymembers.NewIndicatorSource}
+		partymembers.NewIndicatorSource,
+		workforce.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -156,6 +159,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	certs := volunteerCertificates(db, acs, cfg)
 	// 在职党员双报到: the pairing visits are visits of 百家熟.
 	party, stopParty := partyApp(db, reg, vs, log)
+	wf := workforce.NewService(db, nil)
+	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -177,7 +182,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party})
+		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
+		Workforce: wf})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
@@ -193,6 +199,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
 	certweb.Routes(rt, kit, certweb.Deps{Certificates: certs})
 	partyweb.Routes(rt, kit, partyweb.Deps{Party: party})
+	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
