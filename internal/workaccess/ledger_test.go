@@ -47,9 +47,9 @@ func newLedgerWorld(t *testing.T, db *database.DB) *ledgerWorld {
 	hh(w.b, 2)
 	exec(`INSERT INTO households (community_id, id, number, kind, org_id, status, created_at, updated_at)
 		VALUES ($1, $2, 'x', 'registered', $1, 'dissolved', $3, $3)`, w.a, database.NewID(), ts)
-	for _, role := range []string{"community_staff", "community_staff", "building_head"} {
-		exec(`INSERT INTO org_staff (id, unit_id, community_id, role, name, started_on) VALUES ($1, $2, $2, $3, '某', '2025-01-01')`,
-			database.NewID(), w.a, role)
+	for i, role := range []string{"community_staff", "community_staff", "building_head"} {
+		exec(`INSERT INTO org_staff (id, unit_id, community_id, role, name, started_on) VALUES ($1, $2, $2, $3, $4, '2025-01-01')`,
+			database.NewID(), w.a, role, []string{"甲", "乙", "丙"}[i])
 	}
 	exec(`DELETE FROM work_items`)
 	item := func(rule, yuan, freq, hours, dept, from string) int64 {

@@ -105,21 +105,8 @@ func (s *Service) Staffing(ctx context.Context, unit int64) (*StaffingReport, er
 	return rep, nil
 }
 
-// PaidStaff counts the paid staff in office at or below a unit by
-// community, each person once: a community worker who also runs a grid
-// (城北's 19 of 21) holds two assignments and is one worker. It answers
-// what orgtree.Store.PaidStaff answers, by people instead of assignments.
-func (s *Service) PaidStaff(ctx context.Context, unit int64) (map[int64]int, error) {
-	staff, _, err := s.paidAndCoordinators(ctx, unit)
-	return staff, err
-}
-
 func (s *Service) paidAndCoordinators(ctx context.Context, unit int64) (staff, coordinators map[int64]int, err error) {
-	staff, err = s.db.CountByID(ctx, `SELECT st.community_id, COUNT(DISTINCT st.name || '|' || st.phone) FROM org_staff st
-		JOIN org_closure c ON c.unit_id = st.unit_id
-		WHERE c.ancestor_id = $1 AND st.ended_on IS NULL AND st.community_id IS NOT NULL
-		AND st.role IN ('secretary', 'community_staff', 'grid_worker') GROUP BY st.community_id`, unit)
-	if err != nil {
+	if staff, err = s.org.PaidStaff(ctx, unit); err != nil {
 		return nil, nil, err
 	}
 	coordinators, err = s.db.CountByID(ctx, `SELECT st.community_id, COUNT(DISTINCT st.name || '|' || st.phone) FROM org_staff st
