@@ -297,11 +297,12 @@ func (s *Service) shifts(ctx context.Context, a Activity, signups bool) ([]Shift
 			var g Signup
 			var in, outAt string
 			var hours sql.NullInt64
-			if err := rows.Scan(&g.ShiftID, &g.VolunteerID, &g.Number, &g.Name, &g.WalkIn, &in, &outAt, &hours); err != nil {
+			var walkIn int
+			if err := rows.Scan(&g.ShiftID, &g.VolunteerID, &g.Number, &g.Name, &walkIn, &in, &outAt, &hours); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			g.CheckedIn, g.CheckedOut, g.HoursID = database.ParseTime(in), database.ParseTime(outAt), hours.Int64
+			g.CheckedIn, g.CheckedOut, g.HoursID, g.WalkIn = database.ParseTime(in), database.ParseTime(outAt), hours.Int64, walkIn == 1
 			out[i].Signups = append(out[i].Signups, g)
 		}
 		rows.Close()

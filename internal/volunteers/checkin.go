@@ -75,14 +75,14 @@ func (s *Service) Scan(ctx context.Context, v Volunteer, shift int64, secret str
 	r.At = now
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var in, out string
-		var walkIn bool
+		var walkIn int
 		err := tx.QueryRowContext(ctx, `SELECT checked_in_at, checked_out_at, walk_in FROM volunteer_signups
 			WHERE community_id = $1 AND shift_id = $2 AND volunteer_id = $3`, sh.CommunityID, sh.ID, v.ID).Scan(&in, &out, &walkIn)
 		signed := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		r.WalkIn = walkIn
+		r.WalkIn = walkIn == 1
 		switch {
 		case signed && out != "":
 			return refused("您已于 " + clock(database.ParseTime(out)) + " 签退,本班次的服务时长已记录,不能重复签到")

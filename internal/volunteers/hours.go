@@ -185,8 +185,10 @@ func scanHours(row interface{ Scan(...any) error }) (HoursRow, error) {
 	var r HoursRow
 	var start, end string
 	var act, team, ver, rev sql.NullInt64
+	var reversed int
 	err := row.Scan(&r.CommunityID, &r.ID, &r.VolunteerID, &r.Kind, &r.ServedOn, &start, &end, &r.Planned, &r.Minutes,
-		&r.Content, &act, &team, &r.Source, &r.VerifiedBy, &ver, &rev, &r.Reversed, &r.Reason, &r.CreatedAt, &r.CreatedBy)
+		&r.Content, &act, &team, &r.Source, &r.VerifiedBy, &ver, &rev, &reversed, &r.Reason, &r.CreatedAt, &r.CreatedBy)
+	r.Reversed = reversed == 1
 	if start != "" {
 		r.Start, r.End = database.ParseTime(start), database.ParseTime(end)
 	}

@@ -93,13 +93,14 @@ func (s *Service) MyShifts(ctx context.Context, v Volunteer) (coming, past []MyS
 	for rows.Next() {
 		var m MyShift
 		var start, end, in, out string
+		var walkIn int
 		if err := rows.Scan(&m.CommunityID, &m.ID, &m.ActivityID, &start, &end, &m.Day, &m.Slots, &m.Signed,
 			&m.Activity.Title, &m.Activity.Place, &m.Activity.Kind, &m.Activity.Organiser, &m.Activity.Status,
-			&m.Signup.WalkIn, &in, &out, &m.Minutes); err != nil {
+			&walkIn, &in, &out, &m.Minutes); err != nil {
 			return nil, nil, err
 		}
 		m.Start, m.End, m.Mine = database.ParseTime(start), database.ParseTime(end), true
-		m.Signup.ShiftID, m.Signup.VolunteerID = m.ID, v.ID
+		m.Signup.ShiftID, m.Signup.VolunteerID, m.Signup.WalkIn = m.ID, v.ID, walkIn == 1
 		m.Signup.CheckedIn, m.Signup.CheckedOut = database.ParseTime(in), database.ParseTime(out)
 		m.Changeable = m.Day > today && m.Signup.CheckedIn.IsZero()
 		if m.Day >= today && m.Signup.CheckedOut.IsZero() && s.now().Before(m.End.Add(CheckOutAfter)) {
@@ -162,7 +163,7 @@ func (s *Service) take(ctx context.Context, tx *sql.Tx, v Volunteer, sh Shift, w
 	}
 	now := database.FormatTime(s.now())
 	_, err = tx.ExecContext(ctx, `INSERT INTO volunteer_signups (community_id, shift_id, volunteer_id, activity_id, walk_in,
-		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`, sh.CommunityID, sh.ID, v.ID, sh.ActivityID, walkIn, now)
+		created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)`, sh.CommunityID, sh.ID, v.ID, sh.ActivityID, flag(walkIn), now)
 	if err != nil && isUnique(err) {
 		return ErrSigned
 	}
@@ -261,3 +262,10 @@ const (
 	// sooner, it is a double scan and refused as a second check-in.
 	MinService = 5 * time.Minute
 )
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
