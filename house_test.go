@@ -69,6 +69,7 @@ var layers = map[string]layer{
 	"internal/services":       domain,
 	"internal/sheets":         domain,
 	"internal/visits":         domain,
+	"internal/volunteers":     domain,
 	"internal/workaccess":     domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
 	"internal/workbench":      domain, // the capabilities' adapters import it, never the reverse

@@ -26,23 +26,25 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/visits"
+	"shequ/internal/volunteers"
 	"shequ/internal/workaccess"
 )
 
 // Deps are what the API handlers need.
 type Deps struct {
-	DB       *database.DB
-	Register *register.Store
-	Org      *orgtree.Store
-	Access   *access.Service
-	Events   *events.Store // events (their routes answer only when set)
-	Audit    *audit.Log
-	Reports  *reports.Service
-	Log      *slog.Logger
-	Services *services.Service   // the service hall (its routes answer only when set)
-	Exports  *exports.Service    // department exports and the feed's cursors
-	Work     *workaccess.Service // the community work catalogue
-	Visits   *visits.Service     // 百家熟
+	DB         *database.DB
+	Register   *register.Store
+	Org        *orgtree.Store
+	Access     *access.Service
+	Events     *events.Store // events (their routes answer only when set)
+	Audit      *audit.Log
+	Reports    *reports.Service
+	Log        *slog.Logger
+	Services   *services.Service   // the service hall (its routes answer only when set)
+	Exports    *exports.Service    // department exports and the feed's cursors
+	Work       *workaccess.Service // the community work catalogue
+	Visits     *visits.Service     // 百家熟
+	Volunteers *volunteers.Service // 志愿服务 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -95,6 +97,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.burdenRoutes(rt)
 	h.workFundsRoutes(rt)
 	h.visitRoutes(rt)
+	h.volunteerRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

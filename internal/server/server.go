@@ -43,6 +43,8 @@ import (
 	"shequ/internal/services/portalweb"
 	"shequ/internal/visits"
 	"shequ/internal/visits/visitsweb"
+	"shequ/internal/volunteers"
+	"shequ/internal/volunteers/volunteersweb"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 	"shequ/internal/workaccess/workaccessweb"
@@ -79,14 +81,15 @@ type Config struct {
 // App is the assembled application: its handler, the table of its routes
 // and what must be closed when it stops.
 type App struct {
-	Handler  http.Handler
-	Routes   *web.Routes
-	Access   *access.Service
-	Audit    *audit.Log
-	Services *services.Service
-	Events   *events.Store
-	Imports  *imports.Service
-	Visits   *visits.Service
+	Handler    http.Handler
+	Routes     *web.Routes
+	Access     *access.Service
+	Audit      *audit.Log
+	Services   *services.Service
+	Events     *events.Store
+	Imports    *imports.Service
+	Visits     *visits.Service
+	Volunteers *volunteers.Service
 
 	stopNotify func() // stops the notification dispatcher and waits for it
 	stopEvents func() // stops the 督办 scheduler and waits for it
@@ -145,6 +148,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	vs, stopVisits := visitsApp(db, reg, log)
 	vs.UseEvents(ev)     // 报事件: a need found on a visit becomes an event
 	work.CountVisits(vs) // visits are the work done of the catalogue's visit item
+	vol := volunteersApp(db)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -166,7 +170,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	kit.Routes(rt)
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
-		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs})
+		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Volunteers: vol})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: WorkbenchSources(ev, svc, imp, rep, work),
@@ -180,6 +184,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
 	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
+	volunteersweb.Routes(rt, kit, volunteersweb.Deps{Volunteers: vol, BaseURL: publicURL(cfg)})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
@@ -188,7 +193,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		handler = warnUntrustedProxy(log, handler)
 	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
-		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, stopNotify: stopNotify, stopEvents: stopEvents,
+		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, Volunteers: vol, stopNotify: stopNotify, stopEvents: stopEvents,
 		stopVisits: stopVisits}
 }
 

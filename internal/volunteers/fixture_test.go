@@ -70,7 +70,7 @@ func newFixture(t *testing.T, db *database.DB) *fixture {
 	}
 	for i, name := range []string{"李建国", "王秀英", "张伟"} {
 		p := register.Person{HouseholdID: hh.ID, Name: name, Residence: register.ResidenceRegistered,
-			Phone: "1390911000" + string(rune('1'+i)),
+			Phone:    "1390911000" + string(rune('1'+i)),
 			IDNumber: ident.MakeResidentID("610603", time.Date(1960+i, 3, 9, 0, 0, 0, 0, time.UTC), 131+i)}
 		if err := reg.CreatePerson(ctx, actor, access.Everything, &p); err != nil {
 			t.Fatal(err)
