@@ -145,7 +145,11 @@ func pathID(r *http.Request, name string) int64 {
 // staff is the viewer as volunteers' staff.
 func staff(rq *web.Request) volunteers.Staff {
 	sc := rq.Viewer.Scope(volunteers.PermManage)
-	return volunteers.Staff{UserID: rq.User.ID, Name: rq.User.Name,
+	name := rq.User.DisplayName // the verifier's name on the volunteer's record
+	if name == "" {
+		name = rq.User.Name
+	}
+	return volunteers.Staff{UserID: rq.User.ID, Name: name,
 		May: func(c int64) bool { return c != 0 && sc.Contains(access.Place{Community: c, Org: c}) }}
 }
 
