@@ -53,6 +53,7 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/visits"
+	"shequ/internal/volunteers"
 	"shequ/internal/workaccess"
 )
 
@@ -277,6 +278,10 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// What the visits found: members moved away, pregnancies.
 		sum.MovedOut += vs.MovedOut
 		sum.Tags["pregnant"] += vs.Pregnancies
+		// A year of 志愿服务 in the first community: four teams, activities, hours.
+		if _, err := volunteers.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("志愿服务: %w", err)
+		}
 	}
 	return sum, nil
 }
