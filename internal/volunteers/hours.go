@@ -79,7 +79,50 @@ func (s *Service) insertHours(ctx context.Context, tx *sql.Tx, r HoursRow) (int,
 	if err != nil && isUnique(err) {
 		return 0, ErrTwice
 	}
-	return day + r.Minutes, err
+	if err != nil {
+		return 0, err
+	}
+	return day + r.Minutes, s.summarise(ctx, tx, r)
+}
+
+// summarise adds a row to the summaries (migration 079) in its
+// transaction: a row standing adds a record and its minutes; a reversal
+// takes the record away with the minutes it carries (negative).
+func (s *Service) summarise(ctx context.Context, tx *sql.Tx, r HoursRow) error {
+	records := 1
+	if r.Reverses != 0 {
+		records = -1
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO volunteer_year_sums (community_id, year, kind, volunteer_id, records, minutes)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id, year, kind, volunteer_id) DO UPDATE SET
+		records = volunteer_year_sums.records + excluded.records, minutes = volunteer_year_sums.minutes + excluded.minutes`,
+		r.CommunityID, r.ServedOn[:4], r.Kind, r.VolunteerID, records, r.Minutes); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO volunteer_month_sums (community_id, month, kind, team_id, records, minutes)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (community_id, month, kind, team_id) DO UPDATE SET
+		records = volunteer_month_sums.records + excluded.records, minutes = volunteer_month_sums.minutes + excluded.minutes`,
+		r.CommunityID, r.ServedOn[:7], r.Kind, r.TeamID, records, r.Minutes)
+	return err
+}
+
+// Resummarise rebuilds the summaries from the ledger: for rows written
+// around the write path (a bulk load, the bench's fixture).
+func Resummarise(ctx context.Context, db *database.DB) error {
+	return db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM volunteer_year_sums`, `DELETE FROM volunteer_month_sums`,
+			`INSERT INTO volunteer_year_sums (community_id, year, kind, volunteer_id, records, minutes)
+			SELECT community_id, SUBSTR(served_on, 1, 4), kind, volunteer_id, COUNT(*), SUM(minutes) FROM volunteer_hours
+			WHERE reversed = 0 AND reverses_id IS NULL GROUP BY community_id, SUBSTR(served_on, 1, 4), kind, volunteer_id`,
+			`INSERT INTO volunteer_month_sums (community_id, month, kind, team_id, records, minutes)
+			SELECT community_id, SUBSTR(served_on, 1, 7), kind, COALESCE(team_id, 0), COUNT(*), SUM(minutes) FROM volunteer_hours
+			WHERE reversed = 0 AND reverses_id IS NULL GROUP BY community_id, SUBSTR(served_on, 1, 7), kind, COALESCE(team_id, 0)`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Manual is hours staff record by hand: a stint without a QR (a service

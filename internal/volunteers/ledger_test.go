@@ -185,6 +185,14 @@ func TestLedger(t *testing.T) {
 			tot.Serving != 1 || len(tot.ByMonth) != 12 || tot.ByMonth[4].Records != 2 {
 			t.Fatalf("totals: %+v", tot)
 		}
+		// The summaries the write path kept are those rebuilt from the ledger.
+		if err := Resummarise(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := f.s.TotalsOf(ctx, []int64{f.cb.ID}, 2026); again.Records != tot.Records || again.Minutes != tot.Minutes ||
+			again.TrainingMin != tot.TrainingMin || again.Serving != tot.Serving {
+			t.Fatalf("rebuilt summaries %+v, kept %+v", again, tot)
+		}
 		city, err := f.s.TotalsOf(ctx, nil, 2026)
 		if err != nil || city.Minutes != 200 {
 			t.Fatalf("city: %+v %v", city, err)

@@ -40,7 +40,8 @@ type TeamSum struct {
 }
 
 // TotalsOf totals the year of the communities named (nil: every one, a
-// city): grouped reads through the ledger's index by community and day.
+// city): grouped reads of the ledger's summaries (migration 079), which
+// its write path keeps exact.
 func (s *Service) TotalsOf(ctx context.Context, communities []int64, year int) (Totals, error) {
 	from, to := yearRange(year)
 	t := Totals{ByTeam: []TeamSum{}}
@@ -58,10 +59,9 @@ func (s *Service) TotalsOf(ctx context.Context, communities []int64, year int) (
 		AND (left_on = '' OR left_on >= $1)`+in(a, "community_id"), a.Values()...).Scan(&t.Volunteers); err != nil {
 		return t, err
 	}
-	a = s.db.Args(from, to)
-	rows, err := s.db.QueryContext(ctx, `SELECT SUBSTR(served_on, 1, 7), kind, COUNT(*), SUM(minutes) FROM volunteer_hours
-		WHERE served_on >= $1 AND served_on <= $2 AND reversed = 0 AND reverses_id IS NULL`+in(a, "community_id")+`
-		GROUP BY SUBSTR(served_on, 1, 7), kind`, a.Values()...)
+	a = s.db.Args(from[:7], to[:7])
+	rows, err := s.db.QueryContext(ctx, `SELECT month, kind, SUM(records), SUM(minutes) FROM volunteer_month_sums
+		WHERE month >= $1 AND month <= $2`+in(a, "community_id")+` GROUP BY month, kind`, a.Values()...)
 	if err != nil {
 		return t, err
 	}
@@ -100,16 +100,15 @@ func (s *Service) TotalsOf(ctx context.Context, communities []int64, year int) (
 		t.ByMonth = append(t.ByMonth, Month{Month: m, Records: c[0], Hours: Hours(c[1]), TrainingHours: Hours(c[2])})
 	}
 	t.Hours, t.TrainingHours = Hours(t.Minutes), Hours(t.TrainingMin)
-	a = s.db.Args(from, to)
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT volunteer_id) FROM volunteer_hours WHERE served_on >= $1
-		AND served_on <= $2 AND kind = 'service' AND reversed = 0 AND reverses_id IS NULL`+in(a, "community_id"),
-		a.Values()...).Scan(&t.Serving); err != nil {
+	a = s.db.Args(from[:4])
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM volunteer_year_sums WHERE year = $1 AND kind = 'service'
+		AND records > 0`+in(a, "community_id"), a.Values()...).Scan(&t.Serving); err != nil {
 		return t, err
 	}
-	a = s.db.Args(from, to)
-	rows, err = s.db.QueryContext(ctx, `SELECT h.team_id, t.name, SUM(h.minutes) FROM volunteer_hours h
+	a = s.db.Args(from[:7], to[:7])
+	rows, err = s.db.QueryContext(ctx, `SELECT h.team_id, t.name, SUM(h.minutes) FROM volunteer_month_sums h
 		JOIN volunteer_teams t ON t.community_id = h.community_id AND t.id = h.team_id
-		WHERE h.served_on >= $1 AND h.served_on <= $2 AND h.kind = 'service' AND h.reversed = 0 AND h.reverses_id IS NULL`+
+		WHERE h.month >= $1 AND h.month <= $2 AND h.kind = 'service' AND h.team_id <> 0`+
 		in(a, "h.community_id")+` GROUP BY h.team_id, t.name ORDER BY 3 DESC LIMIT 50`, a.Values()...)
 	if err != nil {
 		return t, err
