@@ -72,6 +72,7 @@ var layers = map[string]layer{
 	"internal/services":       domain,
 	"internal/sheets":         domain,
 	"internal/visits":         domain,
+	"internal/volunteers":     domain,
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database

@@ -27,6 +27,7 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/visits"
+	"shequ/internal/volunteers"
 	"shequ/internal/workaccess"
 	"shequ/internal/workforce"
 )
@@ -48,7 +49,8 @@ type Deps struct {
 	// Party is 在职党员双报到 (its routes answer only when set).
 	Party *partymembers.Service
 
-	Workforce *workforce.Service // 社区工作者与协管员
+	Workforce  *workforce.Service  // 社区工作者与协管员
+	Volunteers *volunteers.Service // 志愿服务 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -103,6 +105,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.visitRoutes(rt)
 	h.partyRoutes(rt)
 	h.workforceRoutes(rt)
+	h.volunteerRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -23,6 +23,7 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/testlog"
 	"shequ/internal/visits"
+	"shequ/internal/volunteers"
 	"shequ/internal/workaccess"
 	"time"
 )
@@ -110,7 +111,7 @@ func setup(t *testing.T, db *database.DB) *env {
 	rep, work := reports.New(db, e.audit), workaccess.NewService(db, nil)
 	work.CountReports(rep) // as the server wires them
 	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work,
-		Visits: visits.NewService(db, reg, nil, nil)})
+		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

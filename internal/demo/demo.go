@@ -54,6 +54,8 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/visits"
+	"shequ/internal/volunteers"
+	"shequ/internal/volunteers/certificates"
 	"shequ/internal/workaccess"
 	"shequ/internal/workforce"
 )
@@ -283,6 +285,14 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// pairings and their visits, wishes.
 		if _, err := partymembers.LoadDemo(ctx, db, register.NewStore(db), ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("在职党员: %w", err)
+		}
+		// A year of 志愿服务 in the first community: four teams, activities, hours.
+		if _, err := volunteers.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("志愿服务: %w", err)
+		}
+		// Certificates of those hours: issued, in notice, one objected to.
+		if _, err := certificates.LoadDemo(ctx, db, ids[:1], opt.Today); err != nil {
+			return sum, fmt.Errorf("志愿服务记录证明: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -45,7 +45,7 @@ import (
 	"shequ/internal/services/portalweb"
 	"shequ/internal/visits"
 	"shequ/internal/visits/visitsweb"
-	"shequ/internal/volunteers/certificates/certweb"
+	"shequ/internal/volunteers"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 	"shequ/internal/workaccess/workaccessweb"
@@ -87,14 +87,15 @@ type Config struct {
 // App is the assembled application: its handler, the table of its routes
 // and what must be closed when it stops.
 type App struct {
-	Handler  http.Handler
-	Routes   *web.Routes
-	Access   *access.Service
-	Audit    *audit.Log
-	Services *services.Service
-	Events   *events.Store
-	Imports  *imports.Service
-	Visits   *visits.Service
+	Handler    http.Handler
+	Routes     *web.Routes
+	Access     *access.Service
+	Audit      *audit.Log
+	Services   *services.Service
+	Events     *events.Store
+	Imports    *imports.Service
+	Visits     *visits.Service
+	Volunteers *volunteers.Service
 
 	stopNotify func() // stops the notification dispatcher and waits for it
 	stopEvents func() // stops the 督办 scheduler and waits for it
@@ -161,6 +162,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	party, stopParty := partyApp(db, reg, vs, log)
 	wf := workforce.NewService(db, nil)
 	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
+	vol := volunteersApp(db, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -183,7 +185,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf})
+		Workforce: wf, Volunteers: vol})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
@@ -197,9 +199,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	exportsweb.Routes(rt, kit, exportsweb.Deps{Exports: exp, Register: reg})
 	workaccessweb.Routes(rt, kit, workaccessweb.Deps{Work: work})
 	visitsweb.Routes(rt, kit, visitsweb.Deps{Visits: vs, Register: reg})
-	certweb.Routes(rt, kit, certweb.Deps{Certificates: certs})
 	partyweb.Routes(rt, kit, partyweb.Deps{Party: party})
 	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
+	volunteerRoutes(rt, kit, vol, certs, cfg)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
@@ -208,7 +210,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		handler = warnUntrustedProxy(log, handler)
 	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
-		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, stopNotify: stopNotify, stopEvents: stopEvents,
+		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, Volunteers: vol, stopNotify: stopNotify, stopEvents: stopEvents,
 		stopVisits: stopVisits, stopParty: stopParty}
 }
 

@@ -1,0 +1,60 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"shequ/internal/access"
+	"shequ/internal/audit"
+	"shequ/internal/volunteers"
+	"shequ/internal/web"
+)
+
+// 志愿服务: a unit's yearly hours, the contract other tools rely on.
+
+func (h *handler) volunteerRoutes(rt *web.Routes) {
+	h.auth(rt, "GET /api/v1/volunteers/hours", access.Rule{Perm: volunteers.PermRead, Audit: audit.View}, h.volunteerHours)
+}
+
+type volunteerHoursJSON struct {
+	Org  int64 `json:"org"`
+	Year int   `json:"year"`
+	volunteers.Totals
+}
+
+// volunteerHours answers a unit's year: its subtree's communities, within
+// where the token may read volunteers.
+func (h *handler) volunteerHours(w http.ResponseWriter, r *http.Request, c *web.Request) {
+	if h.Volunteers == nil {
+		writeError(w, http.StatusNotFound, "志愿服务未启用", nil)
+		return
+	}
+	q := r.URL.Query()
+	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
+	if err != nil || org <= 0 {
+		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+		return
+	}
+	year, err := strconv.Atoi(q.Get("year"))
+	if err != nil || year < 2000 || year > 2100 {
+		h.fail(w, r, http.StatusBadRequest, fieldError("year", "请指定年份 year,如 2026"))
+		return
+	}
+	scope := c.Viewer.Scope(volunteers.PermRead)
+	u, err := h.Org.Get(r.Context(), org)
+	if err != nil || !scope.Contains(unitPlace(u)) {
+		h.fail(w, r, http.StatusNotFound, fieldError("org", "组织单元不存在"))
+		return
+	}
+	sc, err := h.Access.Narrow(r.Context(), scope, org)
+	if err != nil {
+		h.fail(w, r, 0, err)
+		return
+	}
+	t, err := h.Volunteers.TotalsOf(r.Context(), sc.Communities(), year)
+	if err != nil {
+		h.fail(w, r, 0, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, volunteerHoursJSON{Org: org, Year: year, Totals: t})
+}
