@@ -62,7 +62,7 @@ var makers = func() map[string]func(t *testing.T, w *world, s side) int64 {
 	m := map[string]func(t *testing.T, w *world, s side) int64{}
 	for _, add := range []func(map[string]func(t *testing.T, w *world, s side) int64){
 		eventMakers, importMakers, reportMakers, serviceMakers,
-		volunteerCertificateMakers,
+		volunteerCertificateMakers, workforceMakers,
 	} {
 		add(m)
 	}
