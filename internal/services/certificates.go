@@ -2,9 +2,7 @@ package services
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -242,7 +240,7 @@ func (s *Service) Issue(ctx context.Context, v *access.Viewer, req IssueRequest)
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.verifyKey(ctx)
+	key, err := s.codeKey.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +430,7 @@ var ErrBadCode = fault.New(fault.NotFound, "验证码无效:请核对证明上�
 // match is refused before the database is asked.
 func (s *Service) Verify(ctx context.Context, code string) (Verification, error) {
 	code = NormaliseVerifyCode(code)
-	key, err := s.verifyKey(ctx)
+	key, err := s.codeKey.Get(ctx)
 	if err != nil {
 		return Verification{}, err
 	}
@@ -465,31 +463,3 @@ func NormaliseVerifyCode(code string) string { return verifycode.Normalise(code)
 
 // FormatVerifyCode shows a code in groups of four.
 func FormatVerifyCode(code string) string { return verifycode.Format(code) }
-
-// verifyKey is the deployment's key for verification codes, made on first
-// use and kept in service_secrets.
-func (s *Service) verifyKey(ctx context.Context) ([]byte, error) {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	if s.key != nil {
-		return s.key, nil
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO service_secrets (name, value) VALUES ('verify_key', $1)
-		ON CONFLICT (name) DO NOTHING`, hex.EncodeToString(b)); err != nil {
-		return nil, err
-	}
-	var v string
-	if err := s.db.QueryRowContext(ctx, `SELECT value FROM service_secrets WHERE name = 'verify_key'`).Scan(&v); err != nil {
-		return nil, err
-	}
-	k, err := hex.DecodeString(v)
-	if err != nil {
-		return nil, err
-	}
-	s.key = k
-	return k, nil
-}

@@ -7,6 +7,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/register"
+	"shequ/internal/verifycode"
 	"shequ/internal/workdays"
 )
 
@@ -33,8 +34,7 @@ type Service struct {
 	publicURL string
 	now       func() time.Time
 
-	keyMu sync.Mutex
-	key   []byte // verification-code key (service_secrets)
+	codeKey *verifycode.Key // the certificates' verification codes (service_secrets)
 
 	// The public lookup's query, prepared once: parsing it again for each
 	// of thousands of lookups a second cost more than running it.
@@ -50,7 +50,8 @@ func New(db *database.DB, reg *register.Store, o Options) *Service {
 		// gives) is dated by the hall's clock: the demo replays past days.
 		reg = reg.WithClock(o.Now)
 	}
-	s := &Service{db: db, reg: reg, quiet: o.Quiet, publicURL: o.PublicURL, now: o.Now}
+	s := &Service{db: db, reg: reg, quiet: o.Quiet, publicURL: o.PublicURL, now: o.Now,
+		codeKey: verifycode.NewKey(db, "service_secrets")}
 	cal := o.Calendar
 	if cal == nil {
 		cal, _ = workdays.New(nil, nil, nil) // weekends only; cannot fail without days

@@ -227,7 +227,7 @@ var ErrBadCode = fault.New(fault.NotFound, "验证码无效:没有这份志愿�
 // Verify checks a verification code as typed.
 func (s *Service) Verify(ctx context.Context, code string) (Verification, error) {
 	code = verifycode.Normalise(code)
-	key, err := s.verifyKey(ctx)
+	key, err := s.codeKey.Get(ctx)
 	if err != nil {
 		return Verification{}, err
 	}

@@ -39,14 +39,12 @@ package certificates
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"sync"
 	"time"
 
 	"shequ/internal/database"
 	"shequ/internal/orgtree"
+	"shequ/internal/verifycode"
 	"shequ/internal/workdays"
 )
 
@@ -79,8 +77,7 @@ type Service struct {
 	now       func() time.Time
 	publicURL string
 
-	keyMu sync.Mutex
-	key   []byte
+	codeKey *verifycode.Key // volunteer_certificate_secrets
 
 	activities ActivityNames
 }
@@ -90,7 +87,8 @@ func NewService(db *database.DB, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{db: db, org: orgtree.NewStore(db), now: o.Now, publicURL: o.PublicURL}
+	return &Service{db: db, org: orgtree.NewStore(db), now: o.Now, publicURL: o.PublicURL,
+		codeKey: verifycode.NewKey(db, "volunteer_certificate_secrets")}
 }
 
 // UseActivityNames lets the export name each row's activity; without it
@@ -127,32 +125,4 @@ func Hours(minutes int) string {
 	}
 	tenths := (minutes + 3) / 6
 	return fmt.Sprintf("%s%d.%d", sign, tenths/10, tenths%10)
-}
-
-// verifyKey is the deployment's key for the certificates' codes, made on
-// first use.
-func (s *Service) verifyKey(ctx context.Context) ([]byte, error) {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	if s.key != nil {
-		return s.key, nil
-	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return nil, err
-	}
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO volunteer_certificate_secrets (name, value) VALUES ('verify_key', $1)
-		ON CONFLICT (name) DO NOTHING`, hex.EncodeToString(b)); err != nil {
-		return nil, err
-	}
-	var v string
-	if err := s.db.QueryRowContext(ctx, `SELECT value FROM volunteer_certificate_secrets WHERE name = 'verify_key'`).Scan(&v); err != nil {
-		return nil, err
-	}
-	k, err := hex.DecodeString(v)
-	if err != nil {
-		return nil, err
-	}
-	s.key = k
-	return k, nil
 }
