@@ -110,7 +110,8 @@ type App struct {
 func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 		partymembers.NewIndicatorSource,
-		workforce.NewIndicatorSource}
+		workforce.NewIndicatorSource,
+		volunteers.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
