@@ -17,6 +17,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/services"
 	"shequ/internal/visits"
+	"shequ/internal/volunteers"
 	"shequ/internal/workforce"
 )
 
@@ -27,7 +28,8 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 // holds visits' indicators (走访户数, 覆盖率).
 var sources = []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 	partymembers.NewIndicatorSource,
-	workforce.NewIndicatorSource}
+	workforce.NewIndicatorSource,
+	volunteers.NewIndicatorSource}
 
 // town is a random register over a street of two communities with three
 // grids each, every row dated between 2015 and mid-2026.

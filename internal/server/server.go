@@ -110,7 +110,8 @@ type App struct {
 func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 		partymembers.NewIndicatorSource,
-		workforce.NewIndicatorSource}
+		workforce.NewIndicatorSource,
+		volunteers.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -163,6 +164,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	wf := workforce.NewService(db, nil)
 	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	vol := volunteersApp(db, cfg)
+	work.CountVolunteers(vol) // volunteer activities held are the work done of the catalogue's volunteer item
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()

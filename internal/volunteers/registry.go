@@ -435,6 +435,12 @@ func (s *Service) Update(ctx context.Context, st Staff, id int64, e Edit) (Volun
 	status, left := "active", ""
 	if e.Left {
 		status, left = "left", s.today()
+		if v.Status == "left" {
+			// Left already: the day they left stays, or a later edit of
+			// their profile would move it and change the past periods'
+			// figures (the reports count volunteers by joined_on, left_on).
+			left = v.LeftOn
+		}
 	}
 	skills, _ := json.Marshal(e.Skills)
 	avail, _ := json.Marshal(e.Availability)

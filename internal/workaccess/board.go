@@ -168,16 +168,16 @@ func (s *Service) board(ctx context.Context, scope areaScope, area Area, cols []
 		func() (err error) { received, err = s.receivedBy(ctx, scope, m); return err },
 		func() (err error) { demands, err = s.demandCounts(ctx, scope, m, m, true); return err },
 	}
-	var visits map[monthItem]monthSums
+	var counted map[monthItem]monthSums
 	if withYear {
 		reads = append(reads, func() (err error) { y, err = s.cachedYear(ctx, scope, ids, m); return err },
-			func() (err error) { visits, err = s.yearVisits(ctx, scope, ids, m); return err })
+			func() (err error) { counted, err = s.yearCounted(ctx, scope, ids, m); return err })
 	}
 	if err := together(reads...); err != nil {
 		return nil, err
 	}
 	if withYear {
-		y = y.withVisits(visits)
+		y = y.withCounted(counted)
 	}
 	inForce, requests, systems := in.monthOf(m)
 	wd := workdaysIn(in.isWorkday, m)
@@ -271,13 +271,14 @@ func (s *Service) monthDone(ctx context.Context, scope areaScope, ids []int64, p
 	if err != nil {
 		return nil, err
 	}
-	visits, err := s.visitsDone(ctx, ids, period, period)
+	counted, err := s.countedDone(ctx, ids, period, period)
 	if err != nil {
 		return nil, err
 	}
-	// Visits count where no one recorded the item by hand, beside its done
-	// demands (which inboxSums already leaves out where someone did).
-	for k, n := range visits {
+	// Visits (and other counted records) count where no one recorded the
+	// item by hand, beside its done demands (which inboxSums already leaves
+	// out where someone did).
+	for k, n := range counted {
 		if _, hand := out[[2]int64{k.community, k.item}]; !hand {
 			inbox[inboxKey{period, k.community, k.item}] = monthSums{occurrences: inbox[inboxKey{period, k.community, k.item}].occurrences + n}
 		}

@@ -139,8 +139,9 @@ type doneKey struct {
 // recorded it — they know best, and a count typed by hand includes the
 // work the inbox brought; a month they did not record counts one
 // occurrence for each demand resting on the item that the community marked
-// done in that month (Shanghai date of the marking) and, for the item
-// counted from visits, one for each visit recorded in the month.
+// done in that month (Shanghai date of the marking) and, for the items
+// counted from visits and volunteers, one for each visit recorded and
+// each volunteer activity held in the month.
 func (s *Service) workDone(ctx context.Context, area Area, from, to string) (map[doneKey]int64, error) {
 	out, err := s.handDone(ctx, area, from, to)
 	if err != nil {
@@ -150,17 +151,18 @@ func (s *Service) workDone(ctx context.Context, area Area, from, to string) (map
 	if err != nil {
 		return nil, err
 	}
-	// The visits recorded are the visit item's work done beside its done
-	// demands, where no one recorded the month by hand.
+	// The visits recorded (the activities held) are the visit item's
+	// (the volunteer item's) work done beside its done demands, where no
+	// one recorded the month by hand.
 	ids := make([]int64, 0, len(area.Communities))
 	for c := range area.Communities {
 		ids = append(ids, c)
 	}
-	visits, err := s.visitsDone(ctx, ids, from, to)
+	counted, err := s.countedDone(ctx, ids, from, to)
 	if err != nil {
 		return nil, err
 	}
-	for k, n := range visits {
+	for k, n := range counted {
 		inbox[k] += n
 	}
 	for k, n := range inbox {

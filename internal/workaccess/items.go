@@ -50,7 +50,7 @@ type Service struct {
 	org      *orgtree.Store  // the communities of an area and their staff
 	register *register.Store // their households
 	reports  ReportLoad      // nil: no report indicators are counted
-	visits   VisitsDone      // nil: no item's work is counted from visits
+	counted  []counter       // the capabilities whose records are items' work done (visits, volunteers)
 	years    yearCache       // boards' years of sums while the ledger is unchanged
 }
 
