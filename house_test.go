@@ -44,8 +44,6 @@ var layers = map[string]layer{
 	"internal/ident":    vocabulary,
 	"internal/filename": vocabulary, // names uploaded files are kept under
 
-	"internal/verifycode": vocabulary, // the verification codes certificates carry
-
 	"internal/database":        infrastructure,
 	"internal/database/dbtest": infrastructure,
 	"internal/testdb":          infrastructure,
@@ -77,6 +75,7 @@ var layers = map[string]layer{
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
 	"internal/workbench":      domain, // the capabilities' adapters import it, never the reverse
+	"internal/verifycode":     domain, // certificates' codes, their key kept in the database
 
 	"internal/volunteers/certificates": domain, // 志愿服务记录证明 and the national export
 
