@@ -24,7 +24,7 @@ import (
 // DemoSummary counts what LoadDemo wrote.
 type DemoSummary struct {
 	Members, Overdue, Posts, Claims, Records, Pairings, PairVisits, Wishes int
-	CardsSent                                                             int // quarterly cards and yearly evaluations sent
+	CardsSent                                                              int // quarterly cards and yearly evaluations sent
 }
 
 var demoEmployers = [][2]string{

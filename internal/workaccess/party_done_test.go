@@ -60,7 +60,7 @@ func TestPartyActsAreWorkDone(t *testing.T) {
 		wish(w.b, "2026-03-09", "cancelled", "")           // recorded, then cancelled: one act
 		card(w.b, "区税务局", "2025Q4", "2026-03-06")
 		card(w.b, "区税务局", "2026Q1", "2026-04-03") // April: outside
-		report(w.a, "2026-03-02", "first")          // a recorded March by hand (1): its acts do not count
+		report(w.a, "2026-03-02", "first")        // a recorded March by hand (1): its acts do not count
 		report(w.a, "2026-03-16", "again")
 		if err := w.s.RecordDone(ctx, "社区 李", w.a, w.occ, "2026-03", 1); err != nil {
 			t.Fatal(err)
