@@ -12,7 +12,8 @@ import (
 // demo's members, posts, service, pairings and wishes into up to 20
 // communities of the city (it changes the database: run it on a copy),
 // then times a year's figures of one community and of the whole city,
-// the reminder pass, and an employer's yearly card as PDF.
+// the reminder pass, the staff's acts by month (the burden dashboard's
+// year), and an employer's yearly card as PDF.
 var Party = Group{Name: "party", Hidden: true, run: partyBench}
 
 func partyBench(v env) error {
@@ -77,6 +78,17 @@ func partyBench(v env) error {
 		return err
 	}
 	v.e.emit(Result{Bench: "party_remind_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: "after the first pass: nothing new to send"})
+	// The burden dashboard's year reads the staff's acts of every
+	// community it shows, twelve months at once.
+	first := now.AddDate(0, -11, 0).Format("2006-01")
+	lat, err = timeIt(ctx, min(n, 50), func(int) error {
+		_, err := s.DoneByMonth(ctx, ids, first, now.Format("2006-01"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	v.e.emit(Result{Bench: "party_done_by_month_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note + ", twelve months"})
 	emps, err := s.Employers(ctx, ids[0])
 	if err != nil || len(emps) == 0 {
 		return fmt.Errorf("party: no employer in the first community: %v", err)

@@ -33,6 +33,7 @@ type Card struct {
 	PartyOrg  string
 	Yearly    bool
 	Period    string // 2026年第3季度, 2026年度
+	Code      string // 2026Q3, 2026: the period as the sendings record it
 	From, To  string
 	Figures   EmployerFigures
 	Made      time.Time
@@ -65,7 +66,7 @@ func (s *Service) Card(ctx context.Context, community int64, employer, period st
 	if err != nil {
 		return Card{}, err
 	}
-	c := Card{Employer: employer, Yearly: yearly, Period: label, From: from, To: to, Made: s.now()}
+	c := Card{Employer: employer, Yearly: yearly, Period: label, Code: periodCode(from, yearly), From: from, To: to, Made: s.now()}
 	if err := s.db.QueryRowContext(ctx, `SELECT name FROM org_units WHERE id = $1`, community).Scan(&c.Community); err != nil {
 		return c, err
 	}

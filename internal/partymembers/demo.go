@@ -24,6 +24,7 @@ import (
 // DemoSummary counts what LoadDemo wrote.
 type DemoSummary struct {
 	Members, Overdue, Posts, Claims, Records, Pairings, PairVisits, Wishes int
+	CardsSent                                                              int // quarterly cards and yearly evaluations sent
 }
 
 var demoEmployers = [][2]string{
@@ -272,6 +273,61 @@ func (s *Service) loadDemo(ctx context.Context, clock *time.Time, community int6
 			return sum, fmt.Errorf("年度评价: %w", err)
 		}
 	}
+	// The employers' cards: each quarter's sent a few days to three weeks
+	// after it ended, most but not all (the last quarter's fewer: some
+	// still due), a few printed again; last year's evaluations in January.
+	// As xlsx: the demo needs no PDF font.
+	send := func(period, day string) error {
+		if day >= today {
+			return nil
+		}
+		due, _, err := s.CardsDue(ctx, []int64{community}, period)
+		if err != nil {
+			return err
+		}
+		for _, c := range due {
+			skip := 8
+			if period == s.LastQuarter() {
+				skip = 3
+			}
+			if rng.IntN(skip) == 0 {
+				continue
+			}
+			d := addDays(day, rng.IntN(5))
+			if d >= today {
+				continue
+			}
+			at(d)
+			f, err := s.SendCard(ctx, by, community, c.Employer, period, "xlsx")
+			if err != nil {
+				return fmt.Errorf("反馈卡 %s %s: %w", c.Employer, period, err)
+			}
+			if f.Sent {
+				sum.CardsSent++
+			}
+			if rng.IntN(5) == 0 && addDays(d, 7) < today {
+				at(addDays(d, 7)) // printed again: not a second sending
+				if _, err := s.SendCard(ctx, by, community, c.Employer, period, "xlsx"); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	t0, _ := parseDay(addMonths(today, -18))
+	for q := time.Date(t0.Year(), time.Month(3*((int(t0.Month())-1)/3)+1), 1, 0, 0, 0, 0, time.UTC); ; q = q.AddDate(0, 3, 0) {
+		end := q.AddDate(0, 3, -1).Format(dayLayout)
+		if end >= today {
+			break
+		}
+		if err := send(periodCode(q.Format(dayLayout), false), addDays(end, 3+rng.IntN(15))); err != nil {
+			return sum, err
+		}
+	}
+	if err := send(fmt.Sprint(last), fmt.Sprintf("%d-01-%02d", last+1, 10+rng.IntN(10))); err != nil {
+		return sum, err
+	}
+	*clock = now
 	all, err := s.Members(ctx, access.Everything, Filter{Community: community})
 	if err != nil {
 		return sum, err

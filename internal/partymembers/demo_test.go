@@ -39,6 +39,23 @@ func TestDemo(t *testing.T) {
 		if n := f.count(t, `SELECT COUNT(*) FROM party_evaluations WHERE year = 2025`); n == 0 {
 			t.Error("no grades of 2025")
 		}
+		// Cards of past quarters sent for most employers, not all; the
+		// sending counted once however often printed.
+		if n := f.count(t, `SELECT COUNT(*) FROM party_cards_sent`); sum.CardsSent < 30 || n != sum.CardsSent {
+			t.Errorf("%d cards sent, %d rows", sum.CardsSent, n)
+		}
+		due, sent, err := f.s.CardsDue(ctx, []int64{f.cb.ID}, f.s.LastQuarter())
+		if err != nil || sent == 0 || sent == len(due) {
+			t.Errorf("the last quarter's cards: %d of %d sent, %v", sent, len(due), err)
+		}
+		if n := f.count(t, `SELECT COUNT(*) FROM party_cards_sent WHERE period = '2025'`); n == 0 {
+			t.Error("no evaluations of 2025 sent")
+		}
+		acts, err := f.s.DoneByMonth(ctx, []int64{f.cb.ID}, "2025-11", "2026-10")
+		t.Logf("cards sent %d, acts by month %v", sum.CardsSent, acts)
+		if err != nil || len(acts) < 10 {
+			t.Errorf("the staff's acts by month: %v %v", acts, err)
+		}
 		again, err := LoadDemo(ctx, db, f.reg, f.cb.ID, 1, *f.clock)
 		if err != nil || again.Members != 0 {
 			t.Fatalf("a second load: %+v %v", again, err)

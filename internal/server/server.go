@@ -161,6 +161,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	certs := volunteerCertificates(db, acs, cfg)
 	// 在职党员双报到: the pairing visits are visits of 百家熟.
 	party, stopParty := partyApp(db, reg, vs, log)
+	work.CountParty(party) // staff's acts of 双报到 are the work done of the catalogue's party item
 	wf := workforce.NewService(db, nil)
 	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	vol := volunteersApp(db, cfg)

@@ -33,6 +33,14 @@ func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today tim
 	if err != nil {
 		return err
 	}
+	// The items counted from other capabilities' records (visits,
+	// volunteer activities, 双报到) are left to those records, as staff
+	// would: a count typed by hand would stand in their place and hide
+	// them from the dashboard.
+	counted, err := countedItemIDs(ctx, db)
+	if err != nil {
+		return err
+	}
 	rows, err := db.QueryContext(ctx, `SELECT id FROM org_units WHERE level = 'community' AND retired_on IS NULL ORDER BY id`)
 	if err != nil {
 		return err
@@ -65,7 +73,7 @@ func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today tim
 				}
 			}
 			for _, it := range items {
-				if it.daysInForce(m, m.AddDate(0, 1, -1)) == 0 {
+				if counted[it.id] || it.daysInForce(m, m.AddDate(0, 1, -1)) == 0 {
 					continue
 				}
 				occ := 0
@@ -150,4 +158,23 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// countedItemIDs is the items whose work another capability's records
+// count (work_items.counted_from).
+func countedItemIDs(ctx context.Context, db *database.DB) (map[int64]bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id FROM work_items WHERE counted_from <> ''`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

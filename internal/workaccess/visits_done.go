@@ -34,10 +34,17 @@ func (s *Service) CountVisits(v VisitsDone) { s.countFrom(CountedFromVisits, v) 
 // is the community staff's work, the volunteers' hours are not.
 func (s *Service) CountVolunteers(v DoneCounter) { s.countFrom(CountedFromVolunteers, v) }
 
+// CountParty has the ledger and the board count the staff's acts of
+// 在职党员双报到 p recorded (registrations, re-reports, 微心愿 recorded and
+// confirmed, employers' cards sent) as the work done of the catalogue's
+// party item; the members' own service hours are not the staff's work.
+func (s *Service) CountParty(p DoneCounter) { s.countFrom(CountedFromParty, p) }
+
 // work_items.counted_from of the items whose work other capabilities count.
 const (
 	CountedFromVisits     = "visits"
 	CountedFromVolunteers = "volunteers"
+	CountedFromParty      = "party"
 )
 
 type counter struct {

@@ -203,5 +203,17 @@ func TestPages(t *testing.T) {
 		if card.Status != http.StatusOK || !strings.HasPrefix(card.Body, "%PDF") {
 			t.Fatalf("the card's PDF: %d", card.Status)
 		}
+		// The year is not over: those were previews. The last quarter's
+		// card is due until the staff download it, then sent.
+		svc = c.Get("/party-service?org=" + itoa(cb.ID))
+		webtest.Contains(t, "service", svc.Body, "反馈卡送达情况", "未送达", "出具季度卡 PDF")
+		card = c.Get("/party-service/card?org=" + itoa(cb.ID) + "&employer=" + url.QueryEscape("区税务局") + "&period=" + ps.LastQuarter())
+		if card.Status != http.StatusOK || !strings.HasPrefix(card.Body, "%PDF") {
+			t.Fatalf("the last quarter's card: %d", card.Status)
+		}
+		svc = c.Get("/party-service?org=" + itoa(cb.ID))
+		webtest.CheckPage(t, "/party-service", svc.Body)
+		webtest.Contains(t, "service", svc.Body, "已送达 "+ps.Today(), "刘干事")
+		webtest.Lacks(t, "service", svc.Body, "出具季度卡 PDF")
 	})
 }

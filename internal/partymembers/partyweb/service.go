@@ -1,7 +1,7 @@
 package partyweb
 
 import (
-	"bytes"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +10,7 @@ import (
 	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
+	"shequ/internal/pdfdoc"
 	"shequ/internal/sheets"
 	"shequ/internal/web"
 )
@@ -22,6 +23,12 @@ type serviceData struct {
 	Year    string
 	Sum     partymembers.Summary
 	Errors  map[string]string
+	// The cards of the last quarter over: which employers were sent theirs.
+	CardQuarter string
+	CardLabel   string
+	Cards       []partymembers.CardState
+	CardsSent   int
+	CardsUnsent int
 }
 
 // periodOf is ?period= or the current quarter.
@@ -69,11 +76,19 @@ func (h *handler) service(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
+	d.CardQuarter = h.Party.LastQuarter()
+	_, _, d.CardLabel, _, _ = partymembers.Period(d.CardQuarter)
+	if d.Cards, d.CardsSent, err = h.Party.CardsDue(r.Context(), communities, d.CardQuarter); err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
+	d.CardsUnsent = len(d.Cards) - d.CardsSent
 	h.tmpl.Render(w, r, http.StatusOK, "service", web.NewPage(rq, u.Name+" 在职党员服务情况", "party", d))
 }
 
 // card is an employer's card of a period in a community, as PDF (the
-// default) or xlsx; an export, audited with its rows.
+// default) or xlsx; an export, audited with its rows. The community's
+// staff downloading it after the period ended send it (the first time).
 func (h *handler) card(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	q := r.URL.Query()
 	u, err := h.community(r, rq.Viewer.Scope(partymembers.PermRead))
@@ -81,33 +96,31 @@ func (h *handler) card(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	c, err := h.Party.Card(r.Context(), u.ID, q.Get("employer"), q.Get("period"))
+	f, err := h.Party.SendCard(r.Context(), staff(rq, partymembers.PermManage), u.ID, q.Get("employer"), q.Get("period"), q.Get("format"))
 	if fe := fault.FieldsOf(err); fe != nil {
 		h.kit.ErrorMessage(w, r, rq, http.StatusUnprocessableEntity, "无法生成反馈卡", "party", "无法生成反馈卡", fe.Error())
+		return
+	}
+	if errors.Is(err, pdfdoc.ErrNoFont) {
+		h.kit.PDFFail(w, r, rq, err)
 		return
 	}
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	name := c.Title() + "-" + c.Employer + "-" + c.Period
-	if q.Get("format") == "xlsx" {
-		var buf bytes.Buffer
-		if err := c.XLSX(&buf); err != nil {
-			h.kit.Fail(w, r, rq, err)
-			return
-		}
-		rq.Audit.Entity, rq.Audit.ID, rq.Audit.Rows, rq.Audit.Detail = "unit", u.ID, len(c.Figures.People), c.Employer+" "+c.Period+" xlsx"
+	detail := f.Employer + " " + f.Period
+	if f.Sent {
+		detail += " 送达"
+	}
+	if f.Format == "xlsx" {
+		name := f.Title() + "-" + f.Employer + "-" + f.Period
+		rq.Audit.Entity, rq.Audit.ID, rq.Audit.Rows, rq.Audit.Detail = "unit", u.ID, len(f.Figures.People), detail+" xlsx"
 		w.Header().Set("Content-Type", sheets.ContentType("xlsx"))
 		w.Header().Set("Content-Disposition", `attachment; filename="card.xlsx"; filename*=UTF-8''`+url.PathEscape(name+".xlsx"))
-		w.Write(buf.Bytes())
-		return
-	}
-	body, err := c.PDF()
-	if err != nil {
-		h.kit.PDFFail(w, r, rq, err)
+		w.Write(f.Body)
 		return
 	}
 	h.kit.SendPDF(w, r, rq, web.PDF{Route: "GET /party-service/card", Entity: "unit", ID: u.ID, Community: u.ID,
-		Rows: len(c.Figures.People), Detail: c.Employer + " " + c.Period, Filename: "card.pdf", Body: body})
+		Rows: len(f.Figures.People), Detail: detail, Filename: "card.pdf", Body: f.Body})
 }
