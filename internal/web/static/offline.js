@@ -150,6 +150,7 @@
     if (syncing) { again = true; return Promise.resolve(); }
     syncing = true;
     again = false;
+    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; } // this run is the retry
     say('正在同步……');
     return pending().then(function (p) {
       var todo = p.queue.filter(function (o) {

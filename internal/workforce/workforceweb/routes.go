@@ -63,7 +63,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	})}
 	k.AddFlashes(map[string]string{"wf_added": "协管员已登记", "wf_profile_saved": "已保存", "wf_qual_saved": "证书已登记",
 		"wf_qual_withdrawn": "证书已作废", "wf_training_saved": "培训已登记", "wf_assessment_saved": "考核已保存"})
-	k.AddNav("workforce", "社区工作者", "/workforce", workforce.PermRead)
+	k.AddNav("workforce", "人员队伍", "/workforce", workforce.PermRead) // 社区工作者与协管员: a label of four characters fits a phone's menu cell
 	read := access.Rule{Perm: workforce.PermRead}
 	manage := access.Rule{Perm: workforce.PermManage}
 	member := access.Rule{Perm: workforce.PermRead, Object: "staff", Param: "staff", Audit: audit.View}

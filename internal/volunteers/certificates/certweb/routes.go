@@ -68,7 +68,6 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"volcert_issued": "证明已出具", "volcert_refused": "已作不予出具处理", "volcert_revoked": "证明已作废",
 		"volcert_decided": "异议已处理"})
 	k.AddRecordNamer("volunteer_certificate", d.Certificates.Names)
-	k.AddNav("volcert", "志愿服务证明", "/volunteer-certificates", certificates.PermIssue)
 	issue := access.Rule{Perm: certificates.PermIssue}
 	one := access.Rule{Perm: certificates.PermIssue, Object: "volunteer_certificate"}
 	k.Handle(rt, "GET /volunteer-certificates", issue, h.list)
