@@ -143,10 +143,17 @@ func TestImportWorkbook(t *testing.T) {
 	})
 	step("download the rejected rows", chromedp.Click(sel(`a[href$="/rejects"]`)))
 	var file string
+	// Chromium may show the file under its own name before its bytes are
+	// all written: the download is done when the name holds bytes and no
+	// partial file is left.
 	testwait.Until(t, "the rejected rows to be downloaded", func() bool {
 		entries, _ := os.ReadDir(downloads)
+		file = ""
 		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".xlsx") {
+			if strings.HasSuffix(e.Name(), ".crdownload") {
+				return false
+			}
+			if info, err := e.Info(); err == nil && strings.HasSuffix(e.Name(), ".xlsx") && info.Size() > 0 {
 				file = filepath.Join(downloads, e.Name())
 			}
 		}
