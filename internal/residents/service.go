@@ -309,10 +309,13 @@ type Resident struct {
 }
 
 // MaskedName is the name as the resident's pages show it: 张**.
-func (r Resident) MaskedName() string {
-	n := []rune(r.Name)
+func (r Resident) MaskedName() string { return MaskName(r.Name) }
+
+// MaskName keeps a name's first character: 张**.
+func MaskName(name string) string {
+	n := []rune(name)
 	if len(n) <= 1 {
-		return r.Name
+		return name
 	}
 	return string(n[0]) + strings.Repeat("*", len(n)-1)
 }
