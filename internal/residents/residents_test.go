@@ -333,3 +333,27 @@ func TestRateLimits(t *testing.T) {
 		}
 	})
 }
+
+func TestLoadDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		sum, err := LoadDemo(ctx, db, f.cb.ID, 1, *f.clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Requests < 300 || sum.Verified == 0 || sum.Verified >= sum.Requests || sum.Active == 0 {
+			t.Fatalf("demo: %+v", sum)
+		}
+		// Only the adult signs in; the child never does.
+		var child int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM resident_sessions WHERE person_id = $1`, f.persons[1].ID).Scan(&child)
+		if child != 0 {
+			t.Fatalf("%d sessions of a child", child)
+		}
+		again, err := LoadDemo(ctx, db, f.cb.ID, 1, *f.clock)
+		if err != nil || again.Requests != 0 {
+			t.Fatalf("second load: %+v %v", again, err)
+		}
+	})
+}
