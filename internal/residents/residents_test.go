@@ -357,3 +357,38 @@ func TestLoadDemo(t *testing.T) {
 		}
 	})
 }
+
+// The session reads the register on every request: a rented house makes
+// no owner, a person moved out is signed in no more.
+func TestSessionFollowsRegister(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		a, err := f.s.Start(ctx, f.request(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, r, err := f.s.Confirm(ctx, "c", a.Ticket, f.sentCode(t, a))
+		if err != nil || !r.Owner {
+			t.Fatalf("%+v %v", r, err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE houses SET use = 'rented' WHERE id = $1`, f.house.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := f.s.ByToken(ctx, token); err != nil || r.Owner || r.HouseID != f.house.ID {
+			t.Fatalf("rented: %+v %v", r, err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE persons SET status = 'moved_out' WHERE id = $1`, f.persons[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.ByToken(ctx, token); !errors.Is(err, ErrNoSession) {
+			t.Fatalf("moved out: %v", err)
+		}
+		// Nor can a person moved out ask for a code: the same answer, no SMS.
+		before := f.outboxCount(t)
+		a, err = f.s.Start(ctx, f.request(0))
+		if err != nil || a.Matched || f.outboxCount(t) != before {
+			t.Fatalf("moved out asks: %+v %v", a, err)
+		}
+	})
+}
