@@ -71,6 +71,7 @@ var layers = map[string]layer{
 	"internal/sheets":         domain,
 	"internal/visits":         domain,
 	"internal/volunteers":     domain,
+	"internal/residents":      domain, // 居民身份核验: the resident's SMS-verified session
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database

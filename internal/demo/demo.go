@@ -52,6 +52,7 @@ import (
 	"shequ/internal/partymembers"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/residents"
 	"shequ/internal/services"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
@@ -293,6 +294,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// Certificates of those hours: issued, in notice, one objected to.
 		if _, err := certificates.LoadDemo(ctx, db, ids[:1], opt.Today); err != nil {
 			return sum, fmt.Errorf("志愿服务记录证明: %w", err)
+		}
+		// Ten months of 居民身份核验 in the first community: codes asked
+		// for, typed or lapsed, and the sessions they opened.
+		if _, err := residents.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("居民身份核验: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -166,6 +166,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	vol := volunteersApp(db, cfg)
 	work.CountVolunteers(vol) // volunteer activities held are the work done of the catalogue's volunteer item
+	// 居民身份核验: the resident's session, for 议事协商 and surveys.
+	res := residentsApp(db, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -205,6 +207,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	partyweb.Routes(rt, kit, partyweb.Deps{Party: party})
 	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	volunteerRoutes(rt, kit, vol, certs, cfg)
+	residentRoutes(rt, kit, res)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
