@@ -71,6 +71,7 @@ var layers = map[string]layer{
 	"internal/sheets":         domain,
 	"internal/visits":         domain,
 	"internal/volunteers":     domain,
+	"internal/socialorgs":     domain, // 社区社会组织: registry, filing, members, activities
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
