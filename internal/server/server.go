@@ -166,6 +166,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	vol := volunteersApp(db, cfg)
 	work.CountVolunteers(vol) // volunteer activities held are the work done of the catalogue's volunteer item
+	so := socialOrgsApp(db, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -188,7 +189,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol})
+		Workforce: wf, Volunteers: vol, SocialOrgs: so})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
@@ -205,6 +206,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	partyweb.Routes(rt, kit, partyweb.Deps{Party: party})
 	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	volunteerRoutes(rt, kit, vol, certs, cfg)
+	socialOrgRoutes(rt, kit, so)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}

@@ -500,3 +500,36 @@ func (s *Service) PublicList(ctx context.Context, community int64) ([]Public, er
 	}
 	return out, nil
 }
+
+// Teams are the community's volunteer teams a 志愿者协会 may name.
+func (s *Service) Teams(ctx context.Context, community int64) ([]Ref, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM volunteer_teams WHERE community_id = $1 ORDER BY name`, community)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Ref
+	for rows.Next() {
+		var r Ref
+		if err := rows.Scan(&r.ID, &r.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ListIn is the organisations of communities (a unit's subtree within a
+// scope), by community and name, without the supports: the API's answer.
+func (s *Service) ListIn(ctx context.Context, communities []int64) ([]Org, error) {
+	all := Staff{May: func(int64) bool { return true }}
+	out := []Org{}
+	for _, c := range communities {
+		orgs, err := s.List(ctx, all, c, Filter{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, orgs...)
+	}
+	return out, nil
+}
