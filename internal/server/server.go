@@ -43,6 +43,7 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/services/hallweb"
 	"shequ/internal/services/portalweb"
+	"shequ/internal/socialorgs"
 	"shequ/internal/visits"
 	"shequ/internal/visits/visitsweb"
 	"shequ/internal/volunteers"
@@ -111,7 +112,8 @@ func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 		partymembers.NewIndicatorSource,
 		workforce.NewIndicatorSource,
-		volunteers.NewIndicatorSource}
+		volunteers.NewIndicatorSource,
+		socialorgs.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
