@@ -198,11 +198,18 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 			}
 			sum.Activities++
 		}
-		// One member moved on last quarter.
+		// A founder who holds no office moved on a couple of months ago.
 		clock = now
-		if ms, err := s.Members(ctx, st, o.ID, false); err == nil && len(ms) > len(d.roles)+1 {
-			if err := s.Leave(ctx, st, o.ID, ms[len(ms)-1].ID, ymd(now.AddDate(0, -2, -rng.IntN(20)))); err != nil && fault.FieldsOf(err) == nil {
-				return sum, err
+		if ms, err := s.Members(ctx, st, o.ID, false); err != nil {
+			return sum, err
+		} else if len(ms) > len(d.roles)+1 {
+			for _, m := range ms {
+				if m.Role == "" {
+					if err := s.Leave(ctx, st, o.ID, m.ID, ymd(now.AddDate(0, -2, -rng.IntN(20)))); err != nil && fault.FieldsOf(err) == nil {
+						return sum, err
+					}
+					break
+				}
 			}
 		}
 	}
