@@ -340,7 +340,7 @@ var routePhrases = map[string]string{
 	"GET /social-orgs/{so}":                               "查看社区社会组织",
 	"POST /social-orgs/{so}/edit":                         "修改社会组织登记或备案信息",
 	"POST /social-orgs/{so}/members":                      "社会组织加入成员",
-	"POST /social-orgs/{so}/members/{member}/leave":       "社会组织成员退出",
+	"POST /social-orgs/{so}/leave":                        "社会组织成员退出",
 	"POST /social-orgs/{so}/activities":                   "记录社会组织活动",
 	"GET /public/social-orgs/{org}":                       "查看社区社会组织公开名录",
 	"GET /work-done":                                      "打开社区工作量登记表",

@@ -128,12 +128,13 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 			if a := age(p, ymd(now)); a < d.minAge || a > d.maxAge || (d.women && p.sex != "F") {
 				continue
 			}
-			if p.member && rng.IntN(3) > 0 {
-				continue // most people are in one organisation; some in two
+			founder := len(members) < len(d.roles)+3
+			if p.member && (founder || rng.IntN(3) > 0) {
+				continue // most people are in one organisation, some in two; each leads only one
 			}
 			joined := day(d.founded - rng.IntN(max(d.founded-30, 1)))
-			if len(members) < len(d.roles)+3 {
-				joined = day(d.founded) // the founders
+			if founder {
+				joined = day(d.founded)
 			}
 			role := ""
 			if len(members) < len(d.roles) {

@@ -207,9 +207,14 @@ func (h *handler) join(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 
 func (h *handler) leave(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	id := pathID(r, "so")
-	err := h.Orgs.Leave(r.Context(), staff(rq, socialorgs.PermManage), id, pathID(r, "member"), r.PostFormValue("left_on"))
+	member, _ := strconv.ParseInt(r.PostFormValue("member"), 10, 64)
+	err := h.Orgs.Leave(r.Context(), staff(rq, socialorgs.PermManage), id, member, r.PostFormValue("left_on"))
 	if fe := fault.FieldsOf(err); fe != nil {
 		h.renderPage(w, r, rq, http.StatusUnprocessableEntity, pageData{formData: formData{Errors: fe}}, nil)
+		return
+	}
+	if fault.Is(err, fault.NotFound) {
+		h.renderPage(w, r, rq, http.StatusUnprocessableEntity, pageData{formData: formData{Errors: map[string]string{"member": fault.Message(err)}}}, nil)
 		return
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,6 +120,17 @@ func TestPages(t *testing.T) {
 		edit.Set("purpose", "敬老")
 		if res := head.Post(loc+"/edit", edit); res.Status != http.StatusConflict || !strings.Contains(res.Body, "保存冲突") {
 			t.Fatalf("a stale edit: %d", res.Status)
+		}
+		m := regexp.MustCompile(`name="member">\s*<option value="(\d+)"`).FindStringSubmatch(head.Get(loc).Body)
+		if m == nil {
+			t.Fatal("no member to choose in the leave form")
+		}
+		res = head.Post(loc+"/leave", url.Values{"csrf": {csrf}, "member": {m[1]}, "left_on": {"2026-01-01"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "退出日期不能早于加入日期") {
+			t.Fatalf("left before joined: %d", res.Status)
+		}
+		if res := head.Post(loc+"/leave", url.Values{"csrf": {csrf}, "member": {"12345"}}); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("no such member: %d", res.Status)
 		}
 		list := head.Get("/social-orgs?org=" + itoa(cb.ID) + "&status=filed&kind=service")
 		webtest.CheckPage(t, "list", list.Body)

@@ -61,7 +61,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.Handle(rt, "GET /social-orgs/{so}", view, h.page)
 	k.Handle(rt, "POST /social-orgs/{so}/edit", manage, h.edit)
 	k.Handle(rt, "POST /social-orgs/{so}/members", manage, h.join)
-	k.Handle(rt, "POST /social-orgs/{so}/members/{member}/leave", manage, h.leave)
+	k.Handle(rt, "POST /social-orgs/{so}/leave", manage, h.leave)
 	k.Handle(rt, "POST /social-orgs/{so}/activities", manage, h.record)
 	k.HandlePublic(rt, "GET /public/social-orgs/{org}", h.public)
 }
