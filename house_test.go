@@ -72,6 +72,7 @@ var layers = map[string]layer{
 	"internal/visits":         domain,
 	"internal/volunteers":     domain,
 	"internal/residents":      domain, // 居民身份核验: the resident's SMS-verified session
+	"internal/socialorgs":     domain, // 社区社会组织: registry, filing, members, activities
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database

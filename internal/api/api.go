@@ -26,6 +26,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
+	"shequ/internal/socialorgs"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
 	"shequ/internal/workaccess"
@@ -51,6 +52,7 @@ type Deps struct {
 
 	Workforce  *workforce.Service  // 社区工作者与协管员
 	Volunteers *volunteers.Service // 志愿服务 (its route answers 404 without it)
+	SocialOrgs *socialorgs.Service // 社区社会组织 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -106,6 +108,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.partyRoutes(rt)
 	h.workforceRoutes(rt)
 	h.volunteerRoutes(rt)
+	h.socialOrgRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -21,6 +21,7 @@ import (
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
 	"shequ/internal/reports"
+	"shequ/internal/socialorgs"
 	"shequ/internal/testlog"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
@@ -111,7 +112,8 @@ func setup(t *testing.T, db *database.DB) *env {
 	rep, work := reports.New(db, e.audit), workaccess.NewService(db, nil)
 	work.CountReports(rep) // as the server wires them
 	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work,
-		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil)})
+		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil),
+		SocialOrgs: socialorgs.NewService(db, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

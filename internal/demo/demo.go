@@ -54,6 +54,7 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/residents"
 	"shequ/internal/services"
+	"shequ/internal/socialorgs"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
 	"shequ/internal/volunteers/certificates"
@@ -290,6 +291,10 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// A year of 志愿服务 in the first community: four teams, activities, hours.
 		if _, err := volunteers.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("志愿服务: %w", err)
+		}
+		// 社区社会组织 in the first community: filed, with members and a year of activities.
+		if _, err := socialorgs.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("社区社会组织: %w", err)
 		}
 		// Certificates of those hours: issued, in notice, one objected to.
 		if _, err := certificates.LoadDemo(ctx, db, ids[:1], opt.Today); err != nil {

@@ -39,12 +39,17 @@ const (
 	UnitPercent  = "%"
 	UnitPermille = "‰"
 	UnitRatio    = "比"
+	// UnitPerMyriad is per ten thousand (‱): 每万人社区社会组织数.
+	UnitPerMyriad = "‱"
 )
 
 // ShareScale is what a share's quotient is multiplied by for its unit.
 func ShareScale(unit string) float64 {
 	if unit == UnitPermille {
 		return 1000
+	}
+	if unit == UnitPerMyriad {
+		return 10000
 	}
 	return 100
 }

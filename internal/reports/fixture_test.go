@@ -16,6 +16,7 @@ import (
 	"shequ/internal/partymembers"
 	"shequ/internal/register"
 	"shequ/internal/services"
+	"shequ/internal/socialorgs"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
 	"shequ/internal/workforce"
@@ -29,7 +30,8 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 var sources = []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 	partymembers.NewIndicatorSource,
 	workforce.NewIndicatorSource,
-	volunteers.NewIndicatorSource}
+	volunteers.NewIndicatorSource,
+	socialorgs.NewIndicatorSource}
 
 // town is a random register over a street of two communities with three
 // grids each, every row dated between 2015 and mid-2026.

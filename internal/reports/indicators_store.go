@@ -99,8 +99,9 @@ func (s *Service) ValidateIndicator(ctx context.Context, ind indicators.Indicato
 		return nil, err
 	}
 	fe := fault.Fields{}
-	if u := ind.Unit; ind.Measure == indicators.Share && u != indicators.UnitPercent && u != indicators.UnitPermille && u != indicators.UnitRatio {
-		fe["unit"] = "占比的计量单位应为 %(百分比)、‰(千分比)或 比(如性别比,男/女×100,不带百分号)"
+	if u := ind.Unit; ind.Measure == indicators.Share && u != indicators.UnitPercent && u != indicators.UnitPermille && u != indicators.UnitRatio &&
+		u != indicators.UnitPerMyriad {
+		fe["unit"] = "占比的计量单位应为 %(百分比)、‰(千分比)、‱(万分比,如每万人)或 比(如性别比,男/女×100,不带百分号)"
 	}
 	if ind.Department != "" {
 		ok, err := s.departmentExists(ctx, ind.Department)

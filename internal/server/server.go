@@ -43,6 +43,7 @@ import (
 	"shequ/internal/services"
 	"shequ/internal/services/hallweb"
 	"shequ/internal/services/portalweb"
+	"shequ/internal/socialorgs"
 	"shequ/internal/visits"
 	"shequ/internal/visits/visitsweb"
 	"shequ/internal/volunteers"
@@ -111,7 +112,8 @@ func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 		partymembers.NewIndicatorSource,
 		workforce.NewIndicatorSource,
-		volunteers.NewIndicatorSource}
+		volunteers.NewIndicatorSource,
+		socialorgs.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -168,6 +170,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	work.CountVolunteers(vol) // volunteer activities held are the work done of the catalogue's volunteer item
 	// 居民身份核验: the resident's session, for 议事协商 and surveys.
 	res := residentsApp(db, cfg)
+	so := socialOrgsApp(db, cfg)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -190,7 +193,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol})
+		Workforce: wf, Volunteers: vol, SocialOrgs: so})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
@@ -208,6 +211,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	volunteerRoutes(rt, kit, vol, certs, cfg)
 	residentRoutes(rt, kit, res)
+	socialOrgRoutes(rt, kit, so)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
