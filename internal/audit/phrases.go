@@ -303,6 +303,7 @@ var routePhrases = map[string]string{
 	"GET /party-service":                                  "查看在职党员服务情况",
 	"GET /party-service/card":                             "下载在职党员单位反馈卡或年度评价表",
 	"GET /api/v1/party-members/service":                   "通过接口查看在职党员服务情况",
+	"GET /api/v1/disclosures":                             "通过接口查看居务公开的发布与逾期情况",
 	"GET /volunteers":                                     "查看志愿者名册",
 	"GET /volunteers/new":                                 "打开志愿者登记表",
 	"POST /volunteers/new":                                "登记志愿者",

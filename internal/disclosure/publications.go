@@ -70,9 +70,8 @@ type Filter struct {
 }
 
 // Publications lists the publications of the communities in scope, the
-// latest due first. The daily pass must have run for the periods ended
-// to be there; List runs it for the communities first, so a list is never
-// behind the calendar.
+// latest due first. The periods ended are there once the daily pass ran
+// (the server runs it at start and every hour: a read never writes).
 func (s *Service) Publications(ctx context.Context, scope access.Scope, f Filter) ([]Publication, error) {
 	today := s.today()
 	q := s.db.Args()
@@ -118,8 +117,7 @@ func (s *Service) Publication(ctx context.Context, community, id int64) (Publica
 }
 
 // Pass schedules the periods ended of every active periodic row in the
-// communities (nil: every community with a catalogue or a publication is
-// not known here, so the caller names them) and marks the overdue
+// communities named (Communities lists them all) and marks the overdue
 // publications escalated (督办) once. It is idempotent: run it any number
 // of times a day. It returns how many rows it scheduled and escalated.
 func (s *Service) Pass(ctx context.Context, communities []int64) (scheduled, escalated int, err error) {
@@ -303,4 +301,13 @@ func computeBlock(ctx context.Context, q database.Querier, community int64, what
 		return fmt.Sprintf("在保低保 %d 户 %d 人(来自社区人口登记)", households, persons), nil
 	}
 	return "", nil
+}
+
+// PassAll runs the pass over every community of the tree.
+func (s *Service) PassAll(ctx context.Context) (scheduled, escalated int, err error) {
+	cs, err := s.Communities(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return s.Pass(ctx, cs)
 }

@@ -101,6 +101,7 @@ type App struct {
 	stopEvents func() // stops the 督办 scheduler and waits for it
 	stopVisits func() // stops the schedules' follower and waits for it
 	stopParty  func() // stops the party members' reminder pass and waits for it
+	stopDisc   func() // stops the 居务公开 pass and waits for it
 }
 
 // IndicatorSources make the entities of the capabilities whose records
@@ -166,6 +167,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	acs.Resolve("staff", wf.Resolve) // a person of the roster, by any of their assignments
 	vol := volunteersApp(db, cfg)
 	work.CountVolunteers(vol) // volunteer activities held are the work done of the catalogue's volunteer item
+	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -188,10 +190,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol})
+		Workforce: wf, Volunteers: vol, Disclosures: disc})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
@@ -214,7 +216,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, Volunteers: vol, stopNotify: stopNotify, stopEvents: stopEvents,
-		stopVisits: stopVisits, stopParty: stopParty}
+		stopVisits: stopVisits, stopParty: stopParty, stopDisc: stopDisc}
 }
 
 // Close stops the imports running in the background (they resume from
@@ -225,6 +227,7 @@ func (a *App) Close() {
 	a.stopEvents()
 	a.stopVisits()
 	a.stopParty()
+	a.stopDisc()
 	a.stopNotify()
 	a.Audit.Close()
 }
