@@ -47,6 +47,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/datareq"
+	"shequ/internal/disclosure"
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
@@ -293,6 +294,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// Certificates of those hours: issued, in notice, one objected to.
 		if _, err := certificates.LoadDemo(ctx, db, ids[:1], opt.Today); err != nil {
 			return sum, fmt.Errorf("志愿服务记录证明: %w", err)
+		}
+		// A year of 居务公开: every period published, some late, one month
+		// of 城北's finances missed (overdue), its decisions and questions.
+		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("居务公开: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.
