@@ -116,7 +116,7 @@ func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed ui
 				planned[p.ID] = true
 			}
 			if d.Day() == 1 {
-				pubs, err := s.Publications(ctx, access.Everything, Filter{From: ds})
+				pubs, err := s.Publications(ctx, access.Everything, Filter{Community: c, From: ds})
 				if err != nil {
 					return sum, err
 				}

@@ -64,6 +64,7 @@ func scanPub(row interface{ Scan(...any) error }, today string) (Publication, er
 
 // Filter picks publications.
 type Filter struct {
+	Community int64  // only this community's (0: every one in scope)
 	Overdue   bool   // only the overdue
 	Published bool   // only the published
 	From, To  string // due between (inclusive); "" open
@@ -79,6 +80,9 @@ func (s *Service) Publications(ctx context.Context, scope access.Scope, f Filter
 
 	if f.Overdue {
 		where = append(where, "p.published_on = '' AND p.due_on < "+q.Arg(today))
+	}
+	if f.Community != 0 {
+		where = append(where, "p.community_id = "+q.Arg(f.Community))
 	}
 	if f.Published {
 		where = append(where, "p.published_on <> ''")
@@ -310,4 +314,58 @@ func (s *Service) PassAll(ctx context.Context) (scheduled, escalated int, err er
 		return 0, 0, err
 	}
 	return s.Pass(ctx, cs)
+}
+
+// PublicationIn is Publication for a caller who may see the communities
+// of scope only; one outside it is not found.
+func (s *Service) PublicationIn(ctx context.Context, scope access.Scope, community, id int64) (Publication, error) {
+	if !scope.Contains(access.Place{Community: community}) {
+		return Publication{}, ErrNoPublication
+	}
+	return s.Publication(ctx, community, id)
+}
+
+// Board is a community's public 居务公开 page: what is in force (each
+// item's latest publication), what is overdue, and what came before.
+type Board struct {
+	CommunityID int64
+	Community   string
+	InForce     []Publication
+	Overdue     []Publication
+	Past        []Publication
+}
+
+// ErrNoCommunity answers a public page of a unit that is no community.
+var ErrNoCommunity = fault.New(fault.NotFound, "没有这个社区")
+
+// PublicBoard is the public page of a community (no login): published
+// texts and the counts computed at publication; never a phone or a name
+// from the register.
+func (s *Service) PublicBoard(ctx context.Context, community int64) (Board, error) {
+	b := Board{CommunityID: community}
+	err := s.db.QueryRowContext(ctx, `SELECT name FROM org_units WHERE id = $1 AND level = 'community'`, community).Scan(&b.Community)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, ErrNoCommunity
+	}
+	if err != nil {
+		return b, err
+	}
+	pubs, err := s.Publications(ctx, access.Everything, Filter{Community: community})
+	if err != nil {
+		return b, err
+	}
+	seen := map[int64]bool{}
+	for _, p := range pubs { // the latest due first
+		switch {
+		case p.Overdue:
+			b.Overdue = append(b.Overdue, p)
+		case p.PublishedOn == "":
+		case !seen[p.ItemID]:
+			seen[p.ItemID] = true
+			b.InForce = append(b.InForce, p)
+		default:
+			b.Past = append(b.Past, p)
+		}
+	}
+	return b, nil
 }

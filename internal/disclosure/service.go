@@ -40,3 +40,6 @@ type Staff struct {
 func (s *Service) today() string { return s.now().In(workdays.Shanghai).Format(dayLayout) }
 
 func (s *Service) stamp() string { return s.now().UTC().Format(time.RFC3339) }
+
+// Today is the day in Shanghai, for the forms' defaults.
+func (s *Service) Today() string { return s.today() }

@@ -23,6 +23,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/datareq"
 	"shequ/internal/datareq/datareqweb"
+	"shequ/internal/disclosure/disclosureweb"
 	"shequ/internal/events"
 	"shequ/internal/events/eventsweb"
 	"shequ/internal/exports"
@@ -207,6 +208,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	partyweb.Routes(rt, kit, partyweb.Deps{Party: party})
 	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	volunteerRoutes(rt, kit, vol, certs, cfg)
+	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
