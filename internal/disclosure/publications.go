@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"shequ/internal/access"
@@ -68,6 +69,7 @@ type Filter struct {
 	Overdue   bool   // only the overdue
 	Published bool   // only the published
 	From, To  string // due between (inclusive); "" open
+	Limit     int    // at most this many, the earliest due first (0: all, the latest first)
 }
 
 // Publications lists the publications of the communities in scope, the
@@ -93,8 +95,11 @@ func (s *Service) Publications(ctx context.Context, scope access.Scope, f Filter
 	if f.To != "" {
 		where = append(where, "p.due_on <= "+q.Arg(f.To))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+pubColumns+pubFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY p.due_on DESC, i.sort, p.id`, q.Values()...)
+	order := ` ORDER BY p.due_on DESC, i.sort, p.id`
+	if f.Limit > 0 { // the most urgent: the longest overdue
+		order = ` ORDER BY p.due_on, i.sort, p.id LIMIT ` + strconv.Itoa(f.Limit)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+pubColumns+pubFrom+` WHERE `+strings.Join(where, " AND ")+order, q.Values()...)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +113,15 @@ func (s *Service) Publications(ctx context.Context, scope access.Scope, f Filter
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// CountOverdue counts the overdue publications of the communities in scope.
+func (s *Service) CountOverdue(ctx context.Context, scope access.Scope) (int, error) {
+	q := s.db.Args(s.today())
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM disclosure_publications p
+		WHERE p.published_on = '' AND p.due_on < $1`+scope.CommunityWhere(q, "p"), q.Values()...).Scan(&n)
+	return n, err
 }
 
 // Publication returns one publication of a community.

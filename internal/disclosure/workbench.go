@@ -18,14 +18,22 @@ func (s *Service) Workbench(ctx context.Context, v *access.Viewer, now time.Time
 		return nil, nil
 	}
 	var out []workbench.Section
-	pubs, err := s.Publications(ctx, scope, Filter{Overdue: true})
+	// The count and the most urgent rows only: a street's overdue rows
+	// can be thousands, the board shows SectionItems.
+	count, err := s.CountOverdue(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
+	var pubs []Publication
+	if count > 0 {
+		if pubs, err = s.Publications(ctx, scope, Filter{Overdue: true, Limit: workbench.SectionItems}); err != nil {
+			return nil, err
+		}
+	}
 	if len(pubs) > 0 {
-		sec := workbench.Section{Kind: "disclosure.overdue", Title: "居务公开逾期未发布(督办)", Count: len(pubs),
-			Overdue: len(pubs), Link: "/disclosures?overdue=1"}
-		for _, p := range pubs[:min(len(pubs), workbench.SectionItems)] {
+		sec := workbench.Section{Kind: "disclosure.overdue", Title: "居务公开逾期未发布(督办)", Count: count,
+			Overdue: count, Link: "/disclosures?overdue=1"}
+		for _, p := range pubs {
 			due, _ := time.ParseInLocation(dayLayout, p.DueOn, now.Location())
 			sec.Items = append(sec.Items, workbench.Item{Kind: sec.Kind, Title: p.Item, Detail: p.Name(), Action: "待公开",
 				Due: due.AddDate(0, 0, 1), DueText: p.DueOn, Overdue: true, Badge: "督办",
