@@ -62,9 +62,11 @@ func TestPages(t *testing.T) {
 		}()
 		webtest.AddUser(t, k, "staff", "刘干事", "community_staff", cb.ID)
 		webtest.AddUser(t, k, "gw", "王网格", "grid_worker", grid.ID)
+		webtest.AddUser(t, k, "street", "街道老马", "street_operator", street.ID)
 		disclosureweb.Routes(rt, k, disclosureweb.Deps{Disclosure: ds, Asks: services.NewLimiter(1, 2, 1<<30, time.Hour)})
 		srv := webtest.Serve(t, rt)
-		c, gw, public := srv.Client(), srv.Client(), srv.Client()
+		c, gw, public, st := srv.Client(), srv.Client(), srv.Client(), srv.Client()
+		st.Login("street")
 		c.Login("staff")
 		gw.Login("gw")
 		if res := gw.Get("/disclosures"); res.Status != http.StatusForbidden && res.Status != http.StatusNotFound {
@@ -78,6 +80,11 @@ func TestPages(t *testing.T) {
 			t.Fatalf("no link to March's 财务收支:\n%s", list.Body)
 		}
 		link := m[1]
+		// The street sees its communities' overdue rows together (督办), without the forms.
+		sl := st.Get("/disclosures?org=" + itoa(street.ID) + "&overdue=1")
+		webtest.CheckPage(t, "/disclosures street", sl.Body)
+		webtest.Contains(t, "street list", sl.Body, link, "2026-04-10")
+		webtest.Lacks(t, "street list", sl.Body, "登记需公开的决定")
 		page := c.Get(link)
 		webtest.CheckPage(t, link, page.Body)
 		csrf := webtest.CSRFOf(t, page.Body)

@@ -124,6 +124,16 @@ var errNoUnit = fault.New(fault.NotFound, "没有这个组织单元,或不在您
 // community reads the community of param (default: the viewer's first)
 // within scope.
 func (h *handler) community(r *http.Request, scope access.Scope, param string) (orgtree.Unit, error) {
+	u, err := h.unit(r, scope, param)
+	if err == nil && u.Level != orgtree.LevelCommunity {
+		return u, errNoUnit
+	}
+	return u, err
+}
+
+// unit reads the unit of param (default: the viewer's first community)
+// within scope.
+func (h *handler) unit(r *http.Request, scope access.Scope, param string) (orgtree.Unit, error) {
 	id, _ := strconv.ParseInt(param, 10, 64)
 	if id == 0 {
 		if cs := scope.Communities(); len(cs) > 0 {
@@ -131,7 +141,7 @@ func (h *handler) community(r *http.Request, scope access.Scope, param string) (
 		}
 	}
 	u, err := h.kit.Org.Get(r.Context(), id)
-	if err != nil || !scope.Contains(web.UnitPlace(u)) || u.Level != orgtree.LevelCommunity {
+	if err != nil || !scope.Contains(web.UnitPlace(u)) {
 		return u, errNoUnit
 	}
 	return u, nil

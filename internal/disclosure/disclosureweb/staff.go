@@ -28,13 +28,23 @@ func (h *handler) list(w http.ResponseWriter, r *http.Request, rq *web.Request) 
 }
 
 func (h *handler) renderList(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, org string, f, errs map[string]string) {
-	u, err := h.community(r, rq.Viewer.Scope(disclosure.PermRead), org)
+	// A street or a district sees the rows of its communities together
+	// (the workbench's 督办 link); a community its own, with the forms.
+	scope := rq.Viewer.Scope(disclosure.PermRead)
+	u, err := h.unit(r, scope, org)
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d := listData{Unit: u, Overdue: r.URL.Query().Get("overdue") == "1", F: f, Errors: errs,
-		MayManage: rq.Viewer.CanAt(disclosure.PermManage, web.UnitPlace(u))}
+	filter := disclosure.Filter{Overdue: r.URL.Query().Get("overdue") == "1"}
+	if u.Level == orgtree.LevelCommunity {
+		filter.Community = u.ID
+	} else if scope, err = h.kit.Access.Narrow(r.Context(), scope, u.ID); err != nil {
+		h.kit.Fail(w, r, rq, err)
+		return
+	}
+	d := listData{Unit: u, Overdue: filter.Overdue, F: f, Errors: errs,
+		MayManage: u.Level == orgtree.LevelCommunity && rq.Viewer.CanAt(disclosure.PermManage, web.UnitPlace(u))}
 	if d.F == nil {
 		d.F = map[string]string{}
 	}
@@ -43,8 +53,7 @@ func (h *handler) renderList(w http.ResponseWriter, r *http.Request, rq *web.Req
 	} else {
 		d.Summary = web.Summarize(errs, []string{"item", "title", "decided_on"})
 	}
-	if d.Rows, err = h.Disclosure.Publications(r.Context(), rq.Viewer.Scope(disclosure.PermRead),
-		disclosure.Filter{Community: u.ID, Overdue: d.Overdue}); err != nil {
+	if d.Rows, err = h.Disclosure.Publications(r.Context(), scope, filter); err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
