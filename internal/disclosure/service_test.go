@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -160,6 +161,9 @@ func TestScheduleAndOverdue(t *testing.T) {
 			for _, sec := range secs {
 				if sec.Kind == "disclosure.overdue" {
 					got = sec.Count
+					if c.v == f.street && !strings.Contains(sec.Link, "org=") {
+						t.Errorf("the street's 督办 link %s names no unit", sec.Link)
+					}
 				}
 			}
 			if got != c.want {

@@ -33,6 +33,9 @@ func (s *Service) Workbench(ctx context.Context, v *access.Viewer, now time.Time
 	if len(pubs) > 0 {
 		sec := workbench.Section{Kind: "disclosure.overdue", Title: "居务公开逾期未发布(督办)", Count: count,
 			Overdue: count, Link: "/disclosures?overdue=1"}
+		if units := scope.Units(); len(units) == 1 { // a street's: all its communities' rows
+			sec.Link += "&org=" + strconv.FormatInt(units[0], 10)
+		}
 		for _, p := range pubs {
 			due, _ := time.ParseInLocation(dayLayout, p.DueOn, now.Location())
 			sec.Items = append(sec.Items, workbench.Item{Kind: sec.Kind, Title: p.Item, Detail: p.Name(), Action: "待公开",
