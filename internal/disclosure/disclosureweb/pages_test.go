@@ -162,6 +162,31 @@ func TestPages(t *testing.T) {
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "请填写公开事项") {
 			t.Fatalf("bad row: %d", res.Status)
 		}
+		row := url.Values{"csrf": {csrf}, "org": {itoa(cb.ID)}, "category": {"居务"}, "item": {"物业服务费收支"},
+			"content": {"收取、支出、结余"}, "rule": {"monthly"}, "responsible": {"物业联络员"}, "channel": {"公开栏"},
+			"starts_on": {"2026-03-01"}, "active": {"1"}}
+		if res := c.Post("/disclosure-items/new", row); res.Status != http.StatusSeeOther {
+			t.Fatalf("new row: %d %s", res.Status, res.Body)
+		}
+		items = c.Get("/disclosure-items?org=" + itoa(cb.ID))
+		m = regexp.MustCompile(`href="(/disclosure-items/\d+)">物业服务费收支`).FindStringSubmatch(items.Body)
+		if m == nil {
+			t.Fatalf("no link to the community's row:\n%s", items.Body)
+		}
+		edit := c.Get(m[1])
+		webtest.CheckPage(t, "/disclosure-items/{item}", edit.Body)
+		row.Set("version", webtest.VersionOf(t, edit.Body))
+		row.Set("channel", "公开栏、网上公开页")
+		if res := c.Post(m[1], row); res.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %d %s", res.Status, res.Body)
+		}
+		if res := c.Post(m[1], row); res.Status != http.StatusConflict || !strings.Contains(res.Body, "已被他人修改") {
+			t.Fatalf("a stale edit: %d", res.Status)
+		}
+		// The sample is the administrator's: staff cannot open it for editing.
+		if res := c.Get("/disclosure-items/1"); res.Status != http.StatusNotFound {
+			t.Fatalf("staff opened the sample: %d", res.Status)
+		}
 	})
 }
 
