@@ -24,22 +24,24 @@ var demoDecisions = []struct {
 	day         int
 }{
 	{RuleAtOnce, "老旧小区改造项目实施方案", 10, 12},
-	{RuleDecision, "居民会议:加装电梯费用分摊办法", 8, 20},
+	{RuleDecision, "加装电梯费用分摊办法", 8, 20},
 	{RuleAtOnce, "社区服务中心场地调整", 6, 5},
-	{RuleDecision, "居民会议:小区停车管理公约", 4, 14},
+	{RuleDecision, "小区停车管理公约", 4, 14},
 	{RuleAtOnce, "防汛应急物资采购", 3, 8},
-	{RuleDecision, "居民会议:垃圾分类积分兑换办法", 1, 9},
+	{RuleDecision, "垃圾分类积分兑换办法", 1, 9},
 }
 
-var demoQuestions = []struct{ q, a string }{
-	{"本月办公经费支出比上月多,主要用在哪里?", "主要是更换社区服务中心的打印机和采购冬季取暖用品,明细已在公开栏张贴,可到社区查阅凭证。"},
-	{"低保户数为什么比上季度少了两户?", "两户家庭成员就业后收入超过低保标准,按规定退出;另有一户新纳入,审批材料已按规定公示。"},
-	{"加装电梯的分摊比例是怎么算的?一楼也要出钱吗?", "按楼层系数分摊,一楼不分摊,二楼系数0.3,逐层递增,详见居民会议决定附件。"},
-	{"停车公约什么时候开始执行?外来车辆怎么办?", "下月1日起执行;外来车辆登记后可临时停放两小时,超时按公约收取管理费。"},
-	{"惠民政策里的高龄津贴怎么申请?", "80周岁以上老人带身份证、户口本到社区便民服务窗口申请,也可由网格员上门代办。"},
-	{"防汛物资采购是公开招标吗?", "金额未达招标标准,采用三家询价,询价记录已随本期公开。"},
-	{"财务收支里的“其他收入”是什么?", "是辖区单位捐赠的慰问金,已全部用于重阳节慰问高龄老人。"},
-	{"社区基本情况的人口数和我们网格统计的不一样?", ""},
+// demoQuestions are residents' questions, each about a publication of
+// its item; the last is not answered yet.
+var demoQuestions = []struct{ item, q, a string }{
+	{"财务收支", "本月办公经费支出比上月多,主要用在哪里?", "主要是更换社区服务中心的打印机和采购冬季取暖用品,明细已在公开栏张贴,可到社区查阅凭证。"},
+	{"低保、救助对象", "低保户数为什么比上季度少了两户?", "两户家庭成员就业后收入超过低保标准,按规定退出;另有一户新纳入,审批材料已按规定公示。"},
+	{"居民会议决定", "加装电梯的分摊比例是怎么算的?一楼也要出钱吗?", "按楼层系数分摊,一楼不分摊,二楼系数0.3,逐层递增,详见居民会议决定附件。"},
+	{"居民会议决定", "停车公约什么时候开始执行?外来车辆怎么办?", "下月1日起执行;外来车辆登记后可临时停放两小时,超时按公约收取管理费。"},
+	{"惠民政策", "惠民政策里的高龄津贴怎么申请?", "80周岁以上老人带身份证、户口本到社区便民服务窗口申请,也可由网格员上门代办。"},
+	{"重大事项", "防汛物资采购是公开招标吗?", "金额未达招标标准,采用三家询价,询价记录已随本期公开。"},
+	{"财务收支", "财务收支里的“其他收入”是什么?", "是辖区单位捐赠的慰问金,已全部用于重阳节慰问高龄老人。"},
+	{"社区基本情况", "社区基本情况的人口数和我们网格统计的不一样?", ""},
 }
 
 // LoadDemo writes a year of 居务公开 for the communities: every period of
@@ -88,7 +90,7 @@ func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed ui
 				}
 			}
 		}
-		asked := 0
+		asked := map[int]bool{}
 		var questions []Question
 		answerOn := map[int64]string{}
 		for d := start; ; d = d.AddDate(0, 0, 1) {
@@ -152,9 +154,16 @@ func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed ui
 					sum.Late++
 				}
 				// Some residents ask; the committee answers within days.
-				if first && asked < len(demoQuestions) && (p.Rule != RuleMonthly || rng.IntN(3) == 0) && ds >= start.AddDate(0, 2, 0).Format(dayLayout) {
-					dq := demoQuestions[asked]
-					asked++
+				qi := -1
+				for i, dq := range demoQuestions {
+					if !asked[i] && dq.item == p.Item {
+						qi = i
+						break
+					}
+				}
+				if first && qi >= 0 && (p.Rule != RuleMonthly || rng.IntN(3) == 0) && ds >= start.AddDate(0, 2, 0).Format(dayLayout) {
+					dq := demoQuestions[qi]
+					asked[qi] = true
 					clock = clock.Add(time.Duration(2+rng.IntN(6)) * time.Hour)
 					phone := ""
 					if rng.IntN(2) == 0 {
