@@ -59,6 +59,7 @@ var layers = map[string]layer{
 	"internal/exports":        domain,
 	"internal/imports":        domain,
 	"internal/datareq":        domain,
+	"internal/disclosure":     domain, // 居务公开: catalogue, scheduled publications, residents' questions
 	"internal/indicators":     domain,
 	"internal/notify":         domain,
 	"internal/orgtree":        domain,

@@ -18,6 +18,7 @@ import (
 	"shequ/internal/accounts"
 	"shequ/internal/audit"
 	"shequ/internal/database"
+	"shequ/internal/disclosure"
 	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/fault"
@@ -53,6 +54,8 @@ type Deps struct {
 	Workforce  *workforce.Service  // 社区工作者与协管员
 	Volunteers *volunteers.Service // 志愿服务 (its route answers 404 without it)
 	SocialOrgs *socialorgs.Service // 社区社会组织 (its route answers 404 without it)
+	// Disclosures is 居务公开 (its route answers 404 without it).
+	Disclosures *disclosure.Service
 }
 
 type handler struct {
@@ -109,6 +112,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.workforceRoutes(rt)
 	h.volunteerRoutes(rt)
 	h.socialOrgRoutes(rt)
+	h.disclosureRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

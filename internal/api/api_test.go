@@ -17,6 +17,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/disclosure"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/register"
@@ -113,7 +114,9 @@ func setup(t *testing.T, db *database.DB) *env {
 	work.CountReports(rep) // as the server wires them
 	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work,
 		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil),
-		SocialOrgs: socialorgs.NewService(db, nil)})
+		SocialOrgs: socialorgs.NewService(db, nil),
+
+		Disclosures: disclosure.NewService(db, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

@@ -47,6 +47,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/datareq"
+	"shequ/internal/disclosure"
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
@@ -304,6 +305,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// for, typed or lapsed, and the sessions they opened.
 		if _, err := residents.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("居民身份核验: %w", err)
+		}
+		// A year of 居务公开: every period published, some late, one month
+		// of 城北's finances missed (overdue), its decisions and questions.
+		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("居务公开: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -23,6 +23,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/datareq"
 	"shequ/internal/datareq/datareqweb"
+	"shequ/internal/disclosure/disclosureweb"
 	"shequ/internal/events"
 	"shequ/internal/events/eventsweb"
 	"shequ/internal/exports"
@@ -102,6 +103,7 @@ type App struct {
 	stopEvents func() // stops the 督办 scheduler and waits for it
 	stopVisits func() // stops the schedules' follower and waits for it
 	stopParty  func() // stops the party members' reminder pass and waits for it
+	stopDisc   func() // stops the 居务公开 pass and waits for it
 }
 
 // IndicatorSources make the entities of the capabilities whose records
@@ -171,6 +173,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	// 居民身份核验: the resident's session, for 议事协商 and surveys.
 	res := residentsApp(db, cfg)
 	so := socialOrgsApp(db, cfg)
+	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -193,10 +196,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol, SocialOrgs: so})
+		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
@@ -212,6 +215,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	volunteerRoutes(rt, kit, vol, certs, cfg)
 	residentRoutes(rt, kit, res)
 	socialOrgRoutes(rt, kit, so)
+	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
@@ -221,7 +225,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	}
 	return &App{Handler: web.TrustProxies(cfg.TrustedProxies, handler), Routes: rt, Access: acs,
 		Audit: aud, Services: svc, Events: ev, Imports: imp, Visits: vs, Volunteers: vol, stopNotify: stopNotify, stopEvents: stopEvents,
-		stopVisits: stopVisits, stopParty: stopParty}
+		stopVisits: stopVisits, stopParty: stopParty, stopDisc: stopDisc}
 }
 
 // Close stops the imports running in the background (they resume from
@@ -232,6 +236,7 @@ func (a *App) Close() {
 	a.stopEvents()
 	a.stopVisits()
 	a.stopParty()
+	a.stopDisc()
 	a.stopNotify()
 	a.Audit.Close()
 }
