@@ -45,7 +45,8 @@ func TestWorkbench(t *testing.T) {
 	}
 	id := func(n int64) string { return strconv.FormatInt(n, 10) }
 	for _, u := range [][3]string{{"wangge", "grid_worker", id(grid)}, {"chuangkou", "window_clerk", id(community)},
-		{"jiedao", "street_operator", id(street)}, {"chengguan", "dept_urban", id(district)}} {
+		{"jiedao", "street_operator", id(street)}, {"chengguan", "dept_urban", id(district)},
+		{"shegong", "community_staff", id(community)}} {
 		RunShequ(t, "user", "add", "--temporary=false", "--db", DBPath(t), "--name", u[0], "--role", u[1], "--org", u[2], "--password", pw)
 	}
 
@@ -200,6 +201,11 @@ func TestWorkbench(t *testing.T) {
 	step("approve", chromedp.SendKeys(sel(`#approve-form #f-note`), "材料齐全,同意"),
 		chromedp.Click(sel(`#approve-form button[type="submit"]`)), chromedp.WaitVisible(sel(`.flash`)))
 	gone("街道平台", href)
+
+	// The community's staff hold the longest menu: every capability's entry.
+	login("shegong")
+	fits("社区工作者")
+	Screenshot(t, bctx, "community-staff")
 
 	// 城管 signs for an event and reports it handled.
 	login("chengguan")
