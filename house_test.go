@@ -72,6 +72,7 @@ var layers = map[string]layer{
 	"internal/visits":         domain,
 	"internal/volunteers":     domain,
 	"internal/residents":      domain, // 居民身份核验: the resident's SMS-verified session
+	"internal/proposals":      domain, // 议事协商: matters, eligibility from the register, secret votes
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database
