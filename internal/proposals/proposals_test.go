@@ -355,3 +355,75 @@ func TestResidentProposalModeration(t *testing.T) {
 		}
 	})
 }
+
+func TestArgumentsListAndQueue(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		m := f.voting(t, Draft{})
+		if _, err := f.s.Argue(ctx, nil, f.cb, m.ID, For, "好"); !errors.Is(err, ErrNoResident) {
+			t.Fatalf("unverified argument: %v", err)
+		}
+		if _, err := f.s.Argue(ctx, &f.lao, f.cb, m.ID, For, strings.Repeat("长", MaxArgument+1)); fault.FieldsOf(err)["body"] == "" {
+			t.Fatalf("oversize argument: %v", err)
+		}
+		if _, err := f.s.Argue(ctx, &f.outsider, f.cb, m.ID, For, "好"); !fault.Is(err, fault.Refused) {
+			t.Fatalf("outsider argues: %v", err)
+		}
+		a1, err := f.s.Argue(ctx, &f.lao, f.cb, m.ID, For, "老人上下楼方便。")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a2, err := f.s.Argue(ctx, &f.tenant, f.cb, m.ID, Against, "一楼住户采光受影响。")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.ProposeAsResident(ctx, &f.wang, Draft{Title: "垃圾分类", Body: "设置分类投放点。"}); err != nil {
+			t.Fatal(err)
+		}
+		qm, qa, err := f.s.Queue(ctx, f.cb)
+		if err != nil || len(qm) != 1 || len(qa) != 2 {
+			t.Fatalf("queue: %d matters %d arguments %v", len(qm), len(qa), err)
+		}
+		if err := f.s.ModerateArgument(ctx, f.cb, a1.ID, true, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.ModerateArgument(ctx, f.cb, a2.ID, false, ""); fault.FieldsOf(err)["reason"] == "" {
+			t.Fatalf("reject without reason: %v", err)
+		}
+		if err := f.s.ModerateArgument(ctx, f.cb, a2.ID, false, "含人身攻击"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.ModerateArgument(ctx, f.cb, a2.ID, true, ""); !fault.Is(err, fault.Illegal) {
+			t.Fatalf("moderated twice: %v", err)
+		}
+		pub, err := f.s.Arguments(ctx, f.cb, m.ID, false)
+		if err != nil || len(pub) != 1 || pub[0].Side != For || pub[0].Author == f.lao.Name {
+			t.Fatalf("published %+v %v", pub, err)
+		}
+		f.s.Vote(ctx, &f.lao, f.cb, m.ID, For)
+		f.s.Vote(ctx, &f.wang, f.cb, m.ID, Against)
+		ms, total, err := f.s.List(ctx, Filter{Communities: []int64{f.cb}})
+		if err != nil || total != 2 || len(ms) != 2 {
+			t.Fatalf("list %d %d %v", total, len(ms), err)
+		}
+		var got Matter
+		for _, x := range ms {
+			if x.ID == m.ID {
+				got = x
+			}
+		}
+		if got.VotesFor != 1 || got.VotesAgainst != 1 || got.Eligible != 4 {
+			t.Fatalf("listed %+v", got)
+		}
+		if ms, _, _ := f.s.List(ctx, Filter{Communities: []int64{f.cn}}); len(ms) != 0 {
+			t.Fatal("another community's matters listed")
+		}
+		if _, _, err := f.s.List(ctx, Filter{Status: "bogus"}); fault.FieldsOf(err)["status"] == "" {
+			t.Fatalf("bad status: %v", err)
+		}
+		if ms, total, err := f.s.List(ctx, Filter{Status: Voting, Size: 1, Page: 1}); err != nil || total != 1 || len(ms) != 1 {
+			t.Fatalf("filtered %d %v", total, err)
+		}
+	})
+}

@@ -285,21 +285,7 @@ func (s *Service) Get(ctx context.Context, community, id int64) (Matter, error) 
 	if err != nil {
 		return Matter{}, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT building_id FROM proposal_buildings
-		WHERE community_id = $1 AND proposal_id = $2 ORDER BY building_id`, community, id)
-	if err != nil {
-		return Matter{}, err
-	}
-	for rows.Next() {
-		var b int64
-		if err := rows.Scan(&b); err != nil {
-			rows.Close()
-			return Matter{}, err
-		}
-		m.Buildings = append(m.Buildings, b)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	if m.Buildings, err = s.buildings(ctx, community, id); err != nil {
 		return Matter{}, err
 	}
 	ms := []Matter{m}
