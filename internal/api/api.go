@@ -23,6 +23,7 @@ import (
 	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
+	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
@@ -51,6 +52,7 @@ type Deps struct {
 
 	Workforce  *workforce.Service  // 社区工作者与协管员
 	Volunteers *volunteers.Service // 志愿服务 (its route answers 404 without it)
+	Proposals  *proposals.Service  // 议事协商 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -106,6 +108,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.partyRoutes(rt)
 	h.workforceRoutes(rt)
 	h.volunteerRoutes(rt)
+	h.proposalRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

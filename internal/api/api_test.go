@@ -19,6 +19,7 @@ import (
 	"shequ/internal/database/dbtest"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
+	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/testlog"
@@ -111,7 +112,8 @@ func setup(t *testing.T, db *database.DB) *env {
 	rep, work := reports.New(db, e.audit), workaccess.NewService(db, nil)
 	work.CountReports(rep) // as the server wires them
 	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work,
-		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil)})
+		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil),
+		Proposals: proposals.NewService(db, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

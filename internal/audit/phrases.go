@@ -282,6 +282,7 @@ var routePhrases = map[string]string{
 	"GET /api/v1/visits/coverage":                         "通过接口查看走访覆盖情况",
 	"GET /api/v1/visits/capacity":                         "通过接口查看走访力量测算",
 	"POST /api/v1/visits/sync":                            "通过接口同步离线走访",
+	"GET /api/v1/proposals":                               "通过接口查看议事协商议题及表决结果",
 	"GET /visits/offline":                                 "打开离线走访页",
 	"GET /visits/offline.json":                            "下载离线走访包",
 	"POST /visits/sync":                                   "同步离线走访",

@@ -168,6 +168,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	work.CountVolunteers(vol) // volunteer activities held are the work done of the catalogue's volunteer item
 	// 居民身份核验: the resident's session, for 议事协商 and surveys.
 	res := residentsApp(db, cfg)
+	prop := proposalsApp(db, cfg) // 议事协商
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -190,7 +191,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol})
+		Workforce: wf, Volunteers: vol, Proposals: prop})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party),
