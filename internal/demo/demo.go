@@ -50,6 +50,7 @@ import (
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
+	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/residents"
@@ -299,6 +300,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// for, typed or lapsed, and the sessions they opened.
 		if _, err := residents.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("居民身份核验: %w", err)
+		}
+		// A year of 议事协商 in the first community: matters, arguments,
+		// votes by the register's residents, decisions and follow-up.
+		if _, err := proposals.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("议事协商: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

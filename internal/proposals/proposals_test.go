@@ -427,3 +427,36 @@ func TestArgumentsListAndQueue(t *testing.T) {
 		}
 	})
 }
+
+func TestDemo(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		sum, err := LoadDemo(ctx, db, f.cb, 7, *f.clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Matters != len(demoMatters)+1 || sum.Votes == 0 || sum.Arguments == 0 {
+			t.Fatalf("demo %+v", sum)
+		}
+		ms, _, err := f.s.List(ctx, Filter{Communities: []int64{f.cb}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		for _, m := range ms {
+			seen[m.Status]++
+			if m.Status == Decided && m.Eligible <= 0 {
+				t.Fatalf("decided without eligible: %+v", m)
+			}
+		}
+		for _, st := range []string{Moderation, Rejected, Open, Voting, Decided, Done} {
+			if seen[st] == 0 {
+				t.Errorf("no matter %s: %v", st, seen)
+			}
+		}
+		if again, err := LoadDemo(ctx, db, f.cb, 7, *f.clock); err != nil || again.Matters != 0 {
+			t.Fatalf("second load %+v %v", again, err)
+		}
+	})
+}
