@@ -118,9 +118,8 @@ type Filter struct {
 	Page, Size  int // Page from 1; Size default 50, at most 200
 }
 
-// List pages through matters, newest first, with their counts and eligible
-// sets: frozen for decided matters, counted now for those in deliberation
-// or voting, -1 for matters not admitted.
+// List pages through matters, newest first, with their counts (one grouped
+// query a page) and eligible sets as taken when the vote opened.
 func (s *Service) List(ctx context.Context, f Filter) ([]Matter, int, error) {
 	if f.Size <= 0 || f.Size > 200 {
 		f.Size = 50
@@ -178,16 +177,6 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Matter, int, error) {
 		}
 		for k, i := range idx {
 			ms[i].VotesFor, ms[i].VotesAgainst, ms[i].VotesAbstain = part[k].VotesFor, part[k].VotesAgainst, part[k].VotesAbstain
-		}
-	}
-	for i := range ms {
-		if ms[i].Status == Open || ms[i].Status == Voting {
-			if ms[i].Buildings, err = s.buildings(ctx, ms[i].CommunityID, ms[i].ID); err != nil {
-				return nil, 0, err
-			}
-			if ms[i].Eligible, err = s.EligibleCount(ctx, ms[i]); err != nil {
-				return nil, 0, err
-			}
 		}
 	}
 	return ms, total, nil

@@ -112,7 +112,7 @@ type Matter struct {
 	Buildings    []int64
 	OpensAt      time.Time
 	ClosesAt     time.Time
-	Eligible     int // frozen when decided; -1 before
+	Eligible     int // taken when the vote opens; -1 before
 	Decision     string
 	Result       string
 	DecidedOn    string
@@ -277,6 +277,20 @@ func scanMatter(sc interface{ Scan(...any) error }) (Matter, error) {
 
 // Get reads one matter with its buildings and counts.
 func (s *Service) Get(ctx context.Context, community, id int64) (Matter, error) {
+	m, err := s.matter(ctx, community, id)
+	if err != nil {
+		return Matter{}, err
+	}
+	ms := []Matter{m}
+	if err := s.counts(ctx, community, ms); err != nil {
+		return Matter{}, err
+	}
+	return ms[0], nil
+}
+
+// matter reads one matter with its buildings, without counting its votes:
+// what a vote needs, so a vote's cost does not grow with the votes cast.
+func (s *Service) matter(ctx context.Context, community, id int64) (Matter, error) {
 	m, err := scanMatter(s.db.QueryRowContext(ctx, `SELECT `+matterColumns+` FROM proposals
 		WHERE community_id = $1 AND id = $2`, community, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -288,11 +302,7 @@ func (s *Service) Get(ctx context.Context, community, id int64) (Matter, error) 
 	if m.Buildings, err = s.buildings(ctx, community, id); err != nil {
 		return Matter{}, err
 	}
-	ms := []Matter{m}
-	if err := s.counts(ctx, community, ms); err != nil {
-		return Matter{}, err
-	}
-	return ms[0], nil
+	return m, nil
 }
 
 // counts fills the vote counts of ms from the tally: one grouped query.
@@ -409,8 +419,14 @@ func (s *Service) OpenVoting(ctx context.Context, staff string, community, id in
 	if err != nil {
 		return err
 	}
-	return s.step(ctx, s.db, m, version, Voting, staff, ", opens_at = $7, closes_at = $8",
-		database.FormatTime(opens), database.FormatTime(closes))
+	// The electorate's size is taken when the vote opens, as a roll is
+	// closed on a date; lists and the API then count nothing per matter.
+	n, err := s.EligibleCount(ctx, m)
+	if err != nil {
+		return err
+	}
+	return s.step(ctx, s.db, m, version, Voting, staff, ", opens_at = $7, closes_at = $8, eligible = $9",
+		database.FormatTime(opens), database.FormatTime(closes), n)
 }
 
 // Ballot is a vote cast: the receipt lets the voter find it in the tally.
@@ -463,7 +479,7 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 	if choice != For && choice != Against && choice != Abstain {
 		return Ballot{}, fault.Fields{"choice": "请选择赞成、反对或弃权"}
 	}
-	m, err := s.Get(ctx, community, id)
+	m, err := s.matter(ctx, community, id)
 	if err != nil {
 		return Ballot{}, err
 	}
@@ -552,8 +568,7 @@ func (s *Service) EligibleCount(ctx context.Context, m Matter) (int, error) {
 	return n, err
 }
 
-// Decide records the committee's decision after the vote closed; the
-// eligible count is frozen with it.
+// Decide records the committee's decision after the vote closed.
 func (s *Service) Decide(ctx context.Context, staff string, community, id int64, version int, result, text string) error {
 	fe := fault.Fields{}
 	text = checkText(fe, "decision", text, MaxDecision, "请填写决定内容")
@@ -570,14 +585,8 @@ func (s *Service) Decide(ctx context.Context, staff string, community, id int64,
 	if m.Status == Voting && s.now().Before(m.ClosesAt) {
 		return fault.New(fault.Illegal, "投票尚未截止,不能作出决定。")
 	}
-	n := -1
-	if m.Status == Voting {
-		if n, err = s.EligibleCount(ctx, m); err != nil {
-			return err
-		}
-	}
-	return s.step(ctx, s.db, m, version, Decided, staff, ", decision = $7, result = $8, decided_on = $9, eligible = $10",
-		text, result, s.now().In(workdays.Shanghai).Format("2006-01-02"), n)
+	return s.step(ctx, s.db, m, version, Decided, staff, ", decision = $7, result = $8, decided_on = $9",
+		text, result, s.now().In(workdays.Shanghai).Format("2006-01-02"))
 }
 
 // FollowUp links the decision to the event or project that carries it

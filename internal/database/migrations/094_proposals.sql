@@ -7,7 +7,7 @@
 -- proposal_buildings; owners: the owner-occupied households of those
 -- buildings, or of the whole community when none is listed); unit says one
 -- vote per person or per household. ballot_salt keys the hashes of the
--- voters in proposal_ballots. eligible is frozen when the matter is decided.
+-- voters in proposal_ballots. eligible is the set's size when the vote opened.
 CREATE TABLE proposals (
     community_id BIGINT NOT NULL,
     id BIGINT NOT NULL,
@@ -23,7 +23,7 @@ CREATE TABLE proposals (
     opens_at TEXT NOT NULL DEFAULT '',
     closes_at TEXT NOT NULL DEFAULT '',
     ballot_salt TEXT NOT NULL,
-    eligible INTEGER NOT NULL DEFAULT -1,     -- -1 until decided
+    eligible INTEGER NOT NULL DEFAULT -1,     -- -1 until the vote opens
     decision TEXT NOT NULL DEFAULT '',
     result TEXT NOT NULL DEFAULT '',          -- passed, failed, ''
     decided_on TEXT NOT NULL DEFAULT '',
