@@ -36,7 +36,9 @@ CREATE TABLE proposals (
     updated_by TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (community_id, id)
 );
-CREATE INDEX proposals_list ON proposals (community_id, status, created_at);
+-- The list pages newest first, by status or not.
+CREATE INDEX proposals_list ON proposals (community_id, status, created_at, id);
+CREATE INDEX proposals_recent ON proposals (community_id, created_at, id);
 
 -- The buildings a households or owners matter is limited to.
 CREATE TABLE proposal_buildings (
