@@ -609,3 +609,9 @@ func (s *Service) FollowUp(ctx context.Context, staff string, community, id int6
 	}
 	return s.step(ctx, s.db, m, version, to, staff, ", event_id = $7, project_id = $8, done_on = $9", ev, pr, doneOn)
 }
+
+// VotingOpen says whether m takes votes now, on the service's clock.
+func (s *Service) VotingOpen(m Matter) bool {
+	now := s.now()
+	return m.Status == Voting && !now.Before(m.OpensAt) && now.Before(m.ClosesAt)
+}

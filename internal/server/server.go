@@ -209,6 +209,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	workforceweb.Routes(rt, kit, workforceweb.Deps{Workforce: wf})
 	volunteerRoutes(rt, kit, vol, certs, cfg)
 	residentRoutes(rt, kit, res)
+	proposalRoutes(rt, kit, prop, res)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
