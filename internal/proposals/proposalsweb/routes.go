@@ -53,6 +53,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.HandlePublic(rt, "GET /r/proposals", h.list)
 	k.HandlePublic(rt, "GET /r/proposals/{c}/{id}", h.matter)
 	k.HandlePublic(rt, "POST /r/proposals/{c}/{id}/vote", h.vote)
+	staffRoutes(rt, k, d)
 }
 
 type page struct {
