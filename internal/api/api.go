@@ -24,6 +24,7 @@ import (
 	"shequ/internal/fault"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
+	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/services"
@@ -56,6 +57,7 @@ type Deps struct {
 	SocialOrgs *socialorgs.Service // 社区社会组织 (its route answers 404 without it)
 	// Disclosures is 居务公开 (its route answers 404 without it).
 	Disclosures *disclosure.Service
+	Proposals   *proposals.Service // 议事协商 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -113,6 +115,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.volunteerRoutes(rt)
 	h.socialOrgRoutes(rt)
 	h.disclosureRoutes(rt)
+	h.proposalRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -20,6 +20,7 @@ import (
 	"shequ/internal/disclosure"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
+	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/socialorgs"
@@ -116,7 +117,9 @@ func setup(t *testing.T, db *database.DB) *env {
 		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil),
 		SocialOrgs: socialorgs.NewService(db, nil),
 
-		Disclosures: disclosure.NewService(db, nil)})
+		Disclosures: disclosure.NewService(db, nil),
+
+		Proposals: proposals.NewService(db, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

@@ -51,6 +51,7 @@ import (
 	"shequ/internal/events"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
+	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/residents"
@@ -310,6 +311,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// of 城北's finances missed (overdue), its decisions and questions.
 		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("居务公开: %w", err)
+		}
+		// A year of 议事协商 in the first community: matters, arguments,
+		// votes by the register's residents, decisions and follow-up.
+		if _, err := proposals.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("议事协商: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -174,6 +174,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	res := residentsApp(db, cfg)
 	so := socialOrgsApp(db, cfg)
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
+	prop := proposalsApp(db, cfg) // 议事协商
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -196,7 +197,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc})
+		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
@@ -216,6 +217,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	residentRoutes(rt, kit, res)
 	socialOrgRoutes(rt, kit, so)
 	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
+	proposalRoutes(rt, kit, prop, res)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
