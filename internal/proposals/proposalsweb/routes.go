@@ -51,8 +51,8 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		h.pages[n] = template.Must(template.New(n).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+n+".html"))
 	}
 	k.HandlePublic(rt, "GET /r/proposals", h.list)
-	k.HandlePublic(rt, "GET /r/proposals/{c}/{id}", h.matter)
-	k.HandlePublic(rt, "POST /r/proposals/{c}/{id}/vote", h.vote)
+	k.HandlePublic(rt, "GET /r/proposals/{c}/{matter}", h.matter)
+	k.HandlePublic(rt, "POST /r/proposals/{c}/{matter}/vote", h.vote)
 	staffRoutes(rt, k, d)
 }
 
@@ -131,7 +131,7 @@ type matterData struct {
 
 func ids(r *http.Request) (int64, int64, bool) {
 	c, err1 := strconv.ParseInt(r.PathValue("c"), 10, 64)
-	id, err2 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err2 := strconv.ParseInt(r.PathValue("matter"), 10, 64)
 	return c, id, err1 == nil && err2 == nil && c > 0 && id > 0
 }
 

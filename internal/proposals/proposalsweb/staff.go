@@ -25,8 +25,8 @@ func staffRoutes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.AddNav("proposals", "议事协商", "/proposals/queue", proposals.PermManage)
 	manage := access.Rule{Perm: proposals.PermManage}
 	k.Handle(rt, "GET /proposals/queue", manage, h.queue)
-	k.Handle(rt, "POST /proposals/{c}/{id}/moderate", manage, h.moderate)
-	k.Handle(rt, "POST /proposals/arguments/{c}/{id}/moderate", manage, h.moderateArgument)
+	k.Handle(rt, "POST /proposals/{c}/{matter}/moderate", manage, h.moderate)
+	k.Handle(rt, "POST /proposals/arguments/{c}/{argument}/moderate", manage, h.moderateArgument)
 }
 
 // community reads the community of a request and checks it lies in the
@@ -88,7 +88,7 @@ func (h *staff) done(w http.ResponseWriter, r *http.Request, rq *web.Request, c 
 
 func (h *staff) moderate(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	c := h.community(rq, r.PathValue("c"))
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := strconv.ParseInt(r.PathValue("matter"), 10, 64)
 	if c == 0 || err != nil {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
@@ -108,7 +108,7 @@ func (h *staff) moderate(w http.ResponseWriter, r *http.Request, rq *web.Request
 
 func (h *staff) moderateArgument(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	c := h.community(rq, r.PathValue("c"))
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := strconv.ParseInt(r.PathValue("argument"), 10, 64)
 	if c == 0 || err != nil {
 		h.kit.ErrorPage(w, r, rq, http.StatusNotFound)
 		return
