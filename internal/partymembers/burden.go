@@ -18,13 +18,12 @@ import (
 // party item (workaccess.DoneCounter). The members' own service is not
 // the staff's work and is not counted here (it is DY03's service hours).
 func (s *Service) DoneByMonth(ctx context.Context, communities []int64, from, to string) (map[string]map[int64]int, error) {
-	out := map[string]map[int64]int{}
 	if len(communities) == 0 {
-		return out, nil
+		return map[string]map[int64]int{}, nil
 	}
 	a := s.db.Args(from+"-01", to+"-31")
 	in := func(col string) string { return a.In(col, database.AnyOf(communities)...) }
-	rows, err := s.db.QueryContext(ctx, `SELECT SUBSTR(day, 1, 7), community_id, COUNT(*) FROM (
+	return s.db.CountByMonthAndID(ctx, `SELECT SUBSTR(day, 1, 7), community_id, COUNT(*) FROM (
 		SELECT reported_on AS day, community_id FROM party_member_reports
 			WHERE reported_on >= $1 AND reported_on <= $2 AND `+in("community_id")+`
 		UNION ALL
@@ -37,21 +36,4 @@ func (s *Service) DoneByMonth(ctx context.Context, communities []int64, from, to
 		SELECT sent_on, community_id FROM party_cards_sent
 			WHERE sent_on >= $1 AND sent_on <= $2 AND `+in("community_id")+`
 		) acts GROUP BY SUBSTR(day, 1, 7), community_id`, a.Values()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var period string
-		var c int64
-		var n int
-		if err := rows.Scan(&period, &c, &n); err != nil {
-			return nil, err
-		}
-		if out[period] == nil {
-			out[period] = map[int64]int{}
-		}
-		out[period][c] = n
-	}
-	return out, rows.Err()
 }

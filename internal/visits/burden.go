@@ -26,29 +26,11 @@ func (s *Service) DoneInMonth(ctx context.Context, communities []int64, month st
 // 费随事转 ledger count them as the work done of the catalogue's visit
 // item (workaccess.VisitsDone).
 func (s *Service) DoneByMonth(ctx context.Context, communities []int64, from, to string) (map[string]map[int64]int, error) {
-	out := map[string]map[int64]int{}
 	if len(communities) == 0 {
-		return out, nil
+		return map[string]map[int64]int{}, nil
 	}
 	a := s.db.Args(from+"-01", to+"-31")
-	rows, err := s.db.QueryContext(ctx, `SELECT SUBSTR(visited_on, 1, 7), community_id, COUNT(*) FROM visits
+	return s.db.CountByMonthAndID(ctx, `SELECT SUBSTR(visited_on, 1, 7), community_id, COUNT(*) FROM visits
 		WHERE visited_on >= $1 AND visited_on <= $2 AND `+a.In("community_id", database.AnyOf(communities)...)+`
 		GROUP BY SUBSTR(visited_on, 1, 7), community_id`, a.Values()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var period string
-		var c int64
-		var n int
-		if err := rows.Scan(&period, &c, &n); err != nil {
-			return nil, err
-		}
-		if out[period] == nil {
-			out[period] = map[int64]int{}
-		}
-		out[period][c] = n
-	}
-	return out, rows.Err()
 }

@@ -15,32 +15,14 @@ import (
 // work done of the catalogue's volunteer item (workaccess.DoneCounter).
 // The volunteers' hours are not the staff's work and are not counted.
 func (s *Service) DoneByMonth(ctx context.Context, communities []int64, from, to string) (map[string]map[int64]int, error) {
-	out := map[string]map[int64]int{}
 	if len(communities) == 0 {
-		return out, nil
+		return map[string]map[int64]int{}, nil
 	}
 	a := s.db.Args(from+"-01", to+"-31")
-	rows, err := s.db.QueryContext(ctx, `SELECT SUBSTR(sh.served_on, 1, 7), sh.community_id, COUNT(*) FROM volunteer_shifts sh
+	return s.db.CountByMonthAndID(ctx, `SELECT SUBSTR(sh.served_on, 1, 7), sh.community_id, COUNT(*) FROM volunteer_shifts sh
 		JOIN volunteer_activities a ON a.community_id = sh.community_id AND a.id = sh.activity_id
 		WHERE sh.served_on >= $1 AND sh.served_on <= $2 AND `+a.In("sh.community_id", database.AnyOf(communities)...)+`
 		AND a.status = 'open' AND EXISTS (SELECT 1 FROM volunteer_signups u WHERE u.community_id = sh.community_id
 			AND u.shift_id = sh.id AND u.checked_in_at <> '')
 		GROUP BY SUBSTR(sh.served_on, 1, 7), sh.community_id`, a.Values()...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var period string
-		var c int64
-		var n int
-		if err := rows.Scan(&period, &c, &n); err != nil {
-			return nil, err
-		}
-		if out[period] == nil {
-			out[period] = map[int64]int{}
-		}
-		out[period][c] = n
-	}
-	return out, rows.Err()
 }
