@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"shequ/internal/database"
@@ -20,33 +19,11 @@ const disclosureEvery = time.Hour
 // its pass while the server runs. stop ends the pass and waits for it.
 func disclosureApp(db *database.DB, log *slog.Logger, now func() time.Time) (ds *disclosure.Service, stop func()) {
 	ds = disclosure.NewService(db, now)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(disclosureEvery)
-		defer t.Stop()
-		for {
-			if n, esc, err := ds.PassAll(ctx); err != nil {
-				if ctx.Err() == nil {
-					log.Error("disclosure: pass", "err", err)
-				}
-			} else if n+esc > 0 {
-				log.Info("disclosure: pass", "scheduled", n, "escalated", esc)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	return ds, runEvery(log, "disclosure: pass", disclosureEvery, func(ctx context.Context) ([]any, error) {
+		n, esc, err := ds.PassAll(ctx)
+		if err != nil || n+esc == 0 {
+			return nil, err
 		}
-	}()
-	var once sync.Once
-	return ds, func() {
-		once.Do(func() {
-			cancel()
-			wg.Wait()
-		})
-	}
+		return []any{"scheduled", n, "escalated", esc}, nil
+	})
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"shequ/internal/database"
@@ -23,33 +22,11 @@ const remindEvery = time.Hour
 // the server runs. stop ends the pass and waits for it.
 func partyApp(db *database.DB, reg *register.Store, vs *visits.Service, log *slog.Logger) (ps *partymembers.Service, stop func()) {
 	ps = partymembers.NewService(db, reg, vs, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(remindEvery)
-		defer t.Stop()
-		for {
-			if r, err := ps.Remind(ctx); err != nil {
-				if ctx.Err() == nil {
-					log.Error("party members: reminders", "err", err)
-				}
-			} else if r.Reminders > 0 {
-				log.Info("party members: reminded", "members", r.Reminders, "sms", r.SMS, "overdue", r.Overdue)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	return ps, runEvery(log, "party members: reminders", remindEvery, func(ctx context.Context) ([]any, error) {
+		r, err := ps.Remind(ctx)
+		if err != nil || r.Reminders == 0 {
+			return nil, err
 		}
-	}()
-	var once sync.Once
-	return ps, func() {
-		once.Do(func() {
-			cancel()
-			wg.Wait()
-		})
-	}
+		return []any{"members", r.Reminders, "sms", r.SMS, "overdue", r.Overdue}, nil
+	})
 }
