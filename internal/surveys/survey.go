@@ -562,3 +562,27 @@ func (s *Service) CloseSurvey(ctx context.Context, staff string, community, id i
 	}
 	return s.step(ctx, sv, version, Open, Closed, staff, ", closed_at = $7", database.FormatTime(s.now()))
 }
+
+// Building is a building of the community, for the target form.
+type Building struct {
+	ID   int64
+	Name string
+}
+
+// Buildings lists a community's buildings by name.
+func (s *Service) Buildings(ctx context.Context, community int64) ([]Building, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM buildings WHERE community_id = $1 ORDER BY name, id LIMIT 1000`, community)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Building
+	for rows.Next() {
+		var b Building
+		if err := rows.Scan(&b.ID, &b.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
