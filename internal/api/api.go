@@ -29,6 +29,7 @@ import (
 	"shequ/internal/reports"
 	"shequ/internal/services"
 	"shequ/internal/socialorgs"
+	"shequ/internal/surveys"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
 	"shequ/internal/workaccess"
@@ -58,6 +59,7 @@ type Deps struct {
 	// Disclosures is 居务公开 (its route answers 404 without it).
 	Disclosures *disclosure.Service
 	Proposals   *proposals.Service // 议事协商 (its route answers 404 without it)
+	Surveys     *surveys.Service   // 问卷调查 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -116,6 +118,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.socialOrgRoutes(rt)
 	h.disclosureRoutes(rt)
 	h.proposalRoutes(rt)
+	h.surveyRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "没有这个接口: "+r.Method+" "+r.URL.Path, nil)
 	}))

@@ -24,6 +24,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/socialorgs"
+	"shequ/internal/surveys"
 	"shequ/internal/testlog"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
@@ -119,7 +120,7 @@ func setup(t *testing.T, db *database.DB) *env {
 
 		Disclosures: disclosure.NewService(db, nil),
 
-		Proposals: proposals.NewService(db, nil)})
+		Proposals: proposals.NewService(db, nil), Surveys: surveys.NewService(db, nil)})
 	e.srv = httptest.NewServer(rt)
 	t.Cleanup(e.srv.Close)
 	return e

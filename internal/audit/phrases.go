@@ -432,6 +432,19 @@ var routePhrases = map[string]string{
 	"POST /workforce/members/{staff}/qualifications":                 "登记社区工作者资格证书",
 	"POST /workforce/members/{staff}/qualifications/{qual}/withdraw": "作废社区工作者资格证书",
 	"GET /api/v1/workforce":                                          "通过接口查看社区工作者配备情况",
+	"GET /r/surveys":                                                 "查看问卷调查",
+	"GET /r/surveys/{c}/{survey}":                                    "查看问卷",
+	"POST /r/surveys/{c}/{survey}/answer":                            "居民填写问卷",
+	"GET /surveys":                                                   "查看问卷调查列表",
+	"GET /surveys/new":                                               "打开新建问卷表单",
+	"POST /surveys/new":                                              "新建问卷",
+	"GET /surveys/{c}/{survey}":                                      "查看问卷内容",
+	"POST /surveys/{c}/{survey}/edit":                                "修改问卷草稿",
+	"POST /surveys/{c}/{survey}/open":                                "发布问卷",
+	"POST /surveys/{c}/{survey}/close":                               "结束问卷",
+	"GET /surveys/{c}/{survey}/results":                              "查看问卷统计结果",
+	"GET /surveys/{c}/{survey}/results.xlsx":                         "导出问卷统计结果",
+	"GET /api/v1/surveys":                                            "通过接口查看问卷调查",
 }
 
 // Phrase is what a route does in words, and whether it has a phrase.

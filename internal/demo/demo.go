@@ -57,6 +57,7 @@ import (
 	"shequ/internal/residents"
 	"shequ/internal/services"
 	"shequ/internal/socialorgs"
+	"shequ/internal/surveys"
 	"shequ/internal/visits"
 	"shequ/internal/volunteers"
 	"shequ/internal/volunteers/certificates"
@@ -316,6 +317,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// votes by the register's residents, decisions and follow-up.
 		if _, err := proposals.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("议事协商: %w", err)
+		}
+		// A year of 问卷调查 in the first community: closed surveys with
+		// hundreds of responses from the register's residents, one open.
+		if _, err := surveys.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("问卷调查: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

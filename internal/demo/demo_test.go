@@ -93,8 +93,12 @@ func TestChengbei(t *testing.T) {
 			`SELECT COUNT(DISTINCT unit_id) FROM org_staff WHERE role = 'grid_worker'`: 19,
 			`SELECT COUNT(*) FROM organisations`:                                       38,
 			`SELECT COUNT(*) FROM social_orgs WHERE status = 'filed'`:                  6, // 社区社会组织, the hub among them
-			`SELECT COUNT(*) FROM organisations WHERE kind = 'school'`:                 14,
-			`SELECT COUNT(*) FROM organisations WHERE kind = 'medical'`:                2,
+			`SELECT COUNT(*) FROM surveys WHERE status = 'closed'`:                     3, // 问卷调查: a year of them, one open, one draft
+			`SELECT COUNT(*) FROM surveys WHERE status = 'open'`:                       1,
+			`SELECT COUNT(*) FROM surveys s WHERE s.status <> 'draft' AND (SELECT COUNT(*) FROM survey_responses r
+				WHERE r.community_id = s.community_id AND r.survey_id = s.id) < 40`: 0,
+			`SELECT COUNT(*) FROM organisations WHERE kind = 'school'`:  14,
+			`SELECT COUNT(*) FROM organisations WHERE kind = 'medical'`: 2,
 			// Every grid hangs on a 居民小组, every center head on a building.
 			`SELECT COUNT(*) FROM org_units g JOIN org_units p ON p.id = g.parent_id WHERE g.level = 'grid' AND p.level <> 'group'`:        0,
 			`SELECT COUNT(*) FROM org_staff s JOIN org_units u ON u.id = s.unit_id WHERE s.role = 'center_head' AND u.level <> 'building'`: 0,

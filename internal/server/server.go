@@ -175,6 +175,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	so := socialOrgsApp(db, cfg)
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	prop := proposalsApp(db, cfg) // 议事协商
+	surv := surveysApp(db, cfg)   // 问卷调查
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -197,7 +198,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop})
+		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop,
+		Surveys: surv})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
@@ -218,6 +220,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	socialOrgRoutes(rt, kit, so)
 	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	proposalRoutes(rt, kit, prop, res)
+	surveyRoutes(rt, kit, surv, res)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}

@@ -464,17 +464,20 @@ func (s *Service) Get(ctx context.Context, community, id int64) (Survey, error) 
 	return sv, err
 }
 
-// List reads the surveys of communities, newest first, with their counts
-// of responses (without questions).
+// List reads the surveys of communities (nil: every community), newest
+// first, at most 500, with their counts of responses (without questions).
 func (s *Service) List(ctx context.Context, communities []int64) ([]Survey, error) {
-	if len(communities) == 0 {
+	if communities != nil && len(communities) == 0 {
 		return nil, nil
 	}
 	q := s.db.Args()
+	where := "1 = 1"
+	if communities != nil {
+		where = q.In("community_id", database.AnyOf(communities)...)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+surveyColumns+`, (SELECT COUNT(*) FROM survey_responses r
 		WHERE r.community_id = surveys.community_id AND r.survey_id = surveys.id) FROM surveys
-		WHERE `+q.In("community_id", database.AnyOf(communities)...)+` ORDER BY created_at DESC, id DESC LIMIT 500`,
-		q.Values()...)
+		WHERE `+where+` ORDER BY created_at DESC, id DESC LIMIT 500`, q.Values()...)
 	if err != nil {
 		return nil, err
 	}
