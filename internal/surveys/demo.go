@@ -23,6 +23,7 @@ type demoSurvey struct {
 	form      Form
 	ago, days int
 	responses int
+	share     int // in 100, the chance a targeted adult answers; 0: all may
 	// answer draws one respondent's answers.
 	answer func(rng *rand.Rand) Answers
 	draft  bool
@@ -103,7 +104,7 @@ func demoSurveys(building Building) []demoSurvey {
 				{Kind: Number, Text: "您家所在楼层", Min: 1, Max: 7, Required: true},
 				{Kind: Single, Text: "家中是否有行动不便的老人或残疾人?", Options: []string{"有", "没有"}, Required: true},
 				{Kind: Text, Text: "对费用分摊的意见", MaxLen: 200},
-			}}, ago: 90, days: 20, responses: 1000,
+			}}, ago: 90, days: 20, responses: 1000, share: 40,
 			answer: func(rng *rand.Rand) Answers {
 				floor := 1 + rng.IntN(6)
 				agree := pick(rng, 70, 10, 20)
@@ -226,7 +227,7 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 			}
 			p := people[i]
 			clock = opens.Add(time.Duration(rng.Int64N(int64(closes.Sub(opens)))))
-			if !clock.Before(now) || !Targets(sv, p, clock) {
+			if !clock.Before(now) || !Targets(sv, p, clock) || (ds.share > 0 && rng.IntN(100) >= ds.share) {
 				continue
 			}
 			if err := s.respond(ctx, sv, p, ds.answer(rng)); err != nil {
