@@ -71,7 +71,7 @@ func demoSurveys(building Building) []demoSurvey {
 			Questions: []Question{
 				{Kind: Single, Text: "您对小区环境卫生是否满意?", Options: []string{"非常满意", "满意", "一般", "不满意", "非常不满意"}, Required: true},
 				{Kind: Rating, Text: "请为物业服务打分", Required: true},
-				{Kind: Multiple, Text: "您认为小区最需要改进的方面(可多选)", Options: []string{"绿化养护", "夜间照明", "停车秩序", "垃圾分类", "健身设施", "楼道卫生"}},
+				{Kind: Multiple, Text: "您认为小区最需要改进的方面", Options: []string{"绿化养护", "夜间照明", "停车秩序", "垃圾分类", "健身设施", "楼道卫生"}},
 				{Kind: Number, Text: "您在本小区居住了几年?", Min: 0, Max: 80},
 				{Kind: Text, Text: "其他意见和建议", MaxLen: 200},
 			}}, ago: 330, days: 21, responses: 360,
@@ -86,7 +86,7 @@ func demoSurveys(building Building) []demoSurvey {
 			Intro: "社区拟利用原活动室开设老年助餐点。请家中60岁以上的老人(或代为填写的家人)填写,每户一份。本问卷实名,便于社区回访。",
 			Questions: []Question{
 				{Kind: Single, Text: "您家是否需要社区老年食堂提供助餐服务?", Options: []string{"需要", "偶尔需要", "不需要"}, Required: true},
-				{Kind: Multiple, Text: "希望的就餐方式(可多选)", Options: []string{"到食堂堂食", "到食堂自取", "送餐上门"}, Required: true},
+				{Kind: Multiple, Text: "希望的就餐方式", Options: []string{"到食堂堂食", "到食堂自取", "送餐上门"}, Required: true},
 				{Kind: Number, Text: "每餐可接受的价格(元)", Min: 5, Max: 50, Required: true},
 				{Kind: Rating, Text: "您对社区为老服务的总体满意度", Required: true},
 				{Kind: Text, Text: "对菜品口味的要求", MaxLen: 100},
@@ -119,7 +119,7 @@ func demoSurveys(building Building) []demoSurvey {
 			Intro: "社区活动中心将调整明年的活动安排,想听听您的想法。问卷匿名。",
 			Questions: []Question{
 				{Kind: Single, Text: "您平时参加社区文化活动吗?", Options: []string{"经常参加", "偶尔参加", "从不参加"}, Required: true},
-				{Kind: Multiple, Text: "您感兴趣的活动(可多选)", Options: []string{"广场舞", "书法绘画", "合唱", "太极拳", "手工编织", "读书会", "亲子活动"}},
+				{Kind: Multiple, Text: "您感兴趣的活动", Options: []string{"广场舞", "书法绘画", "合唱", "太极拳", "手工编织", "读书会", "亲子活动"}},
 				{Kind: Single, Text: "适合您的活动时间", Options: []string{"工作日上午", "工作日晚上", "周末"}, Required: true},
 				{Kind: Rating, Text: "您对社区活动中心的满意度", Required: true},
 				{Kind: Text, Text: "您的建议", MaxLen: 200},
