@@ -31,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/fault"
 	"shequ/internal/residents"
 	"shequ/internal/workdays"
@@ -87,8 +88,9 @@ var (
 
 // Service keeps matters, arguments and votes.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db     *database.DB
+	now    func() time.Time
+	events *events.Store // files follow-up events; nil: linking only
 }
 
 // NewService returns the service on db; now nil is time.Now.
@@ -382,7 +384,7 @@ func (s *Service) Approve(ctx context.Context, staff string, community, id int64
 	if err != nil {
 		return err
 	}
-	return s.step(ctx, s.db, m, version, Open, staff, "")
+	return s.stepAndTell(ctx, m, version, Open, staff, "approved", "已通过审核,进入协商,欢迎发表意见。", "")
 }
 
 // Reject refuses a resident's proposal with a reason the proposer sees.
@@ -396,7 +398,7 @@ func (s *Service) Reject(ctx context.Context, staff string, community, id int64,
 	if err != nil {
 		return err
 	}
-	return s.step(ctx, s.db, m, version, Rejected, staff, ", reject_reason = $7", reason)
+	return s.stepAndTell(ctx, m, version, Rejected, staff, "rejected", "未通过审核。理由:"+reason, ", reject_reason = $7", reason)
 }
 
 // OpenVoting sets the voting period of a matter in deliberation.
@@ -585,8 +587,12 @@ func (s *Service) Decide(ctx context.Context, staff string, community, id int64,
 	if m.Status == Voting && s.now().Before(m.ClosesAt) {
 		return fault.New(fault.Illegal, "投票尚未截止,不能作出决定。")
 	}
-	return s.step(ctx, s.db, m, version, Decided, staff, ", decision = $7, result = $8, decided_on = $9",
-		text, result, s.now().In(workdays.Shanghai).Format("2006-01-02"))
+	words := "已作出决定:通过。"
+	if result != "passed" {
+		words = "已作出决定:未通过。"
+	}
+	return s.stepAndTell(ctx, m, version, Decided, staff, "decided", words+"详见社区议事公开。",
+		", decision = $7, result = $8, decided_on = $9", text, result, s.now().In(workdays.Shanghai).Format("2006-01-02"))
 }
 
 // FollowUp links the decision to the event or project that carries it
