@@ -217,3 +217,27 @@ func parseOpt(s string) time.Time {
 	}
 	return database.ParseTime(s)
 }
+
+// Building is a building of the community, for choosing who votes.
+type Building struct {
+	ID   int64
+	Name string
+}
+
+// Buildings lists the community's buildings by name.
+func (s *Service) Buildings(ctx context.Context, community int64) ([]Building, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM buildings WHERE community_id = $1 ORDER BY name, id`, community)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Building
+	for rows.Next() {
+		var b Building
+		if err := rows.Scan(&b.ID, &b.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

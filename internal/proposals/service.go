@@ -133,6 +133,9 @@ type Draft struct {
 	Title, Body string
 	Scope, Unit string
 	Buildings   []int64
+	// OwnBuilding: a resident's matter for the households of their own
+	// building (本楼住户, one vote a household).
+	OwnBuilding bool
 }
 
 func checkText(fe fault.Fields, field, s string, max int, empty string) string {
@@ -204,6 +207,12 @@ func (s *Service) ProposeAsResident(ctx context.Context, r *residents.Resident, 
 		return Matter{}, fault.New(fault.Refused, "年满18周岁的居民才能提出议题。")
 	}
 	d.CommunityID = r.CommunityID
+	if d.OwnBuilding {
+		if r.BuildingID == 0 || r.HouseholdID == 0 {
+			return Matter{}, fault.Fields{"scope": "登记簿中没有您所在的楼栋,请选择全体成年居民"}
+		}
+		d.Scope, d.Unit, d.Buildings = ScopeHouseholds, PerHousehold, []int64{r.BuildingID}
+	}
 	return s.create(ctx, d, "resident", r.PersonID, r.MaskedName(), Moderation)
 }
 
@@ -615,6 +624,9 @@ func (s *Service) FollowUp(ctx context.Context, staff string, community, id int6
 	}
 	return s.step(ctx, s.db, m, version, to, staff, ", event_id = $7, project_id = $8, done_on = $9", ev, pr, doneOn)
 }
+
+// Now is the service's clock, for pages that show times relative to it.
+func (s *Service) Now() time.Time { return s.now() }
 
 // VotingOpen says whether m takes votes now, on the service's clock.
 func (s *Service) VotingOpen(m Matter) bool {

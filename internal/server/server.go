@@ -175,6 +175,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	so := socialOrgsApp(db, cfg)
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	prop := proposalsApp(db, cfg) // 议事协商
+	prop.UseEvents(ev)            // a decision's follow-up is filed as an event
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
