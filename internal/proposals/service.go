@@ -209,7 +209,12 @@ func (s *Service) ProposeAsResident(ctx context.Context, r *residents.Resident, 
 	d.CommunityID = r.CommunityID
 	if d.OwnBuilding {
 		if r.BuildingID == 0 || r.HouseholdID == 0 {
-			return Matter{}, fault.Fields{"scope": "登记簿中没有您所在的楼栋,请选择全体成年居民"}
+			fe := fault.Fields{}
+			if err := d.check(); err != nil {
+				fe = fault.FieldsOf(err)
+			}
+			fe["scope"] = "登记簿中没有您所在的楼栋,请选择全体成年居民"
+			return Matter{}, fe
 		}
 		d.Scope, d.Unit, d.Buildings = ScopeHouseholds, PerHousehold, []int64{r.BuildingID}
 	}

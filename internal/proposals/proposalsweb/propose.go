@@ -43,7 +43,7 @@ func (h *handler) proposeForm(w http.ResponseWriter, r *http.Request) {
 
 // formOK reads a resident's form and checks its token.
 func (h *handler) formOK(w http.ResponseWriter, r *http.Request) bool {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	r.Body = http.MaxBytesReader(w, r.Body, 40<<10) // 3000 characters, percent-encoded
 	if err := r.ParseForm(); err != nil || !web.CleanForm(r) || !web.PublicTokenOK(r, csrfCookie) {
 		http.Error(w, "页面已过期,请返回重新打开页面后再提交。", http.StatusBadRequest)
 		return false
