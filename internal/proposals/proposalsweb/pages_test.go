@@ -147,6 +147,10 @@ func TestModerationQueue(t *testing.T) {
 		}
 		webtest.CheckPage(t, q, page.Body)
 		webtest.Contains(t, "queue", page.Body, "增设快递柜", "出租广告位", "李**")
+		// A row a record, as the workbench's tile counts them.
+		if n := len(regexp.MustCompile(`href="/proposals/\d+/\d+"`).FindAllString(page.Body, -1)); n != 2 {
+			t.Errorf("the queue links %d matters, want 2", n)
+		}
 		if res := other.Get(q); res.Status != http.StatusNotFound {
 			t.Fatalf("another community's staff: %d", res.Status)
 		}
