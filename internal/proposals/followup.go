@@ -169,14 +169,35 @@ func (s *Service) Accountability(ctx context.Context, community int64, limit int
 	if limit <= 0 || limit > 200 {
 		limit = 100
 	}
+	return s.accounts(ctx, community, 0, limit)
+}
+
+// Account reads one decided matter's account, for the committee's page.
+func (s *Service) Account(ctx context.Context, community, id int64) (Account, error) {
+	as, err := s.accounts(ctx, community, id, 1)
+	if err != nil {
+		return Account{}, err
+	}
+	if len(as) == 0 {
+		return Account{}, ErrNotFound
+	}
+	return as[0], nil
+}
+
+// accounts reads decided matters, all (id 0) or one.
+func (s *Service) accounts(ctx context.Context, community, id int64, limit int) ([]Account, error) {
+	one := ""
+	if id != 0 {
+		one = " AND p.id = $3"
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT p.community_id, p.id, p.title, p.body, p.proposer_kind, p.proposer_name,
 		p.status, p.reject_reason, p.scope, p.unit, p.opens_at, p.closes_at, p.eligible, p.decision, p.result, p.decided_on,
 		COALESCE(p.event_id, 0), COALESCE(p.project_id, 0), p.done_on, p.version, p.created_at,
 		COALESCE(e.status, ''), COALESCE(e.closed_at, ''),
 		COALESCE(e.tracking_no, '') FROM proposals p
 		LEFT JOIN events e ON e.community_id = p.community_id AND e.id = p.event_id
-		WHERE p.community_id = $1 AND p.status IN ('decided', 'done')
-		ORDER BY p.decided_on DESC, p.id DESC LIMIT $2`, community, limit)
+		WHERE p.community_id = $1 AND p.status IN ('decided', 'done') `+one+`
+		ORDER BY p.decided_on DESC, p.id DESC LIMIT $2`, append([]any{community, limit}, nonZero(id)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -209,6 +230,14 @@ func (s *Service) Accountability(ctx context.Context, community int64, limit int
 		out[i].Matter = ms[i]
 	}
 	return out, nil
+}
+
+// nonZero is id as a query argument when it names one matter.
+func nonZero(id int64) []any {
+	if id == 0 {
+		return nil
+	}
+	return []any{id}
 }
 
 func parseOpt(s string) time.Time {

@@ -225,16 +225,12 @@ func (h *staff) renderMatter(w http.ResponseWriter, r *http.Request, rq *web.Req
 		}
 	}
 	if m.EventID != 0 {
-		as, err := h.d.Proposals.Accountability(ctx, c, 200)
+		a, err := h.d.Proposals.Account(ctx, c, id)
 		if err != nil {
 			h.kit.Fail(w, r, rq, err)
 			return
 		}
-		for _, a := range as {
-			if a.ID == m.ID {
-				d.Event = a.TrackingNo + " · " + a.FollowUpState()
-			}
-		}
+		d.Event = a.TrackingNo + " · " + a.FollowUpState()
 	}
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
