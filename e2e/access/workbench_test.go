@@ -191,7 +191,7 @@ var (
 	tileRe     = regexp.MustCompile(`data-kind="([^"]+)" href="([^"]+)">\s*<span class="wb-count">(\d+)</span>`)
 	itemLinkRe = regexp.MustCompile(`<a class="wb-title" href="([^"]+)"`)
 	itemDueRe  = regexp.MustCompile(`<li class="wb-item[^"]*" data-kind="[^"]*" data-due="(\d*)"( data-overdue="1")?>`)
-	rowLinkRe  = regexp.MustCompile(`href="/(events/(tasks/)?\d+|services/applications/\d+|conflicts/\d+|disclosures/\d+/\d+)"`)
+	rowLinkRe  = regexp.MustCompile(`href="/(events/(tasks/)?\d+|services/applications/\d+|conflicts/\d+|disclosures/\d+/\d+|proposals/\d+/\d+)"`)
 )
 
 func itemLinks(page string) []string {

@@ -6,7 +6,9 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"shequ/internal/access"
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/register"
 	"shequ/internal/residents"
 	"shequ/internal/workdays"
@@ -15,29 +17,31 @@ import (
 // DemoSummary counts what LoadDemo made.
 type DemoSummary struct {
 	Matters, Votes, Arguments int
+	FollowUps, Closed         int // follow-up events filed, and closed by now
 }
 
 type demoMatter struct {
 	title, body, scope, unit string
-	buildings                int // how many buildings, for households and owners
+	category                 string // of the follow-up event
+	buildings                int    // how many buildings, for households and owners
 	resident                 bool
 }
 
 var demoMatters = []demoMatter{
-	{"3号楼加装电梯", "3号楼为1990年代建成的六层住宅,老年住户多。拟申请老旧小区改造资金加装电梯,不足部分按楼层分摊。", ScopeHouseholds, PerHousehold, 1, true},
-	{"小区停车收费标准调整", "小区内车位紧张,拟对外来车辆按小时收费,业主车辆月租费维持不变,收入用于道路维修。", ScopeOwners, PerHousehold, 0, false},
-	{"增设智能快递柜", "快递长期堆放在单元门口,建议在小区东门旁增设一组智能快递柜。", ScopeAdults, PerPerson, 0, true},
-	{"楼道杂物集中清理", "楼道堆放杂物存在消防隐患,拟于本月组织集中清理,逾期未搬离的由物业统一处置。", ScopeHouseholds, PerHousehold, 2, false},
-	{"社区广场舞时间调整", "晚间广场舞音响影响临近住户休息,建议活动时间调整为19:00至20:30。", ScopeAdults, PerPerson, 0, true},
-	{"垃圾分类投放点改造", "将现有8处垃圾桶合并为3处定时定点投放点,配备洗手池和监督员。", ScopeAdults, PerPerson, 0, false},
-	{"老旧小区屋面防水维修", "5、6号楼顶层住户反映屋面渗漏,拟使用专项维修资金进行防水维修。", ScopeOwners, PerHousehold, 2, false},
-	{"增设电动车集中充电桩", "楼道内给电动车充电屡禁不止,拟在小区北侧建设电动车集中充电棚。", ScopeAdults, PerPerson, 0, true},
-	{"小区绿化补植方案", "对中心花园进行补植,保留现有大树,增加休憩座椅。", ScopeAdults, PerPerson, 0, false},
-	{"单元门禁系统更换", "现有门禁系统老化故障频繁,拟更换为刷卡加人脸识别门禁,费用由维修资金列支。", ScopeHouseholds, PerHousehold, 1, true},
-	{"设立社区老年食堂", "利用原活动室设立老年助餐点,为80岁以上老人提供优惠午餐。", ScopeAdults, PerPerson, 0, false},
-	{"二次供水水箱清洗", "按规定每半年清洗一次二次供水水箱,清洗期间分楼栋停水。", ScopeHouseholds, PerHousehold, 2, false},
-	{"修订居民公约", "根据新情况修订居民公约,增加文明养犬、高空抛物等条款。", ScopeAdults, PerPerson, 0, false},
-	{"儿童游乐设施更新", "小区儿童游乐设施已使用十余年,拟更换为安全标准的新设施。", ScopeAdults, PerPerson, 0, true},
+	{"3号楼加装电梯", "3号楼为1990年代建成的六层住宅,老年住户多。拟申请老旧小区改造资金加装电梯,不足部分按楼层分摊。", ScopeHouseholds, PerHousehold, "demand.other", 1, true},
+	{"小区停车收费标准调整", "小区内车位紧张,拟对外来车辆按小时收费,业主车辆月租费维持不变,收入用于道路维修。", ScopeOwners, PerHousehold, "demand.other", 0, false},
+	{"增设智能快递柜", "快递长期堆放在单元门口,建议在小区东门旁增设一组智能快递柜。", ScopeAdults, PerPerson, "demand.other", 0, true},
+	{"楼道杂物集中清理", "楼道堆放杂物存在消防隐患,拟于本月组织集中清理,逾期未搬离的由物业统一处置。", ScopeHouseholds, PerHousehold, "env.garbage", 2, false},
+	{"社区广场舞时间调整", "晚间广场舞音响影响临近住户休息,建议活动时间调整为19:00至20:30。", ScopeAdults, PerPerson, "demand.other", 0, true},
+	{"垃圾分类投放点改造", "将现有8处垃圾桶合并为3处定时定点投放点,配备洗手池和监督员。", ScopeAdults, PerPerson, "env.garbage", 0, false},
+	{"老旧小区屋面防水维修", "5、6号楼顶层住户反映屋面渗漏,拟使用专项维修资金进行防水维修。", ScopeOwners, PerHousehold, "demand.other", 2, false},
+	{"增设电动车集中充电桩", "楼道内给电动车充电屡禁不止,拟在小区北侧建设电动车集中充电棚。", ScopeAdults, PerPerson, "demand.other", 0, true},
+	{"小区绿化补植方案", "对中心花园进行补植,保留现有大树,增加休憩座椅。", ScopeAdults, PerPerson, "demand.other", 0, false},
+	{"单元门禁系统更换", "现有门禁系统老化故障频繁,拟更换为刷卡加人脸识别门禁,费用由维修资金列支。", ScopeHouseholds, PerHousehold, "demand.other", 1, true},
+	{"设立社区老年食堂", "利用原活动室设立老年助餐点,为80岁以上老人提供优惠午餐。", ScopeAdults, PerPerson, "demand.other", 0, false},
+	{"二次供水水箱清洗", "按规定每半年清洗一次二次供水水箱,清洗期间分楼栋停水。", ScopeHouseholds, PerHousehold, "env.garbage", 2, false},
+	{"修订居民公约", "根据新情况修订居民公约,增加文明养犬、高空抛物等条款。", ScopeAdults, PerPerson, "demand.other", 0, false},
+	{"儿童游乐设施更新", "小区儿童游乐设施已使用十余年,拟更换为安全标准的新设施。", ScopeAdults, PerPerson, "demand.other", 0, true},
 }
 
 var demoArguments = map[string][]string{
@@ -61,6 +65,9 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 	rng := rand.New(rand.NewPCG(seed^0x1803, seed))
 	clock := now
 	s := NewService(db, func() time.Time { return clock })
+	ev := events.NewStore(db)
+	ev.SetClock(func() time.Time { return clock })
+	s.UseEvents(ev)
 	// The adult residents as their sessions would show them.
 	cutoff := now.In(workdays.Shanghai).AddDate(-18, 0, 0).Format("2006-01-02")
 	rows, err := db.QueryContext(ctx, `SELECT p.id, p.name, COALESCE(p.household_id, 0), COALESCE(h.house_id, 0),
@@ -94,6 +101,12 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 		return sum, err
 	}
 	staff := "社区居委会"
+	type followUp struct {
+		id       int64
+		category string
+		decided  time.Time
+	}
+	var passed []followUp
 	total := len(demoMatters)
 	for i, dm := range demoMatters {
 		// Spread over the year, the last few still under way at now.
@@ -205,13 +218,16 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 		if err := s.Decide(ctx, staff, community, m.ID, m.Version, result, text); err != nil {
 			return sum, err
 		}
-		if result == "passed" && clock.AddDate(0, 2, 0).Before(now) {
-			clock = clock.AddDate(0, 2, 0)
-			var event int64
-			db.QueryRowContext(ctx, `SELECT id FROM events WHERE community_id = $1 ORDER BY id LIMIT 1 OFFSET $2`, community, i).Scan(&event)
-			if err := s.FollowUp(ctx, staff, community, m.ID, m.Version+1, event, 0, true); err != nil {
-				return sum, err
-			}
+		if result == "passed" {
+			passed = append(passed, followUp{m.ID, dm.category, clock})
+		}
+	}
+	// The follow-ups, each from its decision's day; the newest is still
+	// under way at now, the older ones were carried out.
+	for k, p := range passed {
+		clock = p.decided
+		if err := demoFollowUp(ctx, s, ev, rng, &clock, now, staff, community, p.id, p.category, k == len(passed)-1, &sum); err != nil {
+			return sum, err
 		}
 	}
 	// One resident's proposal turned down.
@@ -227,4 +243,64 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 		return sum, err
 	}
 	return sum, nil
+}
+
+// demoFollowUp files a passed matter's follow-up as an event two days
+// after the decision and walks it as the community would: accepted the
+// next day, carried out within days or weeks, checked and closed; the
+// older ones closed (and some then marked carried out by the committee),
+// the newest (underWay) accepted and still being handled at now.
+func demoFollowUp(ctx context.Context, s *Service, ev *events.Store, rng *rand.Rand, clock *time.Time, now time.Time,
+	staff string, community, id int64, category string, underWay bool, sum *DemoSummary) error {
+	*clock = clock.Add(2 * 24 * time.Hour)
+	if !clock.Before(now) {
+		return nil
+	}
+	m, err := s.Get(ctx, community, id)
+	if err != nil {
+		return err
+	}
+	e, err := s.FollowUpEvent(ctx, access.System, staff, community, id, m.Version, category)
+	if err != nil {
+		return err
+	}
+	sum.FollowUps++
+	steps := []struct {
+		after time.Duration
+		a     events.Action
+	}{
+		{20 * time.Hour, events.Action{Name: events.ActAccept, Route: events.LevelCommunity}},
+		{time.Duration(2+rng.IntN(3)) * 24 * time.Hour, events.Action{Name: events.ActFeedback, Note: "已按居民议事决定组织实施",
+			PublicNote: "已按居民议事决定实施完毕"}},
+		{20 * time.Hour, events.Action{Name: events.ActVerifyPass, Note: "现场查看已落实"}},
+		{4 * time.Hour, events.Action{Name: events.ActClose, PublicNote: "议事决定已落实,感谢居民参与"}},
+	}
+	if underWay || now.Sub(*clock) < 30*24*time.Hour {
+		steps = steps[:1]
+	}
+	for _, st := range steps {
+		*clock = clock.Add(st.after)
+		if !clock.Before(now) {
+			return nil
+		}
+		st.a.Version = e.Version
+		if e, err = ev.Act(ctx, access.System, e.ID, st.a); err != nil {
+			return err
+		}
+	}
+	if e.Status != events.StatusClosed {
+		return nil
+	}
+	sum.Closed++
+	if rng.IntN(2) == 0 { // the committee also marks it carried out
+		*clock = clock.Add(3 * 24 * time.Hour)
+		if clock.Before(now) {
+			m, err := s.Get(ctx, community, id)
+			if err != nil {
+				return err
+			}
+			return s.MarkDone(ctx, staff, community, id, m.Version)
+		}
+	}
+	return nil
 }

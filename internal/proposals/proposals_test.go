@@ -455,6 +455,23 @@ func TestDemo(t *testing.T) {
 				t.Errorf("no matter %s: %v", st, seen)
 			}
 		}
+		// The follow-ups are events: the older closed, the newest under way.
+		if sum.FollowUps == 0 || sum.Closed == 0 || sum.Closed == sum.FollowUps {
+			t.Errorf("follow-ups %+v", sum)
+		}
+		as, err := f.s.Accountability(ctx, f.cb, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		states := map[bool]int{}
+		for _, a := range as {
+			if a.TrackingNo != "" {
+				states[a.Closed()]++
+			}
+		}
+		if states[true] != sum.Closed || states[false] != sum.FollowUps-sum.Closed {
+			t.Errorf("accountability: %v closed/open, summary %+v", states, sum)
+		}
 		if again, err := LoadDemo(ctx, db, f.cb, 7, *f.clock); err != nil || again.Matters != 0 {
 			t.Fatalf("second load %+v %v", again, err)
 		}

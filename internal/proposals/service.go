@@ -31,6 +31,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/database"
+	"shequ/internal/events"
 	"shequ/internal/fault"
 	"shequ/internal/residents"
 	"shequ/internal/workdays"
@@ -87,8 +88,9 @@ var (
 
 // Service keeps matters, arguments and votes.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db     *database.DB
+	now    func() time.Time
+	events *events.Store // files follow-up events; nil: linking only
 }
 
 // NewService returns the service on db; now nil is time.Now.
@@ -131,6 +133,9 @@ type Draft struct {
 	Title, Body string
 	Scope, Unit string
 	Buildings   []int64
+	// OwnBuilding: a resident's matter for the households of their own
+	// building (本楼住户, one vote a household).
+	OwnBuilding bool
 }
 
 func checkText(fe fault.Fields, field, s string, max int, empty string) string {
@@ -202,6 +207,17 @@ func (s *Service) ProposeAsResident(ctx context.Context, r *residents.Resident, 
 		return Matter{}, fault.New(fault.Refused, "年满18周岁的居民才能提出议题。")
 	}
 	d.CommunityID = r.CommunityID
+	if d.OwnBuilding {
+		if r.BuildingID == 0 || r.HouseholdID == 0 {
+			fe := fault.Fields{}
+			if err := d.check(); err != nil {
+				fe = fault.FieldsOf(err)
+			}
+			fe["scope"] = "登记簿中没有您所在的楼栋,请选择全体成年居民"
+			return Matter{}, fe
+		}
+		d.Scope, d.Unit, d.Buildings = ScopeHouseholds, PerHousehold, []int64{r.BuildingID}
+	}
 	return s.create(ctx, d, "resident", r.PersonID, r.MaskedName(), Moderation)
 }
 
@@ -382,7 +398,7 @@ func (s *Service) Approve(ctx context.Context, staff string, community, id int64
 	if err != nil {
 		return err
 	}
-	return s.step(ctx, s.db, m, version, Open, staff, "")
+	return s.stepAndTell(ctx, m, version, Open, staff, "approved", "已通过审核,进入协商,欢迎发表意见。", "")
 }
 
 // Reject refuses a resident's proposal with a reason the proposer sees.
@@ -396,7 +412,7 @@ func (s *Service) Reject(ctx context.Context, staff string, community, id int64,
 	if err != nil {
 		return err
 	}
-	return s.step(ctx, s.db, m, version, Rejected, staff, ", reject_reason = $7", reason)
+	return s.stepAndTell(ctx, m, version, Rejected, staff, "rejected", "未通过审核。理由:"+reason, ", reject_reason = $7", reason)
 }
 
 // OpenVoting sets the voting period of a matter in deliberation.
@@ -585,8 +601,12 @@ func (s *Service) Decide(ctx context.Context, staff string, community, id int64,
 	if m.Status == Voting && s.now().Before(m.ClosesAt) {
 		return fault.New(fault.Illegal, "投票尚未截止,不能作出决定。")
 	}
-	return s.step(ctx, s.db, m, version, Decided, staff, ", decision = $7, result = $8, decided_on = $9",
-		text, result, s.now().In(workdays.Shanghai).Format("2006-01-02"))
+	words := "已作出决定:通过。"
+	if result != "passed" {
+		words = "已作出决定:未通过。"
+	}
+	return s.stepAndTell(ctx, m, version, Decided, staff, "decided", words+"详见社区议事公开。",
+		", decision = $7, result = $8, decided_on = $9", text, result, s.now().In(workdays.Shanghai).Format("2006-01-02"))
 }
 
 // FollowUp links the decision to the event or project that carries it
@@ -609,6 +629,9 @@ func (s *Service) FollowUp(ctx context.Context, staff string, community, id int6
 	}
 	return s.step(ctx, s.db, m, version, to, staff, ", event_id = $7, project_id = $8, done_on = $9", ev, pr, doneOn)
 }
+
+// Now is the service's clock, for pages that show times relative to it.
+func (s *Service) Now() time.Time { return s.now() }
 
 // VotingOpen says whether m takes votes now, on the service's clock.
 func (s *Service) VotingOpen(m Matter) bool {

@@ -176,6 +176,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	prop := proposalsApp(db, cfg) // 议事协商
 	surv := surveysApp(db, cfg)   // 问卷调查
+	prop.UseEvents(ev)            // a decision's follow-up is filed as an event
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -202,7 +203,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		Surveys: surv})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc, prop),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})

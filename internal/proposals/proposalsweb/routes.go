@@ -41,18 +41,34 @@ type handler struct {
 
 var funcs = template.FuncMap{
 	"status": func(s string) string { return proposals.StatusWords[s] },
-	"when":   func(t time.Time) string { return t.In(workdays.Shanghai).Format("2006-01-02 15:04") },
+	"scope":  func(s string) string { return scopeWords[s] },
+	"hasID": func(xs []int64, id int64) bool {
+		for _, x := range xs {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	},
+	"when": func(t time.Time) string { return t.In(workdays.Shanghai).Format("2006-01-02 15:04") },
 }
+
+var scopeWords = map[string]string{proposals.ScopeAdults: "全体成年居民", proposals.ScopeHouseholds: "所选楼栋的住户",
+	proposals.ScopeOwners: "业主"}
 
 // Routes registers the pages.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &handler{kit: k, d: d, pages: map[string]*template.Template{}}
-	for _, n := range []string{"list", "matter"} {
+	for _, n := range []string{"list", "matter", "new", "yishi"} {
 		h.pages[n] = template.Must(template.New(n).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+n+".html"))
 	}
 	k.HandlePublic(rt, "GET /r/proposals", h.list)
 	k.HandlePublic(rt, "GET /r/proposals/{c}/{matter}", h.matter)
 	k.HandlePublic(rt, "POST /r/proposals/{c}/{matter}/vote", h.vote)
+	k.HandlePublic(rt, "GET /r/proposals/new", h.proposeForm)
+	k.HandlePublic(rt, "POST /r/proposals/new", h.propose)
+	k.HandlePublic(rt, "POST /r/proposals/{c}/{matter}/argue", h.argue)
+	k.HandlePublic(rt, "GET /gongkai/{community}/yishi", h.accountability)
 	staffRoutes(rt, k, d)
 }
 
@@ -125,6 +141,11 @@ type matterData struct {
 	M            proposals.Matter
 	For, Against []proposals.Argument
 	CanVote      bool
+	CanArgue     bool // a resident of the community, while deliberated or voted on
+	Argued       bool // an argument was just filed for moderation
+	ArgErrors    map[string]string
+	Side         string
+	ArgBody      string
 	Note, Error  string
 	Receipt      string
 }
@@ -158,6 +179,11 @@ func (h *handler) matterPage(w http.ResponseWriter, r *http.Request, status int,
 		} else {
 			d.Against = append(d.Against, a)
 		}
+	}
+	d.CanArgue = res != nil && res.CommunityID == m.CommunityID &&
+		(m.Status == proposals.Open || m.Status == proposals.Voting) && !d.Argued
+	if d.ArgErrors == nil {
+		d.ArgErrors = map[string]string{}
 	}
 	open := h.d.Proposals.VotingOpen(m)
 	switch {

@@ -22,11 +22,12 @@ type staff struct {
 func staffRoutes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &staff{kit: k, d: d, tmpl: k.Templates(templateFS, funcs)}
 	k.AddFlashes(map[string]string{"proposal_moderated": "已审核"})
-	k.AddNav("proposals", "议事协商", "/proposals/queue", proposals.PermManage)
+	k.AddNav("proposals", "议事协商", "/proposals", proposals.PermManage)
 	manage := access.Rule{Perm: proposals.PermManage}
 	k.Handle(rt, "GET /proposals/queue", manage, h.queue)
 	k.Handle(rt, "POST /proposals/{c}/{matter}/moderate", manage, h.moderate)
 	k.Handle(rt, "POST /proposals/arguments/{c}/{argument}/moderate", manage, h.moderateArgument)
+	manageRoutes(rt, k, h)
 }
 
 // community reads the community of a request and checks it lies in the
@@ -72,7 +73,11 @@ func (h *staff) render(w http.ResponseWriter, r *http.Request, rq *web.Request, 
 func (h *staff) done(w http.ResponseWriter, r *http.Request, rq *web.Request, c int64, err error) {
 	if err == nil {
 		h.kit.SetFlash(w, "proposal_moderated")
-		http.Redirect(w, r, "/proposals/queue?c="+strconv.FormatInt(c, 10), http.StatusSeeOther)
+		back := "/proposals/queue?c=" + strconv.FormatInt(c, 10)
+		if m, _ := strconv.ParseInt(r.PostFormValue("matter"), 10, 64); m > 0 {
+			back = matterURL(c, m) // moderated on the matter's page
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
 		return
 	}
 	if fault.KindOf(err) == fault.Internal {
