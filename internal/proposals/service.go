@@ -87,8 +87,9 @@ var (
 
 // Service keeps matters, arguments and votes.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db   *database.DB
+	now  func() time.Time
+	live liveCounts // the counts of matters in voting (livecounts.go)
 }
 
 // NewService returns the service on db; now nil is time.Now.
@@ -281,11 +282,17 @@ func (s *Service) Get(ctx context.Context, community, id int64) (Matter, error) 
 	if err != nil {
 		return Matter{}, err
 	}
-	ms := []Matter{m}
-	if err := s.counts(ctx, community, ms); err != nil {
+	if s.VotingOpen(m) {
+		err = s.countsLive(ctx, &m)
+	} else {
+		ms := []Matter{m}
+		err = s.counts(ctx, community, ms)
+		m = ms[0]
+	}
+	if err != nil {
 		return Matter{}, err
 	}
-	return ms[0], nil
+	return m, nil
 }
 
 // matter reads one matter with its buildings, without counting its votes:
@@ -518,6 +525,7 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 	if err != nil {
 		return Ballot{}, err
 	}
+	s.countVote(community, id, choice)
 	return b, nil
 }
 
