@@ -12,12 +12,15 @@ import (
 	"shequ/internal/residents"
 )
 
-// Proposals measures 议事协商 in process: `--only proposals`. It adds
-// 30,000 matters to the first community (it writes: run it on a copy),
-// pages through them with status filters as the list page and the API do,
-// then puts one matter to the vote of every adult resident and casts
-// votes from 8 goroutines: the rate and the latency of a vote with its
-// eligibility check, the two rows and the uniqueness key.
+// Proposals measures 议事协商: `--only proposals`. It adds 30,000 matters
+// to the largest community (it writes: run it on a copy), pages through
+// them with status filters as the API does, then puts one matter to the
+// vote of every adult resident and casts votes from 8 goroutines: the
+// rate and the latency of a vote with its eligibility check, the two rows
+// and the uniqueness key. Then the same over HTTP against a real `shequ
+// serve` (proposals_http.go): the API's pages, and a second matter voted
+// on by every adult through the residents' vote form, with the server
+// killed mid-run.
 var Proposals = Group{Name: "proposals", Hidden: true, run: proposalsBench}
 
 const benchMatters = 30000
@@ -136,5 +139,5 @@ func proposalsBench(v env) error {
 	v.e.emit(Result{Bench: "proposals_votes_per_second", Value: float64(len(all)) / took.Seconds(), Unit: "votes/s", N: len(all),
 		Note: "Vote from 8 goroutines: eligibility, ballot key, tally row in one transaction; all counted"})
 	v.e.emit(Result{Bench: "proposals_vote_p99", Value: all.pct(0.99), Unit: "ms", N: len(all)})
-	return nil
+	return proposalsOverHTTP(v, s, community, voters)
 }

@@ -134,50 +134,6 @@ func (s *Service) Publication(ctx context.Context, community, id int64) (Publica
 	return p, err
 }
 
-// Pass schedules the periods ended of every active periodic row in the
-// communities named (Communities lists them all) and marks the overdue
-// publications escalated (督办) once. It is idempotent: run it any number
-// of times a day. It returns how many rows it scheduled and escalated.
-func (s *Service) Pass(ctx context.Context, communities []int64) (scheduled, escalated int, err error) {
-	today := s.today()
-	for _, c := range communities {
-		err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-			items, err := catalogueOf(ctx, tx, c)
-			if err != nil {
-				return err
-			}
-			for _, it := range items {
-				if !it.Active || !it.Periodic() {
-					continue
-				}
-				for _, p := range PeriodsEnded(it.Rule, it.StartsOn, today) {
-					res, err := tx.ExecContext(ctx, `INSERT INTO disclosure_publications (community_id, id, item_id, period,
-						title, due_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-						ON CONFLICT (community_id, item_id, period) DO NOTHING`,
-						c, database.NewID(), it.ID, p.Key, p.Name, p.DueOn, s.stamp())
-					if err != nil {
-						return err
-					}
-					n, _ := res.RowsAffected()
-					scheduled += int(n)
-				}
-			}
-			res, err := tx.ExecContext(ctx, `UPDATE disclosure_publications SET escalated_on = $1
-				WHERE community_id = $2 AND published_on = '' AND escalated_on = '' AND due_on < $1`, today, c)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			escalated += int(n)
-			return nil
-		})
-		if err != nil {
-			return scheduled, escalated, err
-		}
-	}
-	return scheduled, escalated, nil
-}
-
 // Communities lists the communities of the org tree, for the daily pass.
 func (s *Service) Communities(ctx context.Context) ([]int64, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM org_units WHERE level = 'community' ORDER BY id`)
@@ -319,15 +275,6 @@ func computeBlock(ctx context.Context, q database.Querier, community int64, what
 		return fmt.Sprintf("在保低保 %d 户 %d 人(来自社区人口登记)", households, persons), nil
 	}
 	return "", nil
-}
-
-// PassAll runs the pass over every community of the tree.
-func (s *Service) PassAll(ctx context.Context) (scheduled, escalated int, err error) {
-	cs, err := s.Communities(ctx)
-	if err != nil {
-		return 0, 0, err
-	}
-	return s.Pass(ctx, cs)
 }
 
 // PublicationIn is Publication for a caller who may see the communities

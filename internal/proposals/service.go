@@ -91,6 +91,7 @@ type Service struct {
 	db     *database.DB
 	now    func() time.Time
 	events *events.Store // files follow-up events; nil: linking only
+	live   liveCounts    // the counts of matters in voting (livecounts.go)
 }
 
 // NewService returns the service on db; now nil is time.Now.
@@ -297,11 +298,17 @@ func (s *Service) Get(ctx context.Context, community, id int64) (Matter, error) 
 	if err != nil {
 		return Matter{}, err
 	}
-	ms := []Matter{m}
-	if err := s.counts(ctx, community, ms); err != nil {
+	if s.VotingOpen(m) {
+		err = s.countsLive(ctx, &m)
+	} else {
+		ms := []Matter{m}
+		err = s.counts(ctx, community, ms)
+		m = ms[0]
+	}
+	if err != nil {
 		return Matter{}, err
 	}
-	return ms[0], nil
+	return m, nil
 }
 
 // matter reads one matter with its buildings, without counting its votes:
@@ -534,6 +541,7 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 	if err != nil {
 		return Ballot{}, err
 	}
+	s.countVote(community, id, choice)
 	return b, nil
 }
 

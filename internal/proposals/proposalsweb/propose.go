@@ -94,16 +94,16 @@ func (h *handler) argue(w http.ResponseWriter, r *http.Request) {
 	_, err := h.d.Proposals.Argue(r.Context(), res, c, id, r.PostFormValue("side"), r.PostFormValue("body"))
 	switch fe := fault.FieldsOf(err); {
 	case err == nil:
-		h.matterPage(w, r, http.StatusOK, c, id, matterData{Argued: true})
+		h.matterPage(w, r, res, http.StatusOK, c, id, matterData{Argued: true})
 	case fe != nil:
-		h.matterPage(w, r, http.StatusUnprocessableEntity, c, id, matterData{ArgErrors: fe,
+		h.matterPage(w, r, res, http.StatusUnprocessableEntity, c, id, matterData{ArgErrors: fe,
 			Side: r.PostFormValue("side"), ArgBody: r.PostFormValue("body")})
 	case fault.Is(err, fault.NotFound):
 		http.NotFound(w, r)
 	case errors.Is(err, proposals.ErrNoResident):
 		h.toVerify(w, r, c)
 	case fault.KindOf(err) != fault.Internal:
-		h.matterPage(w, r, web.Status(err), c, id, matterData{Error: fault.Message(err)})
+		h.matterPage(w, r, res, web.Status(err), c, id, matterData{Error: fault.Message(err)})
 	default:
 		h.kit.Log.Error("proposals: argue", "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)

@@ -156,8 +156,9 @@ func ids(r *http.Request) (int64, int64, bool) {
 	return c, id, err1 == nil && err2 == nil && c > 0 && id > 0
 }
 
-func (h *handler) matterPage(w http.ResponseWriter, r *http.Request, status int, c, id int64, d matterData) {
-	res := h.resident(r)
+// matterPage shows a matter to res (nil: nobody signed in), resolved once
+// per request by the caller.
+func (h *handler) matterPage(w http.ResponseWriter, r *http.Request, res *residents.Resident, status int, c, id int64, d matterData) {
 	m, err := h.d.Proposals.Get(r.Context(), c, id)
 	if err != nil || m.Status == proposals.Moderation || m.Status == proposals.Rejected {
 		if err != nil && !fault.Is(err, fault.NotFound) {
@@ -192,6 +193,8 @@ func (h *handler) matterPage(w http.ResponseWriter, r *http.Request, status int,
 		d.Note = "核验居民身份后可以投票。"
 	case !proposals.Eligible(m, *res):
 		d.Note = proposals.ErrNotEligible.Error()
+	case d.Receipt != "":
+		// The vote just cast: nothing to ask the ballots.
 	default:
 		voted, err := h.d.Proposals.HasVoted(r.Context(), *res, m)
 		if err != nil {
@@ -214,7 +217,7 @@ func (h *handler) matter(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	h.matterPage(w, r, http.StatusOK, c, id, matterData{})
+	h.matterPage(w, r, h.resident(r), http.StatusOK, c, id, matterData{})
 }
 
 func (h *handler) vote(w http.ResponseWriter, r *http.Request) {
@@ -228,7 +231,8 @@ func (h *handler) vote(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "页面已过期,请返回重新打开页面后再提交。", http.StatusBadRequest)
 		return
 	}
-	b, err := h.d.Proposals.Vote(r.Context(), h.resident(r), c, id, r.PostFormValue("choice"))
+	res := h.resident(r)
+	b, err := h.d.Proposals.Vote(r.Context(), res, c, id, r.PostFormValue("choice"))
 	if err != nil {
 		status := http.StatusUnprocessableEntity
 		msg := fault.Message(err)
@@ -248,8 +252,8 @@ func (h *handler) vote(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 			return
 		}
-		h.matterPage(w, r, status, c, id, matterData{Error: msg})
+		h.matterPage(w, r, res, status, c, id, matterData{Error: msg})
 		return
 	}
-	h.matterPage(w, r, http.StatusOK, c, id, matterData{Receipt: b.Receipt})
+	h.matterPage(w, r, res, http.StatusOK, c, id, matterData{Receipt: b.Receipt})
 }

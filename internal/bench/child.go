@@ -1,0 +1,82 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+// childServer is `shequ serve` run as a child process on the database under
+// test, for the groups that measure over HTTP and kill the server with
+// SIGKILL mid-run (events, proposals).
+type childServer struct {
+	cmd  *exec.Cmd
+	addr string // host:port
+	base string // http://host:port
+	done chan struct{}
+}
+
+func startServer(ctx context.Context, bin, dsn string) (*childServer, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", addr)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &childServer{cmd: cmd, addr: addr, base: "http://" + addr, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(s.done) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(s.base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s, nil
+			}
+		}
+		select {
+		case <-s.done:
+			return nil, fmt.Errorf("shequ serve exited while starting")
+		case <-ctx.Done():
+			s.kill()
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.kill()
+			return nil, fmt.Errorf("shequ serve did not answer within 30 s")
+		}
+	}
+}
+
+// kill ends the server with SIGKILL, as a power cut of the process.
+func (s *childServer) kill() {
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+}
+
+// stop ends the server cleanly.
+func (s *childServer) stop() {
+	select {
+	case <-s.done:
+		return
+	default:
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-s.done:
+	case <-time.After(15 * time.Second):
+		s.kill()
+	}
+}
