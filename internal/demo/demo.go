@@ -295,7 +295,7 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		if _, err := volunteers.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("志愿服务: %w", err)
 		}
-		// 群众满意度: households rate a third of the visits they met, in
+		// 群众满意度: households rate one in eight of the visits they met, in
 		// every community, and volunteers the activities they served in;
 		// events and applications carry their ratings already.
 		for i, c := range ids {

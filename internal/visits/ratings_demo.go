@@ -29,8 +29,8 @@ func demoScore(rng *rand.Rand) int {
 var demoVisitComments = []string{"", "", "", "网格员很耐心,问得仔细", "帮我们反映的问题已经解决了", "来得及时,谢谢",
 	"希望下次提前打个电话", "走访时间太短了"}
 
-// LoadRatingsDemo has a community's households rate about a third of the
-// visits they met over the last year, a few days after each, by one of
+// LoadRatingsDemo has a community's households rate about one in eight of
+// the visits they met over the last year, a few days after each, by one of
 // their members. It does nothing when the community already has some.
 func LoadRatingsDemo(ctx context.Context, db *database.DB, community int64, seed uint64, now time.Time) (int, error) {
 	var n int
@@ -65,7 +65,7 @@ func LoadRatingsDemo(ctx context.Context, db *database.DB, community int64, seed
 	}
 	err = db.InTx(ctx, func(tx *sql.Tx) error {
 		for _, v := range vs {
-			if rng.IntN(3) != 0 {
+			if rng.IntN(8) != 0 {
 				continue
 			}
 			day, _ := time.ParseInLocation(database.DateLayout, v.on, workdays.Shanghai)
