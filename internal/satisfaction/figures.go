@@ -31,7 +31,8 @@ type Figure struct {
 	From, To    string // the days covered
 	Parts       [nParts]Tally
 	All         Tally
-	Months      []Month // the oldest first
+	Months      []Month        // the oldest first
+	Below       []orgtree.Unit // the units below a street or district, to open theirs
 }
 
 // PartRow is a part and its tally, for the page.
@@ -106,9 +107,22 @@ func (s *Service) Figures(ctx context.Context, scope access.Scope, unit int64) (
 	if err != nil {
 		return Figure{}, err
 	}
+	var below []orgtree.Unit
+	if u.Level != orgtree.LevelCommunity {
+		units, err := s.org.Children(ctx, u.ID)
+		if err != nil {
+			return Figure{}, err
+		}
+		for _, c := range units {
+			if c.Level != orgtree.LevelGrid && scope.Contains(access.Place{Community: c.CommunityID, Org: c.ID}) {
+				below = append(below, c)
+			}
+		}
+	}
 	today := s.now().In(workdays.Shanghai)
 	first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, workdays.Shanghai).AddDate(0, -(Months - 1), 0)
-	f := Figure{Unit: u, Communities: len(cs), From: first.Format(database.DateLayout), To: today.Format(database.DateLayout)}
+	f := Figure{Unit: u, Communities: len(cs), From: first.Format(database.DateLayout), To: today.Format(database.DateLayout),
+		Below: below}
 	index := map[string]int{}
 	for m := first; !m.After(today); m = m.AddDate(0, 1, 0) {
 		index[m.Format("2006-01")] = len(f.Months)

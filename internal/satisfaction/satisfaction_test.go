@@ -231,8 +231,11 @@ func TestFiguresPutThePartsTogether(t *testing.T) {
 		}
 		// The street counts both communities.
 		st, err := f.s.Figures(ctx, access.Everything, f.street.ID)
-		if err != nil || st.All.Rated != 8 || st.Communities != 2 {
-			t.Fatalf("street %+v (%d communities): %v", st.All, st.Communities, err)
+		if err != nil || st.All.Rated != 8 || st.Communities != 2 || len(st.Below) != 2 || st.Below[0].Level != orgtree.LevelCommunity {
+			t.Fatalf("street %+v (%d communities, below %+v): %v", st.All, st.Communities, st.Below, err)
+		}
+		if len(fig.Below) != 0 {
+			t.Fatalf("a community lists %+v below it", fig.Below)
 		}
 
 		// The reports' indicators: the same counts and share for April.

@@ -15,7 +15,6 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/fault"
-	"shequ/internal/orgtree"
 	"shequ/internal/reports"
 	"shequ/internal/residents"
 	"shequ/internal/satisfaction"
@@ -75,11 +74,6 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	k.HandlePublic(rt, "POST /r/ratings", h.rate)
 }
 
-type staffData struct {
-	F     satisfaction.Figure
-	Below []orgtree.Unit
-}
-
 // staff shows ?org= (a unit in the viewer's part; else their first
 // community, or the top of the tree they see).
 func (h *handler) staff(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -97,20 +91,7 @@ func (h *handler) staff(w http.ResponseWriter, r *http.Request, rq *web.Request)
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	d := staffData{F: f}
-	if f.Unit.Level != orgtree.LevelCommunity {
-		below, err := h.kit.Org.Children(r.Context(), f.Unit.ID)
-		if err != nil {
-			h.kit.Fail(w, r, rq, err)
-			return
-		}
-		for _, u := range below {
-			if u.Level != orgtree.LevelGrid {
-				d.Below = append(d.Below, u)
-			}
-		}
-	}
-	h.tmpl.Render(w, r, http.StatusOK, "satisfaction", web.NewPage(rq, f.Unit.Name+" 群众满意度", "satisfaction", d))
+	h.tmpl.Render(w, r, http.StatusOK, "satisfaction", web.NewPage(rq, f.Unit.Name+" 群众满意度", "satisfaction", f))
 }
 
 type residentPage struct {
