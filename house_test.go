@@ -76,6 +76,7 @@ var layers = map[string]layer{
 	"internal/socialorgs":     domain, // 社区社会组织: registry, filing, members, activities
 	"internal/proposals":      domain, // 议事协商: matters, eligibility from the register, secret votes
 	"internal/surveys":        domain, // 问卷调查: targets from the register, anonymous or named responses, results
+	"internal/satisfaction":   domain, // 群众满意度: the residents' ratings of four capabilities as one figure
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database

@@ -51,7 +51,8 @@ func TestDisclosuresContract(t *testing.T) {
 			}
 		}
 		status, body := e.do(t, e.adminToken, "GET", fmt.Sprintf("/api/v1/disclosures?org=%d&overdue=1&to=2026-02-28", e.cb.ID), "")
-		if rows, _ := body["disclosures"].([]any); status != http.StatusOK || len(rows) != 1 {
+		// January of the two monthly rows (财务收支, 为民服务办理情况).
+		if rows, _ := body["disclosures"].([]any); status != http.StatusOK || len(rows) != 2 {
 			t.Errorf("overdue due by February: %d %v", status, body)
 		}
 		for _, q := range []string{"", "?org=x", fmt.Sprintf("?org=%d&from=2026/01/01", e.cb.ID)} {

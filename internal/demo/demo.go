@@ -55,6 +55,7 @@ import (
 	"shequ/internal/register"
 	"shequ/internal/reports"
 	"shequ/internal/residents"
+	"shequ/internal/satisfaction"
 	"shequ/internal/services"
 	"shequ/internal/socialorgs"
 	"shequ/internal/surveys"
@@ -295,6 +296,17 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		if _, err := volunteers.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("志愿服务: %w", err)
 		}
+		// 群众满意度: households rate one in eight of the visits they met, in
+		// every community, and volunteers the activities they served in;
+		// events and applications carry their ratings already.
+		for i, c := range ids {
+			if _, err := visits.LoadRatingsDemo(ctx, db, c, opt.Seed+uint64(i), opt.Today); err != nil {
+				return sum, fmt.Errorf("走访评价: %w", err)
+			}
+		}
+		if _, err := volunteers.LoadRatingsDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("志愿服务活动评价: %w", err)
+		}
 		// 社区社会组织 in the first community: filed, with members and a year of activities.
 		if _, err := socialorgs.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("社区社会组织: %w", err)
@@ -310,7 +322,9 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		}
 		// A year of 居务公开: every period published, some late, one month
 		// of 城北's finances missed (overdue), its decisions and questions.
-		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today); err != nil {
+		// Its rows of report figures publish what the reports compute.
+		figures := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource, satisfaction.NewIndicatorSource)
+		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today, figures.PeriodFigures); err != nil {
 			return sum, fmt.Errorf("居务公开: %w", err)
 		}
 		// A year of 议事协商 in the first community: matters, arguments,

@@ -17,10 +17,22 @@ const (
 	ComputedNone     = ""
 	ComputedRegister = "register" // the community's persons and households
 	ComputedDibao    = "dibao"    // the number of 低保 households: counts only, never names
+	// The 低保 households as the 公示 rules allow: the head's name masked
+	// (王**), how many of them hold 低保, the totals; no ID number, phone or
+	// address.
+	ComputedDibaoList = "dibao_list"
+	// Report figures of the publication's period (figures.go).
+	ComputedSatisfaction = "satisfaction" // 群众满意度 and its four parts
+	ComputedHandling     = "handling"     // events and applications taken in and finished
 )
 
 // ComputedNames names them.
-var ComputedNames = map[string]string{ComputedNone: "无", ComputedRegister: "实有人口与户数(来自登记)", ComputedDibao: "低保户数(来自登记)"}
+var ComputedNames = map[string]string{ComputedNone: "无", ComputedRegister: "实有人口与户数(来自登记)", ComputedDibao: "低保户数(来自登记)",
+	ComputedDibaoList: "低保户名单(姓名隐去,来自登记)", ComputedSatisfaction: "群众满意度(来自报表)",
+	ComputedHandling: "事件处置与办事情况(来自报表)"}
+
+// ComputedKinds lists them in the order the form offers them.
+var ComputedKinds = []string{ComputedNone, ComputedRegister, ComputedDibao, ComputedDibaoList, ComputedSatisfaction, ComputedHandling}
 
 // Item is a catalogue row.
 type Item struct {

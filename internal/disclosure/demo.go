@@ -48,12 +48,13 @@ var demoQuestions = []struct{ item, q, a string }{
 // the sample catalogue scheduled and published, most in time, some late
 // (raised as 督办 first), the first community's decisions, one month's
 // 财务收支 there never published (overdue now), and residents' questions
-// with the committee's answers. It does nothing for a community that has
+// with the committee's answers. figures (nil: none) computes the rows
+// that publish report figures. It does nothing for a community that has
 // publications already.
-func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed uint64, now time.Time) (DemoSummary, error) {
+func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed uint64, now time.Time, figures Figures) (DemoSummary, error) {
 	var sum DemoSummary
 	clock := now
-	s := NewService(db, func() time.Time { return clock })
+	s := NewService(db, func() time.Time { return clock }).WithFigures(figures)
 	defer func() { clock = now }()
 	rng := rand.New(rand.NewPCG(seed^0xD15C, seed))
 	today := now.In(workdays.Shanghai).Format(dayLayout)

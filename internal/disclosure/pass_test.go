@@ -36,9 +36,10 @@ func TestPassIsIncremental(t *testing.T) {
 			}
 			return n
 		}
-		// 04-11: January to March and Q1 in both communities; January to
-		// March are overdue in both.
-		pass("first", 12, 6)
+		// 04-11: January to March of the three monthly rows and Q1 of the
+		// two quarterly rows in both communities; January to March are
+		// overdue in both.
+		pass("first", 20, 12)
 		pass("again", 0, 0)
 
 		// Nothing moved: the pass does not look, so a row removed behind
@@ -47,8 +48,8 @@ func TestPassIsIncremental(t *testing.T) {
 			t.Fatal(err)
 		}
 		pass("nothing moved", 0, 0)
-		if n := count(f.cb.ID); n != 5 {
-			t.Fatalf("城北 holds %d publications, want 5", n)
+		if n := count(f.cb.ID); n != 8 {
+			t.Fatalf("城北 holds %d publications, want 8", n)
 		}
 
 		// A row of 城北's own catalogue: 城北 is scheduled again (its
@@ -58,7 +59,7 @@ func TestPassIsIncremental(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pass("a row of 城北's own", 2, 2)
+		pass("a row of 城北's own", 3, 3)
 		// Its edit (inactive) moves the stamp though it schedules nothing.
 		d := DraftOf(it)
 		d.Active = false
@@ -96,16 +97,16 @@ func TestPassIsIncremental(t *testing.T) {
 		if err := orgtree.NewStore(db).Create(ctx, db, &u); err != nil {
 			t.Fatal(err)
 		}
-		pass("a new community", 6, 3)
+		pass("a new community", 10, 6)
 
 		// May: April ends in all three (the quarter does not); April is
-		// due on 05-10, the three quarterly rows' Q1 fell overdue on 04-16.
+		// due on 05-10, the four quarterly rows' Q1 fell overdue on 04-16.
 		*f.clock = day(2026, 5, 1)
-		pass("a month ended", 3, 9)
+		pass("a month ended", 6, 12)
 		pass("again in May", 0, 0)
-		// 05-11: nothing to schedule, the three Aprils fall overdue.
+		// 05-11: nothing to schedule, both monthly rows' Aprils fall overdue in all three.
 		*f.clock = day(2026, 5, 11)
-		pass("April overdue", 0, 3)
+		pass("April overdue", 0, 6)
 		pass("again", 0, 0)
 	})
 }

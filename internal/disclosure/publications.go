@@ -211,7 +211,22 @@ func (s *Service) Publish(ctx context.Context, st Staff, community, id int64, d 
 	if err := fe.Err(); err != nil {
 		return Publication{}, err
 	}
-	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+	// Report figures are computed before the transaction: the computation
+	// reads through connections of its own.
+	var kind, period, decided string
+	err := s.db.QueryRowContext(ctx, `SELECT i.computed, p.period, p.decided_on`+pubFrom+`
+		WHERE p.community_id = $1 AND p.id = $2`, community, id).Scan(&kind, &period, &decided)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Publication{}, ErrNoPublication
+	}
+	if err != nil {
+		return Publication{}, err
+	}
+	figures, err := s.figureBlock(ctx, community, kind, period, decided)
+	if err != nil {
+		return Publication{}, err
+	}
+	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
 		var computed, published string
 		var version int
 		err := tx.QueryRowContext(ctx, `SELECT i.computed, p.published_on, p.version`+pubFrom+`
@@ -228,9 +243,14 @@ func (s *Service) Publish(ctx context.Context, st Staff, community, id int64, d 
 		if version != d.Version {
 			return ErrChanged
 		}
-		block, err := computeBlock(ctx, tx, community, computed)
-		if err != nil {
-			return err
+		block := figures
+		if computed != kind { // the row changed meanwhile
+			return ErrChanged
+		}
+		if block == "" {
+			if block, err = computeBlock(ctx, tx, community, computed); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE disclosure_publications SET body = $1, computed = $2, published_on = $3,
 			published_by = $4, version = version + 1 WHERE community_id = $5 AND id = $6 AND version = $7`,
@@ -249,8 +269,9 @@ func (s *Service) Publish(ctx context.Context, st Staff, community, id int64, d 
 	return s.Publication(ctx, community, id)
 }
 
-// computeBlock is the content shequ adds from the register: counts only,
-// so that nothing personal is ever published by the machine.
+// computeBlock is the content shequ adds from the register: counts, and
+// the 低保 list with names masked as the rules allow; nothing else
+// personal is ever published by the machine.
 func computeBlock(ctx context.Context, q database.Querier, community int64, what string) (string, error) {
 	switch what {
 	case ComputedRegister:
@@ -273,6 +294,8 @@ func computeBlock(ctx context.Context, q database.Querier, community int64, what
 			return "", err
 		}
 		return fmt.Sprintf("在保低保 %d 户 %d 人(来自社区人口登记)", households, persons), nil
+	case ComputedDibaoList:
+		return dibaoList(ctx, q, community)
 	}
 	return "", nil
 }

@@ -16,8 +16,9 @@ const (
 
 // Service keeps the catalogue, the publications and the questions.
 type Service struct {
-	db  *database.DB
-	now func() time.Time
+	db      *database.DB
+	now     func() time.Time
+	figures Figures // nil: the rows computed from report figures publish no block
 }
 
 // NewService returns the service on db; now nil is time.Now.

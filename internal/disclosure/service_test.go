@@ -82,14 +82,15 @@ func TestScheduleAndOverdue(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// 2026-01 … 03 monthly (财务收支) and Q1 of the three quarterly rows.
-		if n != 3+3 {
-			t.Errorf("scheduled %d, want 6", n)
+		// 2026-01 … 03 of the two monthly rows (财务收支, 为民服务办理情况) and
+		// Q1 of the four quarterly rows.
+		if n != 2*3+4 {
+			t.Errorf("scheduled %d, want 10", n)
 		}
 		// On 04-11 January and February (due 02-10, 03-10) are overdue, March
-		// (due 04-10) too; Q1 is due 04-15.
-		if esc != 3 {
-			t.Errorf("escalated %d, want 3", esc)
+		// (due 04-10) too, of both monthly rows; Q1 is due 04-15.
+		if esc != 2*3 {
+			t.Errorf("escalated %d, want 6", esc)
 		}
 		if n, esc, _ := f.s.Pass(ctx, []int64{f.cb.ID}); n != 0 || esc != 0 {
 			t.Errorf("second pass: scheduled %d escalated %d", n, esc)
@@ -144,15 +145,15 @@ func TestScheduleAndOverdue(t *testing.T) {
 			t.Errorf("outsider sees %d", len(ps))
 		}
 		over, _ := f.s.Publications(ctx, f.staff.Scope, Filter{Overdue: true})
-		if len(over) != 2 {
-			t.Errorf("overdue after publishing March: %d, want 2 (Jan, Feb)", len(over))
+		if len(over) != 2+3 {
+			t.Errorf("overdue after publishing March: %d, want 5 (Jan, Feb; the other monthly row's three)", len(over))
 		}
 		// The overdue rows are on the workbench of the community and the
 		// street (督办), not on the other community's.
 		for _, c := range []struct {
 			v    *access.Viewer
 			want int
-		}{{f.viewer, 2}, {f.street, 2}, {f.outsider, 0}} {
+		}{{f.viewer, 5}, {f.street, 5}, {f.outsider, 0}} {
 			secs, err := f.s.Workbench(ctx, c.v, *f.clock)
 			if err != nil {
 				t.Fatal(err)
@@ -234,8 +235,8 @@ func TestCatalogueEditsAndQuestions(t *testing.T) {
 			Responsible: "x", Channel: "x", StartsOn: "2026-01-01", Version: 1}); !fault.Is(err, fault.NotFound) {
 			t.Errorf("staff edited the sample: %v", err)
 		}
-		if items, _ := f.s.Catalogue(ctx, f.other.ID); len(items) != 6 {
-			t.Errorf("the other community sees %d rows, want the 6 of the sample", len(items))
+		if items, _ := f.s.Catalogue(ctx, f.other.ID); len(items) != 8 {
+			t.Errorf("the other community sees %d rows, want the 8 of the sample", len(items))
 		}
 
 		f.s.Pass(ctx, []int64{f.cb.ID})

@@ -15,6 +15,7 @@ import (
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
 	"shequ/internal/register"
+	"shequ/internal/satisfaction"
 	"shequ/internal/services"
 	"shequ/internal/socialorgs"
 	"shequ/internal/visits"
@@ -31,7 +32,8 @@ var sources = []indicators.SourceFunc{events.NewIndicatorSource, services.NewInd
 	partymembers.NewIndicatorSource,
 	workforce.NewIndicatorSource,
 	volunteers.NewIndicatorSource,
-	socialorgs.NewIndicatorSource}
+	socialorgs.NewIndicatorSource,
+	satisfaction.NewIndicatorSource}
 
 // town is a random register over a street of two communities with three
 // grids each, every row dated between 2015 and mid-2026.

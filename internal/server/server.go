@@ -41,6 +41,7 @@ import (
 	"shequ/internal/register/registerweb"
 	"shequ/internal/reports"
 	"shequ/internal/reports/reportsweb"
+	"shequ/internal/satisfaction"
 	"shequ/internal/services"
 	"shequ/internal/services/hallweb"
 	"shequ/internal/services/portalweb"
@@ -108,14 +109,15 @@ type App struct {
 
 // IndicatorSources make the entities of the capabilities whose records
 // reports count beside the register's and the org tree's: 事件, 办件, 走访
-// and 走访任务.
+// and 走访任务, and the residents' ratings of them (群众满意度).
 // The server's reports, `shequ report` and the reports benchmark use them.
 func IndicatorSources() []indicators.SourceFunc {
 	return []indicators.SourceFunc{events.NewIndicatorSource, services.NewIndicatorSource, visits.NewIndicatorSource,
 		partymembers.NewIndicatorSource,
 		workforce.NewIndicatorSource,
 		volunteers.NewIndicatorSource,
-		socialorgs.NewIndicatorSource}
+		socialorgs.NewIndicatorSource,
+		satisfaction.NewIndicatorSource}
 }
 
 // WorkbenchSources are the capabilities' parts of the workbench, in the
@@ -174,9 +176,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	res := residentsApp(db, cfg)
 	so := socialOrgsApp(db, cfg)
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
-	prop := proposalsApp(db, cfg) // 议事协商
-	surv := surveysApp(db, cfg)   // 问卷调查
-	prop.UseEvents(ev)            // a decision's follow-up is filed as an event
+	prop := proposalsApp(db, cfg)                 // 议事协商
+	surv := surveysApp(db, cfg)                   // 问卷调查
+	prop.UseEvents(ev)                            // a decision's follow-up is filed as an event
+	sat := satisfactionApp(db, org, vs, vol, cfg) // 群众满意度
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -191,6 +194,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Write([]byte("ok\n"))
 	}))
 	rep := reports.New(db, aud, IndicatorSources()...)
+	disc.WithFigures(rep.PeriodFigures) // 居务公开 publishes report figures
 	work.CountReports(rep)
 	throttle := accounts.NewThrottle()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Throttle: throttle, Log: log,
@@ -222,6 +226,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	proposalRoutes(rt, kit, prop, res)
 	surveyRoutes(rt, kit, surv, res)
+	satisfactionRoutes(rt, kit, sat, res)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}

@@ -28,6 +28,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"shequ/internal/access"
@@ -70,10 +71,9 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"rules": func() []string {
 			return []string{disclosure.RuleMonthly, disclosure.RuleQuarter, disclosure.RuleDecision, disclosure.RuleAtOnce}
 		},
-		"computeds": func() []string {
-			return []string{disclosure.ComputedNone, disclosure.ComputedRegister, disclosure.ComputedDibao}
-		},
-		"masked": maskPhone,
+		"computeds": func() []string { return disclosure.ComputedKinds },
+		"lines":     func(s string) []string { return strings.Split(s, "\n") },
+		"masked":    maskPhone,
 	})}
 	k.AddFlashes(map[string]string{"disc_published": "已公开", "disc_decision": "决定已登记,已安排公开",
 		"disc_answered": "答复已公开", "disc_item_saved": "公开目录已保存"})
