@@ -75,6 +75,7 @@ var layers = map[string]layer{
 	"internal/residents":      domain, // 居民身份核验: the resident's SMS-verified session
 	"internal/socialorgs":     domain, // 社区社会组织: registry, filing, members, activities
 	"internal/proposals":      domain, // 议事协商: matters, eligibility from the register, secret votes
+	"internal/funds":          domain, // 社区经费: funds, allocation rules, the append-only ledger, statements
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database

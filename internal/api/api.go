@@ -22,6 +22,7 @@ import (
 	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/fault"
+	"shequ/internal/funds"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
 	"shequ/internal/proposals"
@@ -58,6 +59,7 @@ type Deps struct {
 	// Disclosures is 居务公开 (its route answers 404 without it).
 	Disclosures *disclosure.Service
 	Proposals   *proposals.Service // 议事协商 (its route answers 404 without it)
+	Funds       *funds.Service     // 社区经费 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -114,6 +116,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.workforceRoutes(rt)
 	h.volunteerRoutes(rt)
 	h.socialOrgRoutes(rt)
+	h.fundRoutes(rt)
 	h.disclosureRoutes(rt)
 	h.proposalRoutes(rt)
 	rt.Handle("/api/v1/", access.Rule{Public: true}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"shequ/internal/fault"

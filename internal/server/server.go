@@ -173,6 +173,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	// 居民身份核验: the resident's session, for 议事协商 and surveys.
 	res := residentsApp(db, cfg)
 	so := socialOrgsApp(db, cfg)
+	fs := fundsApp(db, cfg) // 社区经费
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	prop := proposalsApp(db, cfg) // 议事协商
 	arch := &archive.Registry{}
@@ -197,7 +198,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	open311.Routes(rt, kit, open311.Deps{Events: ev, Org: org, Audit: aud, Log: log, BaseURL: publicURL(cfg)})
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
-		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop})
+		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop, Funds: fs})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
 	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
@@ -216,6 +217,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	volunteerRoutes(rt, kit, vol, certs, cfg)
 	residentRoutes(rt, kit, res)
 	socialOrgRoutes(rt, kit, so)
+	fundRoutes(rt, kit, fs)
 	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	proposalRoutes(rt, kit, prop, res)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
