@@ -93,6 +93,8 @@ func TestChengbei(t *testing.T) {
 			`SELECT COUNT(DISTINCT unit_id) FROM org_staff WHERE role = 'grid_worker'`: 19,
 			`SELECT COUNT(*) FROM organisations`:                                       38,
 			`SELECT COUNT(*) FROM social_orgs WHERE status = 'filed'`:                  6, // 社区社会组织, the hub among them
+			`SELECT COUNT(*) FROM fund_entries WHERE kind = 'reversal'`:                1, // 社区经费: an expense entered twice
+			`SELECT COUNT(*) FROM funds WHERE kind = 'special'`:                        1, // the idle one
 			`SELECT COUNT(*) FROM organisations WHERE kind = 'school'`:                 14,
 			`SELECT COUNT(*) FROM organisations WHERE kind = 'medical'`:                2,
 			// Every grid hangs on a 居民小组, every center head on a building.

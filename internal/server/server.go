@@ -201,7 +201,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop, Funds: fs})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc, fs),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
