@@ -146,6 +146,11 @@ func TestChengbei(t *testing.T) {
 			t.Errorf("%d households dissolved, summary %d", got, sum.Dissolved)
 		}
 		checkLeavingsReported(t, db)
+		// 社区经费: the 费随事转 fund is spent against the departments' payments.
+		if n := count(t, db, `SELECT COUNT(*) FROM fund_entries e JOIN funds f ON f.community_id = e.community_id AND f.id = e.fund_id
+			WHERE f.kind = 'transfer' AND e.kind = 'expense'`); n == 0 {
+			t.Error("no expense of the 费随事转 fund: its receipts (work_funds) are not read")
+		}
 		if n := count(t, db, `SELECT COUNT(*) FROM org_staff`); n != sum.StaffRows {
 			t.Errorf("org_staff has %d rows, summary %d", n, sum.StaffRows)
 		}

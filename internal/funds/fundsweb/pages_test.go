@@ -138,3 +138,52 @@ func TestPages(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoPages: every page of the demo's year of accounts renders — the
+// list, each fund's ledger and budget, its expense form, the statement of
+// every month and quarter.
+func TestDemoPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 20, 9, 0, 0, 0, workdays.Shanghai)
+		org := orgtree.NewStore(db)
+		street := orgtree.Unit{Level: orgtree.LevelStreet, Name: "真武洞街道"}
+		if err := org.Create(ctx, db, &street); err != nil {
+			t.Fatal(err)
+		}
+		cb := orgtree.Unit{ParentID: street.ID, Level: orgtree.LevelCommunity, Name: "城北社区", Code: "610603100001"}
+		if err := org.Create(ctx, db, &cb); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := funds.LoadDemo(ctx, db, cb.ID, 1, now); err != nil {
+			t.Fatal(err)
+		}
+		k, rt := webtest.Kit(t, db, web.Config{Org: org})
+		webtest.AddUser(t, k, "head", "张书记", "community_head", cb.ID)
+		fundsweb.Routes(rt, k, fundsweb.Deps{Funds: funds.NewService(db, func() time.Time { return now })})
+		srv := webtest.Serve(t, rt)
+		head := srv.Client()
+		head.Login("head")
+		for _, y := range []string{"2025", "2026"} {
+			list := head.Get("/funds?org=" + itoa(cb.ID) + "&year=" + y)
+			webtest.CheckPage(t, "list "+y, list.Body)
+			for _, m := range regexp.MustCompile(`href="(/funds/\d+)"`).FindAllStringSubmatch(list.Body, -1) {
+				page := head.Get(m[1])
+				if page.Status != http.StatusOK {
+					t.Fatalf("%s: %d", m[1], page.Status)
+				}
+				webtest.CheckPage(t, m[1], page.Body)
+				webtest.CheckPage(t, m[1]+"/expense", head.Get(m[1]+"/expense").Body)
+			}
+		}
+		webtest.Contains(t, "idle", head.Get("/funds?org="+itoa(cb.ID)).Body, "老旧小区微更新专项", "闲置")
+		for _, p := range []string{"2026-01", "2026-06", "2026-10", "2026Q1", "2026Q3"} {
+			st := head.Get("/funds/statement?org=" + itoa(cb.ID) + "&period=" + p)
+			if st.Status != http.StatusOK {
+				t.Fatalf("statement %s: %d", p, st.Status)
+			}
+			webtest.CheckPage(t, "statement "+p, st.Body)
+			webtest.Contains(t, "statement "+p, st.Body, "社区保障激励资金", "办公")
+		}
+	})
+}
