@@ -188,6 +188,12 @@ func (s *Service) Allocate(ctx context.Context, st Staff, fund int64, on string)
 	e := Entry{Kind: "allocation", Line: "allocated", AmountFen: fen, OnDate: on, Party: f.Source,
 		Description: b.Name + ":" + b.Formula, Basis: string(basis)}
 	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
+		// Lock the fund's sums row first: two allocations at once then
+		// take turns, and the second sees the first.
+		if _, err := tx.ExecContext(ctx, `UPDATE fund_sums SET entries = entries WHERE community_id = $1 AND fund_id = $2`,
+			f.CommunityID, f.ID); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_entries e WHERE e.community_id = $1 AND e.fund_id = $2
 			AND e.kind = 'allocation' AND NOT EXISTS (SELECT 1 FROM fund_entries r WHERE r.reverses = e.id)`,

@@ -18,86 +18,50 @@ import (
 type form map[string]string
 
 type pageData struct {
-	Unit     orgtree.Unit
-	Fund     funds.Fund
-	Entries  []funds.Entry
-	Budget   []funds.BudgetLine
-	Others   []funds.Fund // the community's other funds of the year: transfer targets
-	Manage   bool
-	Rule     funds.Rule
-	Basis    funds.Basis
-	Computed int64
-	HasRule  bool
-	Today    string
-	Form     form   // the form posted, when refused
-	Which    string // which form: allocate, receipt, transfer, budget, reverse
-	Entry    int64  // the entry a refused reversal names
-	Errors   map[string]string
+	funds.Page
+	Unit   orgtree.Unit
+	Manage bool
+	Today  string
+	Form   form   // the form posted, when refused
+	Which  string // which form: allocate, receipt, transfer, budget, reverse
+	Entry  int64  // the entry a refused reversal names
+	Errors map[string]string
 }
 
 func (h *handler) page(w http.ResponseWriter, r *http.Request, rq *web.Request) {
-	h.renderPage(w, r, rq, http.StatusOK, pageData{})
+	h.renderPage(w, r, rq, http.StatusOK, pathID(r, "fund"), pageData{})
 }
 
-func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, d pageData) {
+func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, rq *web.Request, status int, fund int64, d pageData) {
 	ctx := r.Context()
-	st := staff(rq, funds.PermRead)
-	id := pathID(r, "fund")
-	if d.Fund.ID != 0 {
-		id = d.Fund.ID
-	}
-	f, err := h.Funds.Fund(ctx, st, id)
-	if err != nil {
-		h.kit.Fail(w, r, rq, err)
-		return
-	}
-	d.Fund, d.Today = f, h.Funds.Now().Format("2006-01-02")
-	if d.Unit, err = h.kit.Org.Get(ctx, f.CommunityID); err == nil {
-		d.Entries, err = h.Funds.Entries(ctx, st, f.ID)
-	}
-	if err == nil {
-		d.Budget, err = h.Funds.Budget(ctx, st, f.ID)
-	}
-	if err == nil && f.RuleCode != "" {
-		d.Rule, d.Basis, d.Computed, err = h.Funds.Preview(ctx, st, f.ID)
-		d.HasRule = true
-	}
-	var all []funds.Fund
-	if err == nil {
-		all, err = h.Funds.List(ctx, st, f.CommunityID, f.Year)
+	var err error
+	if d.Page, err = h.Funds.Page(ctx, staff(rq, funds.PermRead), fund); err == nil {
+		d.Unit, err = h.kit.Org.Get(ctx, d.Fund.CommunityID)
 	}
 	if err != nil {
 		h.kit.Fail(w, r, rq, err)
 		return
 	}
-	for _, o := range all {
-		if o.ID != f.ID {
-			d.Others = append(d.Others, o)
-		}
-	}
-	d.Manage = staff(rq, funds.PermManage).May(f.CommunityID)
+	d.Today = h.Funds.Now().Format("2006-01-02")
+	d.Manage = staff(rq, funds.PermManage).May(d.Fund.CommunityID)
 	if d.Errors == nil {
 		d.Errors = map[string]string{}
 	}
 	if d.Form == nil {
 		d.Form = form{}
 	}
-	h.tmpl.Render(w, r, status, "fund", web.NewPage(rq, f.Name+" · "+d.Unit.Name, "funds", d))
+	h.tmpl.Render(w, r, status, "fund", web.NewPage(rq, d.Fund.Name+" · "+d.Unit.Name, "funds", d))
 }
 
 // done answers a write: the page again with the errors at their fields
 // when refused, the fund's page with a flash when saved.
-func (h *handler) done(w http.ResponseWriter, r *http.Request, rq *web.Request, which string, entry int64, err error, flash string) {
+func (h *handler) done(w http.ResponseWriter, r *http.Request, rq *web.Request, fund int64, which string, entry int64, err error, flash string) {
 	if fe := fault.FieldsOf(err); fe != nil {
 		posted := form{}
 		for k := range r.PostForm {
 			posted[k] = r.PostFormValue(k)
 		}
-		d := pageData{Form: posted, Which: which, Entry: entry, Errors: fe}
-		if entry != 0 {
-			d.Fund.ID, _ = strconv.ParseInt(r.PostFormValue("fund"), 10, 64)
-		}
-		h.renderPage(w, r, rq, http.StatusUnprocessableEntity, d)
+		h.renderPage(w, r, rq, http.StatusUnprocessableEntity, fund, pageData{Form: posted, Which: which, Entry: entry, Errors: fe})
 		return
 	}
 	if err != nil {
@@ -105,17 +69,13 @@ func (h *handler) done(w http.ResponseWriter, r *http.Request, rq *web.Request, 
 		return
 	}
 	h.kit.SetFlash(w, flash)
-	fund := r.PathValue("fund")
-	if fund == "" {
-		fund = r.PostFormValue("fund")
-	}
-	http.Redirect(w, r, "/funds/"+url.PathEscape(fund)+"#entries", http.StatusSeeOther)
+	http.Redirect(w, r, "/funds/"+itoa(fund)+"#entries", http.StatusSeeOther)
 }
 
 func (h *handler) allocate(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	e, err := h.Funds.Allocate(r.Context(), staff(rq, funds.PermManage), pathID(r, "fund"), r.PostFormValue("on_date"))
 	rq.Audit.Entity, rq.Audit.ID = "fund_entry", e.ID
-	h.done(w, r, rq, "allocate", 0, err, "fund_entry_saved")
+	h.done(w, r, rq, pathID(r, "fund"), "allocate", 0, err, "fund_entry_saved")
 }
 
 func (h *handler) receive(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -123,7 +83,7 @@ func (h *handler) receive(w http.ResponseWriter, r *http.Request, rq *web.Reques
 		AmountYuan: r.PostFormValue("amount"), OnDate: r.PostFormValue("on_date"), Payer: r.PostFormValue("payer"),
 		Description: r.PostFormValue("description")})
 	rq.Audit.Entity, rq.Audit.ID = "fund_entry", e.ID
-	h.done(w, r, rq, "receipt", 0, err, "fund_entry_saved")
+	h.done(w, r, rq, pathID(r, "fund"), "receipt", 0, err, "fund_entry_saved")
 }
 
 func (h *handler) transfer(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -131,7 +91,7 @@ func (h *handler) transfer(w http.ResponseWriter, r *http.Request, rq *web.Reque
 	e, err := h.Funds.Move(r.Context(), staff(rq, funds.PermManage), pathID(r, "fund"), funds.Transfer{To: to,
 		AmountYuan: r.PostFormValue("amount"), OnDate: r.PostFormValue("on_date"), Description: r.PostFormValue("description")})
 	rq.Audit.Entity, rq.Audit.ID = "fund_entry", e.ID
-	h.done(w, r, rq, "transfer", 0, err, "fund_entry_saved")
+	h.done(w, r, rq, pathID(r, "fund"), "transfer", 0, err, "fund_entry_saved")
 }
 
 func (h *handler) budget(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -141,7 +101,7 @@ func (h *handler) budget(w http.ResponseWriter, r *http.Request, rq *web.Request
 	}
 	err := h.Funds.SetBudget(r.Context(), staff(rq, funds.PermManage), pathID(r, "fund"), yuan)
 	rq.Audit.Entity, rq.Audit.ID = "fund", pathID(r, "fund")
-	h.done(w, r, rq, "budget", 0, err, "fund_budget_saved")
+	h.done(w, r, rq, pathID(r, "fund"), "budget", 0, err, "fund_budget_saved")
 }
 
 func (h *handler) reverse(w http.ResponseWriter, r *http.Request, rq *web.Request) {
@@ -151,7 +111,13 @@ func (h *handler) reverse(w http.ResponseWriter, r *http.Request, rq *web.Reques
 	if fe := fault.FieldsOf(err); fe != nil && fe["entry"] != "" {
 		fe["reason"] = fe["entry"]
 	}
-	h.done(w, r, rq, "reverse", id, err, "fund_reversed")
+	// The fund is the reversal's when it is saved, the form's when refused
+	// (the service has checked the entry lies in the staff's communities).
+	fund := e.FundID
+	if fund == 0 {
+		fund, _ = strconv.ParseInt(r.PostFormValue("fund"), 10, 64)
+	}
+	h.done(w, r, rq, fund, "reverse", id, err, "fund_reversed")
 }
 
 // voucher serves a voucher to who may read the entry's community.
