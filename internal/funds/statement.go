@@ -201,9 +201,19 @@ func (s *Service) Statements(ctx context.Context, communities []int64, from, to 
 		st := byCommunity[c]
 		total := map[string]int64{}
 		st.Total.Name = "合计"
+		fromYear, _ := strconv.Atoi(from[:4])
+		kept := st.Funds[:0]
+		for _, f := range st.Funds {
+			f.ClosingFen = f.OpeningFen + f.AllocatedFen + f.ReceivedFen - f.SpentFen
+			// An earlier year's fund closed out and untouched says nothing.
+			if f.Year < fromYear && f.OpeningFen == 0 && f.ClosingFen == 0 && f.SpentFen == 0 && f.InFen() == 0 {
+				continue
+			}
+			kept = append(kept, f)
+		}
+		st.Funds = kept
 		for i := range st.Funds {
 			f := &st.Funds[i]
-			f.ClosingFen = f.OpeningFen + f.AllocatedFen + f.ReceivedFen - f.SpentFen
 			f.ByCategory = categoryLines(cats[f.FundID])
 			for k, v := range cats[f.FundID] {
 				total[k] += v
