@@ -20,7 +20,8 @@ type DemoSummary struct {
 // 乌海's, budgets, monthly expenses by category with vouchers, the
 // 费随事转 fund spent against the departments' payments workaccess's
 // demo recorded, donations spent on 慰问, an expense entered twice and
-// reversed, and a special fund received and left unspent (idle). It does
+// reversed, last year's working money carried into this year's fund, and a
+// special fund received and left unspent (idle). It does
 // nothing when the community already has funds.
 func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64, now time.Time) (DemoSummary, error) {
 	var sum DemoSummary
@@ -79,6 +80,20 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 			return nil, err
 		}
 		sum.Entries++
+		if last := years[y-1]; last != nil {
+			// 上年结余结转: last year's working money left moves on.
+			cur, err := s.Fund(ctx, st, last.working.ID)
+			if err != nil {
+				return nil, err
+			}
+			if cur.BalanceFen > 0 {
+				if _, err := s.Move(ctx, st, last.working.ID, Transfer{To: yf.working.ID, AmountYuan: Yuan(cur.BalanceFen),
+					OnDate: day(on), Description: fmt.Sprintf("%d年工作经费结余结转", y-1)}); err != nil {
+					return nil, err
+				}
+				sum.Entries += 2
+			}
+		}
 		return yf, nil
 	}
 	spend := func(f Fund, on time.Time, cat, payee, what string, yuan int) (Entry, error) {

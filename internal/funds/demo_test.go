@@ -22,11 +22,11 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("a thin demo: %+v", sum)
 		}
 		idle, err := f.s.Idle(ctx, []int64{f.cb.ID})
-		if err != nil || len(idle) == 0 {
-			t.Fatalf("no idle fund: %v", err)
+		if err != nil || len(idle) != 1 || idle[0].Kind != "special" {
+			t.Fatalf("idle funds %+v, want the special fund alone: %v", idle, err)
 		}
 		var kinds []string
-		for _, k := range []string{"allocation", "receipt", "expense", "reversal"} {
+		for _, k := range []string{"allocation", "receipt", "expense", "reversal", "transfer_in", "transfer_out"} {
 			var n int
 			db.QueryRowContext(ctx, `SELECT COUNT(*) FROM fund_entries WHERE kind = $1`, k).Scan(&n)
 			if n == 0 {
