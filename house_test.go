@@ -77,6 +77,7 @@ var layers = map[string]layer{
 	"internal/proposals":      domain, // 议事协商: matters, eligibility from the register, secret votes
 	"internal/surveys":        domain, // 问卷调查: targets from the register, anonymous or named responses, results
 	"internal/satisfaction":   domain, // 群众满意度: the residents' ratings of four capabilities as one figure
+	"internal/funds":          domain, // 社区经费: funds, allocation rules, the append-only ledger, statements
 	"internal/workaccess":     domain,
 	"internal/workforce":      domain,
 	"internal/workdays":       domain, // the working-day calendar is kept in the database

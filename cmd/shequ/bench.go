@@ -14,7 +14,7 @@ import (
 // benchGroups are the groups of measurements the command offers.
 var benchGroups = []bench.Group{bench.Register, bench.Access, bench.Reports, bench.Import, bench.Events,
 	bench.Services, bench.Cards, bench.OrgImport, bench.Forms, bench.Workbench, bench.Burden, bench.DataRequest, bench.Visits,
-	bench.VisitsOffline, bench.Party, bench.Volunteers, bench.Residents, bench.SocialOrgs, bench.Disclosure, bench.Proposals}
+	bench.VisitsOffline, bench.Party, bench.Volunteers, bench.Residents, bench.SocialOrgs, bench.Disclosure, bench.Proposals, bench.Funds}
 
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, dsn := newFlags("bench", stderr)

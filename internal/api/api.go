@@ -22,6 +22,7 @@ import (
 	"shequ/internal/events"
 	"shequ/internal/exports"
 	"shequ/internal/fault"
+	"shequ/internal/funds"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
 	"shequ/internal/proposals"
@@ -60,6 +61,7 @@ type Deps struct {
 	Disclosures *disclosure.Service
 	Proposals   *proposals.Service // 议事协商 (its route answers 404 without it)
 	Surveys     *surveys.Service   // 问卷调查 (its route answers 404 without it)
+	Funds       *funds.Service     // 社区经费 (its route answers 404 without it)
 }
 
 type handler struct {
@@ -116,6 +118,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h.workforceRoutes(rt)
 	h.volunteerRoutes(rt)
 	h.socialOrgRoutes(rt)
+	h.fundRoutes(rt)
 	h.disclosureRoutes(rt)
 	h.proposalRoutes(rt)
 	h.surveyRoutes(rt)

@@ -18,6 +18,7 @@ import (
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
 	"shequ/internal/disclosure"
+	"shequ/internal/funds"
 	"shequ/internal/ident"
 	"shequ/internal/orgtree"
 	"shequ/internal/proposals"
@@ -116,7 +117,7 @@ func setup(t *testing.T, db *database.DB) *env {
 	work.CountReports(rep) // as the server wires them
 	Routes(rt, kit, Deps{DB: db, Register: reg, Org: org, Access: acs, Audit: e.audit, Log: log, Reports: rep, Work: work,
 		Visits: visits.NewService(db, reg, nil, nil), Volunteers: volunteers.NewService(db, nil),
-		SocialOrgs: socialorgs.NewService(db, nil),
+		SocialOrgs: socialorgs.NewService(db, nil), Funds: funds.NewService(db, nil),
 
 		Disclosures: disclosure.NewService(db, nil),
 

@@ -49,6 +49,7 @@ import (
 	"shequ/internal/datareq"
 	"shequ/internal/disclosure"
 	"shequ/internal/events"
+	"shequ/internal/funds"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
 	"shequ/internal/proposals"
@@ -336,6 +337,12 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// hundreds of responses from the register's residents, one open.
 		if _, err := surveys.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("问卷调查: %w", err)
+		}
+		// A year of 社区经费 in the first community: allocations by rule,
+		// monthly expenses, 费随事转 spent against the payments above, a
+		// reversal and an idle special fund.
+		if _, err := funds.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("社区经费: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

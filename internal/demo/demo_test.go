@@ -99,6 +99,8 @@ func TestChengbei(t *testing.T) {
 				WHERE r.community_id = s.community_id AND r.survey_id = s.id) < 40`: 0,
 			`SELECT COUNT(*) FROM organisations WHERE kind = 'school'`:  14,
 			`SELECT COUNT(*) FROM organisations WHERE kind = 'medical'`: 2,
+			`SELECT COUNT(*) FROM fund_entries WHERE kind = 'reversal'`: 1, // 社区经费: an expense entered twice
+			`SELECT COUNT(*) FROM funds WHERE kind = 'special'`:         1, // the idle one
 			// Every grid hangs on a 居民小组, every center head on a building.
 			`SELECT COUNT(*) FROM org_units g JOIN org_units p ON p.id = g.parent_id WHERE g.level = 'grid' AND p.level <> 'group'`:        0,
 			`SELECT COUNT(*) FROM org_staff s JOIN org_units u ON u.id = s.unit_id WHERE s.role = 'center_head' AND u.level <> 'building'`: 0,
@@ -148,6 +150,11 @@ func TestChengbei(t *testing.T) {
 			t.Errorf("%d households dissolved, summary %d", got, sum.Dissolved)
 		}
 		checkLeavingsReported(t, db)
+		// 社区经费: the 费随事转 fund is spent against the departments' payments.
+		if n := count(t, db, `SELECT COUNT(*) FROM fund_entries e JOIN funds f ON f.community_id = e.community_id AND f.id = e.fund_id
+			WHERE f.kind = 'transfer' AND e.kind = 'expense'`); n == 0 {
+			t.Error("no expense of the 费随事转 fund: its receipts (work_funds) are not read")
+		}
 		if n := count(t, db, `SELECT COUNT(*) FROM org_staff`); n != sum.StaffRows {
 			t.Errorf("org_staff has %d rows, summary %d", n, sum.StaffRows)
 		}

@@ -175,6 +175,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	// 居民身份核验: the resident's session, for 议事协商 and surveys.
 	res := residentsApp(db, cfg)
 	so := socialOrgsApp(db, cfg)
+	fs := fundsApp(db, cfg) // 社区经费
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
 	prop := proposalsApp(db, cfg)                 // 议事协商
 	surv := surveysApp(db, cfg)                   // 问卷调查
@@ -204,10 +205,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	api.Routes(rt, kit, api.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log, Services: svc,
 		Events: ev, Exports: exp, Reports: rep, Work: work, Visits: vs, Party: party,
 		Workforce: wf, Volunteers: vol, SocialOrgs: so, Disclosures: disc, Proposals: prop,
-		Surveys: surv})
+		Surveys: surv, Funds: fs})
 	registerweb.Routes(rt, kit, registerweb.Deps{Register: reg, Org: org, Access: acs, Audit: aud, Log: log,
 		Services: svc, Archive: arch, NoHome: true})
-	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc, prop),
+	workbenchweb.Routes(rt, kit, workbenchweb.Deps{Org: org, Sources: append(WorkbenchSources(ev, svc, imp, rep, work), party, disc, prop, fs),
 		Comparers: []workbench.Comparer{ev, svc}})
 	reportsweb.Routes(rt, kit, reportsweb.Deps{Reports: rep, Org: org, Audit: aud})
 	hallweb.Routes(rt, kit, hallweb.Deps{Services: svc, Register: reg, Org: org, Access: acs})
@@ -223,6 +224,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	volunteerRoutes(rt, kit, vol, certs, cfg)
 	residentRoutes(rt, kit, res)
 	socialOrgRoutes(rt, kit, so)
+	fundRoutes(rt, kit, fs)
 	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	proposalRoutes(rt, kit, prop, res)
 	surveyRoutes(rt, kit, surv, res)
