@@ -58,7 +58,7 @@ func disclosureBench(v env) error {
 	}
 	now := time.Now()
 	start := time.Now()
-	sum, err := disclosure.LoadDemo(ctx, v.db, ids, 1, now, nil)
+	sum, err := disclosure.LoadDemo(ctx, v.db, ids, 1, now, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -321,11 +321,20 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		if _, err := residents.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("居民身份核验: %w", err)
 		}
+		// A year of 社区经费 in the first community: allocations by rule,
+		// monthly expenses, 费随事转 spent against the payments above, a
+		// reversal and an idle special fund; before 居务公开, which publishes
+		// its statements.
+		if _, err := funds.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("社区经费: %w", err)
+		}
 		// A year of 居务公开: every period published, some late, one month
 		// of 城北's finances missed (overdue), its decisions and questions.
-		// Its rows of report figures publish what the reports compute.
+		// Its rows of report figures publish what the reports compute, its
+		// 财务收支 rows the funds' statements.
 		figures := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource, satisfaction.NewIndicatorSource)
-		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today, figures.PeriodFigures); err != nil {
+		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today, figures.PeriodFigures,
+			funds.NewService(db, nil).PublicStatement); err != nil {
 			return sum, fmt.Errorf("居务公开: %w", err)
 		}
 		// A year of 议事协商 in the first community: matters, arguments,
@@ -337,12 +346,6 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// hundreds of responses from the register's residents, one open.
 		if _, err := surveys.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("问卷调查: %w", err)
-		}
-		// A year of 社区经费 in the first community: allocations by rule,
-		// monthly expenses, 费随事转 spent against the payments above, a
-		// reversal and an idle special fund.
-		if _, err := funds.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
-			return sum, fmt.Errorf("社区经费: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -24,15 +24,16 @@ const (
 	// Report figures of the publication's period (figures.go).
 	ComputedSatisfaction = "satisfaction" // 群众满意度 and its four parts
 	ComputedHandling     = "handling"     // events and applications taken in and finished
+	ComputedFinances     = "finances"     // 财务收支: the period's statement from the funds' ledger
 )
 
 // ComputedNames names them.
 var ComputedNames = map[string]string{ComputedNone: "无", ComputedRegister: "实有人口与户数(来自登记)", ComputedDibao: "低保户数(来自登记)",
 	ComputedDibaoList: "低保户名单(姓名隐去,来自登记)", ComputedSatisfaction: "群众满意度(来自报表)",
-	ComputedHandling: "事件处置与办事情况(来自报表)"}
+	ComputedHandling: "事件处置与办事情况(来自报表)", ComputedFinances: "财务收支(来自社区经费账)"}
 
 // ComputedKinds lists them in the order the form offers them.
-var ComputedKinds = []string{ComputedNone, ComputedRegister, ComputedDibao, ComputedDibaoList, ComputedSatisfaction, ComputedHandling}
+var ComputedKinds = []string{ComputedNone, ComputedRegister, ComputedDibao, ComputedDibaoList, ComputedSatisfaction, ComputedHandling, ComputedFinances}
 
 // Item is a catalogue row.
 type Item struct {

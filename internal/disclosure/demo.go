@@ -51,10 +51,10 @@ var demoQuestions = []struct{ item, q, a string }{
 // with the committee's answers. figures (nil: none) computes the rows
 // that publish report figures. It does nothing for a community that has
 // publications already.
-func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed uint64, now time.Time, figures Figures) (DemoSummary, error) {
+func LoadDemo(ctx context.Context, db *database.DB, communities []int64, seed uint64, now time.Time, figures Figures, finances Finances) (DemoSummary, error) {
 	var sum DemoSummary
 	clock := now
-	s := NewService(db, func() time.Time { return clock }).WithFigures(figures)
+	s := NewService(db, func() time.Time { return clock }).WithFigures(figures).WithFinances(finances)
 	defer func() { clock = now }()
 	rng := rand.New(rand.NewPCG(seed^0xD15C, seed))
 	today := now.In(workdays.Shanghai).Format(dayLayout)

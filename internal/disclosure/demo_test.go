@@ -17,7 +17,7 @@ func TestDemo(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, db)
 		now := day(2026, 12, 7)
-		sum, err := LoadDemo(ctx, db, []int64{f.cb.ID, f.other.ID}, 7, now, nil)
+		sum, err := LoadDemo(ctx, db, []int64{f.cb.ID, f.other.ID}, 7, now, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +47,7 @@ func TestDemo(t *testing.T) {
 				t.Errorf("late without 督办 first: %+v", p)
 			}
 		}
-		again, err := LoadDemo(ctx, db, []int64{f.cb.ID, f.other.ID}, 7, now, nil)
+		again, err := LoadDemo(ctx, db, []int64{f.cb.ID, f.other.ID}, 7, now, nil, nil)
 		if err != nil || again.Publications != 0 {
 			t.Errorf("second load: %+v %v", again, err)
 		}

@@ -64,6 +64,9 @@ func pct(v float64) string {
 // figureBlock is a publication's block computed from report figures, ""
 // for the other kinds or without Figures.
 func (s *Service) figureBlock(ctx context.Context, community int64, kind, period, decidedOn string) (string, error) {
+	if kind == ComputedFinances {
+		return s.financeBlock(ctx, community, period)
+	}
 	if s.figures == nil || (kind != ComputedSatisfaction && kind != ComputedHandling) {
 		return "", nil
 	}

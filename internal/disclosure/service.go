@@ -16,9 +16,10 @@ const (
 
 // Service keeps the catalogue, the publications and the questions.
 type Service struct {
-	db      *database.DB
-	now     func() time.Time
-	figures Figures // nil: the rows computed from report figures publish no block
+	db       *database.DB
+	now      func() time.Time
+	figures  Figures  // nil: the rows computed from report figures publish no block
+	finances Finances // nil: the 财务收支 rows publish the staff's text only
 }
 
 // NewService returns the service on db; now nil is time.Now.

@@ -195,7 +195,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 		w.Write([]byte("ok\n"))
 	}))
 	rep := reports.New(db, aud, IndicatorSources()...)
-	disc.WithFigures(rep.PeriodFigures) // 居务公开 publishes report figures
+	disc.WithFigures(rep.PeriodFigures)   // 居务公开 publishes report figures
+	disc.WithFinances(fs.PublicStatement) // and 财务公开 the funds' statements
 	work.CountReports(rep)
 	throttle := accounts.NewThrottle()
 	kit := web.NewKit(web.Config{Accounts: acc, Access: acs, Org: org, Audit: aud, Throttle: throttle, Log: log,
