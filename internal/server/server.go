@@ -174,9 +174,10 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	res := residentsApp(db, cfg)
 	so := socialOrgsApp(db, cfg)
 	disc, stopDisc := disclosureApp(db, log, cfg.Now)
-	prop := proposalsApp(db, cfg) // 议事协商
-	surv := surveysApp(db, cfg)   // 问卷调查
-	prop.UseEvents(ev)            // a decision's follow-up is filed as an event
+	prop := proposalsApp(db, cfg)   // 议事协商
+	surv := surveysApp(db, cfg)     // 问卷调查
+	proc := procurementApp(db, cfg) // 政府购买服务
+	prop.UseEvents(ev)              // a decision's follow-up is filed as an event
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -222,6 +223,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	disclosureweb.Routes(rt, kit, disclosureweb.Deps{Disclosure: disc})
 	proposalRoutes(rt, kit, prop, res)
 	surveyRoutes(rt, kit, surv, res)
+	procurementRoutes(rt, kit, proc)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
