@@ -10,8 +10,8 @@ import (
 )
 
 // done maps a stage's result: a field refusal shows the page again with
-// the form as posted, any other fault its page, success the project with
-// a flash.
+// the form as posted, a refusal by the stage's rules the page with the
+// rule, any other fault its page, success the project with a flash.
 func (h *handler) done(w http.ResponseWriter, r *http.Request, rq *web.Request, err error, flash string) {
 	if fe := fault.FieldsOf(err); fe != nil {
 		form := map[string]string{}
@@ -21,6 +21,12 @@ func (h *handler) done(w http.ResponseWriter, r *http.Request, rq *web.Request, 
 			}
 		}
 		h.renderPage(w, r, rq, http.StatusUnprocessableEntity, fe, form)
+		return
+	}
+	if fault.Is(err, fault.Conflict) || fault.Is(err, fault.Refused) {
+		// A rule of the stage said no (a late bid, a conflicted member, a
+		// payment before acceptance): the page again, the rule said on top.
+		h.renderPage(w, r, rq, web.Status(err), map[string]string{"stage": fault.Message(err)}, nil)
 		return
 	}
 	if err != nil {
