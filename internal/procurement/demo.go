@@ -36,7 +36,7 @@ var demoProjects = []demoProject{
 		330, 310, 305, 300, 9, []string{"助餐点开办并试运行", "运行满半年", "运行期满并通过评估"}, 3, 3, 5},
 	{"独居老人关爱探访服务", "elderly", "为社区登记的独居、空巢老人提供每周探访、代购代办和紧急联络服务。",
 		"服务期一年;每周探访一次并记录;突发情况30分钟内到场。", 80000, "",
-		200, 180, 175, 170, 12, []string{"第一季度探访", "第二季度探访", "第三季度探访", "第四季度探访并总结"}, 2, 1, 0},
+		230, 210, 205, 200, 12, []string{"第一季度探访", "第二季度探访", "第三季度探访", "第四季度探访并总结"}, 2, 1, 0},
 	{"楼道及公共区域保洁服务", "environment", "对老旧小区楼道、公共区域每周两次清扫,配合垃圾分类定时定点投放点值守。",
 		"服务期一年;每周二、五清扫;投放点早晚各值守两小时。", 60000, "垃圾分类",
 		60, 40, 5, 0, 0, nil, 0, 0, 0},
@@ -235,6 +235,10 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 		}
 		for j := range dp.accepted {
 			acc := dues[j].AddDate(0, 0, 3)
+			if acc.AddDate(0, 0, 7).After(now) || (dp.completed != 0 && !acc.Before(day(dp.completed))) {
+				// The schedule above is wrong: history may not reach past today.
+				return sum, fmt.Errorf("%s: milestone %d would be accepted or paid after today", dp.title, j+1)
+			}
 			clock = acc
 			if err := s.Accept(ctx, st, p.ID, ms[j].ID, ymd(acc)); err != nil {
 				return sum, fmt.Errorf("%s accept: %w", dp.title, err)
