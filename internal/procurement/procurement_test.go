@@ -246,3 +246,49 @@ func TestProjectFlow(t *testing.T) {
 		}
 	})
 }
+
+// TestConflict: a panel member is linked to a bidder as its leader, as an
+// open member, or as an employee of the register's organisation of the
+// same name; a member who left, or works elsewhere, is not.
+func TestConflict(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db)
+		a, b := f.orgs[0], f.orgs[1]
+		employer := database.NewID()
+		stamp := database.FormatTime(*f.clock)
+		if _, err := db.ExecContext(ctx, `INSERT INTO organisations (community_id, id, name, kind, org_id, created_at, updated_at)
+			VALUES ($1, $2, $3, 'social', $1, $4, $4)`, f.cb.ID, employer, b.Name, stamp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE persons SET employer_id = $1 WHERE id = $2`, employer, f.persons[2].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE social_orgs SET leader_person_id = $1 WHERE id = $2`, f.persons[1].ID, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			who  string
+			p    int64
+			org  int64
+			want bool
+		}{
+			{"a member of A", f.persons[0].ID, a.ID, true},
+			{"A's leader", f.persons[1].ID, a.ID, true},
+			{"an employee of B", f.persons[2].ID, b.ID, true},
+			{"a member of A for B", f.persons[0].ID, b.ID, false},
+			{"an employee of B for A", f.persons[2].ID, a.ID, false},
+		} {
+			got, err := conflicted(ctx, db, c.p, c.org)
+			if err != nil || got != c.want {
+				t.Errorf("%s: conflicted %v (%v), want %v", c.who, got, err, c.want)
+			}
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE social_org_members SET left_on = '2026-01-01' WHERE person_id = $1`, f.persons[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := conflicted(ctx, db, f.persons[0].ID, a.ID); got {
+			t.Error("a member who left is still conflicted")
+		}
+	})
+}
