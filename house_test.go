@@ -75,6 +75,7 @@ var layers = map[string]layer{
 	"internal/residents":      domain, // 居民身份核验: the resident's SMS-verified session
 	"internal/socialorgs":     domain, // 社区社会组织: registry, filing, members, activities
 	"internal/proposals":      domain, // 议事协商: matters, eligibility from the register, secret votes
+	"internal/procurement":    domain, // 政府购买服务: tenders, panel scoring, contracts, milestone payments, OCDS
 	"internal/surveys":        domain, // 问卷调查: targets from the register, anonymous or named responses, results
 	"internal/satisfaction":   domain, // 群众满意度: the residents' ratings of four capabilities as one figure
 	"internal/funds":          domain, // 社区经费: funds, allocation rules, the append-only ledger, statements

@@ -52,6 +52,7 @@ import (
 	"shequ/internal/funds"
 	"shequ/internal/orgtree"
 	"shequ/internal/partymembers"
+	"shequ/internal/procurement"
 	"shequ/internal/proposals"
 	"shequ/internal/register"
 	"shequ/internal/reports"
@@ -346,6 +347,11 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// hundreds of responses from the register's residents, one open.
 		if _, err := surveys.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("问卷调查: %w", err)
+		}
+		// 政府购买服务 in the first community: a project at every stage,
+		// from its passed decisions, bid for by its filed organisations.
+		if _, err := procurement.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+			return sum, fmt.Errorf("政府购买服务: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -95,6 +95,15 @@ func TestChengbei(t *testing.T) {
 			`SELECT COUNT(*) FROM social_orgs WHERE status = 'filed'`:                  6, // 社区社会组织, the hub among them
 			`SELECT COUNT(*) FROM surveys WHERE status = 'closed'`:                     3, // 问卷调查: a year of them, one open, one draft
 			`SELECT COUNT(*) FROM surveys WHERE status = 'open'`:                       1,
+			// 政府购买服务: a project at every stage; the tender still open and
+			// the one under evaluation are both 'tender', told apart by the deadline.
+			`SELECT COUNT(*) FROM procurement_projects WHERE status = 'planning'`:  1,
+			`SELECT COUNT(*) FROM procurement_projects WHERE status = 'tender'`:    2,
+			`SELECT COUNT(*) FROM procurement_projects WHERE status = 'awarded'`:   1,
+			`SELECT COUNT(*) FROM procurement_projects WHERE status = 'contract'`:  1,
+			`SELECT COUNT(*) FROM procurement_projects WHERE status = 'completed'`: 1,
+			`SELECT COUNT(*) FROM procurement_payments`:                            4,
+			`SELECT COUNT(*) FROM procurement_milestones WHERE accepted_on = ''`:   2,
 			`SELECT COUNT(*) FROM surveys s WHERE s.status <> 'draft' AND (SELECT COUNT(*) FROM survey_responses r
 				WHERE r.community_id = s.community_id AND r.survey_id = s.id) < 40`: 0,
 			`SELECT COUNT(*) FROM organisations WHERE kind = 'school'`:  14,

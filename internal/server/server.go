@@ -181,6 +181,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	surv := surveysApp(db, cfg)                   // 问卷调查
 	prop.UseEvents(ev)                            // a decision's follow-up is filed as an event
 	sat := satisfactionApp(db, org, vs, vol, cfg) // 群众满意度
+	proc := procurementApp(db, cfg)               // 政府购买服务
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()
@@ -230,6 +231,7 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	proposalRoutes(rt, kit, prop, res)
 	surveyRoutes(rt, kit, surv, res)
 	satisfactionRoutes(rt, kit, sat, res)
+	procurementRoutes(rt, kit, proc)
 	datareqweb.Routes(rt, kit, datareqweb.Deps{Data: datareq.NewService(db, rep, work, nil)})
 	orgweb.Routes(rt, kit, orgweb.Deps{Manager: orgtree.NewManager(org, orgtree.Followers{reg, imp})})
 	rf := refuser{kit}
