@@ -203,12 +203,44 @@ func TestVisitsOffline(t *testing.T) {
 	started := database.FormatTime(time.Now())
 
 	network(true)
-	if eval(`String(navigator.onLine)`) != "false" {
-		t.Fatal("the phone still believes it is online")
+	// Each visit form is a new document served by the service worker, and
+	// Chromium applies the emulated network to it a moment later: in one
+	// CI run a form saved at once believed it was online, its sync reached
+	// the server, and the office's edit that should conflict came after.
+	// So before saving, wait until this page is offline in its own eyes
+	// and in fact (a request to the server fails).
+	offlineHere := func(what string) {
+		t.Helper()
+		probe := `(async () => {
+			if (navigator.onLine) return 'online';
+			try { await fetch('/healthz', { cache: 'no-store' }); return 'reachable'; } catch (e) { return 'offline'; }
+		})()`
+		for try := 1; ; try++ {
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](probe, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if got == "offline" {
+				if try > 1 {
+					t.Logf("%s: offline after %d probes", what, try)
+				}
+				return
+			}
+			if try == 200 {
+				t.Fatalf("%s: the page is still %s", what, got)
+			}
+			if try%20 == 0 { // tell the new document again, should it have missed it
+				network(true)
+			}
+			time.Sleep(100 * time.Millisecond) // the emulation catching up with the new document
+		}
 	}
-	step("with no network, open the first household from the list and correct its phone",
+	offlineHere("the list with no network")
+	step("with no network, open the first household from the list",
 		chromedp.Click(sel(form(phoneHH))),
-		chromedp.WaitVisible(sel(`#offline-form`)),
+		chromedp.WaitVisible(sel(`#offline-form`)))
+	offlineHere("the first form")
+	step("correct its phone",
 		chromedp.SetValue(sel(`#f-household_phone`), "13700001111"),
 		chromedp.SendKeys(sel(`#f-met`), "户主本人"),
 		chromedp.SendKeys(sel(`#f-notes`), "住户换了手机号"))
@@ -217,7 +249,9 @@ func TestVisitsOffline(t *testing.T) {
 	step("save it on the phone", save, chromedp.WaitVisible(sel(`.offline-queue`)))
 	step("the second: a member moved out",
 		chromedp.Click(sel(form(movedHH))),
-		chromedp.WaitVisible(sel(`#offline-form`)),
+		chromedp.WaitVisible(sel(`#offline-form`)))
+	offlineHere("the second form")
+	step("the member's leaving",
 		chromedp.SendKeys(sel(`#f-met`), "户主"),
 		chromedp.SetValue(sel(`#f-leave_person`), id(movedPerson)),
 		chromedp.SetValue(sel(`#f-leave_status`), "moved_out"),
@@ -227,7 +261,9 @@ func TestVisitsOffline(t *testing.T) {
 		chromedp.WaitReady(sel(`.offline-status[data-pending="2"]`)))
 	step("the third: a visit with its 民情日记",
 		chromedp.Click(sel(form(plainHH))),
-		chromedp.WaitVisible(sel(`#offline-form`)),
+		chromedp.WaitVisible(sel(`#offline-form`)))
+	offlineHere("the third form")
+	step("its notes",
 		chromedp.SendKeys(sel(`#f-met`), "老人的女儿"),
 		chromedp.SendKeys(sel(`#f-notes`), "老人身体还好"),
 		save,
