@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"shequ/internal/access"
@@ -28,9 +27,8 @@ type disclosuresJSON struct {
 
 func (h *handler) disclosures(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
-	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
-	if err != nil || org <= 0 {
-		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+	org, ok := h.orgParam(w, r)
+	if !ok {
 		return
 	}
 	f := disclosure.Filter{Overdue: q.Get("overdue") == "1", From: q.Get("from"), To: q.Get("to")}
@@ -44,15 +42,8 @@ func (h *handler) disclosures(w http.ResponseWriter, r *http.Request, c *web.Req
 		h.fail(w, r, http.StatusNotFound, fault.New(fault.NotFound, "居务公开未启用"))
 		return
 	}
-	scope := c.Viewer.Scope(disclosure.PermRead)
-	u, err := h.Org.Get(r.Context(), org)
-	if err != nil || !scope.Contains(unitPlace(u)) {
-		h.fail(w, r, http.StatusNotFound, fieldError("org", "组织单元不存在"))
-		return
-	}
-	scope, err = h.Access.Narrow(r.Context(), scope, org)
-	if err != nil {
-		h.fail(w, r, 0, err)
+	scope, ok := h.unitScope(w, r, c, disclosure.PermRead, org)
+	if !ok {
 		return
 	}
 	rows, err := h.Disclosures.Publications(r.Context(), scope, f)

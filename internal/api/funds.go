@@ -30,27 +30,21 @@ func (h *handler) funds(w http.ResponseWriter, r *http.Request, c *web.Request) 
 		return
 	}
 	q := r.URL.Query()
-	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
-	if err != nil || org <= 0 {
-		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+	org, ok := h.orgParam(w, r)
+	if !ok {
 		return
 	}
 	year := 0
 	if v := q.Get("year"); v != "" {
-		if year, err = strconv.Atoi(v); err != nil || year < 2000 || year > 2100 {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 2000 || n > 2100 {
 			h.fail(w, r, http.StatusBadRequest, fieldError("year", "年度应为四位数字,如 2026"))
 			return
 		}
+		year = n
 	}
-	scope := c.Viewer.Scope(funds.PermRead)
-	u, err := h.Org.Get(r.Context(), org)
-	if err != nil || !scope.Contains(unitPlace(u)) {
-		h.fail(w, r, http.StatusNotFound, fieldError("org", "组织单元不存在"))
-		return
-	}
-	sc, err := h.Access.Narrow(r.Context(), scope, org)
-	if err != nil {
-		h.fail(w, r, 0, err)
+	sc, ok := h.unitScope(w, r, c, funds.PermRead, org)
+	if !ok {
 		return
 	}
 	fs, err := h.Funds.ListIn(r.Context(), sc.Communities(), year)

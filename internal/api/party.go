@@ -26,9 +26,8 @@ type partyServiceJSON struct {
 
 func (h *handler) partyService(w http.ResponseWriter, r *http.Request, c *web.Request) {
 	q := r.URL.Query()
-	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
-	if err != nil || org <= 0 {
-		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+	org, ok := h.orgParam(w, r)
+	if !ok {
 		return
 	}
 	year, err := strconv.Atoi(q.Get("year"))

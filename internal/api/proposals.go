@@ -55,9 +55,8 @@ func (h *handler) listProposals(w http.ResponseWriter, r *http.Request, c *web.R
 		return
 	}
 	q := r.URL.Query()
-	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
-	if err != nil || org <= 0 {
-		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+	org, ok := h.orgParam(w, r)
+	if !ok {
 		return
 	}
 	f := proposals.Filter{Status: q.Get("status"), Page: 1, Size: 50}
@@ -75,15 +74,8 @@ func (h *handler) listProposals(w http.ResponseWriter, r *http.Request, c *web.R
 			*p.to = n
 		}
 	}
-	scope := c.Viewer.Scope(proposals.PermRead)
-	u, err := h.Org.Get(r.Context(), org)
-	if err != nil || !scope.Contains(unitPlace(u)) {
-		h.fail(w, r, http.StatusNotFound, fieldError("org", "组织单元不存在"))
-		return
-	}
-	sc, err := h.Access.Narrow(r.Context(), scope, org)
-	if err != nil {
-		h.fail(w, r, 0, err)
+	sc, ok := h.unitScope(w, r, c, proposals.PermRead, org)
+	if !ok {
 		return
 	}
 	f.Communities = sc.Communities()

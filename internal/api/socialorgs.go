@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
@@ -29,20 +28,12 @@ func (h *handler) socialOrgs(w http.ResponseWriter, r *http.Request, c *web.Requ
 		writeError(w, http.StatusNotFound, "社区社会组织未启用", nil)
 		return
 	}
-	org, err := strconv.ParseInt(r.URL.Query().Get("org"), 10, 64)
-	if err != nil || org <= 0 {
-		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+	org, ok := h.orgParam(w, r)
+	if !ok {
 		return
 	}
-	scope := c.Viewer.Scope(socialorgs.PermRead)
-	u, err := h.Org.Get(r.Context(), org)
-	if err != nil || !scope.Contains(unitPlace(u)) {
-		h.fail(w, r, http.StatusNotFound, fieldError("org", "组织单元不存在"))
-		return
-	}
-	sc, err := h.Access.Narrow(r.Context(), scope, org)
-	if err != nil {
-		h.fail(w, r, 0, err)
+	sc, ok := h.unitScope(w, r, c, socialorgs.PermRead, org)
+	if !ok {
 		return
 	}
 	orgs, err := h.SocialOrgs.ListIn(r.Context(), sc.Communities())

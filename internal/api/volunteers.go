@@ -30,9 +30,8 @@ func (h *handler) volunteerHours(w http.ResponseWriter, r *http.Request, c *web.
 		return
 	}
 	q := r.URL.Query()
-	org, err := strconv.ParseInt(q.Get("org"), 10, 64)
-	if err != nil || org <= 0 {
-		h.fail(w, r, http.StatusBadRequest, fieldError("org", "请指定组织单元 org(数字 id)"))
+	org, ok := h.orgParam(w, r)
+	if !ok {
 		return
 	}
 	year, err := strconv.Atoi(q.Get("year"))
@@ -40,15 +39,8 @@ func (h *handler) volunteerHours(w http.ResponseWriter, r *http.Request, c *web.
 		h.fail(w, r, http.StatusBadRequest, fieldError("year", "请指定年份 year,如 2026"))
 		return
 	}
-	scope := c.Viewer.Scope(volunteers.PermRead)
-	u, err := h.Org.Get(r.Context(), org)
-	if err != nil || !scope.Contains(unitPlace(u)) {
-		h.fail(w, r, http.StatusNotFound, fieldError("org", "组织单元不存在"))
-		return
-	}
-	sc, err := h.Access.Narrow(r.Context(), scope, org)
-	if err != nil {
-		h.fail(w, r, 0, err)
+	sc, ok := h.unitScope(w, r, c, volunteers.PermRead, org)
+	if !ok {
 		return
 	}
 	t, err := h.Volunteers.TotalsOf(r.Context(), sc.Communities(), year)
