@@ -77,12 +77,9 @@ func (s *Service) SubmitBid(ctx context.Context, st Staff, id int64, d BidDraft)
 	}
 	b := Bid{ID: database.NewID(), OrgID: d.OrgID, PriceFen: d.PriceFen, Proposal: d.Proposal, Status: "valid"}
 	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.managed(ctx, tx, st, id)
+		p, err := s.managedAt(ctx, tx, st, id, "tender")
 		if err != nil {
 			return err
-		}
-		if p.Status != "tender" {
-			return ErrStage
 		}
 		if p.Stage != "tender" {
 			return ErrClosed
@@ -118,12 +115,9 @@ func (s *Service) SubmitBid(ctx context.Context, st Staff, id int64, d BidDraft)
 // then bid again.
 func (s *Service) WithdrawBid(ctx context.Context, st Staff, id, bid int64) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.managed(ctx, tx, st, id)
+		p, err := s.managedAt(ctx, tx, st, id, "tender")
 		if err != nil {
 			return err
-		}
-		if p.Status != "tender" {
-			return ErrStage
 		}
 		if p.Stage != "tender" {
 			return ErrClosed

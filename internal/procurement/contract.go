@@ -111,12 +111,9 @@ type MilestoneDraft struct {
 func (s *Service) AddMilestone(ctx context.Context, st Staff, id int64, d MilestoneDraft) error {
 	d.Title = strings.TrimSpace(d.Title)
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.managed(ctx, tx, st, id)
+		p, err := s.managedAt(ctx, tx, st, id, "contract")
 		if err != nil {
 			return err
-		}
-		if p.Status != "contract" {
-			return ErrStage
 		}
 		fe := fault.Fields{}
 		if d.Title == "" || utf8.RuneCountInString(d.Title) > 60 {
@@ -146,12 +143,9 @@ func (s *Service) AddMilestone(ctx context.Context, st Staff, id int64, d Milest
 // Accept records a milestone's acceptance (验收) on a day.
 func (s *Service) Accept(ctx context.Context, st Staff, id, milestone int64, on string) error {
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.managed(ctx, tx, st, id)
+		p, err := s.managedAt(ctx, tx, st, id, "contract")
 		if err != nil {
 			return err
-		}
-		if p.Status != "contract" {
-			return ErrStage
 		}
 		if !date(on) || on > s.today() || on < p.SignedOn {
 			return fault.Fields{"accepted_on": "验收日期须在合同签订之后、不晚于今天"}
@@ -193,12 +187,9 @@ type Payment struct {
 func (s *Service) Pay(ctx context.Context, st Staff, id int64, d PaymentDraft) error {
 	d.Memo = strings.TrimSpace(d.Memo)
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
-		p, err := s.managed(ctx, tx, st, id)
+		p, err := s.managedAt(ctx, tx, st, id, "contract")
 		if err != nil {
 			return err
-		}
-		if p.Status != "contract" {
-			return ErrStage
 		}
 		if d.AmountFen <= 0 {
 			return fault.Fields{"amount": "请填写付款金额(元,最多两位小数)"}

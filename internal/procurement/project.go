@@ -295,6 +295,16 @@ func (s *Service) managed(ctx context.Context, tx *sql.Tx, st Staff, id int64) (
 	return p, err
 }
 
+// managedAt is managed for a step that only one stage takes: the project
+// in any other is refused with ErrStage.
+func (s *Service) managedAt(ctx context.Context, tx *sql.Tx, st Staff, id int64, status string) (Project, error) {
+	p, err := s.managed(ctx, tx, st, id)
+	if err == nil && p.Status != status {
+		err = ErrStage
+	}
+	return p, err
+}
+
 // localDay is a stored time as the day in China.
 func localDay(stored string) string {
 	if stored == "" {
