@@ -32,7 +32,11 @@ type emitter struct {
 
 func (e emitter) emit(r Result) {
 	r.Engine = e.engine
-	b, _ := json.Marshal(r)
+	e.emitJSON(r)
+}
+
+func (e emitter) emitJSON(v any) {
+	b, _ := json.Marshal(v)
 	fmt.Fprintln(e.w, string(b))
 }
 

@@ -1,0 +1,132 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A figure that holds only on one machine is not a figure: each of the
+// issues' speed requirements is measured against a reference that runs
+// on the same machine in the same run, figure and reference alternating,
+// so that whatever else shares the cores weighs on both. What is printed
+// and checked is their ratio; the absolute figure is what it was "on this
+// machine".
+
+// Comparison is a figure and its reference, measured in alternation.
+type Comparison struct {
+	Bench     string // the figure's name; the JSON line's "bench"
+	Reference string // what the reference is, in words
+	Unit      string // the unit of both: "/s", "ms", "s", "MB"
+	// Target is the ratio required, read with AtMost: the ratio must be
+	// ≤ Target when AtMost (times, memory), ≥ Target otherwise
+	// (throughput).
+	Target float64
+	AtMost bool
+	Rounds int // figure and reference alternate this many times; at least 3
+	// Figure and Ref each measure once and return the value in Unit.
+	Figure func(ctx context.Context) (float64, error)
+	Ref    func(ctx context.Context) (float64, error)
+	Note   string
+}
+
+// RatioResult is the JSON line of a comparison: the ratio first, then
+// what it is made of.
+type RatioResult struct {
+	Bench     string    `json:"bench"`
+	Ratio     float64   `json:"ratio"`
+	Target    string    `json:"target"`
+	Met       bool      `json:"met"`
+	Figure    float64   `json:"figure"`
+	Reference float64   `json:"reference"`
+	Unit      string    `json:"unit"`
+	RefName   string    `json:"reference_is"`
+	Rounds    int       `json:"rounds"`
+	Ratios    []float64 `json:"ratios"` // one per round, in order
+	LoadStart float64   `json:"load_avg_start"`
+	LoadEnd   float64   `json:"load_avg_end"`
+	Engine    string    `json:"engine,omitempty"`
+	Note      string    `json:"note,omitempty"`
+}
+
+// compare runs c and prints its line. The ratio is the median of the
+// rounds' ratios, so one round disturbed by other work does not decide
+// it; the figure and reference printed are the medians of their own.
+func (e emitter) compare(ctx context.Context, c Comparison) (RatioResult, error) {
+	rounds := max(c.Rounds, 3)
+	r := RatioResult{Bench: c.Bench, Unit: c.Unit, RefName: c.Reference, Rounds: rounds, Engine: e.engine, Note: c.Note,
+		LoadStart: loadAverage()}
+	var figs, refs []float64
+	for i := 0; i < rounds; i++ {
+		// Alternate which goes first, so neither always meets a cache
+		// the other has warmed.
+		first, second := c.Figure, c.Ref
+		if i%2 == 1 {
+			first, second = c.Ref, c.Figure
+		}
+		a, err := first(ctx)
+		if err != nil {
+			return r, fmt.Errorf("%s round %d: %w", c.Bench, i+1, err)
+		}
+		b, err := second(ctx)
+		if err != nil {
+			return r, fmt.Errorf("%s round %d: %w", c.Bench, i+1, err)
+		}
+		if i%2 == 1 {
+			a, b = b, a
+		}
+		figs, refs = append(figs, a), append(refs, b)
+		ratio := 0.0
+		if b != 0 {
+			ratio = a / b
+		}
+		r.Ratios = append(r.Ratios, round3(ratio))
+	}
+	r.LoadEnd = loadAverage()
+	r.Ratio = round3(median(r.Ratios))
+	r.Figure, r.Reference = round3(median(figs)), round3(median(refs))
+	if c.AtMost {
+		r.Target = "≤ " + strconv.FormatFloat(c.Target, 'f', -1, 64)
+		r.Met = r.Ratio <= c.Target
+	} else {
+		r.Target = "≥ " + strconv.FormatFloat(c.Target, 'f', -1, 64)
+		r.Met = r.Ratio >= c.Target
+	}
+	e.emitJSON(r)
+	return r, nil
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func round3(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 3, 64), 64)
+	return v
+}
+
+// loadAverage is the one-minute load average, 0 where the system does
+// not tell.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(f[0], 64)
+	return v
+}
