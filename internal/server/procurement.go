@@ -8,6 +8,7 @@ import (
 	"shequ/internal/funds"
 	"shequ/internal/procurement"
 	"shequ/internal/procurement/procurementweb"
+	"shequ/internal/proposals"
 	"shequ/internal/web"
 )
 
@@ -35,6 +36,21 @@ func (p fundPayer) PayableFunds(ctx context.Context, community int64, year int) 
 	out := make([]procurement.FundChoice, len(fs))
 	for i, f := range fs {
 		out[i] = procurement.FundChoice{ID: f.ID, Name: f.Name, BalanceFen: f.BalanceFen}
+	}
+	return out, err
+}
+
+// decisionProjects shows 议事协商's decisions the projects carrying them
+// out (procurement reads the decisions, so proposals cannot import it).
+type decisionProjects struct{ ps *procurement.Service }
+
+func (d decisionProjects) DecisionProjects(ctx context.Context, community int64) (map[int64][]proposals.Project, error) {
+	by, err := d.ps.ByMatter(ctx, community)
+	out := make(map[int64][]proposals.Project, len(by))
+	for m, ps := range by {
+		for _, p := range ps {
+			out[m] = append(out[m], proposals.Project{ID: p.ID, Title: p.Title, Stage: p.StageName(), Public: p.Status != "planning"})
+		}
 	}
 	return out, err
 }

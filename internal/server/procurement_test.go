@@ -157,5 +157,14 @@ func TestPaymentsBookedOnFunds(t *testing.T) {
 		if spent, left := balance(big); spent != 0 || left != 250001 {
 			t.Fatalf("after the reversal: spent %d, left %d", spent, left)
 		}
+		// The decision it carries out shows it, at its stage.
+		matter := database.NewID()
+		if _, err := db.ExecContext(ctx, `UPDATE procurement_projects SET matter_id = $1 WHERE id = $2`, matter, project); err != nil {
+			t.Fatal(err)
+		}
+		by, err := decisionProjects{ps}.DecisionProjects(ctx, cb)
+		if err != nil || len(by[matter]) != 1 || by[matter][0].Stage != "履约中" || !by[matter][0].Public || by[matter][0].ID != project {
+			t.Fatalf("decision projects %+v, %v", by, err)
+		}
 	})
 }
