@@ -324,19 +324,10 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		}
 		// A year of 社区经费 in the first community: allocations by rule,
 		// monthly expenses, 费随事转 spent against the payments above, a
-		// reversal and an idle special fund; before 居务公开, which publishes
-		// its statements.
+		// reversal and an idle special fund; before 政府购买服务, which pays
+		// from them, and 居务公开, which publishes their statements.
 		if _, err := funds.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
 			return sum, fmt.Errorf("社区经费: %w", err)
-		}
-		// A year of 居务公开: every period published, some late, one month
-		// of 城北's finances missed (overdue), its decisions and questions.
-		// Its rows of report figures publish what the reports compute, its
-		// 财务收支 rows the funds' statements.
-		figures := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource, satisfaction.NewIndicatorSource)
-		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today, figures.PeriodFigures,
-			funds.NewService(db, nil).PublicStatement); err != nil {
-			return sum, fmt.Errorf("居务公开: %w", err)
 		}
 		// A year of 议事协商 in the first community: matters, arguments,
 		// votes by the register's residents, decisions and follow-up.
@@ -349,9 +340,20 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 			return sum, fmt.Errorf("问卷调查: %w", err)
 		}
 		// 政府购买服务 in the first community: a project at every stage,
-		// from its passed decisions, bid for by its filed organisations.
-		if _, err := procurement.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today); err != nil {
+		// from its passed decisions, bid for by its filed organisations,
+		// its payments booked on the accounts as 服务购买.
+		if _, err := procurement.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today, fundPayer{funds.NewService(db, nil)}); err != nil {
 			return sum, fmt.Errorf("政府购买服务: %w", err)
+		}
+		// A year of 居务公开: every period published, some late, one month
+		// of 城北's finances missed (overdue), its decisions and questions.
+		// Its rows of report figures publish what the reports compute, its
+		// 财务收支 rows the funds' statements, after every capability that
+		// spends from them.
+		figures := reports.New(db, nil, events.NewIndicatorSource, services.NewIndicatorSource, satisfaction.NewIndicatorSource)
+		if _, err := disclosure.LoadDemo(ctx, db, ids, opt.Seed, opt.Today, figures.PeriodFigures,
+			funds.NewService(db, nil).PublicStatement); err != nil {
+			return sum, fmt.Errorf("居务公开: %w", err)
 		}
 	}
 	// The roster's coordinators, certificates, training and assessments.

@@ -698,7 +698,7 @@ func (g *generator) household(p *plan, spec hhSpec, seq int, h *dated[register.H
 		rent := r.rent[0] + int(house.AreaM2)*(r.rent[1]-r.rent[0])/150
 		rent = (rent + g.between(-100, 100)) / 50 * 50
 		rt := register.Rental{CommunityID: p.community.ID, ID: database.NewID(), HouseID: house.ID,
-			Landlord: house.OwnerName, LandlordPhone: house.OwnerPhone, StartedOn: dateString(moved), MonthlyRent: max(rent, 200)}
+			Landlord: house.OwnerName, LandlordPhone: house.OwnerPhone, StartedOn: dateString(moved), MonthlyRentFen: int64(max(rent, 200)) * 100}
 		for _, m := range hp.members {
 			rt.TenantIDs = append(rt.TenantIDs, m.row.ID)
 		}

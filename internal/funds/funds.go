@@ -165,7 +165,7 @@ func (s *Service) Fund(ctx context.Context, st Staff, id int64) (Fund, error) {
 	if err != nil {
 		return Fund{}, err
 	}
-	if err := s.addTransfers(ctx, []*Fund{&f}); err != nil {
+	if err := s.addTransfers(ctx, s.db, []*Fund{&f}); err != nil {
 		return Fund{}, err
 	}
 	s.finish(&f)
@@ -218,7 +218,7 @@ func (s *Service) ListIn(ctx context.Context, communities []int64, year int) ([]
 	for i := range out {
 		ptrs[i] = &out[i]
 	}
-	if err := s.addTransfers(ctx, ptrs); err != nil {
+	if err := s.addTransfers(ctx, s.db, ptrs); err != nil {
 		return nil, err
 	}
 	for i := range out {
@@ -228,8 +228,9 @@ func (s *Service) ListIn(ctx context.Context, communities []int64, year int) ([]
 }
 
 // addTransfers adds to each 费随事转 fund the payments workaccess recorded
-// for its community in its year (reversals there are negative entries).
-func (s *Service) addTransfers(ctx context.Context, fs []*Fund) error {
+// for its community in its year (reversals there are negative entries),
+// read through q: inside a transaction, q is the transaction.
+func (s *Service) addTransfers(ctx context.Context, q database.Querier, fs []*Fund) error {
 	byKey := map[string]*Fund{}
 	var cs []any
 	for _, f := range fs {
@@ -242,7 +243,7 @@ func (s *Service) addTransfers(ctx context.Context, fs []*Fund) error {
 		return nil
 	}
 	a := s.db.Args()
-	rows, err := s.db.QueryContext(ctx, `SELECT community_id, SUBSTR(received_on, 1, 4), SUM(amount_fen), MIN(received_on)
+	rows, err := q.QueryContext(ctx, `SELECT community_id, SUBSTR(received_on, 1, 4), SUM(amount_fen), MIN(received_on)
 		FROM work_funds WHERE `+a.In("community_id", cs...)+` GROUP BY community_id, SUBSTR(received_on, 1, 4)`, a.Values()...)
 	if err != nil {
 		return err

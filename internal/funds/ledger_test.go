@@ -2,6 +2,7 @@ package funds
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -265,7 +266,7 @@ func TestLedgerInvariants(t *testing.T) {
 			amount := fmt.Sprintf("%d.%02d", rng.IntN(3000), rng.IntN(100))
 			var e Entry
 			var err error
-			switch rng.IntN(5) {
+			switch rng.IntN(6) {
 			case 0:
 				e, err = f.s.Receive(ctx, f.staff, fd.ID, Receipt{AmountYuan: amount, OnDate: day, Payer: "街道"})
 			case 1, 2:
@@ -281,6 +282,13 @@ func TestLedgerInvariants(t *testing.T) {
 				if len(ids) > 0 {
 					e, err = f.s.Reverse(ctx, f.staff, ids[rng.IntN(len(ids))], "更正")
 				}
+			case 5:
+				fen, _ := ParseYuan(amount)
+				err = db.InTx(ctx, func(tx *sql.Tx) error {
+					e, err = f.s.PayPurchase(ctx, tx, f.staff, f.cb.ID, Purchase{Fund: fd.ID, AmountFen: fen, OnDate: day,
+						Payee: "社工服务社", Description: "购买服务节点付款"})
+					return err
+				})
 			}
 			if err != nil {
 				refused++

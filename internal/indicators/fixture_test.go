@@ -168,7 +168,7 @@ func newWorld(t *testing.T, db *database.DB) *world {
 	tag(p6, "living_alone", "2015-03-01", early)
 	tag(p8, "unemployed", "2026-10-05", day("2026-10-06 10:00"))
 	must(l.Rental(ctx, day("2026-01-05 10:00"), &register.Rental{CommunityID: w.a.ID, HouseID: u2.ID, Landlord: "赵房东",
-		StartedOn: "2026-01-01", MonthlyRent: 1500, TenantIDs: []int64{p4.ID, p5.ID}}))
+		StartedOn: "2026-01-01", MonthlyRentFen: 150000, TenantIDs: []int64{p4.ID, p5.ID}}))
 	_ = h4
 	must(l.Commit(ctx))
 	// p4 works at o1 (set after the load: an update recorded in January).

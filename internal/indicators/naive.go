@@ -194,7 +194,7 @@ func naiveField(entity, field, day, start string) (string, error) {
 	case "organisation.has_uscc":
 		return "CASE WHEN o.uscc <> '' THEN 1 ELSE 0 END", nil
 	case "rental.rent":
-		return "NULLIF(r.monthly_rent, 0)", nil
+		return "(NULLIF(r.monthly_rent_fen, 0) / 100.0)", nil // 元, as the field is declared
 	case "rental.tenants":
 		return "(SELECT COUNT(*) FROM rental_tenants rt WHERE rt.community_id = r.community_id AND rt.rental_id = r.id)", nil
 	case "rental.house_id":

@@ -58,7 +58,7 @@ var liveSelect = map[string]string{
 	"building": `SELECT community_id, id, COALESCE(grid_id, 0), name, address, kind, floors, built_year FROM buildings`,
 	"organisation": `SELECT community_id, id, name, kind, uscc, legal_rep, phone, address, org_id, COALESCE(grid_id, 0),
 		staff_count, status FROM organisations`,
-	"rental": `SELECT community_id, id, house_id, landlord, landlord_phone, started_on, COALESCE(ended_on, ''), monthly_rent,
+	"rental": `SELECT community_id, id, house_id, landlord, landlord_phone, started_on, COALESCE(ended_on, ''), monthly_rent_fen,
 		(SELECT COUNT(*) FROM rental_tenants t WHERE t.community_id = rentals.community_id AND t.rental_id = rentals.id)
 		FROM rentals`,
 }
@@ -93,7 +93,7 @@ func scanLive(entity string, rows interface{ Scan(...any) error }) (any, int64, 
 		var r register.Rental
 		var tenants int
 		err := rows.Scan(&r.CommunityID, &r.ID, &r.HouseID, &r.Landlord, &r.LandlordPhone, &r.StartedOn, &r.EndedOn,
-			&r.MonthlyRent, &tenants)
+			&r.MonthlyRentFen, &tenants)
 		r.TenantIDs = make([]int64, tenants)
 		return &r, r.ID, err
 	}
@@ -363,7 +363,7 @@ func (s *RegisterSource) ledgerRow(entity string, v any, names map[int64]string)
 			tenants = strconv.Itoa(len(r.TenantIDs))
 		}
 		return LedgerRow{ID: r.ID, Place: access.Place{Community: r.CommunityID},
-			Cells: []string{names[r.HouseID], r.Landlord, r.LandlordPhone, r.StartedOn, r.EndedOn, strconv.Itoa(r.MonthlyRent), tenants}}
+			Cells: []string{names[r.HouseID], r.Landlord, r.LandlordPhone, r.StartedOn, r.EndedOn, r.MonthlyRentYuan(), tenants}}
 	}
 	return LedgerRow{}
 }

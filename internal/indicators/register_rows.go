@@ -459,7 +459,7 @@ func (s *RegisterSource) decodeTag(snap string, dates stateDates) (tagRow, bool)
 // loadRentals reads the rentals in force on some day that matters, with
 // their tenants when tenants says so (else only how many).
 func (s *RegisterSource) loadRentals(ctx context.Context, community int64, p Period, tenants bool) ([]rentalRow, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, house_id, `+inForceSQL("started_on", "ended_on")+`, monthly_rent
+	rows, err := s.db.QueryContext(ctx, `SELECT id, house_id, `+inForceSQL("started_on", "ended_on")+`, monthly_rent_fen
 		FROM rentals WHERE community_id = $1 AND started_on <= $3 AND (ended_on IS NULL OR ended_on >= $2)`,
 		community, p.Before(), p.End(), p.Start())
 	if err != nil {
@@ -474,7 +474,7 @@ func (s *RegisterSource) loadRentals(ctx context.Context, community int64, p Per
 			rows.Close()
 			return nil, err
 		}
-		r.rent, r.flags = float64(rent), uint8(flags)
+		r.rent, r.flags = float64(rent)/100, uint8(flags) // 元, as the field is declared
 		index[r.id] = len(out)
 		out = append(out, r)
 	}
@@ -515,7 +515,7 @@ func (s *RegisterSource) decodeRental(snap string, dates stateDates) (rentalRow,
 		return rentalRow{}, false
 	}
 	return rentalRow{id: r.ID, house: r.HouseID, flags: dates.flagsOf(dateInt(r.StartedOn), dateInt(r.EndedOn)),
-		rent: float64(r.MonthlyRent), count: int32(len(r.TenantIDs)), tenants: r.TenantIDs}, true
+		rent: float64(r.MonthlyRentFen) / 100, count: int32(len(r.TenantIDs)), tenants: r.TenantIDs}, true
 }
 
 // triple is a record's states at the start, at the end and during the

@@ -182,8 +182,10 @@ type Payment struct {
 }
 
 // Pay pays on an accepted milestone: never before its acceptance, never
-// beyond the milestone's amount or the contract's value, and, with a
-// Payer, booked on the fund in the same transaction.
+// beyond the milestone's amount or the contract's value, and, when a fund
+// is named, booked on it through the Payer in the same transaction: a
+// fund's refusal (overdrawn, another community's, another year's) leaves
+// no payment either. FundID 0 is money paid elsewhere (by the street).
 func (s *Service) Pay(ctx context.Context, st Staff, id int64, d PaymentDraft) error {
 	d.Memo = strings.TrimSpace(d.Memo)
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
@@ -223,15 +225,25 @@ func (s *Service) Pay(ctx context.Context, st Staff, id int64, d PaymentDraft) e
 		if d.Memo == "" {
 			d.Memo = p.Title + ":" + m.Title
 		}
+		if d.FundID != 0 && s.payer == nil {
+			return fault.Fields{"fund": "社区经费账未接入,请选择“不从社区经费支付”"}
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO procurement_payments (project_id, id, milestone_id, amount_fen, paid_on, fund_id, memo, created_at, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, id, database.NewID(), d.MilestoneID, d.AmountFen, d.PaidOn,
 			nullID(d.FundID), d.Memo, database.FormatTime(s.now()), st.Name); err != nil {
 			return err
 		}
-		if s.payer != nil {
-			return s.payer.PayFromFund(ctx, tx, p.CommunityID, d.FundID, d.AmountFen, d.Memo)
+		if d.FundID == 0 {
+			return nil // paid elsewhere (the street pays the supplier): no fund entry
 		}
-		return nil
+		var supplier string
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(o.name, '') FROM procurement_bids b
+			LEFT JOIN social_orgs o ON o.community_id = b.org_community_id AND o.id = b.org_id
+			WHERE b.project_id = $1 AND b.id = $2`, id, p.AwardBidID).Scan(&supplier); err != nil && !noRows(err) {
+			return err
+		}
+		return s.payer.PayFromFund(ctx, tx, FundPayment{Community: p.CommunityID, Fund: d.FundID, AmountFen: d.AmountFen,
+			PaidOn: d.PaidOn, Payee: supplier, Memo: d.Memo, By: st.Name})
 	})
 }
 

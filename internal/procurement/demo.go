@@ -14,6 +14,7 @@ import (
 // DemoSummary counts what LoadDemo made.
 type DemoSummary struct {
 	Projects, Bids, Scores, Payments int
+	FromFunds                        int // payments booked on a fund
 }
 
 // demoProject is one purchased service of the demo, at the stage its
@@ -56,7 +57,11 @@ var demoProjects = []demoProject{
 // milestones partly paid, completed and rated — from its passed 协商
 // decisions and bid for by its filed social organisations. It does
 // nothing when the community has projects or lacks decisions or bidders.
-func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64, now time.Time) (DemoSummary, error) {
+//
+// With a payer, each payment is booked on the community's fund of its year
+// with the most money left when that fund holds it, else paid by the
+// street (no fund entry).
+func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64, now time.Time, payer Payer) (DemoSummary, error) {
 	var sum DemoSummary
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM procurement_projects WHERE community_id = $1`, community).Scan(&n); err != nil || n > 0 {
@@ -65,6 +70,9 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 	rng := rand.New(rand.NewPCG(seed^0x1900, seed))
 	clock := now
 	s := NewService(db, func() time.Time { return clock })
+	if payer != nil {
+		s.UsePayer(payer)
+	}
 	st := Staff{Name: "社区居委会", May: func(c int64) bool { return c == community }}
 	db.QueryRowContext(ctx, `SELECT name FROM org_staff WHERE community_id = $1 AND role <> 'grid_worker'
 		ORDER BY CASE role WHEN 'community_staff' THEN 0 ELSE 1 END, id LIMIT 1`, community).Scan(&st.Name)
@@ -247,7 +255,16 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 				continue
 			}
 			clock = acc.AddDate(0, 0, 7)
-			if err := s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[j].ID, AmountFen: ms[j].AmountFen, PaidOn: ymd(clock)}); err != nil {
+			fs, err := s.PayableFunds(ctx, community, clock.Year())
+			if err != nil {
+				return sum, err
+			}
+			var fund int64
+			if len(fs) > 0 && fs[0].BalanceFen >= ms[j].AmountFen {
+				fund = fs[0].ID
+				sum.FromFunds++
+			}
+			if err := s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[j].ID, AmountFen: ms[j].AmountFen, PaidOn: ymd(clock), FundID: fund}); err != nil {
 				return sum, fmt.Errorf("%s pay: %w", dp.title, err)
 			}
 			sum.Payments++

@@ -56,9 +56,11 @@ func TestRule(t *testing.T) {
 // failingPayer refuses every fund entry, as an overdrawn fund would.
 type failingPayer struct{}
 
-func (failingPayer) PayFromFund(context.Context, *sql.Tx, int64, int64, int64, string) error {
+func (failingPayer) PayFromFund(context.Context, *sql.Tx, FundPayment) error {
 	return fault.New(fault.Refused, "该资金余额不足")
 }
+
+func (failingPayer) PayableFunds(context.Context, int64, int) ([]FundChoice, error) { return nil, nil }
 
 // flow runs a project from a 协商 decision to a milestone paid, checking
 // each refusal on the way; it returns the project.
@@ -193,8 +195,9 @@ func flow(t *testing.T, f *fixture) Project {
 	}
 	refusedWith(t, "a payment over the milestone", s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[0].ID, AmountFen: 4_000_001, PaidOn: "2026-09-03"}), ErrOverMile)
 	refusedAt(t, "a payment before the acceptance day", s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[0].ID, AmountFen: 1, PaidOn: "2026-09-01"}), "paid_on")
+	refusedAt(t, "a fund without the accounts", s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[0].ID, AmountFen: 4_000_000, PaidOn: "2026-09-03", FundID: 7}), "fund")
 	s.UsePayer(failingPayer{})
-	if err := s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[0].ID, AmountFen: 4_000_000, PaidOn: "2026-09-03"}); fault.Message(err) != "该资金余额不足" {
+	if err := s.Pay(ctx, st, p.ID, PaymentDraft{MilestoneID: ms[0].ID, AmountFen: 4_000_000, PaidOn: "2026-09-03", FundID: 7}); fault.Message(err) != "该资金余额不足" {
 		t.Fatalf("a payment the fund refuses: %v", err)
 	}
 	s.UsePayer(nil)

@@ -168,6 +168,19 @@ func (s *Service) list(ctx context.Context, communities []int64, stage string) (
 	return out, rows.Err()
 }
 
+// ByMatter are the community's projects created from 协商 decisions, by
+// decision, newest first, as they stand now.
+func (s *Service) ByMatter(ctx context.Context, community int64) (map[int64][]Project, error) {
+	ps, err := s.list(ctx, []int64{community}, "")
+	out := map[int64][]Project{}
+	for _, p := range ps {
+		if p.MatterID != 0 {
+			out[p.MatterID] = append(out[p.MatterID], p)
+		}
+	}
+	return out, err
+}
+
 // Matters are the community's passed 协商 decisions a project may carry out.
 func (s *Service) Matters(ctx context.Context, community int64) ([]Source, error) {
 	return s.sources(ctx, `SELECT id, title, decision, decided_on FROM proposals

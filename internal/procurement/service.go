@@ -27,11 +27,30 @@ const (
 	PermManage = "procurement.manage" // create, tender, record bids and scores, award, contract, pay
 )
 
-// Payer books a payment on a community fund (the community accounts). The
-// server wires it; nil records payments without a fund entry. It runs in
+// Payer books a payment on a community fund (the community accounts) and
+// says which funds a payment may come from. The server wires it; without
+// one, payments are recorded without a fund entry. PayFromFund runs in
 // the payment's transaction, so a refusal there saves nothing.
 type Payer interface {
-	PayFromFund(ctx context.Context, tx *sql.Tx, community, fund int64, amountFen int64, memo string) error
+	PayFromFund(ctx context.Context, tx *sql.Tx, p FundPayment) error
+	PayableFunds(ctx context.Context, community int64, year int) ([]FundChoice, error)
+}
+
+// FundPayment is a milestone payment to book on a fund.
+type FundPayment struct {
+	Community, Fund int64
+	AmountFen       int64
+	PaidOn          string
+	Payee           string // the supplier
+	Memo            string
+	By              string // the staff's name
+}
+
+// FundChoice is a fund the payment form offers, with its balance.
+type FundChoice struct {
+	ID         int64
+	Name       string
+	BalanceFen int64
 }
 
 // Service keeps the projects.
@@ -51,6 +70,15 @@ func NewService(db *database.DB, now func() time.Time) *Service {
 
 // UsePayer books later payments on the community's funds through p.
 func (s *Service) UsePayer(p Payer) { s.payer = p }
+
+// PayableFunds are the funds of a community a payment of a year may be
+// booked on; none without a Payer.
+func (s *Service) PayableFunds(ctx context.Context, community int64, year int) ([]FundChoice, error) {
+	if s.payer == nil {
+		return nil, nil
+	}
+	return s.payer.PayableFunds(ctx, community, year)
+}
 
 // Now is the service's clock.
 func (s *Service) Now() time.Time { return s.now() }

@@ -142,6 +142,7 @@ type Account struct {
 	EventStatus string    // the linked event's status; "" without one
 	EventClosed time.Time // when the linked event was closed
 	TrackingNo  string
+	Projects    []Project // purchased-service projects created from the decision
 }
 
 // FollowUpState is the follow-up in a resident's words, computed from the
@@ -229,7 +230,7 @@ func (s *Service) accounts(ctx context.Context, community, id int64, limit int) 
 	for i := range out {
 		out[i].Matter = ms[i]
 	}
-	return out, nil
+	return out, s.addProjects(ctx, community, out)
 }
 
 // nonZero is id as a query argument when it names one matter.

@@ -92,6 +92,9 @@ type Service struct {
 	now    func() time.Time
 	events *events.Store // files follow-up events; nil: linking only
 	live   liveCounts    // the counts of matters in voting (livecounts.go)
+	// projects reads the purchased-service projects carrying out
+	// decisions; nil: none shown.
+	projects Projects
 }
 
 // NewService returns the service on db; now nil is time.Now.

@@ -140,7 +140,7 @@ func (r *Rental) redact(f access.Fields) {
 		showText(f, "rental", field, v)
 	}
 	if !f.CanSee("rental", "monthly_rent") {
-		r.MonthlyRent = 0
+		r.MonthlyRentFen = 0
 	}
 	if !f.CanSee("rental", "tenant_ids") {
 		r.TenantIDs = nil

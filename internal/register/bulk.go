@@ -76,7 +76,7 @@ func NewLoader(ctx context.Context, db *database.DB, actor Actor) (*Loader, erro
 	l.define("households", "community_id, id, number, kind, house_id, org_id, grid_id, head_id, address, phone, status, search, version, created_at, updated_at")
 	l.define("organisations", "community_id, id, name, kind, uscc, legal_rep, phone, address, org_id, grid_id, staff_count, status, search, version, created_at, updated_at")
 	l.define("persons", "community_id, id, household_id, org_id, grid_id, name, doc_type, id_number, gender, birth_date, birth_precision, ethnicity, relation, residence, phone, hukou_address, address, employer_id, occupation, moved_in_on, status, search, version, created_at, updated_at")
-	l.define("rentals", "community_id, id, house_id, landlord, landlord_phone, started_on, ended_on, monthly_rent, version, created_at, updated_at")
+	l.define("rentals", "community_id, id, house_id, landlord, landlord_phone, started_on, ended_on, monthly_rent_fen, version, created_at, updated_at")
 	l.define("rental_tenants", "community_id, rental_id, person_id")
 	l.define("person_tags", "community_id, id, person_id, tag, started_on, ended_on, note, version, created_at, updated_at")
 	l.define("change_events", changeEventColumns)
@@ -352,7 +352,7 @@ func (l *Loader) Rental(ctx context.Context, at time.Time, r *Rental) error {
 	r.Version = 1
 	ts := database.FormatTime(at)
 	if err := l.add(ctx, "rentals", r.CommunityID, r.ID, r.HouseID, r.Landlord, r.LandlordPhone, r.StartedOn,
-		nullText(r.EndedOn), r.MonthlyRent, 1, ts, ts); err != nil {
+		nullText(r.EndedOn), r.MonthlyRentFen, 1, ts, ts); err != nil {
 		return err
 	}
 	for _, pid := range r.TenantIDs {

@@ -208,7 +208,7 @@ func TestRentalEndAndTagClose(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		f := newFixture(t, db)
 		ctx := context.Background()
-		r := Rental{HouseID: f.house.ID, Landlord: "李建国", StartedOn: "2024-01-01", MonthlyRent: 120000,
+		r := Rental{HouseID: f.house.ID, Landlord: "李建国", StartedOn: "2024-01-01", MonthlyRentFen: 120000,
 			TenantIDs: []int64{f.spouse.ID, f.spouse.ID}}
 		if err := f.store.CreateRental(ctx, f.actor, access.Everything, &r); err != nil {
 			t.Fatal(err)

@@ -260,7 +260,7 @@ func (f *follow) organisations(ctx context.Context) error {
 func (f *follow) rentals(ctx context.Context) error {
 	housesUnder := `SELECT h.id FROM houses h WHERE h.community_id = $2 AND h.org_id ` + under
 	rows, err := f.tx.QueryContext(ctx, `SELECT r.community_id, r.id, r.house_id, r.landlord, r.landlord_phone, r.started_on,
-		COALESCE(r.ended_on, ''), r.monthly_rent, r.version FROM rentals r
+		COALESCE(r.ended_on, ''), r.monthly_rent_fen, r.version FROM rentals r
 		WHERE r.community_id = $2 AND r.house_id IN (`+housesUnder+`) ORDER BY r.id`, f.r.Root, f.from)
 	if err != nil {
 		return err
@@ -270,7 +270,7 @@ func (f *follow) rentals(ctx context.Context) error {
 	for rows.Next() {
 		var r Rental
 		if err := rows.Scan(&r.CommunityID, &r.ID, &r.HouseID, &r.Landlord, &r.LandlordPhone, &r.StartedOn,
-			&r.EndedOn, &r.MonthlyRent, &r.Version); err != nil {
+			&r.EndedOn, &r.MonthlyRentFen, &r.Version); err != nil {
 			rows.Close()
 			return err
 		}

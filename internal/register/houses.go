@@ -229,7 +229,7 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 	if r.EndedOn != "" && r.EndedOn < r.StartedOn {
 		fe.Add("ended_on", "结束日期不能早于开始日期")
 	}
-	if r.MonthlyRent < 0 {
+	if r.MonthlyRentFen < 0 {
 		fe.Add("monthly_rent", "租金不能为负")
 	}
 	// Tenants in id order and once each, as later events list them.
@@ -264,10 +264,10 @@ func (s *Store) CreateRental(ctx context.Context, actor Actor, scope access.Scop
 		r.Version = 1
 		ts := database.FormatTime(now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rentals (community_id, id, house_id, landlord, landlord_phone,
-			started_on, ended_on, monthly_rent, version, created_at, updated_at)
+			started_on, ended_on, monthly_rent_fen, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9)`,
 			r.CommunityID, r.ID, r.HouseID, r.Landlord, r.LandlordPhone, r.StartedOn, nullText(r.EndedOn),
-			r.MonthlyRent, ts); err != nil {
+			r.MonthlyRentFen, ts); err != nil {
 			return err
 		}
 		for _, pid := range r.TenantIDs {
@@ -300,7 +300,7 @@ func (s *Store) RentalsOfHouse(ctx context.Context, scope access.Scope, h House)
 	}
 	fields := scope.Fields(h.Place())
 	rows, err := s.db.QueryContext(ctx, `SELECT community_id, id, house_id, landlord, landlord_phone, started_on,
-		COALESCE(ended_on, ''), monthly_rent, version FROM rentals WHERE community_id = $1 AND house_id = $2
+		COALESCE(ended_on, ''), monthly_rent_fen, version FROM rentals WHERE community_id = $1 AND house_id = $2
 		ORDER BY started_on DESC`, h.CommunityID, h.ID)
 	if err != nil {
 		return nil, err
@@ -309,7 +309,7 @@ func (s *Store) RentalsOfHouse(ctx context.Context, scope access.Scope, h House)
 	for rows.Next() {
 		var r Rental
 		if err := rows.Scan(&r.CommunityID, &r.ID, &r.HouseID, &r.Landlord, &r.LandlordPhone, &r.StartedOn,
-			&r.EndedOn, &r.MonthlyRent, &r.Version); err != nil {
+			&r.EndedOn, &r.MonthlyRentFen, &r.Version); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -59,9 +59,9 @@ func (s *Store) EndRental(ctx context.Context, actor Actor, scope access.Scope, 
 		fields := scope.Fields(house.Place())
 		var r Rental
 		err = tx.QueryRowContext(ctx, `SELECT community_id, id, house_id, landlord, landlord_phone, started_on,
-			COALESCE(ended_on, ''), monthly_rent, version FROM rentals WHERE community_id = $1 AND id = $2 AND house_id = $3`,
+			COALESCE(ended_on, ''), monthly_rent_fen, version FROM rentals WHERE community_id = $1 AND id = $2 AND house_id = $3`,
 			house.CommunityID, e.RentalID, house.ID).Scan(&r.CommunityID, &r.ID, &r.HouseID, &r.Landlord,
-			&r.LandlordPhone, &r.StartedOn, &r.EndedOn, &r.MonthlyRent, &r.Version)
+			&r.LandlordPhone, &r.StartedOn, &r.EndedOn, &r.MonthlyRentFen, &r.Version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

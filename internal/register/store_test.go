@@ -210,7 +210,7 @@ func TestStatsTagsRentalsFeed(t *testing.T) {
 		if err := f.store.CreatePerson(ctx, f.actor, access.Everything, &tenant); err != nil {
 			t.Fatal(err)
 		}
-		r := Rental{HouseID: h2.ID, Landlord: "周平", StartedOn: "2025-03-01", TenantIDs: []int64{tenant.ID}, MonthlyRent: 800}
+		r := Rental{HouseID: h2.ID, Landlord: "周平", StartedOn: "2025-03-01", TenantIDs: []int64{tenant.ID}, MonthlyRentFen: 80000}
 		if err := f.store.CreateRental(ctx, f.actor, access.Everything, &r); err != nil {
 			t.Fatal(err)
 		}

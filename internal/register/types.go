@@ -163,16 +163,16 @@ type House struct {
 
 // Rental is a letting of a house (出租登记) and the persons living in it.
 type Rental struct {
-	CommunityID   int64   `json:"community_id"`
-	ID            int64   `json:"id"`
-	HouseID       int64   `json:"house_id"`
-	Landlord      string  `json:"landlord"`
-	LandlordPhone string  `json:"landlord_phone,omitempty"`
-	StartedOn     string  `json:"started_on"`
-	EndedOn       string  `json:"ended_on,omitempty"`
-	MonthlyRent   int     `json:"monthly_rent,omitempty"`
-	TenantIDs     []int64 `json:"tenant_ids"`
-	Version       int     `json:"version"`
+	CommunityID    int64   `json:"community_id"`
+	ID             int64   `json:"id"`
+	HouseID        int64   `json:"house_id"`
+	Landlord       string  `json:"landlord"`
+	LandlordPhone  string  `json:"landlord_phone,omitempty"`
+	StartedOn      string  `json:"started_on"`
+	EndedOn        string  `json:"ended_on,omitempty"`
+	MonthlyRentFen int64   `json:"monthly_rent_fen,omitempty"` // 月租金 in 分; JSON also carries monthly_rent in 元
+	TenantIDs      []int64 `json:"tenant_ids"`
+	Version        int     `json:"version"`
 }
 
 // Organisation is a unit, company or social organisation in the community

@@ -170,7 +170,7 @@ func buildTown(t *testing.T, db *database.DB, seed uint64, personsPerGrid int) *
 				}
 				if u.Use == "rented" && rng.IntN(2) == 0 {
 					r := &register.Rental{CommunityID: comm.ID, HouseID: u.ID, Landlord: "房东", StartedOn: date(2015, 2026),
-						MonthlyRent: rng.IntN(3000), TenantIDs: members}
+						MonthlyRentFen: int64(rng.IntN(3000)) * 100, TenantIDs: members}
 					if rng.IntN(4) == 0 {
 						r.EndedOn = date(2020, 2027)
 						if r.EndedOn < r.StartedOn {

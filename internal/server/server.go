@@ -181,7 +181,8 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	surv := surveysApp(db, cfg)                   // 问卷调查
 	prop.UseEvents(ev)                            // a decision's follow-up is filed as an event
 	sat := satisfactionApp(db, org, vs, vol, cfg) // 群众满意度
-	proc := procurementApp(db, cfg)               // 政府购买服务
+	proc := procurementApp(db, cfg, fs)           // 政府购买服务, paid from 社区经费
+	prop.UseProjects(decisionProjects{proc})      // a decision's account shows the projects carrying it out
 	arch := &archive.Registry{}
 	svc.Contribute(arch)
 	rt := web.NewRoutes()

@@ -109,7 +109,7 @@ func (h *handler) accept(w http.ResponseWriter, r *http.Request, rq *web.Request
 func (h *handler) pay(w http.ResponseWriter, r *http.Request, rq *web.Request) {
 	err := h.Projects.Pay(r.Context(), staff(rq, procurement.PermManage), pathID(r, "project"),
 		procurement.PaymentDraft{MilestoneID: formID(r, "milestone"), AmountFen: formFen(r, "amount"),
-			PaidOn: r.PostFormValue("paid_on"), Memo: r.PostFormValue("memo")})
+			PaidOn: r.PostFormValue("paid_on"), FundID: formID(r, "fund"), Memo: r.PostFormValue("memo")})
 	h.done(w, r, rq, err, "payment_saved")
 }
 

@@ -134,6 +134,7 @@ type pageData struct {
 	Ev         procurement.Evaluation
 	Milestones []procurement.Milestone
 	Payments   []procurement.Payment
+	Funds      []procurement.FundChoice // what the payment form offers to pay from
 	PaidFen    int64
 	Bidders    []procurement.Bidder
 	Who        string
@@ -184,6 +185,9 @@ func (h *handler) renderPage(w http.ResponseWriter, r *http.Request, rq *web.Req
 			}
 			d.Bidders, err = h.Projects.Bidders(ctx, ids)
 		}
+	}
+	if err == nil && d.Manage && p.Stage == "contract" {
+		d.Funds, err = h.Projects.PayableFunds(ctx, p.CommunityID, h.Projects.Now().In(workdays.Shanghai).Year())
 	}
 	if err == nil && d.Manage && d.Who != "" {
 		d.Matches, err = h.Projects.FindPersons(ctx, staff(rq, procurement.PermManage), p.CommunityID, d.Who)

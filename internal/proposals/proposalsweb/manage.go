@@ -162,6 +162,7 @@ type matterPage struct {
 	Closes       string
 	Categories   []events.Category
 	Event        string // the linked event's tracking number and state
+	Projects     []proposals.Project
 	Errors       map[string]string
 	Message      string
 	Form         map[string]string // what was posted, shown back
@@ -224,13 +225,16 @@ func (h *staff) renderMatter(w http.ResponseWriter, r *http.Request, rq *web.Req
 			return
 		}
 	}
-	if m.EventID != 0 {
+	if m.Status == proposals.Decided || m.Status == proposals.Done {
 		a, err := h.d.Proposals.Account(ctx, c, id)
 		if err != nil {
 			h.kit.Fail(w, r, rq, err)
 			return
 		}
-		d.Event = a.TrackingNo + " · " + a.FollowUpState()
+		if m.EventID != 0 {
+			d.Event = a.TrackingNo + " · " + a.FollowUpState()
+		}
+		d.Projects = a.Projects
 	}
 	if d.Errors == nil {
 		d.Errors = map[string]string{}

@@ -333,10 +333,20 @@ func TestStaffMatterPages(t *testing.T) {
 		page = w.head.Get(path)
 		webtest.Contains(t, "linked", page.Body, `href="/events/`+strconv.FormatInt(m.EventID, 10)+`"`, "已收到,待受理")
 
+		// Projects created from the decision, read as they stand at each view.
+		projects := &fakeProjects{by: map[int64][]proposals.Project{id: {{ID: 77, Title: "快递柜运营服务", Stage: "招标中", Public: true},
+			{ID: 78, Title: "快递柜维护服务", Stage: "立项"}}}}
+		w.s.UseProjects(projects)
+		page = w.head.Get(path)
+		webtest.Contains(t, "staff projects", page.Body, "购买服务项目", `href="/projects/77"`, `href="/projects/78"`, "招标中")
 		yishi := "/gongkai/" + c + "/yishi"
 		pub := w.anon.Get(yishi)
 		webtest.CheckPage(t, yishi, pub.Body)
-		webtest.Contains(t, "public", pub.Body, "城北社区 议事落实公开", "增设快递柜", "同意增设", "已收到,待受理", "赞成 1")
+		webtest.Contains(t, "public", pub.Body, "城北社区 议事落实公开", "增设快递柜", "同意增设", "已收到,待受理", "赞成 1",
+			`href="/public/tenders/77"`, "快递柜运营服务", "招标中", "快递柜维护服务")
+		webtest.Lacks(t, "a project in planning", pub.Body, `href="/public/tenders/78"`)
+		projects.by[id][0].Stage = "已授标"
+		webtest.Contains(t, "live stage", w.anon.Get(yishi).Body, "已授标")
 		head, err := access.NewService(db).Viewer(ctx, w.headID, "王主任")
 		if err != nil {
 			t.Fatal(err)
@@ -424,4 +434,11 @@ func TestResidentProposesAndArgues(t *testing.T) {
 			t.Fatalf("unverified argue: %d", res.Status)
 		}
 	})
+}
+
+// fakeProjects stands for the purchased-service projects the server wires.
+type fakeProjects struct{ by map[int64][]proposals.Project }
+
+func (f *fakeProjects) DecisionProjects(context.Context, int64) (map[int64][]proposals.Project, error) {
+	return f.by, nil
 }

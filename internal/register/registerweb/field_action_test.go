@@ -68,12 +68,15 @@ func TestFieldActions(t *testing.T) {
 		"started_on": {"2024-13-01"}, "monthly_rent": {"一千"}})
 	webtest.Contains(t, "bad rental", r.Body, `id="err-monthly_rent"`, `id="err-tenant_ids"`)
 	r = c.Post("/houses/"+id(fx.house.ID)+"/rentals/new", url.Values{"csrf": {csrf}, "landlord": {"李建国"},
-		"started_on": {todayS}, "monthly_rent": {"1200"}, "tenant": {id(head.ID)}})
+		"started_on": {todayS}, "monthly_rent": {"1200.555"}, "tenant": {id(head.ID)}})
+	webtest.Contains(t, "three decimals", r.Body, `id="err-monthly_rent"`, "最多两位小数")
+	r = c.Post("/houses/"+id(fx.house.ID)+"/rentals/new", url.Values{"csrf": {csrf}, "landlord": {"李建国"},
+		"started_on": {todayS}, "monthly_rent": {"1200.5"}, "tenant": {id(head.ID)}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("rental: %d\n%s", r.Status, r.Body)
 	}
 	r = c.Get("/houses/" + id(fx.house.ID))
-	webtest.Contains(t, "rented house", r.Body, "出租", "1200 元", "刘新", "退租登记")
+	webtest.Contains(t, "rented house", r.Body, "出租", "1200.50 元", "刘新", "退租登记")
 
 	// A tag with its evidence, then its end on a stale and a fresh form.
 	r = c.Get("/persons/" + id(head.ID))

@@ -87,11 +87,11 @@ func (h *handler) createRental(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	fe := fault.Fields{}
 	if rent := strings.TrimSpace(v["monthly_rent"]); rent != "" {
-		n, err := strconv.Atoi(rent)
-		if err != nil || n < 0 {
-			fe.Add("monthly_rent", "月租金应为整数元,如 1200")
+		fen, ok := register.ParseRent(rent)
+		if !ok {
+			fe.Add("monthly_rent", "月租金应为元数,最多两位小数,如 1200 或 1200.50")
 		}
-		rt.MonthlyRent = n
+		rt.MonthlyRentFen = fen
 	}
 	if len(rt.TenantIDs) == 0 {
 		fe.Add("tenant_ids", "请选择承租人;承租人须先登记为该房屋的住户")

@@ -124,7 +124,7 @@ func newFixture(t *testing.T) *fixture {
 		Residence: register.ResidenceFloating, Relation: "02", Phone: "15909110003"}
 	must(fx.reg.CreatePerson(ctx, actor, access.Everything, &fx.tenant))
 	must(fx.reg.CreateRental(ctx, actor, access.Everything, &register.Rental{HouseID: fx.rented.ID, Landlord: "孙房东", LandlordPhone: "13709110004",
-		StartedOn: "2024-01-01", MonthlyRent: 900, TenantIDs: []int64{fx.tenant.ID}}))
+		StartedOn: "2024-01-01", MonthlyRentFen: 90050, TenantIDs: []int64{fx.tenant.ID}}))
 	must(fx.reg.AddTag(ctx, actor, access.Everything, &register.Tag{PersonID: fx.head.ID, Tag: "dibao", StartedOn: "2020-01-01"}))
 	must(fx.reg.AddTag(ctx, actor, access.Everything, &register.Tag{PersonID: fx.head.ID, Tag: "correction", StartedOn: "2023-02-01", EndedOn: "2024-02-01"}))
 	must(fx.org.AddStaff(ctx, db, &orgtree.Staff{UnitID: fx.grid1.ID, Role: orgtree.RoleGridWorker, Name: "刘网格", Phone: "13809110005"}))
@@ -244,7 +244,7 @@ func TestPages(t *testing.T) {
 
 	// A house with its rental and tenant.
 	r = c.Get("/houses/" + id(fx.rented.ID))
-	webtest.Contains(t, "rented house", r.Body, "1-302", "出租", "孙房东", "137****0004", "2024-01-01", "900 元",
+	webtest.Contains(t, "rented house", r.Body, "1-302", "出租", "孙房东", "137****0004", "2024-01-01", "900.50 元",
 		`href="/persons/`+id(fx.tenant.ID)+`"`, "张伟", "CB0002")
 	r = c.Get("/houses/" + id(fx.house.ID))
 	webtest.Contains(t, "house", r.Body, "89.5", "139****0009", "CB0001")

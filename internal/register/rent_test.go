@@ -1,0 +1,46 @@
+package register
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestParseRent(t *testing.T) {
+	for in, want := range map[string]int64{"1200": 120000, "1200.5": 120050, "1,200.50": 120050, " 0.01 ": 1, "0": 0} {
+		if got, ok := ParseRent(in); !ok || got != want {
+			t.Errorf("ParseRent(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "一千", "-5", "12.345", "12.", ".5", "1e3", "1200元", "1234567890"} {
+		if _, ok := ParseRent(in); ok {
+			t.Errorf("ParseRent(%q) accepted", in)
+		}
+	}
+	for fen, want := range map[int64]string{120000: "1200", 120050: "1200.50", 120005: "1200.05", 1: "0.01"} {
+		if got := RentYuan(fen); got != want {
+			t.Errorf("RentYuan(%d) = %s, want %s", fen, got, want)
+		}
+	}
+}
+
+// TestRentalJSON: a rental carries its rent in 分 and, for readers of the
+// time it was kept in 元, in 元; change events written then (monthly_rent
+// alone, whole 元) read back exactly.
+func TestRentalJSON(t *testing.T) {
+	b, err := json.Marshal(Rental{ID: 7, MonthlyRentFen: 120050})
+	if err != nil || !strings.Contains(string(b), `"monthly_rent_fen":120050`) || !strings.Contains(string(b), `"monthly_rent":1200.50`) {
+		t.Fatalf("%s, %v", b, err)
+	}
+	var r Rental
+	if err := json.Unmarshal(b, &r); err != nil || r.MonthlyRentFen != 120050 || r.ID != 7 {
+		t.Fatalf("round trip %+v, %v", r, err)
+	}
+	if err := json.Unmarshal([]byte(`{"id":8,"landlord":"周平","monthly_rent":800,"tenant_ids":[1]}`), &r); err != nil ||
+		r.MonthlyRentFen != 80000 || r.Landlord != "周平" || len(r.TenantIDs) != 1 {
+		t.Fatalf("an old snapshot: %+v, %v", r, err)
+	}
+	if b, _ := json.Marshal(Rental{ID: 9}); strings.Contains(string(b), "monthly_rent") {
+		t.Fatalf("no rent: %s", b)
+	}
+}
