@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -17,6 +19,9 @@ var benchGroups = []bench.Group{bench.Register, bench.Access, bench.Reports, ben
 	bench.VisitsOffline, bench.Party, bench.Volunteers, bench.Residents, bench.SocialOrgs, bench.Disclosure, bench.Proposals, bench.Funds}
 
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reference" {
+		return benchReferenceCmd(ctx, args[1:], stderr)
+	}
 	fs, dsn := newFlags("bench", stderr)
 	persons := fs.Int("persons", 1000000, "载入 city 预设时的人口数")
 	load := fs.Bool("load", false, "先在(空)数据库中载入 city 预设并计时")
@@ -41,4 +46,24 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
 		Groups: benchGroups, Only: groups, Layout: *layout, Duration: *duration, Workers: *workers,
 		Sources: server.IndicatorSources()}, stdout, stderr)
+}
+
+// benchReferenceCmd is `shequ bench reference`, not in the usage: the
+// trivial server the events bench starts as a child process to compare
+// `shequ serve` with (internal/bench/reference.go).
+func benchReferenceCmd(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("shequ bench reference", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "监听地址")
+	status := fs.Int("status", 200, "应答状态码")
+	typ := fs.String("type", "text/html; charset=utf-8", "应答的 Content-Type")
+	size := fs.Int("size", 0, "应答正文的字节数")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	return bench.ServeReference(ctx, ln, bench.ReferencePage{Status: *status, ContentType: *typ, Size: *size})
 }

@@ -13,7 +13,8 @@ import (
 
 // childServer is `shequ serve` run as a child process on the database under
 // test, for the groups that measure over HTTP and kill the server with
-// SIGKILL mid-run (events, proposals).
+// SIGKILL mid-run (events, proposals); or the trivial reference server
+// their figures are compared with, a process of its own like the real one.
 type childServer struct {
 	cmd  *exec.Cmd
 	addr string // host:port
@@ -22,13 +23,19 @@ type childServer struct {
 }
 
 func startServer(ctx context.Context, bin, dsn string) (*childServer, error) {
+	return startChild(ctx, bin, "shequ serve", "serve", "--db", dsn)
+}
+
+// startChild runs bin with args and --addr of a free loopback port, and
+// waits until its /healthz answers 200.
+func startChild(ctx context.Context, bin, what string, args ...string) (*childServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", addr)
+	cmd := exec.Command(bin, append(args, "--addr", addr)...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
@@ -47,7 +54,7 @@ func startServer(ctx context.Context, bin, dsn string) (*childServer, error) {
 		}
 		select {
 		case <-s.done:
-			return nil, fmt.Errorf("shequ serve exited while starting")
+			return nil, fmt.Errorf("%s exited while starting", what)
 		case <-ctx.Done():
 			s.kill()
 			return nil, ctx.Err()
@@ -55,7 +62,7 @@ func startServer(ctx context.Context, bin, dsn string) (*childServer, error) {
 		}
 		if time.Now().After(deadline) {
 			s.kill()
-			return nil, fmt.Errorf("shequ serve did not answer within 30 s")
+			return nil, fmt.Errorf("%s did not answer within 30 s", what)
 		}
 	}
 }

@@ -176,9 +176,11 @@ func lookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
 // httpLookupBench runs the same lookups as a resident's phone does: POST
 // /portal/track over loopback HTTP to the assembled server (limiter,
 // lookup, rendering of the progress page), from as many keep-alive clients
-// as lookupBench has workers. The limiter is configured to let the bench's
-// one address through — with the default limits a single address gets 30
-// lookups and then 20 a minute; the limiter's bookkeeping still runs.
+// as lookupBench has workers, in rounds alternating with a trivial handler
+// answering a page of the same size to the same client. The limiter is
+// configured to let the bench's one address through — with the default
+// limits a single address gets 30 lookups and then 20 a minute; the
+// limiter's bookkeeping still runs.
 func httpLookupBench(ctx context.Context, e emitter, db *database.DB, n int) error {
 	if n < 20000 {
 		n = 20000
@@ -199,58 +201,95 @@ func httpLookupBench(ctx context.Context, e emitter, db *database.DB, n int) err
 	defer srv.Close()
 	workers := runtime.GOMAXPROCS(0) * 2
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
-	url := "http://" + ln.Addr().String() + "/portal/track"
-	lookup := func(no, last4 string) error {
-		req, _ := http.NewRequestWithContext(ctx, "POST", url, strings.NewReader("no="+no+"&last4="+last4))
+	lookup := func(base, no, last4 string) (int, error) {
+		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/portal/track", strings.NewReader("no="+no+"&last4="+last4))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		resp, err := client.Do(req)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		_, err = io.Copy(io.Discard, resp.Body)
+		size, err := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("POST /portal/track: %s", resp.Status)
+			return 0, fmt.Errorf("POST /portal/track: %s", resp.Status)
 		}
-		return err
+		return int(size), err
 	}
-	for i := 0; i < 100; i++ { // warm up the connections and the page cache
+	hall := "http://" + ln.Addr().String()
+	// Warm up the connections and the page cache, and read the pages'
+	// sizes: the reference answers with their mean, a quarter of the
+	// lookups having wrong digits.
+	var right, wrong int
+	for i := 0; i < 100; i++ {
 		k := keys[i%len(keys)]
-		if err := lookup(k[0], k[1]); err != nil {
+		size, err := lookup(hall, k[0], k[1])
+		if err != nil {
 			return err
 		}
+		right = size
 	}
-	per := n / workers
-	lat := make([]latencies, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			r := newRand(uint64(w + 100))
-			lat[w], errs[w] = timeIt(ctx, per, func(i int) error {
-				k := keys[r.IntN(len(keys))]
-				last4 := k[1]
-				if i%4 == 3 {
-					last4 = wrongDigits(k[1])
-				}
-				return lookup(k[0], last4)
-			})
-		}(w)
+	if wrong, err = lookup(hall, keys[0][0], wrongDigits(keys[0][1])); err != nil {
+		return err
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
+	page := (3*right + wrong) / 4
+	refAddr, stopRef, err := serveReferenceHere(ReferencePage{Status: http.StatusOK, ContentType: "text/html; charset=utf-8", Size: page})
+	if err != nil {
+		return err
+	}
+	defer stopRef()
+	ref := "http://" + refAddr
+	const rounds = 3
+	per := max(n/workers, 1) // lookups a round
 	var all latencies
-	for w := range lat {
-		if errs[w] != nil {
-			return errs[w]
+	var took time.Duration
+	roundOf := func(base string, mine bool) func(context.Context) (float64, error) {
+		return func(ctx context.Context) (float64, error) {
+			lat := make([]latencies, workers)
+			errs := make([]error, workers)
+			var wg sync.WaitGroup
+			start := time.Now()
+			for w := 0; w < workers; w++ {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					r := newRand(uint64(w + 100))
+					lat[w], errs[w] = timeIt(ctx, per, func(i int) error {
+						k := keys[r.IntN(len(keys))]
+						last4 := k[1]
+						if i%4 == 3 {
+							last4 = wrongDigits(k[1])
+						}
+						_, err := lookup(base, k[0], last4)
+						return err
+					})
+				}(w)
+			}
+			wg.Wait()
+			elapsed := time.Since(start)
+			count := 0
+			for w := range lat {
+				if errs[w] != nil {
+					return 0, errs[w]
+				}
+				count += len(lat[w])
+				if mine {
+					all = append(all, lat[w]...)
+				}
+			}
+			if mine {
+				took += elapsed
+			}
+			return float64(count) / elapsed.Seconds(), nil
 		}
-		all = append(all, lat[w]...)
 	}
-	note := fmt.Sprintf("%d keep-alive clients over %d applications, a quarter with wrong digits; POST /portal/track over loopback HTTP (limiter, lookup, page)", workers, len(keys))
-	e.emit(Result{Bench: "services_lookup_http_throughput", Value: float64(len(all)) / elapsed.Seconds(), Unit: "lookups/s", N: len(all), Note: note})
+	if _, err := e.compare(ctx, Comparison{Bench: "services_lookup_http_vs_trivial", Unit: "lookups/s", Target: 0.5, Rounds: rounds,
+		Reference: fmt.Sprintf("a trivial net/http handler in this process reading the same POST and answering %d bytes of HTML, the mean size of the real pages", page),
+		Figure:    roundOf(hall, true), Ref: roundOf(ref, false),
+		Note: fmt.Sprintf("POST /portal/track, %d keep-alive net/http clients, %d lookups a round, a quarter with wrong digits", workers, per*workers)}); err != nil {
+		return err
+	}
+	note := fmt.Sprintf("%d keep-alive clients over %d applications, a quarter with wrong digits; POST /portal/track over loopback HTTP (limiter, lookup, page), shequ's rounds together", workers, len(keys))
+	e.emit(Result{Bench: "services_lookup_http_throughput", Value: float64(len(all)) / took.Seconds(), Unit: "lookups/s", N: len(all), Note: note})
 	e.emit(Result{Bench: "services_lookup_http_p50", Value: all.pct(0.50), Unit: "ms", N: len(all)})
 	e.emit(Result{Bench: "services_lookup_http_p99", Value: all.pct(0.99), Unit: "ms", N: len(all)})
 	return nil

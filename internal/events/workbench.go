@@ -51,6 +51,9 @@ func (s *Store) Workbench(ctx context.Context, v *access.Viewer, _ time.Time) ([
 		if err != nil {
 			return nil, err
 		}
+		// The list does not compare with now: its arguments are those
+		// before the count's (PostgreSQL refuses one left unused).
+		listArgs := b.Values()
 		late := OverdueSQL("e", b.arg(fmtT(now)))
 		var total, overdue int
 		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+late+` THEN 1 ELSE 0 END), 0)
@@ -60,7 +63,7 @@ func (s *Store) Workbench(ctx context.Context, v *access.Viewer, _ time.Time) ([
 		if total > 0 {
 			list, err := s.scanList(ctx, `SELECT `+eventCols+` FROM events e WHERE 1 = 1`+b.sql()+
 				` ORDER BY CASE WHEN e.due_at = '' THEN 1 ELSE 0 END, e.due_at, e.created_at DESC, e.id LIMIT `+
-				strconv.Itoa(workbench.SectionItems), b.Values()...)
+				strconv.Itoa(workbench.SectionItems), listArgs...)
 			if err != nil {
 				return nil, err
 			}
