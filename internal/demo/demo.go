@@ -342,7 +342,7 @@ func Load(ctx context.Context, db *database.DB, opt Options, progress func(done,
 		// 政府购买服务 in the first community: a project at every stage,
 		// from its passed decisions, bid for by its filed organisations,
 		// its payments booked on the accounts as 服务购买.
-		if _, err := procurement.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today, fundPayer{funds.NewService(db, nil)}); err != nil {
+		if _, err := procurement.LoadDemo(ctx, db, ids[0], opt.Seed, opt.Today, fundPayer{db}); err != nil {
 			return sum, fmt.Errorf("政府购买服务: %w", err)
 		}
 		// A year of 居务公开: every period published, some late, one month
