@@ -29,6 +29,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	only := fs.String("only", "", "只运行这些测量组,逗号分隔(可选: "+strings.Join(bench.Names(benchGroups), ", ")+")")
 	layout := fs.String("layout", "a4sheet", "户档卡版式: a4sheet 或 a6(--only cards)")
 	duration := fs.Duration("duration", 60*time.Second, "事件上报持续时长(--only events)")
+	refDB := fs.String("ref-db", "", "另一个载入同一 city 的数据库;人员查询在两库交替运行并比较(--only register)")
 	workers := fs.Int("workers", 16, "并发客户端数(--only events)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -43,7 +44,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	return bench.Run(ctx, bench.Options{DSN: *dsn, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
+	return bench.Run(ctx, bench.Options{DSN: *dsn, RefDSN: *refDB, Persons: *persons, Load: *load, Queries: *queries, Binary: self,
 		Groups: benchGroups, Only: groups, Layout: *layout, Duration: *duration, Workers: *workers,
 		Sources: server.IndicatorSources()}, stdout, stderr)
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A figure that holds only on one machine is not a figure: each of the
@@ -129,4 +130,64 @@ func loadAverage() float64 {
 	}
 	v, _ := strconv.ParseFloat(f[0], 64)
 	return v
+}
+
+// interleaved returns a Comparison's Figure and Ref measured together by
+// pass, which alternates the two operation by operation: on cores shared
+// with other work, a figure and its reference measured seconds apart meet
+// different neighbours, and a p99 is made of those moments. compare calls
+// one of the two first in each round; that call runs the pass and the other
+// returns the pass's other half.
+func interleaved(pass func(ctx context.Context) (figure, ref float64, err error)) (figure, ref func(context.Context) (float64, error)) {
+	var held float64
+	heldFor := "" // the side whose value the last pass left, "" when none
+	side := func(mine string) func(context.Context) (float64, error) {
+		return func(ctx context.Context) (float64, error) {
+			if heldFor == mine {
+				heldFor = ""
+				return held, nil
+			}
+			f, r, err := pass(ctx)
+			if err != nil {
+				return 0, err
+			}
+			if mine == "figure" {
+				held, heldFor = r, "ref"
+				return f, nil
+			}
+			held, heldFor = f, "figure"
+			return r, nil
+		}
+	}
+	return side("figure"), side("ref")
+}
+
+// pairedP99 runs op(0, i) and op(1, i) for every i < n, the one or the
+// other first in turn, and returns the p99 of each in milliseconds. Each
+// operation's time is the lesser of two runs in a row: a search slow by its
+// own work is slow both times, while a stall of cores shared with other
+// work seldom falls on both, and at a load average of 20 on two cores such
+// stalls made the p99s of identical searches differ by a third.
+func pairedP99(ctx context.Context, n int, op func(side, i int) error) (first, second float64, err error) {
+	var lat [2]latencies
+	for i := 0; i < n; i++ {
+		for k := range 2 {
+			side := k ^ i%2
+			best := time.Duration(-1)
+			for range 2 {
+				if ctx.Err() != nil {
+					return 0, 0, ctx.Err()
+				}
+				start := time.Now()
+				if err := op(side, i); err != nil {
+					return 0, 0, err
+				}
+				if d := time.Since(start); best < 0 || d < best {
+					best = d
+				}
+			}
+			lat[side] = append(lat[side], best)
+		}
+	}
+	return lat[0].pct(0.99), lat[1].pct(0.99), nil
 }

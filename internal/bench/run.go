@@ -30,7 +30,11 @@ import (
 
 // Options selects what to measure.
 type Options struct {
-	DSN     string
+	DSN string
+	// RefDSN is a second database holding the same city (the register
+	// group): the same searches run against it in alternation with DSN's,
+	// and their p99s are compared (PostgreSQL against SQLite).
+	RefDSN  string
 	Persons int      // size of the city loaded when Load is set
 	Load    bool     // load the city preset first (the database must be empty)
 	Queries int      // operations per latency figure
@@ -165,6 +169,11 @@ func registerBench(v env) error {
 	if err := searchBench(v.ctx, v.e, v.db, sample, v.opt.Queries, persons); err != nil {
 		return err
 	}
+	if v.opt.RefDSN != "" {
+		if err := searchRefBench(v.ctx, v.e, v.db, v.opt.RefDSN, sample, v.opt.Queries, persons); err != nil {
+			return err
+		}
+	}
 	if err := detailBench(v.ctx, v.e, v.db, sample, v.opt.Queries, persons); err != nil {
 		return err
 	}
@@ -262,6 +271,58 @@ func searchBench(ctx context.Context, e emitter, db *database.DB, sample []sampl
 	e.emit(Result{Bench: "person_search_p50", Value: lat.pct(0.50), Unit: "ms", N: len(lat), Note: note})
 	e.emit(Result{Bench: "person_search_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat), Note: note})
 	return nil
+}
+
+// engineTarget is issue 20's bound on person search p99 on one engine
+// against the same searches on another (PostgreSQL against SQLite).
+const engineTarget = 2.0
+
+// searchRefBench runs the same searches against db and the database at
+// refDSN, alternating search by search, and compares their p99s. The queries are made from
+// db's sample; the two databases hold the same generated city.
+func searchRefBench(ctx context.Context, e emitter, db *database.DB, refDSN string, sample []sampled, n, persons int) error {
+	ref, err := database.Open(ctx, refDSN)
+	if err != nil {
+		return err
+	}
+	defer ref.Close()
+	if _, err := ref.Migrate(ctx); err != nil {
+		return err
+	}
+	var refPersons int
+	if err := ref.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons`).Scan(&refPersons); err != nil {
+		return err
+	}
+	queries := searchQueries(sample, n, 7)
+	stores := []*register.Store{register.NewStore(db), register.NewStore(ref)}
+	for _, q := range queries {
+		for _, s := range stores {
+			if _, _, err := s.SearchPersons(ctx, access.Everything, register.PersonQuery{Text: q, Limit: 20}); err != nil {
+				return err
+			}
+		}
+	}
+	figure, refFig := interleaved(func(ctx context.Context) (float64, float64, error) {
+		return pairedP99(ctx, len(queries), func(side, i int) error {
+			_, _, err := stores[side].SearchPersons(ctx, access.Everything, register.PersonQuery{Text: queries[i], Limit: 20})
+			return err
+		})
+	})
+	_, err = e.compare(ctx, Comparison{
+		Bench:     "search_" + engineShort(db.Engine) + "_vs_" + engineShort(ref.Engine),
+		Reference: fmt.Sprintf("the same searches on %s (%d persons)", ref.Engine, refPersons),
+		Unit:      "ms", Target: engineTarget, AtMost: true, Rounds: 5,
+		Figure: figure, Ref: refFig,
+		Note: fmt.Sprintf("p99 over %d searches, %d persons; full names, 2-char prefixes, 6 ID digits, phone last 4", n, persons),
+	})
+	return err
+}
+
+func engineShort(e database.Engine) string {
+	if e == database.Postgres {
+		return "pg"
+	}
+	return string(e)
 }
 
 // subtreeBench times subtree questions on the org tree: the units of a
