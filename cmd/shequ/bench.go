@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"time"
 
 	"shequ/internal/bench"
 	"shequ/internal/server"
@@ -16,7 +15,7 @@ import (
 // benchGroups are the groups of measurements the command offers.
 var benchGroups = []bench.Group{bench.Register, bench.Access, bench.Reports, bench.Import, bench.Events,
 	bench.Services, bench.Cards, bench.OrgImport, bench.Forms, bench.Workbench, bench.Burden, bench.DataRequest, bench.Visits,
-	bench.VisitsOffline, bench.Party, bench.Volunteers, bench.Residents, bench.SocialOrgs, bench.Disclosure, bench.Proposals, bench.Funds}
+	bench.VisitsOffline, bench.Party, bench.Volunteers, bench.Residents, bench.SocialOrgs, bench.Disclosure, bench.Proposals, bench.Funds, bench.ServeLoad}
 
 func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "reference" {
@@ -28,7 +27,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	queries := fs.Int("queries", 2000, "每项延迟测量的次数")
 	only := fs.String("only", "", "只运行这些测量组,逗号分隔(可选: "+strings.Join(bench.Names(benchGroups), ", ")+")")
 	layout := fs.String("layout", "a4sheet", "户档卡版式: a4sheet 或 a6(--only cards)")
-	duration := fs.Duration("duration", 60*time.Second, "事件上报持续时长(--only events)")
+	duration := fs.Duration("duration", 0, "负载持续时长(--only events 默认 60s,--only serve_load 默认 10m)")
 	refDB := fs.String("ref-db", "", "另一个载入同一 city 的数据库;人员查询在两库交替运行并比较(--only register)")
 	workers := fs.Int("workers", 16, "并发客户端数(--only events)")
 	if err := fs.Parse(args); err != nil {

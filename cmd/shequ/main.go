@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -50,6 +51,13 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
+	// SHEQU_MEMPROFILE=file writes a heap profile when the command ends
+	// (a server: when it is stopped with SIGTERM or Ctrl-C), for finding
+	// what a long-running server keeps; "%p" as for SHEQU_CPUPROFILE.
+	if p := os.Getenv("SHEQU_MEMPROFILE"); p != "" {
+		memProfile = strings.ReplaceAll(p, "%p", strconv.Itoa(os.Getpid()))
+		defer writeHeapProfile()
+	}
 	// SHEQU_NODE=n gives the process id node n instead of one leased
 	// from the database (README, "Several processes on one database").
 	if v := os.Getenv("SHEQU_NODE"); v != "" {
@@ -70,6 +78,31 @@ func main() {
 		}
 		pprof.StopCPUProfile()
 		os.Exit(1)
+	}
+}
+
+// memProfile is where SHEQU_MEMPROFILE asks for the heap profile; ""
+// once it is written.
+var memProfile string
+
+// writeHeapProfile writes the live heap after a collection, so that what
+// it shows is what is kept. The server writes it before it lets go of its
+// caches; other commands as they end.
+func writeHeapProfile() {
+	name := memProfile
+	if name == "" {
+		return
+	}
+	memProfile = ""
+	f, err := os.Create(name)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "SHEQU_MEMPROFILE:", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintln(os.Stderr, "SHEQU_MEMPROFILE:", err)
 	}
 }
 

@@ -315,11 +315,12 @@ const entryColumns = 14
 // write inserts batch in one transaction, in statements of at most
 // chunkRows entries. An entry already written (a retry of a batch whose
 // commit was not seen) is left as it is.
+//
+// It goes through the group commit with every other writer of the server:
+// a transaction of its own would contend with the committer for SQLite's
+// write lock, and the loser waits out the busy handler's sleeps.
 func (l *Log) write(ctx context.Context, batch []Entry) error {
-	if len(batch) <= chunkRows {
-		return l.insert(ctx, l.db, batch)
-	}
-	return l.db.InTx(ctx, func(tx *sql.Tx) error {
+	return l.db.GroupTx(ctx, func(tx *sql.Tx) error {
 		for start := 0; start < len(batch); start += chunkRows {
 			if err := l.insert(ctx, tx, batch[start:min(start+chunkRows, len(batch))]); err != nil {
 				return err

@@ -137,7 +137,11 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 	}
 	// Kill the server with a quarter of the voters still to come, so that
 	// clients are cut off mid-request.
-	limit := time.Now().Add(max(v.opt.Duration, 10*time.Second))
+	wait := v.opt.Duration
+	if wait <= 0 {
+		wait = 60 * time.Second
+	}
+	limit := time.Now().Add(max(wait, 10*time.Second))
 	for acked.Load() < int64(len(voters)*3/4) && time.Now().Before(limit) && ctx.Err() == nil {
 		time.Sleep(5 * time.Millisecond)
 	}

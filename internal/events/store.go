@@ -25,6 +25,9 @@ type Store struct {
 	// messages people read (nil: Asia/Shanghai). Deadlines and tracking
 	// numbers keep China's civil calendar whatever it is.
 	Zone *time.Location
+	// Queued, when set, is called after each committed change: its
+	// notifications are in the outbox (the dispatcher's Wake).
+	Queued func()
 
 	db  *database.DB
 	org *orgtree.Store
@@ -485,7 +488,11 @@ func (s *Store) actorName(ctx context.Context, v *access.Viewer) string {
 // single-writer engine (database.DB.GroupTx): fn returns only after the
 // commit, so an acknowledged report is on disk before its answer is sent.
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.db.GroupTx(ctx, fn)
+	err := s.db.GroupTx(ctx, fn)
+	if err == nil && s.Queued != nil {
+		s.Queued()
+	}
+	return err
 }
 
 // FaultKind makes an action the status does not allow a fault.Illegal.

@@ -37,7 +37,8 @@ type Dispatcher struct {
 	Sender Sender
 	Log    *slog.Logger
 
-	Interval    time.Duration    // how often to look for due messages (1 s)
+	Interval    time.Duration    // how often to look for due messages without being woken (1 s)
+	MinGap      time.Duration    // the least time between passes a Wake starts (250 ms)
 	Batch       int              // messages taken per pass (100)
 	Workers     int              // messages sent at once (4)
 	MaxAttempts int              // attempts before a message is marked failed (10)
@@ -61,6 +62,9 @@ func (d *Dispatcher) init() {
 		d.wake = make(chan struct{}, 1)
 		if d.Interval <= 0 {
 			d.Interval = time.Second
+		}
+		if d.MinGap <= 0 {
+			d.MinGap = 250 * time.Millisecond
 		}
 		if d.Batch <= 0 {
 			d.Batch = 100
@@ -104,7 +108,10 @@ func DefaultBackoff(attempts int) time.Duration {
 	return d + time.Duration(rand.Int64N(int64(d/5)+1))
 }
 
-// Wake asks for a pass now, for callers that have just committed messages.
+// Wake asks for a pass now, for callers that have just committed messages:
+// they go out at once instead of at the next look. Wakes coming faster
+// than MinGap are taken together, so that a busy server sends its messages
+// in batches rather than a pass for each.
 func (d *Dispatcher) Wake() {
 	d.init()
 	select {
@@ -135,11 +142,19 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				break
 			}
 		}
+		passed := time.Now()
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 		case <-d.wake:
+			if wait := d.MinGap - time.Since(passed); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return nil
+				case <-time.After(wait):
+				}
+			}
 		}
 	}
 }
@@ -152,28 +167,33 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	d.init()
 	now := d.Now()
-	rows, err := d.DB.QueryContext(ctx, `UPDATE notify_outbox SET next_at = $1, attempts = attempts + 1
+	// Taking is a write: it goes through the group commit with the
+	// server's other writers instead of contending for the write lock.
+	var list []Message
+	err := d.DB.GroupTx(ctx, func(tx *sql.Tx) error {
+		list = list[:0]
+		rows, err := tx.QueryContext(ctx, `UPDATE notify_outbox SET next_at = $1, attempts = attempts + 1
 		WHERE status = 'pending' AND next_at <= $2 AND (community_id, id) IN (
 			SELECT community_id, id FROM notify_outbox WHERE status = 'pending' AND next_at <= $2 ORDER BY next_at LIMIT $3)
 		RETURNING community_id, id, idem_key, channel, recipient, COALESCE(user_id, 0), body, ref, attempts, created_at`,
-		database.FormatTime(now.Add(d.Lease)), database.FormatTime(now), d.Batch)
-	if err != nil {
-		return 0, err
-	}
-	var list []Message
-	for rows.Next() {
-		var m Message
-		var created string
-		if err := rows.Scan(&m.Community, &m.ID, &m.Key, &m.Channel, &m.To, &m.UserID, &m.Body, &m.Ref,
-			&m.Attempts, &created); err != nil {
-			rows.Close()
-			return 0, err
+			database.FormatTime(now.Add(d.Lease)), database.FormatTime(now), d.Batch)
+		if err != nil {
+			return err
 		}
-		m.CreatedAt = database.ParseTime(created)
-		list = append(list, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var m Message
+			var created string
+			if err := rows.Scan(&m.Community, &m.ID, &m.Key, &m.Channel, &m.To, &m.UserID, &m.Body, &m.Ref,
+				&m.Attempts, &created); err != nil {
+				return err
+			}
+			m.CreatedAt = database.ParseTime(created)
+			list = append(list, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return 0, err
 	}
 	if len(list) == 0 {
@@ -206,7 +226,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	// Recorded even when ctx ended during the sends, so that a message
 	// that went out is not sent again after a clean shutdown.
 	rctx := context.WithoutCancel(ctx)
-	if err := d.DB.InTx(rctx, func(tx *sql.Tx) error {
+	if err := d.DB.GroupTx(rctx, func(tx *sql.Tx) error {
 		for i, m := range list[:sent] {
 			if err := d.record(rctx, tx, m, outcomes[i]); err != nil {
 				return err

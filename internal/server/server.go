@@ -159,8 +159,9 @@ func New(db *database.DB, log *slog.Logger, cfg Config) *App {
 	acs.Resolve("conflict", imp.ConflictPlace)
 	exp := exports.NewService(db)
 	work := workaccess.NewService(db, nil)
-	svc, stopNotify := serviceHall(db, reg, acs, log, cfg)
+	svc, wakeNotify, stopNotify := serviceHall(db, reg, acs, log, cfg)
 	ev, stopEvents := eventsApp(db, acs, log, cfg)
+	ev.Queued = wakeNotify // an event's SMS go out once it is committed, not at the dispatcher's next look
 	vs, stopVisits := visitsApp(db, reg, log)
 	vs.UseEvents(ev)     // 报事件: a need found on a visit becomes an event
 	work.CountVisits(vs) // visits are the work done of the catalogue's visit item

@@ -18,9 +18,10 @@ import (
 // serviceHall assembles the one-stop service hall: deadlines on the
 // working-day calendar, QR codes and SMS links to the public URL, the
 // resolvers of its records for route rules, and the dispatcher that sends
-// its SMS from the outbox while the server runs. stop ends the dispatcher
-// and waits for it.
-func serviceHall(db *database.DB, reg *register.Store, acs *access.Service, log *slog.Logger, cfg Config) (svc *services.Service, stop func()) {
+// its SMS from the outbox while the server runs. wake asks the dispatcher
+// for a pass after messages were committed; stop ends the dispatcher and
+// waits for it.
+func serviceHall(db *database.DB, reg *register.Store, acs *access.Service, log *slog.Logger, cfg Config) (svc *services.Service, wake func(), stop func()) {
 	ctx := context.Background()
 	cal, err := workdays.Load(ctx, db)
 	if err != nil {
@@ -45,7 +46,7 @@ func serviceHall(db *database.DB, reg *register.Store, acs *access.Service, log 
 		d.Run(runCtx)
 	}()
 	var once sync.Once
-	return svc, func() {
+	return svc, d.Wake, func() {
 		once.Do(func() {
 			cancel()
 			wg.Wait()

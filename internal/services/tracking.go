@@ -195,6 +195,7 @@ func (l *Limiter) Failed(trackingNo string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	l.sweep(now)
 	f := l.failures[trackingNo]
 	if f == nil || now.Sub(f.first) >= l.lockFor {
 		f = &failCount{first: now}
@@ -203,12 +204,31 @@ func (l *Limiter) Failed(trackingNo string) {
 	f.n++
 }
 
-// sweep drops state that no longer limits anything, at most once a minute,
-// so the maps stay small under a scan of random numbers.
+// maxLimited bounds each of the limiter's maps. Between sweeps a flood of
+// lookups from many addresses, or of made-up numbers, would grow them
+// without end (a server's memory grew by hundreds of MB); past the bound
+// a sweep runs at once, and if it leaves the map mostly full the map starts
+// afresh — forgetting limits under such a flood is the lesser harm.
+const maxLimited = 100000
+
+// sweep drops state that no longer limits anything, at most once a minute
+// unless a map reached maxLimited, so the maps stay small under a scan of
+// random numbers.
 func (l *Limiter) sweep(now time.Time) {
-	if now.Sub(l.swept) < time.Minute {
+	full := len(l.clients) >= maxLimited || len(l.failures) >= maxLimited
+	if now.Sub(l.swept) < time.Minute && !full {
 		return
 	}
+	defer func() {
+		// Still mostly full: start afresh rather than sweep again at the
+		// next request.
+		if len(l.clients) > maxLimited*3/4 {
+			l.clients = map[string]*bucket{}
+		}
+		if len(l.failures) > maxLimited*3/4 {
+			l.failures = map[string]*failCount{}
+		}
+	}()
 	l.swept = now
 	for k, b := range l.clients {
 		if b.tokens+now.Sub(b.at).Minutes()*l.perMin >= l.burst {

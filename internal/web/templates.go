@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -146,9 +145,9 @@ func (t *Templates) Render(w http.ResponseWriter, r *http.Request, status int, n
 		return
 	}
 	p.CSS = cssURL
-	var buf bytes.Buffer
-	buf.Grow(16 << 10) // most pages: one allocation, no copies
-	if err := tt.ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := PageBuffer()
+	defer PutPageBuffer(buf)
+	if err := tt.ExecuteTemplate(buf, "layout", p); err != nil {
 		k.Log.Error("web: template", "name", name, "path", r.URL.Path, "err", err)
 		if t != k.own || name != "error" {
 			k.ErrorPage(w, r, nil, http.StatusInternalServerError)

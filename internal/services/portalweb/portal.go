@@ -1,7 +1,6 @@
 package portalweb
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"html/template"
@@ -118,8 +117,9 @@ func (h *pages) renderPortal(w http.ResponseWriter, r *http.Request, status int,
 			p.Station, p.C = &st, c
 		}
 	}
-	var buf bytes.Buffer
-	if err := h.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := web.PageBuffer()
+	defer web.PutPageBuffer(buf)
+	if err := h.tmpl[name].ExecuteTemplate(buf, "layout", p); err != nil {
 		h.kit.Log.Error("web: portal template", "name", name, "err", err)
 		http.Error(w, "服务器内部错误", http.StatusInternalServerError)
 		return
