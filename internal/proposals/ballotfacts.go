@@ -53,6 +53,7 @@ func (s *Service) ballotFacts(ctx context.Context, community, id int64) (*ballot
 	if f.m.Buildings, err = s.buildings(ctx, community, id); err != nil {
 		return nil, err
 	}
+	f.m.Body = "" // a vote does not need it; a thousand kept matters stay small
 	if f.m.Status != Voting {
 		return f, nil
 	}
