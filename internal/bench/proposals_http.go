@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,7 +30,13 @@ import (
 // it is restarted, the residents whose vote was not acknowledged vote
 // again (200: it had not been counted; 409: it had been, its answer cut
 // off), and then every voter must be counted exactly once and every
-// receipt the server gave must be in the tally.
+// receipt the server gave must be in the tally. The rate is also given as
+// a ratio to a trivial handler taking the same POST, measured before and
+// after the votes (proposals_reference.go).
+//
+// With SHEQU_CPUPROFILE set (the child inherits it) the server is stopped
+// with SIGTERM instead, so that it writes its profile of the votes; the
+// durability figures of such a run say so.
 
 // voteState is what became of a voter's vote.
 type voteState uint8
@@ -74,14 +81,19 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 		return err
 	}
 
+	// The reference first, on its own, before the child takes votes.
+	refN := max(len(voters)*3/4, 1)
+	refLoad := loadAverageNow()
+	refRate, refLat, err := referenceVotes(ctx, workers, refN, sessions)
+	if err != nil {
+		return err
+	}
+
 	path := fmt.Sprintf("/r/proposals/%d/%d/vote", community, m.ID)
 	state := make([]voteState, len(voters))
 	receipts := make([]string, len(voters))
 	vote := func(c *loadClient, i int, csrf string) (int, error) {
-		headers := []string{"Content-Type: application/x-www-form-urlencoded",
-			"Cookie: shequ_resident=" + sessions[i] + "; shequ_proposals_csrf=" + csrf}
-		body := "csrf=" + csrf + "&choice=" + []string{proposals.For, proposals.Against, proposals.Abstain}[i%3]
-		status, resp, err := c.do("POST", path, headers, []byte(body))
+		status, resp, err := c.do("POST", path, voteHeaders(sessions[i], csrf), voteBody(csrf, i))
 		if err == nil && status == http.StatusOK {
 			if receipts[i] = receiptIn(resp); receipts[i] == "" {
 				return status, fmt.Errorf("a 200 without a receipt")
@@ -147,7 +159,13 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 	}
 	killing.Store(true)
 	killedAt := time.Now()
-	srv.kill()
+	voteLoad := loadAverageNow()
+	profiling := os.Getenv("SHEQU_CPUPROFILE") != ""
+	if profiling {
+		srv.stop()
+	} else {
+		srv.kill()
+	}
 	elapsed := killedAt.Sub(start)
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -165,8 +183,9 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 			cut++
 		}
 	}
-	note := fmt.Sprintf("POST %s (the residents' vote form: session cookie, double-submit token, the matter page with the receipt in answer) over loopback, %d keep-alive connections, %d matters in the community", "/r/proposals/{c}/{matter}/vote", workers, benchMatters)
-	v.e.emit(Result{Bench: "proposals_vote_http_rate", Value: float64(len(lat)) / elapsed.Seconds(), Unit: "votes/s", N: len(lat), Note: note})
+	note := fmt.Sprintf("POST %s (the residents' vote form: session cookie, double-submit token, a receipt page in answer) over loopback, %d keep-alive connections, %d matters in the community; load average %.2f", "/r/proposals/{c}/{matter}/vote", workers, benchMatters, voteLoad)
+	rate := float64(len(lat)) / elapsed.Seconds()
+	v.e.emit(Result{Bench: "proposals_vote_http_rate", Value: rate, Unit: "votes/s", N: len(lat), Note: note})
 	v.e.emit(Result{Bench: "proposals_vote_http_p50", Value: lat.pct(0.50), Unit: "ms", N: len(lat)})
 	v.e.emit(Result{Bench: "proposals_vote_http_p99", Value: lat.pct(0.99), Unit: "ms", N: len(lat)})
 
@@ -221,9 +240,8 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 	defer c.close()
 	csrf, twice := randomToken(), 0
 	for i := 0; i < len(voters) && i < 200; i++ {
-		if status, _, err := c.do("POST", path, []string{"Content-Type: application/x-www-form-urlencoded",
-			"Cookie: shequ_resident=" + sessions[i] + "; shequ_proposals_csrf=" + csrf},
-			[]byte("csrf="+csrf+"&choice="+proposals.For)); err != nil || status != http.StatusConflict {
+		if status, _, err := c.do("POST", path, voteHeaders(sessions[i], csrf), voteBody(csrf, i+1)); err != nil ||
+			status != http.StatusConflict {
 			twice++
 		}
 	}
@@ -240,15 +258,46 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 			ackedAll++
 		}
 	}
+	how := "killed with SIGKILL"
+	if profiling {
+		how = "stopped with SIGTERM to write its CPU profile (SHEQU_CPUPROFILE), not killed"
+	}
 	v.e.emit(Result{Bench: "proposals_vote_acked_missing_after_kill9", Value: float64(missing), Unit: "votes", N: ackedAll,
-		Note: fmt.Sprintf("server killed with SIGKILL while %d clients were sending; %d votes cut off, of which %d had been counted (409 when sent again)", workers, cut, seen)})
+		Note: fmt.Sprintf("server %s while %d clients were sending; %d votes cut off, of which %d had been counted (409 when sent again)", how, workers, cut, seen)})
 	wrong := abs(counted-len(voters)) + abs(ballots-len(voters)) + twice
 	v.e.emit(Result{Bench: "proposals_vote_miscounted_after_kill9", Value: float64(wrong), Unit: "votes", N: len(voters),
 		Note: fmt.Sprintf("every adult voted once: %d tally rows, %d ballots, %d of 200 second votes not refused", counted, ballots, twice)})
 	if missing+wrong > 0 {
 		return fmt.Errorf("proposals: after kill -9, %d acknowledged votes missing, %d miscounted", missing, wrong)
 	}
+
+	// The reference again, now the child is quiet: the ratio is over the
+	// mean of the two, the machine's load having moved between them.
+	refLoad2 := loadAverageNow()
+	refRate2, refLat2, err := referenceVotes(ctx, workers, refN, sessions)
+	if err != nil {
+		return err
+	}
+	ref := (refRate + refRate2) / 2
+	refLat = append(refLat, refLat2...)
+	v.e.emit(Result{Bench: "proposals_vote_http_reference_rate", Value: ref, Unit: "requests/s", N: len(refLat),
+		Note: fmt.Sprintf("the same POST to a net/http handler in the bench process (form parsed, token compared, a small page with a receipt; no database), same client and connections; %.0f/s before the votes at load average %.2f, %.0f/s after at %.2f", refRate, refLoad, refRate2, refLoad2)})
+	v.e.emit(Result{Bench: "proposals_vote_http_reference_p99", Value: refLat.pct(0.99), Unit: "ms", N: len(refLat)})
+	v.e.emit(Result{Bench: "proposals_vote_http_ratio", Value: rate / ref, Unit: "x", N: len(lat),
+		Note: "votes/s over HTTP divided by the reference's requests/s (the mean of its two runs)"})
 	return nil
+}
+
+// voteHeaders are a resident's vote request's: the session and the
+// double-submit token in cookies.
+func voteHeaders(session, csrf string) []string {
+	return []string{"Content-Type: application/x-www-form-urlencoded",
+		"Cookie: shequ_resident=" + session + "; shequ_proposals_csrf=" + csrf}
+}
+
+// voteBody is the form: the token again and a choice that turns with i.
+func voteBody(csrf string, i int) []byte {
+	return []byte("csrf=" + csrf + "&choice=" + []string{proposals.For, proposals.Against, proposals.Abstain}[i%3])
 }
 
 // proposalsListHTTP times GET /api/v1/proposals, a page of 50 by status, as
@@ -339,7 +388,7 @@ func tallyOf(ctx context.Context, db *database.DB, community, matter int64, rece
 	return missing, tally, ballots, err
 }
 
-// receiptIn finds the receipt in the matter page a vote answers with.
+// receiptIn finds the receipt in the page a vote answers with.
 func receiptIn(page []byte) string {
 	_, after, ok := bytes.Cut(page, []byte("回执码"))
 	if !ok {

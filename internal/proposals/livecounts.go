@@ -23,6 +23,7 @@ type liveKey struct{ community, id int64 }
 type liveEntry struct {
 	at               time.Time
 	yes, no, abstain int
+	counting         bool // one request recounts; the others meanwhile show these
 }
 
 type liveCounts struct {
@@ -36,14 +37,24 @@ func (s *Service) countsLive(ctx context.Context, m *Matter) error {
 	k, now := liveKey{m.CommunityID, m.ID}, s.now()
 	s.live.mu.Lock()
 	e := s.live.m[k]
-	if e != nil && now.Sub(e.at) < LiveCountsFor && !now.Before(e.at) {
+	if e != nil && (e.counting || now.Sub(e.at) < LiveCountsFor && !now.Before(e.at)) {
 		m.VotesFor, m.VotesAgainst, m.VotesAbstain = e.yes, e.no, e.abstain
 		s.live.mu.Unlock()
 		return nil
 	}
+	// When the kept counts expire, the pages open at that moment would
+	// all count the whole tally at once; one does.
+	if e != nil {
+		e.counting = true
+	}
 	s.live.mu.Unlock()
 	ms := []Matter{*m}
 	if err := s.counts(ctx, m.CommunityID, ms); err != nil {
+		if e != nil {
+			s.live.mu.Lock()
+			e.counting = false
+			s.live.mu.Unlock()
+		}
 		return err
 	}
 	m.VotesFor, m.VotesAgainst, m.VotesAbstain = ms[0].VotesFor, ms[0].VotesAgainst, ms[0].VotesAbstain

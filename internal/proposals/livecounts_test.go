@@ -42,6 +42,13 @@ func TestLiveCounts(t *testing.T) {
 		if _, err := other.Vote(ctx, &f.tenant, f.cb, m.ID, Against); err != nil {
 			t.Fatal(err)
 		}
+		// While one page recounts expired counts, the others show the
+		// kept ones instead of counting too.
+		*f.clock = f.clock.Add(LiveCountsFor)
+		f.s.live.mu.Lock()
+		f.s.live.m[liveKey{f.cb, m.ID}].counting = true
+		f.s.live.mu.Unlock()
+		counts("expired, another page recounting", 1, 1)
 		// The deadline passed: the tally itself, at once.
 		*f.clock = m.ClosesAt
 		counts("closed", 1, 2)

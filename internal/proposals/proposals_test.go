@@ -289,6 +289,36 @@ func TestSecondVoteAndDeadline(t *testing.T) {
 	})
 }
 
+// TestVoteAfterDecisionElsewhere: a server keeps a matter's voting facts;
+// another server whose clock runs ahead decides it; a vote on the first
+// server, whose clock says the vote is still open, is refused as closed by
+// the ballot's own INSERT, and nothing is written.
+func TestVoteAfterDecisionElsewhere(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *database.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		m := f.voting(t, Draft{})
+		if _, err := f.s.Vote(ctx, &f.lao, f.cb, m.ID, For); err != nil {
+			t.Fatal(err)
+		}
+		ahead := f.clock.AddDate(0, 0, 7)
+		other := NewService(db, func() time.Time { return ahead })
+		m, _ = other.Get(ctx, f.cb, m.ID)
+		if err := other.Decide(ctx, "王主任", f.cb, m.ID, m.Version, "passed", "同意。"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.s.Vote(ctx, &f.wang, f.cb, m.ID, For); !errors.Is(err, ErrClosed) {
+			t.Fatalf("vote on a matter decided elsewhere: %v", err)
+		}
+		var ballots, tally int
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposal_ballots WHERE proposal_id = $1`, m.ID).Scan(&ballots)
+		db.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposal_tally WHERE proposal_id = $1`, m.ID).Scan(&tally)
+		if ballots != 1 || tally != 1 {
+			t.Fatalf("%d ballots, %d tally rows after the refused vote", ballots, tally)
+		}
+	})
+}
+
 func TestResidentProposalModeration(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *database.DB) {
 		f := newFixture(t, db)

@@ -92,6 +92,7 @@ type Service struct {
 	now    func() time.Time
 	events *events.Store // files follow-up events; nil: linking only
 	live   liveCounts    // the counts of matters in voting (livecounts.go)
+	facts  ballotFactsCache
 	// projects reads the purchased-service projects carrying out
 	// decisions; nil: none shown.
 	projects Projects
@@ -279,12 +280,13 @@ const matterColumns = `community_id, id, title, body, proposer_kind, proposer_na
 	opens_at, closes_at, eligible, decision, result, decided_on, COALESCE(event_id, 0), COALESCE(project_id, 0), done_on,
 	version, created_at`
 
-func scanMatter(sc interface{ Scan(...any) error }) (Matter, error) {
+// scanMatter reads matterColumns and then the columns of more.
+func scanMatter(sc interface{ Scan(...any) error }, more ...any) (Matter, error) {
 	var m Matter
 	var opens, closes, created string
-	err := sc.Scan(&m.CommunityID, &m.ID, &m.Title, &m.Body, &m.ProposerKind, &m.Proposer, &m.Status, &m.RejectReason,
-		&m.Scope, &m.Unit, &opens, &closes, &m.Eligible, &m.Decision, &m.Result, &m.DecidedOn, &m.EventID, &m.ProjectID,
-		&m.DoneOn, &m.Version, &created)
+	err := sc.Scan(append([]any{&m.CommunityID, &m.ID, &m.Title, &m.Body, &m.ProposerKind, &m.Proposer, &m.Status,
+		&m.RejectReason, &m.Scope, &m.Unit, &opens, &closes, &m.Eligible, &m.Decision, &m.Result, &m.DecidedOn, &m.EventID,
+		&m.ProjectID, &m.DoneOn, &m.Version, &created}, more...)...)
 	if opens != "" {
 		m.OpensAt = database.ParseTime(opens)
 	}
@@ -456,7 +458,10 @@ func (s *Service) OpenVoting(ctx context.Context, staff string, community, id in
 }
 
 // Ballot is a vote cast: the receipt lets the voter find it in the tally.
-type Ballot struct{ Receipt string }
+type Ballot struct {
+	Receipt string
+	Title   string // the matter's, for the receipt page
+}
 
 // Eligible says whether a resident may vote on m: a predicate over the
 // resident's register facts; building lists are the matter's own.
@@ -498,6 +503,10 @@ func voterHash(salt string, m Matter, r residents.Resident) string {
 
 // Vote casts a resident's vote. Refused without a session, outside the
 // voting period, outside the eligible set, and a second time.
+//
+// It is one short write: the matter's voting facts are kept per process
+// (ballotfacts.go), so the transaction holds two INSERTs and, on SQLite,
+// joins the group commit of the votes waiting with it.
 func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id int64, choice string) (Ballot, error) {
 	if r == nil || r.PersonID == 0 {
 		return Ballot{}, ErrNoResident
@@ -505,10 +514,11 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 	if choice != For && choice != Against && choice != Abstain {
 		return Ballot{}, fault.Fields{"choice": "请选择赞成、反对或弃权"}
 	}
-	m, err := s.matter(ctx, community, id)
+	f, err := s.ballotFacts(ctx, community, id)
 	if err != nil {
 		return Ballot{}, err
 	}
+	m := f.m
 	now := s.now()
 	switch {
 	case m.Status != Voting || now.Before(m.OpensAt):
@@ -522,22 +532,32 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 	if !Eligible(m, *r) {
 		return Ballot{}, ErrNotEligible
 	}
-	b := Ballot{Receipt: randomHex(8)}
-	err = s.db.InTx(ctx, func(tx *sql.Tx) error {
-		var salt string
-		if err := tx.QueryRowContext(ctx, `SELECT ballot_salt FROM proposals WHERE community_id = $1 AND id = $2`,
-			community, id).Scan(&salt); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO proposal_ballots (community_id, proposal_id, voter_hash)
-			VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, community, id, voterHash(salt, m, *r))
+	b := Ballot{Receipt: randomHex(8), Title: m.Title}
+	voter := voterHash(f.salt, m, *r)
+	err = s.db.GroupTx(ctx, func(tx *sql.Tx) error {
+		// The ballot row is written only while the matter is in voting
+		// in the database, whatever this process keeps of it.
+		res, err := s.db.PreparedExec(ctx, tx, `INSERT INTO proposal_ballots (community_id, proposal_id, voter_hash)
+			SELECT community_id, id, $3 FROM proposals WHERE community_id = $1 AND id = $2 AND status = $4
+			ON CONFLICT DO NOTHING`, community, id, voter, Voting)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return ErrVoted
+			var status string
+			if err := s.db.PreparedRow(ctx, tx, `SELECT status FROM proposals WHERE community_id = $1 AND id = $2`,
+				community, id).Scan(&status); err != nil {
+				return err
+			}
+			switch status {
+			case Voting:
+				return ErrVoted
+			case Decided, Done:
+				return ErrClosed
+			}
+			return ErrNotOpen
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO proposal_tally (community_id, proposal_id, receipt, choice)
+		_, err = s.db.PreparedExec(ctx, tx, `INSERT INTO proposal_tally (community_id, proposal_id, receipt, choice)
 			VALUES ($1, $2, $3, $4)`, community, id, b.Receipt, choice)
 		return err
 	})
@@ -551,15 +571,13 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 // HasVoted says whether the resident (or their household) has voted on m:
 // for their own page, never a list.
 func (s *Service) HasVoted(ctx context.Context, r residents.Resident, m Matter) (bool, error) {
-	var salt string
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT ballot_salt FROM proposals WHERE community_id = $1 AND id = $2`,
-		m.CommunityID, m.ID).Scan(&salt)
+	f, err := s.ballotFacts(ctx, m.CommunityID, m.ID)
 	if err != nil {
 		return false, err
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposal_ballots WHERE community_id = $1 AND proposal_id = $2
-		AND voter_hash = $3`, m.CommunityID, m.ID, voterHash(salt, m, r)).Scan(&n)
+	var n int
+	err = s.db.PreparedRow(ctx, s.db, `SELECT COUNT(*) FROM proposal_ballots WHERE community_id = $1 AND proposal_id = $2
+		AND voter_hash = $3`, m.CommunityID, m.ID, voterHash(f.salt, f.m, r)).Scan(&n)
 	return n > 0, err
 }
 

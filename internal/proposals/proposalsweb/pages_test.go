@@ -74,8 +74,14 @@ func TestVotePages(t *testing.T) {
 		if res.Status != http.StatusOK {
 			t.Fatalf("vote: %d %s", res.Status, res.Body)
 		}
-		webtest.Contains(t, "voted", res.Body, "回执码", "<dt>赞成</dt><dd>1</dd>")
-		webtest.Lacks(t, "voted", res.Body, `name="choice"`)
+		// The answer is a small receipt linking the matter; the matter
+		// page then shows the vote counted and no form.
+		webtest.CheckPage(t, path+"/vote", res.Body)
+		webtest.Contains(t, "voted", res.Body, "回执码", "增设快递柜", `href="`+path+`"`)
+		webtest.Lacks(t, "voted", res.Body, `name="choice"`, "<dt>赞成</dt>")
+		page = phone.Get(path)
+		webtest.Contains(t, "after the vote", page.Body, "<dt>赞成</dt><dd>1</dd>", "已就本议题投过票")
+		webtest.Lacks(t, "after the vote", page.Body, `name="choice"`)
 		res = phone.Post(path+"/vote", url.Values{"csrf": {csrf[1]}, "choice": {"against"}})
 		if res.Status != http.StatusConflict {
 			t.Fatalf("second vote: %d", res.Status)

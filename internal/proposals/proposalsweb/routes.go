@@ -59,7 +59,7 @@ var scopeWords = map[string]string{proposals.ScopeAdults: "全体成年居民", 
 // Routes registers the pages.
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &handler{kit: k, d: d, pages: map[string]*template.Template{}}
-	for _, n := range []string{"list", "matter", "new", "yishi"} {
+	for _, n := range []string{"list", "matter", "receipt", "new", "yishi"} {
 		h.pages[n] = template.Must(template.New(n).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+n+".html"))
 	}
 	k.HandlePublic(rt, "GET /r/proposals", h.list)
@@ -147,7 +147,6 @@ type matterData struct {
 	Side         string
 	ArgBody      string
 	Note, Error  string
-	Receipt      string
 }
 
 func ids(r *http.Request) (int64, int64, bool) {
@@ -193,17 +192,13 @@ func (h *handler) matterPage(w http.ResponseWriter, r *http.Request, res *reside
 		d.Note = "核验居民身份后可以投票。"
 	case !proposals.Eligible(m, *res):
 		d.Note = proposals.ErrNotEligible.Error()
-	case d.Receipt != "":
-		// The vote just cast: nothing to ask the ballots.
 	default:
 		voted, err := h.d.Proposals.HasVoted(r.Context(), *res, m)
 		if err != nil {
 			h.kit.Log.Error("proposals: has voted", "err", err)
 		}
 		if voted {
-			if d.Receipt == "" {
-				d.Note = "您(或您家)已就本议题投过票。"
-			}
+			d.Note = "您(或您家)已就本议题投过票。"
 		} else {
 			d.CanVote = true
 		}
@@ -255,5 +250,12 @@ func (h *handler) vote(w http.ResponseWriter, r *http.Request) {
 		h.matterPage(w, r, res, status, c, id, matterData{Error: msg})
 		return
 	}
-	h.matterPage(w, r, res, http.StatusOK, c, id, matterData{Receipt: b.Receipt})
+	// A small receipt, not the matter page: at the peak of a vote every
+	// page answering one counted, read and rendered the whole matter again.
+	h.render(w, r, http.StatusOK, "receipt", "已投票", res, receiptData{C: c, ID: id, Title: b.Title, Receipt: b.Receipt})
+}
+
+type receiptData struct {
+	C, ID          int64
+	Title, Receipt string
 }
