@@ -50,7 +50,7 @@ func (s *Store) Session(ctx context.Context, token string) (Session, error) {
 	if len(token) > 100 {
 		return Session{}, ErrNoSession
 	}
-	err := s.db.PreparedRow(ctx, s.db, `SELECT s.csrf, s.seen_at, s.expires_at, u.id, u.name, u.display_name,
+	err := s.db.QueryRowContext(ctx, `SELECT s.csrf, s.seen_at, s.expires_at, u.id, u.name, u.display_name,
 		COALESCE(u.org_id, 0), u.disabled, u.created_at, u.must_change_password
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1`, sha(token)).
 		Scan(&sess.CSRF, &seen, &expires, &sess.User.ID, &sess.User.Name, &sess.User.DisplayName,

@@ -106,7 +106,7 @@ func (s *Store) UserForToken(ctx context.Context, secret string) (User, int64, e
 	if len(secret) > 100 {
 		return User{}, 0, ErrBadToken
 	}
-	err := s.db.PreparedRow(ctx, s.db, `SELECT t.id, COALESCE(t.last_used_at, ''), COALESCE(t.grant_id, 0), u.id, u.name,
+	err := s.db.QueryRowContext(ctx, `SELECT t.id, COALESCE(t.last_used_at, ''), COALESCE(t.grant_id, 0), u.id, u.name,
 		u.display_name, COALESCE(u.org_id, 0), u.disabled, u.created_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, sha(secret)).
 		Scan(&tokenID, &lastUsed, &grantID, &u.ID, &u.Name, &u.DisplayName, &u.OrgID, &disabled, &u.CreatedAt)

@@ -348,8 +348,9 @@ func (l *Log) insert(ctx context.Context, q database.Querier, batch []Entry) err
 			e.Status, rows, clean(e.Detail, 500)))
 	}
 	b.WriteString(` ON CONFLICT (id, writer) DO NOTHING`)
-	// Each size of statement, 1 to chunkRows entries, is prepared once.
-	_, err := l.db.PreparedExec(ctx, q, b.String(), a.Values()...)
+	// Each size of statement, 1 to chunkRows entries, stays prepared on its
+	// connection (database/stmtcache.go).
+	_, err := q.ExecContext(ctx, b.String(), a.Values()...)
 	return err
 }
 

@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers "pgx"
@@ -34,7 +33,6 @@ type DB struct {
 	*sql.DB
 	Engine Engine // for messages; code asks the DB's methods, not the engine
 	d      dialect
-	stmts  sync.Map // query → *sql.Stmt (prepared.go)
 	group  groupCommit
 }
 

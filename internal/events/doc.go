@@ -59,6 +59,7 @@
 // # Speed
 //
 // On SQLite the store's write transactions are group-committed by one
-// goroutine (Store.tx), hot statements are prepared once (stmt.go), and
+// goroutine (Store.tx), every statement stays prepared on its connection
+// (database/stmtcache.go), and
 // the residents' progress view is cached for a few seconds.
 package events

@@ -205,7 +205,7 @@ func shared(ps []namedPlace) int64 {
 // communitiesUnder lists the communities within a unit, or the one it lies
 // in.
 func (s *Store) communitiesUnder(ctx context.Context, unit int64) (map[int64]bool, error) {
-	rows, err := s.query(ctx, s.db, `SELECT u.id FROM org_closure c JOIN org_units u ON u.id = c.unit_id
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id FROM org_closure c JOIN org_units u ON u.id = c.unit_id
 		WHERE c.ancestor_id = $1 AND u.level = 'community'
 		UNION SELECT community_id FROM org_units WHERE id = $1 AND community_id IS NOT NULL`, unit)
 	if err != nil {
@@ -236,7 +236,7 @@ func (s *Store) intakeCommunity(ctx context.Context, within int64) (int64, error
 		var units []orgtree.Unit
 		for id := range cs {
 			var u orgtree.Unit
-			if err := s.queryRow(ctx, s.db, `SELECT id, name, sort FROM org_units WHERE id = $1 AND retired_on IS NULL`, id).
+			if err := s.db.QueryRowContext(ctx, `SELECT id, name, sort FROM org_units WHERE id = $1 AND retired_on IS NULL`, id).
 				Scan(&u.ID, &u.Name, &u.Sort); err == nil {
 				units = append(units, u)
 			}
@@ -246,7 +246,7 @@ func (s *Store) intakeCommunity(ctx context.Context, within int64) (int64, error
 			return units[0].ID, nil
 		}
 	}
-	rows, err := s.query(ctx, s.db, `SELECT id, name, sort FROM org_units WHERE level = 'community' AND retired_on IS NULL`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, sort FROM org_units WHERE level = 'community' AND retired_on IS NULL`)
 	if err != nil {
 		return 0, err
 	}

@@ -43,7 +43,7 @@ func (s *Store) contacts(ctx context.Context, q database.Querier, e *Event, targ
 		return nil, err
 	}
 	scan := func(query string, args ...any) ([]contact, error) {
-		rows, err := s.query(ctx, q, query, args...)
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return nil, err
 		}

@@ -133,7 +133,7 @@ func (s *Store) publicView(ctx context.Context, trackingNo string) (*PublicEvent
 	var community, id int64
 	var category, status, created, handleDue string
 	var rating int
-	err := s.queryRow(ctx, s.db, `SELECT community_id, id, category, status, created_at, handle_due_at, COALESCE(rating, 0)
+	err := s.db.QueryRowContext(ctx, `SELECT community_id, id, category, status, created_at, handle_due_at, COALESCE(rating, 0)
 		FROM events WHERE tracking_no = $1`, trackingNo).Scan(&community, &id, &category, &status, &created, &handleDue, &rating)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
@@ -159,7 +159,7 @@ func (s *Store) publicView(ctx context.Context, trackingNo string) (*PublicEvent
 	if due := parseT(handleDue); !due.IsZero() && !Final(status) {
 		pe.Expected = due
 	}
-	rows, err := s.query(ctx, s.db, `SELECT st.id, st.action, st.to_status, st.department, st.actor_unit, st.public_note,
+	rows, err := s.db.QueryContext(ctx, `SELECT st.id, st.action, st.to_status, st.department, st.actor_unit, st.public_note,
 		st.created_at, COALESCE(a.id, 0), COALESCE(a.width, 0), COALESCE(a.height, 0)
 		FROM event_steps st LEFT JOIN event_attachments a ON a.community_id = st.community_id AND a.event_id = st.event_id
 			AND a.step_id = st.id AND a.public = 1

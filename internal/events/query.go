@@ -307,7 +307,7 @@ func (s *Store) GridCounts(ctx context.Context, v *access.Viewer, unit int64) (m
 
 // Attachments lists an event's attachments without their data.
 func (s *Store) Attachments(ctx context.Context, e *Event) ([]Attachment, error) {
-	rows, err := s.query(ctx, s.db, `SELECT id, step_id, name, content_type, size, width, height, public
+	rows, err := s.db.QueryContext(ctx, `SELECT id, step_id, name, content_type, size, width, height, public
 		FROM event_attachments WHERE community_id = $1 AND event_id = $2 ORDER BY id`, e.CommunityID, e.ID)
 	if err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func (s *Store) resolvePlace(ctx context.Context, q database.Querier, orgID int6
 	var p access.Place
 	var level string
 	var community, grid sql.NullInt64
-	err := s.queryRow(ctx, q, `SELECT level, community_id, grid_id FROM org_units WHERE id = $1`, orgID).
+	err := q.QueryRowContext(ctx, `SELECT level, community_id, grid_id FROM org_units WHERE id = $1`, orgID).
 		Scan(&level, &community, &grid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, "", ErrNotFound
@@ -310,7 +310,7 @@ func (s *Store) report(ctx context.Context, v *access.Viewer, r Report, public b
 		for i := 0; ; i++ {
 			e.TrackingNo = newTracking(now)
 			var n int
-			if err := s.queryRow(ctx, tx, `SELECT COUNT(*) FROM events WHERE tracking_no = $1`, e.TrackingNo).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tracking_no = $1`, e.TrackingNo).Scan(&n); err != nil {
 				return err
 			}
 			if n == 0 {
@@ -368,7 +368,7 @@ func (s *Store) insertEvent(ctx context.Context, q database.Querier, e *Event) e
 	if e.Lat != nil {
 		lat, lon = *e.Lat, *e.Lon
 	}
-	_, err := s.exec(ctx, q, `INSERT INTO events (community_id, id, grid_id, org_id, tracking_no, category, urgency,
+	_, err := q.ExecContext(ctx, `INSERT INTO events (community_id, id, grid_id, org_id, tracking_no, category, urgency,
 		title, description, address, lat, lon, subject_kind, subject_id, source, external_ref, reporter_user_id,
 		reporter_name, reporter_phone, anonymous, status, level, due_step, step_started_at, due_at, timer_at,
 		accepted_at, open311_token, version, created_at, updated_at, reported_on, private)
@@ -394,7 +394,7 @@ func (s *Store) insertStep(ctx context.Context, q database.Querier, e *Event, st
 	if st.Department == "" && st.Action == ActDispatch {
 		st.Department = e.Department
 	}
-	_, err := s.exec(ctx, q, `INSERT INTO event_steps (community_id, event_id, id, action, from_status, to_status,
+	_, err := q.ExecContext(ctx, `INSERT INTO event_steps (community_id, event_id, id, action, from_status, to_status,
 		actor_user_id, actor_name, actor_unit, level, department, note, public_note, data, due_at, late, version, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		st.CommunityID, st.EventID, st.ID, st.Action, st.FromStatus, st.ToStatus, nullInt(st.ActorUserID),

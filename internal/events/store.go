@@ -331,7 +331,7 @@ func fmtT(t time.Time) string {
 
 // load reads an event by id through q, with no access check.
 func (s *Store) load(ctx context.Context, q database.Querier, id int64) (*Event, error) {
-	e, err := scanEvent(s.queryRow(ctx, q, `SELECT `+eventCols+` FROM events e WHERE e.id = $1`, id))
+	e, err := scanEvent(q.QueryRowContext(ctx, `SELECT `+eventCols+` FROM events e WHERE e.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -357,7 +357,7 @@ func (s *Store) GetByTracking(ctx context.Context, no string) (*Event, error) {
 	if no == "" {
 		return nil, ErrNotFound
 	}
-	e, err := scanEvent(s.queryRow(ctx, s.db, `SELECT `+eventCols+` FROM events e WHERE e.tracking_no = $1`, no))
+	e, err := scanEvent(s.db.QueryRowContext(ctx, `SELECT `+eventCols+` FROM events e WHERE e.tracking_no = $1`, no))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -374,7 +374,7 @@ func CanSee(v *access.Viewer, e *Event) bool {
 // Resolve is the access.Resolver for the object kind "event".
 func (s *Store) Resolve(ctx context.Context, id int64) (access.Place, error) {
 	var p access.Place
-	err := s.queryRow(ctx, s.db, `SELECT community_id, COALESCE(grid_id, 0), org_id FROM events WHERE id = $1`, id).
+	err := s.db.QueryRowContext(ctx, `SELECT community_id, COALESCE(grid_id, 0), org_id FROM events WHERE id = $1`, id).
 		Scan(&p.Community, &p.Grid, &p.Org)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, access.ErrNoObject
@@ -406,7 +406,7 @@ func (s *Store) Steps(ctx context.Context, e *Event) ([]Step, error) {
 }
 
 func (s *Store) steps(ctx context.Context, q database.Querier, e *Event, afterVersion int) ([]Step, error) {
-	rows, err := s.query(ctx, q, `SELECT id, action, from_status, to_status, COALESCE(actor_user_id, 0), actor_name,
+	rows, err := q.QueryContext(ctx, `SELECT id, action, from_status, to_status, COALESCE(actor_user_id, 0), actor_name,
 		actor_unit, level, department, note, public_note, data, due_at, late, created_at
 		FROM event_steps WHERE community_id = $1 AND event_id = $2 AND version > $3 ORDER BY created_at, id`,
 		e.CommunityID, e.ID, afterVersion)

@@ -455,7 +455,7 @@ func (s *Store) updateEvent(ctx context.Context, q database.Querier, e *Event, p
 	if e.Rating != 0 {
 		rating = e.Rating
 	}
-	res, err := s.exec(ctx, q, `UPDATE events SET grid_id = $1, org_id = $2, category = $3, urgency = $4, address = $5,
+	res, err := q.ExecContext(ctx, `UPDATE events SET grid_id = $1, org_id = $2, category = $3, urgency = $4, address = $5,
 		status = $6, level = $7, department = $8, dispatched_by = $9, assignee_user_id = $10, merged_into = $11,
 		due_step = $12, step_started_at = $13, due_at = $14, supervision = $15, timer_at = $16, handle_due_at = $17,
 		accepted_at = $18, dispatched_at = $19, feedback_at = $20, closed_at = $21, on_time = $22, handling_minutes = $23,

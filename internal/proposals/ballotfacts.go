@@ -42,7 +42,7 @@ func (s *Service) ballotFacts(ctx context.Context, community, id int64) (*ballot
 	}
 	f = &ballotFacts{}
 	var err error
-	f.m, err = scanMatter(s.db.PreparedRow(ctx, s.db, `SELECT `+matterColumns+`, ballot_salt FROM proposals
+	f.m, err = scanMatter(s.db.QueryRowContext(ctx, `SELECT `+matterColumns+`, ballot_salt FROM proposals
 		WHERE community_id = $1 AND id = $2`, community, id), &f.salt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound

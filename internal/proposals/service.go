@@ -537,7 +537,7 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 	err = s.db.GroupTx(ctx, func(tx *sql.Tx) error {
 		// The ballot row is written only while the matter is in voting
 		// in the database, whatever this process keeps of it.
-		res, err := s.db.PreparedExec(ctx, tx, `INSERT INTO proposal_ballots (community_id, proposal_id, voter_hash)
+		res, err := tx.ExecContext(ctx, `INSERT INTO proposal_ballots (community_id, proposal_id, voter_hash)
 			SELECT community_id, id, $3 FROM proposals WHERE community_id = $1 AND id = $2 AND status = $4
 			ON CONFLICT DO NOTHING`, community, id, voter, Voting)
 		if err != nil {
@@ -545,7 +545,7 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			var status string
-			if err := s.db.PreparedRow(ctx, tx, `SELECT status FROM proposals WHERE community_id = $1 AND id = $2`,
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM proposals WHERE community_id = $1 AND id = $2`,
 				community, id).Scan(&status); err != nil {
 				return err
 			}
@@ -557,7 +557,7 @@ func (s *Service) Vote(ctx context.Context, r *residents.Resident, community, id
 			}
 			return ErrNotOpen
 		}
-		_, err = s.db.PreparedExec(ctx, tx, `INSERT INTO proposal_tally (community_id, proposal_id, receipt, choice)
+		_, err = tx.ExecContext(ctx, `INSERT INTO proposal_tally (community_id, proposal_id, receipt, choice)
 			VALUES ($1, $2, $3, $4)`, community, id, b.Receipt, choice)
 		return err
 	})
@@ -576,7 +576,7 @@ func (s *Service) HasVoted(ctx context.Context, r residents.Resident, m Matter) 
 		return false, err
 	}
 	var n int
-	err = s.db.PreparedRow(ctx, s.db, `SELECT COUNT(*) FROM proposal_ballots WHERE community_id = $1 AND proposal_id = $2
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM proposal_ballots WHERE community_id = $1 AND proposal_id = $2
 		AND voter_hash = $3`, m.CommunityID, m.ID, voterHash(f.salt, f.m, r)).Scan(&n)
 	return n > 0, err
 }

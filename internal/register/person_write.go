@@ -141,7 +141,7 @@ func (t txSink) querier() database.Querier { return t.tx }
 
 func (t txSink) changeEvent(ctx context.Context, values []any) error {
 	q := t.db.InOrder()
-	_, err := t.db.PreparedExec(ctx, t.tx, `INSERT INTO change_events (`+changeEventColumns+`) VALUES `+q.Row(values...),
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO change_events (`+changeEventColumns+`) VALUES `+q.Row(values...),
 		q.Values()...)
 	if err != nil {
 		return fmt.Errorf("record change: %w", err)

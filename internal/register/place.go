@@ -31,7 +31,7 @@ func (s *Store) Resolver(entity string) access.Resolver {
 	}
 	return func(ctx context.Context, id int64) (access.Place, error) {
 		var p access.Place
-		err := s.db.PreparedRow(ctx, s.db, q, id).Scan(&p.Community, &p.Grid, &p.Org)
+		err := s.db.QueryRowContext(ctx, q, id).Scan(&p.Community, &p.Grid, &p.Org)
 		if errors.Is(err, sql.ErrNoRows) {
 			return p, access.ErrNoObject
 		}

@@ -332,8 +332,9 @@ func (s *Service) ByToken(ctx context.Context, token string) (Resident, error) {
 func (s *Service) resident(ctx context.Context, q database.Querier, tokenHash string, now time.Time) (Resident, error) {
 	var r Resident
 	var birth, use string
-	// Prepared once: parsing this join cost as much as running it.
-	err := s.db.PreparedRow(ctx, q, `SELECT p.community_id, p.id, p.name, COALESCE(p.household_id, 0), p.birth_date,
+	// Kept prepared on the connection (database/stmtcache.go): parsing this
+	// join cost as much as running it.
+	err := q.QueryRowContext(ctx, `SELECT p.community_id, p.id, p.name, COALESCE(p.household_id, 0), p.birth_date,
 		COALESCE(h.house_id, 0), COALESCE(ho.building_id, 0), COALESCE(ho.use, ''), COALESCE(b.name, ''), o.name
 		FROM resident_sessions s
 		JOIN persons p ON p.community_id = s.community_id AND p.id = s.person_id
