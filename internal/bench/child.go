@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
 	"syscall"
 	"time"
@@ -71,6 +72,18 @@ func startChild(ctx context.Context, bin, what string, args ...string) (*childSe
 func (s *childServer) kill() {
 	s.cmd.Process.Signal(syscall.SIGKILL)
 	<-s.done
+}
+
+// cut ends the server mid-load: with SIGKILL, as a power cut of the
+// process, unless SHEQU_CPUPROFILE asks the child (which inherits it) for
+// a profile, which only a clean stop writes. It says which it was.
+func (s *childServer) cut() (how string) {
+	if os.Getenv("SHEQU_CPUPROFILE") != "" {
+		s.stop()
+		return "stopped with SIGTERM to write its CPU profile (SHEQU_CPUPROFILE), not killed"
+	}
+	s.kill()
+	return "killed with SIGKILL"
 }
 
 // stop ends the server cleanly.

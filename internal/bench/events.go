@@ -139,13 +139,14 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 	// clients keep sending, so that some requests are cut off.
 	var stop atomic.Bool
 	var killedAt time.Time
+	var how string // how the server was ended (read after the clients stop)
 	go func() {
 		select {
 		case <-time.After(opt.Duration):
 		case <-ctx.Done():
 		}
 		killedAt = time.Now()
-		srv.kill()
+		how = srv.cut()
 		time.Sleep(200 * time.Millisecond) // clients see the connection drop
 		stop.Store(true)
 	}()
@@ -177,7 +178,7 @@ func RunEvents(ctx context.Context, opt EventOptions, out, logw io.Writer) error
 		return err
 	}
 	e.emit(Result{Bench: "event_acked_missing_after_kill9", Value: float64(missing), Unit: "events", N: len(ack),
-		Note: fmt.Sprintf("server killed with SIGKILL while %d clients were sending; %d requests failed around the kill", opt.Workers, l.fails.Load())})
+		Note: fmt.Sprintf("server %s while %d clients were sending; %d requests failed around the kill", how, opt.Workers, l.fails.Load())})
 	if err := progressPageBench(ctx, e, opt, srv.addr, ack); err != nil {
 		return err
 	}

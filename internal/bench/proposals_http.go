@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,7 +82,7 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 
 	// The reference first, on its own, before the child takes votes.
 	refN := max(len(voters)*3/4, 1)
-	refLoad := loadAverageNow()
+	refLoad := loadAverage()
 	refRate, refLat, err := referenceVotes(ctx, workers, refN, sessions)
 	if err != nil {
 		return err
@@ -159,13 +158,8 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 	}
 	killing.Store(true)
 	killedAt := time.Now()
-	voteLoad := loadAverageNow()
-	profiling := os.Getenv("SHEQU_CPUPROFILE") != ""
-	if profiling {
-		srv.stop()
-	} else {
-		srv.kill()
-	}
+	voteLoad := loadAverage()
+	how := srv.cut()
 	elapsed := killedAt.Sub(start)
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -258,10 +252,6 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 			ackedAll++
 		}
 	}
-	how := "killed with SIGKILL"
-	if profiling {
-		how = "stopped with SIGTERM to write its CPU profile (SHEQU_CPUPROFILE), not killed"
-	}
 	v.e.emit(Result{Bench: "proposals_vote_acked_missing_after_kill9", Value: float64(missing), Unit: "votes", N: ackedAll,
 		Note: fmt.Sprintf("server %s while %d clients were sending; %d votes cut off, of which %d had been counted (409 when sent again)", how, workers, cut, seen)})
 	wrong := abs(counted-len(voters)) + abs(ballots-len(voters)) + twice
@@ -273,7 +263,7 @@ func proposalsOverHTTP(v env, s *proposals.Service, community int64, voters []re
 
 	// The reference again, now the child is quiet: the ratio is over the
 	// mean of the two, the machine's load having moved between them.
-	refLoad2 := loadAverageNow()
+	refLoad2 := loadAverage()
 	refRate2, refLat2, err := referenceVotes(ctx, workers, refN, sessions)
 	if err != nil {
 		return err

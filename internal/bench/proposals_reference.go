@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,19 +91,4 @@ func referenceVotes(ctx context.Context, workers, n int, sessions []string) (flo
 		return 0, nil, firstErr
 	}
 	return float64(len(all)) / took.Seconds(), all, ctx.Err()
-}
-
-// loadAverageNow is the one-minute load average, for the notes of figures
-// taken on a shared machine; 0 where /proc/loadavg is not.
-func loadAverageNow() float64 {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return 0
-	}
-	fields := strings.Fields(string(b))
-	if len(fields) == 0 {
-		return 0
-	}
-	f, _ := strconv.ParseFloat(fields[0], 64)
-	return f
 }
