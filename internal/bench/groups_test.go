@@ -41,6 +41,7 @@ var (
 		"visits_offline": "builds a community of 400 households and syncs 200 visits over HTTP: tens of seconds",
 		"party":          "writes members and a year of their acts in 10 communities: seconds",
 		"socialorgs":     "writes 200 organisations with 10,000 members and their activities: seconds",
+		"serve_load":     "loads the chengbei preset and runs shequ serve under mixed load for --duration (10 minutes)",
 	}
 )
 

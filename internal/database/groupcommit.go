@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sync"
+	"sync/atomic"
 )
 
 // GroupTx runs fn in a write transaction and returns after it committed.
@@ -28,7 +29,10 @@ func (db *DB) GroupTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	g.start.Do(func() {
 		g.queue = make(chan *groupReq, 256)
 		g.done = make(chan struct{})
-		go db.commitLoop(g.queue, g.done)
+		g.kick = make(chan struct{}, 1)
+		g.checkpointerDone = make(chan struct{})
+		go db.checkpointer(g.kick, g.checkpointerDone)
+		go db.commitLoop(g.queue, g.kick, g.done)
 	})
 	r := &groupReq{fn: fn, done: make(chan error, 1)}
 	select {
@@ -49,6 +53,10 @@ type groupCommit struct {
 	queue  chan *groupReq
 	done   chan struct{}
 	closed bool
+	// kick tells the checkpointer a group was committed (checkpoint.go).
+	kick             chan struct{}
+	checkpointerDone chan struct{}
+	checkpoints      atomic.Int64 // checkpoints run, for tests
 }
 
 type groupReq struct {
@@ -69,15 +77,19 @@ func (db *DB) finishGroups() {
 		close(g.queue)
 		g.queue = nil
 	}
-	done := g.done
+	done, stopped := g.done, g.checkpointerDone
 	g.mu.Unlock()
 	if done != nil {
-		<-done
+		<-done // the loop closes kick as it ends
+		<-stopped
 	}
 }
 
-func (db *DB) commitLoop(queue <-chan *groupReq, done chan<- struct{}) {
+func (db *DB) commitLoop(queue <-chan *groupReq, kick chan struct{}, done chan<- struct{}) {
 	defer close(done)
+	defer close(kick)
+	w := db.committer()
+	defer w.release()
 	for r := range queue {
 		batch := []*groupReq{r}
 	more:
@@ -92,18 +104,22 @@ func (db *DB) commitLoop(queue <-chan *groupReq, done chan<- struct{}) {
 				break more
 			}
 		}
-		db.commitGroup(batch)
+		db.commitGroup(w.q, batch)
+		select {
+		case kick <- struct{}{}:
+		default: // a checkpoint is already due
+		}
 	}
 }
 
-func (db *DB) commitGroup(batch []*groupReq) {
+func (db *DB) commitGroup(w beginner, batch []*groupReq) {
 	ctx := context.Background()
 	fail := func(err error) {
 		for _, r := range batch {
 			r.done <- err
 		}
 	}
-	tx, err := db.BeginTx(ctx, nil)
+	tx, err := w.BeginTx(ctx, nil)
 	if err != nil {
 		fail(err)
 		return
