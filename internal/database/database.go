@@ -84,8 +84,13 @@ func openEngine(ctx context.Context, dsn string, t Tuning) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		// As many kept idle as may be open: a connection closed when a
+		// burst ends is opened again at the next — a backend started and
+		// every statement prepared anew while the request waits, which
+		// was the tail of votes over HTTP. Idle ones still go after five
+		// minutes.
 		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(10)
+		db.SetMaxIdleConns(20)
 		db.SetConnMaxIdleTime(5 * time.Minute)
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
