@@ -42,6 +42,7 @@ var layers = map[string]layer{
 	"internal/fault":    vocabulary,
 	"internal/codes":    vocabulary,
 	"internal/ident":    vocabulary,
+	"internal/money":    vocabulary,
 	"internal/filename": vocabulary, // names uploaded files are kept under
 
 	"internal/database":        infrastructure,

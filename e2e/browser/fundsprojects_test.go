@@ -10,8 +10,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shequ/internal/database"
+	"shequ/internal/money"
 	"shequ/internal/testwait"
-	"shequ/internal/workaccess"
 	"shequ/internal/workdays"
 )
 
@@ -110,11 +110,11 @@ func TestFundsProjectsEndToEnd(t *testing.T) {
 	}
 	// 成都: ¥100,000 and ¥1,500 for every full hundred residents.
 	want := 10_000_000 + residents/100*150_000
-	if got := figures[2]; got != workaccess.Yuan2(want) {
-		t.Errorf("the computed allocation is %s, want %s for %d residents", got, workaccess.Yuan2(want), residents)
+	if got := figures[2]; got != money.Yuan(want) {
+		t.Errorf("the computed allocation is %s, want %s for %d residents", got, money.Yuan(want), residents)
 	}
 	phone.do("allocate", chromedp.Click(chromedp.CSS(`form[action$="/allocate"] button[type="submit"]`)))
-	phone.waitText("#balance", workaccess.Yuan2(want))
+	phone.waitText("#balance", money.Yuan(want))
 	Screenshot(t, phone.ctx, "fp-fund")
 
 	// 2. The project from the decision, its tender, two bids and the panel.
@@ -209,7 +209,7 @@ func TestFundsProjectsEndToEnd(t *testing.T) {
 	phone.narrow("project paid")
 	Screenshot(t, phone.ctx, "fp-paid")
 	phone.do("open the fund", chromedp.Navigate(later+"/funds/"+fund), chromedp.WaitVisible(chromedp.CSS(`#entries`)))
-	phone.waitText("#balance", workaccess.Yuan2(want-2_000_050))
+	phone.waitText("#balance", money.Yuan(want-2_000_050))
 	if main := phone.text("main"); !strings.Contains(main, "服务购买") || !strings.Contains(main, title) {
 		t.Errorf("the fund's ledger lacks the payment")
 	}
@@ -242,7 +242,7 @@ func TestFundsProjectsEndToEnd(t *testing.T) {
 	phone.waitText(".flash", "已公开")
 
 	// 5. The public pages.
-	spent := "服务购买 " + workaccess.Yuan2(purchases) + " 元"
+	spent := "服务购买 " + money.Yuan(purchases) + " 元"
 	public.do("the 居务公开 board", chromedp.Navigate(next+"/gongkai/"+c), chromedp.WaitVisible(chromedp.CSS(`main`)))
 	public.narrow("居务公开")
 	public.do("the month's 财务收支", chromedp.Click(chromedp.CSS(`a[href="/gongkai/`+c+`/`+strconv.FormatInt(pub, 10)+`"]`)),

@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"shequ/internal/database"
-	"shequ/internal/workaccess"
+	"shequ/internal/money"
 )
 
 // TestProcurement opens 政府购买服务 on a 375 px phone as the community's
@@ -70,10 +70,10 @@ func TestProcurement(t *testing.T) {
 		})()`)
 		phone.do("pay", chromedp.Click(chromedp.CSS(`form[action*="/payments"] button[type="submit"]`)))
 	}
-	pay(workaccess.Yuan2(amount + 1))
+	pay(money.Yuan(amount + 1))
 	phone.waitText("main", "付款累计将超过该节点金额")
 	phone.narrow("payment refused")
-	pay(workaccess.Yuan2(amount))
+	pay(money.Yuan(amount))
 	phone.waitText("main", "付款已登记")
 	Screenshot(t, phone.ctx, "procurement-project")
 
@@ -88,7 +88,7 @@ func TestProcurement(t *testing.T) {
 	public.do("open the OCDS package", chromedp.Navigate(base+"/public/ocds/releases?org="+strconv.FormatInt(street, 10)),
 		chromedp.WaitVisible(chromedp.CSS(`body`)))
 	if body := public.text("body"); !strings.Contains(body, `"ocid":"ocds-shequ-`+id+`"`) ||
-		!strings.Contains(body, `"amount":`+workaccess.Yuan2(amount)) || !strings.Contains(body, `"version":"1.1"`) {
+		!strings.Contains(body, `"amount":`+money.Yuan(amount)) || !strings.Contains(body, `"version":"1.1"`) {
 		t.Errorf("the OCDS package lacks the project or its payment")
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"shequ/internal/access"
 	"shequ/internal/audit"
+	"shequ/internal/money"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 )
@@ -87,7 +88,7 @@ func (h *handler) receiveWorkFunds(w http.ResponseWriter, r *http.Request, c *we
 		h.fail(w, r, http.StatusUnprocessableEntity, fieldError("amount_fen", "金额不能为负数;登记错误的到账请冲销原记录"))
 		return
 	case in.AmountFen > 0:
-		in.Amount = workaccess.Yuan2(in.AmountFen)
+		in.Amount = money.Yuan(in.AmountFen)
 	}
 	fund, err := h.Work.RecordPayment(r.Context(), c.Viewer, workaccess.Payment{Department: in.Department,
 		Community: in.Community, AmountYuan: in.Amount, ReceivedOn: in.ReceivedOn, Voucher: in.Voucher,

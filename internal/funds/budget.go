@@ -7,6 +7,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/fault"
+	"shequ/internal/money"
 )
 
 // BudgetLine is a category's budget for a fund's year beside what was
@@ -87,7 +88,7 @@ func (s *Service) SetBudget(ctx context.Context, st Staff, fund int64, yuan map[
 		if v == "" {
 			continue
 		}
-		n, ok := ParseYuan(v)
+		n, ok := money.ParseYuan(v)
 		if !ok {
 			fe.Add("budget_"+c.Code, "预算应为元数,最多两位小数")
 		}

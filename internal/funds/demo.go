@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/money"
 	"shequ/internal/workdays"
 )
 
@@ -87,7 +88,7 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 				return nil, err
 			}
 			if cur.BalanceFen > 0 {
-				if _, err := s.Move(ctx, st, last.working.ID, Transfer{To: yf.working.ID, AmountYuan: Yuan(cur.BalanceFen),
+				if _, err := s.Move(ctx, st, last.working.ID, Transfer{To: yf.working.ID, AmountYuan: money.Yuan(cur.BalanceFen),
 					OnDate: day(on), Description: fmt.Sprintf("%d年工作经费结余结转", y-1)}); err != nil {
 					return nil, err
 				}
@@ -106,7 +107,7 @@ func LoadDemo(ctx context.Context, db *database.DB, community int64, seed uint64
 		if fen > cur.BalanceFen {
 			return Entry{}, nil // as a treasurer would: not more than is there
 		}
-		e, err := s.Spend(ctx, st, f.ID, Expense{AmountYuan: Yuan(fen), OnDate: day(on), Category: cat, Payee: payee,
+		e, err := s.Spend(ctx, st, f.ID, Expense{AmountYuan: money.Yuan(fen), OnDate: day(on), Category: cat, Payee: payee,
 			Description: what, Files: []VoucherFile{{Name: "发票" + day(on) + ".pdf", Data: demoPDF(what, fen)}}})
 		if err == nil {
 			sum.Entries++
@@ -208,5 +209,5 @@ type step struct {
 
 // demoPDF is a one-line PDF standing for a scanned invoice.
 func demoPDF(what string, fen int64) []byte {
-	return []byte(fmt.Sprintf("%%PDF-1.4\n%% 示例凭证:%s %s 元\n%%%%EOF\n", what, Yuan(fen)))
+	return []byte(fmt.Sprintf("%%PDF-1.4\n%% 示例凭证:%s %s 元\n%%%%EOF\n", what, money.Yuan(fen)))
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/fault"
+	"shequ/internal/money"
 )
 
 // Expense is an expense as typed.
@@ -39,7 +40,7 @@ type Transfer struct {
 
 // checkCommon checks an amount and a day, at their fields.
 func (s *Service) checkCommon(fe fault.Fields, f Fund, amount, on string) int64 {
-	fen, ok := ParseYuan(amount)
+	fen, ok := money.ParseYuan(amount)
 	switch {
 	case strings.TrimSpace(amount) == "":
 		fe.Add("amount", "请填写金额(元)")
@@ -131,7 +132,7 @@ func (s *Service) overdrawn(ctx context.Context, st Staff, fund int64) error {
 	if err != nil {
 		return err
 	}
-	return fault.Fields{"amount": "超出" + f.Name + "的余额(现余 " + Yuan(f.BalanceFen) + " 元),不能透支"}
+	return fault.Fields{"amount": "超出" + f.Name + "的余额(现余 " + money.Yuan(f.BalanceFen) + " 元),不能透支"}
 }
 
 // managed is a fund the staff may write to.

@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/money"
 )
 
 func TestRulesCompute(t *testing.T) {
@@ -29,17 +30,17 @@ func TestRulesCompute(t *testing.T) {
 
 func TestParseYuan(t *testing.T) {
 	for in, want := range map[string]int64{"1": 100, "1.5": 150, "0.01": 1, "12,345.67": 1234567, "220": 22000} {
-		if got, ok := ParseYuan(in); !ok || got != want {
+		if got, ok := money.ParseYuan(in); !ok || got != want {
 			t.Errorf("%q: %d %v, want %d", in, got, ok, want)
 		}
 	}
 	for _, in := range []string{"", "-1", "1.234", "1e3", "abc", "1.", ".5"} {
-		if _, ok := ParseYuan(in); ok {
+		if _, ok := money.ParseYuan(in); ok {
 			t.Errorf("%q accepted", in)
 		}
 	}
-	if Yuan(-1234) != "-12.34" || Yuan(5) != "0.05" {
-		t.Error(Yuan(-1234), Yuan(5))
+	if money.Yuan(-1234) != "-12.34" || money.Yuan(5) != "0.05" {
+		t.Error(money.Yuan(-1234), money.Yuan(5))
 	}
 }
 
@@ -283,7 +284,7 @@ func TestLedgerInvariants(t *testing.T) {
 					e, err = f.s.Reverse(ctx, f.staff, ids[rng.IntN(len(ids))], "更正")
 				}
 			case 5:
-				fen, _ := ParseYuan(amount)
+				fen, _ := money.ParseYuan(amount)
 				err = db.InTx(ctx, func(tx *sql.Tx) error {
 					e, err = f.s.PayPurchase(ctx, tx, f.staff, f.cb.ID, Purchase{Fund: fd.ID, AmountFen: fen, OnDate: day,
 						Payee: "社工服务社", Description: "购买服务节点付款"})

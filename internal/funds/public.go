@@ -3,6 +3,8 @@ package funds
 import (
 	"context"
 	"strings"
+
+	"shequ/internal/money"
 )
 
 // Public is a statement in the words a 财务公开 notice uses: the totals
@@ -21,21 +23,21 @@ func (st Statement) Public() string {
 			moved += c.Fen
 			continue
 		}
-		parts = append(parts, c.Name()+" "+Yuan(c.Fen)+" 元")
+		parts = append(parts, c.Name()+" "+money.Yuan(c.Fen)+" 元")
 	}
-	b.WriteString("期初结余 " + Yuan(t.OpeningFen) + " 元;收入 " + Yuan(t.InFen()-moved) + " 元")
+	b.WriteString("期初结余 " + money.Yuan(t.OpeningFen) + " 元;收入 " + money.Yuan(t.InFen()-moved) + " 元")
 	if t.AllocatedFen != 0 {
-		b.WriteString("(其中拨付 " + Yuan(t.AllocatedFen) + " 元)")
+		b.WriteString("(其中拨付 " + money.Yuan(t.AllocatedFen) + " 元)")
 	}
-	b.WriteString(";支出 " + Yuan(t.SpentFen-moved) + " 元")
+	b.WriteString(";支出 " + money.Yuan(t.SpentFen-moved) + " 元")
 	if len(parts) > 0 {
 		b.WriteString("(" + strings.Join(parts, ",") + ")")
 	}
-	b.WriteString(";期末结余 " + Yuan(t.ClosingFen) + " 元。")
+	b.WriteString(";期末结余 " + money.Yuan(t.ClosingFen) + " 元。")
 	if len(st.Funds) > 0 {
 		parts := make([]string, 0, len(st.Funds))
 		for _, f := range st.Funds {
-			parts = append(parts, f.Name+" "+Yuan(f.ClosingFen)+" 元")
+			parts = append(parts, f.Name+" "+money.Yuan(f.ClosingFen)+" 元")
 		}
 		b.WriteString("\n各项经费期末结余:" + strings.Join(parts, ";"))
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"shequ/internal/fault"
+	"shequ/internal/money"
 )
 
 // PurchaseCategory is the expense category of 政府购买服务 payments.
@@ -90,7 +91,7 @@ func (s *Service) PayPurchase(ctx context.Context, tx *sql.Tx, st Staff, communi
 			return Entry{}, err
 		}
 		s.finish(&f)
-		return Entry{}, fault.Fields{"fund": "超出" + f.Name + "的余额(现余 " + Yuan(f.BalanceFen) + " 元),不能透支"}
+		return Entry{}, fault.Fields{"fund": "超出" + f.Name + "的余额(现余 " + money.Yuan(f.BalanceFen) + " 元),不能透支"}
 	}
 	return e, err
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"shequ/internal/fault"
+	"shequ/internal/money"
 )
 
 // Rule computes a community's yearly allocation from the register's
@@ -70,16 +71,16 @@ func (r Rule) Compute(c Counts) (int64, string) {
 				fen = t.Fen
 			}
 		}
-		how = append(how, fmt.Sprintf("%s %d,按档 %s 元", r.BasisName(), n, Yuan(fen)))
+		how = append(how, fmt.Sprintf("%s %d,按档 %s 元", r.BasisName(), n, money.Yuan(fen)))
 	}
 	if r.BaseFen > 0 || r.PerCount > 0 {
 		fen += r.BaseFen
-		how = append(how, fmt.Sprintf("基数 %s 元", Yuan(r.BaseFen)))
+		how = append(how, fmt.Sprintf("基数 %s 元", money.Yuan(r.BaseFen)))
 		if r.PerCount > 0 {
 			units := n / r.PerCount
 			fen += units * r.PerFen
 			how = append(how, fmt.Sprintf("%s %d,每 %d 人 %s 元 × %d = %s 元", r.BasisName(), n, r.PerCount,
-				Yuan(r.PerFen), units, Yuan(units*r.PerFen)))
+				money.Yuan(r.PerFen), units, money.Yuan(units*r.PerFen)))
 		}
 	}
 	return fen, strings.Join(how, ";")

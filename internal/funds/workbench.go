@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"shequ/internal/access"
+	"shequ/internal/money"
 	"shequ/internal/workbench"
 )
 
@@ -24,7 +25,7 @@ func (s *Service) Workbench(ctx context.Context, v *access.Viewer, now time.Time
 	sec := workbench.Section{Kind: "funds.idle", Title: "社区经费闲置待使用", Count: len(idle)}
 	for _, f := range idle { // a community's few funds: all of them, as the tile counts
 		sec.Items = append(sec.Items, workbench.Item{Kind: sec.Kind, Title: f.Name,
-			Detail: "余额 " + Yuan(f.BalanceFen) + " 元,自 " + f.IdleSince + " 起未支出", Action: "待安排使用",
+			Detail: "余额 " + money.Yuan(f.BalanceFen) + " 元,自 " + f.IdleSince + " 起未支出", Action: "待安排使用",
 			Link: "/funds/" + strconv.FormatInt(f.ID, 10)})
 	}
 	return []workbench.Section{sec}, nil

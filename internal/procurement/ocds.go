@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
-	"shequ/internal/workaccess"
+	"shequ/internal/money"
 	"shequ/internal/workdays"
 )
 
@@ -146,7 +146,7 @@ type (
 type Yuan int64
 
 // MarshalJSON writes the number.
-func (y Yuan) MarshalJSON() ([]byte, error) { return []byte(workaccess.Yuan2(int64(y))), nil }
+func (y Yuan) MarshalJSON() ([]byte, error) { return []byte(money.Yuan(int64(y))), nil }
 
 func cny(fen int64) Value { return Value{Amount: Yuan(fen), Currency: "CNY"} }
 
@@ -329,7 +329,7 @@ func (f ocdsFacts) releases() []Release {
 	r = awarded("contract", dayStamp(p.SignedOn))
 	for _, m := range f.milestones {
 		contract.Milestones = append(contract.Milestones, OCDSMilestone{ID: strconv.FormatInt(m.ID, 10), Title: m.Title,
-			Type: "delivery", Description: "节点金额 " + workaccess.Yuan2(m.AmountFen) + " 元", DueDate: dayStamp(m.DueOn), Status: "scheduled"})
+			Type: "delivery", Description: "节点金额 " + money.Yuan(m.AmountFen) + " 元", DueDate: dayStamp(m.DueOn), Status: "scheduled"})
 	}
 	r.Contracts = []Contract{contract}
 	out = append(out, r)
@@ -338,7 +338,7 @@ func (f ocdsFacts) releases() []Release {
 	impl := &Implementation{}
 	for _, m := range f.milestones {
 		om := OCDSMilestone{ID: strconv.FormatInt(m.ID, 10), Title: m.Title, Type: "delivery",
-			Description: "节点金额 " + workaccess.Yuan2(m.AmountFen) + " 元", DueDate: dayStamp(m.DueOn), Status: "scheduled"}
+			Description: "节点金额 " + money.Yuan(m.AmountFen) + " 元", DueDate: dayStamp(m.DueOn), Status: "scheduled"}
 		if m.AcceptedOn != "" {
 			om.Status, om.DateMet = "met", dayStamp(m.AcceptedOn)
 			last = max(last, m.AcceptedOn)

@@ -3,28 +3,9 @@ package register
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
-)
 
-// ParseRent reads a monthly rent typed in 元 with at most two decimals
-// ("1200", "1200.5", "1,200.50") into 分, as text, never through a float.
-func ParseRent(s string) (int64, bool) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, ",", ""))
-	whole, frac, dot := strings.Cut(s, ".")
-	if whole == "" || len(whole) > 9 || (dot && (frac == "" || len(frac) > 2)) {
-		return 0, false
-	}
-	for _, r := range whole + frac {
-		if r < '0' || r > '9' {
-			return 0, false
-		}
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	return n, err == nil
-}
+	"shequ/internal/money"
+)
 
 // RentYuan writes 分 as 元: whole 元 bare (1200), else two decimals
 // (1200.50), as rents were shown when they were whole 元.
@@ -68,7 +49,7 @@ func (r *Rental) UnmarshalJSON(b []byte) error {
 	}
 	*r = Rental(v.rentalJSON)
 	if r.MonthlyRentFen == 0 && v.MonthlyRent != "" {
-		r.MonthlyRentFen, _ = ParseRent(v.MonthlyRent.String())
+		r.MonthlyRentFen, _ = money.ParseYuan(v.MonthlyRent.String())
 	}
 	return nil
 }

@@ -58,17 +58,3 @@ func HoursNumber(minutes int) float64 { return float64((minutes*100+30)/60) / 10
 
 // ParseYuan reads an amount in 元 with up to two decimals as 分.
 func ParseYuan(s string) (int64, bool) { return parseDecimal(s, 2) }
-
-// Yuan2 writes an amount in 分 as 元 with two decimals ("1250" → "12.50"),
-// as ledgers show money.
-func Yuan2(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	s := strconv.FormatInt(fen, 10)
-	for len(s) < 3 {
-		s = "0" + s
-	}
-	return sign + s[:len(s)-2] + "." + s[len(s)-2:]
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"shequ/internal/database"
+	"shequ/internal/money"
 	"shequ/internal/workdays"
 )
 
@@ -144,12 +145,12 @@ func LoadLedgerDemo(ctx context.Context, db *database.DB, seed uint64, today tim
 // zero too many and reversed (冲销) with the reason, before the right one
 // is recorded; what the community received is unchanged by it.
 func demoCorrection(ctx context.Context, s *Service, community int64, dept string, fen int64, on, voucher string) error {
-	wrong, err := s.Receive(ctx, demoBy, Payment{Department: dept, Community: community, AmountYuan: Yuan2(fen * 10),
+	wrong, err := s.Receive(ctx, demoBy, Payment{Department: dept, Community: community, AmountYuan: money.Yuan(fen * 10),
 		ReceivedOn: on, Voucher: voucher})
 	if err != nil {
 		return err
 	}
-	_, err = s.Receive(ctx, demoBy, Payment{Reverses: wrong, Note: "金额多录一个零,应为 " + Yuan2(fen) + " 元"})
+	_, err = s.Receive(ctx, demoBy, Payment{Reverses: wrong, Note: "金额多录一个零,应为 " + money.Yuan(fen) + " 元"})
 	return err
 }
 

@@ -14,6 +14,7 @@ import (
 	"shequ/internal/audit"
 	"shequ/internal/fault"
 	"shequ/internal/funds"
+	"shequ/internal/money"
 	"shequ/internal/orgtree"
 	"shequ/internal/web"
 )
@@ -36,7 +37,7 @@ type handler struct {
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &handler{Deps: d, kit: k}
 	h.tmpl = k.Templates(templateFS, map[string]any{
-		"yuan":         funds.Yuan,
+		"yuan":         money.Yuan,
 		"kinds":        func() []funds.Code { return funds.Kinds },
 		"categories":   func() []funds.Code { return funds.Categories },
 		"kindName":     funds.KindName,

@@ -13,6 +13,7 @@ import (
 	"shequ/internal/access"
 	"shequ/internal/audit"
 	"shequ/internal/fault"
+	"shequ/internal/money"
 	"shequ/internal/orgtree"
 	"shequ/internal/procurement"
 	"shequ/internal/web"
@@ -37,7 +38,7 @@ type handler struct {
 func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 	h := &handler{Deps: d, kit: k}
 	h.tmpl = k.Templates(templateFS, map[string]any{
-		"yuan":       workaccess.Yuan2,
+		"yuan":       money.Yuan,
 		"points":     procurement.Points,
 		"stages":     func() []procurement.Kind { return procurement.Stages },
 		"categories": func() []procurement.Kind { return procurement.Categories },

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"shequ/internal/fault"
+	"shequ/internal/money"
 	"shequ/internal/register"
 	"shequ/internal/web"
 )
@@ -87,7 +88,7 @@ func (h *handler) createRental(w http.ResponseWriter, r *http.Request, rq *web.R
 	}
 	fe := fault.Fields{}
 	if rent := strings.TrimSpace(v["monthly_rent"]); rent != "" {
-		fen, ok := register.ParseRent(rent)
+		fen, ok := money.ParseYuan(rent)
 		if !ok {
 			fe.Add("monthly_rent", "月租金应为元数,最多两位小数,如 1200 或 1200.50")
 		}

@@ -3,6 +3,7 @@ package workaccessweb
 import (
 	"strconv"
 
+	"shequ/internal/money"
 	"shequ/internal/workaccess"
 )
 
@@ -47,10 +48,10 @@ const (
 func drawTrends(ms []workaccess.Month) (funds, hours, items trendChart) {
 	funds = drawTrend(ms, []trendSeries{
 		{"#9aa5b1", func(m workaccess.Month) int64 { return m.DueFen },
-			func(m workaccess.Month) string { return m.Period + " 应拨 " + workaccess.Yuan2(m.DueFen) + " 元" }},
+			func(m workaccess.Month) string { return m.Period + " 应拨 " + money.Yuan(m.DueFen) + " 元" }},
 		{"#2f6f4f", func(m workaccess.Month) int64 { return m.ReceivedFen },
 			func(m workaccess.Month) string {
-				return m.Period + " 已拨 " + workaccess.Yuan2(m.ReceivedFen) + " 元"
+				return m.Period + " 已拨 " + money.Yuan(m.ReceivedFen) + " 元"
 			}},
 	})
 	hours = drawTrend(ms, []trendSeries{

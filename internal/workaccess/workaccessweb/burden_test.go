@@ -10,6 +10,7 @@ import (
 
 	"shequ/internal/database"
 	"shequ/internal/database/dbtest"
+	"shequ/internal/money"
 	"shequ/internal/orgtree"
 	"shequ/internal/web"
 	"shequ/internal/web/webtest"
@@ -158,9 +159,9 @@ func TestScoresPage(t *testing.T) {
 			t.Fatalf("/work-scores: %d", r.Status)
 		}
 		webtest.CheckPage(t, "/work-scores", r.Body)
-		if !strings.Contains(r.Body, civil.DepartmentName) || !strings.Contains(r.Body, workaccess.Yuan2(civil.ArrearsFen())) ||
+		if !strings.Contains(r.Body, civil.DepartmentName) || !strings.Contains(r.Body, money.Yuan(civil.ArrearsFen())) ||
 			!strings.Contains(r.Body, fmt.Sprintf("%d%%", workaccess.FundedShare(*civil))) {
-			t.Errorf("the page lacks civil's line (%s, arrears %s)", civil.DepartmentName, workaccess.Yuan2(civil.ArrearsFen()))
+			t.Errorf("the page lacks civil's line (%s, arrears %s)", civil.DepartmentName, money.Yuan(civil.ArrearsFen()))
 		}
 		if r := gw.Get("/work-scores?period=2026-3"); r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("bad month: %d", r.Status)

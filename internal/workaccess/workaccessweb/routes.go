@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"shequ/internal/access"
+	"shequ/internal/money"
 	"shequ/internal/web"
 	"shequ/internal/workaccess"
 )
@@ -40,7 +41,7 @@ func Routes(rt *web.Routes, k *web.Kit, d Deps) {
 		"wafunding": workaccess.FundingName,
 		"dmkind":    workaccess.DemandKindName,
 		"dmstatus":  workaccess.DemandStatusName,
-		"yuan2":     workaccess.Yuan2,
+		"yuan2":     money.Yuan,
 		"minhours":  func(m int64) string { return workaccess.Hours(int(m)) },
 		"sub":       func(a, b int) int { return a - b },
 		"funded":    workaccess.FundedShare,
