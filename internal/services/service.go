@@ -1,8 +1,6 @@
 package services
 
 import (
-	"database/sql"
-	"sync"
 	"time"
 
 	"shequ/internal/database"
@@ -35,12 +33,6 @@ type Service struct {
 	now       func() time.Time
 
 	codeKey *verifycode.Key // the certificates' verification codes (service_secrets)
-
-	// The public lookup's query, prepared once: parsing it again for each
-	// of thousands of lookups a second cost more than running it.
-	lookupOnce sync.Once
-	lookupStmt *sql.Stmt
-	lookupErr  error
 }
 
 // New returns a Service.
